@@ -1,0 +1,15 @@
+export * from './deep-freeze.ts';
+export * from './expand.ts';
+export * from './finding.ts';
+export * from './input-error.ts';
+export * from './load-city.ts';
+export * from './model-path.ts';
+export * from './read-inventory.ts';
+export * from './rules/pack.ts';
+export * from './rules/rule.ts';
+export * from './schema.ts';
+export * from './schema-findings.ts';
+export * from './source.ts';
+export * from './summary.ts';
+export type * from './types.ts';
+export * from './validate.ts';

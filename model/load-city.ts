@@ -1,0 +1,31 @@
+/**
+ * The one entry point from an inventory file to a city model: read, check the schema, expand,
+ * validate. Unusable input throws InventoryInputError; problems in a readable inventory come
+ * back as findings, all of them at once.
+ */
+
+import { expandCity } from './expand.ts';
+import { type Finding, sortFindings } from './finding.ts';
+import { readInventory } from './read-inventory.ts';
+import { checkSchema } from './schema-findings.ts';
+import type { InventorySources } from './source.ts';
+import type { CityModel } from './types.ts';
+import { validateCity } from './validate.ts';
+
+export interface CityLoad {
+  /** The model, or null when the schema check failed and nothing could be expanded. */
+  readonly model: CityModel | null;
+  readonly findings: readonly Finding[];
+  readonly sources: InventorySources;
+}
+
+export function loadCity(path: string): CityLoad {
+  const { raw, sources } = readInventory(path);
+  const schema = checkSchema(raw, sources);
+  if (!schema.inventory) return { model: null, findings: sortFindings(schema.findings), sources };
+  const model = expandCity(schema.inventory, sources);
+  return { model, findings: sortFindings(validateCity(model, sources)), sources };
+}
+
+/** True when any finding is an error (warnings alone do not fail). */
+export const hasErrors = (findings: readonly Finding[]) => findings.some((f) => f.level === 'error');

@@ -1,0 +1,79 @@
+/** The city rule pack: each rule with its id, level, and why it matters. */
+import type { Level } from '../finding.ts';
+import { pointPathToCore } from './point-path-to-core.ts';
+import { poolCapacityHeadroom } from './pool-capacity-headroom.ts';
+import { rackPowerBudget } from './rack-power-budget.ts';
+import { rackUnitsFit } from './rack-units-fit.ts';
+import { referencesResolve } from './references-resolve.ts';
+import type { Rule } from './rule.ts';
+import { serviceCounts } from './service-counts.ts';
+import { uniqueIds } from './unique-ids.ts';
+import { warehouseReplicaSpread } from './warehouse-replica-spread.ts';
+
+export interface PackEntry {
+  readonly id: string;
+  /** The rule's file name. */
+  readonly name: string;
+  readonly level: Level;
+  readonly rule: Rule;
+  readonly why: string;
+}
+
+export const CITY_PACK: readonly PackEntry[] = [
+  {
+    id: 'CC001',
+    name: 'unique-ids',
+    level: 'error',
+    rule: uniqueIds,
+    why: 'Names are built from ids and resources are addressed by name; a repeated id makes two objects one.',
+  },
+  {
+    id: 'CC002',
+    name: 'references-resolve',
+    level: 'error',
+    rule: referencesResolve,
+    why: 'A reference to nothing becomes a server without a pool, a link to nowhere, a service without an owner.',
+  },
+  {
+    id: 'CC003',
+    name: 'rack-units-fit',
+    level: 'error',
+    rule: rackUnitsFit,
+    why: 'A server above the rack top or in an occupied slot cannot be installed as written.',
+  },
+  {
+    id: 'CC004',
+    name: 'rack-power-budget',
+    level: 'error',
+    rule: rackPowerBudget,
+    why: 'A rack over its power budget trips its feeds under load and takes every server in it down.',
+  },
+  {
+    id: 'CC005',
+    name: 'pool-capacity-headroom',
+    level: 'error',
+    rule: poolCapacityHeadroom,
+    why: 'Without N+1 headroom, losing one server (or upgrading one) leaves workloads unschedulable.',
+  },
+  {
+    id: 'CC006',
+    name: 'warehouse-replica-spread',
+    level: 'error',
+    rule: warehouseReplicaSpread,
+    why: 'Replicas in one rack fail together; a rack outage would take whole shards of a warehouse offline.',
+  },
+  {
+    id: 'CC007',
+    name: 'point-path-to-core',
+    level: 'error',
+    rule: pointPathToCore,
+    why: 'A connection point with no path to the core cannot reach any e-government system.',
+  },
+  {
+    id: 'CC008',
+    name: 'service-counts',
+    level: 'error',
+    rule: serviceCounts,
+    why: 'The catalogue is the published list of online services; its counts must match what the city reports.',
+  },
+];

@@ -1,0 +1,81 @@
+/** Every reference names an object that exists, of the right kind. */
+import type { CityModel } from '../types.ts';
+import { type RuleResult, resultOf, type Violation } from './rule.ts';
+
+export function referencesResolve(model: CityModel): RuleResult {
+  const v: Violation[] = [];
+  const ids = <T extends { id: string | number }>(items: readonly T[]) =>
+    new Set(items.map((i) => String(i.id)));
+  const models = ids(model.serverModels);
+  const pools = ids(model.pools);
+  const points = new Map(model.network.points.map((p) => [p.id, p]));
+  const agencies = ids(model.agencies);
+  const externals = ids(model.externalSystems);
+  const warehouses = ids(model.warehouses);
+  const tiers = ids(model.serviceTiers);
+  const list = (s: Set<string>) => {
+    const all = [...s];
+    return all.length > 8 ? `${all.slice(0, 8).join(', ')}, …` : all.join(', ');
+  };
+  const check = (
+    ok: boolean,
+    path: string,
+    field: string,
+    value: string,
+    kind: string,
+    known: Set<string>,
+  ) => {
+    if (!ok)
+      v.push({
+        path,
+        field,
+        message: `${field} "${value}" is not a known ${kind}`,
+        expected:
+          known.size > 0 ? `one of the ${kind}s: ${list(known)}` : `a ${kind} declared in the inventory`,
+      });
+  };
+
+  // servers are reported once per range: every server of a range shares its model and pool
+  const seenRange = new Set<string>();
+  for (const s of model.servers) {
+    const range = `${s.rack}\u0000${s.model}\u0000${s.pool}`;
+    if (seenRange.has(range)) continue;
+    seenRange.add(range);
+    check(models.has(s.model), s.path, 'model', s.model, 'server model', models);
+    check(pools.has(s.pool), s.path, 'pool', s.pool, 'pool', pools);
+  }
+  const site = model.datacentre.site;
+  if (site !== null)
+    check(points.has(site), 'datacentre', 'site', site, 'connection point', new Set(points.keys()));
+  for (const w of model.warehouses) {
+    check(pools.has(w.pool), w.path, 'pool', w.pool, 'pool', pools);
+    for (const e of w.connectsTo)
+      check(externals.has(e), w.path, 'connectsTo', e, 'external system', externals);
+  }
+  for (const l of model.network.links) {
+    if (!points.has(l.to))
+      v.push({
+        path: l.path,
+        field: 'to',
+        message: `uplink from ${l.from} goes to "${l.to}", which is not a connection point`,
+        expected: 'the id of a core site, district hub, ward, agency or unit',
+      });
+  }
+  for (const b of model.serviceCatalogue) {
+    check(agencies.has(b.agency), b.path, 'agency', b.agency, 'agency', agencies);
+    check(tiers.has(String(b.tier)), b.path, 'tier', String(b.tier), 'service tier', tiers);
+  }
+  for (const s of model.publicServices) {
+    if (!s.path.includes('.named[')) continue; // numbered services share their block's agency and tier
+    check(tiers.has(String(s.tier)), s.path, 'tier', String(s.tier), 'service tier', tiers);
+  }
+  const reachable = new Set([...warehouses, ...externals]);
+  for (const t of model.tenants) {
+    check(agencies.has(t.agency), t.path, 'agency', t.agency, 'agency', agencies);
+    for (const r of t.requests)
+      check(pools.has(r.pool), `${t.path}.requests[${r.pool}]`, 'pool', r.pool, 'pool', pools);
+    for (const r of t.reaches)
+      check(reachable.has(r), t.path, 'reaches', r, 'warehouse or external system', reachable);
+  }
+  return resultOf(true, v);
+}

@@ -1,0 +1,76 @@
+/**
+ * Where things were written: the parsed inventory files, with line counters, and the map from
+ * model paths back to the YAML they were expanded from.
+ */
+import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import { parentPath, type YamlPath } from './model-path.ts';
+
+export interface Location {
+  /** The file as the user named it (relative to the working folder where possible). */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface SourceFile {
+  /** Display path. */
+  readonly file: string;
+  /** Path relative to the root file's folder, as recorded in the manifest. */
+  readonly relativePath: string;
+  readonly sha256: string;
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+}
+
+/** The inventory's files, which file holds each section, and where each model object came from. */
+export class InventorySources {
+  private readonly origins = new Map<string, YamlPath>();
+
+  constructor(
+    readonly root: SourceFile,
+    readonly files: readonly SourceFile[],
+    private readonly sectionFiles: ReadonlyMap<string, SourceFile>,
+  ) {}
+
+  /** Records that the object at `modelPath` was expanded from the YAML at `yamlPath`. */
+  register(modelPath: string, yamlPath: YamlPath): void {
+    this.origins.set(modelPath, yamlPath);
+  }
+
+  /** Where the value at a YAML path was written; `key` points at the key rather than its value. */
+  locate(yamlPath: YamlPath, key?: string): Location {
+    const first = yamlPath[0] ?? key;
+    const source = (first !== undefined && this.sectionFiles.get(String(first))) || this.root;
+    let node: Node | null = source.doc.contents;
+    let at: Node | null = node;
+    const steps = key === undefined ? yamlPath : [...yamlPath, key];
+    for (let i = 0; i < steps.length && node; i++) {
+      const seg = steps[i];
+      at = node;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) break;
+        const isLast = i === steps.length - 1;
+        node = (isLast && key !== undefined ? pair.key : pair.value) as Node | null;
+        if (node) at = node;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        node = (node.items[seg] as Node | undefined) ?? null;
+        if (node) at = node;
+      } else {
+        break;
+      }
+    }
+    const offset = at?.range?.[0] ?? 0;
+    const pos = source.lines.linePos(offset);
+    return { file: source.file, line: pos.line, column: pos.col };
+  }
+
+  /** Where a model object (or one of its fields) was written; falls back to the nearest parent. */
+  locateModel(modelPath: string, field?: string): Location {
+    for (let p = modelPath; p !== ''; p = parentPath(p)) {
+      const origin = this.origins.get(p);
+      if (origin) return this.locate(origin, p === modelPath ? field : undefined);
+    }
+    return this.locate([]);
+  }
+}

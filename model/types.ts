@@ -1,0 +1,227 @@
+/**
+ * The expanded city model: every object individually named, referenced by id, frozen.
+ *
+ * Each object carries `path`, its place in the inventory (`datacentre.halls[h1].rows[r03].racks[k07]`),
+ * so that findings, construct errors and reports can name it the way the inventory does.
+ */
+
+export interface CityModel {
+  readonly apiVersion: 'citycloud/v1';
+  readonly city: City;
+  readonly serverModels: readonly ServerModel[];
+  readonly pools: readonly Pool[];
+  readonly datacentre: Datacentre;
+  readonly racks: readonly Rack[];
+  readonly servers: readonly Server[];
+  readonly warehouses: readonly Warehouse[];
+  readonly externalSystems: readonly ExternalSystem[];
+  readonly network: Network;
+  readonly agencies: readonly Agency[];
+  readonly serviceTiers: readonly ServiceTier[];
+  /** The report's published totals, which the catalogue must add up to. */
+  readonly serviceTotals: ServiceCounts;
+  /** The catalogue as declared: per agency, how many services of each mode. */
+  readonly serviceCatalogue: readonly ServiceCatalogueBlock[];
+  readonly publicServices: readonly PublicService[];
+  readonly tenants: readonly Tenant[];
+}
+
+export interface City {
+  readonly name: string;
+  readonly nameEn: string | null;
+  /** General Statistics Office code of the province. */
+  readonly code: string;
+}
+
+export type DiskKind = 'nvme' | 'ssd' | 'hdd';
+
+export interface ServerModel {
+  readonly id: string;
+  readonly name: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly gpus: number;
+  readonly disks: readonly { readonly kind: DiskKind; readonly sizeGB: number; readonly count: number }[];
+  readonly watts: number;
+  readonly rackUnits: number;
+  readonly path: string;
+}
+
+export type PoolKind = 'general' | 'warehouse' | 'gpu' | 'management';
+export type Criticality = 'critical' | 'high' | 'normal';
+
+export interface Pool {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: PoolKind;
+  readonly criticality: Criticality;
+  /** Dedicated pools run only their own workloads (every kind but `general`). */
+  readonly dedicated: boolean;
+  readonly path: string;
+}
+
+export interface Datacentre {
+  readonly id: string;
+  readonly name: string;
+  /** The connection point the data centre sits behind. */
+  readonly site: string | null;
+  readonly halls: readonly Hall[];
+}
+
+export interface Hall {
+  readonly id: string;
+  readonly name: string | null;
+  readonly rows: readonly { readonly id: string; readonly racks: readonly string[] }[];
+  readonly path: string;
+}
+
+export interface Rack {
+  /** Full name, `dc1-h1-r03-k07`. */
+  readonly name: string;
+  readonly id: string;
+  readonly datacentre: string;
+  readonly hall: string;
+  readonly row: string;
+  readonly heightU: number;
+  readonly powerBudgetW: number;
+  readonly path: string;
+}
+
+export interface Server {
+  /** Full name, `dc1-h1-r03-k07-u12`: the rack and the lowest unit the server occupies. */
+  readonly name: string;
+  readonly rack: string;
+  readonly hall: string;
+  readonly row: string;
+  /** Lowest rack unit occupied (1-based). */
+  readonly u: number;
+  readonly rackUnits: number;
+  readonly model: string;
+  readonly pool: string;
+  readonly path: string;
+}
+
+export type WarehouseEngine = 'clickhouse' | 'postgresql';
+
+export interface Resources {
+  readonly cpuCores: number;
+  readonly memoryGiB: number;
+}
+
+export interface Warehouse {
+  readonly id: string;
+  readonly name: string;
+  readonly engine: WarehouseEngine;
+  readonly pool: string;
+  readonly shards: number;
+  readonly replicas: number;
+  readonly perReplica: Resources;
+  readonly storagePerReplicaTiB: number;
+  /** External systems this warehouse's connector exchanges data with. */
+  readonly connectsTo: readonly string[];
+  readonly path: string;
+}
+
+export interface ExternalSystem {
+  readonly id: string;
+  readonly name: string;
+  readonly cidr: string;
+  readonly ports: readonly number[];
+  readonly path: string;
+}
+
+export type PointLevel = 'core' | 'district' | 'ward' | 'agency' | 'unit';
+export type LinkRole = 'primary' | 'backup';
+export type LinkMedium = 'fiber' | 'microwave' | 'leased-line';
+
+export interface ConnectionPoint {
+  readonly id: string;
+  readonly name: string;
+  readonly level: PointLevel;
+  /** The point the primary uplink goes to; null for the core. */
+  readonly parent: string | null;
+  /** The district hub this point belongs to, if any. */
+  readonly district: string | null;
+  /** The agency that owns this point, if any. */
+  readonly agency: string | null;
+  /** General Statistics Office code, for districts and wards. */
+  readonly code: string | null;
+  /** Administrative type: city, urban-district, rural-district, ward, commune, township. */
+  readonly type: string | null;
+  readonly path: string;
+}
+
+export interface Link {
+  /** `<from>--<to>`. */
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly role: LinkRole;
+  readonly mbps: number;
+  readonly medium: LinkMedium;
+  readonly path: string;
+}
+
+export interface Network {
+  readonly points: readonly ConnectionPoint[];
+  readonly links: readonly Link[];
+}
+
+export interface Agency {
+  readonly id: string;
+  readonly name: string;
+  readonly nameEn: string | null;
+  readonly path: string;
+}
+
+export interface ServiceTier {
+  readonly id: number;
+  readonly name: string;
+  /** Availability objective, e.g. 0.999. */
+  readonly availability: number;
+  readonly path: string;
+}
+
+export interface ServiceCounts {
+  readonly total: number;
+  readonly full: number;
+  readonly partial: number;
+}
+
+export type ServiceMode = 'full' | 'partial';
+
+/** One block of the catalogue as declared: an agency's counts of fully and partly online services. */
+export interface ServiceCatalogueBlock {
+  readonly agency: string;
+  readonly full: number;
+  readonly partial: number;
+  /** The tier of the block's services unless a named service says otherwise. */
+  readonly tier: number;
+  readonly path: string;
+}
+
+export interface PublicService {
+  readonly id: string;
+  readonly name: string;
+  readonly agency: string;
+  readonly mode: ServiceMode;
+  readonly tier: number;
+  readonly path: string;
+}
+
+export interface TenantRequest {
+  readonly pool: string;
+  readonly cpuCores: number;
+  readonly memoryGiB: number;
+  readonly gpus: number;
+}
+
+export interface Tenant {
+  readonly id: string;
+  readonly name: string;
+  readonly agency: string;
+  readonly requests: readonly TenantRequest[];
+  /** Warehouses and external systems this tenant may reach; everything else is denied. */
+  readonly reaches: readonly string[];
+  readonly path: string;
+}
