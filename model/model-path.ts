@@ -11,11 +11,16 @@ export type YamlPath = readonly (string | number)[];
 export function itemKey(item: unknown, index: number): string {
   if (item !== null && typeof item === 'object') {
     const o = item as Record<string, unknown>;
-    for (const field of ['id', 'code', 'agency', 'pool', 'to']) {
+    for (const field of ['id', 'code']) {
       const v = o[field];
       if (typeof v === 'string' || typeof v === 'number') return String(v);
     }
-    if (typeof o.u === 'number') return `u${o.u}`;
+    // a server range is named like its first server
+    if (typeof o.u === 'number') return `u${String(o.u).padStart(2, '0')}`;
+    for (const field of ['agency', 'pool', 'to']) {
+      const v = o[field];
+      if (typeof v === 'string') return v;
+    }
   }
   return String(index);
 }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { type InputProblem, InventoryInputError } from './input-error.ts';
 import { InventorySources, type SourceFile } from './source.ts';
 
@@ -22,7 +22,22 @@ const EXPECTED_TOP = 'expected a mapping of inventory sections (apiVersion, city
 
 function displayPath(abs: string): string {
   const rel = relative(process.cwd(), abs);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+  if (rel === '') return '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+}
+
+/** The text of the scalar key that starts at `offset` (yaml reports duplicates by position). */
+function keyAt(doc: Document.Parsed, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        found = String(pair.key.value);
+        return visit.BREAK;
+      }
+    },
+  });
+  return found;
 }
 
 interface Parsed {
@@ -68,7 +83,7 @@ function parseFile(abs: string, rootDir: string, problems: InputProblem[]): Pars
     for (const e of doc.errors) {
       const message =
         e.code === 'DUPLICATE_KEY'
-          ? `duplicate key "${text.slice(e.pos[0], e.pos[1])}"; expected each key once in a mapping`
+          ? `duplicate key "${keyAt(doc, e.pos[0]) ?? text.slice(e.pos[0], e.pos[1])}"; expected each key once in a mapping`
           : e.code === 'MULTIPLE_DOCS'
             ? 'holds more than one YAML document; expected a single document'
             : `not valid YAML: ${e.message}`;

@@ -59,15 +59,14 @@ const TYPE_WORDS: Record<string, string> = {
 
 type Issue = z.core.$ZodIssue & { input?: unknown };
 
+/** An issue about a field that is not there at all (zod reports its input as undefined). */
+const isMissing = (issue: Issue) => issue.input === undefined && issue.code !== 'custom';
+
 function explain(issue: Issue): { message: string; expected: string } {
   const input = issue.input;
   switch (issue.code) {
-    case 'invalid_type': {
-      const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
-      if (input === undefined)
-        return { message: `required field "${String(issue.path.at(-1))}" is missing`, expected };
-      return { message: `is ${describe(input)}`, expected };
-    }
+    case 'invalid_type':
+      return { message: `is ${describe(input)}`, expected: TYPE_WORDS[issue.expected] ?? issue.expected };
     case 'too_small':
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
@@ -90,7 +89,8 @@ function explain(issue: Issue): { message: string; expected: string } {
     }
     case 'invalid_value': {
       const values = issue.values.map((v) => JSON.stringify(v));
-      const near = typeof input === 'string' ? suggestion(input, issue.values.map(String)) : null;
+      const near =
+        typeof input === 'string' && values.length > 1 ? suggestion(input, issue.values.map(String)) : null;
       return {
         message: `is ${describe(input)}`,
         expected: `${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}${near ? ` (did you mean "${near}"?)` : ''}`,
@@ -133,10 +133,12 @@ export function checkSchema(raw: Record<string, unknown>, sources: InventorySour
       }
       continue;
     }
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const missing = isMissing(issue);
+    const { message, expected } = explain(issue);
     findings.push({
       ...base,
-      ...explain(issue),
+      message: missing ? `required field "${String(path.at(-1))}" is missing` : message,
+      expected,
       path: modelPathOf(raw, path),
       location: missing ? sources.locate(path.slice(0, -1)) : sources.locate(path),
     });

@@ -1,0 +1,12 @@
+/** Where the built-in city lives, wherever citycloud is run from. */
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BUILTIN_INVENTORY = fileURLToPath(new URL('../../inventory/city.yaml', import.meta.url));
+export const DEFAULT_OUT = 'out';
+
+/** A path as the user would type it from the working folder. */
+export function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+}

@@ -1,0 +1,37 @@
+/** How findings and inventory counts read on a terminal. */
+import { type Finding, formatFinding, type InventoryCounts } from '../../model/index.ts';
+
+const n = (x: number) => x.toLocaleString('en-US');
+const plural = (x: number, word: string) => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
+
+/** Two lines that say what the inventory holds. */
+export function countsLines(c: InventoryCounts): string[] {
+  return [
+    `${plural(c.servers, 'server')} in ${plural(c.racks, 'rack')} · ${plural(c.pools, 'pool')} · ${plural(c.connectionPoints, 'connection point')} · ${plural(c.warehouses, 'warehouse')}`,
+    `${plural(c.publicServices.total, 'public service')} (${n(c.publicServices.full)} fully online, ${n(c.publicServices.partial)} partly) · ${plural(c.tenants, 'tenant')}`,
+  ];
+}
+
+/** `2 errors, 1 warning`. */
+export function findingTally(findings: readonly Finding[]): string {
+  const errors = findings.filter((f) => f.level === 'error').length;
+  return `${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}`;
+}
+
+export function printFindings(findings: readonly Finding[], write: (line: string) => void): void {
+  for (const f of findings) write(formatFinding(f));
+}
+
+/** A finding as JSON output: flat, with the location spelled out. */
+export const findingJson = (f: Finding) => ({
+  rule: f.rule,
+  ruleName: f.ruleName,
+  level: f.level,
+  file: f.location.file,
+  line: f.location.line,
+  column: f.location.column,
+  path: f.path,
+  message: f.message,
+  expected: f.expected,
+  why: f.why,
+});

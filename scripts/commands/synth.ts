@@ -1,0 +1,43 @@
+/** `citycloud synth`: validate, run every view, write out/ atomically, print what was written. */
+import { hasErrors, loadCity } from '../../model/index.ts';
+import { synthesize } from '../../stacks/synth.ts';
+import { shown } from '../cli/defaults.ts';
+import { EXIT } from '../cli/exit-codes.ts';
+import { countsLines, findingJson, findingTally, printFindings } from '../cli/report.ts';
+
+export interface SynthCommandOptions {
+  readonly inventory: string;
+  readonly out: string;
+  readonly json?: boolean;
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+export async function runSynth(opts: SynthCommandOptions): Promise<number> {
+  const started = performance.now();
+  const { model, findings, sources } = loadCity(opts.inventory);
+  if (!model || hasErrors(findings)) {
+    if (opts.json)
+      console.log(JSON.stringify({ synthesized: false, findings: findings.map(findingJson) }, null, 2));
+    else {
+      printFindings(findings, console.log);
+      console.log(
+        `✗ ${shown(opts.inventory)}: ${findingTally(findings)}; nothing synthesized, ${opts.out} left as it was`,
+      );
+    }
+    return EXIT.problems;
+  }
+  const inputs = sources.files.map((f) => ({ path: f.relativePath, sha256: f.sha256 }));
+  const result = await synthesize({ model, inputs, outDir: opts.out });
+  if (opts.json) {
+    console.log(JSON.stringify(result.manifest, null, 2));
+    return EXIT.ok;
+  }
+  printFindings(findings, console.log);
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  console.log(`✓ synthesized ${shown(opts.inventory)} into ${opts.out}/ in ${seconds} s`);
+  for (const line of countsLines(result.manifest.inventory)) console.log(`  ${line}`);
+  const files = result.manifest.artifacts.map((a) => a.path);
+  console.log(`  ${files.length + 1} files, ${mb(result.bytes)}: manifest.json, ${files.join(', ')}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,74 @@
+/**
+ * The synth pipeline: run every registered view over the model, digest the artifacts into the
+ * manifest, and replace out/ atomically. Same model, same bytes.
+ */
+import { posix } from 'node:path';
+import type { CityModel } from '../model/index.ts';
+import { assertReplaceable, replaceFolder } from './atomic-folder.ts';
+import { buildManifest, type Manifest, toBytes } from './manifest.ts';
+import type { Artifact, View } from './view.ts';
+import { VIEWS } from './views.ts';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+/** A view produced something synth cannot write: a bug in the view, not in the inventory. */
+export class ViewError extends Error {
+  constructor(view: string, message: string) {
+    super(`view ${view}: ${message}`);
+    this.name = 'ViewError';
+  }
+}
+
+export interface SynthOptions {
+  readonly model: CityModel;
+  /** The inventory files and their digests, recorded in the manifest. */
+  readonly inputs: readonly { path: string; sha256: string }[];
+  readonly outDir: string;
+  readonly views?: readonly View[];
+}
+
+export interface SynthResult {
+  readonly manifest: Manifest;
+  readonly outDir: string;
+  /** Total bytes written, manifest included. */
+  readonly bytes: number;
+}
+
+function checkPath(view: string, path: string, seen: Map<string, string>): void {
+  const normal = posix.normalize(path);
+  if (
+    path === '' ||
+    path.startsWith('/') ||
+    normal !== path ||
+    normal.startsWith('..') ||
+    path === MANIFEST_FILE
+  )
+    throw new ViewError(
+      view,
+      `artifact path "${path}" must be a normalized relative path other than ${MANIFEST_FILE}`,
+    );
+  const other = seen.get(path);
+  if (other) throw new ViewError(view, `artifact path "${path}" is also written by view ${other}`);
+  seen.set(path, view);
+}
+
+/** Renders every view, then writes out/ (artifacts + manifest.json) in one atomic step. */
+export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
+  assertReplaceable(opts.outDir, MANIFEST_FILE);
+  const artifacts: Artifact[] = [];
+  const seen = new Map<string, string>();
+  for (const view of opts.views ?? VIEWS) {
+    for (const a of await view.render(opts.model)) {
+      checkPath(view.name, a.path, seen);
+      artifacts.push(a);
+    }
+  }
+  const manifest = buildManifest(opts.model, opts.inputs, artifacts);
+  const files = new Map<string, Uint8Array>();
+  for (const a of artifacts) files.set(a.path, toBytes(a.content));
+  files.set(MANIFEST_FILE, toBytes(`${JSON.stringify(manifest, null, 2)}\n`));
+  replaceFolder(opts.outDir, files);
+  let bytes = 0;
+  for (const b of files.values()) bytes += b.byteLength;
+  return { manifest, outDir: opts.outDir, bytes };
+}

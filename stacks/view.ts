@@ -1,0 +1,14 @@
+/** A view turns the city model into files; it is a pure function, so synth stays deterministic. */
+import type { CityModel } from '../model/index.ts';
+
+export interface Artifact {
+  /** Path inside out/, with forward slashes, e.g. `model/city.json`. */
+  readonly path: string;
+  readonly content: string | Uint8Array;
+}
+
+export interface View {
+  /** Short name shown in progress and errors, e.g. `model`. */
+  readonly name: string;
+  readonly render: (model: CityModel) => readonly Artifact[] | Promise<readonly Artifact[]>;
+}

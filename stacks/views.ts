@@ -1,0 +1,8 @@
+/**
+ * Every view that `citycloud synth` runs, in one place. Adding a view is adding a pure
+ * function from the model to files here.
+ */
+import { modelView } from './model-view.ts';
+import type { View } from './view.ts';
+
+export const VIEWS: readonly View[] = [modelView];
