@@ -8,11 +8,18 @@ import type { Inventory, InventoryUplink } from './schema.ts';
 import type { InventorySources } from './source.ts';
 import type { ConnectionPoint, Link, Network, PointLevel } from './types.ts';
 
+/** An uplink with the place it was declared: the point's own list, a default, a wardBackupVia. */
+interface DeclaredUplink {
+  readonly uplink: InventoryUplink;
+  readonly path: string;
+  readonly yaml: YamlPath;
+}
+
 interface PointSpec {
   readonly id: string;
   readonly name: string;
   readonly level: PointLevel;
-  readonly uplinks: readonly InventoryUplink[];
+  readonly uplinks: readonly DeclaredUplink[];
   readonly district?: string;
   readonly agency?: string;
   readonly code?: string;
@@ -20,12 +27,26 @@ interface PointSpec {
   readonly path: string;
   /** Where the point was written (for a template unit: the template). */
   readonly yaml: YamlPath;
-  /** Where its uplinks were written, when they were written out for this point. */
-  readonly uplinksYaml?: YamlPath;
 }
 
 const fillDistrict = (template: string, districtName: string) =>
   template.replaceAll('{district}', districtName);
+
+/** Uplinks written out on the point itself. */
+const own = (pointPath: string, pointYaml: YamlPath, uplinks: readonly InventoryUplink[]): DeclaredUplink[] =>
+  uplinks.map((uplink, i) => ({
+    uplink,
+    path: `${pointPath}.uplinks[${uplink.to}]`,
+    yaml: [...pointYaml, 'uplinks', i],
+  }));
+
+/** Uplinks the point takes from network.uplinkDefaults. */
+const fromDefaults = (kind: 'district' | 'agency', uplinks: readonly InventoryUplink[]): DeclaredUplink[] =>
+  uplinks.map((uplink, i) => ({
+    uplink,
+    path: `network.uplinkDefaults.${kind}[${uplink.to}]`,
+    yaml: ['network', 'uplinkDefaults', kind, i],
+  }));
 
 export function expandNetwork(inv: Inventory, sources: InventorySources): Network {
   const net = inv.network;
@@ -35,21 +56,20 @@ export function expandNetwork(inv: Inventory, sources: InventorySources): Networ
 
   const add = (p: PointSpec) => {
     sources.register(p.path, p.yaml);
-    const primary = p.uplinks.find((u) => u.role === 'primary') ?? p.uplinks[0];
+    const primary = p.uplinks.find((u) => u.uplink.role === 'primary') ?? p.uplinks[0];
     points.push({
       id: p.id,
       name: p.name,
       level: p.level,
-      parent: primary?.to ?? null,
+      parent: primary?.uplink.to ?? null,
       district: p.district ?? null,
       agency: p.agency ?? null,
       code: p.code ?? null,
       type: p.type ?? null,
       path: p.path,
     });
-    p.uplinks.forEach((u, i) => {
-      const path = `${p.path}.uplinks[${u.to}]`;
-      sources.register(path, p.uplinksYaml ? [...p.uplinksYaml, i] : p.yaml);
+    for (const { uplink: u, path, yaml } of p.uplinks) {
+      sources.register(path, yaml);
       links.push({
         id: `${p.id}--${u.to}`,
         from: p.id,
@@ -59,23 +79,21 @@ export function expandNetwork(inv: Inventory, sources: InventorySources): Networ
         medium: u.medium,
         path,
       });
-    });
+    }
   };
-  const unitUplink = (to: string): InventoryUplink[] => [
-    { to, role: 'primary', mbps: defaults.unit.mbps, medium: defaults.unit.medium },
+  /** A unit's single uplink to its parent, at the unit defaults. */
+  const unitUplink = (unitPath: string, unitYaml: YamlPath, to: string): DeclaredUplink[] => [
+    {
+      uplink: { to, role: 'primary', mbps: defaults.unit.mbps, medium: defaults.unit.medium },
+      path: `${unitPath}.uplinks[${to}]`,
+      yaml: unitYaml,
+    },
   ];
 
   net.core.forEach((c, i) => {
+    const path = `network.core[${c.id}]`;
     const yaml = ['network', 'core', i];
-    add({
-      id: c.id,
-      name: c.name,
-      level: 'core',
-      uplinks: c.uplinks ?? [],
-      path: `network.core[${c.id}]`,
-      yaml,
-      uplinksYaml: c.uplinks ? [...yaml, 'uplinks'] : undefined,
-    });
+    add({ id: c.id, name: c.name, level: 'core', uplinks: own(path, yaml, c.uplinks ?? []), path, yaml });
   });
 
   net.districts.forEach((d, di) => {
@@ -87,26 +105,36 @@ export function expandNetwork(inv: Inventory, sources: InventorySources): Networ
       level: 'district',
       code: d.code,
       type: d.type,
-      uplinks: d.uplinks ?? defaults.district,
+      uplinks: d.uplinks ? own(path, yaml, d.uplinks) : fromDefaults('district', defaults.district),
       path,
       yaml,
-      uplinksYaml: d.uplinks ? [...yaml, 'uplinks'] : ['network', 'uplinkDefaults', 'district'],
     });
     d.wards.forEach((w, wi) => {
       const wardYaml = [...yaml, 'wards', wi];
-      const uplinks: InventoryUplink[] = w.uplinks ?? [
-        { to: d.id, role: 'primary', mbps: defaults.ward.mbps, medium: defaults.ward.medium },
-        ...(d.wardBackupVia
-          ? [
-              {
-                to: d.wardBackupVia,
-                role: 'backup' as const,
-                mbps: defaults.ward.backupMbps,
-                medium: defaults.ward.medium,
-              },
-            ]
-          : []),
-      ];
+      const wardPath = `${path}.wards[${w.code}]`;
+      const uplinks: DeclaredUplink[] = w.uplinks
+        ? own(wardPath, wardYaml, w.uplinks)
+        : [
+            {
+              uplink: { to: d.id, role: 'primary', mbps: defaults.ward.mbps, medium: defaults.ward.medium },
+              path: `${wardPath}.uplinks[${d.id}]`,
+              yaml: wardYaml,
+            },
+            ...(d.wardBackupVia
+              ? [
+                  {
+                    uplink: {
+                      to: d.wardBackupVia,
+                      role: 'backup' as const,
+                      mbps: defaults.ward.backupMbps,
+                      medium: defaults.ward.medium,
+                    },
+                    path: `${path}.wardBackupVia`,
+                    yaml: [...yaml, 'wardBackupVia'],
+                  },
+                ]
+              : []),
+          ];
       add({
         id: `w${w.code}`,
         name: w.name,
@@ -115,26 +143,26 @@ export function expandNetwork(inv: Inventory, sources: InventorySources): Networ
         code: w.code,
         type: w.type,
         uplinks,
-        path: `${path}.wards[${w.code}]`,
+        path: wardPath,
         yaml: wardYaml,
-        uplinksYaml: w.uplinks ? [...wardYaml, 'uplinks'] : undefined,
       });
     });
-    const units = [
-      ...net.districtUnits.map((u, ui) => ({ u, yaml: ['network', 'districtUnits', ui], own: false })),
-      ...d.units.map((u, ui) => ({ u, yaml: [...yaml, 'units', ui], own: true })),
-    ];
-    for (const { u, yaml: unitYaml, own } of units) {
-      const ownUplinks = own ? (u as { uplinks?: InventoryUplink[] }).uplinks : undefined;
+    const templateUnits = net.districtUnits.map((u, ui) => ({
+      u,
+      yaml: ['network', 'districtUnits', ui],
+      uplinks: undefined,
+    }));
+    const ownUnits = d.units.map((u, ui) => ({ u, yaml: [...yaml, 'units', ui], uplinks: u.uplinks }));
+    for (const { u, yaml: unitYaml, uplinks } of [...templateUnits, ...ownUnits]) {
+      const unitPath = `${path}.units[${u.id}]`;
       add({
         id: `${d.id}-${u.id}`,
         name: fillDistrict(u.name, d.name),
         level: 'unit',
         district: d.id,
-        uplinks: ownUplinks ?? unitUplink(d.id),
-        path: `${path}.units[${u.id}]`,
+        uplinks: uplinks ? own(unitPath, unitYaml, uplinks) : unitUplink(unitPath, unitYaml, d.id),
+        path: unitPath,
         yaml: unitYaml,
-        uplinksYaml: ownUplinks ? [...unitYaml, 'uplinks'] : undefined,
       });
     }
   });
@@ -147,35 +175,36 @@ export function expandNetwork(inv: Inventory, sources: InventorySources): Networ
       name: a.name,
       level: 'agency',
       agency: a.id,
-      uplinks: a.uplinks ?? defaults.agency,
+      uplinks: a.uplinks ? own(path, yaml, a.uplinks) : fromDefaults('agency', defaults.agency),
       path,
       yaml,
-      uplinksYaml: a.uplinks ? [...yaml, 'uplinks'] : ['network', 'uplinkDefaults', 'agency'],
     });
     a.units.forEach((u, ui) => {
       const unitYaml = [...yaml, 'units', ui];
+      const unitPath = `${path}.units[${u.id}]`;
       add({
         id: `${a.id}-${u.id}`,
         name: u.name,
         level: 'unit',
         agency: a.id,
-        uplinks: u.uplinks ?? unitUplink(a.id),
-        path: `${path}.units[${u.id}]`,
+        uplinks: u.uplinks ? own(unitPath, unitYaml, u.uplinks) : unitUplink(unitPath, unitYaml, a.id),
+        path: unitPath,
         yaml: unitYaml,
-        uplinksYaml: u.uplinks ? [...unitYaml, 'uplinks'] : undefined,
       });
     });
     a.unitsPerDistrict.forEach((u, ui) => {
+      const unitYaml = [...yaml, 'unitsPerDistrict', ui];
       for (const d of net.districts) {
+        const unitPath = `${path}.unitsPerDistrict[${u.id}].districts[${d.id}]`;
         add({
           id: `${d.id}-${a.id}-${u.id}`,
           name: fillDistrict(u.name, d.name),
           level: 'unit',
           agency: a.id,
           district: d.id,
-          uplinks: unitUplink(d.id),
-          path: `${path}.unitsPerDistrict[${u.id}].districts[${d.id}]`,
-          yaml: [...yaml, 'unitsPerDistrict', ui],
+          uplinks: unitUplink(unitPath, unitYaml, d.id),
+          path: unitPath,
+          yaml: unitYaml,
         });
       }
     });

@@ -37,8 +37,11 @@ export class InventorySources {
     this.origins.set(modelPath, yamlPath);
   }
 
-  /** Where the value at a YAML path was written; `key` points at the key rather than its value. */
-  locate(yamlPath: YamlPath, key?: string): Location {
+  /**
+   * Where the value at a YAML path was written. With `key`, where that key of the mapping was
+   * written: its key (for an unknown key) or its value (for a wrong value).
+   */
+  locate(yamlPath: YamlPath, key?: string, point: 'key' | 'value' = 'key'): Location {
     const first = yamlPath[0] ?? key;
     const source = (first !== undefined && this.sectionFiles.get(String(first))) || this.root;
     let node: Node | null = source.doc.contents;
@@ -51,7 +54,7 @@ export class InventorySources {
         const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
         if (!pair) break;
         const isLast = i === steps.length - 1;
-        node = (isLast && key !== undefined ? pair.key : pair.value) as Node | null;
+        node = (isLast && key !== undefined && point === 'key' ? pair.key : pair.value) as Node | null;
         if (node) at = node;
       } else if (isSeq(node) && typeof seg === 'number') {
         node = (node.items[seg] as Node | undefined) ?? null;
@@ -69,7 +72,7 @@ export class InventorySources {
   locateModel(modelPath: string, field?: string): Location {
     for (let p = modelPath; p !== ''; p = parentPath(p)) {
       const origin = this.origins.get(p);
-      if (origin) return this.locate(origin, p === modelPath ? field : undefined);
+      if (origin) return this.locate(origin, p === modelPath ? field : undefined, 'value');
     }
     return this.locate([]);
   }

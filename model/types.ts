@@ -159,6 +159,10 @@ export interface Link {
   readonly role: LinkRole;
   readonly mbps: number;
   readonly medium: LinkMedium;
+  /**
+   * Where the link is declared: the point's own uplinks, or the default or wardBackupVia it
+   * comes from (shared by every link that default makes).
+   */
   readonly path: string;
 }
 

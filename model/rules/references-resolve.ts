@@ -24,6 +24,7 @@ export function referencesResolve(model: CityModel): RuleResult {
     value: string,
     kind: string,
     known: Set<string>,
+    kinds = `${kind}s`,
   ) => {
     if (!ok)
       v.push({
@@ -31,7 +32,7 @@ export function referencesResolve(model: CityModel): RuleResult {
         field,
         message: `${field} "${value}" is not a known ${kind}`,
         expected:
-          known.size > 0 ? `one of the ${kind}s: ${list(known)}` : `a ${kind} declared in the inventory`,
+          known.size > 0 ? `one of the ${kinds}: ${list(known)}` : `a ${kind} declared in the inventory`,
       });
   };
 
@@ -52,17 +53,29 @@ export function referencesResolve(model: CityModel): RuleResult {
     for (const e of w.connectsTo)
       check(externals.has(e), w.path, 'connectsTo', e, 'external system', externals);
   }
+  // links that come from one declaration (a default, a wardBackupVia) share its path: one finding each
+  const dangling = new Map<string, { path: string; to: string; from: string[] }>();
   for (const l of model.network.links) {
-    if (!points.has(l.to))
-      v.push({
-        path: l.path,
-        field: 'to',
-        message: `uplink from ${l.from} goes to "${l.to}", which is not a connection point`,
-        expected: 'the id of a core site, district hub, ward, agency or unit',
-      });
+    if (points.has(l.to)) continue;
+    const key = `${l.path}\u0000${l.to}`;
+    const group = dangling.get(key) ?? { path: l.path, to: l.to, from: [] };
+    group.from.push(l.from);
+    dangling.set(key, group);
+  }
+  for (const g of dangling.values()) {
+    const from =
+      g.from.length > 3
+        ? `${g.from.slice(0, 3).join(', ')} and ${g.from.length - 3} more`
+        : g.from.join(', ');
+    v.push({
+      path: g.path,
+      field: 'to',
+      message: `uplink${g.from.length > 1 ? 's' : ''} from ${from} go${g.from.length > 1 ? '' : 'es'} to "${g.to}", which is not a connection point`,
+      expected: 'the id of a core site, district hub, ward, agency or unit',
+    });
   }
   for (const b of model.serviceCatalogue) {
-    check(agencies.has(b.agency), b.path, 'agency', b.agency, 'agency', agencies);
+    check(agencies.has(b.agency), b.path, 'agency', b.agency, 'agency', agencies, 'agencies');
     check(tiers.has(String(b.tier)), b.path, 'tier', String(b.tier), 'service tier', tiers);
   }
   for (const s of model.publicServices) {
@@ -71,11 +84,19 @@ export function referencesResolve(model: CityModel): RuleResult {
   }
   const reachable = new Set([...warehouses, ...externals]);
   for (const t of model.tenants) {
-    check(agencies.has(t.agency), t.path, 'agency', t.agency, 'agency', agencies);
+    check(agencies.has(t.agency), t.path, 'agency', t.agency, 'agency', agencies, 'agencies');
     for (const r of t.requests)
       check(pools.has(r.pool), `${t.path}.requests[${r.pool}]`, 'pool', r.pool, 'pool', pools);
     for (const r of t.reaches)
-      check(reachable.has(r), t.path, 'reaches', r, 'warehouse or external system', reachable);
+      check(
+        reachable.has(r),
+        t.path,
+        'reaches',
+        r,
+        'warehouse or external system',
+        reachable,
+        'warehouses and external systems',
+      );
   }
   return resultOf(true, v);
 }

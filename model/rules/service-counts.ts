@@ -21,12 +21,13 @@ export function serviceCounts(model: CityModel): RuleResult {
     c[s.mode]++;
     perBlock.set(block, c);
   }
+  const ly = { full: 'fully', partial: 'partly' } as const;
   for (const mode of ['full', 'partial'] as const) {
     if (counted[mode] !== t[mode])
       v.push({
         path: 'publicServices.totals',
         field: mode,
-        message: `the catalogue has ${counted[mode]} ${mode}ly online services, the totals say ${t[mode]}`,
+        message: `the catalogue has ${counted[mode]} ${ly[mode]} online services, the totals say ${t[mode]}`,
         expected: `catalogue blocks whose ${mode} counts add up to ${t[mode]}`,
       });
   }
@@ -37,7 +38,7 @@ export function serviceCounts(model: CityModel): RuleResult {
         v.push({
           path: b.path,
           field: mode,
-          message: `names ${c[mode]} ${mode}ly online services but declares ${mode}: ${b[mode]}`,
+          message: `names ${c[mode]} ${ly[mode]} online services but declares ${mode}: ${b[mode]}`,
           expected: `${mode} at least the number of named ${mode} services (${c[mode]})`,
         });
     }

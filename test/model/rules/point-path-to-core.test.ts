@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { loadCity } from '../../../model/index.ts';
+import { pointPathToCore } from '../../../model/rules/point-path-to-core.ts';
+import { findingLines, modelOf, smallCity, smallCityEdited } from '../../helpers/city.ts';
+
+describe('point-path-to-core', () => {
+  it('is compliant when every point reaches the core', () => {
+    expect(pointPathToCore(modelOf(smallCity()))).toEqual({ status: 'compliant' });
+  });
+
+  it('fails on a ward whose uplinks lead nowhere near the core', () => {
+    const city = smallCity();
+    // two wards uplinked only to each other form an island
+    city.network.districts[0].wards[0].uplinks = [
+      { to: 'w10002', role: 'primary', mbps: 100, medium: 'fiber' },
+    ];
+    city.network.districts[0].wards[1].uplinks = [
+      { to: 'w10001', role: 'primary', mbps: 100, medium: 'fiber' },
+    ];
+    expect(pointPathToCore(modelOf(city))).toEqual({
+      status: 'non-compliant',
+      violations: [
+        {
+          path: 'network.districts[d001].wards[10001]',
+          message: 'Ward Alpha (w10001) has no path to the core (its uplinks go to w10002)',
+          expected: 'an uplink chain that reaches a core site',
+        },
+        {
+          path: 'network.districts[d001].wards[10002]',
+          message: 'Ward Beta (w10002) has no path to the core (its uplinks go to w10001)',
+          expected: 'an uplink chain that reaches a core site',
+        },
+      ],
+    });
+  });
+
+  it('cuts off a whole district when its hub loses its uplinks', () => {
+    const city = smallCity();
+    city.network.districts[1].uplinks = [];
+    // and no ward backups between the two districts
+    city.network.districts[0].wardBackupVia = undefined;
+    city.network.districts[1].wardBackupVia = undefined;
+    const result = pointPathToCore(modelOf(city));
+    expect(result.status).toBe('non-compliant');
+    if (result.status === 'non-compliant')
+      expect(result.violations.map((v) => v.path)).toEqual([
+        'network.districts[d002]',
+        'network.districts[d002].wards[20001]',
+        'network.districts[d002].wards[20002]',
+        'network.districts[d002].units[ubnd]',
+        'agencies[ag1].unitsPerDistrict[br].districts[d002]',
+      ]);
+  });
+
+  it('counts backup paths: a hub without uplinks is still reached through the wards backing up to a neighbour', () => {
+    const city = smallCity();
+    city.network.districts[1].uplinks = [];
+    // d002's wards back up through d001, so d002 and all behind it still reach the core
+    expect(pointPathToCore(modelOf(city))).toEqual({ status: 'compliant' });
+  });
+
+  it('points at the uplinks the user wrote', () => {
+    const lines = findingLines(
+      loadCity(
+        smallCityEdited([
+          '{code: "10001", name: Ward Alpha, type: ward}',
+          '{code: "10001", name: Ward Alpha, type: ward, uplinks: []}',
+        ]),
+      ),
+    );
+    expect(lines).toEqual([
+      'city.yaml:60:11: error CC007 network.districts[d001].wards[10001]: Ward Alpha (w10001) has no path to the core (it has no uplinks); expected an uplink chain that reaches a core site',
+    ]);
+  });
+});
