@@ -1,0 +1,199 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  BUILTIN_CITY,
+  type RunResult,
+  runCli,
+  smallCityEdited,
+  tempDir,
+  writeCity,
+} from '../helpers/city.ts';
+
+/** No stack trace may reach the user, whatever went wrong. */
+const noStackTrace = (r: RunResult) => {
+  expect(r.stdout + r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  expect(r.stderr).not.toMatch(/internal error/);
+};
+
+describe('citycloud validate', () => {
+  it('passes the built-in city with its counts (exit 0)', () => {
+    const r = runCli(['validate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        '✓ inventory/city.yaml is valid',
+        '  1,012 servers in 63 racks · 18 pools · 820 connection points · 8 warehouses',
+        '  740 public services (460 fully online, 280 partly) · 12 tenants',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints every finding with file:line, rule and path, and exits 1', () => {
+    const file = smallCityEdited(['powerBudgetW: 5000', 'powerBudgetW: 1000']);
+    const r = runCli(['validate', '--inventory', file]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(
+      /city\.yaml:24:15: error CC004 datacentre\.halls\[h1\]\.rows\[r01\]\.racks\[k03\]: its servers draw 1,600 W/,
+    );
+    expect(lines.at(-1)).toMatch(/^✗ .*city\.yaml: 1 error, 0 warnings$/);
+    noStackTrace(r);
+  });
+
+  it('prints findings as JSON with --json', () => {
+    const file = smallCityEdited(
+      ['{id: web, name: Web, kind: general', '{id: web, name: Web, kind: general, colour: red'],
+      ['shards: 1', 'shards: -1'],
+    );
+    const r = runCli(['validate', '--json', '-i', file]);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.valid).toBe(false);
+    expect(out.inventory).toBeNull();
+    expect(
+      out.findings.map((f: { rule: string; line: number; path: string }) => [f.rule, f.line, f.path]),
+    ).toEqual([
+      ['CC000', 10, 'pools[web].colour'],
+      ['CC000', 30, 'warehouses[wa].shards'],
+    ]);
+  });
+
+  it.each([
+    [
+      'a missing file',
+      () => join(tempDir(), 'none.yaml'),
+      /none\.yaml: cannot read the inventory: no such file; expected a readable YAML file$/,
+    ],
+    ['a folder', () => tempDir(), /: is a folder; expected a YAML inventory file such as city\.yaml$/],
+    ['an empty file', () => writeCity({ 'city.yaml': '' }), /city\.yaml:1:1: is empty; /],
+    [
+      'text that is not YAML',
+      () => writeCity({ 'city.yaml': 'city: name: x\n' }),
+      /city\.yaml:1:7: not valid YAML: /,
+    ],
+    [
+      'a list at the top level',
+      () => writeCity({ 'city.yaml': '- 1\n' }),
+      /city\.yaml:1:1: the top level is a list; /,
+    ],
+    [
+      'duplicate keys',
+      () => writeCity({ 'city.yaml': 'city: {}\ncity: {}\n' }),
+      /city\.yaml:2:1: duplicate key "city"; /,
+    ],
+    [
+      'an alias bomb',
+      () =>
+        writeCity({
+          'city.yaml': `a: &a [${'1,'.repeat(20)}1]\nb: &b [${'*a,'.repeat(20)}*a]\nc: [${'*b,'.repeat(20)}*b]\n`,
+        }),
+      /city\.yaml:2:8: aliases expand to more than 100 copies \(a YAML alias bomb\)/,
+    ],
+  ])('exits 2 on %s with one line on stderr', (_, make, expected) => {
+    const r = runCli(['validate', '--inventory', make()]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(expected);
+    noStackTrace(r);
+  });
+
+  it.each([
+    ['an unknown command', ['frobnicate'], "error: unknown command 'frobnicate'"],
+    ['an unknown option', ['validate', '--inventry', 'x'], "error: unknown option '--inventry'"],
+    ['a missing option value', ['synth', '--out'], "error: option '-o, --out <dir>' argument missing"],
+  ])('exits 2 on %s', (_, args, message) => {
+    const r = runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('shows help with an example (exit 0)', () => {
+    const r = runCli(['validate', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--inventory <file>');
+    expect(r.stdout).toContain('citycloud validate --inventory inventory/city.yaml');
+  });
+});
+
+describe('citycloud synth', () => {
+  const dir = tempDir();
+  const out = join(dir, 'out');
+  let first: RunResult;
+
+  beforeAll(() => {
+    first = runCli(['synth', '--out', out]);
+  });
+
+  it('writes out/ with the counts of the built-in city and prints a summary', () => {
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^✓ synthesized inventory\/city\.yaml into .*out\/ in \d+\.\d\d s\n/);
+    expect(first.stdout).toContain(
+      '1,012 servers in 63 racks · 18 pools · 820 connection points · 8 warehouses',
+    );
+    expect(first.stdout).toContain('740 public services (460 fully online, 280 partly) · 12 tenants');
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.inventory.publicServices).toEqual({ total: 740, full: 460, partial: 280 });
+    expect(manifest.inputs.map((i: { path: string }) => i.path)).toEqual([
+      'agencies.yaml',
+      'city.yaml',
+      'datacentre.yaml',
+      'network.yaml',
+      'services.yaml',
+      'tenants.yaml',
+      'warehouses.yaml',
+    ]);
+    expect(manifest.artifacts.map((a: { path: string }) => a.path)).toEqual(['model/city.json']);
+  });
+
+  it('is byte-identical on a second run, and --json prints the manifest', () => {
+    const before = readFileSync(join(out, 'model/city.json'));
+    const manifestBefore = readFileSync(join(out, 'manifest.json'), 'utf8');
+    const again = runCli(['synth', '--out', out, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual(JSON.parse(manifestBefore));
+    expect(readFileSync(join(out, 'model/city.json')).equals(before)).toBe(true);
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(manifestBefore);
+  });
+
+  it.each([
+    ['findings', () => smallCityEdited(['replicas: 3', 'replicas: -3']), 1],
+    ['an unreadable inventory', () => writeCity({ 'city.yaml': '- not a city\n' }), 2],
+    ['a missing inventory', () => join(dir, 'missing.yaml'), 2],
+  ])('leaves out/ exactly as it was on %s (exit %i)', (_, make, code) => {
+    const before = readFileSync(join(out, 'manifest.json'), 'utf8');
+    const r = runCli(['synth', '--inventory', make(), '--out', out]);
+    expect(r.code).toBe(code);
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(before);
+    expect(readdirSync(dir)).toEqual(['out']);
+    noStackTrace(r);
+  });
+
+  it('says that nothing was synthesized when there are findings', () => {
+    const r = runCli(['synth', '-i', smallCityEdited(['replicas: 3', 'replicas: -3']), '-o', out]);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(
+      /^✗ .*city\.yaml: 1 error, 0 warnings; nothing synthesized, .*out left as it was$/,
+    );
+  });
+
+  it('refuses to write over a folder that is not a citycloud output (exit 2)', () => {
+    const mine = tempDir();
+    writeFileSync(join(mine, 'notes.txt'), 'mine');
+    const r = runCli(['synth', '--out', mine]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(
+      /holds files but no manifest\.json, so it is not a citycloud output; expected an empty folder or a previous output \(choose another --out\)$/,
+    );
+    expect(readdirSync(mine)).toEqual(['notes.txt']);
+  });
+
+  it('synthesizes the built-in city by default from any folder', () => {
+    const elsewhere = tempDir();
+    const r = runCli(['synth'], elsewhere);
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(elsewhere, 'out'))).toEqual(['manifest.json', 'model']);
+    expect(r.stdout).toContain(`✓ synthesized ${BUILTIN_CITY} into out/ in `);
+  });
+});
