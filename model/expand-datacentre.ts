@@ -62,10 +62,11 @@ export function expandDatacentre(inv: Inventory, sources: InventorySources): Exp
         });
         rack.servers.forEach((range, si) => {
           const rackUnits = unitsOf.get(range.model) ?? 1;
+          const rangeYaml = [...rackYaml, 'servers', si]; // shared by the range's servers
           for (let n = 0; n < range.count; n++) {
             const u = range.u + n * rackUnits;
             const path = `${rackPath}.servers[u${pad2(u)}]`;
-            sources.register(path, [...rackYaml, 'servers', si]);
+            sources.register(path, rangeYaml);
             servers.push({
               name: `${name}-u${pad2(u)}`,
               rack: name,

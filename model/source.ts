@@ -24,7 +24,9 @@ export interface SourceFile {
 
 /** The inventory's files, which file holds each section, and where each model object came from. */
 export class InventorySources {
-  private readonly origins = new Map<string, YamlPath>();
+  // origins are recorded as a list and indexed on the first lookup: a valid city never looks one up
+  private readonly recorded: (string | YamlPath)[] = [];
+  private origins: Map<string, YamlPath> | null = null;
 
   constructor(
     readonly root: SourceFile,
@@ -34,7 +36,17 @@ export class InventorySources {
 
   /** Records that the object at `modelPath` was expanded from the YAML at `yamlPath`. */
   register(modelPath: string, yamlPath: YamlPath): void {
-    this.origins.set(modelPath, yamlPath);
+    this.recorded.push(modelPath, yamlPath);
+    this.origins = null;
+  }
+
+  private originsByPath(): Map<string, YamlPath> {
+    if (!this.origins) {
+      this.origins = new Map();
+      for (let i = 0; i < this.recorded.length; i += 2)
+        this.origins.set(this.recorded[i] as string, this.recorded[i + 1] as YamlPath);
+    }
+    return this.origins;
   }
 
   /**
@@ -70,8 +82,9 @@ export class InventorySources {
 
   /** Where a model object (or one of its fields) was written; falls back to the nearest parent. */
   locateModel(modelPath: string, field?: string): Location {
+    const origins = this.originsByPath();
     for (let p = modelPath; p !== ''; p = parentPath(p)) {
-      const origin = this.origins.get(p);
+      const origin = origins.get(p);
       if (origin) return this.locate(origin, p === modelPath ? field : undefined, 'value');
     }
     return this.locate([]);

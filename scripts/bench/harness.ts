@@ -1,0 +1,87 @@
+/**
+ * The bench harness: rows of {figure, the naive peer's figure in the same run, their ratio},
+ * printed as a table or as JSON. Later issues add their rows to BENCHES in scripts/bench.ts.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface BenchRow {
+  readonly name: string;
+  readonly unit: string;
+  readonly value: number;
+  /** What the figure is compared with. */
+  readonly peer: string;
+  readonly peerValue: number;
+  /** value / peerValue. */
+  readonly ratio: number;
+  readonly peakRssMB?: number;
+  readonly peerPeakRssMB?: number;
+  /** What the row promises, e.g. `ratio ≤ 3`, and whether this run kept it. */
+  readonly target?: string;
+  readonly met?: boolean;
+}
+
+export interface Bench {
+  readonly name: string;
+  readonly run: (log: (line: string) => void) => Promise<BenchRow[]>;
+}
+
+/** What a worker measured. */
+export interface Measurement {
+  readonly medianMs: number;
+  readonly peakRssMB: number;
+}
+
+/** Runs a bench worker script in its own node (so its peak memory is its own) and reads its JSON. */
+export function runWorker(script: string, args: readonly string[]): Measurement {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  const stdout = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) as string) as Measurement;
+}
+
+/** Times `work` after warm-up runs; returns the median and the process's peak memory. */
+export function measure(work: () => void, warmups: number, runs: number): Measurement {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < warmups; i++) work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    gc?.();
+    const t = performance.now();
+    work();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    medianMs: times[Math.floor(times.length / 2)] as number,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.padEnd(n));
+
+/** The rows as an aligned text table. */
+export function formatTable(rows: readonly BenchRow[]): string {
+  const fmt = (n: number, unit: string) => `${n.toFixed(n < 10 ? 2 : 1)} ${unit}`;
+  const cells = rows.map((r) => [
+    r.name,
+    fmt(r.value, r.unit),
+    r.peakRssMB === undefined ? '' : `${r.peakRssMB.toFixed(0)} MB`,
+    r.peer,
+    fmt(r.peerValue, r.unit),
+    r.peerPeakRssMB === undefined ? '' : `${r.peerPeakRssMB.toFixed(0)} MB`,
+    `${r.ratio.toFixed(2)}x`,
+    r.target ? `${r.met ? '✓' : '✗'} ${r.target}` : '',
+  ]);
+  const head = ['bench', 'value', 'peak RSS', 'peer', 'peer value', 'peer RSS', 'ratio', 'target'];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const right = [false, true, true, false, true, true, true, false];
+  const line = (c: readonly string[]) =>
+    c
+      .map((x, i) => pad(x, widths[i] as number, right[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)].join('\n');
+}
