@@ -35,20 +35,21 @@ export interface Measurement {
 /** Runs a bench worker script in its own node (so its peak memory is its own) and reads its JSON. */
 export function runWorker(script: string, args: readonly string[]): Measurement {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const stdout = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path, ...args], {
+  const stdout = execFileSync(process.execPath, ['--import', 'tsx', path, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as Measurement;
 }
 
-/** Times `work` after warm-up runs; returns the median and the process's peak memory. */
+/**
+ * Times `work` after warm-up runs; returns the median and the process's peak memory. Runs go
+ * back to back: forcing a full GC between them shrinks the heap and made each run 2.5x slower.
+ */
 export function measure(work: () => void, warmups: number, runs: number): Measurement {
-  const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < warmups; i++) work();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    gc?.();
     const t = performance.now();
     work();
     times.push(performance.now() - t);
