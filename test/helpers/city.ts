@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { type CityLoad, type CityModel, formatFinding, loadCity } from '../../model/index.ts';
+import { type CityLoad, type CityModel, formatFinding, loadCity, type Rule } from '../../model/index.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SMALL_CITY = join(ROOT, 'test/fixtures/small-city.yaml');
@@ -78,4 +78,12 @@ export function findingLines(load: CityLoad): string[] {
   return load.findings.map((f) =>
     formatFinding({ ...f, location: { ...f.location, file: f.location.file.split('/').at(-1) as string } }),
   );
+}
+
+/** A rule's violations on a city given as data, one `path: message; expected` line each. */
+export function violationLines(rule: Rule, city: RawCity): string[] {
+  const result = rule(modelOf(city));
+  return result.status === 'non-compliant'
+    ? result.violations.map((v) => `${v.path}: ${v.message}; ${v.expected}`)
+    : [];
 }

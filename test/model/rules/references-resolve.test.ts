@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { loadCity } from '../../../model/index.ts';
 import { referencesResolve } from '../../../model/rules/references-resolve.ts';
-import { findingLines, modelOf, type RawCity, smallCity, smallCityEdited } from '../../helpers/city.ts';
+import {
+  findingLines,
+  modelOf,
+  type RawCity,
+  smallCity,
+  smallCityEdited,
+  violationLines,
+} from '../../helpers/city.ts';
 
-const messagesOf = (city: unknown) => {
-  const result = referencesResolve(modelOf(city));
-  return result.status === 'non-compliant'
-    ? result.violations.map((v) => `${v.path}: ${v.message}; ${v.expected}`)
-    : [];
-};
+const messagesOf = (city: RawCity) => violationLines(referencesResolve, city);
 
 describe('references-resolve', () => {
   it('is compliant when every reference resolves', () => {

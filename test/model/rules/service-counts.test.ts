@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { serviceCounts } from '../../../model/rules/service-counts.ts';
-import { modelOf, smallCity } from '../../helpers/city.ts';
+import { modelOf, type RawCity, smallCity, violationLines } from '../../helpers/city.ts';
 
-const messagesOf = (city: unknown) => {
-  const result = serviceCounts(modelOf(city));
-  return result.status === 'non-compliant'
-    ? result.violations.map((v) => `${v.path}: ${v.message}; ${v.expected}`)
-    : [];
-};
+const messagesOf = (city: RawCity) => violationLines(serviceCounts, city);
 
 describe('service-counts', () => {
   it('is compliant when the catalogue adds up to the totals', () => {

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { uniqueIds } from '../../../model/rules/unique-ids.ts';
-import { modelOf, type RawCity, smallCity } from '../../helpers/city.ts';
+import { modelOf, type RawCity, smallCity, violationLines } from '../../helpers/city.ts';
 
-const messagesOf = (city: unknown) => {
-  const result = uniqueIds(modelOf(city));
-  return result.status === 'non-compliant'
-    ? result.violations.map((v) => `${v.path}: ${v.message}; ${v.expected}`)
-    : [];
-};
+const messagesOf = (city: RawCity) => violationLines(uniqueIds, city);
 
 describe('unique-ids', () => {
   it('is compliant when ids and names are unique', () => {
