@@ -210,5 +210,19 @@ export function expandNetwork(inv: Inventory, sources: InventorySources): Networ
     });
   });
 
-  return { points, links };
+  const pins = (kind: 'blocks' | 'sites') =>
+    Object.entries(inv.addressPins[kind]).map(([id, prefix]) => {
+      const path = `addressPins.${kind}[${id}]`;
+      sources.register(path, ['addressPins', kind, id]);
+      return { id, prefix, path };
+    });
+  return {
+    points,
+    links,
+    addressing: { ...net.addressing, siteSizes: { ...net.addressing.siteSizes } },
+    addressPins: { blocks: pins('blocks'), sites: pins('sites') },
+    demandMbps: { ...net.demandMbps },
+    maxOversubscription: net.maxOversubscription,
+    maxBlastRadius: net.maxBlastRadius,
+  };
 }

@@ -130,8 +130,35 @@ const district = z.strictObject({
   units: z.array(namedUnit).default([]),
 });
 
+const prefixLength = z.number().int().min(8).max(32);
+const ipv4Prefix = z.cidrv4({ error: 'an IPv4 prefix such as 10.32.0.0/11' });
+const perLevel = <T extends z.ZodType>(t: T) =>
+  z.strictObject({ core: t, district: t, agency: t, ward: t, unit: t });
+
+const addressing = z.strictObject({
+  /** Where site subnets come from: a block per district, one for the city level. */
+  supernet: ipv4Prefix,
+  /** One /32 per site, derived from the site's place in the supernet. */
+  loopbacks: ipv4Prefix,
+  /** Point-to-point /31s for the uplinks, derived from the site's place in the supernet. */
+  links: ipv4Prefix,
+  /** Prefix length of a site's subnet, by level. */
+  siteSizes: perLevel(prefixLength),
+  /** A new block is sized for its sites' addresses times this, rounded up to a power of two. */
+  blockHeadroom: z.number().min(1).default(2),
+  /** VLAN id of a site: vlanBase + its slot in the block. */
+  vlanBase: z.number().int().min(2).max(4000).default(100),
+});
+
 const network = z.strictObject({
   core: z.array(z.strictObject({ id, name, uplinks: z.array(uplink).optional() })).min(1),
+  addressing,
+  /** Traffic a site of each level sends towards the core at peak, for the oversubscription check. */
+  demandMbps: perLevel(z.number().nonnegative()),
+  /** Largest allowed ratio of the demand behind an uplink to its capacity. */
+  maxOversubscription: z.number().positive().default(1),
+  /** Largest number of points one district hub's failure may cut off from the core. */
+  maxBlastRadius: z.number().int().positive().default(60),
   uplinkDefaults: z.strictObject({
     district: z.array(uplink).min(1),
     agency: z.array(uplink).min(1),
@@ -184,6 +211,12 @@ const tenant = z.strictObject({
   reaches: z.array(id).default([]),
 });
 
+/** Allocations that stay where they are whatever is added: block and site prefixes by id. */
+const addressPins = z.strictObject({
+  blocks: z.record(id, ipv4Prefix).default({}),
+  sites: z.record(id, ipv4Prefix).default({}),
+});
+
 /** The whole inventory, after the root file and its includes are merged. */
 export const inventorySchema = z.strictObject({
   apiVersion: z.literal('citycloud/v1'),
@@ -198,6 +231,7 @@ export const inventorySchema = z.strictObject({
   agencies: z.array(agency),
   publicServices,
   tenants: z.array(tenant).default([]),
+  addressPins: addressPins.default({ blocks: {}, sites: {} }),
 });
 
 export type Inventory = z.output<typeof inventorySchema>;

@@ -166,9 +166,32 @@ export interface Link {
   readonly path: string;
 }
 
+export type PerLevel<T> = { readonly [L in PointLevel]: T };
+
+export interface Addressing {
+  readonly supernet: string;
+  readonly loopbacks: string;
+  readonly links: string;
+  readonly siteSizes: PerLevel<number>;
+  readonly blockHeadroom: number;
+  readonly vlanBase: number;
+}
+
+/** A pinned allocation: this id keeps this prefix. */
+export interface AddressPin {
+  readonly id: string;
+  readonly prefix: string;
+  readonly path: string;
+}
+
 export interface Network {
   readonly points: readonly ConnectionPoint[];
   readonly links: readonly Link[];
+  readonly addressing: Addressing;
+  readonly addressPins: { readonly blocks: readonly AddressPin[]; readonly sites: readonly AddressPin[] };
+  readonly demandMbps: PerLevel<number>;
+  readonly maxOversubscription: number;
+  readonly maxBlastRadius: number;
 }
 
 export interface Agency {

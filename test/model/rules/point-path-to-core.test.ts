@@ -69,7 +69,7 @@ describe('point-path-to-core', () => {
       ),
     );
     expect(lines).toEqual([
-      'city.yaml:60:11: error CC007 network.districts[d001].wards[10001]: Ward Alpha (w10001) has no path to the core (it has no uplinks); expected an uplink chain that reaches a core site',
+      'city.yaml:66:11: error CC007 network.districts[d001].wards[10001]: Ward Alpha (w10001) has no path to the core (it has no uplinks); expected an uplink chain that reaches a core site',
     ]);
   });
 });
