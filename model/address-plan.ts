@@ -138,7 +138,15 @@ function computePlan(model: CityModel): AddressPlan {
           expected: 'a larger network.addressing.supernet, or smaller siteSizes or blockHeadroom',
         });
     }
-    blocks.push({ id, name: info.name, range, prefix: range ? formatPrefix(range) : null, pinned, demand, path: info.path });
+    blocks.push({
+      id,
+      name: info.name,
+      range,
+      prefix: range ? formatPrefix(range) : null,
+      pinned,
+      demand,
+      path: info.path,
+    });
   }
 
   // sites: pinned where pinned, the rest first-fit in their block

@@ -17,7 +17,9 @@ const toInt = (ip: ipaddr.IPv4) => ip.toByteArray().reduce((n, byte) => n * 256 
 
 /** The address at an integer position. */
 export function addressAt(n: number): string {
-  return ipaddr.fromByteArray([(n / 2 ** 24) & 255, (n / 2 ** 16) & 255, (n / 2 ** 8) & 255, n & 255]).toString();
+  return ipaddr
+    .fromByteArray([(n / 2 ** 24) & 255, (n / 2 ** 16) & 255, (n / 2 ** 8) & 255, n & 255])
+    .toString();
 }
 
 /** Parses `a.b.c.d/n`; throws on text that is not an IPv4 prefix. */
@@ -31,7 +33,11 @@ export function parsePrefix(cidr: string): Range & { aligned: boolean } {
 export const formatPrefix = (r: Pick<Range, 'start' | 'length'>) => `${addressAt(r.start)}/${r.length}`;
 
 /** The range of `size` addresses (a power of two) at `start`. */
-export const rangeOf = (start: number, size: number): Range => ({ start, size, length: 32 - Math.log2(size) });
+export const rangeOf = (start: number, size: number): Range => ({
+  start,
+  size,
+  length: 32 - Math.log2(size),
+});
 
 /** Whether `inner` lies wholly inside `outer`. */
 export const contains = (outer: Range, inner: Range) =>

@@ -122,8 +122,10 @@ function analyse(model: CityModel): TopologyAnalysis {
     const a = level.get(l.from);
     const b = level.get(l.to);
     if (!a || !b || l.from === l.to) continue;
-    if (!isTransit(a) && isTransit(b)) uplinksOf.set(l.from, [...(uplinksOf.get(l.from) ?? []), { to: l.to, link: l.id }]);
-    if (isTransit(a) && !isTransit(b)) uplinksOf.set(l.to, [...(uplinksOf.get(l.to) ?? []), { to: l.from, link: l.id }]);
+    if (!isTransit(a) && isTransit(b))
+      uplinksOf.set(l.from, [...(uplinksOf.get(l.from) ?? []), { to: l.to, link: l.id }]);
+    if (isTransit(a) && !isTransit(b))
+      uplinksOf.set(l.to, [...(uplinksOf.get(l.to) ?? []), { to: l.from, link: l.id }]);
   }
   for (const p of points) {
     if (isTransit(p.level)) continue;
@@ -132,14 +134,17 @@ function analyse(model: CityModel): TopologyAnalysis {
       unreachable.add(p.id);
       continue;
     }
-    let shared: Set<string> | null = null;
-    for (const u of ups) {
+    // each uplink fails with its target, its own link, or anything its target depends on
+    const failures = ups.map((u) => {
       const d = dependsOn.get(u.to) as Dependence;
-      const mine = new Set([`p:${u.to}`, `l:${u.link}`, ...d.points.map((x) => `p:${x}`), ...d.links.map((x) => `l:${x}`)]);
-      const before: Set<string> | null = shared;
-      shared = before === null ? mine : new Set([...before].filter((x) => mine.has(x)));
-    }
-    const all = [...(shared ?? [])];
+      return new Set([
+        `p:${u.to}`,
+        `l:${u.link}`,
+        ...d.points.map((x) => `p:${x}`),
+        ...d.links.map((x) => `l:${x}`),
+      ]);
+    });
+    const all = [...failures.reduce((shared, next) => new Set([...shared].filter((x) => next.has(x))))];
     dependsOn.set(p.id, {
       points: all.filter((x) => x.startsWith('p:')).map((x) => x.slice(2)),
       links: all.filter((x) => x.startsWith('l:')).map((x) => x.slice(2)),
