@@ -144,7 +144,8 @@ function analyse(model: CityModel): TopologyAnalysis {
         ...d.links.map((x) => `l:${x}`),
       ]);
     });
-    const all = [...failures.reduce((shared, next) => new Set([...shared].filter((x) => next.has(x))))];
+    const [first, ...rest] = failures;
+    const all = [...(first ?? [])].filter((x) => rest.every((f) => f.has(x)));
     dependsOn.set(p.id, {
       points: all.filter((x) => x.startsWith('p:')).map((x) => x.slice(2)),
       links: all.filter((x) => x.startsWith('l:')).map((x) => x.slice(2)),
