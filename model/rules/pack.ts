@@ -1,5 +1,10 @@
 /** The city rule pack: each rule with its id, level, and why it matters. */
 import type { Level } from '../finding.ts';
+import { addressContainment } from './address-containment.ts';
+import { addressExhaustion } from './address-exhaustion.ts';
+import { addressOverlap } from './address-overlap.ts';
+import { districtBlastRadius } from './district-blast-radius.ts';
+import { linkSanity } from './link-sanity.ts';
 import { pointPathToCore } from './point-path-to-core.ts';
 import { poolCapacityHeadroom } from './pool-capacity-headroom.ts';
 import { rackPowerBudget } from './rack-power-budget.ts';
@@ -7,7 +12,10 @@ import { rackUnitsFit } from './rack-units-fit.ts';
 import { referencesResolve } from './references-resolve.ts';
 import type { Rule } from './rule.ts';
 import { serviceCounts } from './service-counts.ts';
+import { sitePathRedundancy } from './site-path-redundancy.ts';
+import { transitSinglePointOfFailure } from './transit-single-point-of-failure.ts';
 import { uniqueIds } from './unique-ids.ts';
+import { uplinkOversubscription } from './uplink-oversubscription.ts';
 import { warehouseReplicaSpread } from './warehouse-replica-spread.ts';
 
 export interface PackEntry {
@@ -75,5 +83,61 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: serviceCounts,
     why: 'The catalogue is the published list of online services; its counts must match what the city reports.',
+  },
+  {
+    id: 'CC009',
+    name: 'link-sanity',
+    level: 'error',
+    rule: linkSanity,
+    why: 'A link to itself or a second link between the same two points is a typo that hides the real topology.',
+  },
+  {
+    id: 'CC010',
+    name: 'transit-single-point-of-failure',
+    level: 'error',
+    rule: transitSinglePointOfFailure,
+    why: 'A hub or department site on a single point of failure takes every ward and unit behind it down with it.',
+  },
+  {
+    id: 'CC011',
+    name: 'site-path-redundancy',
+    level: 'warning',
+    rule: sitePathRedundancy,
+    why: 'A ward office with one path to the core stops serving citizens at the first cut fibre.',
+  },
+  {
+    id: 'CC012',
+    name: 'district-blast-radius',
+    level: 'warning',
+    rule: districtBlastRadius,
+    why: 'The more points hang on one hub alone, the more of the city one hub outage silences.',
+  },
+  {
+    id: 'CC013',
+    name: 'uplink-oversubscription',
+    level: 'warning',
+    rule: uplinkOversubscription,
+    why: 'An uplink carrying more than its capacity at peak drops traffic for every site behind it.',
+  },
+  {
+    id: 'CC014',
+    name: 'address-overlap',
+    level: 'error',
+    rule: addressOverlap,
+    why: 'One prefix handed to two sites breaks routing for both; NetBox nests prefixes and does not catch it.',
+  },
+  {
+    id: 'CC015',
+    name: 'address-containment',
+    level: 'error',
+    rule: addressContainment,
+    why: 'An allocation outside its block is not routed by the district that should carry it.',
+  },
+  {
+    id: 'CC016',
+    name: 'address-exhaustion',
+    level: 'error',
+    rule: addressExhaustion,
+    why: 'A site without addresses cannot be brought up; the block must grow before the site is added.',
   },
 ];

@@ -98,5 +98,24 @@ export function referencesResolve(model: CityModel): RuleResult {
         'warehouses and external systems',
       );
   }
+  const pointIds = new Set(points.keys());
+  const blockIds = new Set([
+    'core',
+    ...model.network.points.filter((p) => p.level === 'district' || p.level === 'agency').map((p) => p.id),
+  ]);
+  for (const pin of model.network.addressPins.blocks)
+    if (!blockIds.has(pin.id))
+      v.push({
+        path: pin.path,
+        message: `pin for block "${pin.id}", which is no district, department or core`,
+        expected: 'the id of a district or department, or core (or remove the stale pin)',
+      });
+  for (const pin of model.network.addressPins.sites)
+    if (!pointIds.has(pin.id))
+      v.push({
+        path: pin.path,
+        message: `pin for site "${pin.id}", which is not a connection point`,
+        expected: 'the id of a connection point (or remove the stale pin)',
+      });
   return resultOf(true, v);
 }

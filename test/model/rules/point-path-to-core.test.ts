@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCity } from '../../../model/index.ts';
 import { pointPathToCore } from '../../../model/rules/point-path-to-core.ts';
-import { findingLines, modelOf, smallCity, smallCityEdited } from '../../helpers/city.ts';
+import { findingLines, modelOf, smallCity, smallCityEdited, violationLines } from '../../helpers/city.ts';
 
 describe('point-path-to-core', () => {
   it('is compliant when every point reaches the core', () => {
@@ -23,12 +23,12 @@ describe('point-path-to-core', () => {
         {
           path: 'network.districts[d001].wards[10001]',
           message: 'Ward Alpha (w10001) has no path to the core (its uplinks go to w10002)',
-          expected: 'an uplink chain that reaches a core site',
+          expected: 'an uplink chain that reaches a core site through hubs or department sites',
         },
         {
           path: 'network.districts[d001].wards[10002]',
           message: 'Ward Beta (w10002) has no path to the core (its uplinks go to w10001)',
-          expected: 'an uplink chain that reaches a core site',
+          expected: 'an uplink chain that reaches a core site through hubs or department sites',
         },
       ],
     });
@@ -52,11 +52,15 @@ describe('point-path-to-core', () => {
       ]);
   });
 
-  it('counts backup paths: a hub without uplinks is still reached through the wards backing up to a neighbour', () => {
+  it('does not route a hub through its wards: wards keep their backup, the hub and its units are cut off', () => {
     const city = smallCity();
     city.network.districts[1].uplinks = [];
-    // d002's wards back up through d001, so d002 and all behind it still reach the core
-    expect(pointPathToCore(modelOf(city))).toEqual({ status: 'compliant' });
+    // d002's wards back up through d001, so they still reach the core; d002 itself does not
+    expect(violationLines(pointPathToCore, city)).toEqual([
+      'network.districts[d002]: District Two (d002) has no path to the core (it has no uplinks); an uplink chain that reaches a core site through hubs or department sites',
+      "network.districts[d002].units[ubnd]: People's Committee of District Two (d002-ubnd) has no path to the core (its uplinks go to d002); an uplink chain that reaches a core site through hubs or department sites",
+      'agencies[ag1].unitsPerDistrict[br].districts[d002]: Branch of District Two (d002-ag1-br) has no path to the core (its uplinks go to d002); an uplink chain that reaches a core site through hubs or department sites',
+    ]);
   });
 
   it('points at the uplinks the user wrote', () => {
@@ -69,7 +73,7 @@ describe('point-path-to-core', () => {
       ),
     );
     expect(lines).toEqual([
-      'city.yaml:66:11: error CC007 network.districts[d001].wards[10001]: Ward Alpha (w10001) has no path to the core (it has no uplinks); expected an uplink chain that reaches a core site',
+      'city.yaml:67:11: error CC007 network.districts[d001].wards[10001]: Ward Alpha (w10001) has no path to the core (it has no uplinks); expected an uplink chain that reaches a core site through hubs or department sites',
     ]);
   });
 });
