@@ -15,17 +15,16 @@ export interface Owned {
 }
 
 /** The allocations of a plan by layer; overlaps matter within a layer. */
-export function addressLayers(model: CityModel, plan: AddressPlan): Record<string, Owned[]> {
-  const { addressing } = model.network;
+export function addressLayers(plan: AddressPlan): Record<string, Owned[]> {
   return {
     pools: [
-      { range: plan.supernet, owner: `supernet ${addressing.supernet}`, path: 'network.addressing.supernet' },
+      { range: plan.supernet, owner: 'supernet', path: 'network.addressing.supernet' },
       {
         range: plan.loopbackPool,
-        owner: `loopback pool ${addressing.loopbacks}`,
+        owner: 'loopback pool',
         path: 'network.addressing.loopbacks',
       },
-      { range: plan.linkPool, owner: `link pool ${addressing.links}`, path: 'network.addressing.links' },
+      { range: plan.linkPool, owner: 'link pool', path: 'network.addressing.links' },
     ],
     blocks: plan.blocks.flatMap((b) =>
       b.range
@@ -67,7 +66,7 @@ export function overlapsIn(items: readonly Owned[]): [Owned, Owned][] {
 export function addressOverlap(model: CityModel): RuleResult {
   const plan = planAddresses(model);
   const v: Violation[] = [];
-  for (const [layer, items] of Object.entries(addressLayers(model, plan)))
+  for (const [layer, items] of Object.entries(addressLayers(plan)))
     for (const [a, b] of overlapsIn(items))
       v.push({
         path: b.path,

@@ -10,6 +10,21 @@ import {
   writeCity,
 } from '../helpers/city.ts';
 
+/** Everything synth writes besides the manifest, in the manifest's order. */
+const ARTIFACTS = [
+  'model/city.json',
+  'network/address-pins.yaml',
+  'network/blackbox-targets.json',
+  'network/ipam.csv',
+  'network/netbox/1-regions.csv',
+  'network/netbox/2-sites.csv',
+  'network/netbox/3-vlans.csv',
+  'network/netbox/4-prefixes.csv',
+  'network/netbox/5-ip-addresses.csv',
+  'network/topology.html',
+  'network/topology.json',
+];
+
 /** No stack trace may reach the user, whatever went wrong. */
 const noStackTrace = (r: RunResult) => {
   expect(r.stdout + r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
@@ -137,6 +152,7 @@ describe('citycloud synth', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.inventory.publicServices).toEqual({ total: 740, full: 460, partial: 280 });
     expect(manifest.inputs.map((i: { path: string }) => i.path)).toEqual([
+      'addresses.yaml',
       'agencies.yaml',
       'city.yaml',
       'datacentre.yaml',
@@ -145,7 +161,7 @@ describe('citycloud synth', () => {
       'tenants.yaml',
       'warehouses.yaml',
     ]);
-    expect(manifest.artifacts.map((a: { path: string }) => a.path)).toEqual(['model/city.json']);
+    expect(manifest.artifacts.map((a: { path: string }) => a.path)).toEqual(ARTIFACTS);
   });
 
   it('is byte-identical on a second run, and --json prints the manifest', () => {
@@ -193,7 +209,7 @@ describe('citycloud synth', () => {
     const elsewhere = tempDir();
     const r = runCli(['synth'], elsewhere);
     expect(r.code).toBe(0);
-    expect(readdirSync(join(elsewhere, 'out'))).toEqual(['manifest.json', 'model']);
+    expect(readdirSync(join(elsewhere, 'out'))).toEqual(['manifest.json', 'model', 'network']);
     expect(r.stdout).toContain(`✓ synthesized ${BUILTIN_CITY} into out/ in `);
   });
 });
