@@ -40,9 +40,16 @@ describe('synthesize', () => {
     });
     expect(manifest.inputs).toEqual(inputs);
     const city = readFileSync(join(out, 'model/city.json'));
-    expect(manifest.artifacts).toEqual([
-      { path: 'model/city.json', sha256: sha(city), bytes: city.byteLength },
-    ]);
+    expect(manifest.artifacts[0]).toEqual({
+      path: 'model/city.json',
+      sha256: sha(city),
+      bytes: city.byteLength,
+    });
+    // every artifact is listed, in path order, with the digest of what is on disk
+    const paths = manifest.artifacts.map((x) => x.path);
+    expect(paths).toEqual([...paths].sort());
+    expect(paths).toContain('network/topology.html');
+    for (const x of manifest.artifacts) expect(sha(readFileSync(join(out, x.path))), x.path).toBe(x.sha256);
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toEqual(manifest);
     expect(JSON.parse(city.toString('utf8')).servers).toHaveLength(14);
   });
