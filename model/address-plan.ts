@@ -4,7 +4,15 @@
  * VLAN and the /31 of each of its uplinks. Pinned allocations stay; new ones are placed first-fit
  * in declared order around them, so adding a site never moves another.
  */
-import { FreeSpace, formatPrefix, nextPowerOfTwo, parsePrefix, type Range, rangeOf } from './ipv4.ts';
+import {
+  addressAt,
+  FreeSpace,
+  formatPrefix,
+  nextPowerOfTwo,
+  parsePrefix,
+  type Range,
+  rangeOf,
+} from './ipv4.ts';
 import type { CityModel, ConnectionPoint } from './types.ts';
 
 /** The block of the core sites; every district and every department has a block of its own. */
@@ -31,7 +39,9 @@ export interface SitePlan {
   readonly range: Range;
   readonly prefix: string;
   readonly gateway: string;
+  /** `a.b.c.d/32`. */
   readonly loopback: string;
+  readonly loopbackRange: Range;
   readonly vlan: number;
   readonly pinned: boolean;
   readonly path: string;
@@ -193,8 +203,9 @@ function computePlan(model: CityModel): AddressPlan {
         block: id,
         range,
         prefix: formatPrefix(range),
-        gateway: formatPrefix({ start: range.start + 1, length: 32 }).replace('/32', ''),
+        gateway: addressAt(range.start + 1),
         loopback: formatPrefix({ start: loopbackPool.start + globalSlot, length: 32 }),
+        loopbackRange: rangeOf(loopbackPool.start + globalSlot, 1),
         vlan,
         pinned,
         path: p.path,
@@ -225,8 +236,8 @@ function computePlan(model: CityModel): AddressPlan {
       link: l.id,
       range,
       prefix: formatPrefix(range),
-      fromAddress: formatPrefix({ start: range.start, length: 32 }).replace('/32', ''),
-      toAddress: formatPrefix({ start: range.start + 1, length: 32 }).replace('/32', ''),
+      fromAddress: addressAt(range.start),
+      toAddress: addressAt(range.start + 1),
       path: l.path,
     });
   }

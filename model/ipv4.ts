@@ -15,11 +15,12 @@ export interface Range {
 
 const toInt = (ip: ipaddr.IPv4) => ip.toByteArray().reduce((n, byte) => n * 256 + byte, 0);
 
-/** The address at an integer position. */
+/**
+ * The dotted address at an integer position. (Building an ipaddr.js object per address just to
+ * print it cost ~30 ms for the 10x city's 40,000 addresses.)
+ */
 export function addressAt(n: number): string {
-  return ipaddr
-    .fromByteArray([(n / 2 ** 24) & 255, (n / 2 ** 16) & 255, (n / 2 ** 8) & 255, n & 255])
-    .toString();
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 /** Parses `a.b.c.d/n`; throws on text that is not an IPv4 prefix. */

@@ -36,8 +36,7 @@ export function addressContainment(model: CityModel): RuleResult {
         message: `site ${s.point} ${s.prefix} lies outside its block ${s.block} ${formatPrefix(block)}`,
         expected: `a prefix inside ${formatPrefix(block)}`,
       });
-    const loopback = parsePrefix(s.loopback);
-    if (!contains(plan.loopbackPool, loopback))
+    if (!contains(plan.loopbackPool, s.loopbackRange))
       v.push({
         path: s.path,
         message: `${s.point}'s loopback ${s.loopback} falls outside the loopback pool ${addressing.loopbacks}`,

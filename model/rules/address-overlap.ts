@@ -4,7 +4,7 @@
  * one sweep per layer, O(n log n) — the naive all-pairs check is the bench's peer.
  */
 import { type AddressPlan, planAddresses } from '../address-plan.ts';
-import { formatPrefix, overlaps, parsePrefix, type Range } from '../ipv4.ts';
+import { formatPrefix, overlaps, type Range } from '../ipv4.ts';
 import type { CityModel } from '../types.ts';
 import { type RuleResult, resultOf, type Violation } from './rule.ts';
 
@@ -43,7 +43,7 @@ export function addressLayers(plan: AddressPlan): Record<string, Owned[]> {
       path: s.pinned ? `addressPins.sites[${s.point}]` : s.path,
     })),
     loopbacks: plan.sites.map((s) => ({
-      range: parsePrefix(s.loopback),
+      range: s.loopbackRange,
       owner: `loopback of ${s.point}`,
       path: s.path,
     })),

@@ -9,7 +9,12 @@ export function uplinkOversubscription(model: CityModel): RuleResult {
   const { points, links, demandMbps, maxOversubscription } = model.network;
   const known = new Set(points.map((p) => p.id));
   const children = new Map<string, string[]>();
-  for (const p of points) if (p.parent) children.set(p.parent, [...(children.get(p.parent) ?? []), p.id]);
+  for (const p of points) {
+    if (!p.parent) continue;
+    const list = children.get(p.parent);
+    if (list) list.push(p.id);
+    else children.set(p.parent, [p.id]);
+  }
   // breadth-first down the primary tree from its roots, then summed back up; points on a
   // parent cycle are never reached (they have no path to the core, which CC007 reports)
   const order = points.filter((p) => !p.parent || !known.has(p.parent)).map((p) => p.id);
