@@ -213,3 +213,28 @@ describe('citycloud synth', () => {
     expect(r.stdout).toContain(`✓ synthesized ${BUILTIN_CITY} into out/ in `);
   });
 });
+
+describe('citycloud validate on the network', () => {
+  it('reports a single point of failure when a district hub loses its second uplink (exit 1)', () => {
+    const file = smallCityEdited([
+      '      wardBackupVia: d002\n',
+      '      wardBackupVia: d002\n      uplinks: [{to: core-a, role: primary, mbps: 10000, medium: fiber}]\n',
+    ]);
+    const r = runCli(['validate', '-i', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /city\.yaml:\d+:\d+: error CC010 network\.districts\[d001\]: District One \(d001\) reaches the core only through point core-a and link d001--core-a: losing any one cuts it off/,
+    );
+  });
+
+  it('prints warnings but passes when there are no errors (exit 0)', () => {
+    // each hub cuts off itself, its office and the department's branch: 3 points, over a limit of 2
+    const file = smallCityEdited(['  demandMbps:', '  maxBlastRadius: 2\n  demandMbps:']);
+    const r = runCli(['validate', '-i', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /warning CC012 network\.districts\[d001\]: losing hub d001 \(District One\) cuts off 3 points from the core; expected at most 2/,
+    );
+    expect(r.stdout).toMatch(/✓ .*city\.yaml is valid \(0 errors, 2 warnings\)/);
+  });
+});
