@@ -13,6 +13,7 @@ import {
   type Range,
   rangeOf,
 } from './ipv4.ts';
+import { memoByModel } from './memo-by-model.ts';
 import type { CityModel, ConnectionPoint } from './types.ts';
 
 /** The block of the core sites; every district and every department has a block of its own. */
@@ -81,17 +82,8 @@ const n = (x: number) => x.toLocaleString('en-US');
 export const blockOf = (p: ConnectionPoint) =>
   p.level === 'district' || p.level === 'agency' ? p.id : (p.district ?? p.agency ?? CORE_BLOCK);
 
-const planned = new WeakMap<CityModel, AddressPlan>();
-
-/** The address plan of a model (computed once per model: the model is frozen). */
-export function planAddresses(model: CityModel): AddressPlan {
-  let plan = planned.get(model);
-  if (!plan) {
-    plan = computePlan(model);
-    planned.set(model, plan);
-  }
-  return plan;
-}
+/** The address plan of a model (computed once per model). */
+export const planAddresses = memoByModel(computePlan);
 
 function computePlan(model: CityModel): AddressPlan {
   const { addressing, addressPins, points } = model.network;

@@ -1,7 +1,9 @@
+export * from './address-plan.ts';
 export * from './deep-freeze.ts';
 export * from './expand.ts';
 export * from './finding.ts';
 export * from './input-error.ts';
+export * from './ipv4.ts';
 export * from './load-city.ts';
 export * from './model-path.ts';
 export * from './read-inventory.ts';
@@ -11,5 +13,6 @@ export * from './schema.ts';
 export * from './schema-findings.ts';
 export * from './source.ts';
 export * from './summary.ts';
+export * from './topology-analysis.ts';
 export type * from './types.ts';
 export * from './validate.ts';

@@ -10,6 +10,7 @@
  * node: it took 1.8 s on the 10x city's 500-point transit graph, so the search is done here on
  * plain arrays.
  */
+import { memoByModel } from './memo-by-model.ts';
 import type { CityModel, PointLevel } from './types.ts';
 
 const TRANSIT: ReadonlySet<PointLevel> = new Set(['core', 'district', 'agency']);
@@ -30,17 +31,17 @@ export interface TopologyAnalysis {
 
 export const isTransit = (level: PointLevel) => TRANSIT.has(level);
 
-const analysed = new WeakMap<CityModel, TopologyAnalysis>();
+/** The analysis of a model's network (computed once per model). */
+export const analyseTopology = memoByModel(analyse);
 
-/** The analysis of a model's network (computed once per model: the model is frozen). */
-export function analyseTopology(model: CityModel): TopologyAnalysis {
-  let a = analysed.get(model);
-  if (!a) {
-    a = analyse(model);
-    analysed.set(model, a);
-  }
-  return a;
+/** `point x and link y`: the single failures of a dependence, for messages. */
+export function describeDependence(d: Dependence, join: 'and' | 'or'): string {
+  return [...d.points.map((x) => `point ${x}`), ...d.links.map((x) => `link ${x}`)].join(` ${join} `);
 }
+
+/** Whether a dependence names any single failure at all. */
+export const hasSingleFailure = (d: Dependence | undefined): d is Dependence =>
+  d !== undefined && d.points.length + d.links.length > 0;
 
 function analyse(model: CityModel): TopologyAnalysis {
   const { points, links } = model.network;

@@ -1,5 +1,5 @@
 /** The findings of the network rules, each tied to the connection point it is about. */
-import { CITY_PACK, type CityModel } from '../model/index.ts';
+import { CITY_PACK, type CityModel, runPack } from '../model/index.ts';
 import { parentPath } from '../model/model-path.ts';
 
 export const NETWORK_RULES: ReadonlySet<string> = new Set([
@@ -33,19 +33,12 @@ export function networkFindings(model: CityModel): PointFinding[] {
     const pinned = /^addressPins\.sites\[(.+)\]$/.exec(path);
     return pinned?.[1] ?? null;
   };
-  const out: PointFinding[] = [];
-  for (const entry of CITY_PACK) {
-    if (!NETWORK_RULES.has(entry.id)) continue;
-    const result = entry.rule(model);
-    if (result.status !== 'non-compliant') continue;
-    for (const v of result.violations)
-      out.push({
-        rule: entry.id,
-        level: entry.level,
-        point: pointOf(v.path),
-        path: v.path,
-        message: v.message,
-      });
-  }
-  return out;
+  const pack = CITY_PACK.filter((entry) => NETWORK_RULES.has(entry.id));
+  return runPack(model, pack).map(({ entry, violation: v }) => ({
+    rule: entry.id,
+    level: entry.level,
+    point: pointOf(v.path),
+    path: v.path,
+    message: v.message,
+  }));
 }

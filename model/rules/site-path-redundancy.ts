@@ -2,7 +2,7 @@
  * Every ward has two independent paths to the core: a primary uplink and a backup that do not
  * share a point or link. (Units are single-homed by design and are not checked.)
  */
-import { analyseTopology } from '../topology-analysis.ts';
+import { analyseTopology, describeDependence, hasSingleFailure } from '../topology-analysis.ts';
 import type { CityModel } from '../types.ts';
 import { type RuleResult, resultOf, type Violation } from './rule.ts';
 
@@ -12,11 +12,10 @@ export function sitePathRedundancy(model: CityModel): RuleResult {
   const wards = model.network.points.filter((p) => p.level === 'ward');
   for (const p of wards) {
     const d = dependsOn.get(p.id);
-    if (!d || d.points.length + d.links.length === 0) continue;
-    const single = [...d.points.map((x) => `point ${x}`), ...d.links.map((x) => `link ${x}`)];
+    if (!hasSingleFailure(d)) continue;
     v.push({
       path: p.path,
-      message: `${p.name} (${p.id}) has fewer than two independent paths to the core: losing ${single.join(' or ')} cuts it off`,
+      message: `${p.name} (${p.id}) has fewer than two independent paths to the core: losing ${describeDependence(d, 'or')} cuts it off`,
       expected:
         "a backup uplink to another hub (its district's wardBackupVia) that shares nothing with the primary",
     });
