@@ -71,6 +71,7 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
       reaches: [...t.reaches],
       path: tenantPaths[i] as string,
     })),
+    monitoring: { ...inv.monitoring },
   };
   return deepFreeze(model);
 }

@@ -211,6 +211,17 @@ const tenant = z.strictObject({
   reaches: z.array(id).default([]),
 });
 
+/** How the city is watched: scrape cadence, sharding, thresholds, where the runbooks are. */
+const monitoring = z.strictObject({
+  /** Where the alert runbooks are read; an alert's runbook_url is this plus `#<alert>`. */
+  runbookBaseUrl: z.string().min(1).default('runbooks/alerts.md'),
+  scrapeIntervalSeconds: positiveInt.max(300).default(30),
+  /** Prometheus servers the scraping is split over (hashmod on the target address). */
+  shards: positiveInt.max(64).default(1),
+  /** Share of a district's points down at once that counts as the district isolated. */
+  districtIsolatedRatio: z.number().gt(0).lte(1).default(0.5),
+});
+
 /** Allocations that stay where they are whatever is added: block and site prefixes by id. */
 const addressPins = z.strictObject({
   blocks: z.record(id, ipv4Prefix).default({}),
@@ -232,6 +243,12 @@ export const inventorySchema = z.strictObject({
   publicServices,
   tenants: z.array(tenant).default([]),
   addressPins: addressPins.default({ blocks: {}, sites: {} }),
+  monitoring: monitoring.default({
+    runbookBaseUrl: 'runbooks/alerts.md',
+    scrapeIntervalSeconds: 30,
+    shards: 1,
+    districtIsolatedRatio: 0.5,
+  }),
 });
 
 export type Inventory = z.output<typeof inventorySchema>;

@@ -24,6 +24,14 @@ export interface CityModel {
   readonly serviceCatalogue: readonly ServiceCatalogueBlock[];
   readonly publicServices: readonly PublicService[];
   readonly tenants: readonly Tenant[];
+  readonly monitoring: Monitoring;
+}
+
+export interface Monitoring {
+  readonly runbookBaseUrl: string;
+  readonly scrapeIntervalSeconds: number;
+  readonly shards: number;
+  readonly districtIsolatedRatio: number;
 }
 
 export interface City {

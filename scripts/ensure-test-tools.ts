@@ -1,6 +1,7 @@
 /**
  * Installs the system tools the tests drive for real, when they are missing: Debian's Chromium
- * for the HTML pages. Runs before `npm test`; needs root and apt-get, and says so when it cannot.
+ * for the HTML pages, Prometheus's promtool, amtool and blackbox_exporter for the monitoring
+ * config. Runs before `npm test`; needs root and apt-get, and says so when it cannot.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,21 @@ interface Tool {
 
 export const TEST_TOOLS: readonly Tool[] = [
   { path: '/usr/bin/chromium', apt: 'chromium', why: 'the HTML pages are tested in headless Chromium' },
+  {
+    path: '/usr/bin/promtool',
+    apt: 'prometheus',
+    why: 'the Prometheus config and rules are checked by promtool',
+  },
+  {
+    path: '/usr/bin/amtool',
+    apt: 'prometheus-alertmanager',
+    why: 'the Alertmanager config is checked by amtool',
+  },
+  {
+    path: '/usr/bin/prometheus-blackbox-exporter',
+    apt: 'prometheus-blackbox-exporter',
+    why: 'the blackbox config is checked by blackbox_exporter',
+  },
 ];
 
 const missing = TEST_TOOLS.filter((t) => !existsSync(t.path));

@@ -13,6 +13,14 @@ import {
 /** Everything synth writes besides the manifest, in the manifest's order. */
 const ARTIFACTS = [
   'model/city.json',
+  'monitoring/alertmanager.yml',
+  'monitoring/blackbox.yml',
+  'monitoring/prometheus.yml',
+  'monitoring/rules/citycloud.rules.yml',
+  'monitoring/targets/nodes.json',
+  'monitoring/targets/services.json',
+  'monitoring/targets/warehouses.json',
+  'monitoring/tests/citycloud.rules.test.yml',
   'network/address-pins.yaml',
   'network/blackbox-targets.json',
   'network/ipam.csv',
@@ -156,6 +164,7 @@ describe('citycloud synth', () => {
       'agencies.yaml',
       'city.yaml',
       'datacentre.yaml',
+      'monitoring.yaml',
       'network.yaml',
       'services.yaml',
       'tenants.yaml',
@@ -209,7 +218,7 @@ describe('citycloud synth', () => {
     const elsewhere = tempDir();
     const r = runCli(['synth'], elsewhere);
     expect(r.code).toBe(0);
-    expect(readdirSync(join(elsewhere, 'out'))).toEqual(['manifest.json', 'model', 'network']);
+    expect(readdirSync(join(elsewhere, 'out'))).toEqual(['manifest.json', 'model', 'monitoring', 'network']);
     expect(r.stdout).toContain(`✓ synthesized ${BUILTIN_CITY} into out/ in `);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCity } from '../../../model/index.ts';
@@ -38,17 +38,9 @@ describe('transit-single-point-of-failure', () => {
   it('reports a single point of failure in the built-in city when a district hub loses its second uplink', () => {
     // the built-in city with Quận 1 given one uplink instead of the dual-homed default
     const dir = dirname(BUILTIN_CITY);
-    const files: Record<string, string> = {};
-    for (const f of [
-      'city.yaml',
-      'datacentre.yaml',
-      'warehouses.yaml',
-      'agencies.yaml',
-      'services.yaml',
-      'tenants.yaml',
-      'addresses.yaml',
-    ])
-      files[f] = readFileSync(join(dir, f), 'utf8');
+    // city.yaml first: writeCity returns the path of the first file
+    const files: Record<string, string> = { 'city.yaml': '' };
+    for (const f of readdirSync(dir)) files[f] = readFileSync(join(dir, f), 'utf8');
     files['network.yaml'] = readFileSync(join(dir, 'network.yaml'), 'utf8').replace(
       '      wardBackupVia: d770\n',
       '      wardBackupVia: d770\n      uplinks: [{to: core-a, role: primary, mbps: 10000, medium: fiber}]\n',

@@ -1,0 +1,88 @@
+/**
+ * prometheus.yml: node, warehouse and service scrape jobs from file_sd targets, and blackbox
+ * probes of every connection point (ICMP and TCP over IPv4, with the multi-target relabelling:
+ * the point becomes the probe's `target` parameter and its `instance`, and blackbox_exporter the
+ * address scraped). With `shards: N`, each shard's config keeps the targets whose address hashes
+ * to it (hashmod), so N servers share the scraping.
+ */
+import type { CityModel } from '../model/index.ts';
+import { RULES_FILE } from './rules-file.ts';
+
+export interface PrometheusOptions {
+  /** Where blackbox_exporter listens. */
+  readonly blackboxAddress: string;
+  readonly alertmanagerAddress: string;
+  /** file_sd paths, relative to the config file. */
+  readonly targets: {
+    readonly nodes: string;
+    readonly warehouses: string;
+    readonly services: string;
+    readonly points: string;
+  };
+  /** This shard and how many there are; omitted for a single server. */
+  readonly shard?: { readonly index: number; readonly of: number };
+}
+
+export const FLEET_OPTIONS: PrometheusOptions = {
+  blackboxAddress: '127.0.0.1:9115',
+  alertmanagerAddress: '127.0.0.1:9093',
+  targets: {
+    nodes: 'targets/nodes.json',
+    warehouses: 'targets/warehouses.json',
+    services: 'targets/services.json',
+    points: '../network/blackbox-targets.json',
+  },
+};
+
+const hashmod = (shard: PrometheusOptions['shard']) =>
+  shard
+    ? [
+        { source_labels: ['__address__'], modulus: shard.of, target_label: '__tmp_shard', action: 'hashmod' },
+        { source_labels: ['__tmp_shard'], regex: String(shard.index), action: 'keep' },
+      ]
+    : [];
+
+export function prometheusConfig(model: CityModel, options: PrometheusOptions): object {
+  const interval = `${model.monitoring.scrapeIntervalSeconds}s`;
+  const probe = (job: string, module: string, port: string) => ({
+    job_name: job,
+    metrics_path: '/probe',
+    params: { module: [module] },
+    file_sd_configs: [{ files: [options.targets.points] }],
+    relabel_configs: [
+      ...hashmod(options.shard),
+      {
+        source_labels: ['__address__'],
+        regex: '(.*)',
+        replacement: `$1${port}`,
+        target_label: '__param_target',
+      },
+      { source_labels: ['__param_target'], target_label: 'instance' },
+      { target_label: '__address__', replacement: options.blackboxAddress },
+    ],
+  });
+  const fileSd = (job: string, file: string) => ({
+    job_name: job,
+    file_sd_configs: [{ files: [file] }],
+    ...(options.shard ? { relabel_configs: hashmod(options.shard) } : {}),
+  });
+  return {
+    global: {
+      scrape_interval: interval,
+      evaluation_interval: interval,
+      external_labels: {
+        city: model.city.code,
+        ...(options.shard ? { shard: String(options.shard.index) } : {}),
+      },
+    },
+    rule_files: [RULES_FILE],
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [options.alertmanagerAddress] }] }] },
+    scrape_configs: [
+      fileSd('node', options.targets.nodes),
+      fileSd('warehouse', options.targets.warehouses),
+      fileSd('services', options.targets.services),
+      probe('blackbox-icmp', 'icmp_ipv4', ''),
+      probe('blackbox-tcp', 'tcp_connect_ipv4', ':22'),
+    ],
+  };
+}

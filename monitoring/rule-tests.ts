@@ -1,0 +1,63 @@
+/**
+ * `promtool test rules` cases for every alert, made from its scenario: nothing fires just before
+ * its `for` window ends, the alert fires (with exactly its labels and annotations) just after,
+ * plus the warm-up and quiet checks a scenario asks for.
+ */
+import { stringify } from 'yaml';
+import { type AlertSpec, minutesOf } from './rule-types.ts';
+import type { RuleSet } from './rules/rule-set.ts';
+
+/** Fills `{{ $labels.x }}` the way Prometheus will for these labels. */
+export function renderTemplate(text: string, labels: Readonly<Record<string, string>>): string {
+  return text.replace(/\{\{ *\$labels\.(\w+) *\}\}/g, (_, name: string) => labels[name] ?? '<no value>');
+}
+
+function testOf(spec: AlertSpec) {
+  const { rule, scenario } = spec;
+  // exact by default: pending one minute before activeFrom + for, firing at it
+  const slack = scenario.slackMinutes ?? 0;
+  const fires = scenario.activeFromMinute + minutesOf(rule.for);
+  const labels = { ...scenario.firingLabels, ...rule.labels };
+  const none = (minute: number, alertname = rule.alert) => ({
+    eval_time: `${minute}m`,
+    alertname,
+    exp_alerts: [],
+  });
+  const checks = [
+    ...(scenario.warmUpMinute === undefined ? [] : [none(scenario.warmUpMinute)]),
+    none(Math.max(0, fires - 1 - slack)),
+    {
+      eval_time: `${fires + slack}m`,
+      alertname: rule.alert,
+      exp_alerts: [
+        {
+          exp_labels: labels,
+          exp_annotations: {
+            summary: renderTemplate(rule.annotations.summary, labels),
+            description: renderTemplate(rule.annotations.description, labels),
+            runbook_url: rule.annotations.runbook_url,
+          },
+        },
+      ],
+    },
+    ...(scenario.quietAlerts ?? []).map((name) => none(fires + slack, name)),
+  ];
+  return {
+    name: `${rule.alert} ${JSON.stringify(scenario.firingLabels)}: quiet before ${rule.for}, firing after`,
+    interval: '1m',
+    input_series: scenario.series,
+    alert_rule_test: checks,
+  };
+}
+
+/** The promtool test file for the rules file at `rulesPath` (relative to the test file). */
+export function ruleTestsYaml(sets: readonly RuleSet[], rulesPath: string): string {
+  return stringify(
+    {
+      rule_files: [rulesPath],
+      evaluation_interval: '1m',
+      tests: sets.flatMap((s) => s.alerts.map(testOf)),
+    },
+    { lineWidth: 0 },
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Connection points: one point down, and a district isolated — many of its points down at once,
+ * which is one alert (and Alertmanager inhibits the district's point alerts), not forty.
+ */
+import type { CityModel } from '../../model/index.ts';
+import { PROBE_SUCCESS } from '../metrics/blackbox.ts';
+import { alertRule } from '../rule-types.ts';
+import type { RuleSet } from './rule-set.ts';
+
+export function networkRules(model: CityModel): RuleSet {
+  const base = model.monitoring.runbookBaseUrl;
+  const ratio = model.monitoring.districtIsolatedRatio;
+  const probe = (point: string, district: string, values: string) => ({
+    series: `${PROBE_SUCCESS}{job="blackbox-icmp",point="${point}",point_name="Ward ${point}",district="${district}"}`,
+    values,
+  });
+  return {
+    name: 'citycloud-network',
+    recording: [
+      {
+        record: 'district:probe_success:count',
+        expr: `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""})`,
+      },
+      {
+        record: 'district:probe_failed:count',
+        expr: `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""} == 0) or (district:probe_success:count * 0)`,
+      },
+    ],
+    alerts: [
+      alertRule(
+        {
+          alert: 'ConnectionPointDown',
+          expr: `${PROBE_SUCCESS}{job="blackbox-icmp"} == 0`,
+          for: '5m',
+          severity: 'warning',
+          summary: 'A connection point of the dedicated network does not answer its probe.',
+          description:
+            'Point {{ $labels.point }} ({{ $labels.point_name }}, district {{ $labels.district }}) has not answered ICMP for 5 minutes.',
+          scenario: {
+            series: [probe('w1', 'd1', '1 1 0x20')],
+            activeFromMinute: 2,
+            firingLabels: { job: 'blackbox-icmp', point: 'w1', point_name: 'Ward w1', district: 'd1' },
+          },
+        },
+        base,
+      ),
+      alertRule(
+        {
+          alert: 'DistrictIsolated',
+          // the ratio of a district's points down; recorded counts keep the expression cheap
+          expr: `district:probe_failed:count / district:probe_success:count > ${ratio}`,
+          for: '2m',
+          severity: 'critical',
+          summary: 'Many points of one district are down at once: the district is cut off.',
+          description: `Over ${ratio * 100}% of the points of district {{ $labels.district }} are down: look at its hub and uplinks first.`,
+          scenario: {
+            series: [
+              probe('w1', 'd1', '1 1 0x20'),
+              probe('w2', 'd1', '1 1 0x20'),
+              probe('w3', 'd1', '1 1 0x20'),
+              probe('w4', 'd1', '1x22'),
+              probe('w5', 'd2', '1x22'),
+            ],
+            activeFromMinute: 2,
+            firingLabels: { district: 'd1' },
+          },
+        },
+        base,
+      ),
+    ],
+  };
+}

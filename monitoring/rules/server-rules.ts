@@ -1,0 +1,145 @@
+/**
+ * Servers: down (paging for critical pools), disks filling, and pool utilisation over the N+1
+ * headroom the inventory plans for — a pool of N servers must keep one server's worth spare.
+ */
+import type { CityModel, Criticality } from '../../model/index.ts';
+import {
+  NODE_CPU_SECONDS,
+  NODE_FILESYSTEM_AVAIL,
+  NODE_FILESYSTEM_READONLY,
+  NODE_FILESYSTEM_SIZE,
+  NODE_MEMORY_AVAILABLE,
+  NODE_MEMORY_TOTAL,
+} from '../metrics/node-exporter.ts';
+import { type AlertSpec, alertRule, type RecordingRule, type Severity } from '../rule-types.ts';
+import type { RuleSet } from './rule-set.ts';
+
+const SEVERITY: Record<Criticality, Severity> = { critical: 'critical', high: 'warning', normal: 'info' };
+const GIB = 1024 ** 3;
+
+export function serverRules(model: CityModel): RuleSet {
+  const base = model.monitoring.runbookBaseUrl;
+  const recording: RecordingRule[] = [
+    {
+      record: 'pool:node_cpu_utilisation:ratio_rate5m',
+      // sum the busy and the total seconds of the pool before dividing, so big servers weigh more
+      expr: `sum by (pool) (rate(${NODE_CPU_SECONDS}{job="node",mode!="idle"}[5m])) / sum by (pool) (rate(${NODE_CPU_SECONDS}{job="node"}[5m]))`,
+    },
+    {
+      record: 'pool:node_memory_utilisation:ratio',
+      expr: `1 - sum by (pool) (${NODE_MEMORY_AVAILABLE}{job="node"}) / sum by (pool) (${NODE_MEMORY_TOTAL}{job="node"})`,
+    },
+  ];
+  const alerts: AlertSpec[] = (['critical', 'high', 'normal'] as const).map((criticality) =>
+    alertRule(
+      {
+        alert: 'ServerDown',
+        expr: `up{job="node",criticality="${criticality}"} == 0`,
+        for: '5m',
+        severity: SEVERITY[criticality],
+        summary: `A server of a ${criticality} pool is not answering its scrape.`,
+        description:
+          'Server {{ $labels.instance }} (pool {{ $labels.pool }}, rack {{ $labels.rack }}) has been down for 5 minutes.',
+        scenario: {
+          series: [
+            {
+              series: `up{job="node",instance="s1",pool="p1",rack="k1",criticality="${criticality}"}`,
+              values: '1 1 0x30',
+            },
+          ],
+          activeFromMinute: 2,
+          firingLabels: { instance: 's1', pool: 'p1', rack: 'k1', criticality, job: 'node' },
+        },
+      },
+      base,
+    ),
+  );
+  alerts.push(
+    alertRule(
+      {
+        alert: 'NodeFilesystemFillingUp',
+        // as node-mixin does: little space left AND the 6h trend runs out within a day
+        expr: `(${NODE_FILESYSTEM_AVAIL}{job="node"} / ${NODE_FILESYSTEM_SIZE}{job="node"} < 0.15 and predict_linear(${NODE_FILESYSTEM_AVAIL}{job="node"}[6h], 24 * 3600) < 0 and ${NODE_FILESYSTEM_READONLY}{job="node"} == 0)`,
+        for: '1h',
+        severity: 'warning',
+        summary: 'A filesystem has under 15% space left and is predicted to fill within 24 hours.',
+        description:
+          'Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} has under 15% space left and will fill within a day at its current rate.',
+        scenario: {
+          // 100 GiB, 20 GiB free, losing 1/8 GiB a minute (whole bytes, so no rounding drift):
+          // under 15% from minute 41
+          series: [
+            {
+              series: `${NODE_FILESYSTEM_SIZE}{job="node",instance="s1",mountpoint="/"}`,
+              values: `${100 * GIB}x200`,
+            },
+            {
+              series: `${NODE_FILESYSTEM_AVAIL}{job="node",instance="s1",mountpoint="/"}`,
+              values: `${20 * GIB}-${GIB / 8}x200`,
+            },
+            {
+              series: `${NODE_FILESYSTEM_READONLY}{job="node",instance="s1",mountpoint="/"}`,
+              values: '0x200',
+            },
+          ],
+          activeFromMinute: 41,
+          firingLabels: { instance: 's1', mountpoint: '/', job: 'node' },
+        },
+      },
+      base,
+    ),
+  );
+
+  // N+1: a pool of N servers may run at most (N-1)/N busy
+  const servers = new Map<string, number>();
+  for (const s of model.servers) servers.set(s.pool, (servers.get(s.pool) ?? 0) + 1);
+  for (const pool of model.pools) {
+    const n = servers.get(pool.id) ?? 0;
+    if (n < 2) continue;
+    const limit = Number(((n - 1) / n).toFixed(4));
+    for (const [resource, record] of [
+      ['Cpu', 'pool:node_cpu_utilisation:ratio_rate5m'],
+      ['Memory', 'pool:node_memory_utilisation:ratio'],
+    ] as const) {
+      const series =
+        resource === 'Cpu'
+          ? [
+              // one CPU, busy 100% of the time from minute 0
+              {
+                series: `${NODE_CPU_SECONDS}{job="node",instance="s1",pool="${pool.id}",cpu="0",mode="idle"}`,
+                values: '0x60',
+              },
+              {
+                series: `${NODE_CPU_SECONDS}{job="node",instance="s1",pool="${pool.id}",cpu="0",mode="user"}`,
+                values: '0+60x60',
+              },
+            ]
+          : [
+              {
+                series: `${NODE_MEMORY_TOTAL}{job="node",instance="s1",pool="${pool.id}"}`,
+                values: `${64 * GIB}x60`,
+              },
+              {
+                series: `${NODE_MEMORY_AVAILABLE}{job="node",instance="s1",pool="${pool.id}"}`,
+                values: `${0.1 * GIB}x60`,
+              },
+            ];
+      alerts.push(
+        alertRule(
+          {
+            alert: `Pool${resource}OverHeadroom`,
+            expr: `${record}{pool="${pool.id}"} > ${limit}`,
+            for: '30m',
+            severity: pool.criticality === 'critical' ? 'critical' : 'warning',
+            summary: `A pool uses more ${resource === 'Cpu' ? 'CPU' : 'memory'} than it can while keeping one server spare.`,
+            description: `Pool {{ $labels.pool }} (${n} servers) is over ${(limit * 100).toFixed(1)}% busy: it no longer keeps one server's worth for a failure or an upgrade.`,
+            labels: { pool: pool.id },
+            scenario: { series, activeFromMinute: 1, firingLabels: { pool: pool.id }, slackMinutes: 2 },
+          },
+          base,
+        ),
+      );
+    }
+  }
+  return { name: 'citycloud-servers', recording, alerts };
+}

@@ -1,0 +1,60 @@
+/** Warehouses: a replica down, and a shard whose live replicas fall below its quorum. */
+import type { CityModel } from '../../model/index.ts';
+import { WAREHOUSE_REPLICA_UP } from '../metrics/warehouse-replica.ts';
+import { type AlertSpec, alertRule } from '../rule-types.ts';
+import type { RuleSet } from './rule-set.ts';
+
+/** The majority of a shard's replicas. */
+export const quorumOf = (replicas: number) => Math.floor(replicas / 2) + 1;
+
+export function warehouseRules(model: CityModel): RuleSet {
+  const base = model.monitoring.runbookBaseUrl;
+  const alerts: AlertSpec[] = [
+    alertRule(
+      {
+        alert: 'WarehouseReplicaDown',
+        expr: `${WAREHOUSE_REPLICA_UP} == 0`,
+        for: '5m',
+        severity: 'warning',
+        summary: 'A warehouse replica is not serving its shard.',
+        description:
+          'Replica {{ $labels.replica }} of shard {{ $labels.shard }} of warehouse {{ $labels.warehouse }} has been down for 5 minutes.',
+        scenario: {
+          series: [
+            { series: `${WAREHOUSE_REPLICA_UP}{warehouse="w1",shard="1",replica="2"}`, values: '1 1 0x20' },
+          ],
+          activeFromMinute: 2,
+          firingLabels: { warehouse: 'w1', shard: '1', replica: '2' },
+        },
+      },
+      base,
+    ),
+  ];
+  for (const w of model.warehouses) {
+    const quorum = quorumOf(w.replicas);
+    const down = w.replicas - quorum + 1; // the fewest down that break the quorum
+    alerts.push(
+      alertRule(
+        {
+          alert: 'WarehouseQuorumAtRisk',
+          expr: `sum by (warehouse, shard) (${WAREHOUSE_REPLICA_UP}{warehouse="${w.id}"}) < ${quorum}`,
+          for: '2m',
+          severity: 'critical',
+          summary: 'A warehouse shard has fewer live replicas than its quorum.',
+          description: `Shard {{ $labels.shard }} of warehouse {{ $labels.warehouse }} has fewer than ${quorum} of its ${w.replicas} replicas up: one more failure and it stops answering.`,
+          labels: { warehouse: w.id },
+          scenario: {
+            series: Array.from({ length: w.replicas }, (_, r) => ({
+              series: `${WAREHOUSE_REPLICA_UP}{warehouse="${w.id}",shard="1",replica="${r + 1}"}`,
+              values: r < down ? '1 1 0x20' : '1x22',
+            })),
+            activeFromMinute: 2,
+            firingLabels: { warehouse: w.id, shard: '1' },
+          },
+        },
+        base,
+      ),
+    );
+  }
+  return { name: 'citycloud-warehouses', recording: [], alerts };
+}

@@ -1,0 +1,36 @@
+/**
+ * file_sd target groups: node_exporter on every server (labelled with its pool, rack, row, hall,
+ * criticality and model, so rules aggregate by them), and the warehouse and service exporters.
+ */
+import type { CityModel } from '../model/index.ts';
+
+export const NODE_EXPORTER_PORT = 9100;
+export const WAREHOUSE_EXPORTER_PORT = 9363;
+
+export interface TargetGroup {
+  readonly targets: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export function nodeTargets(model: CityModel): TargetGroup[] {
+  const criticality = new Map(model.pools.map((p) => [p.id, p.criticality]));
+  return model.servers.map((s) => ({
+    targets: [`${s.name}:${NODE_EXPORTER_PORT}`],
+    labels: {
+      instance: s.name,
+      pool: s.pool,
+      rack: s.rack,
+      row: s.row,
+      hall: s.hall,
+      criticality: criticality.get(s.pool) ?? 'normal',
+      model: s.model,
+    },
+  }));
+}
+
+export function warehouseTargets(model: CityModel): TargetGroup[] {
+  return model.warehouses.map((w) => ({
+    targets: [`warehouse-${w.id}-exporter.warehouse-${w.id}.svc:${WAREHOUSE_EXPORTER_PORT}`],
+    labels: { warehouse: w.id, engine: w.engine, pool: w.pool },
+  }));
+}

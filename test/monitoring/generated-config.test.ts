@@ -1,0 +1,188 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { type CityModel, loadCity } from '../../model/index.ts';
+import { monitoringView } from '../../monitoring/monitoring-view.ts';
+import { networkView } from '../../network/network-view.ts';
+import { BUILTIN_CITY, ROOT, tempDir } from '../helpers/city.ts';
+import { AMTOOL, BLACKBOX, hasPrometheusTools, PROMTOOL, runTool } from '../helpers/tools.ts';
+
+const model = loadCity(BUILTIN_CITY).model as CityModel;
+
+/** Writes the monitoring and network artifacts as synth does; returns out/monitoring. */
+async function writeOut(m: CityModel): Promise<string> {
+  const out = tempDir();
+  for (const view of [networkView, monitoringView])
+    for (const a of await view.render(m)) {
+      mkdirSync(dirname(join(out, a.path)), { recursive: true });
+      writeFileSync(join(out, a.path), a.content);
+    }
+  return join(out, 'monitoring');
+}
+
+describe('the generated rules', () => {
+  let groups: { name: string; rules: Record<string, unknown>[] }[] = [];
+  beforeAll(async () => {
+    const dir = await writeOut(model);
+    groups = parse(readFileSync(join(dir, 'rules/citycloud.rules.yml'), 'utf8')).groups;
+  });
+  const alerts = () =>
+    groups.flatMap((g) => g.rules.filter((r) => 'alert' in r)) as {
+      alert: string;
+      expr: string;
+      for: string;
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+    }[];
+
+  it('gives every alert a severity, a for, a summary, a description naming the object and a runbook entry', () => {
+    const runbook = readFileSync(join(ROOT, 'runbooks/alerts.md'), 'utf8');
+    const anchors = new Set([...runbook.matchAll(/^## (\w+)$/gm)].map((m) => (m[1] as string).toLowerCase()));
+    expect(alerts().length).toBeGreaterThan(40);
+    for (const a of alerts()) {
+      expect(['critical', 'warning', 'info'], a.alert).toContain(a.labels.severity);
+      expect(a.for, a.alert).toMatch(/^\d+[mh]$/);
+      expect(a.annotations.summary, a.alert).not.toBe('');
+      expect(a.annotations.description, a.alert).toMatch(/\{\{ \$labels\.\w+ \}\}/);
+      const anchor = a.annotations.runbook_url?.split('#')[1] ?? '';
+      expect(anchors.has(anchor), `${a.alert}: runbooks/alerts.md has no "## ${a.alert}"`).toBe(true);
+    }
+  });
+
+  it('sets each pool’s headroom threshold from its server count: (N-1)/N', () => {
+    const edoc = alerts().find((a) => a.alert === 'PoolCpuOverHeadroom' && a.labels.pool === 'edoc');
+    // edoc has 120 servers: 119/120
+    expect(edoc?.expr).toBe('pool:node_cpu_utilisation:ratio_rate5m{pool="edoc"} > 0.9917');
+    expect(edoc?.labels.severity).toBe('critical');
+    const meeting = alerts().find((a) => a.alert === 'PoolMemoryOverHeadroom' && a.labels.pool === 'meeting');
+    expect(meeting?.expr).toBe('pool:node_memory_utilisation:ratio{pool="meeting"} > 0.95');
+  });
+
+  it('sets each warehouse’s quorum from its replicas', () => {
+    const quorum = (w: string) =>
+      alerts().find((a) => a.alert === 'WarehouseQuorumAtRisk' && a.labels.warehouse === w)?.expr;
+    expect(quorum('population')).toBe(
+      'sum by (warehouse, shard) (citycloud_warehouse_replica_up{warehouse="population"}) < 2',
+    );
+    expect(quorum('iot')).toBe(
+      'sum by (warehouse, shard) (citycloud_warehouse_replica_up{warehouse="iot"}) < 2',
+    );
+  });
+
+  it('burns error budgets per tier with the workbook’s windows and factors', () => {
+    const page = alerts().find((a) => a.alert === 'PublicServiceErrorBudgetBurn' && a.labels.tier === '1');
+    expect(page?.expr).toBe(
+      '(service:citycloud_service_errors:ratio_rate1h{tier="1"} > 0.0144 and service:citycloud_service_errors:ratio_rate5m{tier="1"} > 0.0144) or (service:citycloud_service_errors:ratio_rate6h{tier="1"} > 0.006 and service:citycloud_service_errors:ratio_rate30m{tier="1"} > 0.006)',
+    );
+    const ticket = alerts().find(
+      (a) => a.alert === 'PublicServiceErrorBudgetBurnSlow' && a.labels.tier === '3',
+    );
+    expect(ticket?.expr).toBe(
+      '(service:citycloud_service_errors:ratio_rate1d{tier="3"} > 0.03 and service:citycloud_service_errors:ratio_rate2h{tier="3"} > 0.03) or (service:citycloud_service_errors:ratio_rate3d{tier="3"} > 0.01 and service:citycloud_service_errors:ratio_rate6h{tier="3"} > 0.01)',
+    );
+  });
+});
+
+describe.skipIf(!hasPrometheusTools)('checked by the real tools', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await writeOut(model);
+  });
+
+  it('promtool accepts prometheus.yml and the rules (no lint findings)', () => {
+    const config = runTool(PROMTOOL, ['check', 'config', 'prometheus.yml'], dir);
+    expect(config.output).toContain('SUCCESS: prometheus.yml is valid prometheus config file syntax');
+    expect(config.code).toBe(0);
+    const rules = runTool(PROMTOOL, ['check', 'rules', 'rules/citycloud.rules.yml'], dir);
+    expect(rules.output).toMatch(/SUCCESS: \d+ rules found/);
+    expect(rules.code).toBe(0);
+  });
+
+  it('passes promtool test rules: every alert on both sides of its for window', () => {
+    const r = runTool(PROMTOOL, ['test', 'rules', 'tests/citycloud.rules.test.yml'], dir);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.code).toBe(0);
+  });
+
+  it('has tests that fail when an alert changes (a for window made longer)', () => {
+    const file = join(dir, 'rules/citycloud.rules.yml');
+    const rules = readFileSync(file, 'utf8');
+    writeFileSync(file, rules.replace('for: 5m', 'for: 6m'));
+    try {
+      const r = runTool(PROMTOOL, ['test', 'rules', 'tests/citycloud.rules.test.yml'], dir);
+      expect(r.code).toBe(1);
+      expect(r.output).toMatch(/alertname: ServerDown/);
+    } finally {
+      writeFileSync(file, rules);
+    }
+  });
+
+  it('amtool accepts alertmanager.yml and routes by severity, district and agency', () => {
+    expect(runTool(AMTOOL, ['check-config', 'alertmanager.yml'], dir).code).toBe(0);
+    const route = (...labels: string[]) =>
+      runTool(
+        AMTOOL,
+        ['config', 'routes', 'test', '--config.file=alertmanager.yml', ...labels],
+        dir,
+      ).output.split('\n')[0];
+    expect(route('severity=critical', 'alertname=DistrictIsolated', 'district=d760')).toBe(
+      'ops-pager,district-d760',
+    );
+    expect(route('severity=warning', 'alertname=ConnectionPointDown', 'district=d769')).toBe('district-d769');
+    expect(route('severity=warning', 'alertname=PublicServiceErrorBudgetBurnSlow', 'agency=stp')).toBe(
+      'agency-stp',
+    );
+    expect(route('severity=warning', 'alertname=PoolCpuOverHeadroom', 'pool=edoc')).toBe('ops-queue');
+  });
+
+  it('blackbox_exporter accepts blackbox.yml', () => {
+    const r = runTool(BLACKBOX, ['--config.file=blackbox.yml', '--config.check'], dir);
+    expect(r.output).toContain('Config file is ok');
+    expect(r.code).toBe(0);
+  });
+
+  it('splits scraping over shards with hashmod, each shard a valid config', async () => {
+    const sharded = await writeOut({ ...model, monitoring: { ...model.monitoring, shards: 3 } });
+    for (const i of [0, 1, 2]) {
+      const file = `prometheus-shard-${i}.yml`;
+      const config = parse(readFileSync(join(sharded, file), 'utf8'));
+      for (const job of config.scrape_configs)
+        expect(job.relabel_configs.slice(0, 2), `${file} ${job.job_name}`).toEqual([
+          { source_labels: ['__address__'], modulus: 3, target_label: '__tmp_shard', action: 'hashmod' },
+          { source_labels: ['__tmp_shard'], regex: String(i), action: 'keep' },
+        ]);
+      expect(config.global.external_labels.shard).toBe(String(i));
+      expect(runTool(PROMTOOL, ['check', 'config', file], sharded).code).toBe(0);
+    }
+  });
+});
+
+describe('prometheus.yml', () => {
+  it('probes every point through blackbox_exporter with the multi-target relabelling', async () => {
+    const dir = await writeOut(model);
+    const config = parse(readFileSync(join(dir, 'prometheus.yml'), 'utf8'));
+    const icmp = config.scrape_configs.find((j: { job_name: string }) => j.job_name === 'blackbox-icmp');
+    expect(icmp.params).toEqual({ module: ['icmp_ipv4'] });
+    expect(icmp.file_sd_configs).toEqual([{ files: ['../network/blackbox-targets.json'] }]);
+    expect(icmp.relabel_configs).toEqual([
+      { source_labels: ['__address__'], regex: '(.*)', replacement: '$1', target_label: '__param_target' },
+      { source_labels: ['__param_target'], target_label: 'instance' },
+      { target_label: '__address__', replacement: '127.0.0.1:9115' },
+    ]);
+    const nodes = JSON.parse(readFileSync(join(dir, 'targets/nodes.json'), 'utf8'));
+    expect(nodes).toHaveLength(1012);
+    expect(nodes[0]).toEqual({
+      targets: ['dc1-h1-r01-k01-u01:9100'],
+      labels: {
+        instance: 'dc1-h1-r01-k01-u01',
+        pool: 'email',
+        rack: 'dc1-h1-r01-k01',
+        row: 'r01',
+        hall: 'h1',
+        criticality: 'high',
+        model: 'r650',
+      },
+    });
+  });
+});
