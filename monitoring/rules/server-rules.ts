@@ -3,14 +3,13 @@
  * headroom the inventory plans for — a pool of N servers must keep one server's worth spare.
  */
 import type { CityModel, Criticality } from '../../model/index.ts';
+import { NODE_CPU_SECONDS } from '../metrics/node-cpu.ts';
 import {
-  NODE_CPU_SECONDS,
   NODE_FILESYSTEM_AVAIL,
   NODE_FILESYSTEM_READONLY,
   NODE_FILESYSTEM_SIZE,
-  NODE_MEMORY_AVAILABLE,
-  NODE_MEMORY_TOTAL,
-} from '../metrics/node-exporter.ts';
+} from '../metrics/node-filesystem.ts';
+import { NODE_MEMORY_AVAILABLE, NODE_MEMORY_TOTAL } from '../metrics/node-memory.ts';
 import { type AlertSpec, alertRule, type RecordingRule, type Severity } from '../rule-types.ts';
 import type { RuleSet } from './rule-set.ts';
 

@@ -1,0 +1,107 @@
+/**
+ * The simulated fleet's load: deterministic functions of the model and the time, so that the
+ * live exporter and any history generated from them agree to the byte. Busy CPU is a base (the
+ * pool's requests over its capacity) that grows a little every day, with a daily and a weekly
+ * cycle; counters are the closed-form integrals of those rates, so they are exact and
+ * monotonic at any instant.
+ */
+import type { CityModel, Server } from '../../model/index.ts';
+
+const DAY = 86_400;
+const WEEK = 7 * DAY;
+const TAU = 2 * Math.PI;
+/** Where growth is counted from: the start of the plan year. */
+export const GROWTH_EPOCH = Date.UTC(2026, 0, 1) / 1000;
+
+/** A stable number in [0, 1) from a name (FNV-1a), so every server differs but always the same way. */
+export function jitter(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h / 2 ** 32;
+}
+
+export interface ServerLoad {
+  readonly server: string;
+  readonly cores: number;
+  readonly memoryBytes: number;
+  readonly diskBytes: number;
+  /** Mean busy fraction at the growth epoch. */
+  readonly base: number;
+  /** Daily and weekly swing, as fractions of the mean. */
+  readonly daily: number;
+  readonly weekly: number;
+  /** Growth of the mean per day (fraction of the base). */
+  readonly growthPerDay: number;
+  /** Phase shift of the cycles, seconds. */
+  readonly phase: number;
+}
+
+/** Each server's load parameters: its pool's planned utilisation, jittered per server. */
+export function serverLoads(model: CityModel): ServerLoad[] {
+  const models = new Map(model.serverModels.map((m) => [m.id, m]));
+  const capacity = new Map<string, number>();
+  for (const s of model.servers)
+    capacity.set(s.pool, (capacity.get(s.pool) ?? 0) + (models.get(s.model)?.cores ?? 0));
+  const requested = new Map<string, number>();
+  for (const t of model.tenants)
+    for (const r of t.requests) requested.set(r.pool, (requested.get(r.pool) ?? 0) + r.cpuCores);
+  for (const w of model.warehouses)
+    requested.set(w.pool, (requested.get(w.pool) ?? 0) + w.shards * w.replicas * w.perReplica.cpuCores);
+  return model.servers.map((s: Server) => {
+    const m = models.get(s.model);
+    const j = jitter(s.name);
+    // requests are reservations: real use runs at about half of them, varying by server
+    const planned = (requested.get(s.pool) ?? 0) / (capacity.get(s.pool) || 1);
+    return {
+      server: s.name,
+      cores: m?.cores ?? 1,
+      memoryBytes: (m?.memoryGiB ?? 1) * 1024 ** 3,
+      diskBytes: (m?.disks.reduce((sum, d) => sum + d.sizeGB * d.count, 0) ?? 100) * 1e9,
+      base: Math.min(0.5, 0.15 + 0.5 * planned * (0.8 + 0.4 * j)),
+      daily: 0.3,
+      weekly: 0.1,
+      growthPerDay: 0.0007 * (0.5 + j),
+      phase: Math.floor(j * 3600),
+    };
+  });
+}
+
+/** Busy fraction of the CPUs at time t (unix seconds). */
+export function busyAt(l: ServerLoad, t: number): number {
+  const days = (t - GROWTH_EPOCH) / DAY;
+  const mean = l.base * (1 + l.growthPerDay * days);
+  return (
+    mean *
+    (1 + l.daily * Math.sin((TAU * (t + l.phase)) / DAY) + l.weekly * Math.sin((TAU * (t + l.phase)) / WEEK))
+  );
+}
+
+/** Busy CPU-seconds of the server from the growth epoch to t: the integral of busyAt × cores. */
+export function busySecondsAt(l: ServerLoad, t: number): number {
+  const x = t - GROWTH_EPOCH;
+  const g = l.growthPerDay / DAY;
+  // ∫ base(1 + g·u)(1 + d·sin(ωu + φ) + w·sin(νu + ψ)) du, with the (small) cross terms of the
+  // growth and the cycles integrated by parts
+  const cycle = (amp: number, period: number) => {
+    const w = TAU / period;
+    const p = (TAU * (GROWTH_EPOCH + l.phase)) / period;
+    const F = (u: number) =>
+      -Math.cos(w * u + p) / w + g * ((-u * Math.cos(w * u + p)) / w + Math.sin(w * u + p) / (w * w));
+    return amp * (F(x) - F(0));
+  };
+  const integral = x + (g * x * x) / 2 + cycle(l.daily, DAY) + cycle(l.weekly, WEEK);
+  return l.cores * l.base * integral;
+}
+
+/** Used memory at t: a steady share with a mild daily swing. */
+export function memoryUsedAt(l: ServerLoad, t: number): number {
+  const share = Math.min(0.95, 0.35 + 0.6 * l.base + 0.05 * Math.sin((TAU * (t + l.phase)) / DAY));
+  return l.memoryBytes * share;
+}
+
+/** Free bytes on the root filesystem at t: slowly filling with the pool's growth. */
+export function diskFreeAt(l: ServerLoad, t: number): number {
+  const days = Math.max(0, (t - GROWTH_EPOCH) / DAY);
+  const used = Math.min(0.97, 0.3 + l.base * 0.4 + days * l.growthPerDay * 0.2);
+  return l.diskBytes * (1 - used);
+}
