@@ -3,11 +3,13 @@
  * or unreadable input. Errors are one line each; a stack trace is shown only with CITYCLOUD_DEBUG=1.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { formatInputProblem, InventoryInputError } from '../model/index.ts';
+import { LocalStackError } from '../monitoring/local/local-stack.ts';
 import { OutFolderError } from '../stacks/atomic-folder.ts';
-import { BUILTIN_INVENTORY, DEFAULT_OUT, shown } from './cli/defaults.ts';
+import { BUILTIN_INVENTORY, DEFAULT_MONITOR_DIR, DEFAULT_OUT, shown } from './cli/defaults.ts';
 import { EXIT } from './cli/exit-codes.ts';
+import { type MonitorUpOptions, runMonitorDown, runMonitorUp } from './commands/monitor.ts';
 import { runSynth } from './commands/synth.ts';
 import { runValidate } from './commands/validate.ts';
 
@@ -43,6 +45,48 @@ function program(): Command {
     .action(async (opts: { inventory: string; out: string; json?: boolean }) => {
       process.exitCode = await runSynth({ ...opts, out: opts.out.replace(/\/+$/, '') || '.' });
     });
+  const monitor = cli
+    .command('monitor')
+    .description('the local Prometheus, Alertmanager and fleet simulator (127.0.0.1 only)');
+  const port = (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      throw new InvalidArgumentError('expected a port number from 1 to 65535');
+    return n;
+  };
+  monitor
+    .command('up')
+    .description('start Prometheus, Alertmanager and the simulated fleet of the inventory')
+    .option('-i, --inventory <file>', inventoryHelp, BUILTIN_INVENTORY)
+    .option('-d, --dir <dir>', 'folder for their config, data, logs and pid files', DEFAULT_MONITOR_DIR)
+    .option('--prometheus-port <port>', 'Prometheus port', port, 9090)
+    .option('--alertmanager-port <port>', 'Alertmanager port', port, 9093)
+    .option('--simulator-port <port>', 'fleet simulator port', port, 9200)
+    .option(
+      '--time-scale <n>',
+      'divide scrape intervals and alert for-windows by n (for demonstrations and tests)',
+      (v: string) => {
+        const n = Number(v);
+        if (!(n >= 1 && n <= 3600)) throw new InvalidArgumentError('expected a number from 1 to 3600');
+        return n;
+      },
+      1,
+    )
+    .option('--json', 'print the URLs and pids as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  citycloud monitor up && curl -s localhost:9090/api/v1/targets | head',
+    )
+    .action(async (opts: MonitorUpOptions) => {
+      process.exitCode = await runMonitorUp(opts);
+    });
+  monitor
+    .command('down')
+    .description('stop exactly the processes monitor up started (by their pid files)')
+    .option('-d, --dir <dir>', 'the folder monitor up used', DEFAULT_MONITOR_DIR)
+    .action(async (opts: { dir: string }) => {
+      process.exitCode = await runMonitorDown(opts);
+    });
   return cli;
 }
 
@@ -59,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
       for (const p of err.problems) console.error(formatInputProblem(p));
       return EXIT.usage;
     }
-    if (err instanceof OutFolderError) {
+    if (err instanceof OutFolderError || err instanceof LocalStackError) {
       console.error(err.message);
       return EXIT.usage;
     }

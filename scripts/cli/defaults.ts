@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 export const BUILTIN_INVENTORY = fileURLToPath(new URL('../../inventory/city.yaml', import.meta.url));
 export const DEFAULT_OUT = 'out';
+/** Where `monitor up` keeps the local stack's config, data, logs and pid files. */
+export const DEFAULT_MONITOR_DIR = '.citycloud/monitor';
 
 /** A path as the user would type it from the working folder. */
 export function shown(path: string): string {

@@ -1,0 +1,185 @@
+/**
+ * Starts and stops the local monitoring stack — Prometheus and Alertmanager from Debian's
+ * packages, and the fleet simulator — on 127.0.0.1, each detached with a pid file, so that
+ * `down` stops exactly the processes `up` started.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CityModel } from '../../model/index.ts';
+import { type LocalPorts, localStackFiles } from './local-config.ts';
+
+/** A binary the stack needs, and the Debian package that has it. */
+export const BINARIES = [
+  { name: 'prometheus', apt: 'prometheus' },
+  { name: 'prometheus-alertmanager', apt: 'prometheus-alertmanager' },
+] as const;
+
+/** The stack cannot start: a binary is missing, it is already running, a part did not come up. */
+export class LocalStackError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalStackError';
+  }
+}
+
+interface Part {
+  readonly name: 'prometheus' | 'alertmanager' | 'simulator';
+  readonly command: string;
+  readonly args: readonly string[];
+  /** What the process's command line contains, to tell it from a process that reused its pid. */
+  readonly marker: string;
+  readonly ready: string;
+}
+
+const SERVE = fileURLToPath(new URL('../simulator/serve.ts', import.meta.url));
+// by URL, so the simulator starts whatever folder citycloud is run from
+const TSX = import.meta.resolve('tsx');
+const onPath = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+const pidFile = (dir: string, part: string) => join(dir, `${part}.pid`);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid a pid file names, if that process is alive and still the one we started. */
+function runningPid(dir: string, part: string, marker: string): number | null {
+  const file = pidFile(dir, part);
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(pid) || !alive(pid)) return null;
+  const cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+  return cmdline.includes(marker) ? pid : null;
+}
+
+function parts(dir: string, inventory: string, ports: LocalPorts): Part[] {
+  return [
+    {
+      name: 'simulator',
+      command: process.execPath,
+      args: ['--import', TSX, SERVE, inventory, String(ports.simulator)],
+      marker: SERVE,
+      ready: `http://127.0.0.1:${ports.simulator}/-/healthy`,
+    },
+    {
+      name: 'alertmanager',
+      command: 'prometheus-alertmanager',
+      args: [
+        `--config.file=${join(dir, 'alertmanager.yml')}`,
+        `--storage.path=${join(dir, 'alertmanager-data')}`,
+        `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
+        '--cluster.listen-address=',
+      ],
+      marker: join(dir, 'alertmanager.yml'),
+      ready: `http://127.0.0.1:${ports.alertmanager}/-/ready`,
+    },
+    {
+      name: 'prometheus',
+      command: 'prometheus',
+      args: [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
+        `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+        '--storage.tsdb.retention.time=400d',
+      ],
+      marker: join(dir, 'prometheus.yml'),
+      ready: `http://127.0.0.1:${ports.prometheus}/-/ready`,
+    },
+  ];
+}
+
+async function waitReady(url: string, logFile: string, seconds: number): Promise<void> {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const log = existsSync(logFile)
+    ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join(' | ')
+    : '';
+  throw new LocalStackError(`${url} did not answer within ${seconds} s; last log lines: ${log || '(none)'}`);
+}
+
+export interface StackUp {
+  readonly dir: string;
+  readonly urls: { readonly prometheus: string; readonly alertmanager: string; readonly simulator: string };
+  readonly pids: Readonly<Record<string, number>>;
+}
+
+/** Writes the config and starts the three processes; throws LocalStackError with the reason. */
+export async function stackUp(
+  model: CityModel,
+  inventory: string,
+  options: { dir: string; ports: LocalPorts; timeScale: number },
+): Promise<StackUp> {
+  for (const b of BINARIES)
+    if (!onPath(b.name))
+      throw new LocalStackError(`${b.name} is not installed; install it with: apt-get install -y ${b.apt}`);
+  const dir = resolve(options.dir);
+  const all = parts(dir, resolve(inventory), options.ports);
+  const running = all.flatMap((p) => {
+    const pid = runningPid(dir, p.name, p.marker);
+    return pid ? [`${p.name} (pid ${pid})`] : [];
+  });
+  if (running.length > 0)
+    throw new LocalStackError(
+      `the local stack in ${options.dir} is already running: ${running.join(', ')}; run citycloud monitor down first`,
+    );
+  for (const [rel, content] of localStackFiles(model, options.ports, options.timeScale)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), content);
+  }
+  const pids: Record<string, number> = {};
+  try {
+    for (const p of all) {
+      const log = join(dir, `${p.name}.log`);
+      const out = openSync(log, 'a');
+      const child = spawn(p.command, p.args, { detached: true, stdio: ['ignore', out, out] });
+      child.unref();
+      if (!child.pid) throw new LocalStackError(`${p.name} did not start`);
+      pids[p.name] = child.pid;
+      writeFileSync(pidFile(dir, p.name), `${child.pid}\n`);
+      await waitReady(p.ready, log, 30);
+    }
+  } catch (err) {
+    await stackDown(options.dir);
+    throw err;
+  }
+  return {
+    dir,
+    urls: {
+      prometheus: `http://127.0.0.1:${options.ports.prometheus}`,
+      alertmanager: `http://127.0.0.1:${options.ports.alertmanager}`,
+      simulator: `http://127.0.0.1:${options.ports.simulator}`,
+    },
+    pids,
+  };
+}
+
+/** Stops exactly the processes the pid files name (if still ours); returns what it stopped. */
+export async function stackDown(dirOption: string): Promise<string[]> {
+  const dir = resolve(dirOption);
+  const stopped: string[] = [];
+  for (const p of parts(dir, '', { prometheus: 0, alertmanager: 0, simulator: 0 })) {
+    const pid = runningPid(dir, p.name, p.marker);
+    if (pid) {
+      process.kill(pid, 'SIGTERM');
+      const until = Date.now() + 10_000;
+      while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      stopped.push(`${p.name} (pid ${pid})`);
+    }
+    rmSync(pidFile(dir, p.name), { force: true });
+  }
+  return stopped;
+}

@@ -1,0 +1,51 @@
+/** `citycloud monitor up` / `down`: the local Prometheus, Alertmanager and fleet simulator. */
+import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
+import { stackDown, stackUp } from '../../monitoring/local/local-stack.ts';
+import { EXIT } from '../cli/exit-codes.ts';
+
+export interface MonitorUpOptions {
+  readonly inventory: string;
+  readonly dir: string;
+  readonly prometheusPort: number;
+  readonly alertmanagerPort: number;
+  readonly simulatorPort: number;
+  readonly timeScale: number;
+  readonly json?: boolean;
+}
+
+export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
+  const { model, findings } = loadCity(opts.inventory);
+  if (!model || hasErrors(findings)) {
+    for (const f of findings) console.log(formatFinding(f));
+    console.log('✗ the inventory has errors; the local stack was not started');
+    return EXIT.problems;
+  }
+  const up = await stackUp(model, opts.inventory, {
+    dir: opts.dir,
+    ports: {
+      prometheus: opts.prometheusPort,
+      alertmanager: opts.alertmanagerPort,
+      simulator: opts.simulatorPort,
+    },
+    timeScale: opts.timeScale,
+  });
+  if (opts.json) console.log(JSON.stringify(up, null, 2));
+  else {
+    console.log(
+      `✓ local monitoring up in ${opts.dir} (${model.servers.length} simulated servers${opts.timeScale === 1 ? '' : `, time ×${opts.timeScale}`})`,
+    );
+    console.log(`  Prometheus    ${up.urls.prometheus}`);
+    console.log(`  Alertmanager  ${up.urls.alertmanager}`);
+    console.log(
+      `  simulator     ${up.urls.simulator}  (faults: POST ${up.urls.simulator}/faults {"kind":"server-down","target":"<server>"})`,
+    );
+    console.log('  stop with: citycloud monitor down');
+  }
+  return EXIT.ok;
+}
+
+export async function runMonitorDown(opts: { dir: string }): Promise<number> {
+  const stopped = await stackDown(opts.dir);
+  console.log(stopped.length > 0 ? `✓ stopped ${stopped.join(', ')}` : `nothing was running in ${opts.dir}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { hasPrometheusTools } from '../helpers/tools.ts';
+
+const hasStack =
+  hasPrometheusTools && existsSync('/usr/bin/prometheus') && existsSync('/usr/bin/prometheus-alertmanager');
+const PORTS = { prometheus: 29090, alertmanager: 29093, simulator: 29200 };
+const prom = `http://127.0.0.1:${PORTS.prometheus}`;
+const sim = `http://127.0.0.1:${PORTS.simulator}`;
+
+interface Alert {
+  labels: Record<string, string>;
+  state: string;
+}
+
+async function until<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    const got = await probe().catch(() => undefined);
+    if (got !== undefined) return got;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out after ${seconds} s waiting for ${what}`);
+}
+
+const alerts = async () =>
+  ((await (await fetch(`${prom}/api/v1/alerts`)).json()) as { data: { alerts: Alert[] } }).data.alerts;
+
+describe.skipIf(!hasStack)('citycloud monitor up / down with the real Prometheus', () => {
+  const dir = join(tempDir(), 'monitor');
+  const up = [
+    'monitor',
+    'up',
+    '--inventory',
+    SMALL_CITY,
+    '--dir',
+    dir,
+    '--prometheus-port',
+    String(PORTS.prometheus),
+    '--alertmanager-port',
+    String(PORTS.alertmanager),
+    '--simulator-port',
+    String(PORTS.simulator),
+    '--time-scale',
+    '60',
+  ];
+  let started: ReturnType<typeof runCli>;
+  beforeAll(() => {
+    started = runCli(up);
+  });
+  afterAll(() => {
+    runCli(['monitor', 'down', '--dir', dir]);
+  });
+
+  it('starts on 127.0.0.1 and prints the URLs', () => {
+    expect(started.stderr).toBe('');
+    expect(started.code).toBe(0);
+    expect(started.stdout).toContain(`Prometheus    ${prom}`);
+  });
+
+  it('scrapes every server of the inventory, and they are all up', async () => {
+    const up = await until('14 node targets up', 30, async () => {
+      const body = (await (await fetch(`${prom}/api/v1/targets`)).json()) as {
+        data: { activeTargets: { labels: Record<string, string>; health: string }[] };
+      };
+      const nodes = body.data.activeTargets.filter((t) => t.labels.job === 'node');
+      return nodes.length === 14 && nodes.every((t) => t.health === 'up') ? nodes : undefined;
+    });
+    expect(up.map((t) => t.labels.instance).sort()[0]).toBe('dc1-h1-r01-k01-u01');
+  });
+
+  it('turns a server fault into a ServerDown alert, pending and then firing', async () => {
+    const res = await fetch(`${sim}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'server-down', target: 'dc1-h1-r01-k02-u03' }),
+    });
+    expect(res.status).toBe(201);
+    const mine = (a: Alert) =>
+      a.labels.alertname === 'ServerDown' && a.labels.instance === 'dc1-h1-r01-k02-u03';
+    const pending = await until('ServerDown pending', 20, async () =>
+      (await alerts()).find((a) => mine(a) && a.state === 'pending'),
+    );
+    expect(pending.labels.severity).toBe('warning');
+    const firing = await until('ServerDown firing', 20, async () =>
+      (await alerts()).find((a) => mine(a) && a.state === 'firing'),
+    );
+    expect(firing.labels.pool).toBe('web');
+  });
+
+  it('refuses to start twice, naming what runs (exit 2)', () => {
+    const again = runCli(up);
+    expect(again.code).toBe(2);
+    expect(again.stderr.trim()).toMatch(
+      /is already running: simulator \(pid \d+\), alertmanager \(pid \d+\), prometheus \(pid \d+\); run citycloud monitor down first$/,
+    );
+  });
+
+  it('stops exactly what it started', async () => {
+    const down = runCli(['monitor', 'down', '--dir', dir]);
+    expect(down.stdout).toMatch(
+      /^✓ stopped simulator \(pid \d+\), alertmanager \(pid \d+\), prometheus \(pid \d+\)$/m,
+    );
+    await expect(fetch(`${prom}/-/ready`)).rejects.toThrow();
+    expect(runCli(['monitor', 'down', '--dir', dir]).stdout).toContain('nothing was running');
+  });
+});
+
+describe('citycloud monitor up without Prometheus', () => {
+  it('names the package to install and exits 2', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(
+      process.execPath,
+      [join(import.meta.dirname, '../../bin/citycloud.mjs'), 'monitor', 'up', '--dir', tempDir()],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: '/nonexistent' },
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'prometheus is not installed; install it with: apt-get install -y prometheus',
+    );
+  });
+});
