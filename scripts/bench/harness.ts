@@ -19,6 +19,8 @@ export interface BenchRow {
   /** What the row promises, e.g. `ratio ≤ 3`, and whether this run kept it. */
   readonly target?: string;
   readonly met?: boolean;
+  /** Anything else worth a glance, e.g. the size of what was produced. */
+  readonly note?: string;
 }
 
 export interface Bench {
@@ -30,6 +32,8 @@ export interface Bench {
 export interface Measurement {
   readonly medianMs: number;
   readonly peakRssMB: number;
+  /** Bytes produced by one run, where the worker reports it. */
+  readonly bytes?: number;
 }
 
 /** Runs a bench worker script in its own node (so its peak memory is its own) and reads its JSON. */
@@ -75,10 +79,11 @@ export function formatTable(rows: readonly BenchRow[]): string {
     r.peerPeakRssMB === undefined ? '' : `${r.peerPeakRssMB.toFixed(0)} MB`,
     `${r.ratio.toFixed(2)}x`,
     r.target ? `${r.met ? '✓' : '✗'} ${r.target}` : '',
+    r.note ?? '',
   ]);
-  const head = ['bench', 'value', 'peak RSS', 'peer', 'peer value', 'peer RSS', 'ratio', 'target'];
+  const head = ['bench', 'value', 'peak RSS', 'peer', 'peer value', 'peer RSS', 'ratio', 'target', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
-  const right = [false, true, true, false, true, true, true, false];
+  const right = [false, true, true, false, true, true, true, false, false];
   const line = (c: readonly string[]) =>
     c
       .map((x, i) => pad(x, widths[i] as number, right[i]))

@@ -1,0 +1,124 @@
+/**
+ * Measures one side of a monitoring bench row in this process:
+ *   scrape-ours — every target of the fleet simulator scraped once (servers, warehouses, services);
+ *   scrape-peer — one plain prom-client registry holding the same series, rendered once;
+ *   rules-ours  — the rule sets generated from the model and written as rules and promtool tests;
+ *   rules-peer  — the same rule objects, already made, only written as YAML.
+ * Prints {medianMs, peakRssMB, bytes} as JSON.
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+import { stringify } from 'yaml';
+import { type CityModel, loadCity } from '../../model/index.ts';
+import { ruleTestsYaml } from '../../monitoring/rule-tests.ts';
+import { cityRuleSets } from '../../monitoring/rules/all-rules.ts';
+import { rulesYaml } from '../../monitoring/rules-file.ts';
+import { FleetSimulator } from '../../monitoring/simulator/fleet-simulator.ts';
+import { measure } from './harness.ts';
+
+const [mode, inventory, warmups, runs] = process.argv.slice(2) as [string, string, string, string];
+const model = loadCity(inventory).model as CityModel;
+let bytes = 0;
+
+async function scrapeAll(sim: FleetSimulator): Promise<number> {
+  let total = 0;
+  for (const s of model.servers) total += ((await sim.scrapeServer(s.name)) ?? '').length;
+  for (const w of model.warehouses) total += ((await sim.scrapeWarehouse(w.id)) ?? '').length;
+  return total + (await sim.scrapeServices()).length;
+}
+
+function peerRegistry(): Registry {
+  const r = new Registry();
+  const cpu = new Counter({
+    name: 'node_cpu_seconds_total',
+    help: 'h',
+    labelNames: ['instance', 'cpu', 'mode'],
+    registers: [r],
+  });
+  const gauges = ['node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes'].map(
+    (name) => new Gauge({ name, help: 'h', labelNames: ['instance'], registers: [r] }),
+  );
+  const fs = ['node_filesystem_size_bytes', 'node_filesystem_avail_bytes', 'node_filesystem_readonly'].map(
+    (name) =>
+      new Gauge({
+        name,
+        help: 'h',
+        labelNames: ['instance', 'device', 'fstype', 'mountpoint'],
+        registers: [r],
+      }),
+  );
+  for (const s of model.servers) {
+    for (const m of ['user', 'system', 'idle']) cpu.inc({ instance: s.name, cpu: 'all', mode: m }, 1e6);
+    for (const g of gauges) g.set({ instance: s.name }, 1e9);
+    for (const g of fs) g.set({ instance: s.name, device: '/dev/md0', fstype: 'ext4', mountpoint: '/' }, 1e9);
+  }
+  const up = new Gauge({
+    name: 'citycloud_warehouse_replica_up',
+    help: 'h',
+    labelNames: ['warehouse', 'shard', 'replica'],
+    registers: [r],
+  });
+  for (const w of model.warehouses)
+    for (let s = 1; s <= w.shards; s++)
+      for (let k = 1; k <= w.replicas; k++)
+        up.set({ warehouse: w.id, shard: String(s), replica: String(k) }, 1);
+  const req = new Counter({
+    name: 'citycloud_service_requests_total',
+    help: 'h',
+    labelNames: ['service', 'agency', 'tier', 'outcome'],
+    registers: [r],
+  });
+  for (const s of model.publicServices)
+    for (const outcome of ['success', 'error'])
+      req.inc({ service: s.id, agency: s.agency, tier: String(s.tier), outcome }, 1000);
+  return r;
+}
+
+// measure() takes synchronous work; the scrapes are awaited in a loop of their own
+async function measureAsync(work: () => Promise<void>): Promise<{ medianMs: number; peakRssMB: number }> {
+  for (let i = 0; i < Number(warmups); i++) await work();
+  const times: number[] = [];
+  for (let i = 0; i < Number(runs); i++) {
+    const t = performance.now();
+    await work();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    medianMs: times[Math.floor(times.length / 2)] as number,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+let result: { medianMs: number; peakRssMB: number };
+if (mode === 'scrape-ours') {
+  const sim = new FleetSimulator(model);
+  result = await measureAsync(async () => {
+    bytes = await scrapeAll(sim);
+  });
+} else if (mode === 'scrape-peer') {
+  const registry = peerRegistry();
+  result = await measureAsync(async () => {
+    bytes = (await registry.metrics()).length;
+  });
+} else if (mode === 'rules-ours') {
+  result = measure(
+    () => {
+      const sets = cityRuleSets({ ...model });
+      bytes = rulesYaml(sets).length + ruleTestsYaml(sets, 'rules.yml').length;
+    },
+    Number(warmups),
+    Number(runs),
+  );
+} else {
+  const sets = cityRuleSets(model);
+  result = measure(
+    () => {
+      bytes = stringify({
+        groups: sets.map((s) => ({ name: s.name, rules: [...s.recording, ...s.alerts.map((a) => a.rule)] })),
+      }).length;
+    },
+    Number(warmups),
+    Number(runs),
+  );
+}
+console.log(JSON.stringify({ ...result, bytes }));
