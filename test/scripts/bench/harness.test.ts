@@ -27,7 +27,9 @@ describe('bench harness', () => {
         met: false,
       },
     ]).split('\n');
-    expect(table[0]).toMatch(/^bench\s+value\s+peak RSS\s+peer\s+peer value\s+peer RSS\s+ratio\s+target\s+note$/);
+    expect(table[0]).toMatch(
+      /^bench\s+value\s+peak RSS\s+peer\s+peer value\s+peer RSS\s+ratio\s+target\s+note$/,
+    );
     expect(table[2]).toMatch(
       /^model:1x\s+120\.5 ms\s+140 MB\s+floor\s+100\.0 ms\s+130 MB\s+1\.21x\s+✓ ratio ≤ 3$/,
     );
