@@ -72,6 +72,17 @@ function program(): Command {
       },
       1,
     )
+    .option(
+      '--history-days <n>',
+      'days of history to backfill on the first start (0: none)',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 400)
+          throw new InvalidArgumentError('expected a whole number of days from 0 to 400');
+        return n;
+      },
+      90,
+    )
     .option('--json', 'print the URLs and pids as JSON')
     .addHelpText(
       'after',
@@ -113,5 +124,11 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.problems;
   }
 }
+
+// a reader that stops early (`citycloud validate | head`) closes the pipe: stop quietly
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+  throw err;
+});
 
 process.exitCode = await main(process.argv);

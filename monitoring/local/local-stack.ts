@@ -8,11 +8,13 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CityModel } from '../../model/index.ts';
+import { poolHistory } from '../history/pool-history.ts';
 import { type LocalPorts, localStackFiles } from './local-config.ts';
 
 /** A binary the stack needs, and the Debian package that has it. */
 export const BINARIES = [
   { name: 'prometheus', apt: 'prometheus' },
+  { name: 'promtool', apt: 'prometheus' },
   { name: 'prometheus-alertmanager', apt: 'prometheus-alertmanager' },
 ] as const;
 
@@ -87,6 +89,9 @@ function parts(dir: string, inventory: string, ports: LocalPorts): Part[] {
         `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
         `--web.listen-address=127.0.0.1:${ports.prometheus}`,
         '--storage.tsdb.retention.time=400d',
+        // the history has a sample every 15 minutes: look back as far, so queries between samples
+        // see it (live series still end at once, through their staleness markers)
+        '--query.lookback-delta=15m',
       ],
       marker: join(dir, 'prometheus.yml'),
       ready: `http://127.0.0.1:${ports.prometheus}/-/ready`,
@@ -110,8 +115,45 @@ async function waitReady(url: string, logFile: string, seconds: number): Promise
   throw new LocalStackError(`${url} did not answer within ${seconds} s; last log lines: ${log || '(none)'}`);
 }
 
+/** History ends this far before now, clear of the head block the live scrapes write. */
+export const HISTORY_GAP_SECONDS = 3 * 3600;
+
+/** Backfills `days` of pool history into an empty Prometheus data folder; returns what it did. */
+function backfill(model: CityModel, dir: string, days: number): { samples: number; seconds: number } {
+  const started = performance.now();
+  const text = poolHistory(model, { end: Date.now() / 1000 - HISTORY_GAP_SECONDS, days, stepSeconds: 900 });
+  const file = join(dir, 'history.om');
+  writeFileSync(file, text);
+  // blocks of up to 31 days, not thousands of 2-hour ones
+  const r = spawnSync(
+    'promtool',
+    [
+      'tsdb',
+      'create-blocks-from',
+      'openmetrics',
+      '--max-block-duration=744h',
+      file,
+      join(dir, 'prometheus-data'),
+    ],
+    {
+      encoding: 'utf8',
+    },
+  );
+  rmSync(file, { force: true });
+  if (r.status !== 0)
+    throw new LocalStackError(
+      `promtool could not backfill the history: ${(r.stderr || r.stdout).trim().split('\n').at(-1)}`,
+    );
+  return {
+    samples: text.split('\n').filter((l) => l && !l.startsWith('#')).length,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
 export interface StackUp {
   readonly dir: string;
+  /** Samples backfilled on this start (none when the data folder already had history). */
+  readonly history: { readonly days: number; readonly samples: number; readonly seconds: number } | null;
   readonly urls: { readonly prometheus: string; readonly alertmanager: string; readonly simulator: string };
   readonly pids: Readonly<Record<string, number>>;
 }
@@ -120,7 +162,7 @@ export interface StackUp {
 export async function stackUp(
   model: CityModel,
   inventory: string,
-  options: { dir: string; ports: LocalPorts; timeScale: number },
+  options: { dir: string; ports: LocalPorts; timeScale: number; historyDays: number },
 ): Promise<StackUp> {
   for (const b of BINARIES)
     if (!onPath(b.name))
@@ -139,6 +181,10 @@ export async function stackUp(
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), content);
   }
+  const history =
+    options.historyDays > 0 && !existsSync(join(dir, 'prometheus-data'))
+      ? { days: options.historyDays, ...backfill(model, dir, options.historyDays) }
+      : null;
   const pids: Record<string, number> = {};
   try {
     for (const p of all) {
@@ -157,6 +203,7 @@ export async function stackUp(
   }
   return {
     dir,
+    history,
     urls: {
       prometheus: `http://127.0.0.1:${options.ports.prometheus}`,
       alertmanager: `http://127.0.0.1:${options.ports.alertmanager}`,

@@ -10,6 +10,7 @@ export interface MonitorUpOptions {
   readonly alertmanagerPort: number;
   readonly simulatorPort: number;
   readonly timeScale: number;
+  readonly historyDays: number;
   readonly json?: boolean;
 }
 
@@ -28,12 +29,17 @@ export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
       simulator: opts.simulatorPort,
     },
     timeScale: opts.timeScale,
+    historyDays: opts.historyDays,
   });
   if (opts.json) console.log(JSON.stringify(up, null, 2));
   else {
     console.log(
       `✓ local monitoring up in ${opts.dir} (${model.servers.length} simulated servers${opts.timeScale === 1 ? '' : `, time ×${opts.timeScale}`})`,
     );
+    if (up.history)
+      console.log(
+        `  history: ${up.history.days} days of pool utilisation backfilled (${up.history.samples.toLocaleString('en-US')} samples, ${up.history.seconds.toFixed(1)} s)`,
+      );
     console.log(`  Prometheus    ${up.urls.prometheus}`);
     console.log(`  Alertmanager  ${up.urls.alertmanager}`);
     console.log(

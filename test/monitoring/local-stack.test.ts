@@ -71,6 +71,25 @@ describe.skipIf(!hasStack)('citycloud monitor up / down with the real Prometheus
     expect(up.map((t) => t.labels.instance).sort()[0]).toBe('dc1-h1-r01-k01-u01');
   });
 
+  it('has 90 days of history from the first minute', async () => {
+    expect(started.stdout).toMatch(
+      /history: 90 days of pool utilisation backfilled \([\d,]+ samples, [\d.]+ s\)/,
+    );
+    const end = Math.floor(Date.now() / 1000);
+    const query = new URLSearchParams({
+      query: 'pool:node_cpu_utilisation:ratio_rate5m{pool="web"}',
+      start: String(end - 90 * 86_400),
+      end: String(end),
+      step: '86400',
+    });
+    const body = (await (await fetch(`${prom}/api/v1/query_range?${query}`)).json()) as {
+      data: { result: { values: [number, string][] }[] };
+    };
+    const values = body.data.result[0]?.values ?? [];
+    expect(values.length).toBeGreaterThanOrEqual(90);
+    for (const [, v] of values) expect(Number(v)).toBeGreaterThan(0);
+  });
+
   it('turns a server fault into a ServerDown alert, pending and then firing', async () => {
     const res = await fetch(`${sim}/faults`, {
       method: 'POST',

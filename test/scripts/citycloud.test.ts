@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BUILTIN_CITY,
+  ROOT,
   type RunResult,
   runCli,
   smallCityEdited,
@@ -245,5 +246,17 @@ describe('citycloud validate on the network', () => {
       /warning CC012 network\.districts\[d001\]: losing hub d001 \(District One\) cuts off 3 points from the core; expected at most 2/,
     );
     expect(r.stdout).toMatch(/✓ .*city\.yaml is valid \(0 errors, 2 warnings\)/);
+  });
+});
+
+describe('citycloud output into a closed pipe', () => {
+  it('stops quietly when the reader goes away', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" bin/citycloud.mjs synth --help | head -1`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toMatch(/^Usage: citycloud synth/);
+    expect(r.stderr).toBe('');
   });
 });
