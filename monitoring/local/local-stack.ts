@@ -60,12 +60,12 @@ function runningPid(dir: string, part: string, marker: string): number | null {
   return cmdline.includes(marker) ? pid : null;
 }
 
-function parts(dir: string, inventory: string, ports: LocalPorts): Part[] {
+function parts(dir: string, inventory: string, ports: LocalPorts, timeScale = 1): Part[] {
   return [
     {
       name: 'simulator',
       command: process.execPath,
-      args: ['--import', TSX, SERVE, inventory, String(ports.simulator)],
+      args: ['--import', TSX, SERVE, inventory, String(ports.simulator), String(timeScale)],
       marker: SERVE,
       ready: `http://127.0.0.1:${ports.simulator}/-/healthy`,
     },
@@ -168,7 +168,7 @@ export async function stackUp(
     if (!onPath(b.name))
       throw new LocalStackError(`${b.name} is not installed; install it with: apt-get install -y ${b.apt}`);
   const dir = resolve(options.dir);
-  const all = parts(dir, resolve(inventory), options.ports);
+  const all = parts(dir, resolve(inventory), options.ports, options.timeScale);
   const running = all.flatMap((p) => {
     const pid = runningPid(dir, p.name, p.marker);
     return pid ? [`${p.name} (pid ${pid})`] : [];

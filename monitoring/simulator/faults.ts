@@ -11,6 +11,8 @@ export interface Fault {
   readonly target: string;
   /** When it started, unix seconds. */
   readonly since: number;
+  /** For disk-filling: how long the disk takes to fill, seconds. */
+  readonly fillSeconds?: number;
 }
 
 /** Checks a fault request against the model; returns the problem, or null when it is fine. */

@@ -47,6 +47,8 @@ export class FleetSimulator {
     private readonly model: CityModel,
     /** The time, unix seconds; the tests pass their own clock. */
     private readonly now: () => number = () => Date.now() / 1000,
+    /** Faults play out this many times faster (the local stack's --time-scale). */
+    private readonly timeScale = 1,
   ) {
     this.loads = new Map(serverLoads(model).map((l) => [l.server, l]));
     for (const s of planAddresses(model).sites) {
@@ -104,7 +106,8 @@ export class FleetSimulator {
     const filling = this.faultOn('disk-filling', name);
     if (!filling) return diskFreeAt(load, t);
     const start = diskFreeAt(load, filling.since);
-    return start * (1 - Math.min(1, (t - filling.since) / FILL_SECONDS));
+    const fill = filling.fillSeconds ?? FILL_SECONDS / this.timeScale;
+    return start * (1 - Math.min(1, (t - filling.since) / fill));
   }
 
   private faultOn(kind: FaultKind, target: string): Fault | undefined {
@@ -151,14 +154,19 @@ export class FleetSimulator {
   }
 
   /** Starts a fault; throws a one-line error for a kind or target the model does not have. */
-  inject(kind: unknown, target: unknown): Fault {
+  inject(kind: unknown, target: unknown, fillSeconds?: unknown): Fault {
     const problem = faultProblem(this.model, kind, target);
     if (problem) throw new RangeError(problem);
+    if (fillSeconds !== undefined && !(typeof fillSeconds === 'number' && fillSeconds > 0))
+      throw new RangeError(
+        `fillSeconds must be a positive number of seconds; got ${JSON.stringify(fillSeconds)}`,
+      );
     const fault: Fault = {
       id: String(this.nextFault++),
       kind: kind as FaultKind,
       target: target as string,
       since: this.now(),
+      ...(fillSeconds === undefined ? {} : { fillSeconds: fillSeconds as number }),
     };
     this.faults.set(fault.id, fault);
     return fault;
@@ -210,14 +218,14 @@ export class FleetSimulator {
       if (req.method === 'DELETE')
         return this.clear(parts[1]) ? send(res, 204, '') : send(res, 404, `no fault ${parts[1]}\n`);
       if (req.method === 'POST') {
-        let body: { kind?: unknown; target?: unknown };
+        let body: { kind?: unknown; target?: unknown; fillSeconds?: unknown };
         try {
           body = JSON.parse(await readBody(req)) as typeof body;
         } catch {
           return send(res, 400, 'expected a JSON body {"kind": …, "target": …}\n');
         }
         try {
-          return sendJson(res, 201, this.inject(body.kind, body.target));
+          return sendJson(res, 201, this.inject(body.kind, body.target, body.fillSeconds));
         } catch (err) {
           return send(res, 400, `${(err as Error).message}\n`);
         }

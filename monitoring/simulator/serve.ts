@@ -5,12 +5,12 @@
 import { formatFinding, loadCity } from '../../model/index.ts';
 import { FleetSimulator } from './fleet-simulator.ts';
 
-const [inventory, port] = process.argv.slice(2) as [string, string];
+const [inventory, port, timeScale = '1'] = process.argv.slice(2) as [string, string, string?];
 const { model, findings } = loadCity(inventory);
 if (!model) {
   console.error(findings.map(formatFinding).join('\n'));
   process.exit(2);
 }
-await new FleetSimulator(model).listen(Number(port));
+await new FleetSimulator(model, undefined, Number(timeScale)).listen(Number(port));
 console.log(`fleet simulator: ${model.servers.length} servers on http://127.0.0.1:${port}`);
 process.on('SIGTERM', () => process.exit(0));

@@ -108,6 +108,25 @@ describe.skipIf(!hasStack)('citycloud monitor up / down with the real Prometheus
     expect(firing.labels.pool).toBe('web');
   });
 
+  it('turns a filling disk into NodeFilesystemFillingUp once it is under 15% and trending to full', async () => {
+    const target = 'dc1-h1-r01-k01-u04';
+    const res = await fetch(`${sim}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ kind: 'disk-filling', target, fillSeconds: 20 }),
+    });
+    expect(res.status).toBe(201);
+    const mine = (a: Alert) =>
+      a.labels.alertname === 'NodeFilesystemFillingUp' && a.labels.instance === target;
+    await until('NodeFilesystemFillingUp pending', 40, async () =>
+      (await alerts()).find((a) => mine(a) && a.state === 'pending'),
+    );
+    // for: 1h at time ×60 is one minute
+    const firing = await until('NodeFilesystemFillingUp firing', 90, async () =>
+      (await alerts()).find((a) => mine(a) && a.state === 'firing'),
+    );
+    expect(firing.labels).toMatchObject({ mountpoint: '/', severity: 'warning' });
+  }, 150_000);
+
   it('refuses to start twice, naming what runs (exit 2)', () => {
     const again = runCli(up);
     expect(again.code).toBe(2);

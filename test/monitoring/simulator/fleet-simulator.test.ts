@@ -138,3 +138,23 @@ describe('the simulator over HTTP', () => {
     expect((await fetch(`${base}/servers/nope/metrics`)).status).toBe(404);
   });
 });
+
+describe('disk-filling faults', () => {
+  it('fill within the fault’s own fillSeconds, or two hours divided by the time scale', async () => {
+    let t = T0;
+    const fast = new FleetSimulator(model, () => t, 60);
+    const free = async (sim: FleetSimulator) =>
+      value((await sim.scrapeServer('dc1-h2-r01-k01-u01')) as string, 'node_filesystem_avail_bytes');
+    fast.inject('disk-filling', 'dc1-h2-r01-k01-u01');
+    t = T0 + 120;
+    expect(await free(fast)).toBe(0);
+    t = T0;
+    const own = new FleetSimulator(model, () => t);
+    own.inject('disk-filling', 'dc1-h2-r01-k01-u01', 10);
+    t = T0 + 10;
+    expect(await free(own)).toBe(0);
+    expect(() => own.inject('disk-filling', 'dc1-h2-r01-k01-u01', -5)).toThrow(
+      'fillSeconds must be a positive number of seconds; got -5',
+    );
+  });
+});
