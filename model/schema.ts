@@ -77,6 +77,8 @@ const pool = z.strictObject({
   name,
   kind: z.enum(['general', 'warehouse', 'gpu', 'management']),
   criticality: z.enum(['critical', 'high', 'normal']),
+  /** Expected growth of the pool's load, percent a month (drives the simulated trend). */
+  growthPercentPerMonth: z.number().min(0).max(100).default(2),
 });
 
 const datacentre = z.strictObject({

@@ -63,6 +63,8 @@ export interface Pool {
   readonly name: string;
   readonly kind: PoolKind;
   readonly criticality: Criticality;
+  /** Expected growth of the pool's load, percent a month. */
+  readonly growthPercentPerMonth: number;
   /** Dedicated pools run only their own workloads (every kind but `general`). */
   readonly dedicated: boolean;
   readonly path: string;

@@ -9,6 +9,7 @@ export type Severity = 'critical' | 'warning' | 'info';
 export interface RecordingRule {
   readonly record: string;
   readonly expr: string;
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface AlertRule {

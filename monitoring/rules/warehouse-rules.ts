@@ -56,5 +56,19 @@ export function warehouseRules(model: CityModel): RuleSet {
       ),
     );
   }
-  return { name: 'citycloud-warehouses', recording: [], alerts };
+  // warehouse-level views of what their dedicated pools and replicas do
+  const recording = [
+    {
+      record: 'warehouse:citycloud_warehouse_replica_up:ratio',
+      expr: `sum by (warehouse) (${WAREHOUSE_REPLICA_UP}) / count by (warehouse) (${WAREHOUSE_REPLICA_UP})`,
+    },
+    ...model.warehouses.flatMap((w) =>
+      (['cpu_utilisation:ratio_rate5m', 'memory_utilisation:ratio'] as const).map((m) => ({
+        record: `warehouse:node_${m}`,
+        expr: `pool:node_${m}{pool="${w.pool}"}`,
+        labels: { warehouse: w.id },
+      })),
+    ),
+  ];
+  return { name: 'citycloud-warehouses', recording, alerts };
 }

@@ -47,6 +47,7 @@ export function serverLoads(model: CityModel): ServerLoad[] {
     for (const r of t.requests) requested.set(r.pool, (requested.get(r.pool) ?? 0) + r.cpuCores);
   for (const w of model.warehouses)
     requested.set(w.pool, (requested.get(w.pool) ?? 0) + w.shards * w.replicas * w.perReplica.cpuCores);
+  const growth = new Map(model.pools.map((p) => [p.id, p.growthPercentPerMonth / 100 / 30]));
   return model.servers.map((s: Server) => {
     const m = models.get(s.model);
     const j = jitter(s.name);
@@ -60,7 +61,8 @@ export function serverLoads(model: CityModel): ServerLoad[] {
       base: Math.min(0.5, 0.15 + 0.5 * planned * (0.8 + 0.4 * j)),
       daily: 0.3,
       weekly: 0.1,
-      growthPerDay: 0.0007 * (0.5 + j),
+      // the pool's planned growth, ±20% per server
+      growthPerDay: (growth.get(s.pool) ?? 0) * (0.8 + 0.4 * j),
       phase: Math.floor(j * 3600),
     };
   });

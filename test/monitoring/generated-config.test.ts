@@ -70,6 +70,30 @@ describe('the generated rules', () => {
     );
   });
 
+  it('records pool and warehouse utilisation, summing before dividing', () => {
+    const recorded = groups.flatMap((g) => g.rules.filter((r) => 'record' in r)) as {
+      record: string;
+      expr: string;
+      labels?: Record<string, string>;
+    }[];
+    expect(recorded.find((r) => r.record === 'pool:node_cpu_utilisation:ratio_rate5m')?.expr).toBe(
+      'sum by (pool) (rate(node_cpu_seconds_total{job="node",mode!="idle"}[5m])) / sum by (pool) (rate(node_cpu_seconds_total{job="node"}[5m]))',
+    );
+    expect(recorded.filter((r) => r.record === 'warehouse:node_cpu_utilisation:ratio_rate5m')).toHaveLength(
+      8,
+    );
+    expect(
+      recorded.find(
+        (r) =>
+          r.record === 'warehouse:node_cpu_utilisation:ratio_rate5m' && r.labels?.warehouse === 'population',
+      ),
+    ).toEqual({
+      record: 'warehouse:node_cpu_utilisation:ratio_rate5m',
+      expr: 'pool:node_cpu_utilisation:ratio_rate5m{pool="wh-population"}',
+      labels: { warehouse: 'population' },
+    });
+  });
+
   it('burns error budgets per tier with the workbook’s windows and factors', () => {
     const page = alerts().find((a) => a.alert === 'PublicServiceErrorBudgetBurn' && a.labels.tier === '1');
     expect(page?.expr).toBe(
