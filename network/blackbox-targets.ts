@@ -8,8 +8,14 @@ import { toDiffableJson } from '../stacks/diffable-json.ts';
 import type { Artifact } from '../stacks/view.ts';
 import { networkTable } from './network-table.ts';
 
-export function blackboxTargets(model: CityModel): Artifact {
-  const groups = networkTable(model).sites.flatMap((s) =>
+export interface PointTargetGroup {
+  readonly targets: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** One group per point with a loopback; a district hub counts in its own district. */
+export function pointTargetGroups(model: CityModel): PointTargetGroup[] {
+  return networkTable(model).sites.flatMap((s) =>
     s.loopback
       ? [
           {
@@ -18,7 +24,7 @@ export function blackboxTargets(model: CityModel): Artifact {
               point: s.point.id,
               point_name: s.point.name,
               level: s.point.level,
-              district: s.point.district ?? '',
+              district: s.point.level === 'district' ? s.point.id : (s.point.district ?? ''),
               agency: s.point.agency ?? '',
               module: 'icmp_ipv4',
             },
@@ -26,6 +32,9 @@ export function blackboxTargets(model: CityModel): Artifact {
         ]
       : [],
   );
+}
+
+export function blackboxTargets(model: CityModel): Artifact {
   // one group per line, so an added point adds a line
-  return { path: 'network/blackbox-targets.json', content: toDiffableJson(groups) };
+  return { path: 'network/blackbox-targets.json', content: toDiffableJson(pointTargetGroups(model)) };
 }

@@ -6,7 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { CityModel } from '../../model/index.ts';
-import { networkTable } from '../../network/network-table.ts';
+import { pointTargetGroups } from '../../network/blackbox-targets.ts';
 import { toDiffableJson } from '../../stacks/diffable-json.ts';
 import { alertmanagerConfig } from '../alertmanager-config.ts';
 import { prometheusConfig } from '../prometheus-config.ts';
@@ -58,22 +58,6 @@ export function localStackFiles(model: CityModel, ports: LocalPorts, timeScale: 
     groups: { labels: Record<string, string> }[],
     path: (labels: Record<string, string>) => string,
   ) => groups.map((g) => ({ targets: [sim], labels: { ...g.labels, __metrics_path__: path(g.labels) } }));
-  const points = networkTable(model).sites.flatMap((s) =>
-    s.loopback
-      ? [
-          {
-            targets: [s.loopback.replace('/32', '')],
-            labels: {
-              point: s.point.id,
-              point_name: s.point.name,
-              level: s.point.level,
-              district: s.point.district ?? (s.point.level === 'district' ? s.point.id : ''),
-              agency: s.point.agency ?? '',
-            },
-          },
-        ]
-      : [],
-  );
   const yaml = (v: unknown) => stringify(v, { lineWidth: 0 });
   return new Map([
     ['prometheus.yml', yaml(config)],
@@ -96,6 +80,6 @@ export function localStackFiles(model: CityModel, ports: LocalPorts, timeScale: 
         },
       ]),
     ],
-    ['targets/points.json', toDiffableJson(points)],
+    ['targets/points.json', toDiffableJson(pointTargetGroups(model))],
   ]);
 }
