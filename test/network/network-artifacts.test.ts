@@ -127,6 +127,10 @@ describe('topology.json and blackbox targets', () => {
         module: 'icmp_ipv4',
       },
     });
+    // a hub counts in its own district, so an isolated district includes its hub
+    expect(groups.find((g: { labels: { point: string } }) => g.labels.point === 'd760').labels.district).toBe(
+      'd760',
+    );
   });
 
   it('writes the plan as pins identical to the inventory’s own', () => {
