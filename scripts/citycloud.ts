@@ -3,12 +3,14 @@
  * or unreadable input. Errors are one line each; a stack trace is shown only with CITYCLOUD_DEBUG=1.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatInputProblem, InventoryInputError } from '../model/index.ts';
 import { LocalStackError } from '../monitoring/local/local-stack.ts';
 import { OutFolderError } from '../stacks/atomic-folder.ts';
+import { DeployError } from '../stacks/deploy/deploy-runner.ts';
 import { BUILTIN_INVENTORY, DEFAULT_MONITOR_DIR, DEFAULT_OUT, shown } from './cli/defaults.ts';
 import { EXIT } from './cli/exit-codes.ts';
+import { type DeployOptions, runDeploy } from './commands/deploy.ts';
 import { type MonitorUpOptions, runMonitorDown, runMonitorUp } from './commands/monitor.ts';
 import { runSynth } from './commands/synth.ts';
 import { runValidate } from './commands/validate.ts';
@@ -45,6 +47,25 @@ function program(): Command {
     .action(async (opts: { inventory: string; out: string; json?: boolean }) => {
       process.exitCode = await runSynth({ ...opts, out: opts.out.replace(/\/+$/, '') || '.' });
     });
+  cli
+    .command('deploy')
+    .description(
+      'plan every Terraform stack of out/ for review; with --approve, apply exactly the reviewed plans',
+    )
+    .option('-o, --out <dir>', 'the synthesized output folder', DEFAULT_OUT)
+    .option('-s, --stack <name>', 'only this stack')
+    .option('--approve', 'apply the saved, reviewed plans (run deploy without it first)')
+    .addOption(
+      new Option('--tool <tool>', 'terraform or tofu (default: whichever is installed)').choices([
+        'terraform',
+        'tofu',
+      ]),
+    )
+    .addHelpText('after', '\nExample:\n  citycloud synth && citycloud deploy && citycloud deploy --approve')
+    .action(async (opts: DeployOptions) => {
+      process.exitCode = await runDeploy(opts);
+    });
+
   const monitor = cli
     .command('monitor')
     .description('the local Prometheus, Alertmanager and fleet simulator (127.0.0.1 only)');
@@ -117,6 +138,10 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof OutFolderError || err instanceof LocalStackError) {
       console.error(err.message);
       return EXIT.usage;
+    }
+    if (err instanceof DeployError) {
+      console.error(err.message);
+      return err.exitCode;
     }
     const e = err as Error;
     console.error(`citycloud: internal error: ${e?.message ?? String(err)} (CITYCLOUD_DEBUG=1 shows where)`);

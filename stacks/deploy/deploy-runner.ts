@@ -1,0 +1,131 @@
+/**
+ * Runs a deploy plan step by step with the real Terraform/OpenTofu, saving the plan JSON, and
+ * turns a failure into one line that says which stack, which step, and what to do — in
+ * particular a provider that cannot be installed because no registry is reachable.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DeployStep, IacTool } from './deploy-steps.ts';
+
+/** The deploy cannot go on; `exitCode` 2 for what the machine lacks, 1 for a failed step. */
+export class DeployError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2,
+  ) {
+    super(message);
+    this.name = 'DeployError';
+  }
+}
+
+const onPath = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+
+/** The tool to use: the one asked for, else terraform, else tofu; says how to install when none is there. */
+export function findTool(wanted?: IacTool): IacTool {
+  if (wanted) {
+    if (!onPath(wanted))
+      throw new DeployError(
+        `${wanted} is not installed (--tool ${wanted}); install it or choose --tool ${wanted === 'tofu' ? 'terraform' : 'tofu'}`,
+        2,
+      );
+    return wanted;
+  }
+  if (onPath('terraform')) return 'terraform';
+  if (onPath('tofu')) return 'tofu';
+  throw new DeployError(
+    'neither terraform nor tofu is installed; install Terraform (https://developer.hashicorp.com/terraform/install) or OpenTofu (https://opentofu.org/docs/intro/install/) and run deploy again',
+    2,
+  );
+}
+
+/** The provider a failed init could not install, from Terraform's (wrapped) error text. */
+export function providerNotInstallable(stderr: string): string | null {
+  const text = stderr.replace(/\s+/g, ' ');
+  if (!/Failed to (query available provider packages|install provider)/.test(text)) return null;
+  return (
+    /provider ([\w.-]+\/[\w.-]+(?:\/[\w.-]+)?)/.exec(text.slice(text.search(/Failed to/)))?.[1] ??
+    'a provider'
+  );
+}
+
+function firstError(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.replace(/^[│╷╵\s]+/, '').trim());
+  const i = lines.findIndex((l) => l.startsWith('Error:'));
+  return (
+    (i >= 0
+      ? lines
+          .slice(i, i + 3)
+          .filter(Boolean)
+          .join(' ')
+      : lines.filter(Boolean).at(-1)) ?? 'no message'
+  );
+}
+
+export interface StepResult {
+  readonly step: DeployStep;
+  readonly stdout: string;
+}
+
+function run(step: DeployStep): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(step.command, step.args, {
+      cwd: step.cwd,
+      env: { ...process.env, ...step.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Runs the steps in order, reporting each; stops at the first failure with a DeployError. */
+export async function runDeploySteps(
+  steps: readonly DeployStep[],
+  log: (line: string) => void,
+): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  for (const step of steps) {
+    log(`▸ ${step.stack}: ${step.command} ${step.args.join(' ')}`);
+    const r = await run(step);
+    if (r.code !== 0) {
+      const provider = step.action === 'init' ? providerNotInstallable(r.stderr) : null;
+      if (provider)
+        throw new DeployError(
+          `${step.command} could not install provider ${provider} for stack ${step.stack}: no registry is reachable; point ${step.command} at a mirror (provider_installation { filesystem_mirror { path = "…" } } in the CLI config named by TF_CLI_CONFIG_FILE) or run it where the registry is reachable`,
+          2,
+        );
+      throw new DeployError(
+        `${step.command} ${step.action} failed for stack ${step.stack} (exit ${r.code}): ${firstError(r.stderr)}`,
+        1,
+      );
+    }
+    if (step.stdoutFile) {
+      mkdirSync(dirname(step.stdoutFile), { recursive: true });
+      writeFileSync(step.stdoutFile, r.stdout);
+    }
+    results.push({ step, stdout: r.stdout });
+  }
+  return results;
+}
+
+/** `1 to add, 0 to change, 0 to destroy` from a plan's JSON. */
+export function planSummary(planJson: string): { add: number; change: number; destroy: number } {
+  const plan = JSON.parse(planJson) as { resource_changes?: { change: { actions: string[] } }[] };
+  const count = { add: 0, change: 0, destroy: 0 };
+  for (const rc of plan.resource_changes ?? []) {
+    const a = rc.change.actions;
+    if (a.includes('create')) count.add++;
+    if (a.includes('update')) count.change++;
+    if (a.includes('delete')) count.destroy++;
+  }
+  return count;
+}

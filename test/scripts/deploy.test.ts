@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDir } from '../helpers/city.ts';
+
+const hasTerraform = spawnSync('sh', ['-c', 'command -v terraform']).status === 0;
+if (!hasTerraform) console.warn('terraform is not installed: the end-to-end deploy tests are skipped');
+
+/** An out/ folder with one stack of Terraform's built-in terraform_data resources, state kept outside. */
+function outWithStack(
+  resources: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): { dir: string; out: string } {
+  const dir = tempDir();
+  const stack = join(dir, 'out/terraform/stacks/demo');
+  mkdirSync(stack, { recursive: true });
+  writeFileSync(
+    join(stack, 'cdk.tf.json'),
+    JSON.stringify({
+      terraform: { backend: { local: { path: join(dir, 'state/demo.tfstate') } }, ...extra },
+      resource: { terraform_data: resources },
+    }),
+  );
+  return { dir, out: join(dir, 'out') };
+}
+
+describe('citycloud deploy without stacks or tools', () => {
+  it('says to synth first when out/ has no Terraform stacks (exit 2)', () => {
+    const r = runCli(['deploy', '--out', join(tempDir(), 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(
+      /no Terraform stacks in .*out\/terraform\/stacks; run citycloud synth first$/,
+    );
+  });
+
+  it('says how to install Terraform or OpenTofu when neither is there (exit 2)', () => {
+    const { out } = outWithStack({ a: { input: 'x' } });
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/citycloud.mjs'), 'deploy', '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: '/nonexistent' },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(
+      /^neither terraform nor tofu is installed; install Terraform \(https:\/\/developer\.hashicorp\.com\/terraform\/install\) or OpenTofu/,
+    );
+  });
+
+  it('names the stacks when asked for one that is not there (exit 2)', () => {
+    const { out } = outWithStack({ a: { input: 'x' } });
+    const r = runCli(['deploy', '--out', out, '--stack', 'portal']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/no stack "portal" in .*; the stacks are: demo$/);
+  });
+});
+
+describe.skipIf(!hasTerraform)(
+  'citycloud deploy with the real Terraform (terraform_data, no provider download)',
+  () => {
+    it('plans for review, applies exactly the reviewed plan, then plans no change', () => {
+      const { dir, out } = outWithStack({ a: { input: 'hello' }, b: { input: 'world' } });
+      const early = runCli(['deploy', '--out', out, '--approve'], dir);
+      expect(early.code).toBe(2);
+      expect(early.stderr).toContain('stack demo has no reviewed plan; run citycloud deploy and review');
+
+      const plan = runCli(['deploy', '--out', out], dir);
+      expect(plan.code).toBe(0);
+      expect(plan.stdout).toContain('demo: 2 to add, 0 to change, 0 to destroy');
+      const json = JSON.parse(readFileSync(join(out, 'plans/demo.json'), 'utf8'));
+      expect(json.resource_changes.map((r: { address: string }) => r.address)).toEqual([
+        'terraform_data.a',
+        'terraform_data.b',
+      ]);
+      expect(existsSync(join(dir, 'state/demo.tfstate'))).toBe(false);
+
+      const apply = runCli(['deploy', '--out', out, '--approve'], dir);
+      expect(apply.code).toBe(0);
+      expect(apply.stdout).toContain('✓ demo: applied the reviewed plan');
+      expect(apply.stderr).toContain('▸ demo: terraform apply -input=false -no-color tfplan');
+      expect(apply.stderr).not.toContain('terraform plan');
+      const state = JSON.parse(readFileSync(join(dir, 'state/demo.tfstate'), 'utf8'));
+      expect(state.resources.map((r: { name: string }) => r.name)).toEqual(['a', 'b']);
+
+      const again = runCli(['deploy', '--out', out], dir);
+      expect(again.stdout).toContain('demo: 0 to add, 0 to change, 0 to destroy');
+    });
+
+    it('refuses to apply a saved plan that is not the reviewed one (exit 2)', () => {
+      const { dir, out } = outWithStack({ a: { input: 'hello' } });
+      expect(runCli(['deploy', '--out', out], dir).code).toBe(0);
+      writeFileSync(join(out, 'terraform/stacks/demo/tfplan'), 'something else');
+      const r = runCli(['deploy', '--out', out, '--approve'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(
+        'the saved plan of stack demo is not the one that was reviewed; run citycloud deploy again',
+      );
+    });
+
+    it('names the provider it cannot install and how to use a mirror (exit 2)', () => {
+      // a registry that cannot exist, so the outcome is the same on any machine
+      const { dir, out } = outWithStack(
+        { a: { input: 'x' } },
+        { required_providers: { kubernetes: { source: 'registry.invalid/city/kubernetes' } } },
+      );
+      const r = runCli(['deploy', '--out', out], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+        /^terraform could not install provider registry\.invalid\/city\/kubernetes for stack demo: no registry is reachable; point terraform at a mirror \(provider_installation/,
+      );
+    });
+  },
+);
