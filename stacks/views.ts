@@ -5,6 +5,7 @@
 import { monitoringView } from '../monitoring/monitoring-view.ts';
 import { networkView } from '../network/network-view.ts';
 import { modelView } from './model-view.ts';
+import { terraformView } from './terraform-view.ts';
 import type { View } from './view.ts';
 
-export const VIEWS: readonly View[] = [modelView, networkView, monitoringView];
+export const VIEWS: readonly View[] = [modelView, networkView, monitoringView, terraformView];

@@ -32,6 +32,7 @@ const ARTIFACTS = [
   'network/netbox/5-ip-addresses.csv',
   'network/topology.html',
   'network/topology.json',
+  'terraform/stacks/platform/cdk.tf.json',
 ];
 
 /** No stack trace may reach the user, whatever went wrong. */
@@ -219,7 +220,13 @@ describe('citycloud synth', () => {
     const elsewhere = tempDir();
     const r = runCli(['synth'], elsewhere);
     expect(r.code).toBe(0);
-    expect(readdirSync(join(elsewhere, 'out'))).toEqual(['manifest.json', 'model', 'monitoring', 'network']);
+    expect(readdirSync(join(elsewhere, 'out'))).toEqual([
+      'manifest.json',
+      'model',
+      'monitoring',
+      'network',
+      'terraform',
+    ]);
     expect(r.stdout).toContain(`✓ synthesized ${BUILTIN_CITY} into out/ in `);
   });
 });
