@@ -17,11 +17,32 @@ export interface Manifest {
   readonly inventory: InventoryCounts;
   /** The inventory files, relative to the root file's folder, with their digests. */
   readonly inputs: readonly { readonly path: string; readonly sha256: string }[];
+  /** Terraform resources per stack and per type, from the synthesized stacks. */
+  readonly resources: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly artifacts: readonly ManifestEntry[];
 }
 
 export const toBytes = (content: string | Uint8Array): Uint8Array =>
   typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+
+const STACK_FILE = /^terraform\/stacks\/([^/]+)\/cdk\.tf\.json$/;
+
+/** Resources per stack and type: `{platform: {kubernetes_labels: 1012, …}}`, names sorted. */
+export function terraformResources(artifacts: readonly Artifact[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const a of [...artifacts].sort((x, y) => (x.path < y.path ? -1 : 1))) {
+    const stack = STACK_FILE.exec(a.path)?.[1];
+    if (!stack) continue;
+    const json = JSON.parse(
+      typeof a.content === 'string' ? a.content : Buffer.from(a.content).toString('utf8'),
+    ) as {
+      resource?: Record<string, Record<string, unknown>>;
+    };
+    const types = Object.keys(json.resource ?? {}).sort();
+    out[stack] = Object.fromEntries(types.map((t) => [t, Object.keys(json.resource?.[t] ?? {}).length]));
+  }
+  return out;
+}
 
 export function buildManifest(
   model: CityModel,
@@ -42,6 +63,7 @@ export function buildManifest(
     format: MANIFEST_FORMAT,
     city: { name: model.city.name, code: model.city.code },
     inventory: countInventory(model),
+    resources: terraformResources(artifacts),
     inputs: [...inputs].sort((a, b) => (a.path < b.path ? -1 : 1)),
     artifacts: entries,
   };

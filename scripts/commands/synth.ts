@@ -37,6 +37,13 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   console.log(`✓ synthesized ${shown(opts.inventory)} into ${opts.out}/ in ${seconds} s`);
   for (const line of countsLines(result.manifest.inventory)) console.log(`  ${line}`);
+  const stacks = Object.entries(result.manifest.resources).map(
+    ([stack, types]) =>
+      `${stack} ${Object.values(types)
+        .reduce((a, b) => a + b, 0)
+        .toLocaleString('en-US')}`,
+  );
+  if (stacks.length > 0) console.log(`  Terraform resources: ${stacks.join(' · ')}`);
   const files = result.manifest.artifacts.map((a) => a.path);
   console.log(`  ${files.length + 1} files, ${mb(result.bytes)}: manifest.json, ${files.join(', ')}`);
   return EXIT.ok;

@@ -159,6 +159,7 @@ describe('citycloud synth', () => {
       '1,012 servers in 63 racks · 18 pools · 820 connection points · 8 warehouses',
     );
     expect(first.stdout).toContain('740 public services (460 fully online, 280 partly) · 12 tenants');
+    expect(first.stdout).toContain('Terraform resources: platform 1,507');
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.inventory.publicServices).toEqual({ total: 740, full: 460, partial: 280 });
     expect(manifest.inputs.map((i: { path: string }) => i.path)).toEqual([
@@ -186,10 +187,10 @@ describe('citycloud synth', () => {
   });
 
   it.each([
-    ['findings', () => smallCityEdited(['replicas: 3', 'replicas: -3']), 1],
-    ['an unreadable inventory', () => writeCity({ 'city.yaml': '- not a city\n' }), 2],
-    ['a missing inventory', () => join(dir, 'missing.yaml'), 2],
-  ])('leaves out/ exactly as it was on %s (exit %i)', (_, make, code) => {
+    ['findings', 1, () => smallCityEdited(['replicas: 3', 'replicas: -3'])],
+    ['an unreadable inventory', 2, () => writeCity({ 'city.yaml': '- not a city\n' })],
+    ['a missing inventory', 2, () => join(dir, 'missing.yaml')],
+  ] as const)('leaves out/ exactly as it was on %s (exit %i)', (_, code, make) => {
     const before = readFileSync(join(out, 'manifest.json'), 'utf8');
     const r = runCli(['synth', '--inventory', make(), '--out', out]);
     expect(r.code).toBe(code);

@@ -39,6 +39,10 @@ describe('synthesize', () => {
       tenants: 1,
     });
     expect(manifest.inputs).toEqual(inputs);
+    // the platform stack: a label per server, a taint per server of the dedicated pool, 3 classes
+    expect(manifest.resources).toEqual({
+      platform: { kubernetes_labels: 14, kubernetes_node_taint: 6, kubernetes_priority_class_v1: 3 },
+    });
     const city = readFileSync(join(out, 'model/city.json'));
     expect(manifest.artifacts[0]).toEqual({
       path: 'model/city.json',
