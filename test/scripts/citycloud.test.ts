@@ -33,6 +33,7 @@ const ARTIFACTS = [
   'network/topology.html',
   'network/topology.json',
   'terraform/stacks/platform/cdk.tf.json',
+  'terraform/stacks/tenants/cdk.tf.json',
 ];
 
 /** No stack trace may reach the user, whatever went wrong. */
@@ -159,7 +160,7 @@ describe('citycloud synth', () => {
       '1,012 servers in 63 racks · 18 pools · 820 connection points · 8 warehouses',
     );
     expect(first.stdout).toContain('740 public services (460 fully online, 280 partly) · 12 tenants');
-    expect(first.stdout).toContain('Terraform resources: platform 1,507');
+    expect(first.stdout).toContain('Terraform resources: platform 1,507 · tenants 79');
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.inventory.publicServices).toEqual({ total: 740, full: 460, partial: 280 });
     expect(manifest.inputs.map((i: { path: string }) => i.path)).toEqual([

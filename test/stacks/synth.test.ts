@@ -42,6 +42,14 @@ describe('synthesize', () => {
     // the platform stack: a label per server, a taint per server of the dedicated pool, 3 classes
     expect(manifest.resources).toEqual({
       platform: { kubernetes_labels: 14, kubernetes_node_taint: 6, kubernetes_priority_class_v1: 3 },
+      // one tenant reaching one warehouse: namespace, quota, limits, 3 policies, a binding
+      tenants: {
+        kubernetes_limit_range_v1: 1,
+        kubernetes_namespace_v1: 1,
+        kubernetes_network_policy_v1: 3,
+        kubernetes_resource_quota_v1: 1,
+        kubernetes_role_binding_v1: 1,
+      },
     });
     const city = readFileSync(join(out, 'model/city.json'));
     expect(manifest.artifacts[0]).toEqual({
