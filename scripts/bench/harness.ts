@@ -47,6 +47,35 @@ export function runWorker(script: string, args: readonly string[]): Measurement 
 }
 
 /**
+ * Measures both sides of a row, each in a node of its own (ours first), and makes the row:
+ * value, peer value, ratio and both peak memories. The caller adds a target or a note.
+ */
+export function compareRow(
+  name: string,
+  peer: string,
+  script: string,
+  ours: readonly string[],
+  theirs: readonly string[],
+): { row: BenchRow; ours: Measurement; peer: Measurement } {
+  const a = runWorker(script, ours);
+  const b = runWorker(script, theirs);
+  return {
+    row: {
+      name,
+      unit: 'ms',
+      value: a.medianMs,
+      peer,
+      peerValue: b.medianMs,
+      ratio: a.medianMs / b.medianMs,
+      peakRssMB: a.peakRssMB,
+      peerPeakRssMB: b.peakRssMB,
+    },
+    ours: a,
+    peer: b,
+  };
+}
+
+/**
  * Times `work` after warm-up runs; returns the median and the process's peak memory. Runs go
  * back to back: forcing a full GC between them shrinks the heap and made each run 2.5x slower.
  */

@@ -1,9 +1,6 @@
 /** Rows model:1x and model:10x: load + validate + expand against yaml.parse + JSON.stringify. */
 import { benchCities } from './cities.ts';
-import type { Bench, BenchRow } from './harness.ts';
-import { runWorker } from './harness.ts';
-
-const PEER = 'yaml.parse + JSON.stringify (floor)';
+import { type Bench, type BenchRow, compareRow } from './harness.ts';
 
 export function modelBench(workDir: string): Bench {
   return {
@@ -11,24 +8,20 @@ export function modelBench(workDir: string): Bench {
     run: async (log) => {
       const rows: BenchRow[] = [];
       for (const { scale, file } of benchCities(workDir)) {
-        const name = `model:${scale}`;
         const [warmups, runs] = scale === '1x' ? ['5', '21'] : ['3', '11'];
-        log(`${name}: measuring load + validate + expand, then the floor…`);
-        const ours = runWorker('./model-worker.ts', ['ours', file, warmups, runs]);
-        const floor = runWorker('./model-worker.ts', ['floor', file, warmups, runs]);
-        const ratio = ours.medianMs / floor.medianMs;
-        const under1s = scale === '10x' ? ours.medianMs < 1000 : true;
+        log(`model:${scale}: measuring load + validate + expand, then the floor…`);
+        const { row } = compareRow(
+          `model:${scale}`,
+          'yaml.parse + JSON.stringify (floor)',
+          './model-worker.ts',
+          ['ours', file, warmups, runs],
+          ['floor', file, warmups, runs],
+        );
+        const under1s = scale === '10x' ? row.value < 1000 : true;
         rows.push({
-          name,
-          unit: 'ms',
-          value: ours.medianMs,
-          peer: PEER,
-          peerValue: floor.medianMs,
-          ratio,
-          peakRssMB: ours.peakRssMB,
-          peerPeakRssMB: floor.peakRssMB,
+          ...row,
           target: scale === '10x' ? 'ratio ≤ 3, < 1 s' : 'ratio ≤ 3',
-          met: ratio <= 3 && under1s,
+          met: row.ratio <= 3 && under1s,
         });
       }
       return rows;

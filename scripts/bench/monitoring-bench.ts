@@ -1,10 +1,10 @@
 /** Rows scrape:1x, scrape:10x (the simulated fleet's full scrape) and rules:1x (rule generation). */
 import { BUILTIN_INVENTORY } from '../cli/defaults.ts';
 import { benchCities } from './cities.ts';
-import type { Bench, BenchRow } from './harness.ts';
-import { runWorker } from './harness.ts';
+import { type Bench, type BenchRow, compareRow } from './harness.ts';
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const mb = (bytes: number | undefined) => `${((bytes ?? 0) / 1e6).toFixed(1)} MB`;
+const WORKER = './monitoring-worker.ts';
 
 export function monitoringBench(workDir: string): Bench {
   return {
@@ -12,39 +12,32 @@ export function monitoringBench(workDir: string): Bench {
     run: async (log) => {
       const rows: BenchRow[] = [];
       for (const { scale, file } of benchCities(workDir)) {
-        const name = `scrape:${scale}`;
         const [warmups, runs] = scale === '1x' ? ['3', '11'] : ['1', '5'];
         log(
-          `${name}: scraping every target of the simulated fleet, then one plain registry of the same series…`,
+          `scrape:${scale}: scraping every target of the simulated fleet, then one plain registry of the same series…`,
         );
-        const ours = runWorker('./monitoring-worker.ts', ['scrape-ours', file, warmups, runs]);
-        const peer = runWorker('./monitoring-worker.ts', ['scrape-peer', file, warmups, runs]);
+        const { row, ours, peer } = compareRow(
+          `scrape:${scale}`,
+          'one prom-client registry, same series',
+          WORKER,
+          ['scrape-ours', file, warmups, runs],
+          ['scrape-peer', file, warmups, runs],
+        );
         rows.push({
-          name,
-          unit: 'ms',
-          value: ours.medianMs,
-          peer: `one prom-client registry, same series (${mb(peer.bytes ?? 0)})`,
-          peerValue: peer.medianMs,
-          ratio: ours.medianMs / peer.medianMs,
-          peakRssMB: ours.peakRssMB,
-          peerPeakRssMB: peer.peakRssMB,
-          note: `${mb(ours.bytes ?? 0)} over all targets`,
+          ...row,
+          peer: `${row.peer} (${mb(peer.bytes)})`,
+          note: `${mb(ours.bytes)} over all targets`,
         });
       }
       log('rules:1x: generating the rules and their promtool tests…');
-      const ours = runWorker('./monitoring-worker.ts', ['rules-ours', BUILTIN_INVENTORY, '5', '21']);
-      const peer = runWorker('./monitoring-worker.ts', ['rules-peer', BUILTIN_INVENTORY, '5', '21']);
-      rows.push({
-        name: 'rules:1x',
-        unit: 'ms',
-        value: ours.medianMs,
-        peer: 'YAML of the same rules, already built',
-        peerValue: peer.medianMs,
-        ratio: ours.medianMs / peer.medianMs,
-        peakRssMB: ours.peakRssMB,
-        peerPeakRssMB: peer.peakRssMB,
-        note: `${mb(ours.bytes ?? 0)} of rules and tests`,
-      });
+      const { row, ours } = compareRow(
+        'rules:1x',
+        'YAML of the same rules, already built',
+        WORKER,
+        ['rules-ours', BUILTIN_INVENTORY, '5', '21'],
+        ['rules-peer', BUILTIN_INVENTORY, '5', '21'],
+      );
+      rows.push({ ...row, note: `${mb(ours.bytes)} of rules and tests` });
       return rows;
     },
   };
