@@ -1,6 +1,7 @@
 /** Every connection point and link with its addresses: the rows all network artifacts are made of. */
 import { planAddresses } from '../model/address-plan.ts';
 import type { CityModel, ConnectionPoint, Link } from '../model/index.ts';
+import { memoByModel } from '../model/memo-by-model.ts';
 
 export interface SiteRow {
   readonly point: ConnectionPoint;
@@ -25,8 +26,10 @@ export interface NetworkTable {
   readonly blocks: readonly { id: string; name: string; prefix: string | null }[];
 }
 
-/** The rows, in the model's order (so an added site adds rows and moves none). */
-export function networkTable(model: CityModel): NetworkTable {
+/** The rows, in the model's order (so an added site adds rows and moves none); once per model. */
+export const networkTable = memoByModel(computeTable);
+
+function computeTable(model: CityModel): NetworkTable {
   const plan = planAddresses(model);
   const siteOf = new Map(plan.sites.map((s) => [s.point, s]));
   const linkOf = new Map(plan.links.map((l) => [l.link, l]));
