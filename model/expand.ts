@@ -27,6 +27,7 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
     sources.register(path, ['publicServices', 'tiers', i]);
     return path;
   });
+  sources.register('publicServices', ['publicServices']);
   inv.tenants.forEach((t, ti) => {
     t.requests.forEach((r, ri) => {
       sources.register(`tenants[${t.id}].requests[${r.pool}]`, ['tenants', ti, 'requests', ri]);
@@ -63,14 +64,18 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
     serviceTotals: { ...inv.publicServices.totals },
     serviceCatalogue: catalogue,
     publicServices: services,
+    portalTenant: inv.publicServices.portalTenant ?? null,
     tenants: inv.tenants.map((t, i) => ({
       id: t.id,
       name: t.name,
       agency: t.agency,
       requests: t.requests.map((r) => ({ ...r })),
       reaches: [...t.reaches],
+      app: t.app ? { ...t.app, pod: { ...t.app.pod } } : null,
       path: tenantPaths[i] as string,
     })),
+    terraformState: { ...inv.terraformState },
+    offsite: { ...inv.offsite, path: 'offsite' },
     monitoring: { ...inv.monitoring },
   };
   return deepFreeze(model);

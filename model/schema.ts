@@ -98,6 +98,8 @@ const warehouse = z.strictObject({
   replicas: positiveInt,
   perReplica: z.strictObject({ cpuCores: positive, memoryGiB: positive }),
   storagePerReplicaTiB: positive,
+  /** The Kubernetes StorageClass of the replicas' volumes (local disks: the rack matters). */
+  storageClass: id.default('local-nvme'),
   connectsTo: z.array(id).default([]),
 });
 
@@ -184,6 +186,8 @@ const serviceCounts = z.strictObject({ total: count, full: count, partial: count
 
 const publicServices = z.strictObject({
   totals: serviceCounts,
+  /** The tenant whose application is the portal citizens file the services through. */
+  portalTenant: id.optional(),
   tiers: z.array(z.strictObject({ id: positiveInt, name, availability: z.number().gt(0).lt(1) })).min(1),
   catalogue: z.array(
     z.strictObject({
@@ -211,6 +215,50 @@ const tenant = z.strictObject({
     }),
   ),
   reaches: z.array(id).default([]),
+  /** The tenant's application, when citycloud deploys it: image, port, probes' path, pod size. */
+  app: z
+    .strictObject({
+      image: z.string().regex(/^[a-z0-9.\-/:]+[:@][A-Za-z0-9_.\-:]+$/, {
+        error: 'an image reference with a tag or digest, e.g. registry.hcmc.gov.vn/egov/edoc:4.2.1',
+      }),
+      port: positiveInt.max(65535).default(8080),
+      healthPath: z.string().startsWith('/').default('/healthz'),
+      pod: z.strictObject({ cpuCores: positive, memoryGiB: positive, gpus: count.default(0) }),
+      /** Average CPU use, percent of requests, the autoscaler keeps the pods at. */
+      targetCpuPercent: positiveInt.max(100).default(70),
+    })
+    .optional(),
+});
+
+/** Where each Terraform stack keeps its state: local files by default, or a shared backend. */
+const terraformState = z.discriminatedUnion('backend', [
+  z.strictObject({ backend: z.literal('local') }),
+  z.strictObject({
+    backend: z.literal('s3'),
+    bucket: id,
+    region: id,
+    /** The key of a stack's state is `<keyPrefix>/<stack>.tfstate`. */
+    keyPrefix: z.string().min(1).default('citycloud'),
+    /** An S3-compatible store in the data centre (e.g. MinIO), instead of AWS. */
+    endpoint: z.url().optional(),
+  }),
+  z.strictObject({
+    backend: z.literal('pg'),
+    /** Each stack's state lives in schema `<schemaPrefix>_<stack>`; the connection string comes from PG_CONN_STR. */
+    schemaPrefix: id.default('citycloud'),
+  }),
+]);
+
+/** What the city keeps outside its data centre (the AWS off-site tier). */
+const offsite = z.strictObject({
+  region: id.default('ap-southeast-1'),
+  /** Object-lock retention of every backup (compliance mode: nobody can delete earlier). */
+  backupRetentionDays: positiveInt.max(3650).default(35),
+  /** Backups move to Glacier Instant Retrieval after this many days, to Deep Archive after the next. */
+  infrequentAfterDays: positiveInt.default(30),
+  archiveAfterDays: positiveInt.default(90),
+  /** Older versions of a backup are deleted this many days after they are replaced. */
+  noncurrentExpireDays: positiveInt.default(365),
 });
 
 /** How the city is watched: scrape cadence, sharding, thresholds, where the runbooks are. */
@@ -244,6 +292,14 @@ export const inventorySchema = z.strictObject({
   agencies: z.array(agency),
   publicServices,
   tenants: z.array(tenant).default([]),
+  terraformState: terraformState.default({ backend: 'local' }),
+  offsite: offsite.default({
+    region: 'ap-southeast-1',
+    backupRetentionDays: 35,
+    infrequentAfterDays: 30,
+    archiveAfterDays: 90,
+    noncurrentExpireDays: 365,
+  }),
   addressPins: addressPins.default({ blocks: {}, sites: {} }),
   monitoring: monitoring.default({
     runbookBaseUrl: 'runbooks/alerts.md',

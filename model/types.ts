@@ -23,7 +23,11 @@ export interface CityModel {
   /** The catalogue as declared: per agency, how many services of each mode. */
   readonly serviceCatalogue: readonly ServiceCatalogueBlock[];
   readonly publicServices: readonly PublicService[];
+  /** The tenant whose application is the public-services portal, if the inventory names one. */
+  readonly portalTenant: string | null;
   readonly tenants: readonly Tenant[];
+  readonly terraformState: TerraformState;
+  readonly offsite: Offsite;
   readonly monitoring: Monitoring;
 }
 
@@ -127,6 +131,8 @@ export interface Warehouse {
   readonly replicas: number;
   readonly perReplica: Resources;
   readonly storagePerReplicaTiB: number;
+  /** The StorageClass of the replicas' volumes. */
+  readonly storageClass: string;
   /** External systems this warehouse's connector exchanges data with. */
   readonly connectsTo: readonly string[];
   readonly path: string;
@@ -260,5 +266,41 @@ export interface Tenant {
   readonly requests: readonly TenantRequest[];
   /** Warehouses and external systems this tenant may reach; everything else is denied. */
   readonly reaches: readonly string[];
+  /** The tenant's application, when citycloud deploys it. */
+  readonly app: TenantApp | null;
+  readonly path: string;
+}
+
+export interface TenantApp {
+  /** Image reference with a tag or digest. */
+  readonly image: string;
+  readonly port: number;
+  /** HTTP path of the readiness, liveness and startup probes. */
+  readonly healthPath: string;
+  /** What one pod requests. */
+  readonly pod: Resources & { readonly gpus: number };
+  /** Average CPU use, percent of requests, the autoscaler keeps the pods at. */
+  readonly targetCpuPercent: number;
+}
+
+/** Where each Terraform stack keeps its state. */
+export type TerraformState =
+  | { readonly backend: 'local' }
+  | {
+      readonly backend: 's3';
+      readonly bucket: string;
+      readonly region: string;
+      readonly keyPrefix: string;
+      readonly endpoint?: string | undefined;
+    }
+  | { readonly backend: 'pg'; readonly schemaPrefix: string };
+
+/** The AWS off-site tier: backups of every warehouse and the open-data portal. */
+export interface Offsite {
+  readonly region: string;
+  readonly backupRetentionDays: number;
+  readonly infrequentAfterDays: number;
+  readonly archiveAfterDays: number;
+  readonly noncurrentExpireDays: number;
   readonly path: string;
 }

@@ -10,7 +10,7 @@ import { CityStack } from './city-stack.ts';
 
 export class PlatformStack extends CityStack {
   constructor(scope: Construct, id: string, model: CityModel) {
-    super(scope, id);
+    super(scope, id, model.terraformState);
     new PriorityClasses(this, 'priority-classes');
     for (const pool of model.pools) {
       const servers = model.servers.filter((s) => s.pool === pool.id);

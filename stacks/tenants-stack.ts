@@ -6,7 +6,7 @@ import { CityStack } from './city-stack.ts';
 
 export class TenantsStack extends CityStack {
   constructor(scope: Construct, id: string, model: CityModel) {
-    super(scope, id);
+    super(scope, id, model.terraformState);
     for (const tenant of model.tenants)
       new AgencyTenant(this, tenant.id, {
         tenant,

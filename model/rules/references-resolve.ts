@@ -98,6 +98,25 @@ export function referencesResolve(model: CityModel): RuleResult {
         'warehouses and external systems',
       );
   }
+  if (model.portalTenant !== null) {
+    const portal = model.tenants.find((t) => t.id === model.portalTenant);
+    check(
+      portal !== undefined,
+      'publicServices',
+      'portalTenant',
+      model.portalTenant,
+      'tenant',
+      new Set(model.tenants.map((t) => t.id)),
+      'tenants',
+    );
+    if (portal && portal.app === null)
+      v.push({
+        path: 'publicServices',
+        field: 'portalTenant',
+        message: `portal tenant ${portal.id} declares no app`,
+        expected: `an app block (image, pod) on tenant ${portal.id}, which the portal runs`,
+      });
+  }
   const pointIds = new Set(points.keys());
   const blockIds = new Set([
     'core',

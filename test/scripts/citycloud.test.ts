@@ -160,7 +160,10 @@ describe('citycloud synth', () => {
       '1,012 servers in 63 racks · 18 pools · 820 connection points · 8 warehouses',
     );
     expect(first.stdout).toContain('740 public services (460 fully online, 280 partly) · 12 tenants');
-    expect(first.stdout).toContain('Terraform resources: platform 1,507 · tenants 79');
+    expect(first.stdout).toContain(
+      'Terraform resources: apps 40 · platform 1,507 · portal 13 · tenants 79 · warehouse-construction 33 ·',
+    );
+    expect(first.stdout).toContain('warehouse-population 59 · warehouse-transport 44\n');
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.inventory.publicServices).toEqual({ total: 740, full: 460, partial: 280 });
     expect(manifest.inputs.map((i: { path: string }) => i.path)).toEqual([
@@ -168,6 +171,7 @@ describe('citycloud synth', () => {
       'agencies.yaml',
       'city.yaml',
       'datacentre.yaml',
+      'deploy.yaml',
       'monitoring.yaml',
       'network.yaml',
       'services.yaml',

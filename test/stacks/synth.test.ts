@@ -50,6 +50,16 @@ describe('synthesize', () => {
         kubernetes_resource_quota_v1: 1,
         kubernetes_role_binding_v1: 1,
       },
+      // one ClickHouse shard and its keeper (set, headless service, budget each), the connector
+      // to the national system, namespace, 5 policies (deny, DNS, internal, readers, connector)
+      'warehouse-wa': {
+        kubernetes_deployment_v1: 1,
+        kubernetes_namespace_v1: 1,
+        kubernetes_network_policy_v1: 5,
+        kubernetes_pod_disruption_budget_v1: 2,
+        kubernetes_service_v1: 2,
+        kubernetes_stateful_set_v1: 2,
+      },
     });
     const city = readFileSync(join(out, 'model/city.json'));
     expect(manifest.artifacts[0]).toEqual({

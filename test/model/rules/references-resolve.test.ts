@@ -33,6 +33,20 @@ describe('references-resolve', () => {
       'datacentre.halls[h1].rows[r01].racks[k03].servers[u10]: model "m9" is not a known server model; one of the server models: m1, m2',
     ],
     [
+      'a portal tenant that does not exist',
+      (c: RawCity) => {
+        c.publicServices.portalTenant = 't2';
+      },
+      'publicServices: portalTenant "t2" is not a known tenant; one of the tenants: t1',
+    ],
+    [
+      'a portal tenant without an app',
+      (c: RawCity) => {
+        c.publicServices.portalTenant = 't1';
+      },
+      'publicServices: portal tenant t1 declares no app; an app block (image, pod) on tenant t1, which the portal runs',
+    ],
+    [
       'a warehouse on an unknown pool',
       (c: RawCity) => {
         c.warehouses[0].pool = 'wh-b';

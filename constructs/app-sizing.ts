@@ -1,0 +1,34 @@
+/**
+ * How many pods of an application the model allows: the ceiling is what the tenant's request in
+ * its pool holds (so the autoscaler never asks beyond the namespace's quota), the floor what its
+ * criticality needs to survive losing a pod, or a baseline share of the ceiling if that is more.
+ */
+import type { TenantRequest } from '../model/index.ts';
+
+export interface PodSize {
+  readonly cpuCores: number;
+  readonly memoryGiB: number;
+  readonly gpus: number;
+}
+
+export interface ReplicaRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Pods of `pod` size that fit in `request` (every resource counts). */
+export function podsWithin(
+  request: Pick<TenantRequest, 'cpuCores' | 'memoryGiB' | 'gpus'>,
+  pod: PodSize,
+): number {
+  const fits = [request.cpuCores / pod.cpuCores, request.memoryGiB / pod.memoryGiB];
+  if (pod.gpus > 0) fits.push(request.gpus / pod.gpus);
+  // a little tolerance so that 0.1 + 0.2 style sums do not lose a pod
+  return Math.floor(Math.min(...fits) + 1e-9);
+}
+
+/** The autoscaler's range: floor ≤ min ≤ max = pods within the request; null when even the floor does not fit. */
+export function replicaRange(capacity: number, floor: number, baselineShare: number): ReplicaRange | null {
+  if (capacity < floor) return null;
+  return { min: Math.min(capacity, Math.max(floor, Math.ceil(capacity * baselineShare))), max: capacity };
+}

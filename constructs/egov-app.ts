@@ -1,0 +1,85 @@
+/**
+ * An e-government application in its tenant's namespace, sized from the model: the pod the
+ * inventory's `app` declares, as many of them as the tenant's request in its main pool holds at
+ * most, and at least what the pool's criticality needs (or a baseline share of the ceiling).
+ */
+import { Construct } from 'constructs';
+import type { Criticality, Pool, Tenant } from '../model/index.ts';
+import { podsWithin, replicaRange } from './app-sizing.ts';
+import { ScaledDeployment } from './scaled-deployment.ts';
+
+export interface EgovAppProps {
+  /** The tenant, from the model; it must declare an `app`. */
+  readonly tenant: Tenant;
+  /** The model's pools. */
+  readonly pools: readonly Pool[];
+  /**
+   * The fewest pods by the criticality of the pool the app runs on.
+   * @default { critical: 3, high: 2, normal: 2 }
+   */
+  readonly minReplicas?: Readonly<Record<Criticality, number>>;
+  /**
+   * Share of the ceiling kept running at the quietest hour.
+   * @default 0.25
+   */
+  readonly baselineShare?: number;
+  /**
+   * Prefix of citycloud's label keys (as ServerPool's and AgencyTenant's).
+   * @default 'citycloud.hcmc.gov.vn'
+   */
+  readonly labelPrefix?: string;
+}
+
+export const DEFAULT_MIN_REPLICAS: Readonly<Record<Criticality, number>> = {
+  critical: 3,
+  high: 2,
+  normal: 2,
+};
+
+export class EgovApp extends Construct {
+  readonly namespace: string;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+
+  constructor(scope: Construct, id: string, props: EgovAppProps) {
+    super(scope, id);
+    const t = props.tenant;
+    const where = `${this.node.path} (${t.path})`;
+    const app = t.app;
+    if (!app) throw new Error(`${where}: tenant ${t.id} declares no app; expected an app block (image, pod)`);
+    const baselineShare = props.baselineShare ?? 0.25;
+    if (!(baselineShare > 0 && baselineShare <= 1))
+      throw new Error(`${where}: baselineShare ${baselineShare}; expected a share in (0, 1]`);
+    // the app runs where the tenant asks for the most cores
+    const request = [...t.requests].sort((a, b) => b.cpuCores - a.cpuCores)[0];
+    if (!request)
+      throw new Error(`${where}: tenant ${t.id} requests nothing; expected a request in the app's pool`);
+    const pool = props.pools.find((p) => p.id === request.pool);
+    if (!pool)
+      throw new Error(`${where}: pool ${request.pool} does not exist; expected one of the model's pools`);
+    const floor = (props.minReplicas ?? DEFAULT_MIN_REPLICAS)[pool.criticality];
+    const capacity = podsWithin(request, app.pod);
+    const range = replicaRange(capacity, floor, baselineShare);
+    if (!range)
+      throw new Error(
+        `${where}: the request in pool ${pool.id} (${request.cpuCores} cores, ${request.memoryGiB} GiB${request.gpus ? `, ${request.gpus} GPUs` : ''}) holds ${capacity} pod${capacity === 1 ? '' : 's'} of ${app.pod.cpuCores} cores and ${app.pod.memoryGiB} GiB; expected room for at least ${floor} (${pool.criticality} pool)`,
+      );
+    this.namespace = `tenant-${t.id}`;
+    this.minReplicas = range.min;
+    this.maxReplicas = range.max;
+    new ScaledDeployment(this, 'app', {
+      namespace: this.namespace,
+      name: t.id,
+      image: app.image,
+      port: app.port,
+      healthPath: app.healthPath,
+      pod: app.pod,
+      pool,
+      minReplicas: range.min,
+      maxReplicas: range.max,
+      targetCpuPercent: app.targetCpuPercent,
+      labels: { [`${props.labelPrefix ?? 'citycloud.hcmc.gov.vn'}/tenant`]: t.id },
+      ...(props.labelPrefix ? { labelPrefix: props.labelPrefix } : {}),
+    });
+  }
+}

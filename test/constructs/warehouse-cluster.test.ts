@@ -1,0 +1,267 @@
+import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1/index.js';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1/index.js';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1/index.js';
+import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1/index.js';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1/index.js';
+import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
+import { Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_WAREHOUSE_IMAGES,
+  WarehouseCluster,
+  type WarehouseClusterProps,
+} from '../../constructs/warehouse-cluster.ts';
+import { type CityModel, loadCity, type Pool, type Warehouse } from '../../model/index.ts';
+import { BUILTIN_CITY, modelOf, type RawCity, smallCity } from '../helpers/city.ts';
+
+const city = loadCity(BUILTIN_CITY).model as CityModel;
+const small = modelOf(smallCity());
+const props = (
+  model: CityModel,
+  id: string,
+  extra: Partial<WarehouseClusterProps> = {},
+): WarehouseClusterProps => {
+  const warehouse = model.warehouses.find((w) => w.id === id) as Warehouse;
+  return {
+    warehouse,
+    pool: model.pools.find((p) => p.id === warehouse.pool) as Pool,
+    servers: model.servers.filter((s) => s.pool === warehouse.pool),
+    serverModels: model.serverModels,
+    externalSystems: model.externalSystems,
+    tenants: model.tenants,
+    ...extra,
+  };
+};
+const synth = (p: WarehouseClusterProps) =>
+  Testing.synthScope((scope) => new WarehouseCluster(scope, p.warehouse.id, p));
+const resources = (json: string, type: string) =>
+  (JSON.parse(json).resource?.[type] ?? {}) as Record<string, Record<string, RawCity>>;
+const errorOf = (p: WarehouseClusterProps) => {
+  try {
+    synth(p);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+};
+
+describe('WarehouseCluster', () => {
+  it('runs a ClickHouse warehouse as one StatefulSet per shard, replicas in different racks (defaults)', () => {
+    const json = synth(props(city, 'enterprise'));
+    const sets = resources(json, StatefulSetV1.tfResourceType);
+    expect(Object.keys(sets).sort()).toEqual([
+      'enterprise-keeper',
+      ...Array.from({ length: 12 }, (_, i) => `enterprise-s${String(i + 1).padStart(2, '0')}`),
+    ]);
+    const shard = sets['enterprise-s01'] as Record<string, RawCity>;
+    expect(shard.metadata.namespace).toBe('warehouse-enterprise');
+    expect(shard.spec.replicas).toBe('2');
+    expect(shard.spec.service_name).toBe('enterprise-s01');
+    const pod = shard.spec.template.spec;
+    expect(pod.node_selector).toEqual({ 'citycloud.hcmc.gov.vn/pool': 'wh-enterprise' });
+    expect(pod.toleration).toEqual([
+      { key: 'citycloud.hcmc.gov.vn/pool', operator: 'Equal', value: 'wh-enterprise', effect: 'NoSchedule' },
+    ]);
+    expect(pod.priority_class_name).toBe('citycloud-high');
+    // the anti-affinity that ties placement to the rack model: never two replicas of a shard in one rack
+    expect(pod.affinity.pod_anti_affinity.required_during_scheduling_ignored_during_execution).toEqual([
+      {
+        topology_key: 'citycloud.hcmc.gov.vn/rack',
+        label_selector: [
+          {
+            match_labels: {
+              'app.kubernetes.io/part-of': 'warehouse-enterprise',
+              'citycloud.hcmc.gov.vn/warehouse': 'enterprise',
+              'citycloud.hcmc.gov.vn/shard': 'enterprise-s01',
+            },
+          },
+        ],
+      },
+    ]);
+    expect(pod.topology_spread_constraint[0]).toMatchObject({
+      topology_key: 'topology.kubernetes.io/zone',
+      max_skew: 1,
+    });
+    expect(pod.container[0]).toMatchObject({
+      image: DEFAULT_WAREHOUSE_IMAGES.clickhouse,
+      resources: {
+        requests: { cpu: '56', memory: '896Gi' },
+        limits: { cpu: '56', memory: '896Gi' },
+      },
+      readiness_probe: { http_get: { path: '/ping', port: 'http' } },
+    });
+    expect(shard.spec.volume_claim_template).toEqual([
+      {
+        metadata: { name: 'data' },
+        spec: {
+          access_modes: ['ReadWriteOnce'],
+          storage_class_name: 'local-nvme',
+          resources: { requests: { storage: '48Ti' } },
+        },
+      },
+    ]);
+  });
+
+  it('gives every shard a headless Service and a budget of one replica, and the keeper a quorum budget', () => {
+    const json = synth(props(city, 'enterprise'));
+    expect(
+      Testing.toHaveResourceWithProperties(json, ServiceV1.tfResourceType, {
+        metadata: { name: 'enterprise-s07', namespace: 'warehouse-enterprise' },
+        spec: { cluster_ip: 'None', publish_not_ready_addresses: true },
+      }),
+    ).toBe(true);
+    const budgets = resources(json, PodDisruptionBudgetV1.tfResourceType);
+    expect(Object.keys(budgets)).toHaveLength(13);
+    expect(budgets['enterprise-s07']?.spec.max_unavailable).toBe('1');
+    expect(budgets['enterprise-keeper']?.spec.min_available).toBe('2');
+    const keeper = resources(json, StatefulSetV1.tfResourceType)['enterprise-keeper'] as Record<
+      string,
+      RawCity
+    >;
+    expect(keeper.spec.replicas).toBe('3');
+    expect(keeper.spec.template.spec.container[0].image).toBe(DEFAULT_WAREHOUSE_IMAGES.keeper);
+    // the shards find the keeper through its headless Service
+    const env = resources(json, StatefulSetV1.tfResourceType)['enterprise-s01']?.spec.template.spec
+      .container[0].env;
+    expect(env).toContainEqual({
+      name: 'CLICKHOUSE_KEEPER_HOSTS',
+      value:
+        'enterprise-keeper-0.enterprise-keeper,enterprise-keeper-1.enterprise-keeper,enterprise-keeper-2.enterprise-keeper',
+    });
+  });
+
+  it('labels the namespace with the warehouse, which the tenants’ allow policies select', () => {
+    const json = synth(props(city, 'health'));
+    expect(resources(json, NamespaceV1.tfResourceType)['warehouse-health']?.metadata).toEqual({
+      name: 'warehouse-health',
+      labels: { 'citycloud.hcmc.gov.vn/warehouse': 'health', 'citycloud.hcmc.gov.vn/pool': 'wh-health' },
+    });
+  });
+
+  it('runs PostgreSQL shards as Patroni clusters with their own leader-election access, and no keeper', () => {
+    const json = synth(props(city, 'population'));
+    const sets = resources(json, StatefulSetV1.tfResourceType);
+    expect(Object.keys(sets)).toHaveLength(16);
+    expect(sets['population-s16']?.spec.template.metadata.labels['cluster-name']).toBe('population-s16');
+    const pod = sets['population-s01']?.spec.template.spec;
+    expect(pod.service_account_name).toBe('population-patroni');
+    expect(pod.container[0].env).toContainEqual({ name: 'SCOPE', value: 'population-s01' });
+    expect(pod.container[0].readiness_probe.http_get).toEqual({ path: '/readiness', port: 'patroni' });
+    expect(pod.container[0].resources.requests).toEqual({ cpu: '48', memory: '768Gi' });
+    expect(sets['population-s01']?.spec.volume_claim_template[0].spec.resources.requests.storage).toBe(
+      '24Ti',
+    );
+    expect(
+      Testing.toHaveResourceWithProperties(json, 'kubernetes_role_binding_v1', {
+        role_ref: { kind: 'Role', name: 'population-patroni' },
+        subject: [{ kind: 'ServiceAccount', name: 'population-patroni', namespace: 'warehouse-population' }],
+      }),
+    ).toBe(true);
+  });
+
+  it('lets only the warehouse’s readers in, and only its connector out to the national system', () => {
+    const json = synth(props(city, 'population'));
+    const policies = resources(json, NetworkPolicyV1.tfResourceType);
+    expect(Object.keys(policies).sort()).toEqual([
+      'population-allow-connector-egress',
+      'population-allow-dns',
+      'population-allow-internal',
+      'population-allow-kubernetes-api',
+      'population-allow-readers',
+      'population-default-deny',
+    ]);
+    const db = city.externalSystems.find((e) => e.id === 'national-population-db');
+    expect(policies['population-allow-connector-egress']?.spec).toEqual({
+      pod_selector: {
+        match_labels: {
+          'app.kubernetes.io/part-of': 'warehouse-population',
+          'citycloud.hcmc.gov.vn/warehouse': 'population',
+          'app.kubernetes.io/name': 'warehouse-connector',
+        },
+      },
+      policy_types: ['Egress'],
+      egress: [
+        {
+          to: [{ ip_block: { cidr: db?.cidr } }],
+          ports: db?.ports.map((p) => ({ port: String(p), protocol: 'TCP' })),
+        },
+      ],
+    });
+    const readers = city.tenants.filter((t) => t.reaches.includes('population')).map((t) => t.id);
+    expect(readers).toEqual(['mis', 'admin-procedures', 'data-portal']);
+    expect(policies['population-allow-readers']?.spec.ingress).toEqual([
+      {
+        from: readers.map((t) => ({
+          namespace_selector: { match_labels: { 'citycloud.hcmc.gov.vn/tenant': t } },
+        })),
+        ports: [{ port: '5432', protocol: 'TCP' }],
+      },
+    ]);
+    expect(Object.keys(resources(json, DeploymentV1.tfResourceType))).toEqual(['population-connector']);
+  });
+
+  it('has no connector, nor any way out, for a warehouse linked to no national system', () => {
+    const json = synth(props(city, 'land'));
+    expect(resources(json, DeploymentV1.tfResourceType)).toEqual({});
+    expect(Object.keys(resources(json, NetworkPolicyV1.tfResourceType))).not.toContain(
+      'land-allow-connector-egress',
+    );
+  });
+
+  it('takes its own images, label prefix, keeper quorum and priority class', () => {
+    const json = synth(
+      props(small, 'wa', {
+        images: { clickhouse: 'mirror.local/clickhouse:24.8' },
+        labelPrefix: 'city.example',
+        keeperReplicas: 5,
+        priorityClassName: 'warehouses',
+        servers: [
+          ...small.servers.filter((s) => s.pool === 'wh-a'),
+          ...['k04', 'k05'].map((k) => ({
+            ...(small.servers.find((s) => s.pool === 'wh-a') as RawCity),
+            rack: k,
+            name: k,
+          })),
+        ],
+      }),
+    );
+    const sets = resources(json, StatefulSetV1.tfResourceType);
+    expect(sets['wa-s01']?.spec.template.spec.container[0].image).toBe('mirror.local/clickhouse:24.8');
+    expect(sets['wa-s01']?.spec.template.spec.priority_class_name).toBe('warehouses');
+    expect(
+      sets['wa-s01']?.spec.template.spec.affinity.pod_anti_affinity
+        .required_during_scheduling_ignored_during_execution[0].topology_key,
+    ).toBe('city.example/rack');
+    expect(sets['wa-keeper']?.spec.replicas).toBe('5');
+    expect(resources(json, PodDisruptionBudgetV1.tfResourceType)['wa-keeper']?.spec.min_available).toBe('3');
+  });
+
+  it('refuses a placement the rack model cannot give, naming the construct and the warehouse', () => {
+    const p = props(small, 'wa');
+    const twoRacks = p.servers.filter((s) => s.rack !== 'dc1-h1-r01-k03');
+    expect(errorOf({ ...p, servers: twoRacks })).toBe(
+      'stack/wa (warehouses[wa]): replicas must sit in different racks, but pool wh-a has servers in 2 racks; expected at least 3',
+    );
+  });
+
+  it('refuses a single replica, an even keeper quorum, an oversize replica and an unknown national system', () => {
+    const p = props(small, 'wa');
+    expect(errorOf({ ...p, warehouse: { ...p.warehouse, replicas: 1 } })).toMatch(
+      /^stack\/wa \(warehouses\[wa\]\): 1 replica per shard cannot survive a node drain or a rack loss; expected at least 2$/,
+    );
+    expect(errorOf({ ...p, keeperReplicas: 4 })).toMatch(
+      /keeperReplicas 4; expected an odd number of at least 3$/,
+    );
+    expect(
+      errorOf({ ...p, warehouse: { ...p.warehouse, perReplica: { cpuCores: 4096, memoryGiB: 256 } } }),
+    ).toMatch(
+      /a replica needs 4096 cores and 256 GiB, more than any server of pool wh-a has; expected perReplica within one server$/,
+    );
+    expect(errorOf({ ...p, warehouse: { ...p.warehouse, connectsTo: ['nowhere'] } })).toMatch(
+      /connectsTo nowhere, which is no external system; expected one of national-db$/,
+    );
+    expect(errorOf({ ...p, pool: small.pools[0] as Pool })).toMatch(
+      /pool web given, but warehouse wa runs on wh-a/,
+    );
+  });
+});
