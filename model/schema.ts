@@ -256,9 +256,13 @@ const offsite = z.strictObject({
   backupRetentionDays: positiveInt.max(3650).default(35),
   /** Backups move to Glacier Instant Retrieval after this many days, to Deep Archive after the next. */
   infrequentAfterDays: positiveInt.default(30),
-  archiveAfterDays: positiveInt.default(90),
+  archiveAfterDays: positiveInt.default(120),
   /** Older versions of a backup are deleted this many days after they are replaced. */
   noncurrentExpireDays: positiveInt.default(365),
+  /** The open-data portal's own name and ACM certificate (us-east-1); without, the cloudfront.net name. */
+  openDataDomain: z
+    .strictObject({ name: z.string().min(3), certificateArn: z.string().startsWith('arn:') })
+    .optional(),
 });
 
 /** How the city is watched: scrape cadence, sharding, thresholds, where the runbooks are. */
@@ -297,7 +301,7 @@ export const inventorySchema = z.strictObject({
     region: 'ap-southeast-1',
     backupRetentionDays: 35,
     infrequentAfterDays: 30,
-    archiveAfterDays: 90,
+    archiveAfterDays: 120,
     noncurrentExpireDays: 365,
   }),
   addressPins: addressPins.default({ blocks: {}, sites: {} }),

@@ -302,5 +302,7 @@ export interface Offsite {
   readonly infrequentAfterDays: number;
   readonly archiveAfterDays: number;
   readonly noncurrentExpireDays: number;
+  /** The open-data portal's own name and ACM certificate (us-east-1), if it has them. */
+  readonly openDataDomain?: { readonly name: string; readonly certificateArn: string } | undefined;
   readonly path: string;
 }

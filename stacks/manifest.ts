@@ -17,7 +17,7 @@ export interface Manifest {
   readonly inventory: InventoryCounts;
   /** The inventory files, relative to the root file's folder, with their digests. */
   readonly inputs: readonly { readonly path: string; readonly sha256: string }[];
-  /** Terraform resources per stack and per type, from the synthesized stacks. */
+  /** Resources per stack and per type, from the synthesized Terraform and CloudFormation stacks. */
   readonly resources: Readonly<Record<string, Readonly<Record<string, number>>>>;
   readonly artifacts: readonly ManifestEntry[];
 }
@@ -25,23 +25,36 @@ export interface Manifest {
 export const toBytes = (content: string | Uint8Array): Uint8Array =>
   typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
 
-const STACK_FILE = /^terraform\/stacks\/([^/]+)\/cdk\.tf\.json$/;
+const TERRAFORM_STACK = /^terraform\/stacks\/([^/]+)\/cdk\.tf\.json$/;
+const CLOUDFORMATION_STACK = /^cloudformation\/([^/]+)\.template\.json$/;
 
-/** Resources per stack and type: `{platform: {kubernetes_labels: 1012, …}}`, names sorted. */
-export function terraformResources(artifacts: readonly Artifact[]): Record<string, Record<string, number>> {
+const parse = (a: Artifact) =>
+  JSON.parse(typeof a.content === 'string' ? a.content : Buffer.from(a.content).toString('utf8'));
+
+/**
+ * Resources per stack and type, `{platform: {kubernetes_labels: 1012, …}, offsite: {'AWS::S3::Bucket': 11, …}}`,
+ * stacks and types sorted.
+ */
+export function stackResources(artifacts: readonly Artifact[]): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const a of [...artifacts].sort((x, y) => (x.path < y.path ? -1 : 1))) {
-    const stack = STACK_FILE.exec(a.path)?.[1];
-    if (!stack) continue;
-    const json = JSON.parse(
-      typeof a.content === 'string' ? a.content : Buffer.from(a.content).toString('utf8'),
-    ) as {
-      resource?: Record<string, Record<string, unknown>>;
-    };
-    const types = Object.keys(json.resource ?? {}).sort();
-    out[stack] = Object.fromEntries(types.map((t) => [t, Object.keys(json.resource?.[t] ?? {}).length]));
+    const terraform = TERRAFORM_STACK.exec(a.path)?.[1];
+    if (terraform) {
+      const json = parse(a) as { resource?: Record<string, Record<string, unknown>> };
+      const types = Object.keys(json.resource ?? {}).sort();
+      out[terraform] = Object.fromEntries(
+        types.map((t) => [t, Object.keys(json.resource?.[t] ?? {}).length]),
+      );
+    }
+    const cloudformation = CLOUDFORMATION_STACK.exec(a.path)?.[1];
+    if (cloudformation) {
+      const json = parse(a) as { Resources?: Record<string, { Type: string }> };
+      const counts = new Map<string, number>();
+      for (const r of Object.values(json.Resources ?? {})) counts.set(r.Type, (counts.get(r.Type) ?? 0) + 1);
+      out[cloudformation] = Object.fromEntries([...counts].sort(([x], [y]) => (x < y ? -1 : 1)));
+    }
   }
-  return out;
+  return Object.fromEntries(Object.entries(out).sort(([x], [y]) => (x < y ? -1 : 1)));
 }
 
 export function buildManifest(
@@ -63,7 +76,7 @@ export function buildManifest(
     format: MANIFEST_FORMAT,
     city: { name: model.city.name, code: model.city.code },
     inventory: countInventory(model),
-    resources: terraformResources(artifacts),
+    resources: stackResources(artifacts),
     inputs: [...inputs].sort((a, b) => (a.path < b.path ? -1 : 1)),
     artifacts: entries,
   };

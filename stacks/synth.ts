@@ -57,9 +57,16 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
   assertReplaceable(opts.outDir, MANIFEST_FILE);
   const artifacts: Artifact[] = [];
   const seen = new Map<string, string>();
-  for (const view of opts.views ?? VIEWS) {
-    for (const a of await view.render(opts.model)) {
-      checkPath(view.name, a.path, seen);
+  const views = opts.views ?? VIEWS;
+  // every view starts before any is awaited: one that works on another thread overlaps the rest
+  const rendered: Promise<readonly Artifact[]>[] = [];
+  for (const view of views) rendered.push((async () => view.render(opts.model))());
+  // (a view failing must not leave the others' rejections unobserved)
+  const settled = await Promise.allSettled(rendered);
+  for (const [i, result] of settled.entries()) {
+    if (result.status === 'rejected') throw result.reason;
+    for (const a of result.value) {
+      checkPath((views[i] as View).name, a.path, seen);
       artifacts.push(a);
     }
   }

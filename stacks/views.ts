@@ -5,7 +5,9 @@
 import { monitoringView } from '../monitoring/monitoring-view.ts';
 import { networkView } from '../network/network-view.ts';
 import { modelView } from './model-view.ts';
+import { offsiteView } from './offsite/offsite-view.ts';
 import { terraformView } from './terraform-view.ts';
 import type { View } from './view.ts';
 
-export const VIEWS: readonly View[] = [modelView, networkView, monitoringView, terraformView];
+/** The off-site view comes first: it starts its worker thread before the others take the main one. */
+export const VIEWS: readonly View[] = [offsiteView, modelView, networkView, monitoringView, terraformView];

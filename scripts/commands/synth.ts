@@ -37,13 +37,20 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   console.log(`✓ synthesized ${shown(opts.inventory)} into ${opts.out}/ in ${seconds} s`);
   for (const line of countsLines(result.manifest.inventory)) console.log(`  ${line}`);
-  const stacks = Object.entries(result.manifest.resources).map(
-    ([stack, types]) =>
-      `${stack} ${Object.values(types)
-        .reduce((a, b) => a + b, 0)
-        .toLocaleString('en-US')}`,
-  );
-  if (stacks.length > 0) console.log(`  Terraform resources: ${stacks.join(' · ')}`);
+  const total = (types: Readonly<Record<string, number>>) =>
+    Object.values(types)
+      .reduce((x, y) => x + y, 0)
+      .toLocaleString('en-US');
+  const stacks = Object.entries(result.manifest.resources);
+  // CloudFormation types are AWS::Service::Thing; Terraform's are provider_thing
+  const cloudFormation = ([, types]: (typeof stacks)[number]) =>
+    Object.keys(types).some((t) => t.includes('::'));
+  const terraform = stacks
+    .filter((s) => !cloudFormation(s))
+    .map(([stack, types]) => `${stack} ${total(types)}`);
+  const aws = stacks.filter(cloudFormation).map(([stack, types]) => `${stack} ${total(types)}`);
+  if (terraform.length > 0) console.log(`  Terraform resources: ${terraform.join(' · ')}`);
+  if (aws.length > 0) console.log(`  CloudFormation resources: ${aws.join(' · ')}`);
   const files = result.manifest.artifacts.map((a) => a.path);
   console.log(`  ${files.length + 1} files, ${mb(result.bytes)}: manifest.json, ${files.join(', ')}`);
   return EXIT.ok;

@@ -13,6 +13,13 @@ import {
 
 /** Everything synth writes besides the manifest, in the manifest's order. */
 const ARTIFACTS = [
+  'cloudformation/cdk.out',
+  'cloudformation/manifest.json',
+  'cloudformation/offsite.assets.json',
+  'cloudformation/offsite.metadata.json',
+  'cloudformation/offsite.template.json',
+  'cloudformation/tree.json',
+  'cloudformation/validation-report.json',
   'model/city.json',
   'monitoring/alertmanager.yml',
   'monitoring/blackbox.yml',
@@ -32,8 +39,13 @@ const ARTIFACTS = [
   'network/netbox/5-ip-addresses.csv',
   'network/topology.html',
   'network/topology.json',
+  'terraform/stacks/apps/cdk.tf.json',
   'terraform/stacks/platform/cdk.tf.json',
+  'terraform/stacks/portal/cdk.tf.json',
   'terraform/stacks/tenants/cdk.tf.json',
+  ...['construction', 'education', 'enterprise', 'health', 'iot', 'land', 'population', 'transport'].map(
+    (w) => `terraform/stacks/warehouse-${w}/cdk.tf.json`,
+  ),
 ];
 
 /** No stack trace may reach the user, whatever went wrong. */
@@ -163,6 +175,7 @@ describe('citycloud synth', () => {
     expect(first.stdout).toContain(
       'Terraform resources: apps 40 · platform 1,507 · portal 13 · tenants 79 · warehouse-construction 33 ·',
     );
+    expect(first.stdout).toContain('  CloudFormation resources: offsite 42\n');
     expect(first.stdout).toContain('warehouse-population 59 · warehouse-transport 44\n');
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.inventory.publicServices).toEqual({ total: 740, full: 460, partial: 280 });
@@ -227,6 +240,7 @@ describe('citycloud synth', () => {
     const r = runCli(['synth'], elsewhere);
     expect(r.code).toBe(0);
     expect(readdirSync(join(elsewhere, 'out'))).toEqual([
+      'cloudformation',
       'manifest.json',
       'model',
       'monitoring',

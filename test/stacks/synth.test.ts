@@ -41,6 +41,17 @@ describe('synthesize', () => {
     expect(manifest.inputs).toEqual(inputs);
     // the platform stack: a label per server, a taint per server of the dedicated pool, 3 classes
     expect(manifest.resources).toEqual({
+      // the key, the access-log bucket, the open-data site, and per warehouse a bucket and its agent's role
+      offsite: {
+        'AWS::CloudFront::Distribution': 1,
+        'AWS::CloudFront::OriginAccessControl': 1,
+        'AWS::IAM::Policy': 1,
+        'AWS::IAM::Role': 1,
+        'AWS::KMS::Alias': 1,
+        'AWS::KMS::Key': 1,
+        'AWS::S3::Bucket': 4,
+        'AWS::S3::BucketPolicy': 4,
+      },
       platform: { kubernetes_labels: 14, kubernetes_node_taint: 6, kubernetes_priority_class_v1: 3 },
       // one tenant reaching one warehouse: namespace, quota, limits, 3 policies, a binding
       tenants: {
@@ -62,7 +73,7 @@ describe('synthesize', () => {
       },
     });
     const city = readFileSync(join(out, 'model/city.json'));
-    expect(manifest.artifacts[0]).toEqual({
+    expect(manifest.artifacts.find((a: { path: string }) => a.path === 'model/city.json')).toEqual({
       path: 'model/city.json',
       sha256: sha(city),
       bytes: city.byteLength,

@@ -5,7 +5,9 @@ import { BUILTIN_CITY, modelOf, smallCity } from '../helpers/city.ts';
 
 const city = loadCity(BUILTIN_CITY).model as CityModel;
 const terraformBlock = async (model: CityModel, stack: string) => {
-  const file = (await terraformView.render(model)).find((f) => f.path === `terraform/stacks/${stack}/cdk.tf.json`);
+  const file = (await terraformView.render(model)).find(
+    (f) => f.path === `terraform/stacks/${stack}/cdk.tf.json`,
+  );
   return JSON.parse(String(file?.content ?? '{}')).terraform;
 };
 
