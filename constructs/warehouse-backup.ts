@@ -13,8 +13,8 @@ import { Construct } from 'constructs';
 import type { Offsite, Warehouse } from '../model/index.ts';
 
 export interface WarehouseBackupProps {
-  /** The warehouse, from the model. */
-  readonly warehouse: Warehouse;
+  /** The warehouse, from the model (its id and name are all a backup needs). */
+  readonly warehouse: Pick<Warehouse, 'id' | 'name'>;
   /** Retention and storage tiers, from the model's `offsite`. */
   readonly offsite: Offsite;
   /** The key every backup is encrypted with. */

@@ -8,7 +8,13 @@ import { formatInputProblem, InventoryInputError } from '../model/index.ts';
 import { LocalStackError } from '../monitoring/local/local-stack.ts';
 import { OutFolderError } from '../stacks/atomic-folder.ts';
 import { DeployError } from '../stacks/deploy/deploy-runner.ts';
-import { BUILTIN_INVENTORY, DEFAULT_MONITOR_DIR, DEFAULT_OUT, shown } from './cli/defaults.ts';
+import {
+  BUILTIN_INVENTORY,
+  DEFAULT_CACHE_DIR,
+  DEFAULT_MONITOR_DIR,
+  DEFAULT_OUT,
+  shown,
+} from './cli/defaults.ts';
 import { EXIT } from './cli/exit-codes.ts';
 import { type DeployOptions, runDeploy } from './commands/deploy.ts';
 import { type MonitorUpOptions, runMonitorDown, runMonitorUp } from './commands/monitor.ts';
@@ -43,10 +49,25 @@ function program(): Command {
     .option('-i, --inventory <file>', inventoryHelp, BUILTIN_INVENTORY)
     .option('-o, --out <dir>', 'output folder, replaced as a whole', DEFAULT_OUT)
     .option('--json', 'print the manifest as JSON instead of the summary')
+    .option(
+      '--cache <dir>',
+      'reuse stack parts whose slice of the model is unchanged, kept here',
+      DEFAULT_CACHE_DIR,
+    )
+    .option('--no-cache', 'render every stack part afresh')
+    .option('-v, --verbose', 'say what each stack rendered and what came from the cache')
     .addHelpText('after', '\nExample:\n  citycloud synth --out out/')
-    .action(async (opts: { inventory: string; out: string; json?: boolean }) => {
-      process.exitCode = await runSynth({ ...opts, out: opts.out.replace(/\/+$/, '') || '.' });
-    });
+    .action(
+      async (opts: {
+        inventory: string;
+        out: string;
+        json?: boolean;
+        cache: string | false;
+        verbose?: boolean;
+      }) => {
+        process.exitCode = await runSynth({ ...opts, out: opts.out.replace(/\/+$/, '') || '.' });
+      },
+    );
   cli
     .command('deploy')
     .description(

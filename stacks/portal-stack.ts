@@ -1,17 +1,24 @@
 /** The portal stack: the public-services portal, its tiers and its routing table. */
-import type { Construct } from 'constructs';
-import { PublicServicesPortal } from '../constructs/public-services-portal.ts';
 import type { CityModel, Tenant } from '../model/index.ts';
-import { CityStack } from './city-stack.ts';
+import { loadOnce } from './load-once.ts';
+import type { StackPlan } from './stack-plan.ts';
 
-export class PortalStack extends CityStack {
-  constructor(scope: Construct, id: string, model: CityModel, tenant: Tenant) {
-    super(scope, id, model.terraformState);
-    new PublicServicesPortal(this, 'portal', {
-      tenant,
-      pools: model.pools,
-      services: model.publicServices,
-      tiers: model.serviceTiers,
-    });
-  }
+const portal = loadOnce(() => import('../constructs/public-services-portal.ts'));
+
+export function portalPlan(model: CityModel, tenant: Tenant, name = 'portal'): StackPlan {
+  const props = { tenant, pools: model.pools, services: model.publicServices, tiers: model.serviceTiers };
+  return {
+    name,
+    state: model.terraformState,
+    parts: [
+      {
+        id: 'portal',
+        slice: { ...props, pools: model.pools.filter((p) => tenant.requests.some((r) => r.pool === p.id)) },
+        load: async () => {
+          const { PublicServicesPortal } = await portal();
+          return (s) => new PublicServicesPortal(s, 'portal', props);
+        },
+      },
+    ],
+  };
 }

@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import type { CityModel } from '../model/index.ts';
 import { assertReplaceable, replaceFolder } from './atomic-folder.ts';
 import { buildManifest, type Manifest, toBytes } from './manifest.ts';
+import type { SynthCache } from './synth-cache.ts';
 import type { Artifact, View } from './view.ts';
 import { VIEWS } from './views.ts';
 
@@ -25,6 +26,9 @@ export interface SynthOptions {
   readonly inputs: readonly { path: string; sha256: string }[];
   readonly outDir: string;
   readonly views?: readonly View[];
+  /** Parts rendered before, by content; none: render everything. */
+  readonly cache?: SynthCache | undefined;
+  readonly progress?: ((line: string) => void) | undefined;
 }
 
 export interface SynthResult {
@@ -60,7 +64,8 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
   const views = opts.views ?? VIEWS;
   // every view starts before any is awaited: one that works on another thread overlaps the rest
   const rendered: Promise<readonly Artifact[]>[] = [];
-  for (const view of views) rendered.push((async () => view.render(opts.model))());
+  for (const view of views)
+    rendered.push((async () => view.render(opts.model, { cache: opts.cache, progress: opts.progress }))());
   // (a view failing must not leave the others' rejections unobserved)
   const settled = await Promise.allSettled(rendered);
   for (const [i, result] of settled.entries()) {

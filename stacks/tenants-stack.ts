@@ -1,17 +1,23 @@
-/** The tenants stack: every agency's namespace, quota, network policies and access. */
-import type { Construct } from 'constructs';
-import { AgencyTenant } from '../constructs/agency-tenant.ts';
+/** The tenants stack: every agency's namespace, quota, network policies and access, a part per tenant. */
 import type { CityModel } from '../model/index.ts';
-import { CityStack } from './city-stack.ts';
+import { loadOnce } from './load-once.ts';
+import type { StackPlan } from './stack-plan.ts';
 
-export class TenantsStack extends CityStack {
-  constructor(scope: Construct, id: string, model: CityModel) {
-    super(scope, id, model.terraformState);
-    for (const tenant of model.tenants)
-      new AgencyTenant(this, tenant.id, {
-        tenant,
-        warehouses: model.warehouses,
-        externalSystems: model.externalSystems,
-      });
-  }
+const agencyTenant = loadOnce(() => import('../constructs/agency-tenant.ts'));
+
+export function tenantsPlan(model: CityModel, name = 'tenants'): StackPlan {
+  const warehouses = model.warehouses;
+  const externalSystems = model.externalSystems;
+  return {
+    name,
+    state: model.terraformState,
+    parts: model.tenants.map((tenant) => ({
+      id: tenant.id,
+      slice: { tenant, warehouses: warehouses.map((w) => w.id), externalSystems },
+      load: async () => {
+        const { AgencyTenant } = await agencyTenant();
+        return (s) => new AgencyTenant(s, tenant.id, { tenant, warehouses, externalSystems });
+      },
+    })),
+  };
 }

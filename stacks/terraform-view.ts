@@ -1,37 +1,42 @@
 /**
- * The Terraform stacks, as cdktf renders them (in memory), into out/terraform/stacks/<name>/cdk.tf.json,
- * split by blast radius and team: the platform (pools, priorities), the tenants, one stack per
- * warehouse, the e-government apps and the portal. Stacks are listed in deploy order.
+ * The Terraform stacks into out/terraform/stacks/<name>/cdk.tf.json, split by blast radius and
+ * team: the platform (pools, priorities), the tenants, one stack per warehouse, the e-government
+ * apps and the portal — listed in deploy order. Parts whose slice of the model is unchanged come
+ * from the synth cache.
  */
-import { App, type TerraformStack } from 'cdktf';
 import type { CityModel } from '../model/index.ts';
-import { AppsStack } from './apps-stack.ts';
-import { PlatformStack } from './platform-stack.ts';
-import { PortalStack } from './portal-stack.ts';
-import { TenantsStack } from './tenants-stack.ts';
+import { appsPlan } from './apps-stack.ts';
+import { platformPlan } from './platform-stack.ts';
+import { portalPlan } from './portal-stack.ts';
+import { renderPlan, type StackPlan } from './stack-plan.ts';
+import { tenantsPlan } from './tenants-stack.ts';
 import type { View } from './view.ts';
-import { WarehouseStack } from './warehouse-stack.ts';
+import { warehousePlan } from './warehouse-stack.ts';
 
 /** The stacks of a model, in deploy order (what later stacks run in comes first). */
-export function terraformStacks(model: CityModel): TerraformStack[] {
-  const app = new App({ skipValidation: true });
-  const stacks: TerraformStack[] = [
-    new PlatformStack(app, 'platform', model),
-    new TenantsStack(app, 'tenants', model),
+export function terraformPlans(model: CityModel): StackPlan[] {
+  const plans = [
+    platformPlan(model),
+    tenantsPlan(model),
+    ...model.warehouses.map((w) => warehousePlan(model, w)),
   ];
-  for (const w of model.warehouses) stacks.push(new WarehouseStack(app, `warehouse-${w.id}`, model, w));
-  if (model.tenants.some((t) => t.app && t.id !== model.portalTenant))
-    stacks.push(new AppsStack(app, 'apps', model));
+  if (model.tenants.some((t) => t.app && t.id !== model.portalTenant)) plans.push(appsPlan(model));
   const portal = model.tenants.find((t) => t.id === model.portalTenant);
-  if (portal?.app) stacks.push(new PortalStack(app, 'portal', model, portal));
-  return stacks;
+  if (portal?.app) plans.push(portalPlan(model, portal));
+  return plans;
 }
 
 export const terraformView: View = {
   name: 'terraform',
-  render: (model: CityModel) =>
-    terraformStacks(model).map((stack) => ({
-      path: `terraform/stacks/${stack.node.id}/cdk.tf.json`,
-      content: `${JSON.stringify(stack.toTerraform(), null, 2)}\n`,
-    })),
+  render: async (model, context) => {
+    const artifacts = [];
+    for (const plan of terraformPlans(model)) {
+      const stack = await renderPlan(plan, context?.cache);
+      context?.progress?.(
+        `stack ${plan.name}: ${stack.rendered} part(s) rendered, ${stack.cached} from cache`,
+      );
+      artifacts.push({ path: `terraform/stacks/${plan.name}/cdk.tf.json`, content: stack.content });
+    }
+    return artifacts;
+  },
 };

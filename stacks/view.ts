@@ -1,5 +1,12 @@
 /** A view turns the city model into files; it is a pure function, so synth stays deterministic. */
 import type { CityModel } from '../model/index.ts';
+import type { SynthCache } from './synth-cache.ts';
+
+/** What synth lends a view: a cache of parts already rendered (same bytes), somewhere to say what it does. */
+export interface RenderContext {
+  readonly cache?: SynthCache | undefined;
+  readonly progress?: ((line: string) => void) | undefined;
+}
 
 export interface Artifact {
   /** Path inside out/, with forward slashes, e.g. `model/city.json`. */
@@ -10,5 +17,8 @@ export interface Artifact {
 export interface View {
   /** Short name shown in progress and errors, e.g. `model`. */
   readonly name: string;
-  readonly render: (model: CityModel) => readonly Artifact[] | Promise<readonly Artifact[]>;
+  readonly render: (
+    model: CityModel,
+    context?: RenderContext,
+  ) => readonly Artifact[] | Promise<readonly Artifact[]>;
 }

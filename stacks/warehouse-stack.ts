@@ -1,24 +1,51 @@
 /** One stack per warehouse: each of the 8 warehouses plans, deploys and fails on its own. */
-import type { Construct } from 'constructs';
-import { WarehouseCluster } from '../constructs/warehouse-cluster.ts';
 import type { CityModel, Warehouse } from '../model/index.ts';
-import { CityStack } from './city-stack.ts';
+import { loadOnce } from './load-once.ts';
+import type { StackPlan } from './stack-plan.ts';
 
-export class WarehouseStack extends CityStack {
-  constructor(scope: Construct, id: string, model: CityModel, warehouse: Warehouse) {
-    super(scope, id, model.terraformState);
-    const pool = model.pools.find((p) => p.id === warehouse.pool);
-    if (!pool)
-      throw new Error(
-        `${id}: warehouse ${warehouse.id} runs on pool ${warehouse.pool}, which does not exist`,
-      );
-    new WarehouseCluster(this, warehouse.id, {
-      warehouse,
-      pool,
-      servers: model.servers.filter((s) => s.pool === warehouse.pool),
-      serverModels: model.serverModels,
-      externalSystems: model.externalSystems,
-      tenants: model.tenants,
-    });
-  }
+const warehouseCluster = loadOnce(() => import('../constructs/warehouse-cluster.ts'));
+
+export function warehousePlan(
+  model: CityModel,
+  warehouse: Warehouse,
+  name = `warehouse-${warehouse.id}`,
+): StackPlan {
+  const pool = model.pools.find((p) => p.id === warehouse.pool);
+  if (!pool)
+    throw new Error(
+      `${name}: warehouse ${warehouse.id} runs on pool ${warehouse.pool}, which does not exist`,
+    );
+  const servers = model.servers.filter((s) => s.pool === warehouse.pool);
+  const modelIds = new Set(servers.map((s) => s.model));
+  // what the construct reads of the servers: the racks they are in and the models they are
+  const slice = {
+    warehouse,
+    pool,
+    racks: [...new Set(servers.map((s) => s.rack))].sort(),
+    serverModels: model.serverModels.filter((m) => modelIds.has(m.id)),
+    externalSystems: model.externalSystems.filter((e) => warehouse.connectsTo.includes(e.id)),
+    readers: model.tenants.filter((t) => t.reaches.includes(warehouse.id)).map((t) => t.id),
+  };
+  return {
+    name,
+    state: model.terraformState,
+    parts: [
+      {
+        id: warehouse.id,
+        slice,
+        load: async () => {
+          const { WarehouseCluster } = await warehouseCluster();
+          return (s) =>
+            new WarehouseCluster(s, warehouse.id, {
+              warehouse,
+              pool,
+              servers,
+              serverModels: model.serverModels,
+              externalSystems: model.externalSystems,
+              tenants: model.tenants,
+            });
+        },
+      },
+    ],
+  };
 }

@@ -6,6 +6,8 @@ export const BUILTIN_INVENTORY = fileURLToPath(new URL('../../inventory/city.yam
 export const DEFAULT_OUT = 'out';
 /** Where `monitor up` keeps the local stack's config, data, logs and pid files. */
 export const DEFAULT_MONITOR_DIR = '.citycloud/monitor';
+/** Where synth keeps the stack parts it rendered, by content, for the next synth. */
+export const DEFAULT_CACHE_DIR = '.citycloud/cache';
 
 /** A path as the user would type it from the working folder. */
 export function shown(path: string): string {

@@ -1,6 +1,7 @@
 /** `citycloud synth`: validate, run every view, write out/ atomically, print what was written. */
 import { hasErrors, loadCity } from '../../model/index.ts';
 import { synthesize } from '../../stacks/synth.ts';
+import { SynthCache } from '../../stacks/synth-cache.ts';
 import { shown } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { countsLines, findingJson, findingTally, printFindings } from '../cli/report.ts';
@@ -9,6 +10,9 @@ export interface SynthCommandOptions {
   readonly inventory: string;
   readonly out: string;
   readonly json?: boolean;
+  /** Folder of the synth cache; false renders everything afresh. */
+  readonly cache?: string | false;
+  readonly verbose?: boolean;
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -28,7 +32,10 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
     return EXIT.problems;
   }
   const inputs = sources.files.map((f) => ({ path: f.relativePath, sha256: f.sha256 }));
-  const result = await synthesize({ model, inputs, outDir: opts.out });
+  const cache = opts.cache ? new SynthCache(opts.cache) : undefined;
+  // progress goes to stderr: stdout stays the summary (or the manifest with --json)
+  const progress = opts.verbose ? (line: string) => process.stderr.write(`  … ${line}\n`) : undefined;
+  const result = await synthesize({ model, inputs, outDir: opts.out, cache, progress });
   if (opts.json) {
     console.log(JSON.stringify(result.manifest, null, 2));
     return EXIT.ok;
@@ -37,6 +44,10 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   console.log(`✓ synthesized ${shown(opts.inventory)} into ${opts.out}/ in ${seconds} s`);
   for (const line of countsLines(result.manifest.inventory)) console.log(`  ${line}`);
+  if (cache)
+    console.log(
+      `  stack parts: ${cache.misses.toLocaleString('en-US')} rendered, ${cache.hits.toLocaleString('en-US')} unchanged from ${shown(cache.dir)}`,
+    );
   const total = (types: Readonly<Record<string, number>>) =>
     Object.values(types)
       .reduce((x, y) => x + y, 0)

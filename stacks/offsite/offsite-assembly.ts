@@ -10,22 +10,15 @@ import { join, relative } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { CURRENTLY_RECOMMENDED_FLAGS, DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { CityModel } from '../../model/index.ts';
 import type { Artifact } from '../view.ts';
+import { OffsiteCheckError } from './offsite-check-error.ts';
+import type { OffsiteInput } from './offsite-input.ts';
 import { OffsiteStack } from './offsite-stack.ts';
 
 export const OFFSITE_STACK = 'offsite';
 export const OFFSITE_DIR = 'cloudformation';
 /** CloudFormation refuses a template of more resources. */
 export const CLOUDFORMATION_RESOURCE_LIMIT = 500;
-
-/** The off-site stack does not pass its checks. */
-export class OffsiteCheckError extends Error {
-  constructor(readonly findings: readonly string[]) {
-    super(`the off-site stack fails its checks:\n${findings.join('\n')}`);
-    this.name = 'OffsiteCheckError';
-  }
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -76,7 +69,7 @@ function withoutTraces(json: string): string {
 }
 
 /** The cloud assembly of the off-site stack, as artifacts under cloudformation/. */
-export function synthOffsite(model: CityModel): Artifact[] {
+export function synthOffsite(model: OffsiteInput): Artifact[] {
   const dir = mkdtempSync(join(tmpdir(), 'citycloud-cdk-'));
   try {
     const app = new App({

@@ -10,12 +10,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { OpenDataSite } from '../../constructs/open-data-site.ts';
 import { WarehouseBackup } from '../../constructs/warehouse-backup.ts';
-import type { CityModel } from '../../model/index.ts';
+import type { OffsiteInput } from './offsite-input.ts';
 
 export class OffsiteStack extends Stack {
   readonly backups: readonly WarehouseBackup[];
 
-  constructor(scope: Construct, id: string, model: CityModel) {
+  constructor(scope: Construct, id: string, model: OffsiteInput) {
     super(scope, id, {
       env: { region: model.offsite.region },
       description: `${model.city.nameEn ?? model.city.name} government cloud: off-site backups of the warehouses and the open-data portal (citycloud)`,

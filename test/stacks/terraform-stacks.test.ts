@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
-import { terraformStacks, terraformView } from '../../stacks/terraform-view.ts';
+import { terraformPlans, terraformView } from '../../stacks/terraform-view.ts';
 import { BUILTIN_CITY, modelOf, smallCity } from '../helpers/city.ts';
 
 const city = loadCity(BUILTIN_CITY).model as CityModel;
@@ -13,7 +13,7 @@ const terraformBlock = async (model: CityModel, stack: string) => {
 
 describe('the Terraform stacks', () => {
   it('split the city by blast radius and team, in deploy order', () => {
-    expect(terraformStacks(city).map((s) => s.node.id)).toEqual([
+    expect(terraformPlans(city).map((p) => p.name)).toEqual([
       'platform',
       'tenants',
       ...city.warehouses.map((w) => `warehouse-${w.id}`),
@@ -61,7 +61,7 @@ describe('the Terraform stacks', () => {
   });
 
   it('have no apps or portal stack when no tenant declares an app', () => {
-    expect(terraformStacks(modelOf(smallCity())).map((s) => s.node.id)).toEqual([
+    expect(terraformPlans(modelOf(smallCity())).map((p) => p.name)).toEqual([
       'platform',
       'tenants',
       'warehouse-wa',

@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { OpenDataSite } from '../../../constructs/open-data-site.ts';
 import { WarehouseBackup } from '../../../constructs/warehouse-backup.ts';
 import { type CityModel, loadCity } from '../../../model/index.ts';
-import { OffsiteCheckError, synthOffsite, violationsIn } from '../../../stacks/offsite/offsite-assembly.ts';
+import { synthOffsite, violationsIn } from '../../../stacks/offsite/offsite-assembly.ts';
+import { OffsiteCheckError } from '../../../stacks/offsite/offsite-check-error.ts';
 import type { Artifact } from '../../../stacks/view.ts';
 import { BUILTIN_CITY, tempDir } from '../../helpers/city.ts';
 

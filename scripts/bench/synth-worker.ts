@@ -1,0 +1,72 @@
+/**
+ * Measures one side of the synth bench in this process, from its start (module loading counts):
+ *   ours  — `citycloud synth`'s pipeline: load the inventory, every view (the off-site stack on
+ *           its worker thread), manifest, atomic write; with a cache folder, or none (`-`);
+ *   peer  — the naive cdktf app: the same stacks' constructs in one App, written by app.synth()
+ *           as `cdktf synth` does (stack traces and validation on; source maps off, as compiled
+ *           JavaScript runs), Terraform only.
+ * Prints {medianMs, peakRssMB, resources, offsiteMs?} as JSON (one run: medianMs is that run).
+ */
+import { loadCity } from '../../model/index.ts';
+import { synthesize } from '../../stacks/synth.ts';
+import { SynthCache } from '../../stacks/synth-cache.ts';
+import { terraformPlans } from '../../stacks/terraform-view.ts';
+
+const [mode, inventory, cacheDir, outDir] = process.argv.slice(2) as [string, string, string, string];
+
+if (mode === 'ours') {
+  const { model, sources } = loadCity(inventory);
+  if (!model) throw new Error(`${inventory} does not load`);
+  let offsiteMs: number | undefined;
+  const result = await synthesize({
+    model,
+    inputs: sources.files.map((f) => ({ path: f.relativePath, sha256: f.sha256 })),
+    outDir,
+    cache: cacheDir === '-' ? undefined : new SynthCache(cacheDir),
+    progress: (line) => {
+      const m = /^stack offsite: synthesized and checked in ([\d.]+) s/.exec(line);
+      if (m) offsiteMs = Number(m[1]) * 1000;
+    },
+  });
+  const ms = performance.now();
+  const resources = Object.entries(result.manifest.resources)
+    .filter(([, types]) => !Object.keys(types).some((t) => t.includes('::')))
+    .reduce((sum, [, types]) => sum + Object.values(types).reduce((a, b) => a + b, 0), 0);
+  console.log(
+    JSON.stringify({
+      medianMs: ms,
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+      resources,
+      ...(offsiteMs === undefined ? {} : { offsiteMs }),
+    }),
+  );
+} else {
+  process.setSourceMapsEnabled(false);
+  const { App } = await import('cdktf');
+  const { CityStack } = await import('../../stacks/city-stack.ts');
+  const { model } = loadCity(inventory);
+  if (!model) throw new Error(`${inventory} does not load`);
+  const app = new App({ outdir: outDir });
+  let resources = 0;
+  const { PriorityClasses } = await import('../../constructs/priority-classes.ts');
+  const { ServerPool } = await import('../../constructs/server-pool.ts');
+  for (const plan of terraformPlans(model)) {
+    const stack = new CityStack(app, plan.name, plan.state);
+    if (plan.name === 'platform') {
+      // one ServerPool per pool, as one would write it (our plan renders it a row at a time)
+      new PriorityClasses(stack, 'priority-classes');
+      for (const pool of model.pools) {
+        const servers = model.servers.filter((s) => s.pool === pool.id);
+        if (servers.length > 0) new ServerPool(stack, `pool-${pool.id}`, { pool, servers });
+      }
+    } else for (const part of plan.parts) (await part.load())(stack);
+  }
+  app.synth();
+  const ms = performance.now();
+  for (const stack of app.node.children)
+    resources += Object.values(
+      ((stack as InstanceType<typeof CityStack>).toTerraform() as { resource?: Record<string, object> })
+        .resource ?? {},
+    ).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+  console.log(JSON.stringify({ medianMs: ms, peakRssMB: process.resourceUsage().maxRSS / 1024, resources }));
+}

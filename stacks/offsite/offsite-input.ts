@@ -1,0 +1,15 @@
+/** The off-site tier's slice of the model: all the off-site stack is made from, and its cache key. */
+import type { CityModel } from '../../model/index.ts';
+
+/** What the off-site tier is made from: the whole of its slice of the model. */
+export interface OffsiteInput {
+  readonly city: CityModel['city'];
+  readonly offsite: CityModel['offsite'];
+  readonly warehouses: readonly { readonly id: string; readonly name: string }[];
+}
+
+export const offsiteInput = (model: CityModel): OffsiteInput => ({
+  city: model.city,
+  offsite: model.offsite,
+  warehouses: model.warehouses.map((w) => ({ id: w.id, name: w.name })),
+});

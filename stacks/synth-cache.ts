@@ -1,0 +1,93 @@
+/**
+ * A content-addressed cache of rendered stack parts: the key of a part is the digest of the code
+ * that renders it (citycloud's sources and the locked dependencies) and of its slice of the model,
+ * so a hit is the same bytes the renderer would produce, and a change anywhere in either misses.
+ * Entries are written whole (temporary file, then rename), so concurrent synths never read half.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** What renders stacks: a change to any of these files changes every key. */
+const CODE = ['constructs', 'stacks', 'model/types.ts', 'package-lock.json'];
+
+let codeVersion: string | null = null;
+
+function filesOf(path: string): string[] {
+  if (!existsSync(path)) return [];
+  if (!path.endsWith('.ts') && !path.endsWith('.json') && !path.endsWith('.mjs'))
+    return readdirSync(path, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(ts|mjs)$/.test(f))
+      .sort()
+      .map((f) => join(path, f));
+  return [path];
+}
+
+/** Digest of the sources that render stacks and of the locked dependencies. */
+export function rendererVersion(): string {
+  if (codeVersion === null) {
+    const hash = createHash('sha256');
+    for (const entry of CODE)
+      for (const file of filesOf(join(ROOT, entry))) {
+        hash.update(file.slice(ROOT.length));
+        hash.update('\0');
+        hash.update(readFileSync(file));
+        hash.update('\0');
+      }
+    codeVersion = hash.digest('hex');
+  }
+  return codeVersion;
+}
+
+export class SynthCache {
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly dir: string) {}
+
+  /** The key of a unit's slice of the model. */
+  key(unit: string, slice: unknown): string {
+    return createHash('sha256')
+      .update(rendererVersion())
+      .update('\0')
+      .update(unit)
+      .update('\0')
+      .update(JSON.stringify(slice) ?? 'undefined')
+      .digest('hex');
+  }
+
+  private file(key: string): string {
+    return join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The stored value, or null (and counted as a miss) when there is none. */
+  get(key: string): string | null {
+    try {
+      const value = readFileSync(this.file(key), 'utf8');
+      this.hits++;
+      return value;
+    } catch {
+      this.misses++;
+      return null;
+    }
+  }
+
+  put(key: string, value: string): void {
+    const file = this.file(key);
+    mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
+    const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(temporary, value);
+    renameSync(temporary, file);
+  }
+
+  /** The cached value of `key`, or `render()`'s, stored for next time. */
+  through(key: string, render: () => string): string {
+    const cached = this.get(key);
+    if (cached !== null) return cached;
+    const value = render();
+    this.put(key, value);
+    return value;
+  }
+}
