@@ -26,11 +26,20 @@ export function terraformPlans(model: CityModel): StackPlan[] {
   return plans;
 }
 
+/** The stacks' names in deploy order, for `citycloud deploy`. */
+export const DEPLOY_ORDER_FILE = 'terraform/deploy-order.json';
+
 export const terraformView: View = {
   name: 'terraform',
   render: async (model, context) => {
-    const artifacts = [];
-    for (const plan of terraformPlans(model)) {
+    const plans = terraformPlans(model);
+    const artifacts = [
+      {
+        path: DEPLOY_ORDER_FILE,
+        content: `${JSON.stringify({ stacks: plans.map((p) => p.name) }, null, 2)}\n`,
+      },
+    ];
+    for (const plan of plans) {
       const stack = await renderPlan(plan, context?.cache);
       context?.progress?.(
         `stack ${plan.name}: ${stack.rendered} part(s) rendered, ${stack.cached} from cache`,

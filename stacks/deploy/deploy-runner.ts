@@ -4,8 +4,9 @@
  * particular a provider that cannot be installed because no registry is reachable.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DeployStep, IacTool } from './deploy-steps.ts';
 
 /** The deploy cannot go on; `exitCode` 2 for what the machine lacks, 1 for a failed step. */
@@ -35,6 +36,17 @@ export function findTool(wanted?: IacTool): IacTool {
   if (onPath('tofu')) return 'tofu';
   throw new DeployError(
     'neither terraform nor tofu is installed; install Terraform (https://developer.hashicorp.com/terraform/install) or OpenTofu (https://opentofu.org/docs/intro/install/) and run deploy again',
+    2,
+  );
+}
+
+/** The AWS CDK command line installed with citycloud (aws-cdk is a dependency), else one on PATH. */
+export function findCdk(): string {
+  const local = fileURLToPath(new URL('../../node_modules/.bin/cdk', import.meta.url));
+  if (existsSync(local)) return local;
+  if (onPath('cdk')) return 'cdk';
+  throw new DeployError(
+    'the AWS CDK command line is not installed; run npm install (aws-cdk is a dependency of citycloud)',
     2,
   );
 }
@@ -97,6 +109,7 @@ export async function runDeploySteps(
     log(`▸ ${step.stack}: ${step.command} ${step.args.join(' ')}`);
     const r = await run(step);
     if (r.code !== 0) {
+      if (step.action === 'diff' || step.action === 'deploy') throw cdkError(step, r.stderr, r.code);
       const provider = step.action === 'init' ? providerNotInstallable(r.stderr) : null;
       if (provider)
         throw new DeployError(
@@ -108,13 +121,42 @@ export async function runDeploySteps(
         1,
       );
     }
-    if (step.stdoutFile) {
-      mkdirSync(dirname(step.stdoutFile), { recursive: true });
-      writeFileSync(step.stdoutFile, r.stdout);
-    }
+    for (const [file, text] of [
+      [step.stdoutFile, r.stdout],
+      [step.stderrFile, r.stderr],
+    ] as const)
+      if (file) {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, text);
+      }
     results.push({ step, stdout: r.stdout });
   }
   return results;
+}
+
+/** What the AWS CDK command line failed on, said in one line with what to do. */
+export function cdkError(step: DeployStep, stderr: string, code: number): DeployError {
+  const text = stderr.replace(/\s+/g, ' ');
+  if (
+    /Unable to resolve AWS account to use|Need to perform AWS calls for account|Could not load credentials/.test(
+      text,
+    )
+  )
+    return new DeployError(
+      `no AWS credentials for stack ${step.stack}: cdk ${step.action} cannot tell which account to use; set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for the city's off-site account and run deploy again`,
+      2,
+    );
+  if (/Has the environment been bootstrapped|cdk bootstrap/.test(text))
+    return new DeployError(
+      `the off-site account and region are not bootstrapped for the AWS CDK; run: npx cdk bootstrap aws://<account>/<region> once, then deploy again`,
+      2,
+    );
+  const line =
+    stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? 'no message';
+  return new DeployError(`cdk ${step.action} failed for stack ${step.stack} (exit ${code}): ${line}`, 1);
 }
 
 /** `1 to add, 0 to change, 0 to destroy` from a plan's JSON. */

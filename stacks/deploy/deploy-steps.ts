@@ -15,14 +15,17 @@ export interface StackDir {
 
 export interface DeployStep {
   readonly stack: string;
-  readonly action: 'init' | 'plan' | 'show' | 'apply';
-  readonly command: IacTool;
+  readonly action: 'init' | 'plan' | 'show' | 'apply' | 'diff' | 'deploy';
+  /** terraform, tofu, or the path of the AWS CDK command line. */
+  readonly command: string;
   readonly args: readonly string[];
   readonly cwd: string;
   /** Set on top of the caller's environment. */
   readonly env: Readonly<Record<string, string>>;
   /** Where the step's standard output is saved (the plan JSON), if anywhere. */
   readonly stdoutFile?: string;
+  /** Where the step's standard error is saved (cdk writes its diff there), if anywhere. */
+  readonly stderrFile?: string;
 }
 
 /** The saved plan file, in each stack's folder. */
@@ -59,4 +62,45 @@ export function deploySteps(options: {
       step('show', ['show', '-json', '-no-color', PLAN_FILE], `${options.plansDir}/${s.name}.json`),
     ];
   });
+}
+
+/** The off-site stack's name, in the cloud assembly and on CloudFormation. */
+export const OFFSITE_STACK = 'offsite';
+
+/** No prompts, colours, notices or telemetry: the AWS CDK command line run by a program. */
+export const CDK_ENV: Readonly<Record<string, string>> = {
+  CI: 'true',
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+};
+
+/**
+ * The off-site stack through the AWS CDK command line, on a copy of the synthesized cloud
+ * assembly (the CLI writes into the folder it reads; out/ stays as synth wrote it). Without
+ * approval: the diff against what is deployed, for review. With approval: deploy through a
+ * change set, the template having been checked to be the reviewed one.
+ */
+export function cdkSteps(options: {
+  /** Path of the `cdk` command line. */
+  readonly cdk: string;
+  /** The copy of out/cloudformation the CLI works on. */
+  readonly assemblyDir: string;
+  /** Where the diff is written, as `offsite.diff.txt`. */
+  readonly plansDir: string;
+  readonly approve: boolean;
+}): DeployStep[] {
+  const common = ['--app', options.assemblyDir, '--no-color', '--no-notices'];
+  const step = (action: 'diff' | 'deploy', args: string[], stderrFile?: string): DeployStep => ({
+    stack: OFFSITE_STACK,
+    action,
+    command: options.cdk,
+    args,
+    cwd: options.assemblyDir,
+    env: CDK_ENV,
+    ...(stderrFile ? { stderrFile } : {}),
+  });
+  if (options.approve)
+    return [
+      step('deploy', ['deploy', ...common, '--method=change-set', '--require-approval=never', OFFSITE_STACK]),
+    ];
+  return [step('diff', ['diff', ...common, OFFSITE_STACK], `${options.plansDir}/${OFFSITE_STACK}.diff.txt`)];
 }

@@ -40,6 +40,7 @@ const ARTIFACTS = [
   'network/netbox/5-ip-addresses.csv',
   'network/topology.html',
   'network/topology.json',
+  'terraform/deploy-order.json',
   'terraform/stacks/apps/cdk.tf.json',
   'terraform/stacks/platform/cdk.tf.json',
   'terraform/stacks/portal/cdk.tf.json',

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempDir } from '../helpers/city.ts';
+import { stacksIn } from '../../scripts/commands/deploy.ts';
+import { ROOT, runCli, SMALL_CITY, tempDir, writeCity } from '../helpers/city.ts';
 
 const hasTerraform = spawnSync('sh', ['-c', 'command -v terraform']).status === 0;
 if (!hasTerraform) console.warn('terraform is not installed: the end-to-end deploy tests are skipped');
@@ -26,11 +28,11 @@ function outWithStack(
 }
 
 describe('citycloud deploy without stacks or tools', () => {
-  it('says to synth first when out/ has no Terraform stacks (exit 2)', () => {
+  it('says to synth first when out/ has no stacks (exit 2)', () => {
     const r = runCli(['deploy', '--out', join(tempDir(), 'out')]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(
-      /no Terraform stacks in .*out\/terraform\/stacks; run citycloud synth first$/,
+      /no stacks in .*out\/terraform\/stacks or .*out\/cloudformation; run citycloud synth first$/,
     );
   });
 
@@ -51,6 +53,61 @@ describe('citycloud deploy without stacks or tools', () => {
     const r = runCli(['deploy', '--out', out, '--stack', 'portal']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/no stack "portal" in .*; the stacks are: demo$/);
+  });
+});
+
+describe('citycloud deploy of the off-site stack with the real AWS CDK command line', () => {
+  it('says it has no AWS credentials (exit 2), and leaves the synthesized assembly as it was', () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const synth = runCli(['synth', '-i', SMALL_CITY, '--out', out, '--cache', join(dir, 'cache')]);
+    expect(synth.code).toBe(0);
+    const manifest = readFileSync(join(out, 'manifest.json'), 'utf8');
+    const home = tempDir();
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/citycloud.mjs'), 'deploy', '--out', out, '--stack', 'offsite'],
+      {
+        encoding: 'utf8',
+        env: {
+          ...env,
+          HOME: home,
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_CONFIG_FILE: join(home, 'none'),
+          AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+        },
+        timeout: 120_000,
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^▸ offsite: .*node_modules\/\.bin\/cdk diff --app \/.+ --no-color --no-notices offsite$/m,
+    );
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      "no AWS credentials for stack offsite: cdk diff cannot tell which account to use; set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for the city's off-site account and run deploy again",
+    );
+    // the command line works on a copy: every file synth wrote is still the one the manifest names
+    const entries = JSON.parse(manifest).artifacts as { path: string; sha256: string }[];
+    for (const e of entries.filter((a) => a.path.startsWith('cloudformation/')))
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(out, e.path)))
+          .digest('hex'),
+        e.path,
+      ).toBe(e.sha256);
+  }, 180_000);
+
+  it('refuses to deploy an off-site template whose diff was not reviewed (exit 2)', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'out/cloudformation'), { recursive: true });
+    writeFileSync(join(dir, 'out/cloudformation/manifest.json'), '{}');
+    writeFileSync(join(dir, 'out/cloudformation/offsite.template.json'), '{}');
+    const r = runCli(['deploy', '--out', join(dir, 'out'), '--approve']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(
+      /^stack offsite has no reviewed diff; run citycloud deploy and review .*out\/plans\/offsite\.diff\.txt first$/,
+    );
   });
 });
 
@@ -110,3 +167,31 @@ describe.skipIf(!hasTerraform)(
     });
   },
 );
+
+describe('the order stacks deploy in', () => {
+  it('is the one synth wrote (tenants before the apps in their namespaces), else by name', () => {
+    const dir = tempDir();
+    for (const s of ['apps', 'platform', 'tenants', 'warehouse-land'])
+      writeCity({ [`out/terraform/stacks/${s}/cdk.tf.json`]: '{}' }, dir);
+    expect(stacksIn(join(dir, 'out')).map((s) => s.name)).toEqual([
+      'apps',
+      'platform',
+      'tenants',
+      'warehouse-land',
+    ]);
+    writeCity(
+      {
+        'out/terraform/deploy-order.json': JSON.stringify({
+          stacks: ['platform', 'tenants', 'warehouse-land', 'apps'],
+        }),
+      },
+      dir,
+    );
+    expect(stacksIn(join(dir, 'out')).map((s) => s.name)).toEqual([
+      'platform',
+      'tenants',
+      'warehouse-land',
+      'apps',
+    ]);
+  });
+});

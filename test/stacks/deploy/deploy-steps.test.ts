@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planSummary, providerNotInstallable } from '../../../stacks/deploy/deploy-runner.ts';
-import { deploySteps } from '../../../stacks/deploy/deploy-steps.ts';
+import { cdkError, planSummary, providerNotInstallable } from '../../../stacks/deploy/deploy-runner.ts';
+import { cdkSteps, type DeployStep, deploySteps } from '../../../stacks/deploy/deploy-steps.ts';
 
 const ENV = { TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 const stacks = [
@@ -91,5 +91,83 @@ describe('planSummary', () => {
       ],
     });
     expect(planSummary(plan)).toEqual({ add: 2, change: 1, destroy: 1 });
+  });
+});
+
+describe('cdkSteps', () => {
+  const CDK_ENV = { CI: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+  it('diffs the off-site stack for review, on the copy of the assembly, saving what cdk writes', () => {
+    expect(
+      cdkSteps({
+        cdk: '/p/node_modules/.bin/cdk',
+        assemblyDir: '/tmp/a',
+        plansDir: '/o/plans',
+        approve: false,
+      }),
+    ).toEqual([
+      {
+        stack: 'offsite',
+        action: 'diff',
+        command: '/p/node_modules/.bin/cdk',
+        args: ['diff', '--app', '/tmp/a', '--no-color', '--no-notices', 'offsite'],
+        cwd: '/tmp/a',
+        env: CDK_ENV,
+        stderrFile: '/o/plans/offsite.diff.txt',
+      },
+    ]);
+  });
+
+  it('deploys through a change set without prompting once approved', () => {
+    expect(cdkSteps({ cdk: 'cdk', assemblyDir: '/tmp/a', plansDir: '/o/plans', approve: true })).toEqual([
+      {
+        stack: 'offsite',
+        action: 'deploy',
+        command: 'cdk',
+        args: [
+          'deploy',
+          '--app',
+          '/tmp/a',
+          '--no-color',
+          '--no-notices',
+          '--method=change-set',
+          '--require-approval=never',
+          'offsite',
+        ],
+        cwd: '/tmp/a',
+        env: CDK_ENV,
+      },
+    ]);
+  });
+});
+
+describe('cdkError', () => {
+  const step = cdkSteps({ cdk: 'cdk', assemblyDir: '/a', plansDir: '/p', approve: true })[0] as DeployStep;
+  it('says to set credentials when cdk cannot resolve the account (exit 2)', () => {
+    const e = cdkError(
+      step,
+      'Unable to resolve AWS account to use. It must be either configured when you define your CDK Stack, or through the environment\n',
+      1,
+    );
+    expect([e.exitCode, e.message]).toEqual([
+      2,
+      "no AWS credentials for stack offsite: cdk deploy cannot tell which account to use; set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) for the city's off-site account and run deploy again",
+    ]);
+  });
+
+  it('says to bootstrap an account that is not (exit 2), and gives any other failure its first line (exit 1)', () => {
+    const boot = cdkError(
+      step,
+      "offsite failed: SSM parameter /cdk-bootstrap/hnb659fds/version not found. Has the environment been bootstrapped? Please run 'cdk bootstrap'\n",
+      1,
+    );
+    expect(boot.exitCode).toBe(2);
+    expect(boot.message).toMatch(
+      /^the off-site account and region are not bootstrapped for the AWS CDK; run: npx cdk bootstrap/,
+    );
+    const other = cdkError(step, '\n❌  offsite failed: ValidationError: Template format error\nmore\n', 1);
+    expect([other.exitCode, other.message]).toEqual([
+      1,
+      'cdk deploy failed for stack offsite (exit 1): ❌  offsite failed: ValidationError: Template format error',
+    ]);
   });
 });
