@@ -39,7 +39,8 @@ export function stackResources(artifacts: readonly Artifact[]): Record<string, R
   const out: Record<string, Record<string, number>> = {};
   for (const a of [...artifacts].sort((x, y) => (x.path < y.path ? -1 : 1))) {
     const terraform = TERRAFORM_STACK.exec(a.path)?.[1];
-    if (terraform) {
+    if (terraform && a.resources) out[terraform] = { ...a.resources };
+    else if (terraform) {
       const json = parse(a) as { resource?: Record<string, Record<string, unknown>> };
       const types = Object.keys(json.resource ?? {}).sort();
       out[terraform] = Object.fromEntries(

@@ -34,6 +34,8 @@ export interface StackPlan {
 export interface RenderedStack {
   readonly name: string;
   readonly content: string;
+  /** Resources per type, types sorted. */
+  readonly resources: Readonly<Record<string, number>>;
   /** Parts rendered now, and parts taken from the cache. */
   readonly rendered: number;
   readonly cached: number;
@@ -133,14 +135,18 @@ export async function renderPlan(plan: StackPlan, cache?: SynthCache): Promise<R
   const skeleton = JSON.parse(
     (await cached(cache, `terraform/${plan.name}`, plan.state, () => renderSkeleton(plan))).json,
   ) as Record<string, unknown>;
+  const byType = sorted(resource);
   const stack = {
     ...skeleton,
     ...(Object.keys(data).length > 0 ? { data: sorted(data) } : {}),
-    ...(Object.keys(resource).length > 0 ? { resource: sorted(resource) } : {}),
+    ...(Object.keys(resource).length > 0 ? { resource: byType } : {}),
   };
   return {
     name: plan.name,
     content: `${JSON.stringify(stack, null, 2)}\n`,
+    resources: Object.fromEntries(
+      Object.entries(byType).map(([type, byName]) => [type, Object.keys(byName).length]),
+    ),
     rendered,
     cached: plan.parts.length - rendered,
   };

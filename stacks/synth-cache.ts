@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** What renders stacks: a change to any of these files changes every key. */
-const CODE = ['constructs', 'stacks', 'model/types.ts', 'package-lock.json'];
+/** What renders stacks and cached views: a change to any of these files changes every key. */
+const CODE = ['constructs', 'stacks', 'model', 'network', 'package-lock.json'];
 
 let codeVersion: string | null = null;
 
@@ -25,7 +25,7 @@ function filesOf(path: string): string[] {
   return [path];
 }
 
-/** Digest of the sources that render stacks and of the locked dependencies. */
+/** Digest of the sources that render stacks and cached views, and of the locked dependencies. */
 export function rendererVersion(): string {
   if (codeVersion === null) {
     const hash = createHash('sha256');

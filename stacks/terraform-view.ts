@@ -10,7 +10,7 @@ import { platformPlan } from './platform-stack.ts';
 import { portalPlan } from './portal-stack.ts';
 import { renderPlan, type StackPlan } from './stack-plan.ts';
 import { tenantsPlan } from './tenants-stack.ts';
-import type { View } from './view.ts';
+import type { Artifact, View } from './view.ts';
 import { warehousePlan } from './warehouse-stack.ts';
 
 /** The stacks of a model, in deploy order (what later stacks run in comes first). */
@@ -33,7 +33,7 @@ export const terraformView: View = {
   name: 'terraform',
   render: async (model, context) => {
     const plans = terraformPlans(model);
-    const artifacts = [
+    const artifacts: Artifact[] = [
       {
         path: DEPLOY_ORDER_FILE,
         content: `${JSON.stringify({ stacks: plans.map((p) => p.name) }, null, 2)}\n`,
@@ -44,7 +44,11 @@ export const terraformView: View = {
       context?.progress?.(
         `stack ${plan.name}: ${stack.rendered} part(s) rendered, ${stack.cached} from cache`,
       );
-      artifacts.push({ path: `terraform/stacks/${plan.name}/cdk.tf.json`, content: stack.content });
+      artifacts.push({
+        path: `terraform/stacks/${plan.name}/cdk.tf.json`,
+        content: stack.content,
+        resources: stack.resources,
+      });
     }
     return artifacts;
   },

@@ -12,6 +12,8 @@ export interface Artifact {
   /** Path inside out/, with forward slashes, e.g. `model/city.json`. */
   readonly path: string;
   readonly content: string | Uint8Array;
+  /** For a stack's file: its resources per type, when the view knows them (saves parsing it again). */
+  readonly resources?: Readonly<Record<string, number>>;
 }
 
 export interface View {

@@ -3,6 +3,7 @@
  * the other views, so its seconds of validation overlap their work instead of adding to it.
  */
 import { Worker } from 'node:worker_threads';
+import { throughCache } from '../cached-view.ts';
 import type { Artifact, View } from '../view.ts';
 import { OffsiteCheckError } from './offsite-check-error.ts';
 import { type OffsiteInput, offsiteInput } from './offsite-input.ts';
@@ -44,36 +45,21 @@ export function synthOffsiteInWorker(model: OffsiteInput): Promise<OffsiteSynth>
   });
 }
 
-interface StoredArtifact {
-  readonly path: string;
-  readonly base64: string;
-}
-
 export const offsiteView: View = {
   name: 'offsite',
   render: async (model, context) => {
     const input = offsiteInput(model);
-    const cache = context?.cache;
-    const key = cache?.key('cloudformation/offsite', input);
-    const stored = cache && key ? cache.get(key) : null;
-    if (stored !== null) {
-      context?.progress?.('stack offsite: from cache');
-      return (JSON.parse(stored) as StoredArtifact[]).map((a) => ({
-        path: a.path,
-        content: Buffer.from(a.base64, 'base64'),
-      }));
-    }
-    const { artifacts, ms } = await synthOffsiteInWorker(input);
+    let ms: number | null = null;
+    const r = await throughCache(context?.cache, 'cloudformation/offsite', input, async () => {
+      const done = await synthOffsiteInWorker(input);
+      ms = done.ms;
+      return done.artifacts;
+    });
     context?.progress?.(
-      `stack offsite: synthesized and checked in ${(ms / 1000).toFixed(1)} s (worker thread)`,
+      ms === null
+        ? 'stack offsite: from cache'
+        : `stack offsite: synthesized and checked in ${(ms / 1000).toFixed(1)} s (worker thread)`,
     );
-    if (cache && key)
-      cache.put(
-        key,
-        JSON.stringify(
-          artifacts.map((a) => ({ path: a.path, base64: Buffer.from(a.content).toString('base64') })),
-        ),
-      );
-    return artifacts;
+    return r.artifacts;
   },
 };

@@ -207,8 +207,9 @@ describe('citycloud synth', () => {
   });
 
   it('reuses unchanged stack parts from its cache, and renders all of them with --no-cache, to the same bytes', () => {
-    const cache = join(dir, 'cache');
-    const outs = ['cold', 'warm', 'fresh'].map((n) => join(dir, n));
+    const own = tempDir();
+    const cache = join(own, 'cache');
+    const outs = ['cold', 'warm', 'fresh'].map((n) => join(own, n));
     const cold = runCli(['synth', '-i', SMALL_CITY, '--out', outs[0] as string, '--cache', cache, '-v']);
     expect(cold.code).toBe(0);
     expect(cold.stdout).toMatch(/ {2}stack parts: (\d+) rendered, 0 unchanged from /);
@@ -219,6 +220,7 @@ describe('citycloud synth', () => {
     const warm = runCli(['synth', '-i', SMALL_CITY, '--out', outs[1] as string, '--cache', cache, '-v']);
     expect(warm.stdout).toMatch(/ {2}stack parts: 0 rendered, \d+ unchanged from /);
     expect(warm.stderr).toContain('  … stack offsite: from cache\n');
+    expect(warm.stderr).toContain('  … view network: unchanged, from cache\n');
     const fresh = runCli(['synth', '-i', SMALL_CITY, '--out', outs[2] as string, '--no-cache']);
     expect(fresh.stdout).not.toContain('stack parts');
     const manifests = outs.map((o) => readFileSync(join(o, 'manifest.json'), 'utf8'));
