@@ -6,7 +6,7 @@
 
 import { expandCity } from './expand.ts';
 import { type Finding, sortFindings } from './finding.ts';
-import { readInventory } from './read-inventory.ts';
+import { type InventoryParseCache, readInventory } from './read-inventory.ts';
 import { checkSchema } from './schema-findings.ts';
 import type { InventorySources } from './source.ts';
 import type { CityModel } from './types.ts';
@@ -19,8 +19,13 @@ export interface CityLoad {
   readonly sources: InventorySources;
 }
 
-export function loadCity(path: string): CityLoad {
-  const { raw, sources } = readInventory(path);
+export interface LoadOptions {
+  /** Files parsed before, by digest (see InventoryParseCache). */
+  readonly parseCache?: InventoryParseCache | undefined;
+}
+
+export function loadCity(path: string, options: LoadOptions = {}): CityLoad {
+  const { raw, sources } = readInventory(path, options.parseCache);
   const schema = checkSchema(raw, sources);
   if (!schema.inventory) return { model: null, findings: sortFindings(schema.findings), sources };
   const model = expandCity(schema.inventory, sources);

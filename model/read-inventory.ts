@@ -5,9 +5,48 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { type InputProblem, InventoryInputError } from './input-error.ts';
 import { InventorySources, type SourceFile } from './source.ts';
+
+/**
+ * Parsed files kept by the digest of their bytes (the synth cache, say): a file read before gives
+ * back its data without parsing, and its YAML document is parsed only if a finding needs a line
+ * number. Only files that parsed cleanly are kept, so a hit is always what parsing would give.
+ */
+export interface InventoryParseCache {
+  get(sha256: string): string | null;
+  put(sha256: string, value: string): void;
+}
+
+/** A file whose document is parsed on first use. */
+class LazySource implements SourceFile {
+  private parsed: { doc: Document.Parsed; lines: LineCounter } | null = null;
+
+  constructor(
+    readonly file: string,
+    readonly relativePath: string,
+    readonly sha256: string,
+    private readonly text: string,
+  ) {}
+
+  private get document() {
+    if (!this.parsed) {
+      const lines = new LineCounter();
+      this.parsed = { doc: parseDocument(this.text, { lineCounter: lines, uniqueKeys: true }), lines };
+    }
+    return this.parsed;
+  }
+
+  get doc(): Document.Parsed {
+    return this.document.doc;
+  }
+
+  get lines(): LineCounter {
+    return this.document.lines;
+  }
+}
 
 /** Aliases expanded per file before we call it an alias bomb; real inventories use a handful. */
 export const MAX_ALIAS_COUNT = 100;
@@ -46,7 +85,12 @@ interface Parsed {
 }
 
 /** Reads and parses one file; returns problems instead of throwing so all files get reported. */
-function parseFile(abs: string, rootDir: string, problems: InputProblem[]): Parsed | null {
+function parseFile(
+  abs: string,
+  rootDir: string,
+  problems: InputProblem[],
+  cache?: InventoryParseCache,
+): Parsed | null {
   const file = displayPath(abs);
   let bytes: Buffer;
   try {
@@ -73,6 +117,14 @@ function parseFile(abs: string, rootDir: string, problems: InputProblem[]): Pars
     problems.push({ file, message: 'is not UTF-8 text; expected a YAML file' });
     return null;
   }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const relativePath = relative(rootDir, abs).split('\\').join('/');
+  const known = cache?.get(sha256);
+  if (known)
+    return {
+      source: new LazySource(file, relativePath, sha256, text),
+      data: deserialize(Buffer.from(known, 'base64')) as Record<string, unknown>,
+    };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => {
@@ -121,24 +173,27 @@ function parseFile(abs: string, rootDir: string, problems: InputProblem[]): Pars
     });
     return null;
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const relativePath = relative(rootDir, abs).split('\\').join('/');
+  cache?.put(sha256, serialize(data).toString('base64'));
   return { source: { file, relativePath, sha256, doc, lines }, data };
 }
 
 /** Reads the root inventory file and its includes; throws InventoryInputError with every problem. */
-export function readInventory(path: string): RawInventory {
+export function readInventory(path: string, cache?: InventoryParseCache): RawInventory {
   const problems: InputProblem[] = [];
   const rootAbs = resolve(path);
   const rootDir = dirname(rootAbs);
-  const root = parseFile(rootAbs, rootDir, problems);
+  const root = parseFile(rootAbs, rootDir, problems, cache);
   if (!root) throw new InventoryInputError(problems);
 
   const raw: Record<string, unknown> = { ...root.data };
   const files: SourceFile[] = [root.source];
   const sectionFiles = new Map<string, SourceFile>();
-  const definedAt = new Map<string, string>();
-  const rootMap = root.source.doc.contents;
+  // where each section is defined, looked up only when a second definition needs saying
+  const definedIn = new Map<string, SourceFile>();
+  const definedAt = (key: string) => {
+    const loc = keyLine(definedIn.get(key) as SourceFile, key);
+    return `${loc.file}:${loc.line}`;
+  };
   const keyLine = (s: SourceFile, key: string) => {
     const pair = isMap(s.doc.contents)
       ? s.doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key)
@@ -146,15 +201,15 @@ export function readInventory(path: string): RawInventory {
     const pos = s.lines.linePos((pair?.key as { range?: [number] } | undefined)?.range?.[0] ?? 0);
     return { file: s.file, line: pos.line, column: pos.col };
   };
-  for (const key of Object.keys(root.data)) {
-    const loc = keyLine(root.source, key);
-    definedAt.set(key, `${loc.file}:${loc.line}`);
-  }
+  for (const key of Object.keys(root.data)) definedIn.set(key, root.source);
 
   const include = root.data.include;
   if (include !== undefined) {
-    const includeNode = isMap(rootMap) ? rootMap.get('include', true) : undefined;
-    const entries = isSeq(includeNode) ? includeNode.items : [];
+    const entries = () => {
+      const rootMap = root.source.doc.contents;
+      const includeNode = isMap(rootMap) ? rootMap.get('include', true) : undefined;
+      return isSeq(includeNode) ? includeNode.items : [];
+    };
     if (!Array.isArray(include) || !include.every((f) => typeof f === 'string')) {
       problems.push({
         ...keyLine(root.source, 'include'),
@@ -162,43 +217,44 @@ export function readInventory(path: string): RawInventory {
       });
     } else {
       include.forEach((name: string, i) => {
-        const node = entries[i] as { range?: [number] } | undefined;
-        const pos = root.source.lines.linePos(node?.range?.[0] ?? 0);
-        const where = { file: root.source.file, line: pos.line, column: pos.col };
+        const where = () => {
+          const node = entries()[i] as { range?: [number] } | undefined;
+          const pos = root.source.lines.linePos(node?.range?.[0] ?? 0);
+          return { file: root.source.file, line: pos.line, column: pos.col };
+        };
         const abs = resolve(rootDir, name);
         if (abs === rootAbs) {
           problems.push({
-            ...where,
+            ...where(),
             message: `include "${name}" names the root file itself; expected another file`,
           });
           return;
         }
         const before = problems.length;
-        const parsed = parseFile(abs, rootDir, problems);
+        const parsed = parseFile(abs, rootDir, problems, cache);
         if (!parsed) {
           // say which include line brought the unreadable file in
           for (let p = before; p < problems.length; p++) {
             const prob = problems[p] as InputProblem;
             if (prob.line === undefined)
-              problems[p] = { ...where, message: `include "${name}": ${prob.message}` };
+              problems[p] = { ...where(), message: `include "${name}": ${prob.message}` };
           }
           return;
         }
         files.push(parsed.source);
         for (const [key, value] of Object.entries(parsed.data)) {
-          const loc = keyLine(parsed.source, key);
           if (key === 'include' || key === 'apiVersion') {
             problems.push({
-              ...loc,
+              ...keyLine(parsed.source, key),
               message: `"${key}" belongs in the root file only; expected inventory sections`,
             });
-          } else if (definedAt.has(key)) {
+          } else if (definedIn.has(key)) {
             problems.push({
-              ...loc,
-              message: `section "${key}" is already defined at ${definedAt.get(key)}; expected each section in one file`,
+              ...keyLine(parsed.source, key),
+              message: `section "${key}" is already defined at ${definedAt(key)}; expected each section in one file`,
             });
           } else {
-            definedAt.set(key, `${loc.file}:${loc.line}`);
+            definedIn.set(key, parsed.source);
             sectionFiles.set(key, parsed.source);
             raw[key] = value;
           }

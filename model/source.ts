@@ -34,6 +34,11 @@ export class InventorySources {
     private readonly sectionFiles: ReadonlyMap<string, SourceFile>,
   ) {}
 
+  /** The file (relative to the root file's folder) that holds a top-level section. */
+  fileOf(section: string): string {
+    return (this.sectionFiles.get(section) ?? this.root).relativePath;
+  }
+
   /** Records that the object at `modelPath` was expanded from the YAML at `yamlPath`. */
   register(modelPath: string, yamlPath: YamlPath): void {
     this.recorded.push(modelPath, yamlPath);

@@ -9,14 +9,28 @@ import type { Artifact, RenderContext, View } from './view.ts';
 
 interface Stored {
   readonly path: string;
-  readonly base64: string;
+  readonly sha256: string;
 }
 
-export const storeArtifacts = (artifacts: readonly Artifact[]): string =>
-  JSON.stringify(artifacts.map((a) => ({ path: a.path, base64: Buffer.from(a.content).toString('base64') })));
+/** The artifacts as a list of paths and digests, their bytes kept as blobs (read back whole, no decoding). */
+export const storeArtifacts = (cache: SynthCache, artifacts: readonly Artifact[]): string =>
+  JSON.stringify(
+    artifacts.map((a) => ({
+      path: a.path,
+      sha256: cache.putBlob(typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : a.content),
+    })),
+  );
 
-export const loadArtifacts = (stored: string): Artifact[] =>
-  (JSON.parse(stored) as Stored[]).map((a) => ({ path: a.path, content: Buffer.from(a.base64, 'base64') }));
+/** The artifacts stored under an entry, or null when a blob has gone missing. */
+export function loadArtifacts(cache: SynthCache, stored: string): Artifact[] | null {
+  const artifacts: Artifact[] = [];
+  for (const a of JSON.parse(stored) as Stored[]) {
+    const content = cache.getBlob(a.sha256);
+    if (!content) return null;
+    artifacts.push({ path: a.path, content });
+  }
+  return artifacts;
+}
 
 /** The artifacts of `unit` for `slice` from the cache, or rendered and stored. */
 export async function throughCache(
@@ -27,9 +41,10 @@ export async function throughCache(
 ): Promise<{ artifacts: readonly Artifact[]; cached: boolean }> {
   const key = cache?.key(unit, slice);
   const stored = cache && key ? cache.get(key) : null;
-  if (stored !== null) return { artifacts: loadArtifacts(stored), cached: true };
+  const loaded = cache && stored !== null ? loadArtifacts(cache, stored) : null;
+  if (loaded) return { artifacts: loaded, cached: true };
   const artifacts = await render();
-  if (cache && key) cache.put(key, storeArtifacts(artifacts));
+  if (cache && key) cache.put(key, storeArtifacts(cache, artifacts));
   return { artifacts, cached: false };
 }
 

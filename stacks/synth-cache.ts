@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { InventoryParseCache } from '../model/read-inventory.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** What renders stacks and cached views: a change to any of these files changes every key. */
@@ -80,6 +81,41 @@ export class SynthCache {
     const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     writeFileSync(temporary, value);
     renameSync(temporary, file);
+  }
+
+  private blobFile(sha256: string): string {
+    return join(this.dir, 'blobs', sha256.slice(0, 2), sha256);
+  }
+
+  /** Keeps `bytes` by their digest (once); returns the digest. */
+  putBlob(bytes: Uint8Array): string {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const file = this.blobFile(sha256);
+    if (!existsSync(file)) {
+      mkdirSync(join(this.dir, 'blobs', sha256.slice(0, 2)), { recursive: true });
+      const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      writeFileSync(temporary, bytes);
+      renameSync(temporary, file);
+    }
+    return sha256;
+  }
+
+  /** The bytes kept under `sha256`, or null. */
+  getBlob(sha256: string): Buffer | null {
+    try {
+      return readFileSync(this.blobFile(sha256));
+    } catch {
+      return null;
+    }
+  }
+
+  /** The inventory files parsed before, kept here too (counted apart from the stack parts). */
+  inventoryParses(): InventoryParseCache {
+    const parses = new SynthCache(this.dir);
+    return {
+      get: (sha256) => parses.get(parses.key('inventory/parse', sha256)),
+      put: (sha256, value) => parses.put(parses.key('inventory/parse', sha256), value),
+    };
   }
 
   /** The cached value of `key`, or `render()`'s, stored for next time. */

@@ -1,8 +1,13 @@
-/** The inventories the benches run on: the built-in city and its 10x copy, generated once per run. */
-import { existsSync, writeFileSync } from 'node:fs';
+/**
+ * The inventories the benches run on: the built-in city and its 10x copy, laid out in files as
+ * the built-in is (a section per file), generated once per run.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { BUILTIN_INVENTORY } from '../cli/defaults.ts';
-import { generateCityYaml } from '../generate-city.ts';
+import { generateCityFiles } from '../generate-city.ts';
+import { toCompactYaml } from '../generators/scale-city.ts';
 
 export interface BenchCity {
   readonly scale: '1x' | '10x';
@@ -11,14 +16,47 @@ export interface BenchCity {
 
 let written: string | null = null;
 
+function writeFiles(dir: string, files: Record<string, string>): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+}
+
 export function benchCities(workDir: string): BenchCity[] {
-  const tenX = join(workDir, 'city-10x.yaml');
+  const tenX = join(workDir, 'city-10x', 'city.yaml');
   if (written !== tenX || !existsSync(tenX)) {
-    writeFileSync(tenX, generateCityYaml(BUILTIN_INVENTORY, 10));
+    writeFiles(join(workDir, 'city-10x'), generateCityFiles(BUILTIN_INVENTORY, 10));
     written = tenX;
   }
   return [
     { scale: '1x', file: BUILTIN_INVENTORY },
     { scale: '10x', file: tenX },
   ];
+}
+
+/**
+ * A copy of a generated city with one more server: a one-unit range after the last range of the
+ * first rack that has room, in datacentre.yaml (so that one file of the inventory changes).
+ */
+export function withOneServer(city: string, into: string): string {
+  const dir = join(city, '..');
+  const files: Record<string, string> = {};
+  for (const name of ['city.yaml', ...(parse(readFileSync(city, 'utf8')).include as string[])])
+    files[name] = readFileSync(join(dir, name), 'utf8');
+  const data = parse(files['datacentre.yaml'] as string);
+  const height: number = data.datacentre.rackDefaults.heightU;
+  type Range = { u: number; count: number; model: string; pool: string };
+  const units = (r: Range) => r.count * (r.model === 'r650' ? 1 : 2);
+  for (const hall of data.datacentre.halls)
+    for (const row of hall.rows)
+      for (const rack of row.racks) {
+        const last = (rack.servers as Range[]).at(-1) as Range;
+        if (last.model === 'r650' && last.u + units(last) + 1 <= (rack.heightU ?? height)) {
+          rack.servers.push({ u: last.u + units(last), count: 1, model: last.model, pool: last.pool });
+          files['datacentre.yaml'] = toCompactYaml(data, ' one server added by the synth bench');
+          writeFiles(into, files);
+          return join(into, 'city.yaml');
+        }
+      }
+  throw new Error(`${city}: no rack with room for one more server`);
 }

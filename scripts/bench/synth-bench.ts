@@ -4,9 +4,9 @@
  * Terraform resources; and, with the cache of a synth of the 10x city, the synth after one server
  * is added, checked byte for byte against a full synth of the same inventory.
  */
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchCities } from './cities.ts';
+import { benchCities, withOneServer } from './cities.ts';
 import { type Bench, type BenchRow, type Measurement, runWorker } from './harness.ts';
 
 interface SynthMeasurement extends Measurement {
@@ -28,18 +28,6 @@ function sameFiles(a: string, b: string): boolean {
   const x = filesOf(a);
   const y = filesOf(b);
   return x.size === y.size && [...x].every(([f, bytes]) => y.get(f)?.equals(bytes) === true);
-}
-
-/** The 10x city with one more server, in a rack with free units. */
-function withOneServer(file: string, into: string): string {
-  const text = readFileSync(file, 'utf8');
-  const range = '                - { u: 11, count: 10, model: r650, pool: video-conf }\n';
-  if (!text.includes(range)) throw new Error(`${file}: the rack the bench adds a server to has changed`);
-  writeFileSync(
-    into,
-    text.replace(range, `${range}                - { u: 21, count: 1, model: r650, pool: video-conf }\n`),
-  );
-  return into;
 }
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -78,7 +66,7 @@ export function synthBench(workDir: string): Bench {
       rmSync(cache, { recursive: true, force: true });
       log('synth:incremental-10x: a synth of the 10x city to fill the cache (not timed)…');
       run(['ours', tenX, cache, out('base-10x')]);
-      const added = withOneServer(tenX, join(workDir, 'city-10x-plus-server.yaml'));
+      const added = withOneServer(tenX, join(workDir, 'city-10x-plus-server'));
       log(
         'synth:incremental-10x: the synth after adding a server, the naive app on it, and a full synth to compare…',
       );

@@ -15,14 +15,15 @@ import { terraformPlans } from '../../stacks/terraform-view.ts';
 const [mode, inventory, cacheDir, outDir] = process.argv.slice(2) as [string, string, string, string];
 
 if (mode === 'ours') {
-  const { model, sources } = loadCity(inventory);
+  const cache = cacheDir === '-' ? undefined : new SynthCache(cacheDir);
+  const { model, sources } = loadCity(inventory, { parseCache: cache?.inventoryParses() });
   if (!model) throw new Error(`${inventory} does not load`);
   let offsiteMs: number | undefined;
   const result = await synthesize({
     model,
     inputs: sources.files.map((f) => ({ path: f.relativePath, sha256: f.sha256 })),
     outDir,
-    cache: cacheDir === '-' ? undefined : new SynthCache(cacheDir),
+    cache,
     progress: (line) => {
       const m = /^stack offsite: synthesized and checked in ([\d.]+) s/.exec(line);
       if (m) offsiteMs = Number(m[1]) * 1000;

@@ -19,7 +19,8 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export async function runSynth(opts: SynthCommandOptions): Promise<number> {
   const started = performance.now();
-  const { model, findings, sources } = loadCity(opts.inventory);
+  const cache = opts.cache ? new SynthCache(opts.cache) : undefined;
+  const { model, findings, sources } = loadCity(opts.inventory, { parseCache: cache?.inventoryParses() });
   if (!model || hasErrors(findings)) {
     if (opts.json)
       console.log(JSON.stringify({ synthesized: false, findings: findings.map(findingJson) }, null, 2));
@@ -32,7 +33,6 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
     return EXIT.problems;
   }
   const inputs = sources.files.map((f) => ({ path: f.relativePath, sha256: f.sha256 }));
-  const cache = opts.cache ? new SynthCache(opts.cache) : undefined;
   // progress goes to stderr: stdout stays the summary (or the manifest with --json)
   const progress = opts.verbose ? (line: string) => process.stderr.write(`  … ${line}\n`) : undefined;
   const result = await synthesize({ model, inputs, outDir: opts.out, cache, progress });

@@ -1,8 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatInputProblem, InventoryInputError, readInventory } from '../../model/index.ts';
-import { SMALL_CITY, tempDir, writeCity } from '../helpers/city.ts';
+import {
+  formatFinding,
+  formatInputProblem,
+  InventoryInputError,
+  loadCity,
+  readInventory,
+} from '../../model/index.ts';
+import { SMALL_CITY, smallCity, smallCityEdited, tempDir, writeCity } from '../helpers/city.ts';
 
 /** The one-line problems readInventory throws for a root file with this text. */
 function problemsOf(path: string): string[] {
@@ -165,5 +171,63 @@ describe('readInventory', () => {
         expect.stringMatching(/^b\.yaml:1:1: the top level is a list;/),
       ]);
     });
+  });
+});
+
+describe('the parse cache', () => {
+  const memory = () => {
+    const kept = new Map<string, string>();
+    const calls = { get: 0, put: 0 };
+    return {
+      calls,
+      cache: {
+        get: (sha: string) => {
+          calls.get++;
+          return kept.get(sha) ?? null;
+        },
+        put: (sha: string, value: string) => {
+          calls.put++;
+          kept.set(sha, value);
+        },
+      },
+    };
+  };
+
+  it('gives back what parsing gives, model and findings with their lines, from the second load on', () => {
+    const city = smallCityEdited(['powerBudgetW: 5000', 'powerBudgetW: 500']); // CC004: over the rack's power budget
+    const { cache, calls } = memory();
+    const first = loadCity(city, { parseCache: cache });
+    const second = loadCity(city, { parseCache: cache });
+    expect(calls).toEqual({ get: 2, put: 1 });
+    expect(second.model).toEqual(first.model);
+    expect(second.findings.map(formatFinding)).toEqual(first.findings.map(formatFinding));
+    expect(second.findings.length).toBeGreaterThan(0);
+    expect(second.findings.map(formatFinding).join('\n')).toMatch(/city\.yaml:\d+:\d+: /);
+  });
+
+  it('keeps a file per content: an edited file is parsed again, its unchanged includes are not', () => {
+    const dir = tempDir();
+    const { apiVersion, city, ...rest } = smallCity();
+    const root = writeCity(
+      { 'city.yaml': { apiVersion, city, include: ['rest.yaml'] }, 'rest.yaml': rest },
+      dir,
+    );
+    const { cache, calls } = memory();
+    expect(loadCity(root, { parseCache: cache }).model).not.toBeNull();
+    expect(calls.put).toBe(2);
+    writeCity(
+      { 'city.yaml': { apiVersion, city: { ...city, name: 'Test 2' }, include: ['rest.yaml'] } },
+      dir,
+    );
+    expect(loadCity(root, { parseCache: cache }).model?.city.name).toBe('Test 2');
+    expect(calls.put).toBe(3);
+  });
+
+  it('never keeps a file that does not parse', () => {
+    const { cache, calls } = memory();
+    const bad = fileWith('a: [1, 2\n');
+    expect(() => readInventory(bad, cache)).toThrow(InventoryInputError);
+    expect(() => readInventory(bad, cache)).toThrow(InventoryInputError);
+    expect(calls.put).toBe(0);
   });
 });
