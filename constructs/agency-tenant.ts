@@ -14,6 +14,7 @@ import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1/index.js';
 import { Construct } from 'constructs';
 import type { ExternalSystem, Tenant, Warehouse } from '../model/index.ts';
+import { allowDns, defaultDeny } from './namespace-policies.ts';
 
 export interface AgencyTenantProps {
   /** The tenant, from the model. */
@@ -92,24 +93,11 @@ export class AgencyTenant extends Construct {
 
     new NetworkPolicyV1(this, 'default-deny', {
       metadata: metadata('default-deny'),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      spec: defaultDeny(),
     }).overrideLogicalId(name('default-deny'));
-    // without DNS a default-deny namespace cannot resolve anything it is allowed to reach
     new NetworkPolicyV1(this, 'allow-dns', {
       metadata: metadata('allow-dns'),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [
-          {
-            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
-            ports: [
-              { port: '53', protocol: 'UDP' },
-              { port: '53', protocol: 'TCP' },
-            ],
-          },
-        ],
-      },
+      spec: allowDns(),
     }).overrideLogicalId(name('allow-dns'));
 
     const egress: NetworkPolicyV1SpecEgress[] = [];

@@ -28,6 +28,7 @@ import {
 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import { Construct } from 'constructs';
 import type { ExternalSystem, Pool, Server, ServerModel, Tenant, Warehouse } from '../model/index.ts';
+import { allowDns, defaultDeny } from './namespace-policies.ts';
 import { acrossRacks, DEFAULT_LABEL_PREFIX, guaranteed, onPool } from './pod-placement.ts';
 
 /** Container images, pinned; override per city. */
@@ -399,20 +400,8 @@ export class WarehouseCluster extends Construct {
         spec,
       }).overrideLogicalId(`${w.id}-${name}`);
     const readers = tenants.filter((t) => t.reaches.includes(w.id)).map((t) => t.id);
-    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    policy('allow-dns', {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [
-        {
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
-          ports: [
-            { port: '53', protocol: 'UDP' },
-            { port: '53', protocol: 'TCP' },
-          ],
-        },
-      ],
-    });
+    policy('default-deny', defaultDeny());
+    policy('allow-dns', allowDns());
     // replication, keeper and Patroni traffic stays inside the warehouse
     policy('allow-internal', {
       podSelector: {},

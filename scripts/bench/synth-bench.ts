@@ -30,6 +30,18 @@ function sameFiles(a: string, b: string): boolean {
   return x.size === y.size && [...x].every(([f, bytes]) => y.get(f)?.equals(bytes) === true);
 }
 
+/** A row of ours against the naive cdktf app. */
+const row = (name: string, ours: SynthMeasurement, peer: SynthMeasurement): BenchRow => ({
+  name,
+  unit: 'ms',
+  value: ours.medianMs,
+  peer: 'naive cdktf app, same resources',
+  peerValue: peer.medianMs,
+  ratio: ours.medianMs / peer.medianMs,
+  peakRssMB: ours.peakRssMB,
+  peerPeakRssMB: peer.peakRssMB,
+});
+
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function synthBench(workDir: string): Bench {
@@ -48,14 +60,7 @@ export function synthBench(workDir: string): Bench {
         const ours = run(['ours', file, '-', out(`ours-${scale}`)]);
         const peer = run(['peer', file, '-', out(`peer-${scale}`)]);
         rows.push({
-          name: `synth:${scale}`,
-          unit: 'ms',
-          value: ours.medianMs,
-          peer: 'naive cdktf app, same resources',
-          peerValue: peer.medianMs,
-          ratio: ours.medianMs / peer.medianMs,
-          peakRssMB: ours.peakRssMB,
-          peerPeakRssMB: peer.peakRssMB,
+          ...row(`synth:${scale}`, ours, peer),
           target: 'ratio ≤ 1.0',
           met: ours.medianMs <= peer.medianMs,
           note: `${ours.resources.toLocaleString('en-US')} Terraform resources (peer ${peer.resources.toLocaleString('en-US')}); off-site stack ${secs(ours.offsiteMs ?? 0)} on the worker thread`,
@@ -75,14 +80,7 @@ export function synthBench(workDir: string): Bench {
       run(['ours', added, '-', out('full-10x')]);
       const identical = sameFiles(join(workDir, 'synth-incremental-10x'), join(workDir, 'synth-full-10x'));
       rows.push({
-        name: 'synth:incremental-10x',
-        unit: 'ms',
-        value: ours.medianMs,
-        peer: 'naive cdktf app, same resources',
-        peerValue: peer.medianMs,
-        ratio: ours.medianMs / peer.medianMs,
-        peakRssMB: ours.peakRssMB,
-        peerPeakRssMB: peer.peakRssMB,
+        ...row('synth:incremental-10x', ours, peer),
         target: '< 2 s, same bytes as a full synth',
         met: ours.medianMs < 2000 && identical,
         note: `one server added; ${identical ? 'byte-identical' : 'DIFFERENT'} to a full synth`,

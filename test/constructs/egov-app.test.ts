@@ -8,19 +8,13 @@ import { podsWithin, replicaRange } from '../../constructs/app-sizing.ts';
 import { EgovApp, type EgovAppProps } from '../../constructs/egov-app.ts';
 import { type CityModel, loadCity, type Tenant } from '../../model/index.ts';
 import { BUILTIN_CITY } from '../helpers/city.ts';
+import { thrownBy } from '../helpers/constructs.ts';
 
 const city = loadCity(BUILTIN_CITY).model as CityModel;
 const tenant = (id: string) => city.tenants.find((t) => t.id === id) as Tenant;
 const synth = (p: EgovAppProps) => Testing.synthScope((scope) => new EgovApp(scope, p.tenant.id, p));
 const resource = (json: string, type: string, name: string) => JSON.parse(json).resource[type][name];
-const errorOf = (p: EgovAppProps) => {
-  try {
-    synth(p);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
+const errorOf = (p: EgovAppProps) => thrownBy(() => synth(p));
 
 describe('app sizing', () => {
   it('counts the pods a request holds by its scarcest resource, GPUs included', () => {

@@ -10,6 +10,7 @@ import {
 } from '../../constructs/public-services-portal.ts';
 import { type CityModel, loadCity, type Tenant } from '../../model/index.ts';
 import { BUILTIN_CITY, type RawCity } from '../helpers/city.ts';
+import { thrownBy } from '../helpers/constructs.ts';
 
 const city = loadCity(BUILTIN_CITY).model as CityModel;
 const portalTenant = city.tenants.find((t) => t.id === city.portalTenant) as Tenant;
@@ -26,14 +27,7 @@ const synth = (p: PublicServicesPortalProps) =>
     construct = new PublicServicesPortal(scope, 'portal', p);
   });
 const resources = (json: string, type: string) => JSON.parse(json).resource[type] as Record<string, RawCity>;
-const errorOf = (p: PublicServicesPortalProps) => {
-  try {
-    synth(p);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
+const errorOf = (p: PublicServicesPortalProps) => thrownBy(() => synth(p));
 
 describe('PublicServicesPortal', () => {
   it('runs one autoscaled Deployment per service tier, sharing the request by the tiers’ work (defaults)', () => {

@@ -13,6 +13,7 @@ import {
 } from '../../constructs/warehouse-cluster.ts';
 import { type CityModel, loadCity, type Pool, type Warehouse } from '../../model/index.ts';
 import { BUILTIN_CITY, modelOf, type RawCity, smallCity } from '../helpers/city.ts';
+import { thrownBy } from '../helpers/constructs.ts';
 
 const city = loadCity(BUILTIN_CITY).model as CityModel;
 const small = modelOf(smallCity());
@@ -36,14 +37,7 @@ const synth = (p: WarehouseClusterProps) =>
   Testing.synthScope((scope) => new WarehouseCluster(scope, p.warehouse.id, p));
 const resources = (json: string, type: string) =>
   (JSON.parse(json).resource?.[type] ?? {}) as Record<string, Record<string, RawCity>>;
-const errorOf = (p: WarehouseClusterProps) => {
-  try {
-    synth(p);
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
+const errorOf = (p: WarehouseClusterProps) => thrownBy(() => synth(p));
 
 describe('WarehouseCluster', () => {
   it('runs a ClickHouse warehouse as one StatefulSet per shard, replicas in different racks (defaults)', () => {
