@@ -13,7 +13,7 @@ interface Stored {
 }
 
 /** The artifacts as a list of paths and digests, their bytes kept as blobs (read back whole, no decoding). */
-export const storeArtifacts = (cache: SynthCache, artifacts: readonly Artifact[]): string =>
+const storeArtifacts = (cache: SynthCache, artifacts: readonly Artifact[]): string =>
   JSON.stringify(
     artifacts.map((a) => ({
       path: a.path,
@@ -22,7 +22,7 @@ export const storeArtifacts = (cache: SynthCache, artifacts: readonly Artifact[]
   );
 
 /** The artifacts stored under an entry, or null when a blob has gone missing. */
-export function loadArtifacts(cache: SynthCache, stored: string): Artifact[] | null {
+function loadArtifacts(cache: SynthCache, stored: string): Artifact[] | null {
   const artifacts: Artifact[] = [];
   for (const a of JSON.parse(stored) as Stored[]) {
     const content = cache.getBlob(a.sha256);

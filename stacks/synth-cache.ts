@@ -117,13 +117,4 @@ export class SynthCache {
       put: (sha256, value) => parses.put(parses.key('inventory/parse', sha256), value),
     };
   }
-
-  /** The cached value of `key`, or `render()`'s, stored for next time. */
-  through(key: string, render: () => string): string {
-    const cached = this.get(key);
-    if (cached !== null) return cached;
-    const value = render();
-    this.put(key, value);
-    return value;
-  }
 }

@@ -27,10 +27,10 @@ import {
   cdkSteps,
   deploySteps,
   type IacTool,
-  OFFSITE_STACK,
   PLAN_FILE,
   type StackDir,
 } from '../../stacks/deploy/deploy-steps.ts';
+import { OFFSITE_STACK } from '../../stacks/offsite/offsite-input.ts';
 import { DEPLOY_ORDER_FILE } from '../../stacks/terraform-view.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 

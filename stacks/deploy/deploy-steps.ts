@@ -5,6 +5,8 @@
  * reviewed. Printed, diffed and tested before anything runs.
  */
 
+import { OFFSITE_STACK } from '../offsite/offsite-input.ts';
+
 export type IacTool = 'terraform' | 'tofu';
 
 export interface StackDir {
@@ -63,9 +65,6 @@ export function deploySteps(options: {
     ];
   });
 }
-
-/** The off-site stack's name, in the cloud assembly and on CloudFormation. */
-export const OFFSITE_STACK = 'offsite';
 
 /** No prompts, colours, notices or telemetry: the AWS CDK command line run by a program. */
 export const CDK_ENV: Readonly<Record<string, string>> = {

@@ -12,10 +12,9 @@ import { CURRENTLY_RECOMMENDED_FLAGS, DISABLE_CREATION_STACK_TRACES } from 'aws-
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Artifact } from '../view.ts';
 import { OffsiteCheckError } from './offsite-check-error.ts';
-import type { OffsiteInput } from './offsite-input.ts';
+import { OFFSITE_STACK, type OffsiteInput } from './offsite-input.ts';
 import { OffsiteStack } from './offsite-stack.ts';
 
-export const OFFSITE_STACK = 'offsite';
 export const OFFSITE_DIR = 'cloudformation';
 /** CloudFormation refuses a template of more resources. */
 export const CLOUDFORMATION_RESOURCE_LIMIT = 500;

@@ -1,6 +1,9 @@
 /** The off-site tier's slice of the model: all the off-site stack is made from, and its cache key. */
 import type { CityModel } from '../../model/index.ts';
 
+/** The off-site stack's name, in the cloud assembly and on CloudFormation. */
+export const OFFSITE_STACK = 'offsite';
+
 /** What the off-site tier is made from: the whole of its slice of the model. */
 export interface OffsiteInput {
   readonly city: CityModel['city'];
