@@ -14,6 +14,7 @@ import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1/index.js';
 import { Construct } from 'constructs';
 import type { ExternalSystem, Tenant, Warehouse } from '../model/index.ts';
+import { ConstructPropsError } from './construct-props-error.ts';
 import { allowDns, defaultDeny } from './namespace-policies.ts';
 
 export interface AgencyTenantProps {
@@ -60,7 +61,7 @@ export class AgencyTenant extends Construct {
     const externals = new Map(props.externalSystems.map((e) => [e.id, e]));
     const unknown = t.reaches.filter((r) => !warehouses.has(r) && !externals.has(r));
     if (unknown.length > 0)
-      throw new Error(
+      throw new ConstructPropsError(
         `${this.node.path}: tenant ${t.id} reaches ${unknown.join(', ')}, which is no warehouse or external system (${t.path}); expected one of ${[...warehouses.keys(), ...externals.keys()].join(', ')}`,
       );
 

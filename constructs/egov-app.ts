@@ -6,6 +6,7 @@
 import { Construct } from 'constructs';
 import type { Criticality, Pool, Tenant } from '../model/index.ts';
 import { podsWithin, replicaRange } from './app-sizing.ts';
+import { ConstructPropsError } from './construct-props-error.ts';
 import { ScaledDeployment } from './scaled-deployment.ts';
 
 export interface EgovAppProps {
@@ -46,22 +47,29 @@ export class EgovApp extends Construct {
     const t = props.tenant;
     const where = `${this.node.path} (${t.path})`;
     const app = t.app;
-    if (!app) throw new Error(`${where}: tenant ${t.id} declares no app; expected an app block (image, pod)`);
+    if (!app)
+      throw new ConstructPropsError(
+        `${where}: tenant ${t.id} declares no app; expected an app block (image, pod)`,
+      );
     const baselineShare = props.baselineShare ?? 0.25;
     if (!(baselineShare > 0 && baselineShare <= 1))
-      throw new Error(`${where}: baselineShare ${baselineShare}; expected a share in (0, 1]`);
+      throw new ConstructPropsError(`${where}: baselineShare ${baselineShare}; expected a share in (0, 1]`);
     // the app runs where the tenant asks for the most cores
     const request = [...t.requests].sort((a, b) => b.cpuCores - a.cpuCores)[0];
     if (!request)
-      throw new Error(`${where}: tenant ${t.id} requests nothing; expected a request in the app's pool`);
+      throw new ConstructPropsError(
+        `${where}: tenant ${t.id} requests nothing; expected a request in the app's pool`,
+      );
     const pool = props.pools.find((p) => p.id === request.pool);
     if (!pool)
-      throw new Error(`${where}: pool ${request.pool} does not exist; expected one of the model's pools`);
+      throw new ConstructPropsError(
+        `${where}: pool ${request.pool} does not exist; expected one of the model's pools`,
+      );
     const floor = (props.minReplicas ?? DEFAULT_MIN_REPLICAS)[pool.criticality];
     const capacity = podsWithin(request, app.pod);
     const range = replicaRange(capacity, floor, baselineShare);
     if (!range)
-      throw new Error(
+      throw new ConstructPropsError(
         `${where}: the request in pool ${pool.id} (${request.cpuCores} cores, ${request.memoryGiB} GiB${request.gpus ? `, ${request.gpus} GPUs` : ''}) holds ${capacity} pod${capacity === 1 ? '' : 's'} of ${app.pod.cpuCores} cores and ${app.pod.memoryGiB} GiB; expected room for at least ${floor} (${pool.criticality} pool)`,
       );
     this.namespace = `tenant-${t.id}`;

@@ -9,6 +9,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ConstructPropsError } from './construct-props-error.ts';
 
 export interface OpenDataSiteProps {
   /** Where the content bucket's and the CDN log bucket's server access logs go. */
@@ -30,7 +31,7 @@ export class OpenDataSite extends Construct {
       props.domain &&
       !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(props.domain.certificateArn)
     )
-      throw new Error(
+      throw new ConstructPropsError(
         `${this.node.path}: certificate ${props.domain.certificateArn} is not an ACM certificate in us-east-1; expected arn:aws:acm:us-east-1:<account>:certificate/<id> (CloudFront reads certificates only there)`,
       );
     const bucketDefaults = {

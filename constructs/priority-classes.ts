@@ -2,6 +2,7 @@
 import { PriorityClassV1 } from '@cdktf/provider-kubernetes/lib/priority-class-v1/index.js';
 import { Construct } from 'constructs';
 import type { Criticality } from '../model/index.ts';
+import { ConstructPropsError } from './construct-props-error.ts';
 
 export interface PriorityClassesProps {
   /**
@@ -26,9 +27,11 @@ export class PriorityClasses extends Construct {
     this.namePrefix = props.namePrefix ?? 'citycloud';
     const v = this.values;
     if (!(v.critical > v.high && v.high > v.normal))
-      throw new Error(`${this.node.path}: values ${JSON.stringify(v)} must rank critical > high > normal`);
+      throw new ConstructPropsError(
+        `${this.node.path}: values ${JSON.stringify(v)} must rank critical > high > normal`,
+      );
     if (Math.max(v.critical, v.high, v.normal) > 1_000_000_000)
-      throw new Error(
+      throw new ConstructPropsError(
         `${this.node.path}: values above 1,000,000,000 are reserved for system classes; expected lower values`,
       );
     for (const c of ['critical', 'high', 'normal'] as const) {

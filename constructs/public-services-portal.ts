@@ -11,6 +11,7 @@ import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1/index.
 import { Construct } from 'constructs';
 import type { Pool, PublicService, ServiceTier, Tenant } from '../model/index.ts';
 import { podsWithin, replicaRange } from './app-sizing.ts';
+import { ConstructPropsError } from './construct-props-error.ts';
 import { ScaledDeployment } from './scaled-deployment.ts';
 
 export interface PublicServicesPortalProps {
@@ -64,19 +65,25 @@ export class PublicServicesPortal extends Construct {
     const where = `${this.node.path} (${t.path})`;
     const app = t.app;
     if (!app)
-      throw new Error(`${where}: portal tenant ${t.id} declares no app; expected an app block (image, pod)`);
+      throw new ConstructPropsError(
+        `${where}: portal tenant ${t.id} declares no app; expected an app block (image, pod)`,
+      );
     if (props.services.length === 0)
-      throw new Error(`${where}: no services; expected the catalogue the portal serves`);
+      throw new ConstructPropsError(`${where}: no services; expected the catalogue the portal serves`);
     const weights = props.weights ?? { full: 2, partial: 1 };
     const prefix = props.labelPrefix ?? 'citycloud.hcmc.gov.vn';
     const request = [...t.requests].sort((a, b) => b.cpuCores - a.cpuCores)[0];
     const pool = request && props.pools.find((p) => p.id === request.pool);
     if (!request || !pool)
-      throw new Error(`${where}: portal tenant ${t.id} has no request in an existing pool; expected one`);
+      throw new ConstructPropsError(
+        `${where}: portal tenant ${t.id} has no request in an existing pool; expected one`,
+      );
     const tierById = new Map(props.tiers.map((x) => [x.id, x]));
     const stray = props.services.find((s) => !tierById.has(s.tier));
     if (stray)
-      throw new Error(`${where}: service ${stray.id} is in tier ${stray.tier}, which is not declared`);
+      throw new ConstructPropsError(
+        `${where}: service ${stray.id} is in tier ${stray.tier}, which is not declared`,
+      );
 
     const weightOf = (s: PublicService) => (s.mode === 'full' ? weights.full : weights.partial);
     const total = props.services.reduce((sum, s) => sum + weightOf(s), 0);
@@ -96,7 +103,7 @@ export class PublicServicesPortal extends Construct {
       const floor = tierFloor(tier.availability);
       const range = replicaRange(capacity, floor, props.baselineShare ?? 0.25);
       if (!range)
-        throw new Error(
+        throw new ConstructPropsError(
           `${where}: tier ${tier.id} (${tier.name}, ${own.length} services) gets ${Math.round(share * 100)}% of the portal's request, room for ${capacity} pods of ${app.pod.cpuCores} cores and ${app.pod.memoryGiB} GiB; expected at least ${floor} for ${tier.availability * 100}% availability`,
         );
       sizing.push({ tier, services: own.length, minReplicas: range.min, maxReplicas: range.max });
@@ -127,7 +134,7 @@ export class PublicServicesPortal extends Construct {
       .join('');
     const content = `id\tagency\tmode\ttier\tbackend\n${routes}`;
     if (Buffer.byteLength(content) > CONFIG_MAP_LIMIT)
-      throw new Error(
+      throw new ConstructPropsError(
         `${where}: the routing table of ${props.services.length} services is ${Buffer.byteLength(content)} bytes; expected at most a ConfigMap's 1 MiB`,
       );
     new ConfigMapV1(this, 'routes', {

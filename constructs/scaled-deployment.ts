@@ -10,6 +10,7 @@ import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disrup
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1/index.js';
 import { Construct } from 'constructs';
 import type { Pool } from '../model/index.ts';
+import { ConstructPropsError } from './construct-props-error.ts';
 import { acrossRacks, DEFAULT_LABEL_PREFIX, guaranteed, onPool } from './pod-placement.ts';
 
 export interface ScaledDeploymentProps {
@@ -56,7 +57,7 @@ export class ScaledDeployment extends Construct {
       props.minReplicas < 1 ||
       props.maxReplicas < props.minReplicas
     )
-      throw new Error(
+      throw new ConstructPropsError(
         `${this.node.path}: replicas ${props.minReplicas}–${props.maxReplicas}; expected 1 ≤ minReplicas ≤ maxReplicas`,
       );
     const prefix = props.labelPrefix ?? DEFAULT_LABEL_PREFIX;

@@ -8,6 +8,7 @@ import { Labels } from '@cdktf/provider-kubernetes/lib/labels/index.js';
 import { NodeTaint } from '@cdktf/provider-kubernetes/lib/node-taint/index.js';
 import { Construct } from 'constructs';
 import type { Pool, Server } from '../model/index.ts';
+import { ConstructPropsError } from './construct-props-error.ts';
 
 export interface ServerPoolProps {
   /** The pool, from the model. */
@@ -40,16 +41,16 @@ export class ServerPool extends Construct {
     this.taint = props.taint ?? props.pool.dedicated;
 
     if (!DNS_SUBDOMAIN.test(this.labelPrefix))
-      throw new Error(
+      throw new ConstructPropsError(
         `${this.node.path}: labelPrefix "${this.labelPrefix}" is not a DNS subdomain; expected e.g. citycloud.hcmc.gov.vn`,
       );
     if (props.servers.length === 0)
-      throw new Error(
+      throw new ConstructPropsError(
         `${this.node.path}: pool ${props.pool.id} has no servers; expected at least one (${props.pool.path})`,
       );
     const stray = props.servers.filter((s) => s.pool !== props.pool.id);
     if (stray.length > 0)
-      throw new Error(
+      throw new ConstructPropsError(
         `${this.node.path}: ${stray.map((s) => s.name).join(', ')} belong to ${[...new Set(stray.map((s) => s.pool))].join(', ')}, not ${props.pool.id}; expected only the pool's own servers`,
       );
 

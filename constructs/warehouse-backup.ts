@@ -11,6 +11,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { Offsite, Warehouse } from '../model/index.ts';
+import { ConstructPropsError } from './construct-props-error.ts';
 
 export interface WarehouseBackupProps {
   /** The warehouse, from the model (its id and name are all a backup needs). */
@@ -37,12 +38,12 @@ export class WarehouseBackup extends Construct {
     super(scope, id);
     const { warehouse: w, offsite: o } = props;
     if (!(o.infrequentAfterDays < o.archiveAfterDays))
-      throw new Error(
+      throw new ConstructPropsError(
         `${this.node.path} (${o.path}): infrequentAfterDays ${o.infrequentAfterDays} must come before archiveAfterDays ${o.archiveAfterDays}`,
       );
     // Deep Archive bills 180 days at least; Glacier Instant Retrieval 90
     if (o.archiveAfterDays - o.infrequentAfterDays < 90)
-      throw new Error(
+      throw new ConstructPropsError(
         `${this.node.path} (${o.path}): backups would leave Glacier Instant Retrieval after ${o.archiveAfterDays - o.infrequentAfterDays} days, under its 90-day minimum; expected archiveAfterDays ≥ infrequentAfterDays + 90`,
       );
     this.agentCommonName = props.agentCommonName ?? `backup-agent.${w.id}.hcmc.gov.vn`;

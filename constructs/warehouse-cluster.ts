@@ -28,6 +28,7 @@ import {
 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import { Construct } from 'constructs';
 import type { ExternalSystem, Pool, Server, ServerModel, Tenant, Warehouse } from '../model/index.ts';
+import { ConstructPropsError } from './construct-props-error.ts';
 import { allowDns, defaultDeny } from './namespace-policies.ts';
 import { acrossRacks, DEFAULT_LABEL_PREFIX, guaranteed, onPool } from './pod-placement.ts';
 
@@ -236,21 +237,25 @@ export class WarehouseCluster extends Construct {
     const w = props.warehouse;
     const where = `${this.node.path} (${w.path})`;
     if (props.pool.id !== w.pool)
-      throw new Error(`${where}: pool ${props.pool.id} given, but warehouse ${w.id} runs on ${w.pool}`);
+      throw new ConstructPropsError(
+        `${where}: pool ${props.pool.id} given, but warehouse ${w.id} runs on ${w.pool}`,
+      );
     if (w.replicas < 2)
-      throw new Error(
+      throw new ConstructPropsError(
         `${where}: ${w.replicas} replica per shard cannot survive a node drain or a rack loss; expected at least 2`,
       );
     if (this.keeperReplicas < 3 || this.keeperReplicas % 2 === 0)
-      throw new Error(
+      throw new ConstructPropsError(
         `${where}: keeperReplicas ${this.keeperReplicas}; expected an odd number of at least 3`,
       );
     if (this.connectorReplicas < 1)
-      throw new Error(`${where}: connectorReplicas ${this.connectorReplicas}; expected at least 1`);
+      throw new ConstructPropsError(
+        `${where}: connectorReplicas ${this.connectorReplicas}; expected at least 1`,
+      );
     const racks = new Set(props.servers.filter((s) => s.pool === w.pool).map((s) => s.rack));
     const need = w.engine === 'clickhouse' ? Math.max(w.replicas, this.keeperReplicas) : w.replicas;
     if (racks.size < need)
-      throw new Error(
+      throw new ConstructPropsError(
         `${where}: replicas must sit in different racks, but pool ${w.pool} has servers in ${racks.size} rack${racks.size === 1 ? '' : 's'}; expected at least ${need}`,
       );
     const models = new Map(props.serverModels.map((m) => [m.id, m]));
@@ -261,14 +266,14 @@ export class WarehouseCluster extends Construct {
       );
     });
     if (!fits)
-      throw new Error(
+      throw new ConstructPropsError(
         `${where}: a replica needs ${w.perReplica.cpuCores} cores and ${w.perReplica.memoryGiB} GiB, more than any server of pool ${w.pool} has; expected perReplica within one server`,
       );
     const known = new Map(props.externalSystems.map((e) => [e.id, e]));
     return w.connectsTo.map((x) => {
       const e = known.get(x);
       if (!e)
-        throw new Error(
+        throw new ConstructPropsError(
           `${where}: connectsTo ${x}, which is no external system; expected one of ${[...known.keys()].join(', ') || '(none declared)'}`,
         );
       return e;

@@ -1,5 +1,8 @@
 /** `citycloud synth`: validate, run every view, write out/ atomically, print what was written. */
+
+import { ConstructPropsError } from '../../constructs/construct-props-error.ts';
 import { hasErrors, loadCity } from '../../model/index.ts';
+import { OffsiteCheckError } from '../../stacks/offsite/offsite-check-error.ts';
 import { synthesize } from '../../stacks/synth.ts';
 import { SynthCache } from '../../stacks/synth-cache.ts';
 import { shown } from '../cli/defaults.ts';
@@ -35,7 +38,16 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
   const inputs = sources.files.map((f) => ({ path: f.relativePath, sha256: f.sha256 }));
   // progress goes to stderr: stdout stays the summary (or the manifest with --json)
   const progress = opts.verbose ? (line: string) => process.stderr.write(`  … ${line}\n`) : undefined;
-  const result = await synthesize({ model, inputs, outDir: opts.out, cache, progress });
+  let result: Awaited<ReturnType<typeof synthesize>>;
+  try {
+    result = await synthesize({ model, inputs, outDir: opts.out, cache, progress });
+  } catch (err) {
+    // a construct or the off-site checks refused the city: a problem of the inventory, said as such
+    if (!(err instanceof ConstructPropsError || err instanceof OffsiteCheckError)) throw err;
+    console.log(`✗ ${shown(opts.inventory)}: ${err.message}`);
+    console.log(`  nothing synthesized, ${opts.out} left as it was`);
+    return EXIT.problems;
+  }
   if (opts.json) {
     console.log(JSON.stringify(result.manifest, null, 2));
     return EXIT.ok;

@@ -3,6 +3,7 @@
  * the other views, so its seconds of validation overlap their work instead of adding to it.
  */
 import { Worker } from 'node:worker_threads';
+import { ConstructPropsError } from '../../constructs/construct-props-error.ts';
 import { throughCache } from '../cached-view.ts';
 import type { Artifact, View } from '../view.ts';
 import { OffsiteCheckError } from './offsite-check-error.ts';
@@ -31,7 +32,9 @@ export function synthOffsiteInWorker(model: OffsiteInput): Promise<OffsiteSynth>
         reject(
           reply.error.findings
             ? new OffsiteCheckError(reply.error.findings)
-            : new Error(`off-site synth: ${reply.error.message}`),
+            : reply.error.name === 'ConstructPropsError'
+              ? new ConstructPropsError(reply.error.message)
+              : new Error(`off-site synth: ${reply.error.message}`),
         );
       else resolve({ artifacts: reply.artifacts ?? [], ms: reply.ms ?? 0 });
       void worker.terminate();

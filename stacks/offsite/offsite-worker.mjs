@@ -9,7 +9,7 @@ const started = performance.now();
 try {
   const artifacts = synthOffsite(workerData.model);
   const ms = performance.now() - started;
-  parentPort.postMessage({ artifacts, ms, rss: process.memoryUsage().rss });
+  parentPort.postMessage({ artifacts, ms });
 } catch (e) {
   parentPort.postMessage({
     error: { name: e?.name ?? 'Error', message: String(e?.message ?? e), findings: e?.findings ?? null },

@@ -7,6 +7,7 @@ import {
   type RunResult,
   runCli,
   SMALL_CITY,
+  smallCity,
   smallCityEdited,
   tempDir,
   writeCity,
@@ -204,6 +205,20 @@ describe('citycloud synth', () => {
     expect(JSON.parse(again.stdout)).toEqual(JSON.parse(manifestBefore));
     expect(readFileSync(join(out, 'model/city.json')).equals(before)).toBe(true);
     expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(manifestBefore);
+  });
+
+  it('reports a city a construct refuses as a problem of the inventory (exit 1), leaving out/ as it was', () => {
+    const raw = smallCity();
+    // validation accepts this pod size; the app construct finds the tenant's request holds only one
+    raw.tenants[0].app = { image: 'registry.example/t1:1.0.0', pod: { cpuCores: 80, memoryGiB: 64 } };
+    const before = readFileSync(join(out, 'manifest.json'), 'utf8');
+    const r = runCli(['synth', '-i', writeCity({ 'city.yaml': raw }), '--out', out, '--no-cache']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^✗ .*city\.yaml: apps\/t1 \(tenants\[t1\]\): the request in pool web \(100 cores, 800 GiB\) holds 1 pod of 80 cores and 64 GiB; expected room for at least 2 \(high pool\)\n {2}nothing synthesized, .*out left as it was\n$/,
+    );
+    noStackTrace(r);
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(before);
   });
 
   it('reuses unchanged stack parts from its cache, and renders all of them with --no-cache, to the same bytes', () => {
