@@ -51,7 +51,7 @@ function program(): Command {
     .option('--json', 'print the manifest as JSON instead of the summary')
     .option(
       '--cache <dir>',
-      'reuse stack parts whose slice of the model is unchanged, kept here',
+      'reuse stack parts and views whose slice of the model is unchanged, kept here',
       DEFAULT_CACHE_DIR,
     )
     .option('--no-cache', 'render every stack part afresh')

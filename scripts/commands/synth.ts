@@ -58,7 +58,7 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
   for (const line of countsLines(result.manifest.inventory)) console.log(`  ${line}`);
   if (cache)
     console.log(
-      `  stack parts: ${cache.misses.toLocaleString('en-US')} rendered, ${cache.hits.toLocaleString('en-US')} unchanged from ${shown(cache.dir)}`,
+      `  cached parts (stacks and views): ${cache.misses.toLocaleString('en-US')} rendered, ${cache.hits.toLocaleString('en-US')} unchanged from ${shown(cache.dir)}`,
     );
   const total = (types: Readonly<Record<string, number>>) =>
     Object.values(types)
