@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import type { Criticality, Pool, Tenant } from '../model/index.ts';
-import { podsWithin, replicaRange } from './app-sizing.ts';
+import { appOf, podsWithin, replicaRange } from './app-sizing.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
 import { ScaledDeployment } from './scaled-deployment.ts';
 
@@ -46,25 +46,10 @@ export class EgovApp extends Construct {
     super(scope, id);
     const t = props.tenant;
     const where = `${this.node.path} (${t.path})`;
-    const app = t.app;
-    if (!app)
-      throw new ConstructPropsError(
-        `${where}: tenant ${t.id} declares no app; expected an app block (image, pod)`,
-      );
+    const { app, request, pool } = appOf(t, props.pools, where);
     const baselineShare = props.baselineShare ?? 0.25;
     if (!(baselineShare > 0 && baselineShare <= 1))
       throw new ConstructPropsError(`${where}: baselineShare ${baselineShare}; expected a share in (0, 1]`);
-    // the app runs where the tenant asks for the most cores
-    const request = [...t.requests].sort((a, b) => b.cpuCores - a.cpuCores)[0];
-    if (!request)
-      throw new ConstructPropsError(
-        `${where}: tenant ${t.id} requests nothing; expected a request in the app's pool`,
-      );
-    const pool = props.pools.find((p) => p.id === request.pool);
-    if (!pool)
-      throw new ConstructPropsError(
-        `${where}: pool ${request.pool} does not exist; expected one of the model's pools`,
-      );
     const floor = (props.minReplicas ?? DEFAULT_MIN_REPLICAS)[pool.criticality];
     const capacity = podsWithin(request, app.pod);
     const range = replicaRange(capacity, floor, baselineShare);

@@ -10,7 +10,7 @@
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1/index.js';
 import { Construct } from 'constructs';
 import type { Pool, PublicService, ServiceTier, Tenant } from '../model/index.ts';
-import { podsWithin, replicaRange } from './app-sizing.ts';
+import { appOf, podsWithin, replicaRange } from './app-sizing.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
 import { ScaledDeployment } from './scaled-deployment.ts';
 
@@ -63,21 +63,11 @@ export class PublicServicesPortal extends Construct {
     super(scope, id);
     const t = props.tenant;
     const where = `${this.node.path} (${t.path})`;
-    const app = t.app;
-    if (!app)
-      throw new ConstructPropsError(
-        `${where}: portal tenant ${t.id} declares no app; expected an app block (image, pod)`,
-      );
+    const { app, request, pool } = appOf(t, props.pools, where, 'portal tenant');
     if (props.services.length === 0)
       throw new ConstructPropsError(`${where}: no services; expected the catalogue the portal serves`);
     const weights = props.weights ?? { full: 2, partial: 1 };
     const prefix = props.labelPrefix ?? 'citycloud.hcmc.gov.vn';
-    const request = [...t.requests].sort((a, b) => b.cpuCores - a.cpuCores)[0];
-    const pool = request && props.pools.find((p) => p.id === request.pool);
-    if (!request || !pool)
-      throw new ConstructPropsError(
-        `${where}: portal tenant ${t.id} has no request in an existing pool; expected one`,
-      );
     const tierById = new Map(props.tiers.map((x) => [x.id, x]));
     const stray = props.services.find((s) => !tierById.has(s.tier));
     if (stray)
