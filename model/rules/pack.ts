@@ -16,6 +16,7 @@ import { sitePathRedundancy } from './site-path-redundancy.ts';
 import { transitSinglePointOfFailure } from './transit-single-point-of-failure.ts';
 import { uniqueIds } from './unique-ids.ts';
 import { uplinkOversubscription } from './uplink-oversubscription.ts';
+import { warehouseReplicaFits } from './warehouse-replica-fits.ts';
 import { warehouseReplicaSpread } from './warehouse-replica-spread.ts';
 
 export interface PackEntry {
@@ -139,5 +140,12 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: addressExhaustion,
     why: 'A site without addresses cannot be brought up; the block must grow before the site is added.',
+  },
+  {
+    id: 'CC017',
+    name: 'warehouse-replica-fits',
+    level: 'error',
+    rule: warehouseReplicaFits,
+    why: 'A replica is one pod: larger than every server of its pool, it is never scheduled and its shard never starts.',
   },
 ];
