@@ -28,6 +28,7 @@ import {
 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import { Construct } from 'constructs';
 import type { ExternalSystem, Pool, Server, ServerModel, Tenant, Warehouse } from '../model/index.ts';
+import { fitsOneOf, modelsOfPool } from '../model/pool-servers.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
 import { allowDns, defaultDeny } from './namespace-policies.ts';
 import { acrossRacks, DEFAULT_LABEL_PREFIX, guaranteed, onPool } from './pod-placement.ts';
@@ -258,14 +259,7 @@ export class WarehouseCluster extends Construct {
       throw new ConstructPropsError(
         `${where}: replicas must sit in different racks, but pool ${w.pool} has servers in ${racks.size} rack${racks.size === 1 ? '' : 's'}; expected at least ${need}`,
       );
-    const models = new Map(props.serverModels.map((m) => [m.id, m]));
-    const fits = props.servers.some((s) => {
-      const m = models.get(s.model);
-      return (
-        s.pool === w.pool && m && m.cores >= w.perReplica.cpuCores && m.memoryGiB >= w.perReplica.memoryGiB
-      );
-    });
-    if (!fits)
+    if (!fitsOneOf(w.perReplica, modelsOfPool(w.pool, props.servers, props.serverModels)))
       throw new ConstructPropsError(
         `${where}: a replica needs ${w.perReplica.cpuCores} cores and ${w.perReplica.memoryGiB} GiB, more than any server of pool ${w.pool} has; expected perReplica within one server`,
       );

@@ -6,6 +6,7 @@ export * from './input-error.ts';
 export * from './ipv4.ts';
 export * from './load-city.ts';
 export * from './model-path.ts';
+export * from './pool-servers.ts';
 export * from './read-inventory.ts';
 export * from './rules/pack.ts';
 export * from './rules/rule.ts';

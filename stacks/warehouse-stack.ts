@@ -1,5 +1,6 @@
 /** One stack per warehouse: each of the 8 warehouses plans, deploys and fails on its own. */
 import type { CityModel, Warehouse } from '../model/index.ts';
+import { modelsOfPool } from '../model/pool-servers.ts';
 import { loadOnce } from './load-once.ts';
 import type { StackPlan } from './stack-plan.ts';
 
@@ -16,13 +17,12 @@ export function warehousePlan(
       `${name}: warehouse ${warehouse.id} runs on pool ${warehouse.pool}, which does not exist`,
     );
   const servers = model.servers.filter((s) => s.pool === warehouse.pool);
-  const modelIds = new Set(servers.map((s) => s.model));
   // what the construct reads of the servers: the racks they are in and the models they are
   const slice = {
     warehouse,
     pool,
     racks: [...new Set(servers.map((s) => s.rack))].sort(),
-    serverModels: model.serverModels.filter((m) => modelIds.has(m.id)),
+    serverModels: modelsOfPool(warehouse.pool, servers, model.serverModels),
     externalSystems: model.externalSystems.filter((e) => warehouse.connectsTo.includes(e.id)),
     readers: model.tenants.filter((t) => t.reaches.includes(warehouse.id)).map((t) => t.id),
   };

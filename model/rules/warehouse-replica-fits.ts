@@ -2,38 +2,23 @@
  * A warehouse replica fits on one server of its pool: a replica is one pod, and a pod larger than
  * every node can never be scheduled, however many servers the pool has.
  */
+import { fitsOneOf, modelsOfPool } from '../pool-servers.ts';
 import type { CityModel } from '../types.ts';
 import { type RuleResult, resultOf, type Violation } from './rule.ts';
 
 export function warehouseReplicaFits(model: CityModel): RuleResult {
-  const models = new Map(model.serverModels.map((m) => [m.id, m]));
-  const largest = new Map<string, { cores: number; memoryGiB: number }>();
-  for (const s of model.servers) {
-    const m = models.get(s.model);
-    if (!m) continue;
-    const seen = largest.get(s.pool) ?? { cores: 0, memoryGiB: 0 };
-    largest.set(s.pool, {
-      cores: Math.max(seen.cores, m.cores),
-      memoryGiB: Math.max(seen.memoryGiB, m.memoryGiB),
-    });
-  }
   const v: Violation[] = [];
   for (const w of model.warehouses) {
-    const fits = model.servers.some((s) => {
-      const m = models.get(s.model);
-      return (
-        s.pool === w.pool &&
-        m !== undefined &&
-        m.cores >= w.perReplica.cpuCores &&
-        m.memoryGiB >= w.perReplica.memoryGiB
-      );
-    });
-    if (fits) continue;
-    const big = largest.get(w.pool);
+    const models = modelsOfPool(w.pool, model.servers, model.serverModels);
+    if (fitsOneOf(w.perReplica, models)) continue;
+    const largest =
+      models.length > 0
+        ? ` (the largest have ${Math.max(...models.map((m) => m.cores))} cores, ${Math.max(...models.map((m) => m.memoryGiB))} GiB)`
+        : '';
     v.push({
       path: w.path,
       field: 'perReplica',
-      message: `a replica needs ${w.perReplica.cpuCores} cores and ${w.perReplica.memoryGiB} GiB, but no server of pool ${w.pool} has both${big ? ` (the largest have ${big.cores} cores, ${big.memoryGiB} GiB)` : ''}`,
+      message: `a replica needs ${w.perReplica.cpuCores} cores and ${w.perReplica.memoryGiB} GiB, but no server of pool ${w.pool} has both${largest}`,
       expected: 'perReplica within one server of the pool, or larger servers in it',
     });
   }

@@ -1,0 +1,16 @@
+/** What a pool's servers are made of: the distinct server models in it, and whether a pod fits one. */
+import type { Resources, Server, ServerModel } from './types.ts';
+
+/** The models of the pool's servers, in the order the model declares them. */
+export function modelsOfPool(
+  pool: string,
+  servers: readonly Server[],
+  serverModels: readonly ServerModel[],
+): ServerModel[] {
+  const ids = new Set(servers.filter((s) => s.pool === pool).map((s) => s.model));
+  return serverModels.filter((m) => ids.has(m.id));
+}
+
+/** True when one of the models has both the cores and the memory `need` asks for. */
+export const fitsOneOf = (need: Resources, models: readonly ServerModel[]): boolean =>
+  models.some((m) => m.cores >= need.cpuCores && m.memoryGiB >= need.memoryGiB);
