@@ -37,7 +37,13 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
   }
   const inputs = sources.files.map((f) => ({ path: f.relativePath, sha256: f.sha256 }));
   // progress goes to stderr: stdout stays the summary (or the manifest with --json)
-  const progress = opts.verbose ? (line: string) => process.stderr.write(`  … ${line}\n`) : undefined;
+  // each line carries the seconds since the command started, so a slow part shows where it is
+  const progress = opts.verbose
+    ? (line: string) =>
+        process.stderr.write(
+          `  … ${((performance.now() - started) / 1000).toFixed(2).padStart(6)} s  ${line}\n`,
+        )
+    : undefined;
   let result: Awaited<ReturnType<typeof synthesize>>;
   try {
     result = await synthesize({ model, inputs, outDir: opts.out, cache, progress });

@@ -228,14 +228,16 @@ describe('citycloud synth', () => {
     const cold = runCli(['synth', '-i', SMALL_CITY, '--out', outs[0] as string, '--cache', cache, '-v']);
     expect(cold.code).toBe(0);
     expect(cold.stdout).toMatch(/ {2}cached parts \(stacks and views\): (\d+) rendered, 0 unchanged from /);
-    expect(cold.stderr).toContain('  … stack platform: 3 part(s) rendered, 0 from cache\n');
+    // each progress line: the seconds since the command started, then what was done
+    const at = String.raw` {2}… +\d+\.\d\d s {2}`;
+    expect(cold.stderr).toMatch(new RegExp(`${at}stack platform: 3 part\\(s\\) rendered, 0 from cache\n`));
     expect(cold.stderr).toMatch(
-      / {2}… stack offsite: synthesized and checked in [\d.]+ s \(worker thread\)\n/,
+      new RegExp(`${at}stack offsite: synthesized and checked in [\\d.]+ s \\(worker thread\\)\n`),
     );
     const warm = runCli(['synth', '-i', SMALL_CITY, '--out', outs[1] as string, '--cache', cache, '-v']);
     expect(warm.stdout).toMatch(/ {2}cached parts \(stacks and views\): 0 rendered, \d+ unchanged from /);
-    expect(warm.stderr).toContain('  … stack offsite: from cache\n');
-    expect(warm.stderr).toContain('  … view network: unchanged, from cache\n');
+    expect(warm.stderr).toMatch(new RegExp(`${at}stack offsite: from cache\n`));
+    expect(warm.stderr).toMatch(new RegExp(`${at}view network: unchanged, from cache\n`));
     const fresh = runCli(['synth', '-i', SMALL_CITY, '--out', outs[2] as string, '--no-cache']);
     expect(fresh.stdout).not.toContain('cached parts');
     const manifests = outs.map((o) => readFileSync(join(o, 'manifest.json'), 'utf8'));
