@@ -19,6 +19,7 @@ import { EXIT } from './cli/exit-codes.ts';
 import { type DeployOptions, runDeploy } from './commands/deploy.ts';
 import { type MonitorUpOptions, runMonitorDown, runMonitorUp } from './commands/monitor.ts';
 import { runSynth } from './commands/synth.ts';
+import { watchSynth } from './commands/synth-watch.ts';
 import { runValidate } from './commands/validate.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -56,7 +57,13 @@ function program(): Command {
     )
     .option('--no-cache', 'render every stack part afresh')
     .option('-v, --verbose', 'say what each stack rendered and what came from the cache')
-    .addHelpText('after', '\nExample:\n  citycloud synth --out out/')
+    .addOption(
+      new Option(
+        '-w, --watch',
+        'synthesize again each time an inventory file changes (Ctrl-C stops)',
+      ).conflicts('json'),
+    )
+    .addHelpText('after', '\nExamples:\n  citycloud synth --out out/\n  citycloud synth --watch -v')
     .action(
       async (opts: {
         inventory: string;
@@ -64,8 +71,10 @@ function program(): Command {
         json?: boolean;
         cache: string | false;
         verbose?: boolean;
+        watch?: boolean;
       }) => {
-        process.exitCode = await runSynth({ ...opts, out: opts.out.replace(/\/+$/, '') || '.' });
+        const o = { ...opts, out: opts.out.replace(/\/+$/, '') || '.' };
+        process.exitCode = opts.watch ? await watchSynth(o) : await runSynth(o);
       },
     );
   cli

@@ -42,11 +42,53 @@ export function rendererVersion(): string {
   return codeVersion;
 }
 
+export interface SynthCacheOptions {
+  /**
+   * Keep the entries read or written in memory as well (for a process that synthesizes again and
+   * again, `synth --watch`): a hit then costs no read. `forgetUnused` drops what a run did not use.
+   */
+  readonly inMemory?: boolean;
+}
+
 export class SynthCache {
   hits = 0;
   misses = 0;
+  private readonly held: Map<string, string | Buffer> | null;
+  private readonly used = new Set<string>();
+  /** The parsed inventory files, counted apart from the parts. */
+  private parses: SynthCache | null = null;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly options: SynthCacheOptions = {},
+  ) {
+    this.held = options.inMemory ? new Map() : null;
+  }
+
+  private remember<T extends string | Buffer>(id: string, value: T): T {
+    if (this.held) {
+      this.held.set(id, value);
+      this.used.add(id);
+    }
+    return value;
+  }
+
+  private recall(id: string): string | Buffer | undefined {
+    const value = this.held?.get(id);
+    if (value !== undefined) this.used.add(id);
+    return value;
+  }
+
+  /**
+   * Drops from memory the entries not read or written since the last call (they stay on disk):
+   * a long watch keeps what the current inventory uses, not every version it went through.
+   */
+  forgetUnused(): void {
+    if (!this.held) return;
+    for (const id of this.held.keys()) if (!this.used.has(id)) this.held.delete(id);
+    this.used.clear();
+    this.parses?.forgetUnused();
+  }
 
   /** The key of a unit's slice of the model. */
   key(unit: string, slice: unknown): string {
@@ -65,8 +107,13 @@ export class SynthCache {
 
   /** The stored value, or null (and counted as a miss) when there is none. */
   get(key: string): string | null {
+    const held = this.recall(key);
+    if (typeof held === 'string') {
+      this.hits++;
+      return held;
+    }
     try {
-      const value = readFileSync(this.file(key), 'utf8');
+      const value = this.remember(key, readFileSync(this.file(key), 'utf8'));
       this.hits++;
       return value;
     } catch {
@@ -81,6 +128,7 @@ export class SynthCache {
     const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     writeFileSync(temporary, value);
     renameSync(temporary, file);
+    this.remember(key, value);
   }
 
   private blobFile(sha256: string): string {
@@ -91,19 +139,22 @@ export class SynthCache {
   putBlob(bytes: Uint8Array): string {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const file = this.blobFile(sha256);
-    if (!existsSync(file)) {
+    if (this.recall(`blob:${sha256}`) === undefined && !existsSync(file)) {
       mkdirSync(join(this.dir, 'blobs', sha256.slice(0, 2)), { recursive: true });
       const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       writeFileSync(temporary, bytes);
       renameSync(temporary, file);
     }
+    this.remember(`blob:${sha256}`, Buffer.from(bytes));
     return sha256;
   }
 
   /** The bytes kept under `sha256`, or null. */
   getBlob(sha256: string): Buffer | null {
+    const held = this.recall(`blob:${sha256}`);
+    if (Buffer.isBuffer(held)) return held;
     try {
-      return readFileSync(this.blobFile(sha256));
+      return this.remember(`blob:${sha256}`, readFileSync(this.blobFile(sha256)));
     } catch {
       return null;
     }
@@ -111,7 +162,8 @@ export class SynthCache {
 
   /** The inventory files parsed before, kept here too (counted apart from the stack parts). */
   inventoryParses(): InventoryParseCache {
-    const parses = new SynthCache(this.dir);
+    this.parses ??= new SynthCache(this.dir, this.options);
+    const parses = this.parses;
     return {
       get: (sha256) => parses.get(parses.key('inventory/parse', sha256)),
       put: (sha256, value) => parses.put(parses.key('inventory/parse', sha256), value),

@@ -72,12 +72,13 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
     if (result.status === 'rejected') throw result.reason;
     for (const a of result.value) {
       checkPath((views[i] as View).name, a.path, seen);
-      artifacts.push(a);
+      // encoded once: the digests and the files are both made from these bytes
+      artifacts.push({ ...a, content: toBytes(a.content) });
     }
   }
   const manifest = buildManifest(opts.model, opts.inputs, artifacts);
   const files = new Map<string, Uint8Array>();
-  for (const a of artifacts) files.set(a.path, toBytes(a.content));
+  for (const a of artifacts) files.set(a.path, a.content as Uint8Array);
   files.set(MANIFEST_FILE, toBytes(`${JSON.stringify(manifest, null, 2)}\n`));
   replaceFolder(opts.outDir, files);
   let bytes = 0;

@@ -1,5 +1,6 @@
 /** `citycloud synth`: validate, run every view, write out/ atomically, print what was written. */
 
+import { resolve } from 'node:path';
 import { ConstructPropsError } from '../../constructs/construct-props-error.ts';
 import { hasErrors, loadCity } from '../../model/index.ts';
 import { OffsiteCheckError } from '../../stacks/offsite/offsite-check-error.ts';
@@ -18,12 +19,25 @@ export interface SynthCommandOptions {
   readonly verbose?: boolean;
 }
 
+/** One synth's exit code, and the inventory files it read (absolute paths; what a watch watches). */
+export interface SynthRun {
+  readonly code: number;
+  readonly inventoryFiles: readonly string[];
+}
+
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export async function runSynth(opts: SynthCommandOptions): Promise<number> {
+  return (await synthOnce(opts, opts.cache ? new SynthCache(opts.cache) : undefined)).code;
+}
+
+/** Loads, checks and synthesizes the inventory once, with this cache (kept across runs by --watch). */
+export async function synthOnce(opts: SynthCommandOptions, cache: SynthCache | undefined): Promise<SynthRun> {
   const started = performance.now();
-  const cache = opts.cache ? new SynthCache(opts.cache) : undefined;
+  const [hits, misses] = [cache?.hits ?? 0, cache?.misses ?? 0];
   const { model, findings, sources } = loadCity(opts.inventory, { parseCache: cache?.inventoryParses() });
+  const inventoryFiles = sources.files.map((f) => resolve(f.file));
+  const done = (code: number): SynthRun => ({ code, inventoryFiles });
   if (!model || hasErrors(findings)) {
     if (opts.json)
       console.log(JSON.stringify({ synthesized: false, findings: findings.map(findingJson) }, null, 2));
@@ -33,7 +47,7 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
         `✗ ${shown(opts.inventory)}: ${findingTally(findings)}; nothing synthesized, ${opts.out} left as it was`,
       );
     }
-    return EXIT.problems;
+    return done(EXIT.problems);
   }
   const inputs = sources.files.map((f) => ({ path: f.relativePath, sha256: f.sha256 }));
   // progress goes to stderr: stdout stays the summary (or the manifest with --json)
@@ -52,11 +66,11 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
     if (!(err instanceof ConstructPropsError || err instanceof OffsiteCheckError)) throw err;
     console.log(`✗ ${shown(opts.inventory)}: ${err.message}`);
     console.log(`  nothing synthesized, ${opts.out} left as it was`);
-    return EXIT.problems;
+    return done(EXIT.problems);
   }
   if (opts.json) {
     console.log(JSON.stringify(result.manifest, null, 2));
-    return EXIT.ok;
+    return done(EXIT.ok);
   }
   printFindings(findings, console.log);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -64,7 +78,7 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
   for (const line of countsLines(result.manifest.inventory)) console.log(`  ${line}`);
   if (cache)
     console.log(
-      `  cached parts (stacks and views): ${cache.misses.toLocaleString('en-US')} rendered, ${cache.hits.toLocaleString('en-US')} unchanged from ${shown(cache.dir)}`,
+      `  cached parts (stacks and views): ${(cache.misses - misses).toLocaleString('en-US')} rendered, ${(cache.hits - hits).toLocaleString('en-US')} unchanged from ${shown(cache.dir)}`,
     );
   const total = (types: Readonly<Record<string, number>>) =>
     Object.values(types)
@@ -82,5 +96,5 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
   if (aws.length > 0) console.log(`  CloudFormation resources: ${aws.join(' · ')}`);
   const files = result.manifest.artifacts.map((a) => a.path);
   console.log(`  ${files.length + 1} files, ${mb(result.bytes)}: manifest.json, ${files.join(', ')}`);
-  return EXIT.ok;
+  return done(EXIT.ok);
 }

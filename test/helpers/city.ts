@@ -10,7 +10,7 @@ import { type CityLoad, type CityModel, formatFinding, loadCity, type Rule } fro
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SMALL_CITY = join(ROOT, 'test/fixtures/small-city.yaml');
 export const BUILTIN_CITY = join(ROOT, 'inventory/city.yaml');
-const BIN = join(ROOT, 'bin/citycloud.mjs');
+export const BIN = join(ROOT, 'bin/citycloud.mjs');
 
 // biome-ignore lint/suspicious/noExplicitAny: tests reshape the raw inventory freely
 export type RawCity = any;
