@@ -59,5 +59,8 @@ export function cachedView(view: View, slice: (model: CityModel) => unknown): Vi
       context?.progress?.(`view ${view.name}: ${r.cached ? 'unchanged, from cache' : 'rendered'}`);
       return r.artifacts;
     },
+    warm: async (model: CityModel) => {
+      await view.render(model);
+    },
   };
 }

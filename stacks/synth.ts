@@ -85,3 +85,8 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
   for (const b of files.values()) bytes += b.byteLength;
   return { manifest, outDir: opts.outDir, bytes };
 }
+
+/** Warms every view that can be (see View.warm), concurrently; writes nothing. */
+export async function warmViews(model: CityModel, views: readonly View[] = VIEWS): Promise<void> {
+  await Promise.all(views.map((v) => v.warm?.(model)));
+}

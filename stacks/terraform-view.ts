@@ -52,4 +52,12 @@ export const terraformView: View = {
     }
     return artifacts;
   },
+  // cdktf, the provider's bindings and every construct, loaded and run once: the first and the
+  // last part of each stack (the platform's priority classes and a row of servers, say)
+  warm: async (model) => {
+    for (const plan of terraformPlans(model)) {
+      const parts = plan.parts.length > 1 ? [plan.parts[0], plan.parts.at(-1)] : plan.parts;
+      await renderPlan({ ...plan, parts: parts.filter((p) => p !== undefined) });
+    }
+  },
 };

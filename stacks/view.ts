@@ -23,4 +23,10 @@ export interface View {
     model: CityModel,
     context?: RenderContext,
   ) => readonly Artifact[] | Promise<readonly Artifact[]>;
+  /**
+   * Loads and compiles what a render from a cold cache would run, writing nothing: a process that
+   * synthesizes again (`synth --watch`) calls it while it waits, so the first edit is as quick as
+   * the next. A view that is always rendered in full needs none.
+   */
+  readonly warm?: (model: CityModel) => Promise<void>;
 }

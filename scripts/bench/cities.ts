@@ -60,3 +60,22 @@ export function withOneServer(city: string, into: string): string {
       }
   throw new Error(`${city}: no rack with room for one more server`);
 }
+
+/**
+ * A copy of a generated city with one more ward: in the first district, its code one above the
+ * highest ward code of the city, in network.yaml (so that one file of the inventory changes).
+ */
+export function withOneWard(city: string, into: string): string {
+  const dir = join(city, '..');
+  const files: Record<string, string> = {};
+  for (const name of ['city.yaml', ...(parse(readFileSync(city, 'utf8')).include as string[])])
+    files[name] = readFileSync(join(dir, name), 'utf8');
+  const data = parse(files['network.yaml'] as string);
+  type Ward = { code: string; name: string; type: string };
+  const districts = data.network.districts as { wards: Ward[] }[];
+  const highest = Math.max(...districts.flatMap((d) => d.wards.map((w) => Number(w.code))));
+  districts[0]?.wards.push({ code: String(highest + 1), name: 'Phường Thử Nghiệm', type: 'ward' });
+  files['network.yaml'] = toCompactYaml(data, ' one ward added by the synth bench');
+  writeFiles(into, files);
+  return join(into, 'city.yaml');
+}

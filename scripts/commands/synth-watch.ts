@@ -10,6 +10,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { formatInputProblem, InventoryInputError } from '../../model/index.ts';
 import { OutFolderError } from '../../stacks/atomic-folder.ts';
+import { warmViews } from '../../stacks/synth.ts';
 import { SynthCache } from '../../stacks/synth-cache.ts';
 import { shown } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
@@ -94,11 +95,18 @@ export async function watchSynth(opts: SynthCommandOptions, signal?: AbortSignal
   process.once('SIGTERM', stop);
   signal?.addEventListener('abort', stop, { once: true });
 
+  let warmed = false;
   try {
     for (;;) {
       try {
         const run = await synthOnce(opts, cache);
         watched = run.inventoryFiles;
+        // the first synth may have come whole from the cache: load and compile the renderers now,
+        // while nobody waits, rather than at the first save
+        if (!warmed && run.model) {
+          await warmViews(run.model);
+          warmed = true;
+        }
       } catch (err) {
         // the inventory or out/ cannot be used as it is now: say why, and wait for the next save
         if (err instanceof InventoryInputError) {

@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import { ConstructPropsError } from '../../constructs/construct-props-error.ts';
-import { hasErrors, loadCity } from '../../model/index.ts';
+import { type CityModel, hasErrors, loadCity } from '../../model/index.ts';
 import { OffsiteCheckError } from '../../stacks/offsite/offsite-check-error.ts';
 import { synthesize } from '../../stacks/synth.ts';
 import { SynthCache } from '../../stacks/synth-cache.ts';
@@ -23,6 +23,8 @@ export interface SynthCommandOptions {
 export interface SynthRun {
   readonly code: number;
   readonly inventoryFiles: readonly string[];
+  /** The model synthesized, when it loaded. */
+  readonly model: CityModel | null;
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -37,7 +39,7 @@ export async function synthOnce(opts: SynthCommandOptions, cache: SynthCache | u
   const [hits, misses] = [cache?.hits ?? 0, cache?.misses ?? 0];
   const { model, findings, sources } = loadCity(opts.inventory, { parseCache: cache?.inventoryParses() });
   const inventoryFiles = sources.files.map((f) => resolve(f.file));
-  const done = (code: number): SynthRun => ({ code, inventoryFiles });
+  const done = (code: number): SynthRun => ({ code, inventoryFiles, model });
   if (!model || hasErrors(findings)) {
     if (opts.json)
       console.log(JSON.stringify({ synthesized: false, findings: findings.map(findingJson) }, null, 2));
