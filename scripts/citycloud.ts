@@ -8,6 +8,7 @@ import { formatInputProblem, InventoryInputError } from '../model/index.ts';
 import { LocalStackError } from '../monitoring/local/local-stack.ts';
 import { OutFolderError } from '../stacks/atomic-folder.ts';
 import { DeployError } from '../stacks/deploy/deploy-runner.ts';
+import { fromRoot } from '../stacks/project-root.ts';
 import {
   BUILTIN_INVENTORY,
   DEFAULT_CACHE_DIR,
@@ -22,7 +23,7 @@ import { runSynth } from './commands/synth.ts';
 import { watchSynth } from './commands/synth-watch.ts';
 import { runValidate } from './commands/validate.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as {
   version: string;
 };
 

@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { InventoryParseCache } from '../model/read-inventory.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = `${PROJECT_ROOT}/`;
 /** What renders stacks and cached views: a change to any of these files changes every key. */
 const CODE = ['constructs', 'stacks', 'model', 'network', 'package-lock.json'];
 

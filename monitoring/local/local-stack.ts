@@ -6,8 +6,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CityModel } from '../../model/index.ts';
+import { fromRoot } from '../../stacks/project-root.ts';
 import { poolHistory } from '../history/pool-history.ts';
 import { type LocalPorts, localStackFiles } from './local-config.ts';
 
@@ -35,7 +35,7 @@ interface Part {
   readonly ready: string;
 }
 
-const SERVE = fileURLToPath(new URL('../simulator/serve.ts', import.meta.url));
+const SERVE = fromRoot('monitoring/simulator/serve.ts');
 // by URL, so the simulator starts whatever folder citycloud is run from
 const TSX = import.meta.resolve('tsx');
 const onPath = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;

@@ -3,6 +3,7 @@
  * printed as a table or as JSON. Later issues add their rows to BENCHES in scripts/bench.ts.
  */
 import { execFileSync } from 'node:child_process';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface BenchRow {
@@ -36,14 +37,37 @@ export interface Measurement {
   readonly bytes?: number;
 }
 
-/** Runs a bench worker script in its own node (so its peak memory is its own) and reads its JSON. */
+/**
+ * Runs a bench worker script in its own node (so its peak memory is its own) and reads its JSON:
+ * a TypeScript source through tsx, or a built .mjs (see buildWorkers) as it is.
+ */
 export function runWorker(script: string, args: readonly string[]): Measurement {
-  const path = fileURLToPath(new URL(script, import.meta.url));
-  const stdout = execFileSync(process.execPath, ['--import', 'tsx', path, ...args], {
+  const path = script.startsWith('/') ? script : fileURLToPath(new URL(script, import.meta.url));
+  const loader = path.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const stdout = execFileSync(process.execPath, [...loader, path, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as Measurement;
+}
+
+/**
+ * Compiles bench workers as `npm run build` compiles the command line (scripts/build.mjs: esbuild,
+ * bundled and code split), into `outDir`: name → source, relative to the checkout. Both sides of
+ * a row then run compiled code, as the citycloud command does.
+ */
+export function buildWorkers(outDir: string, entries: Readonly<Record<string, string>>): void {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  execFileSync(
+    process.execPath,
+    [
+      'scripts/build.mjs',
+      '--out',
+      relative(root, outDir),
+      ...Object.entries(entries).map(([n, p]) => `${n}=${p}`),
+    ],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
 }
 
 /**

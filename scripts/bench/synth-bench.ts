@@ -8,7 +8,7 @@
 import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { benchCities, withOneServer, withOneWard } from './cities.ts';
-import { type Bench, type BenchRow, type Measurement, runWorker } from './harness.ts';
+import { type Bench, type BenchRow, buildWorkers, type Measurement, runWorker } from './harness.ts';
 import { timeWatchedEdits } from './watched-edits.ts';
 
 interface SynthMeasurement extends Measurement {
@@ -16,8 +16,9 @@ interface SynthMeasurement extends Measurement {
   readonly offsiteMs?: number;
 }
 
-const WORKER = './synth-worker.ts';
-const run = (args: readonly string[]) => runWorker(WORKER, args) as SynthMeasurement;
+/** The worker, compiled as the command line is (both sides run compiled code); see run(). */
+let worker = '';
+const run = (args: readonly string[]) => runWorker(worker, args) as SynthMeasurement;
 
 function filesOf(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
@@ -50,6 +51,13 @@ export function synthBench(workDir: string): Bench {
   return {
     name: 'synth',
     run: async (log) => {
+      const build = join(workDir, 'build-synth');
+      buildWorkers(build, {
+        'synth-worker': 'scripts/bench/synth-worker.ts',
+        // the off-site thread's job, beside the bundle as in dist/
+        'offsite-job': 'stacks/offsite/offsite-job.ts',
+      });
+      worker = join(build, 'synth-worker.mjs');
       const rows: BenchRow[] = [];
       const out = (name: string) => {
         const dir = join(workDir, `synth-${name}`);

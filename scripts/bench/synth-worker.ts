@@ -3,9 +3,10 @@
  *   ours  — `citycloud synth`'s pipeline: load the inventory, every view (the off-site stack on
  *           its worker thread), manifest, atomic write; with a cache folder, or none (`-`);
  *   peer  — the naive cdktf app: the same stacks' constructs in one App, written by app.synth()
- *           as `cdktf synth` does (stack traces and validation on; source maps off, as compiled
- *           JavaScript runs), Terraform only.
- * Prints {medianMs, peakRssMB, resources, offsiteMs?} as JSON (one run: medianMs is that run).
+ *           as `cdktf synth` does (stack traces and validation on; source maps off), Terraform only.
+ * The bench runs it compiled (scripts/build.mjs, as the command line is built), so both sides run
+ * compiled JavaScript. Prints {medianMs, peakRssMB, resources, offsiteMs?} as JSON (one run:
+ * medianMs is that run).
  */
 import { loadCity } from '../../model/index.ts';
 import { synthesize } from '../../stacks/synth.ts';

@@ -1,8 +1,8 @@
 /** Where the built-in city lives, wherever citycloud is run from. */
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../../stacks/project-root.ts';
 
-export const BUILTIN_INVENTORY = fileURLToPath(new URL('../../inventory/city.yaml', import.meta.url));
+export const BUILTIN_INVENTORY = fromRoot('inventory/city.yaml');
 export const DEFAULT_OUT = 'out';
 /** Where `monitor up` keeps the local stack's config, data, logs and pid files. */
 export const DEFAULT_MONITOR_DIR = '.citycloud/monitor';

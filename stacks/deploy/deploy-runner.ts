@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../project-root.ts';
 import type { DeployStep, IacTool } from './deploy-steps.ts';
 
 /** The deploy cannot go on; `exitCode` 2 for what the machine lacks, 1 for a failed step. */
@@ -42,7 +42,7 @@ export function findTool(wanted?: IacTool): IacTool {
 
 /** The AWS CDK command line installed with citycloud (aws-cdk is a dependency), else one on PATH. */
 export function findCdk(): string {
-  const local = fileURLToPath(new URL('../../node_modules/.bin/cdk', import.meta.url));
+  const local = fromRoot('node_modules/.bin/cdk');
   if (existsSync(local)) return local;
   if (onPath('cdk')) return 'cdk';
   throw new DeployError(

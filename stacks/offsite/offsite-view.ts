@@ -21,10 +21,18 @@ interface WorkerReply {
   readonly error?: { name: string; message: string; findings: string[] | null };
 }
 
+/**
+ * The worker thread's script: from the sources, a loader that compiles TypeScript first; from
+ * the build in dist/ (this module bundled there), the built job beside it.
+ */
+const WORKER = import.meta.url.endsWith('.ts')
+  ? new URL('./offsite-worker.mjs', import.meta.url)
+  : new URL('./offsite-job.mjs', import.meta.url);
+
 /** Runs synthOffsite on a worker thread. */
 export function synthOffsiteInWorker(model: OffsiteInput): Promise<OffsiteSynth> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./offsite-worker.mjs', import.meta.url), { workerData: { model } });
+    const worker = new Worker(WORKER, { workerData: { model } });
     let settled = false;
     worker.once('message', (reply: WorkerReply) => {
       settled = true;
