@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { stringify } from 'yaml';
+import { BIN, runCli, SMALL_CITY, smallCity, tempDir, writeCity } from '../helpers/city.ts';
 
 /** A `citycloud synth --watch` running in the background, its output collected as it comes. */
 class Watching {
@@ -102,6 +103,26 @@ describe('citycloud synth --watch', () => {
     expect(w.count('✓ synthesized')).toBe(3);
     expect(await w.stop()).toBe(0);
     expect(w.stdout + w.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 120_000);
+
+  it('watches the files the inventory includes, and stops on SIGTERM', async () => {
+    const { datacentre, ...rest } = smallCity();
+    const dir = tempDir();
+    const city = writeCity({ 'city.yaml': { ...rest, include: ['datacentre.yaml'] } }, dir);
+    const included = join(dir, 'datacentre.yaml');
+    writeFileSync(included, stringify({ datacentre }));
+    const w = new Watching(['-i', city, '-o', join(dir, 'out'), '--cache', join(dir, 'cache')]);
+    running = w;
+    await w.until('· watching 2 inventory file(s) for changes; Ctrl-C stops');
+    datacentre.halls[0].rows[0].racks[1].servers.push({ u: 20, count: 1, model: 'm1', pool: 'web' });
+    writeFileSync(included, stringify({ datacentre }));
+    await w.until('· watching 2 inventory file(s)', 2);
+    expect(w.stdout).toContain(`↻ ${included} changed: synthesizing again`);
+    // 14 servers at first, 15 after the save
+    expect(w.stdout).toMatch(
+      /✓ synthesized[^\n]*\n {2}14 servers in 3 racks[^]*✓ synthesized[^\n]*\n {2}15 servers in 3 racks/,
+    );
+    expect(await w.stop('SIGTERM')).toBe(0);
   }, 120_000);
 
   it('does not combine with --json', () => {
