@@ -34,15 +34,20 @@ export function benchCities(workDir: string): BenchCity[] {
   ];
 }
 
+/** The text of a city's root file and of every file it includes, by name. */
+function filesOfCity(city: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of ['city.yaml', ...(parse(readFileSync(city, 'utf8')).include as string[])])
+    files[name] = readFileSync(join(city, '..', name), 'utf8');
+  return files;
+}
+
 /**
  * A copy of a generated city with one more server: a one-unit range after the last range of the
  * first rack that has room, in datacentre.yaml (so that one file of the inventory changes).
  */
 export function withOneServer(city: string, into: string): string {
-  const dir = join(city, '..');
-  const files: Record<string, string> = {};
-  for (const name of ['city.yaml', ...(parse(readFileSync(city, 'utf8')).include as string[])])
-    files[name] = readFileSync(join(dir, name), 'utf8');
+  const files = filesOfCity(city);
   const data = parse(files['datacentre.yaml'] as string);
   const height: number = data.datacentre.rackDefaults.heightU;
   type Range = { u: number; count: number; model: string; pool: string };
@@ -66,10 +71,7 @@ export function withOneServer(city: string, into: string): string {
  * highest ward code of the city, in network.yaml (so that one file of the inventory changes).
  */
 export function withOneWard(city: string, into: string): string {
-  const dir = join(city, '..');
-  const files: Record<string, string> = {};
-  for (const name of ['city.yaml', ...(parse(readFileSync(city, 'utf8')).include as string[])])
-    files[name] = readFileSync(join(dir, name), 'utf8');
+  const files = filesOfCity(city);
   const data = parse(files['network.yaml'] as string);
   type Ward = { code: string; name: string; type: string };
   const districts = data.network.districts as { wards: Ward[] }[];
