@@ -145,7 +145,8 @@ export class SynthCache {
       writeFileSync(temporary, bytes);
       renameSync(temporary, file);
     }
-    this.remember(`blob:${sha256}`, Buffer.from(bytes));
+    // a copy: the caller's bytes are its own to change
+    if (this.held) this.remember(`blob:${sha256}`, Buffer.from(bytes));
     return sha256;
   }
 

@@ -67,7 +67,7 @@ class FolderWatch {
 /** The files named by the problems of an inventory that could not be read. */
 const filesOf = (err: InventoryInputError) => err.problems.map((p) => resolve(p.file));
 
-export async function watchSynth(opts: SynthCommandOptions, signal?: AbortSignal): Promise<number> {
+export async function watchSynth(opts: SynthCommandOptions): Promise<number> {
   const cache = opts.cache ? new SynthCache(opts.cache, { inMemory: true }) : undefined;
   const root = resolve(opts.inventory);
   let watched: readonly string[] = [root];
@@ -93,7 +93,6 @@ export async function watchSynth(opts: SynthCommandOptions, signal?: AbortSignal
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  signal?.addEventListener('abort', stop, { once: true });
 
   let warmed = false;
   try {
