@@ -120,7 +120,7 @@ describe('citycloud synth --watch', () => {
     expect(w.stdout).toContain(`↻ ${included} changed: synthesizing again`);
     // 14 servers at first, 15 after the save
     expect(w.stdout).toMatch(
-      /✓ synthesized[^\n]*\n {2}14 servers in 3 racks[^]*✓ synthesized[^\n]*\n {2}15 servers in 3 racks/,
+      /✓ synthesized[^\n]*\n {2}14 servers in 3 racks[\s\S]*✓ synthesized[^\n]*\n {2}15 servers in 3 racks/,
     );
     expect(await w.stop('SIGTERM')).toBe(0);
   }, 120_000);
