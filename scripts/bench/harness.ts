@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../../stacks/project-root.ts';
 
 export interface BenchRow {
   readonly name: string;
@@ -57,16 +58,15 @@ export function runWorker(script: string, args: readonly string[]): Measurement 
  * a row then run compiled code, as the citycloud command does.
  */
 export function buildWorkers(outDir: string, entries: Readonly<Record<string, string>>): void {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
   execFileSync(
     process.execPath,
     [
       'scripts/build.mjs',
       '--out',
-      relative(root, outDir),
+      relative(PROJECT_ROOT, outDir),
       ...Object.entries(entries).map(([n, p]) => `${n}=${p}`),
     ],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   );
 }
 

@@ -111,12 +111,12 @@ export function synthBench(workDir: string): Bench {
         tenX,
         { copy: join(workDir, 'city-10x-watched'), out: out('watch-10x'), cache: watchCache },
         [
-          { name: 'one server', from: dirname(added), files: ['datacentre.yaml'] },
-          { name: 'one ward', from: dirname(ward), files: ['network.yaml'] },
+          // each with the full synth of the same inventory that out/ must equal after it
+          { name: 'one server', from: dirname(added), files: ['datacentre.yaml'], full: 'synth-full-10x' },
+          { name: 'one ward', from: dirname(ward), files: ['network.yaml'], full: 'synth-full-ward-10x' },
         ],
         (edit, written) => {
-          const full = join(workDir, edit.name === 'one server' ? 'synth-full-10x' : 'synth-full-ward-10x');
-          if (sameFiles(written, full)) same.push(edit.name);
+          if (sameFiles(written, join(workDir, edit.full))) same.push(edit.name);
         },
       );
       const [server, wardMs] = watched.ms as [number, number];

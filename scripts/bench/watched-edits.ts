@@ -7,9 +7,9 @@
 import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../../stacks/project-root.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/citycloud.mjs', import.meta.url));
+const BIN = fromRoot('bin/citycloud.mjs');
 const WATCHING = '· watching ';
 
 export interface WatchedEdit {
@@ -37,11 +37,11 @@ function peakRssMB(pid: number): number {
   }
 }
 
-export async function timeWatchedEdits(
+export async function timeWatchedEdits<E extends WatchedEdit>(
   city: string,
   work: { copy: string; out: string; cache: string },
-  edits: readonly WatchedEdit[],
-  afterEach: (edit: WatchedEdit, out: string) => void,
+  edits: readonly E[],
+  afterEach: (edit: E, out: string) => void,
 ): Promise<WatchedEdits> {
   rmSync(work.copy, { recursive: true, force: true });
   cpSync(dirname(city), work.copy, { recursive: true });
