@@ -71,6 +71,8 @@ export class AgencyTenant extends Construct {
       metadata: {
         name: this.namespace,
         labels: { [`${this.labelPrefix}/tenant`]: t.id, [`${this.labelPrefix}/agency`]: t.agency },
+        // the name people know it by, for kubectl describe and the dashboards
+        annotations: { [`${this.labelPrefix}/display-name`]: t.name },
       },
     });
     ns.overrideLogicalId(this.namespace);

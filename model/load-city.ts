@@ -5,6 +5,7 @@
  */
 
 import { expandCity } from './expand.ts';
+import { checkExpansionLimits } from './expansion-limits.ts';
 import { type Finding, sortFindings } from './finding.ts';
 import { type InventoryParseCache, readInventory } from './read-inventory.ts';
 import { checkSchema } from './schema-findings.ts';
@@ -28,6 +29,8 @@ export function loadCity(path: string, options: LoadOptions = {}): CityLoad {
   const { raw, sources } = readInventory(path, options.parseCache);
   const schema = checkSchema(raw, sources);
   if (!schema.inventory) return { model: null, findings: sortFindings(schema.findings), sources };
+  const tooLarge = checkExpansionLimits(schema.inventory, sources);
+  if (tooLarge.length > 0) return { model: null, findings: sortFindings(tooLarge), sources };
   const model = expandCity(schema.inventory, sources);
   return { model, findings: sortFindings(validateCity(model, sources)), sources };
 }

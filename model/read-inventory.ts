@@ -3,12 +3,15 @@
  * into one raw object. Everything that makes the input unusable is collected and thrown at once.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { type Document, isMap, isSeq, type LineCounter, visit } from 'yaml';
 import { type InputProblem, InventoryInputError } from './input-error.ts';
-import { InventorySources, type SourceFile } from './source.ts';
+import { MAX_PROBLEMS_PER_FILE, parseYaml } from './parse-yaml.ts';
+import { quote } from './quote.ts';
+import { readInventoryFile } from './read-file.ts';
+import { InventorySources, pairOf, type SourceFile } from './source.ts';
 
 /**
  * Parsed files kept by the digest of their bytes (the synth cache, say): a file read before gives
@@ -33,8 +36,9 @@ class LazySource implements SourceFile {
 
   private get document() {
     if (!this.parsed) {
-      const lines = new LineCounter();
-      this.parsed = { doc: parseDocument(this.text, { lineCounter: lines, uniqueKeys: true }), lines };
+      // the text parsed cleanly when it was cached, so there is a document
+      const { doc, lines } = parseYaml(this.text);
+      this.parsed = { doc: doc as Document.Parsed, lines };
     }
     return this.parsed;
   }
@@ -65,18 +69,20 @@ function displayPath(abs: string): string {
   return rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
 }
 
-/** The text of the scalar key that starts at `offset` (yaml reports duplicates by position). */
-function keyAt(doc: Document.Parsed, offset: number): string | undefined {
-  let found: string | undefined;
-  visit(doc, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
-        found = String(pair.key.value);
-        return visit.BREAK;
-      }
-    },
-  });
-  return found;
+/** Why the include at `abs` is not a file under the inventory's folder (links followed), or null. */
+function outsideOf(rootDir: string, realRootDir: string, abs: string): string | null {
+  const inside = (dir: string, path: string) => {
+    const rel = relative(dir, path);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  };
+  if (!inside(rootDir, abs)) return "is outside the inventory's folder";
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    return null; // missing: parseFile says so
+  }
+  return inside(realRootDir, real) ? null : "leads through a symbolic link outside the inventory's folder";
 }
 
 interface Parsed {
@@ -92,26 +98,15 @@ function parseFile(
   cache?: InventoryParseCache,
 ): Parsed | null {
   const file = displayPath(abs);
-  let bytes: Buffer;
-  try {
-    if (statSync(abs).isDirectory()) {
-      problems.push({ file, message: 'is a folder; expected a YAML inventory file such as city.yaml' });
-      return null;
-    }
-    bytes = readFileSync(abs);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : ((err as Error).message ?? String(err));
-    problems.push({ file, message: `cannot read the inventory: ${why}; expected a readable YAML file` });
+  const read = readInventoryFile(abs);
+  if ('problem' in read) {
+    problems.push({ file, message: read.problem });
     return null;
   }
+  const bytes = read.bytes;
   let text: string;
   try {
+    // a byte-order mark is dropped (ignoreBOM: false), as editors on Windows write one
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     problems.push({ file, message: 'is not UTF-8 text; expected a YAML file' });
@@ -125,24 +120,24 @@ function parseFile(
       source: new LazySource(file, relativePath, sha256, text),
       data: deserialize(Buffer.from(known, 'base64')) as Record<string, unknown>,
     };
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const parsed = parseYaml(text);
   const at = (offset: number) => {
-    const pos = lines.linePos(offset);
+    const pos = parsed.lines.linePos(offset);
     return { file, line: pos.line, column: pos.col };
   };
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const message =
-        e.code === 'DUPLICATE_KEY'
-          ? `duplicate key "${keyAt(doc, e.pos[0]) ?? text.slice(e.pos[0], e.pos[1])}"; expected each key once in a mapping`
-          : e.code === 'MULTIPLE_DOCS'
-            ? 'holds more than one YAML document; expected a single document'
-            : `not valid YAML: ${e.message}`;
-      problems.push({ ...at(e.pos[0]), message });
-    }
+  if (parsed.doc === null) {
+    const shown = parsed.problems.slice(0, MAX_PROBLEMS_PER_FILE);
+    for (const p of shown) problems.push({ ...at(p.offset), message: p.message });
+    const more = parsed.problems.length - shown.length;
+    if (more > 0)
+      problems.push({
+        file,
+        message: `and ${more.toLocaleString('en-US')} more problems of this file not shown; expected a YAML inventory file`,
+      });
     return null;
   }
+  const doc = parsed.doc;
+  const lines = parsed.lines;
   if (doc.contents === null) {
     problems.push({ file, line: 1, column: 1, message: `is empty; ${EXPECTED_TOP}` });
     return null;
@@ -184,8 +179,11 @@ export function readInventory(path: string, cache?: InventoryParseCache): RawInv
   const rootDir = dirname(rootAbs);
   const root = parseFile(rootAbs, rootDir, problems, cache);
   if (!root) throw new InventoryInputError(problems);
+  // includes must stay in the root file's folder, symbolic links followed
+  const realRootDir = realpathSync(rootDir);
 
-  const raw: Record<string, unknown> = { ...root.data };
+  // no prototype: no key of a file can reach Object.prototype (parseYaml refuses __proto__ too)
+  const raw: Record<string, unknown> = Object.assign(Object.create(null), root.data);
   const files: SourceFile[] = [root.source];
   const sectionFiles = new Map<string, SourceFile>();
   // where each section is defined, looked up only when a second definition needs saying
@@ -195,9 +193,7 @@ export function readInventory(path: string, cache?: InventoryParseCache): RawInv
     return `${loc.file}:${loc.line}`;
   };
   const keyLine = (s: SourceFile, key: string) => {
-    const pair = isMap(s.doc.contents)
-      ? s.doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key)
-      : undefined;
+    const pair = isMap(s.doc.contents) ? pairOf(s.doc.contents, key) : undefined;
     const pos = s.lines.linePos((pair?.key as { range?: [number] } | undefined)?.range?.[0] ?? 0);
     return { file: s.file, line: pos.line, column: pos.col };
   };
@@ -226,7 +222,15 @@ export function readInventory(path: string, cache?: InventoryParseCache): RawInv
         if (abs === rootAbs) {
           problems.push({
             ...where(),
-            message: `include "${name}" names the root file itself; expected another file`,
+            message: `include ${quote(name)} names the root file itself; expected another file`,
+          });
+          return;
+        }
+        const outside = outsideOf(rootDir, realRootDir, abs);
+        if (outside) {
+          problems.push({
+            ...where(),
+            message: `include ${quote(name)} ${outside} ${displayPath(rootDir)}; expected a file in the inventory's folder or below it`,
           });
           return;
         }
@@ -237,7 +241,7 @@ export function readInventory(path: string, cache?: InventoryParseCache): RawInv
           for (let p = before; p < problems.length; p++) {
             const prob = problems[p] as InputProblem;
             if (prob.line === undefined)
-              problems[p] = { ...where(), message: `include "${name}": ${prob.message}` };
+              problems[p] = { ...where(), message: `include ${quote(name)}: ${prob.message}` };
           }
           return;
         }

@@ -3,8 +3,12 @@ import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type { Finding } from './finding.ts';
 import { modelPathOf, type YamlPath } from './model-path.ts';
+import { quote } from './quote.ts';
 import { type Inventory, inventorySchema } from './schema.ts';
 import type { InventorySources } from './source.ts';
+
+/** Unknown keys of one object reported one by one; the rest are counted in one finding. */
+const MAX_UNKNOWN_KEYS_LISTED = 10;
 
 const WHY = 'The inventory must match the schema before anything can be expanded from it.';
 
@@ -44,7 +48,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `the text ${quote(value)}`;
   return `${typeof value} ${String(value)}`;
 }
 
@@ -83,7 +87,14 @@ function explain(issue: Issue): { message: string; expected: string } {
           message: `has ${(input as unknown[] | undefined)?.length ?? 0} items`,
           expected: `${op} ${bound}`,
         };
-      if (issue.origin === 'string') return { message: 'is empty', expected: `${op} ${bound} characters` };
+      if (issue.origin === 'string')
+        return {
+          message:
+            small && String(input ?? '') === ''
+              ? 'is empty'
+              : `has ${[...String(input ?? '')].length} characters`,
+          expected: `${op} ${bound} characters`,
+        };
       const word = small && Number(bound) === 0 && typeof input === 'number' && input < 0 ? 'negative: ' : '';
       return { message: `is ${word}${String(input)}`, expected: `a value ${op} ${String(bound)}` };
     }
@@ -120,17 +131,26 @@ export function checkSchema(raw: Record<string, unknown>, sources: InventorySour
     const path = issue.path as YamlPath;
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(path);
-      for (const key of issue.keys) {
+      const objectPath = modelPathOf(raw, path);
+      for (const key of issue.keys.slice(0, MAX_UNKNOWN_KEYS_LISTED)) {
         const near = suggestion(key, known);
-        const objectPath = modelPathOf(raw, path);
         findings.push({
           ...base,
           path: objectPath === '(top level)' ? key : `${objectPath}.${key}`,
-          message: `unknown key "${key}"`,
+          message: `unknown key ${quote(key)}`,
           expected: near ? `"${near}" (did you mean it?)` : `one of: ${known.join(', ')}`,
           location: sources.locate(path, key),
         });
       }
+      const more = issue.keys.length - MAX_UNKNOWN_KEYS_LISTED;
+      if (more > 0)
+        findings.push({
+          ...base,
+          path: objectPath,
+          message: `has ${more.toLocaleString('en-US')} more unknown keys, not listed one by one`,
+          expected: `only the keys ${known.join(', ')}`,
+          location: sources.locate(path),
+        });
       continue;
     }
     const missing = isMissing(issue);

@@ -6,13 +6,21 @@
  */
 import { z } from 'zod';
 
+/** The tallest rack there is: no rack holds more units, or more servers, than this. */
+export const MAX_RACK_UNITS = 60;
+
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
-/** A stable identifier: lower-case letters, digits and dashes. */
-export const id = z.string().regex(ID_PATTERN, {
-  error: 'an id of lower-case letters, digits and dashes, starting with a letter or digit',
-});
-const name = z.string().min(1, { error: 'a non-empty name' });
+/** A stable identifier: lower-case letters, digits and dashes; at most 63 (a Kubernetes label value). */
+export const id = z
+  .string()
+  .regex(ID_PATTERN, {
+    error: 'an id of lower-case letters, digits and dashes, starting with a letter or digit',
+  })
+  .max(63);
+/** Longest name: Vietnamese unit names run to about 80 characters; a page title or a tag must hold it. */
+export const MAX_NAME_LENGTH = 120;
+const name = z.string().min(1, { error: 'a non-empty name' }).max(MAX_NAME_LENGTH);
 const code = z.string().regex(/^[0-9]{2,8}$/, { error: 'a statistics-office code of 2 to 8 digits' });
 const count = z.number().int().nonnegative();
 const positiveInt = z.number().int().positive();
@@ -27,21 +35,22 @@ const uplink = z.strictObject({
 });
 
 const rackDefaults = z.strictObject({
-  heightU: positiveInt.max(60).optional(),
+  heightU: positiveInt.max(MAX_RACK_UNITS).optional(),
   powerBudgetW: positiveInt.optional(),
 });
 
 const serverRange = z.strictObject({
   /** Lowest rack unit of the first server; the others stack upwards. */
-  u: positiveInt,
-  count: positiveInt,
+  u: positiveInt.max(MAX_RACK_UNITS),
+  /** Servers in the range: a rack of 60 units holds at most 60 (CC003 checks against its height). */
+  count: positiveInt.max(MAX_RACK_UNITS),
   model: id,
   pool: id,
 });
 
 const rack = z.strictObject({
   id,
-  heightU: positiveInt.max(60).optional(),
+  heightU: positiveInt.max(MAX_RACK_UNITS).optional(),
   powerBudgetW: positiveInt.optional(),
   servers: z.array(serverRange).default([]),
 });
@@ -85,7 +94,10 @@ const datacentre = z.strictObject({
   id,
   name,
   site: id.optional(),
-  rackDefaults: z.strictObject({ heightU: positiveInt.max(60).default(42), powerBudgetW: positiveInt }),
+  rackDefaults: z.strictObject({
+    heightU: positiveInt.max(MAX_RACK_UNITS).default(42),
+    powerBudgetW: positiveInt,
+  }),
   halls: z.array(hall),
 });
 
@@ -94,8 +106,8 @@ const warehouse = z.strictObject({
   name,
   engine: z.enum(['clickhouse', 'postgresql']),
   pool: id,
-  shards: positiveInt,
-  replicas: positiveInt,
+  shards: positiveInt.max(256),
+  replicas: positiveInt.max(15),
   perReplica: z.strictObject({ cpuCores: positive, memoryGiB: positive }),
   storagePerReplicaTiB: positive,
   /** The Kubernetes StorageClass of the replicas' volumes (local disks: the rack matters). */
@@ -182,7 +194,9 @@ const agency = z.strictObject({
   unitsPerDistrict: z.array(unitTemplate).default([]),
 });
 
-const serviceCounts = z.strictObject({ total: count, full: count, partial: count });
+/** More public services than a country has (Viet Nam's national portal lists a few thousand). */
+const serviceCount = count.max(100_000);
+const serviceCounts = z.strictObject({ total: serviceCount, full: serviceCount, partial: serviceCount });
 
 const publicServices = z.strictObject({
   totals: serviceCounts,
@@ -192,8 +206,8 @@ const publicServices = z.strictObject({
   catalogue: z.array(
     z.strictObject({
       agency: id,
-      full: count,
-      partial: count,
+      full: serviceCount,
+      partial: serviceCount,
       tier: positiveInt,
       named: z
         .array(z.strictObject({ id, name, mode: z.enum(['full', 'partial']), tier: positiveInt.optional() }))
@@ -222,7 +236,15 @@ const tenant = z.strictObject({
         error: 'an image reference with a tag or digest, e.g. registry.hcmc.gov.vn/egov/edoc:4.2.1',
       }),
       port: positiveInt.max(65535).default(8080),
-      healthPath: z.string().startsWith('/').default('/healthz'),
+      /** An absolute URL path (RFC 3986 characters only: no spaces, quotes, braces or backslashes). */
+      healthPath: z
+        .string()
+        .max(200)
+        .regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/, {
+          error:
+            "an absolute URL path such as /healthz (letters, digits and - . _ ~ ! $ & ' ( ) * + , ; = : @ % / ?)",
+        })
+        .default('/healthz'),
       pod: z.strictObject({ cpuCores: positive, memoryGiB: positive, gpus: count.default(0) }),
       /** Average CPU use, percent of requests, the autoscaler keeps the pods at. */
       targetCpuPercent: positiveInt.max(100).default(70),
@@ -238,7 +260,13 @@ const terraformState = z.discriminatedUnion('backend', [
     bucket: id,
     region: id,
     /** The key of a stack's state is `<keyPrefix>/<stack>.tfstate`. */
-    keyPrefix: z.string().min(1).default('citycloud'),
+    keyPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, {
+        error: 'a key prefix of letters, digits, . _ - separated by /, such as citycloud/prod',
+      })
+      .max(200)
+      .default('citycloud'),
     /** An S3-compatible store in the data centre (e.g. MinIO), instead of AWS. */
     endpoint: z.url().optional(),
   }),
@@ -261,14 +289,26 @@ const offsite = z.strictObject({
   noncurrentExpireDays: positiveInt.default(365),
   /** The open-data portal's own name and ACM certificate (us-east-1); without, the cloudfront.net name. */
   openDataDomain: z
-    .strictObject({ name: z.string().min(3), certificateArn: z.string().startsWith('arn:') })
+    .strictObject({
+      name: z.hostname({ error: 'a host name such as data.hcmc.gov.vn' }),
+      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/, {
+        error: 'the ARN of an ACM certificate in us-east-1',
+      }),
+    })
     .optional(),
 });
 
 /** How the city is watched: scrape cadence, sharding, thresholds, where the runbooks are. */
 const monitoring = z.strictObject({
   /** Where the alert runbooks are read; an alert's runbook_url is this plus `#<alert>`. */
-  runbookBaseUrl: z.string().min(1).default('runbooks/alerts.md'),
+  runbookBaseUrl: z
+    .string()
+    .max(500)
+    .regex(/^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]+$/, {
+      error:
+        'a URL or a relative path without spaces, quotes or braces, such as https://wiki.hcmc.gov.vn/runbooks',
+    })
+    .default('runbooks/alerts.md'),
   scrapeIntervalSeconds: positiveInt.max(300).default(30),
   /** Prometheus servers the scraping is split over (hashmod on the target address). */
   shards: positiveInt.max(64).default(1),

@@ -2,7 +2,16 @@
  * Where things were written: the parsed inventory files, with line counters, and the map from
  * model paths back to the YAML they were expanded from.
  */
-import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import { parentPath, type YamlPath } from './model-path.ts';
 
 export interface Location {
@@ -20,6 +29,19 @@ export interface SourceFile {
   readonly sha256: string;
   readonly doc: Document.Parsed;
   readonly lines: LineCounter;
+}
+
+/** A mapping's pairs by key, built once per mapping: a lookup per finding must not scan the mapping. */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+export function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items as Pair[])
+      if (isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+    pairIndex.set(map, index);
+  }
+  return index.get(key);
 }
 
 /** The inventory's files, which file holds each section, and where each model object came from. */
@@ -68,7 +90,7 @@ export class InventorySources {
       const seg = steps[i];
       at = node;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = pairOf(node, String(seg));
         if (!pair) break;
         const isLast = i === steps.length - 1;
         node = (isLast && key !== undefined && point === 'key' ? pair.key : pair.value) as Node | null;

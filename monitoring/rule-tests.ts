@@ -7,9 +7,16 @@ import { stringify } from 'yaml';
 import { type AlertSpec, minutesOf } from './rule-types.ts';
 import type { RuleSet } from './rules/rule-set.ts';
 
-/** Fills `{{ $labels.x }}` the way Prometheus will for these labels. */
+/**
+ * Fills `{{ $labels.x }}` the way Prometheus will for these labels, and prints the literal text
+ * promLiteral protected (`{{ "{{" }}`), so a test checks what Prometheus really shows.
+ */
 export function renderTemplate(text: string, labels: Readonly<Record<string, string>>): string {
-  return text.replace(/\{\{ *\$labels\.(\w+) *\}\}/g, (_, name: string) => labels[name] ?? '<no value>');
+  return text.replace(
+    /\{\{ *\$labels\.(\w+) *\}\}|\{\{ ("\{\{?") \}\}/g,
+    (_, name: string | undefined, literal: string | undefined) =>
+      literal === undefined ? (labels[name as string] ?? '<no value>') : (JSON.parse(literal) as string),
+  );
 }
 
 function testOf(spec: AlertSpec) {
@@ -35,7 +42,7 @@ function testOf(spec: AlertSpec) {
           exp_annotations: {
             summary: renderTemplate(rule.annotations.summary, labels),
             description: renderTemplate(rule.annotations.description, labels),
-            runbook_url: rule.annotations.runbook_url,
+            runbook_url: renderTemplate(rule.annotations.runbook_url, labels),
           },
         },
       ],

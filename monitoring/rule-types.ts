@@ -77,6 +77,16 @@ export interface AlertInput {
   readonly scenario: AlertScenario;
 }
 
+/**
+ * Inventory text for an alert's annotations and labels, which Prometheus expands as Go templates:
+ * a name holding `{{ … }}` would otherwise run as a template on every notification. Each `{{`
+ * becomes an action that prints `{{`, and so does a `{` that ends the text (it could pair with
+ * the template that follows it).
+ */
+export function promLiteral(text: string): string {
+  return text.replace(/\{\{|\{$/g, (m) => `{{ ${JSON.stringify(m)} }}`);
+}
+
 /** An alert with every field the style asks for; throws on a missing one (a bug in the generator). */
 export function alertRule(input: AlertInput, runbookBaseUrl: string): AlertSpec {
   if (!/^[A-Z][A-Za-z0-9]+$/.test(input.alert))
@@ -94,7 +104,7 @@ export function alertRule(input: AlertInput, runbookBaseUrl: string): AlertSpec 
       annotations: {
         summary: input.summary,
         description: input.description,
-        runbook_url: `${runbookBaseUrl}#${input.alert.toLowerCase()}`,
+        runbook_url: promLiteral(`${runbookBaseUrl}#${input.alert.toLowerCase()}`),
       },
     },
     scenario: input.scenario,

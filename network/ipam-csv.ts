@@ -1,7 +1,7 @@
 /** out/network/ipam.csv: the whole address plan, one allocation a line (blocks, sites, loopbacks, uplinks). */
-import { stringify } from 'csv-stringify/sync';
 import type { CityModel } from '../model/index.ts';
 import type { Artifact } from '../stacks/view.ts';
+import { toCsv } from '../view/csv.ts';
 import { networkTable } from './network-table.ts';
 
 export const IPAM_COLUMNS = ['kind', 'owner', 'name', 'prefix', 'block', 'vlan', 'gateway'] as const;
@@ -24,5 +24,5 @@ export function ipamCsv(model: CityModel): Artifact {
       null,
       null,
     ]);
-  return { path: 'network/ipam.csv', content: stringify(rows, { header: true, columns: [...IPAM_COLUMNS] }) };
+  return { path: 'network/ipam.csv', content: toCsv(IPAM_COLUMNS, rows) };
 }

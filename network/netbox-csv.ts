@@ -3,9 +3,9 @@
  * each file refers only to objects of the files before it. Columns are NetBox's import field
  * names as of NetBox 4.2+ (DCIM → Sites → Import, IPAM → Prefixes → Import, …).
  */
-import { stringify } from 'csv-stringify/sync';
 import type { CityModel } from '../model/index.ts';
 import type { Artifact } from '../stacks/view.ts';
+import { toCsv } from '../view/csv.ts';
 import { networkTable } from './network-table.ts';
 
 /** NetBox slugs: lower-case ASCII letters, digits, dashes and underscores. */
@@ -22,7 +22,7 @@ export function slug(text: string): string {
 
 const csv = (path: string, columns: string[], rows: (string | number | null)[][]): Artifact => ({
   path: `network/netbox/${path}`,
-  content: stringify(rows, { header: true, columns }),
+  content: toCsv(columns, rows),
 });
 
 export function netboxCsvs(model: CityModel): Artifact[] {

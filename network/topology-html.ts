@@ -7,6 +7,7 @@
 import type { CityModel } from '../model/index.ts';
 import { toDiffableJson } from '../stacks/diffable-json.ts';
 import type { Artifact } from '../stacks/view.ts';
+import { escapeHtml, htmlPage } from '../view/html-page.ts';
 import { networkFindings } from './network-findings.ts';
 import { topologyData } from './topology-json.ts';
 import { PAGE_SCRIPT } from './topology-page-script.ts';
@@ -35,28 +36,27 @@ const STYLE = `
   tr.flagged td { color: #b71c1c; }
   .legend span { display: inline-block; margin-right: 8px; }
   .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 3px; }
+  .legend i.core { background: #7b1fa2; }
+  .legend i.district { background: #1565c0; }
+  .legend i.agency { background: #2e7d32; }
+  .legend i.ward { background: #64b5f6; }
+  .legend i.unit { background: #a5d6a7; }
+  .legend i.finding { border: 2px solid #d32f2f; }
 `;
-
-/** Embedded JSON must not close its script element. */
-const embed = (json: string) => json.replace(/</g, '\\u003c');
 
 export function topologyHtml(model: CityModel): Artifact {
   const data = { ...topologyData(model), findings: networkFindings(model) };
   const title = `${model.city.nameEn ?? model.city.name} — dedicated network`;
-  const html = `<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
-<title>${title}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<aside>
-  <h1>${title}</h1>
+  const html = htmlPage({
+    title,
+    lang: 'vi',
+    style: STYLE,
+    dataJson: toDiffableJson(data),
+    script: PAGE_SCRIPT,
+    body: `<aside>
+  <h1>${escapeHtml(title)}</h1>
   <div id="count" role="status"></div>
-  <div class="legend"><span><i style="background:#7b1fa2"></i>core</span><span><i style="background:#1565c0"></i>district</span><span><i style="background:#2e7d32"></i>department</span><span><i style="background:#64b5f6"></i>ward</span><span><i style="background:#a5d6a7"></i>unit</span><span><i style="border:2px solid #d32f2f"></i>finding</span></div>
+  <div class="legend"><span><i class="core"></i>core</span><span><i class="district"></i>district</span><span><i class="agency"></i>department</span><span><i class="ward"></i>ward</span><span><i class="unit"></i>unit</span><span><i class="finding"></i>finding</span></div>
   <h2><label for="search">Search by name, code or address</label></h2>
   <input id="search" type="search" placeholder="Tân Định, tan dinh, 26734, 10.32.17.0" autocomplete="off">
   <div id="hits"></div>
@@ -72,12 +72,7 @@ export function topologyHtml(model: CityModel): Artifact {
 <main>
   <canvas id="map" aria-label="Map of the dedicated network"></canvas>
   <table id="sites" hidden><thead><tr><th>name</th><th>level</th><th>code</th><th>subnet</th><th>loopback</th><th>VLAN</th></tr></thead><tbody></tbody></table>
-</main>
-<script id="citycloud-data" type="application/json">
-${embed(toDiffableJson(data))}</script>
-<script>${PAGE_SCRIPT}</script>
-</body>
-</html>
-`;
+</main>`,
+  });
   return { path: 'network/topology.html', content: html };
 }

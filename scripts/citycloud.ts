@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatInputProblem, InventoryInputError } from '../model/index.ts';
 import { LocalStackError } from '../monitoring/local/local-stack.ts';
-import { OutFolderError } from '../stacks/atomic-folder.ts';
 import { DeployError } from '../stacks/deploy/deploy-runner.ts';
+import { OutFolderError } from '../stacks/out-folder.ts';
 import { fromRoot } from '../stacks/project-root.ts';
 import {
   BUILTIN_INVENTORY,
@@ -74,7 +74,8 @@ function program(): Command {
         verbose?: boolean;
         watch?: boolean;
       }) => {
-        const o = { ...opts, out: opts.out.replace(/\/+$/, '') || '.' };
+        // trailing slashes dropped, but "/" stays "/" (and is refused), never the current folder
+        const o = { ...opts, out: opts.out.replace(/(.)\/+$/, '$1') };
         process.exitCode = opts.watch ? await watchSynth(o) : await runSynth(o);
       },
     );

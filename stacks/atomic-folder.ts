@@ -1,18 +1,12 @@
 /**
  * Replaces a folder all at once: files are written into a sibling temporary folder, which is
  * renamed into place only when everything is written. A failure at any point leaves the
- * previous folder as it was.
+ * previous folder as it was. Writing is synchronous from start to rename, so a signal handler
+ * (see scripts/cli/interrupt.ts) runs before or after a replacement, never in the middle of one;
+ * what a `kill -9` leaves is recovered, and said, by the next replacement.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-
-/** The output folder cannot be used: it is a file, or a folder that synth did not write. */
-export class OutFolderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OutFolderError';
-  }
-}
 
 const isAlive = (pid: number) => {
   try {
@@ -23,39 +17,49 @@ const isAlive = (pid: number) => {
   }
 };
 
-/** Removes temporary folders left by synths that crashed (their process is gone). */
-function removeStale(target: string): void {
-  const dir = dirname(target);
-  if (!existsSync(dir)) return;
-  const prefix = `${basename(target)}.`;
-  for (const name of readdirSync(dir)) {
-    const m = name.startsWith(prefix) ? /^(?:tmp|old)-(\d+)$/.exec(name.slice(prefix.length)) : null;
-    if (m && !isAlive(Number(m[1]))) rmSync(join(dir, name), { recursive: true, force: true });
-  }
-}
-
 /**
- * Checks that `target` may be replaced: absent, or a folder that holds `marker` (a previous
- * output), or empty. Anything else would be someone's data.
+ * Clears what replacements killed half-way left beside `target` (their process is gone), and
+ * says what it did, one line each: a `.tmp-PID` folder is an unfinished new output, removed; an
+ * `.old-PID` folder is the previous output, put back when the kill came between the two renames
+ * (target missing), removed otherwise.
  */
-export function assertReplaceable(target: string, marker: string): void {
-  if (!existsSync(target)) return;
-  const st = lstatSync(target);
-  if (!st.isDirectory())
-    throw new OutFolderError(
-      `${target}: is not a folder; expected an output folder (or a path that does not exist)`,
-    );
-  const entries = readdirSync(target);
-  if (entries.length > 0 && !entries.includes(marker))
-    throw new OutFolderError(
-      `${target}: holds files but no ${marker}, so it is not a citycloud output; expected an empty folder or a previous output (choose another --out)`,
-    );
+export function recoverLeftovers(target: string): string[] {
+  const abs = resolve(target);
+  const dir = dirname(abs);
+  if (!existsSync(dir)) return [];
+  const prefix = `${basename(abs)}.`;
+  const notes: string[] = [];
+  const leftovers = readdirSync(dir)
+    .map((name) => ({
+      name,
+      m: name.startsWith(prefix) ? /^(tmp|old)-(\d+)$/.exec(name.slice(prefix.length)) : null,
+    }))
+    .filter((l) => l.m && !isAlive(Number(l.m[2])))
+    // the previous output first: it decides whether target is missing
+    .sort((a, b) => (a.m?.[1] === 'old' ? -1 : 0) - (b.m?.[1] === 'old' ? -1 : 0));
+  for (const { name, m } of leftovers) {
+    const path = join(dir, name);
+    const pid = m?.[2];
+    if (m?.[1] === 'old' && !existsSync(abs)) {
+      renameSync(path, abs);
+      notes.push(
+        `restored ${target} from ${name}: a synth (pid ${pid}) was killed while replacing it, so the previous output is back`,
+      );
+    } else {
+      rmSync(path, { recursive: true, force: true });
+      notes.push(
+        m?.[1] === 'tmp'
+          ? `removed ${name}: the unfinished output of a synth (pid ${pid}) that was killed`
+          : `removed ${name}: an older output a killed synth (pid ${pid}) had set aside`,
+      );
+    }
+  }
+  return notes;
 }
 
 /** Writes `files` (relative path → bytes) as the new content of `target`, atomically. */
 export function replaceFolder(target: string, files: ReadonlyMap<string, Uint8Array>): void {
   const abs = resolve(target);
-  removeStale(abs);
   const tmp = `${abs}.tmp-${process.pid}`;
   const old = `${abs}.old-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });

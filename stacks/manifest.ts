@@ -4,6 +4,10 @@ import { type CityModel, countInventory, type InventoryCounts } from '../model/i
 import type { Artifact } from './view.ts';
 
 export const MANIFEST_FORMAT = 'citycloud-manifest/v1';
+/** Every format a citycloud output's manifest has had: synth replaces only such a folder. */
+export const MANIFEST_FORMATS = [MANIFEST_FORMAT] as const;
+/** The manifest's name, at the top of the output folder. */
+export const MANIFEST_FILE = 'manifest.json';
 
 export interface ManifestEntry {
   readonly path: string;

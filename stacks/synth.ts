@@ -4,13 +4,14 @@
  */
 import { posix } from 'node:path';
 import type { CityModel } from '../model/index.ts';
-import { assertReplaceable, replaceFolder } from './atomic-folder.ts';
-import { buildManifest, type Manifest, toBytes } from './manifest.ts';
+import { recoverLeftovers, replaceFolder } from './atomic-folder.ts';
+import { buildManifest, MANIFEST_FILE, type Manifest, toBytes } from './manifest.ts';
+import { checkOutFolder } from './out-folder.ts';
 import type { SynthCache } from './synth-cache.ts';
 import type { Artifact, View } from './view.ts';
 import { VIEWS } from './views.ts';
 
-export const MANIFEST_FILE = 'manifest.json';
+export { MANIFEST_FILE };
 
 /** A view produced something synth cannot write: a bug in the view, not in the inventory. */
 export class ViewError extends Error {
@@ -29,6 +30,10 @@ export interface SynthOptions {
   /** Parts rendered before, by content; none: render everything. */
   readonly cache?: SynthCache | undefined;
   readonly progress?: ((line: string) => void) | undefined;
+  /** Files the output folder must not hold (the inventory's). */
+  readonly keep?: readonly string[];
+  /** Told what was recovered from a synth killed earlier (a folder removed or put back). */
+  readonly notice?: ((line: string) => void) | undefined;
 }
 
 export interface SynthResult {
@@ -58,7 +63,8 @@ function checkPath(view: string, path: string, seen: Map<string, string>): void 
 
 /** Renders every view, then writes out/ (artifacts + manifest.json) in one atomic step. */
 export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
-  assertReplaceable(opts.outDir, MANIFEST_FILE);
+  checkOutFolder(opts.outDir, opts.keep);
+  for (const line of recoverLeftovers(opts.outDir)) opts.notice?.(line);
   const artifacts: Artifact[] = [];
   const seen = new Map<string, string>();
   const views = opts.views ?? VIEWS;

@@ -10,11 +10,16 @@ import { platformPlan } from './platform-stack.ts';
 import { portalPlan } from './portal-stack.ts';
 import { renderPlan, type StackPlan } from './stack-plan.ts';
 import { tenantsPlan } from './tenants-stack.ts';
+import { terraformLiterals } from './terraform-literals.ts';
 import type { Artifact, View } from './view.ts';
 import { warehousePlan } from './warehouse-stack.ts';
 
-/** The stacks of a model, in deploy order (what later stacks run in comes first). */
-export function terraformPlans(model: CityModel): StackPlan[] {
+/**
+ * The stacks of a model, in deploy order (what later stacks run in comes first). Every string of
+ * the model reaches them as a Terraform literal (terraform-literals.ts).
+ */
+export function terraformPlans(city: CityModel): StackPlan[] {
+  const model = terraformLiterals(city);
   const plans = [
     platformPlan(model),
     tenantsPlan(model),

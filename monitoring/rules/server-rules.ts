@@ -10,7 +10,7 @@ import {
   NODE_FILESYSTEM_SIZE,
 } from '../metrics/node-filesystem.ts';
 import { NODE_MEMORY_AVAILABLE, NODE_MEMORY_TOTAL } from '../metrics/node-memory.ts';
-import { type AlertSpec, alertRule, type RecordingRule, type Severity } from '../rule-types.ts';
+import { type AlertSpec, alertRule, promLiteral, type RecordingRule, type Severity } from '../rule-types.ts';
 import type { RuleSet } from './rule-set.ts';
 
 const SEVERITY: Record<Criticality, Severity> = { critical: 'critical', high: 'warning', normal: 'info' };
@@ -131,7 +131,7 @@ export function serverRules(model: CityModel): RuleSet {
             for: '30m',
             severity: pool.criticality === 'critical' ? 'critical' : 'warning',
             summary: `A pool uses more ${resource === 'Cpu' ? 'CPU' : 'memory'} than it can while keeping one server spare.`,
-            description: `Pool {{ $labels.pool }} (${n} servers) is over ${(limit * 100).toFixed(1)}% busy: it no longer keeps one server's worth for a failure or an upgrade.`,
+            description: `Pool {{ $labels.pool }} (${promLiteral(pool.name)}, ${n} servers) is over ${(limit * 100).toFixed(1)}% busy: it no longer keeps one server's worth for a failure or an upgrade.`,
             labels: { pool: pool.id },
             scenario: { series, activeFromMinute: 1, firingLabels: { pool: pool.id }, slackMinutes: 2 },
           },

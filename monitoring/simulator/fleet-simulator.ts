@@ -196,14 +196,24 @@ export class FleetSimulator {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    // a page in the user's browser can send requests to 127.0.0.1 too: only this machine's own
+    // clients, by a Host of 127.0.0.1 or localhost (no DNS rebinding) and no foreign Origin
+    const refused = refusedRequest(req);
+    if (refused) return send(res, refused.status, `${refused.message}\n`);
+    let url: URL;
+    let parts: string[];
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return send(res, 400, 'malformed URL: expected a path such as /servers/<name>/metrics\n');
+    }
     const text = (body: string | null) =>
       body === null
         ? send(res, 503, 'down\n')
         : send(res, 200, body, 'text/plain; version=0.0.4; charset=utf-8');
     if (req.method === 'GET' && parts[0] === 'servers' && parts[2] === 'metrics' && parts[1]) {
-      if (!this.loads.has(parts[1])) return send(res, 404, `no server "${parts[1]}"\n`);
+      if (!this.loads.has(parts[1])) return send(res, 404, `no server ${quoted(parts[1])}\n`);
       return text(await this.scrapeServer(parts[1]));
     }
     if (req.method === 'GET' && parts[0] === 'warehouses' && parts[2] === 'metrics' && parts[1])
@@ -216,16 +226,35 @@ export class FleetSimulator {
     if (parts[0] === 'faults') {
       if (req.method === 'GET') return sendJson(res, 200, this.listFaults());
       if (req.method === 'DELETE')
-        return this.clear(parts[1]) ? send(res, 204, '') : send(res, 404, `no fault ${parts[1]}\n`);
+        return this.clear(parts[1])
+          ? send(res, 204, '')
+          : send(res, 404, `no fault ${quoted(parts[1] ?? '')}\n`);
       if (req.method === 'POST') {
-        let body: { kind?: unknown; target?: unknown; fillSeconds?: unknown };
-        try {
-          body = JSON.parse(await readBody(req)) as typeof body;
-        } catch {
-          return send(res, 400, 'expected a JSON body {"kind": …, "target": …}\n');
+        if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+          return send(res, 415, 'expected Content-Type: application/json\n');
+        const body = await readBody(req);
+        if (body === null) {
+          res.setHeader('connection', 'close');
+          send(res, 413, `request body over ${MAX_BODY_BYTES} bytes; expected a small JSON object\n`);
+          req.destroy();
+          return;
         }
+        let fault: { kind?: unknown; target?: unknown; fillSeconds?: unknown };
         try {
-          return sendJson(res, 201, this.inject(body.kind, body.target, body.fillSeconds));
+          fault = JSON.parse(body) as typeof fault;
+        } catch {
+          fault = null as unknown as typeof fault;
+        }
+        if (fault === null || typeof fault !== 'object' || Array.isArray(fault))
+          return send(res, 400, 'expected a JSON object {"kind": …, "target": …}\n');
+        if (this.faults.size >= MAX_FAULTS)
+          return send(
+            res,
+            409,
+            `${MAX_FAULTS} faults are active, the most the simulator keeps; clear some first (DELETE /faults)\n`,
+          );
+        try {
+          return sendJson(res, 201, this.inject(fault.kind, fault.target, fault.fillSeconds));
         } catch (err) {
           return send(res, 400, `${(err as Error).message}\n`);
         }
@@ -233,6 +262,33 @@ export class FleetSimulator {
     }
     send(res, 404, 'not found\n');
   }
+}
+
+/** Largest request body read; a fault is a few dozen bytes. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Most faults active at once (every server of the built-in city down is about 1,000). */
+export const MAX_FAULTS = 20_000;
+
+const quoted = (text: string) => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+
+/** Why a request does not come from this machine's own tools, or null when it does. */
+function refusedRequest(req: IncomingMessage): { status: number; message: string } | null {
+  const port = req.socket.localPort;
+  const own = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const host = req.headers.host ?? '';
+  if (!own.has(host.toLowerCase()))
+    return {
+      status: 403,
+      message: `Host ${quoted(host)} refused; expected 127.0.0.1:${port} or localhost:${port}`,
+    };
+  const origin = req.headers.origin;
+  const writes = req.method !== 'GET' && req.method !== 'HEAD';
+  if (writes && origin !== undefined && !own.has(origin.toLowerCase().replace(/^http:\/\//, '')))
+    return {
+      status: 403,
+      message: `Origin ${quoted(origin)} refused; the fault API takes requests from this machine's tools only`,
+    };
+  return null;
 }
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
@@ -244,15 +300,25 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, `${JSON.stringify(value)}\n`, 'application/json');
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body as text, or null as soon as it passes MAX_BODY_BYTES (nothing more is kept). */
+function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      data += chunk;
-      if (data.length > 65_536) reject(new Error('body too large'));
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return resolve(null);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        over = true;
+        chunks.length = 0;
+        resolve(null);
+      } else chunks.push(chunk);
     });
-    req.on('end', () => resolve(data));
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }

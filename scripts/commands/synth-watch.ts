@@ -9,7 +9,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { formatInputProblem, InventoryInputError } from '../../model/index.ts';
-import { OutFolderError } from '../../stacks/atomic-folder.ts';
+import { OutFolderError } from '../../stacks/out-folder.ts';
 import { warmViews } from '../../stacks/synth.ts';
 import { SynthCache } from '../../stacks/synth-cache.ts';
 import { shown } from '../cli/defaults.ts';

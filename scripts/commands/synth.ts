@@ -8,6 +8,7 @@ import { synthesize } from '../../stacks/synth.ts';
 import { SynthCache } from '../../stacks/synth-cache.ts';
 import { shown } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
+import { exitOnInterrupt } from '../cli/interrupt.ts';
 import { countsLines, findingJson, findingTally, printFindings } from '../cli/report.ts';
 
 export interface SynthCommandOptions {
@@ -30,7 +31,16 @@ export interface SynthRun {
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export async function runSynth(opts: SynthCommandOptions): Promise<number> {
-  return (await synthOnce(opts, opts.cache ? new SynthCache(opts.cache) : undefined)).code;
+  const release = exitOnInterrupt((signal) =>
+    console.error(
+      `citycloud: ${signal}: stopped; ${opts.out} is whole (the previous output, or the new one if it was written)`,
+    ),
+  );
+  try {
+    return (await synthOnce(opts, opts.cache ? new SynthCache(opts.cache) : undefined)).code;
+  } finally {
+    release();
+  }
 }
 
 /** Loads, checks and synthesizes the inventory once, with this cache (kept across runs by --watch). */
@@ -62,7 +72,15 @@ export async function synthOnce(opts: SynthCommandOptions, cache: SynthCache | u
     : undefined;
   let result: Awaited<ReturnType<typeof synthesize>>;
   try {
-    result = await synthesize({ model, inputs, outDir: opts.out, cache, progress });
+    result = await synthesize({
+      model,
+      inputs,
+      outDir: opts.out,
+      cache,
+      progress,
+      keep: sources.files.map((f) => f.file),
+      notice: (line) => console.error(`citycloud: ${line}`),
+    });
   } catch (err) {
     // a construct or the off-site checks refused the city: a problem of the inventory, said as such
     if (!(err instanceof ConstructPropsError || err instanceof OffsiteCheckError)) throw err;

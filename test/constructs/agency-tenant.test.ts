@@ -25,6 +25,7 @@ describe('AgencyTenant', () => {
     expect(resource(json, 'kubernetes_namespace_v1', 'tenant-email').metadata).toEqual({
       name: 'tenant-email',
       labels: { 'citycloud.hcmc.gov.vn/tenant': 'email', 'citycloud.hcmc.gov.vn/agency': 'stttt' },
+      annotations: { 'citycloud.hcmc.gov.vn/display-name': 'Official e-mail' },
     });
     expect(
       Testing.toHaveResourceWithProperties(json, ResourceQuotaV1.tfResourceType, {

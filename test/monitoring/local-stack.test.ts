@@ -93,6 +93,7 @@ describe.skipIf(!hasStack)('citycloud monitor up / down with the real Prometheus
   it('turns a server fault into a ServerDown alert, pending and then firing', async () => {
     const res = await fetch(`${sim}/faults`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'server-down', target: 'dc1-h1-r01-k02-u03' }),
     });
     expect(res.status).toBe(201);
@@ -112,6 +113,7 @@ describe.skipIf(!hasStack)('citycloud monitor up / down with the real Prometheus
     const target = 'dc1-h1-r01-k01-u04';
     const res = await fetch(`${sim}/faults`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'disk-filling', target, fillSeconds: 20 }),
     });
     expect(res.status).toBe(201);

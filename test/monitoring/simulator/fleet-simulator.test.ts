@@ -1,11 +1,12 @@
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../../model/index.ts';
-import { FleetSimulator } from '../../../monitoring/simulator/fleet-simulator.ts';
+import { FleetSimulator, MAX_BODY_BYTES, MAX_FAULTS } from '../../../monitoring/simulator/fleet-simulator.ts';
 import { BUILTIN_CITY } from '../../helpers/city.ts';
 
 const model = loadCity(BUILTIN_CITY).model as CityModel;
+const JSON_TYPE = { 'content-type': 'application/json' };
 const T0 = Date.UTC(2026, 10, 24, 9) / 1000;
 
 /** The value of the series whose line starts with `prefix` in Prometheus text. */
@@ -118,6 +119,7 @@ describe('the simulator over HTTP', () => {
     expect(ok.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     const created = await fetch(`${base}/faults`, {
       method: 'POST',
+      headers: JSON_TYPE,
       body: JSON.stringify({ kind: 'server-down', target: 'dc1-h1-r01-k01-u03' }),
     });
     expect(created.status).toBe(201);
@@ -130,11 +132,14 @@ describe('the simulator over HTTP', () => {
   it('answers 400 with the reason for a bad fault, and 404 for an unknown server', async () => {
     const bad = await fetch(`${base}/faults`, {
       method: 'POST',
+      headers: JSON_TYPE,
       body: '{"kind":"server-down","target":"nope"}',
     });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toBe('no server "nope" in the inventory\n');
-    expect((await fetch(`${base}/faults`, { method: 'POST', body: 'not json' })).status).toBe(400);
+    expect(
+      (await fetch(`${base}/faults`, { method: 'POST', headers: JSON_TYPE, body: 'not json' })).status,
+    ).toBe(400);
     expect((await fetch(`${base}/servers/nope/metrics`)).status).toBe(404);
   });
 });
@@ -156,5 +161,140 @@ describe('disk-filling faults', () => {
     expect(() => own.inject('disk-filling', 'dc1-h2-r01-k01-u01', -5)).toThrow(
       'fillSeconds must be a positive number of seconds; got -5',
     );
+  });
+});
+
+/** One request with exactly these headers (fetch would set Host and forbid changing it). */
+function rawRequest(
+  port: number,
+  opts: { method: string; path: string; headers?: Record<string, string | number>; body?: string | Buffer },
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: opts.method,
+        path: opts.path,
+        headers: { host: `127.0.0.1:${port}`, ...opts.headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          text += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    // the server may answer and close before the whole body is sent
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err),
+    );
+    if (opts.body !== undefined) req.write(opts.body);
+    req.end();
+  });
+}
+
+describe('the simulator refuses what a web page or a careless client could send', () => {
+  let server: Server;
+  let port = 0;
+  let sim: FleetSimulator;
+  beforeAll(async () => {
+    sim = new FleetSimulator(model);
+    server = await sim.listen(0);
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+  const fault = JSON.stringify({ kind: 'server-down', target: 'dc1-h1-r01-k01-u05' });
+
+  it('answers 413 to a body over 64 KB, without reading the rest, and stays up', async () => {
+    const big = Buffer.alloc(MAX_BODY_BYTES + 1, 0x20);
+    const r = await rawRequest(port, { method: 'POST', path: '/faults', headers: JSON_TYPE, body: big });
+    expect(r.status).toBe(413);
+    expect(r.text).toMatch(/request body over 65536 bytes/);
+    // a body sent in pieces with no length given is cut off the same way
+    const chunked = await rawRequest(port, {
+      method: 'POST',
+      path: '/faults',
+      headers: { ...JSON_TYPE, 'transfer-encoding': 'chunked' },
+      body: Buffer.alloc(3 * MAX_BODY_BYTES, 0x20),
+    });
+    expect(chunked.status).toBe(413);
+    expect((await rawRequest(port, { method: 'GET', path: '/-/healthy' })).status).toBe(200);
+  });
+
+  it.each([
+    [
+      'a text/plain body (what a form on another site can send)',
+      { 'content-type': 'text/plain' },
+      415,
+      /expected Content-Type: application\/json/,
+    ],
+    [
+      'a foreign Origin',
+      { ...JSON_TYPE, origin: 'http://evil.example' },
+      403,
+      /Origin "http:\/\/evil\.example" refused/,
+    ],
+    [
+      'a foreign Host (DNS rebinding)',
+      { ...JSON_TYPE, host: 'evil.example:80' },
+      403,
+      /Host "evil\.example:80" refused/,
+    ],
+  ])('refuses a fault with %s, and changes nothing', async (_, headers, status, message) => {
+    const r = await rawRequest(port, { method: 'POST', path: '/faults', headers, body: fault });
+    expect(r.status).toBe(status);
+    expect(r.text).toMatch(message);
+    expect(sim.listFaults()).toEqual([]);
+  });
+
+  it('refuses to clear faults for a foreign Origin', async () => {
+    const kept = sim.inject('server-down', 'dc1-h1-r01-k01-u06');
+    const r = await rawRequest(port, {
+      method: 'DELETE',
+      path: '/faults',
+      headers: { origin: 'http://evil.example' },
+    });
+    expect(r.status).toBe(403);
+    expect(sim.listFaults()).toEqual([kept]);
+    sim.clear();
+  });
+
+  it('accepts its own origin', async () => {
+    const r = await rawRequest(port, {
+      method: 'POST',
+      path: '/faults',
+      headers: { ...JSON_TYPE, origin: `http://localhost:${port}`, host: `localhost:${port}` },
+      body: fault,
+    });
+    expect(r.status).toBe(201);
+    sim.clear();
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['a list', '[1, 2]'],
+    ['a number', '42'],
+  ])('answers 400 to %s as a fault', async (_, body) => {
+    const r = await rawRequest(port, { method: 'POST', path: '/faults', headers: JSON_TYPE, body });
+    expect(r.status).toBe(400);
+    expect(r.text).toBe('expected a JSON object {"kind": …, "target": …}\n');
+  });
+
+  it('answers 400 to a malformed URI', async () => {
+    const r = await rawRequest(port, { method: 'GET', path: '/servers/%E0%A4%A/metrics' });
+    expect(r.status).toBe(400);
+    expect(r.text).toMatch(/^malformed URL/);
+  });
+
+  it(`keeps at most ${MAX_FAULTS.toLocaleString('en-US')} faults`, async () => {
+    const server = model.servers[0]?.name as string;
+    for (let i = 0; i < MAX_FAULTS; i++) sim.inject('server-down', server);
+    const r = await rawRequest(port, { method: 'POST', path: '/faults', headers: JSON_TYPE, body: fault });
+    expect(r.status).toBe(409);
+    expect(sim.listFaults()).toHaveLength(MAX_FAULTS);
+    sim.clear();
   });
 });
