@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { formatInputProblem, InventoryInputError } from '../model/index.ts';
 import { LocalStackError } from '../monitoring/local/local-stack.ts';
 import { DeployError } from '../stacks/deploy/deploy-runner.ts';
+import { redact } from '../stacks/deploy/redact.ts';
 import { OutFolderError } from '../stacks/out-folder.ts';
 import { fromRoot } from '../stacks/project-root.ts';
 import {
@@ -176,8 +177,12 @@ async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     const e = err as Error;
-    console.error(`citycloud: internal error: ${e?.message ?? String(err)} (CITYCLOUD_DEBUG=1 shows where)`);
-    if (process.env.CITYCLOUD_DEBUG === '1') console.error(e?.stack);
+    // one line, short, with no credential: an error of a library may quote whole inputs
+    const message = redact(String(e?.message ?? err)).split('\n')[0] as string;
+    console.error(
+      `citycloud: internal error: ${message.length > 300 ? `${message.slice(0, 300)}…` : message} (CITYCLOUD_DEBUG=1 shows where)`,
+    );
+    if (process.env.CITYCLOUD_DEBUG === '1') console.error(redact(String(e?.stack)));
     return EXIT.problems;
   }
 }

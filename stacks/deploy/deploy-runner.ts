@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fromRoot } from '../project-root.ts';
 import type { DeployStep, IacTool } from './deploy-steps.ts';
+import { redact } from './redact.ts';
 
 /** The deploy cannot go on; `exitCode` 2 for what the machine lacks, 1 for a failed step. */
 export class DeployError extends Error {
@@ -15,7 +16,8 @@ export class DeployError extends Error {
     message: string,
     readonly exitCode: 1 | 2,
   ) {
-    super(message);
+    // the message may quote a tool's output: never with a credential in it
+    super(redact(message));
     this.name = 'DeployError';
   }
 }
@@ -106,7 +108,7 @@ export async function runDeploySteps(
 ): Promise<StepResult[]> {
   const results: StepResult[] = [];
   for (const step of steps) {
-    log(`▸ ${step.stack}: ${step.command} ${step.args.join(' ')}`);
+    log(redact(`▸ ${step.stack}: ${step.command} ${step.args.join(' ')}`));
     const r = await run(step);
     if (r.code !== 0) {
       if (step.action === 'diff' || step.action === 'deploy') throw cdkError(step, r.stderr, r.code);
@@ -121,9 +123,11 @@ export async function runDeploySteps(
         1,
       );
     }
+    // the plan's JSON is kept as the tool wrote it (Terraform marks sensitive values itself);
+    // what the tool said on stderr is a log, and is redacted like one
     for (const [file, text] of [
       [step.stdoutFile, r.stdout],
-      [step.stderrFile, r.stderr],
+      [step.stderrFile, redact(r.stderr)],
     ] as const)
       if (file) {
         mkdirSync(dirname(file), { recursive: true });

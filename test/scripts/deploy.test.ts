@@ -195,3 +195,30 @@ describe('the order stacks deploy in', () => {
     ]);
   });
 });
+
+describe.skipIf(!hasTerraform)(
+  'citycloud deploy with the state in PostgreSQL, through the real Terraform',
+  () => {
+    it('never prints the password of a PG_CONN_STR Terraform cannot use', () => {
+      const { out } = outWithStack({ a: { input: 'x' } });
+      // a pg backend instead of the local one: the connection string comes from PG_CONN_STR
+      const file = join(out, 'terraform/stacks/demo/cdk.tf.json');
+      const stack = JSON.parse(readFileSync(file, 'utf8'));
+      stack.terraform.backend = { pg: { schema_name: 'citycloud_demo' } };
+      writeFileSync(file, JSON.stringify(stack));
+      const secret = 'hunter2-do-not-print';
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin/citycloud.mjs'), 'deploy', '--out', out], {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PG_CONN_STR: `postgres://citycloud:${secret}@127.0.0.1:99x99/state?sslmode=disable`,
+        },
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(
+        /terraform init failed for stack demo \(exit 1\): Error: parse "<PG_CONN_STR>": invalid port/,
+      );
+      expect(r.stdout + r.stderr).not.toContain(secret);
+    });
+  },
+);
