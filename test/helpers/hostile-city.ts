@@ -12,6 +12,7 @@ export const HOSTILE = {
   districtName: '</script><script>window.pwned=3</script><!--',
   agencyName: `"'><svg onload="window.pwned=4">`,
   /** What Terraform would evaluate: read a file of the machine that plans, and a template directive. */
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's syntax, on purpose
   tenantName: 'Tenant ${file("/etc/hostname")} %{ if true }yes%{ endif } $${kept}',
   /** What Prometheus would expand in an annotation; a trailing brace too. */
   poolName: 'Web {{ printf "%s" "expanded" }} {{ .Value }}',

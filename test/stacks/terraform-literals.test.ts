@@ -20,8 +20,10 @@ function strings(value: unknown, out: string[] = []): string[] {
 
 describe('terraformLiteral', () => {
   it.each([
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's syntax, on purpose
     ['${file("/etc/hostname")}', '$${file("/etc/hostname")}'],
     ['%{ if true }x%{ endif }', '%%{ if true }x%%{ endif }'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's syntax, on purpose
     ['already $${escaped}', 'already $$${escaped}'],
     ['100% {fine} $ {fine}', '100% {fine} $ {fine}'],
   ])('escapes %s', (text, literal) => {

@@ -70,10 +70,7 @@ describe.skipIf(!hasChromium)('every page citycloud writes, for a city whose nam
         void d.dismiss();
       });
       await page.waitForSelector('body[data-ready=true]');
-      expect(
-        await page.evaluate(() => (window as unknown as { pwned?: number }).pwned),
-        path,
-      ).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned), path).toBeUndefined();
       expect(dialogs, path).toEqual([]);
       // a blocked inline handler would be a CSP error here: there is none, because nothing is markup
       expect(errors, path).toEqual([]);
@@ -89,7 +86,7 @@ describe.skipIf(!hasChromium)('every page citycloud writes, for a city whose nam
     await page.waitForSelector('body[data-ready=true]');
     const options = await page.locator('#district option').allTextContents();
     expect(options.some((o) => o.includes(HOSTILE.districtName))).toBe(true);
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     await page.close();
   });
 });
