@@ -53,6 +53,10 @@ export function expandNetwork(inv: Inventory, sources: InventorySources): Networ
   const defaults = net.uplinkDefaults;
   const points: ConnectionPoint[] = [];
   const links: Link[] = [];
+  // the sections themselves, for findings about the network as a whole (the core's block, say)
+  sources.register('network', ['network']);
+  sources.register('network.core', ['network', 'core']);
+  sources.register('network.addressing', ['network', 'addressing']);
 
   const add = (p: PointSpec) => {
     sources.register(p.path, p.yaml);

@@ -37,7 +37,7 @@ export function checkExpansionLimits(inv: Inventory, sources: InventorySources):
       path: section,
       message: `expands to ${n(total)} ${unit}`,
       expected: `at most ${n(EXPANSION_LIMITS[what])} ${unit}`,
-      location: sources.locate([section]),
+      location: sources.locate([], section),
       why: WHY,
     });
   };

@@ -36,14 +36,15 @@ export type ParsedYaml =
 
 const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
 
-/** The first collection nested deeper than MAX_NESTING, walked without recursion. */
-function tooDeep(tokens: readonly CST.Token[]): { offset: number; depth: number } | null {
+/** Where the first collection nested deeper than MAX_NESTING starts, walked without recursion. */
+function tooDeep(tokens: readonly CST.Token[]): number | null {
   const stack: [CST.Token, number][] = tokens.map((t) => [t, 0]);
-  let deepest: { offset: number; depth: number } | null = null;
+  let first: number | null = null;
   while (stack.length > 0) {
     const [token, depth] = stack.pop() as [CST.Token, number];
-    if (depth > MAX_NESTING && (!deepest || depth > deepest.depth)) {
-      deepest = { offset: (token as { offset: number }).offset, depth };
+    if (depth > MAX_NESTING) {
+      const offset = (token as { offset: number }).offset;
+      if (first === null || offset < first) first = offset;
       continue;
     }
     const children: CST.Token[] = [];
@@ -55,7 +56,7 @@ function tooDeep(tokens: readonly CST.Token[]): { offset: number; depth: number 
       }
     for (const child of children) stack.push([child, depth + (COLLECTIONS.has(child.type) ? 1 : 0)]);
   }
-  return deepest;
+  return first;
 }
 
 /** Keys written twice in one mapping, with one set per mapping; the document is walked without recursion. */
@@ -101,14 +102,14 @@ export function parseYaml(text: string): ParsedYaml {
   const lines = new LineCounter();
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
   const deep = tooDeep(tokens);
-  if (deep)
+  if (deep !== null)
     return {
       doc: null,
       lines,
       problems: [
         {
-          offset: deep.offset,
-          message: `nested ${deep.depth} levels deep; expected at most ${MAX_NESTING} levels (an inventory nests about 10)`,
+          offset: deep,
+          message: `nested more than ${MAX_NESTING} levels deep; expected at most ${MAX_NESTING} levels (an inventory nests about 10)`,
         },
       ],
     };

@@ -46,7 +46,7 @@ export function readInventoryFile(abs: string): FileRead {
         problem: `${kind}; expected a YAML inventory file${kind === 'is a folder' ? ' such as city.yaml' : ' (a regular file)'}`,
       };
     }
-    if (st.size > MAX_FILE_BYTES) return { problem: tooLarge(st.size) };
+    if (st.size > MAX_FILE_BYTES) return { problem: tooLarge(`is ${mib(st.size)}`) };
     // read to the end, but never past the limit: a file may grow while it is read
     const chunks: Buffer[] = [];
     let total = 0;
@@ -56,7 +56,7 @@ export function readInventoryFile(abs: string): FileRead {
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > MAX_FILE_BYTES) return { problem: tooLarge(total) };
+      if (total > MAX_FILE_BYTES) return { problem: tooLarge(`grew past ${mib(MAX_FILE_BYTES)} while read`) };
     }
     return { bytes: Buffer.concat(chunks, total) };
   } catch (err) {
@@ -69,7 +69,8 @@ export function readInventoryFile(abs: string): FileRead {
   }
 }
 
-function tooLarge(bytes: number): string {
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `is ${bytes > MAX_FILE_BYTES ? `over ${mb(MAX_FILE_BYTES)}` : mb(bytes)}; expected an inventory file of at most ${mb(MAX_FILE_BYTES)}`;
+const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+
+function tooLarge(what: string): string {
+  return `${what}; expected an inventory file of at most ${mib(MAX_FILE_BYTES)}`;
 }

@@ -231,3 +231,11 @@ describe('the parse cache', () => {
     expect(calls.put).toBe(0);
   });
 });
+
+describe('readInventory and prototypes', () => {
+  it('builds the inventory without a prototype, so no key of a file reaches Object.prototype', () => {
+    const { raw } = readInventory(SMALL_CITY);
+    expect(Object.getPrototypeOf(raw)).toBeNull();
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+});
