@@ -8,6 +8,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider/inde
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { TerraformState } from '../model/index.ts';
+import { localStatePath } from './local-state.ts';
 
 export class CityStack extends TerraformStack {
   constructor(scope: Construct, id: string, state: TerraformState) {
@@ -16,7 +17,7 @@ export class CityStack extends TerraformStack {
     switch (state.backend) {
       case 'local':
         // from out/terraform/stacks/<id>/ up to the folder that holds out/
-        new LocalBackend(this, { path: `../../../../state/${id}.tfstate` });
+        new LocalBackend(this, { path: localStatePath(id) });
         break;
       case 's3':
         new S3Backend(this, {

@@ -5,7 +5,8 @@
  * synth would delete it, Terraform state and all).
  */
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
+import { LOCAL_STATE_DIR } from './local-state.ts';
 import { MANIFEST_FILE, MANIFEST_FORMATS } from './manifest.ts';
 
 /** The output folder cannot be used; the message says why and what to do. */
@@ -52,6 +53,10 @@ export function checkOutFolder(outDir: string, keep: readonly string[] = []): vo
     throw new OutFolderError(`${outDir}: ${why}; ${hint}`);
   };
   if (abs === parse(abs).root) refuse('is the root of the file system, which synth would replace whole');
+  if (basename(abs) === LOCAL_STATE_DIR)
+    refuse(
+      `is where the stacks' local Terraform state lives (${LOCAL_STATE_DIR}/ beside the output), which synth would replace whole`,
+    );
   if (within(abs, process.cwd()))
     refuse('holds the folder you are working in, which synth would replace whole');
   for (const file of keep)

@@ -271,7 +271,7 @@ describe('citycloud synth', () => {
     const r = runCli(['synth', '--out', mine]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(
-      /holds files but no manifest\.json, so it is not a citycloud output; expected an empty folder or a previous output \(choose another --out\)$/,
+      /holds files but no manifest\.json, so it is not a citycloud output and synth will not replace it; expected an empty folder or a previous output \(choose another --out\)$/,
     );
     expect(readdirSync(mine)).toEqual(['notes.txt']);
   });

@@ -79,6 +79,10 @@ describe('checkOutFolder', () => {
     expect(refusal(join(out, 'a', 'b', 'c'))).toMatch(/another citycloud output/);
   });
 
+  it('refuses the folder of the local Terraform state, which must outlive every synth', () => {
+    expect(refusal(join(tempDir(), 'state'))).toMatch(/is where the stacks' local Terraform state lives/);
+  });
+
   it('refuses a folder that holds the inventory', () => {
     const dir = tempDir();
     const out = previousOutput(join(dir, 'out'));
