@@ -10,7 +10,7 @@ import { type BadInventory, checkCase, edited, files, mkfifo, SMALL_TEXT, splitA
 
 const MiB = 1024 * 1024;
 
-export const FILE_LEVEL: readonly BadInventory[] = [
+const FILE_LEVEL: readonly BadInventory[] = [
   // accepted: what editors on other systems write
   { name: 'a byte-order mark', exit: 0, setup: (d) => files(d, { 'city.yaml': `\uFEFF${SMALL_TEXT}` }) },
   {

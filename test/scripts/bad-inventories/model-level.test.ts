@@ -42,7 +42,7 @@ const manyRacks = () =>
     ],
   );
 
-export const MODEL_LEVEL: readonly BadInventory[] = [
+const MODEL_LEVEL: readonly BadInventory[] = [
   // the schema: typos, types, ranges, enums, grammar, sizes
   edit(
     'a key with a typo',
