@@ -9,12 +9,14 @@ import { type Bench, type BenchRow, formatTable } from './bench/harness.ts';
 import { modelBench } from './bench/model-bench.ts';
 import { monitoringBench } from './bench/monitoring-bench.ts';
 import { networkBench } from './bench/network-bench.ts';
+import { readerBench } from './bench/reader-bench.ts';
 import { synthBench } from './bench/synth-bench.ts';
 
 const WORK_DIR = fileURLToPath(new URL('../.bench', import.meta.url));
 
 const BENCHES: readonly Bench[] = [
   modelBench(WORK_DIR),
+  readerBench(WORK_DIR),
   networkBench(WORK_DIR),
   monitoringBench(WORK_DIR),
   synthBench(WORK_DIR),
