@@ -1,8 +1,8 @@
 /** The monitoring view: Prometheus, its rules and their tests, Alertmanager, blackbox, targets. */
 import { stringify } from 'yaml';
 import type { CityModel } from '../model/index.ts';
-import { toDiffableJson } from '../stacks/diffable-json.ts';
-import type { Artifact, View } from '../stacks/view.ts';
+import { toDiffableJson } from '../view/diffable-json.ts';
+import type { Artifact, View } from '../view/view.ts';
 import { alertmanagerConfig } from './alertmanager-config.ts';
 import { blackboxConfig } from './blackbox-config.ts';
 import { FLEET_OPTIONS, prometheusConfig } from './prometheus-config.ts';

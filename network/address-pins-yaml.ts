@@ -4,7 +4,7 @@
  */
 import { planAddresses } from '../model/address-plan.ts';
 import type { CityModel } from '../model/index.ts';
-import type { Artifact } from '../stacks/view.ts';
+import type { Artifact } from '../view/view.ts';
 
 export function addressPinsYaml(model: CityModel): Artifact {
   const plan = planAddresses(model);

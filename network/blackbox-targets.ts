@@ -4,8 +4,8 @@
  * prefers IPv6). The labels name the point so alerts can, and route by district and agency.
  */
 import type { CityModel } from '../model/index.ts';
-import { toDiffableJson } from '../stacks/diffable-json.ts';
-import type { Artifact } from '../stacks/view.ts';
+import { toDiffableJson } from '../view/diffable-json.ts';
+import type { Artifact } from '../view/view.ts';
 import { networkTable } from './network-table.ts';
 
 export interface PointTargetGroup {

@@ -1,7 +1,7 @@
 /** out/network/ipam.csv: the whole address plan, one allocation a line (blocks, sites, loopbacks, uplinks). */
 import type { CityModel } from '../model/index.ts';
-import type { Artifact } from '../stacks/view.ts';
 import { toCsv } from '../view/csv.ts';
+import type { Artifact } from '../view/view.ts';
 import { networkTable } from './network-table.ts';
 
 export const IPAM_COLUMNS = ['kind', 'owner', 'name', 'prefix', 'block', 'vlan', 'gateway'] as const;

@@ -4,8 +4,8 @@
  * names as of NetBox 4.2+ (DCIM → Sites → Import, IPAM → Prefixes → Import, …).
  */
 import type { CityModel } from '../model/index.ts';
-import type { Artifact } from '../stacks/view.ts';
 import { toCsv } from '../view/csv.ts';
+import type { Artifact } from '../view/view.ts';
 import { networkTable } from './network-table.ts';
 
 /** NetBox slugs: lower-case ASCII letters, digits, dashes and underscores. */

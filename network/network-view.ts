@@ -1,5 +1,5 @@
 /** The network view: the address plan, NetBox imports, topology, probe targets and the picture. */
-import type { View } from '../stacks/view.ts';
+import type { View } from '../view/view.ts';
 import { addressPinsYaml } from './address-pins-yaml.ts';
 import { blackboxTargets } from './blackbox-targets.ts';
 import { ipamCsv } from './ipam-csv.ts';

@@ -5,9 +5,9 @@
  * ward changes only its own lines of the page.
  */
 import type { CityModel } from '../model/index.ts';
-import { toDiffableJson } from '../stacks/diffable-json.ts';
-import type { Artifact } from '../stacks/view.ts';
+import { toDiffableJson } from '../view/diffable-json.ts';
 import { escapeHtml, htmlPage } from '../view/html-page.ts';
+import type { Artifact } from '../view/view.ts';
 import { networkFindings } from './network-findings.ts';
 import { topologyData } from './topology-json.ts';
 import { PAGE_SCRIPT } from './topology-page-script.ts';

@@ -1,7 +1,7 @@
 /** out/network/topology.json: nodes (with their addresses) and links, one per line. */
 import type { CityModel } from '../model/index.ts';
-import { toDiffableJson } from '../stacks/diffable-json.ts';
-import type { Artifact } from '../stacks/view.ts';
+import { toDiffableJson } from '../view/diffable-json.ts';
+import type { Artifact } from '../view/view.ts';
 import { networkTable } from './network-table.ts';
 
 export interface TopologyNode {

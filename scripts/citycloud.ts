@@ -1,15 +1,16 @@
 /**
  * The citycloud command line. Exit codes: 0 success, 1 the command found problems, 2 bad usage
- * or unreadable input. Errors are one line each; a stack trace is shown only with CITYCLOUD_DEBUG=1.
+ * or unreadable input, 70 an internal error (a bug). Errors are one line each; a stack trace is
+ * shown only with CITYCLOUD_DEBUG=1.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DeployError } from '../deploy/deploy-runner.ts';
+import { redact } from '../deploy/redact.ts';
 import { formatInputProblem, InventoryInputError } from '../model/index.ts';
 import { LocalStackError } from '../monitoring/local/local-stack.ts';
-import { DeployError } from '../stacks/deploy/deploy-runner.ts';
-import { redact } from '../stacks/deploy/redact.ts';
-import { OutFolderError } from '../stacks/out-folder.ts';
-import { fromRoot } from '../stacks/project-root.ts';
+import { OutFolderError } from '../synth/out-folder.ts';
+import { fromRoot } from '../synth/project-root.ts';
 import {
   BUILTIN_INVENTORY,
   DEFAULT_CACHE_DIR,
@@ -180,10 +181,10 @@ async function main(argv: string[]): Promise<number> {
     // one line, short, with no credential: an error of a library may quote whole inputs
     const message = redact(String(e?.message ?? err)).split('\n')[0] as string;
     console.error(
-      `citycloud: internal error: ${message.length > 300 ? `${message.slice(0, 300)}…` : message} (CITYCLOUD_DEBUG=1 shows where)`,
+      `citycloud: internal error (a bug in citycloud, not in your input): ${message.length > 300 ? `${message.slice(0, 300)}…` : message}; run again with CITYCLOUD_DEBUG=1 to see where, and report it`,
     );
     if (process.env.CITYCLOUD_DEBUG === '1') console.error(redact(String(e?.stack)));
-    return EXIT.problems;
+    return EXIT.internal;
   }
 }
 

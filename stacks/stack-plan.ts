@@ -9,9 +9,9 @@
  */
 import type { TerraformStack } from 'cdktf';
 import type { TerraformState } from '../model/index.ts';
+import type { PartCache } from '../view/view.ts';
 import { loadOnce } from './load-once.ts';
 import { withoutStackTraces } from './quiet-stack-traces.ts';
-import type { SynthCache } from './synth-cache.ts';
 
 export interface StackPart {
   /** Unique within the stack, stable across inventories: `pool-web/h1-r03`. */
@@ -93,7 +93,7 @@ async function renderSkeleton(stage: () => Promise<Stage>): Promise<Record<strin
 
 /** What `render` gives for this slice: from the cache, or rendered (and kept, as JSON). */
 async function cached<T>(
-  cache: SynthCache | undefined,
+  cache: PartCache | undefined,
   unit: string,
   slice: unknown,
   render: () => Promise<T>,
@@ -135,7 +135,7 @@ const sorted = (blocks: Blocks): Blocks =>
   );
 
 /** The stack's cdk.tf.json, from cached parts where their slice is unchanged. */
-export async function renderPlan(plan: StackPlan, cache?: SynthCache): Promise<RenderedStack> {
+export async function renderPlan(plan: StackPlan, cache?: PartCache): Promise<RenderedStack> {
   const resource: Blocks = {};
   const data: Blocks = {};
   let rendered = 0;

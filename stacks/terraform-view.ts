@@ -5,13 +5,13 @@
  * from the synth cache.
  */
 import type { CityModel } from '../model/index.ts';
+import type { Artifact, View } from '../view/view.ts';
 import { appsPlan } from './apps-stack.ts';
 import { platformPlan } from './platform-stack.ts';
 import { portalPlan } from './portal-stack.ts';
 import { renderPlan, type StackPlan } from './stack-plan.ts';
 import { tenantsPlan } from './tenants-stack.ts';
 import { terraformLiterals } from './terraform-literals.ts';
-import type { Artifact, View } from './view.ts';
 import { warehousePlan } from './warehouse-stack.ts';
 
 /**

@@ -7,7 +7,7 @@
 import { stringify } from 'yaml';
 import type { CityModel } from '../../model/index.ts';
 import { pointTargetGroups } from '../../network/blackbox-targets.ts';
-import { toDiffableJson } from '../../stacks/diffable-json.ts';
+import { toDiffableJson } from '../../view/diffable-json.ts';
 import { alertmanagerConfig } from '../alertmanager-config.ts';
 import { prometheusConfig } from '../prometheus-config.ts';
 import { minutesOf } from '../rule-types.ts';

@@ -7,7 +7,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CityModel } from '../../model/index.ts';
-import { fromRoot } from '../../stacks/project-root.ts';
 import { poolHistory } from '../history/pool-history.ts';
 import { type LocalPorts, localStackFiles } from './local-config.ts';
 
@@ -35,7 +34,6 @@ interface Part {
   readonly ready: string;
 }
 
-const SERVE = fromRoot('monitoring/simulator/serve.ts');
 // by URL, so the simulator starts whatever folder citycloud is run from
 const TSX = import.meta.resolve('tsx');
 const onPath = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
@@ -60,13 +58,17 @@ function runningPid(dir: string, part: string, marker: string): number | null {
   return cmdline.includes(marker) ? pid : null;
 }
 
-function parts(dir: string, inventory: string, ports: LocalPorts, timeScale = 1): Part[] {
+/**
+ * The three processes. `simulator` is the script that serves the fleet simulator (the command
+ * line's entry point, scripts/serve-simulator.ts): its path also tells our process from another.
+ */
+function parts(dir: string, simulator: string, inventory: string, ports: LocalPorts, timeScale = 1): Part[] {
   return [
     {
       name: 'simulator',
       command: process.execPath,
-      args: ['--import', TSX, SERVE, inventory, String(ports.simulator), String(timeScale)],
-      marker: SERVE,
+      args: ['--import', TSX, simulator, inventory, String(ports.simulator), String(timeScale)],
+      marker: simulator,
       ready: `http://127.0.0.1:${ports.simulator}/-/healthy`,
     },
     {
@@ -162,13 +164,13 @@ export interface StackUp {
 export async function stackUp(
   model: CityModel,
   inventory: string,
-  options: { dir: string; ports: LocalPorts; timeScale: number; historyDays: number },
+  options: { dir: string; ports: LocalPorts; timeScale: number; historyDays: number; simulator: string },
 ): Promise<StackUp> {
   for (const b of BINARIES)
     if (!onPath(b.name))
       throw new LocalStackError(`${b.name} is not installed; install it with: apt-get install -y ${b.apt}`);
   const dir = resolve(options.dir);
-  const all = parts(dir, resolve(inventory), options.ports, options.timeScale);
+  const all = parts(dir, options.simulator, resolve(inventory), options.ports, options.timeScale);
   const running = all.flatMap((p) => {
     const pid = runningPid(dir, p.name, p.marker);
     return pid ? [`${p.name} (pid ${pid})`] : [];
@@ -198,7 +200,7 @@ export async function stackUp(
       await waitReady(p.ready, log, 30);
     }
   } catch (err) {
-    await stackDown(options.dir);
+    await stackDown(options.dir, options.simulator);
     throw err;
   }
   return {
@@ -214,10 +216,10 @@ export async function stackUp(
 }
 
 /** Stops exactly the processes the pid files name (if still ours); returns what it stopped. */
-export async function stackDown(dirOption: string): Promise<string[]> {
+export async function stackDown(dirOption: string, simulator: string): Promise<string[]> {
   const dir = resolve(dirOption);
   const stopped: string[] = [];
-  for (const p of parts(dir, '', { prometheus: 0, alertmanager: 0, simulator: 0 })) {
+  for (const p of parts(dir, simulator, '', { prometheus: 0, alertmanager: 0, simulator: 0 })) {
     const pid = runningPid(dir, p.name, p.marker);
     if (pid) {
       process.kill(pid, 'SIGTERM');

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../../stacks/project-root.ts';
+import { PROJECT_ROOT } from '../../synth/project-root.ts';
 
 export interface BenchRow {
   readonly name: string;

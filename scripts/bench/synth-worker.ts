@@ -9,9 +9,9 @@
  * medianMs is that run).
  */
 import { loadCity } from '../../model/index.ts';
-import { synthesize } from '../../stacks/synth.ts';
-import { SynthCache } from '../../stacks/synth-cache.ts';
 import { terraformPlans } from '../../stacks/terraform-view.ts';
+import { synthesize } from '../../synth/synth.ts';
+import { SynthCache } from '../../synth/synth-cache.ts';
 
 const [mode, inventory, cacheDir, outDir] = process.argv.slice(2) as [string, string, string, string];
 

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fromRoot } from '../../stacks/project-root.ts';
+import { fromRoot } from '../../synth/project-root.ts';
 
 const BIN = fromRoot('bin/citycloud.mjs');
 const WATCHING = '· watching ';

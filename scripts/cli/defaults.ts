@@ -1,6 +1,6 @@
 /** Where the built-in city lives, wherever citycloud is run from. */
 import { relative } from 'node:path';
-import { fromRoot } from '../../stacks/project-root.ts';
+import { fromRoot } from '../../synth/project-root.ts';
 
 export const BUILTIN_INVENTORY = fromRoot('inventory/city.yaml');
 export const DEFAULT_OUT = 'out';

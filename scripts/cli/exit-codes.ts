@@ -6,4 +6,6 @@ export const EXIT = {
   problems: 1,
   /** Bad usage or unreadable input. */
   usage: 2,
+  /** An internal error: a bug in citycloud, not a problem of the input (sysexits' EX_SOFTWARE). */
+  internal: 70,
 } as const;

@@ -16,22 +16,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  DeployError,
-  findCdk,
-  findTool,
-  planSummary,
-  runDeploySteps,
-} from '../../stacks/deploy/deploy-runner.ts';
-import {
-  cdkSteps,
-  deploySteps,
-  type IacTool,
-  PLAN_FILE,
-  type StackDir,
-} from '../../stacks/deploy/deploy-steps.ts';
-import { OFFSITE_STACK } from '../../stacks/offsite/offsite-input.ts';
-import { DEPLOY_ORDER_FILE } from '../../stacks/terraform-view.ts';
+import { DeployError, findCdk, findTool, planSummary, runDeploySteps } from '../../deploy/deploy-runner.ts';
+import { cdkSteps, deploySteps, type IacTool, PLAN_FILE, type StackDir } from '../../deploy/deploy-steps.ts';
+import { DEPLOY_ORDER_FILE, OFFSITE_STACK } from '../../synth/out-layout.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 
 export interface DeployOptions {

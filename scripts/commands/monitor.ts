@@ -1,7 +1,11 @@
 /** `citycloud monitor up` / `down`: the local Prometheus, Alertmanager and fleet simulator. */
 import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
 import { stackDown, stackUp } from '../../monitoring/local/local-stack.ts';
+import { fromRoot } from '../../synth/project-root.ts';
 import { EXIT } from '../cli/exit-codes.ts';
+
+/** The process entry point that serves the fleet simulator (always from the sources, through tsx). */
+const SIMULATOR = fromRoot('scripts/serve-simulator.ts');
 
 export interface MonitorUpOptions {
   readonly inventory: string;
@@ -30,6 +34,7 @@ export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
     },
     timeScale: opts.timeScale,
     historyDays: opts.historyDays,
+    simulator: SIMULATOR,
   });
   if (opts.json) console.log(JSON.stringify(up, null, 2));
   else {
@@ -43,7 +48,7 @@ export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
     console.log(`  Prometheus    ${up.urls.prometheus}`);
     console.log(`  Alertmanager  ${up.urls.alertmanager}`);
     console.log(
-      `  simulator     ${up.urls.simulator}  (faults: POST ${up.urls.simulator}/faults {"kind":"server-down","target":"<server>"})`,
+      `  simulator     ${up.urls.simulator}  (faults: POST ${up.urls.simulator}/faults, Content-Type: application/json, {"kind":"server-down","target":"<server>"})`,
     );
     console.log('  stop with: citycloud monitor down');
   }
@@ -51,7 +56,7 @@ export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
 }
 
 export async function runMonitorDown(opts: { dir: string }): Promise<number> {
-  const stopped = await stackDown(opts.dir);
+  const stopped = await stackDown(opts.dir, SIMULATOR);
   console.log(stopped.length > 0 ? `✓ stopped ${stopped.join(', ')}` : `nothing was running in ${opts.dir}`);
   return EXIT.ok;
 }

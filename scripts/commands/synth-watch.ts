@@ -9,9 +9,9 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { formatInputProblem, InventoryInputError } from '../../model/index.ts';
-import { OutFolderError } from '../../stacks/out-folder.ts';
-import { warmViews } from '../../stacks/synth.ts';
-import { SynthCache } from '../../stacks/synth-cache.ts';
+import { OutFolderError } from '../../synth/out-folder.ts';
+import { warmViews } from '../../synth/synth.ts';
+import { SynthCache } from '../../synth/synth-cache.ts';
 import { shown } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { type SynthCommandOptions, synthOnce } from './synth.ts';

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { CURRENTLY_RECOMMENDED_FLAGS, DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { Artifact } from '../view.ts';
+import type { Artifact } from '../../view/view.ts';
 import { OffsiteCheckError } from './offsite-check-error.ts';
 import { OFFSITE_STACK, type OffsiteInput } from './offsite-input.ts';
 import { OffsiteStack } from './offsite-stack.ts';

@@ -4,8 +4,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { ConstructPropsError } from '../../constructs/construct-props-error.ts';
-import { throughCache } from '../cached-view.ts';
-import type { Artifact, View } from '../view.ts';
+import { throughCache } from '../../view/cached-view.ts';
+import type { Artifact, View } from '../../view/view.ts';
 import { OffsiteCheckError } from './offsite-check-error.ts';
 import { type OffsiteInput, offsiteInput } from './offsite-input.ts';
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCity } from '../../model/index.ts';
-import { synthesize } from '../../stacks/synth.ts';
+import { synthesize } from '../../synth/synth.ts';
 import { BUILTIN_CITY, tempDir, writeCity } from '../helpers/city.ts';
 
 /** Synthesizes an inventory folder into a new out/ and returns every artifact's lines. */

@@ -33,7 +33,7 @@ describe('npm run build', () => {
     );
     expect(out).toMatch(/^built 2 entries from \d+ sources into .* in [\d.]+ s\n$/);
     const record = JSON.parse(readFileSync(join(built, 'build.json'), 'utf8'));
-    expect(Object.keys(record.inputs)).toContain('stacks/synth.ts');
+    expect(Object.keys(record.inputs)).toContain('synth/synth.ts');
     expect(Object.keys(record.inputs).every((p: string) => !p.startsWith('node_modules'))).toBe(true);
     for (const f of ['citycloud.mjs', 'offsite-job.mjs']) expect(existsSync(join(built, f))).toBe(true);
 

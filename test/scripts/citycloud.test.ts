@@ -328,3 +328,33 @@ describe('citycloud output into a closed pipe', () => {
     expect(r.stderr).toBe('');
   });
 });
+
+describe('citycloud on an internal error', () => {
+  it('says it is a bug, how to see where, exits 70, and leaves out/ as it was', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    expect(runCli(['synth', '-i', SMALL_CITY, '--out', out]).code).toBe(0);
+    const before = readFileSync(join(out, 'manifest.json'), 'utf8');
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        join(ROOT, 'test/fixtures/scripts/break-rename.mjs'),
+        join(ROOT, 'bin/citycloud.mjs'),
+        'synth',
+        '-i',
+        SMALL_CITY,
+        '--out',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(70);
+    expect(r.stderr.trim()).toBe(
+      'citycloud: internal error (a bug in citycloud, not in your input): renameSync is broken on purpose (test fixture); run again with CITYCLOUD_DEBUG=1 to see where, and report it',
+    );
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(before);
+    expect(readdirSync(dir)).toEqual(['out']);
+  });
+});

@@ -6,7 +6,7 @@ import type { CityModel } from '../../model/index.ts';
 import { CityStack } from '../../stacks/city-stack.ts';
 import { platformPlan } from '../../stacks/platform-stack.ts';
 import { renderPlan } from '../../stacks/stack-plan.ts';
-import { SynthCache } from '../../stacks/synth-cache.ts';
+import { SynthCache } from '../../synth/synth-cache.ts';
 import { modelOf, smallCity, tempDir } from '../helpers/city.ts';
 
 const small = modelOf(smallCity());

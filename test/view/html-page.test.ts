@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Manifest } from '../../stacks/manifest.ts';
+import type { Manifest } from '../../synth/manifest.ts';
 import { embedJson, escapeHtml, htmlPage } from '../../view/html-page.ts';
 import { hasChromium, launchChromium, openPage } from '../helpers/chromium.ts';
 import { runCli, tempDir, writeCity } from '../helpers/city.ts';

@@ -11,7 +11,7 @@ import { WarehouseBackup } from '../../../constructs/warehouse-backup.ts';
 import { type CityModel, loadCity } from '../../../model/index.ts';
 import { synthOffsite, violationsIn } from '../../../stacks/offsite/offsite-assembly.ts';
 import { OffsiteCheckError } from '../../../stacks/offsite/offsite-check-error.ts';
-import type { Artifact } from '../../../stacks/view.ts';
+import type { Artifact } from '../../../view/view.ts';
 import { BUILTIN_CITY, tempDir } from '../../helpers/city.ts';
 
 const city = loadCity(BUILTIN_CITY).model as CityModel;

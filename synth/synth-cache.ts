@@ -8,11 +8,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InventoryParseCache } from '../model/read-inventory.ts';
+import type { PartCache } from '../view/view.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 
 const ROOT = `${PROJECT_ROOT}/`;
 /** What renders stacks and cached views: a change to any of these files changes every key. */
-const CODE = ['constructs', 'stacks', 'model', 'network', 'package-lock.json'];
+const CODE = ['constructs', 'stacks', 'model', 'network', 'view', 'package-lock.json'];
 
 let codeVersion: string | null = null;
 
@@ -50,7 +51,7 @@ export interface SynthCacheOptions {
   readonly inMemory?: boolean;
 }
 
-export class SynthCache {
+export class SynthCache implements PartCache {
   hits = 0;
   misses = 0;
   private readonly held: Map<string, string | Buffer> | null;

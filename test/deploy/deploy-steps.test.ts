@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cdkError, planSummary, providerNotInstallable } from '../../../stacks/deploy/deploy-runner.ts';
-import { cdkSteps, type DeployStep, deploySteps } from '../../../stacks/deploy/deploy-steps.ts';
+import { cdkError, planSummary, providerNotInstallable } from '../../deploy/deploy-runner.ts';
+import { cdkSteps, type DeployStep, deploySteps } from '../../deploy/deploy-steps.ts';
 
 const ENV = { TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 const stacks = [

@@ -4,11 +4,11 @@
  */
 import { monitoringView } from '../monitoring/monitoring-view.ts';
 import { networkView } from '../network/network-view.ts';
-import { cachedView } from './cached-view.ts';
-import { modelView } from './model-view.ts';
-import { offsiteView } from './offsite/offsite-view.ts';
-import { terraformView } from './terraform-view.ts';
-import type { View } from './view.ts';
+import { offsiteView } from '../stacks/offsite/offsite-view.ts';
+import { terraformView } from '../stacks/terraform-view.ts';
+import { cachedView } from '../view/cached-view.ts';
+import { modelView } from '../view/model-view.ts';
+import type { View } from '../view/view.ts';
 
 /** The off-site view comes first: it starts its worker thread before the others take the main one. */
 export const VIEWS: readonly View[] = [

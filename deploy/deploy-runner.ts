@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fromRoot } from '../project-root.ts';
+import { fromRoot } from '../synth/project-root.ts';
 import type { DeployStep, IacTool } from './deploy-steps.ts';
 import { redact } from './redact.ts';
 

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MANIFEST_FORMAT } from '../../stacks/manifest.ts';
-import { OutFolderError } from '../../stacks/out-folder.ts';
-import { synthesize, ViewError } from '../../stacks/synth.ts';
-import type { View } from '../../stacks/view.ts';
-import { VIEWS } from '../../stacks/views.ts';
+import { MANIFEST_FORMAT } from '../../synth/manifest.ts';
+import { OutFolderError } from '../../synth/out-folder.ts';
+import { synthesize, ViewError } from '../../synth/synth.ts';
+import { VIEWS } from '../../synth/views.ts';
+import type { View } from '../../view/view.ts';
 import { modelOf, smallCity, tempDir } from '../helpers/city.ts';
 
 const model = modelOf(smallCity());

@@ -6,7 +6,7 @@
  */
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
-import { LOCAL_STATE_DIR } from './local-state.ts';
+import { LOCAL_STATE_DIR } from '../stacks/local-state.ts';
 import { MANIFEST_FILE, MANIFEST_FORMATS } from './manifest.ts';
 
 /** The output folder cannot be used; the message says why and what to do. */

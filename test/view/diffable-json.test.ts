@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toDiffableJson } from '../../stacks/diffable-json.ts';
+import { toDiffableJson } from '../../view/diffable-json.ts';
 
 describe('toDiffableJson', () => {
   it('puts each list item of a section on its own line', () => {

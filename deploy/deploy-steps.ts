@@ -5,7 +5,7 @@
  * reviewed. Printed, diffed and tested before anything runs.
  */
 
-import { OFFSITE_STACK } from '../offsite/offsite-input.ts';
+import { OFFSITE_STACK } from '../synth/out-layout.ts';
 
 export type IacTool = 'terraform' | 'tofu';
 

@@ -1,10 +1,23 @@
 /** A view turns the city model into files; it is a pure function, so synth stays deterministic. */
 import type { CityModel } from '../model/index.ts';
-import type { SynthCache } from './synth-cache.ts';
+
+/**
+ * Parts rendered before, by content: the key of a part is the digest of its renderer's code and of
+ * its slice of the model, so a hit holds the very bytes a render would give (synth/synth-cache.ts).
+ */
+export interface PartCache {
+  /** The key of `unit` (a stack part, a view) rendered from `slice`. */
+  key(unit: string, slice: unknown): string;
+  get(key: string): string | null;
+  put(key: string, value: string): void;
+  /** Bytes kept by their sha256, which the call returns. */
+  putBlob(bytes: Uint8Array): string;
+  getBlob(sha256: string): Uint8Array | null;
+}
 
 /** What synth lends a view: a cache of parts already rendered (same bytes), somewhere to say what it does. */
 export interface RenderContext {
-  readonly cache?: SynthCache | undefined;
+  readonly cache?: PartCache | undefined;
   readonly progress?: ((line: string) => void) | undefined;
 }
 

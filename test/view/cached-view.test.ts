@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cachedView } from '../../stacks/cached-view.ts';
-import { SynthCache } from '../../stacks/synth-cache.ts';
-import type { View } from '../../stacks/view.ts';
-import { VIEWS } from '../../stacks/views.ts';
+import { SynthCache } from '../../synth/synth-cache.ts';
+import { VIEWS } from '../../synth/views.ts';
+import { cachedView } from '../../view/cached-view.ts';
+import type { View } from '../../view/view.ts';
 import { modelOf, smallCity, tempDir } from '../helpers/city.ts';
 
 describe('a cached view', () => {

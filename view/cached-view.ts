@@ -4,8 +4,7 @@
  * of rendered again.
  */
 import type { CityModel } from '../model/index.ts';
-import type { SynthCache } from './synth-cache.ts';
-import type { Artifact, RenderContext, View } from './view.ts';
+import type { Artifact, PartCache, RenderContext, View } from './view.ts';
 
 interface Stored {
   readonly path: string;
@@ -13,7 +12,7 @@ interface Stored {
 }
 
 /** The artifacts as a list of paths and digests, their bytes kept as blobs (read back whole, no decoding). */
-const storeArtifacts = (cache: SynthCache, artifacts: readonly Artifact[]): string =>
+const storeArtifacts = (cache: PartCache, artifacts: readonly Artifact[]): string =>
   JSON.stringify(
     artifacts.map((a) => ({
       path: a.path,
@@ -22,7 +21,7 @@ const storeArtifacts = (cache: SynthCache, artifacts: readonly Artifact[]): stri
   );
 
 /** The artifacts stored under an entry, or null when a blob has gone missing. */
-function loadArtifacts(cache: SynthCache, stored: string): Artifact[] | null {
+function loadArtifacts(cache: PartCache, stored: string): Artifact[] | null {
   const artifacts: Artifact[] = [];
   for (const a of JSON.parse(stored) as Stored[]) {
     const content = cache.getBlob(a.sha256);
@@ -34,7 +33,7 @@ function loadArtifacts(cache: SynthCache, stored: string): Artifact[] | null {
 
 /** The artifacts of `unit` for `slice` from the cache, or rendered and stored. */
 export async function throughCache(
-  cache: SynthCache | undefined,
+  cache: PartCache | undefined,
   unit: string,
   slice: unknown,
   render: () => readonly Artifact[] | Promise<readonly Artifact[]>,

@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SynthCache } from '../../stacks/synth-cache.ts';
+import { SynthCache } from '../../synth/synth-cache.ts';
 import { tempDir } from '../helpers/city.ts';
 
 /** Deletes every entry file under the cache folder, leaving what a process holds in memory. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recoverLeftovers, replaceFolder } from '../../stacks/atomic-folder.ts';
+import { recoverLeftovers, replaceFolder } from '../../synth/atomic-folder.ts';
 import { ROOT, tempDir } from '../helpers/city.ts';
 
 // 2^22 + 1 is above Linux's pid_max, so no process can own it: a synth that was killed

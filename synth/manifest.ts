@@ -1,7 +1,7 @@
 /** out/manifest.json: what the inventory holds and the digest of every artifact synth wrote. */
 import { createHash } from 'node:crypto';
 import { type CityModel, countInventory, type InventoryCounts } from '../model/index.ts';
-import type { Artifact } from './view.ts';
+import type { Artifact } from '../view/view.ts';
 
 export const MANIFEST_FORMAT = 'citycloud-manifest/v1';
 /** Every format a citycloud output's manifest has had: synth replaces only such a folder. */

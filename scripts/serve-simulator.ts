@@ -1,9 +1,9 @@
 /**
- * Runs the fleet simulator for the local stack: `node --import tsx monitoring/simulator/serve.ts
- * <inventory> <port>`. Started and stopped by `citycloud monitor up` / `down`.
+ * Runs the fleet simulator for the local stack: `node --import tsx scripts/serve-simulator.ts
+ * <inventory> <port> [time scale]`. Started and stopped by `citycloud monitor up` / `down`.
  */
-import { formatFinding, loadCity } from '../../model/index.ts';
-import { FleetSimulator } from './fleet-simulator.ts';
+import { formatFinding, loadCity } from '../model/index.ts';
+import { FleetSimulator } from '../monitoring/simulator/fleet-simulator.ts';
 
 const [inventory, port, timeScale = '1'] = process.argv.slice(2) as [string, string, string?];
 const { model, findings } = loadCity(inventory);

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MANIFEST_FORMAT } from '../../stacks/manifest.ts';
-import { checkOutFolder, manifestKind, OutFolderError } from '../../stacks/out-folder.ts';
+import { MANIFEST_FORMAT } from '../../synth/manifest.ts';
+import { checkOutFolder, manifestKind, OutFolderError } from '../../synth/out-folder.ts';
 import { tempDir } from '../helpers/city.ts';
 
 /** A folder that looks like a previous citycloud output. */

@@ -4,11 +4,11 @@
  */
 import { posix } from 'node:path';
 import type { CityModel } from '../model/index.ts';
+import type { Artifact, View } from '../view/view.ts';
 import { recoverLeftovers, replaceFolder } from './atomic-folder.ts';
 import { buildManifest, MANIFEST_FILE, type Manifest, toBytes } from './manifest.ts';
 import { checkOutFolder } from './out-folder.ts';
 import type { SynthCache } from './synth-cache.ts';
-import type { Artifact, View } from './view.ts';
 import { VIEWS } from './views.ts';
 
 export { MANIFEST_FILE };
