@@ -62,7 +62,9 @@ export class AgencyTenant extends Construct {
     const unknown = t.reaches.filter((r) => !warehouses.has(r) && !externals.has(r));
     if (unknown.length > 0)
       throw new ConstructPropsError(
+        'tenant-reaches',
         `${this.node.path}: tenant ${t.id} reaches ${unknown.join(', ')}, which is no warehouse or external system (${t.path}); expected one of ${[...warehouses.keys(), ...externals.keys()].join(', ')}`,
+        t.path,
       );
 
     const name = (suffix: string) => `${this.namespace}-${suffix}`;

@@ -1,10 +1,16 @@
 /**
- * A construct refused what it was given: the message names the construct's path and the model
- * path it came from, what is wrong and what is expected. synth reports it as a problem of the
- * inventory (exit 1), not as a fault of citycloud.
+ * A construct refused what it was given: the message names the construct's path, what is wrong
+ * and what is expected; `modelPath` is the object of the inventory it came from, so synth reports
+ * it as a problem of the inventory at its file:line (exit 1), not as a fault of citycloud.
+ * `refusal` names the check: every refusal the inventory can cause has a validation rule that
+ * reports it first (test/constructs/refusals.test.ts holds that to be so).
  */
 export class ConstructPropsError extends Error {
-  constructor(message: string) {
+  constructor(
+    readonly refusal: string,
+    message: string,
+    readonly modelPath?: string,
+  ) {
     super(message);
     this.name = 'ConstructPropsError';
   }

@@ -4,8 +4,16 @@
  * most, and at least what the pool's criticality needs (or a baseline share of the ceiling).
  */
 import { Construct } from 'constructs';
-import type { Criticality, Pool, Tenant } from '../model/index.ts';
-import { appOf, podsWithin, replicaRange } from './app-sizing.ts';
+import {
+  type Criticality,
+  DEFAULT_BASELINE_SHARE,
+  DEFAULT_MIN_REPLICAS,
+  type Pool,
+  podsWithin,
+  replicaRange,
+  type Tenant,
+} from '../model/index.ts';
+import { appOf } from './app-sizing.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
 import { ScaledDeployment } from './scaled-deployment.ts';
 
@@ -31,11 +39,7 @@ export interface EgovAppProps {
   readonly labelPrefix?: string;
 }
 
-export const DEFAULT_MIN_REPLICAS: Readonly<Record<Criticality, number>> = {
-  critical: 3,
-  high: 2,
-  normal: 2,
-};
+export { DEFAULT_MIN_REPLICAS };
 
 export class EgovApp extends Construct {
   readonly namespace: string;
@@ -47,15 +51,20 @@ export class EgovApp extends Construct {
     const t = props.tenant;
     const where = `${this.node.path} (${t.path})`;
     const { app, request, pool } = appOf(t, props.pools, where);
-    const baselineShare = props.baselineShare ?? 0.25;
+    const baselineShare = props.baselineShare ?? DEFAULT_BASELINE_SHARE;
     if (!(baselineShare > 0 && baselineShare <= 1))
-      throw new ConstructPropsError(`${where}: baselineShare ${baselineShare}; expected a share in (0, 1]`);
+      throw new ConstructPropsError(
+        'app-baseline-share',
+        `${where}: baselineShare ${baselineShare}; expected a share in (0, 1]`,
+      );
     const floor = (props.minReplicas ?? DEFAULT_MIN_REPLICAS)[pool.criticality];
     const capacity = podsWithin(request, app.pod);
     const range = replicaRange(capacity, floor, baselineShare);
     if (!range)
       throw new ConstructPropsError(
+        'app-floor-fits',
         `${where}: the request in pool ${pool.id} (${request.cpuCores} cores, ${request.memoryGiB} GiB${request.gpus ? `, ${request.gpus} GPUs` : ''}) holds ${capacity} pod${capacity === 1 ? '' : 's'} of ${app.pod.cpuCores} cores and ${app.pod.memoryGiB} GiB; expected room for at least ${floor} (${pool.criticality} pool)`,
+        t.path,
       );
     this.namespace = `tenant-${t.id}`;
     this.minReplicas = range.min;

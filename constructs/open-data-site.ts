@@ -32,6 +32,7 @@ export class OpenDataSite extends Construct {
       !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(props.domain.certificateArn)
     )
       throw new ConstructPropsError(
+        'open-data-certificate',
         `${this.node.path}: certificate ${props.domain.certificateArn} is not an ACM certificate in us-east-1; expected arn:aws:acm:us-east-1:<account>:certificate/<id> (CloudFront reads certificates only there)`,
       );
     const bucketDefaults = {

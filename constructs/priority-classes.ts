@@ -28,10 +28,12 @@ export class PriorityClasses extends Construct {
     const v = this.values;
     if (!(v.critical > v.high && v.high > v.normal))
       throw new ConstructPropsError(
+        'priority-order',
         `${this.node.path}: values ${JSON.stringify(v)} must rank critical > high > normal`,
       );
     if (Math.max(v.critical, v.high, v.normal) > 1_000_000_000)
       throw new ConstructPropsError(
+        'priority-range',
         `${this.node.path}: values above 1,000,000,000 are reserved for system classes; expected lower values`,
       );
     for (const c of ['critical', 'high', 'normal'] as const) {

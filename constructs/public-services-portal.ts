@@ -9,8 +9,21 @@
  */
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1/index.js';
 import { Construct } from 'constructs';
-import type { Pool, PublicService, ServiceTier, Tenant } from '../model/index.ts';
-import { appOf, podsWithin, replicaRange } from './app-sizing.ts';
+import {
+  CONFIG_MAP_LIMIT,
+  DEFAULT_BASELINE_SHARE,
+  type Pool,
+  type PublicService,
+  podsWithin,
+  portalBackend,
+  portalRoutingTable,
+  replicaRange,
+  type ServiceTier,
+  type Tenant,
+  tierFloor,
+  tierShares,
+} from '../model/index.ts';
+import { appOf } from './app-sizing.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
 import { ScaledDeployment } from './scaled-deployment.ts';
 
@@ -40,13 +53,7 @@ export interface PublicServicesPortalProps {
   readonly labelPrefix?: string;
 }
 
-/** A ConfigMap holds at most 1 MiB. */
-const CONFIG_MAP_LIMIT = 1024 * 1024;
-
-/** The fewest pods a tier's availability objective needs: three nines survive a pod and a drain. */
-export function tierFloor(availability: number): number {
-  return availability >= 0.999 ? 3 : 2;
-}
+export { tierFloor };
 
 export interface TierSizing {
   readonly tier: ServiceTier;
@@ -65,23 +72,23 @@ export class PublicServicesPortal extends Construct {
     const where = `${this.node.path} (${t.path})`;
     const { app, request, pool } = appOf(t, props.pools, where, 'portal tenant');
     if (props.services.length === 0)
-      throw new ConstructPropsError(`${where}: no services; expected the catalogue the portal serves`);
-    const weights = props.weights ?? { full: 2, partial: 1 };
+      throw new ConstructPropsError(
+        'portal-services',
+        `${where}: no services; expected the catalogue the portal serves`,
+        t.path,
+      );
     const prefix = props.labelPrefix ?? 'citycloud.hcmc.gov.vn';
     const tierById = new Map(props.tiers.map((x) => [x.id, x]));
     const stray = props.services.find((s) => !tierById.has(s.tier));
     if (stray)
       throw new ConstructPropsError(
+        'service-tier',
         `${where}: service ${stray.id} is in tier ${stray.tier}, which is not declared`,
+        stray.path,
       );
 
-    const weightOf = (s: PublicService) => (s.mode === 'full' ? weights.full : weights.partial);
-    const total = props.services.reduce((sum, s) => sum + weightOf(s), 0);
     const sizing: TierSizing[] = [];
-    for (const tier of [...props.tiers].sort((a, b) => a.id - b.id)) {
-      const own = props.services.filter((s) => s.tier === tier.id);
-      if (own.length === 0) continue;
-      const share = own.reduce((sum, s) => sum + weightOf(s), 0) / total;
+    for (const { tier, services, share } of tierShares(props.services, props.tiers, props.weights)) {
       const capacity = podsWithin(
         {
           cpuCores: request.cpuCores * share,
@@ -91,12 +98,14 @@ export class PublicServicesPortal extends Construct {
         app.pod,
       );
       const floor = tierFloor(tier.availability);
-      const range = replicaRange(capacity, floor, props.baselineShare ?? 0.25);
+      const range = replicaRange(capacity, floor, props.baselineShare ?? DEFAULT_BASELINE_SHARE);
       if (!range)
         throw new ConstructPropsError(
-          `${where}: tier ${tier.id} (${tier.name}, ${own.length} services) gets ${Math.round(share * 100)}% of the portal's request, room for ${capacity} pods of ${app.pod.cpuCores} cores and ${app.pod.memoryGiB} GiB; expected at least ${floor} for ${tier.availability * 100}% availability`,
+          'portal-tier-floor-fits',
+          `${where}: tier ${tier.id} (${tier.name}, ${services} services) gets ${Math.round(share * 100)}% of the portal's request, room for ${capacity} pods of ${app.pod.cpuCores} cores and ${app.pod.memoryGiB} GiB; expected at least ${floor} for ${tier.availability * 100}% availability`,
+          t.path,
         );
-      sizing.push({ tier, services: own.length, minReplicas: range.min, maxReplicas: range.max });
+      sizing.push({ tier, services, minReplicas: range.min, maxReplicas: range.max });
     }
     this.tiers = sizing;
     this.namespace = `tenant-${t.id}`;
@@ -117,15 +126,12 @@ export class PublicServicesPortal extends Construct {
         labelPrefix: prefix,
       });
 
-    // one line per service, sorted: adding a service changes one line of the routing table
-    const routes = [...props.services]
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((s) => `${s.id}\t${s.agency}\t${s.mode}\t${s.tier}\t${this.backendOf(s.tier)}\n`)
-      .join('');
-    const content = `id\tagency\tmode\ttier\tbackend\n${routes}`;
+    const content = portalRoutingTable(props.services);
     if (Buffer.byteLength(content) > CONFIG_MAP_LIMIT)
       throw new ConstructPropsError(
+        'portal-routing-table-size',
         `${where}: the routing table of ${props.services.length} services is ${Buffer.byteLength(content)} bytes; expected at most a ConfigMap's 1 MiB`,
+        t.path,
       );
     new ConfigMapV1(this, 'routes', {
       metadata: { name: 'portal-routes', namespace: this.namespace },
@@ -135,6 +141,6 @@ export class PublicServicesPortal extends Construct {
 
   /** The Deployment (and Service) that serves a tier's services. */
   backendOf(tier: number): string {
-    return `portal-tier-${tier}`;
+    return portalBackend(tier);
   }
 }

@@ -58,6 +58,7 @@ export class ScaledDeployment extends Construct {
       props.maxReplicas < props.minReplicas
     )
       throw new ConstructPropsError(
+        'replica-range',
         `${this.node.path}: replicas ${props.minReplicas}–${props.maxReplicas}; expected 1 ≤ minReplicas ≤ maxReplicas`,
       );
     const prefix = props.labelPrefix ?? DEFAULT_LABEL_PREFIX;

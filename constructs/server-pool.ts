@@ -42,15 +42,19 @@ export class ServerPool extends Construct {
 
     if (!DNS_SUBDOMAIN.test(this.labelPrefix))
       throw new ConstructPropsError(
+        'label-prefix',
         `${this.node.path}: labelPrefix "${this.labelPrefix}" is not a DNS subdomain; expected e.g. citycloud.hcmc.gov.vn`,
       );
     if (props.servers.length === 0)
       throw new ConstructPropsError(
+        'pool-has-servers',
         `${this.node.path}: pool ${props.pool.id} has no servers; expected at least one (${props.pool.path})`,
+        props.pool.path,
       );
     const stray = props.servers.filter((s) => s.pool !== props.pool.id);
     if (stray.length > 0)
       throw new ConstructPropsError(
+        'pool-own-servers',
         `${this.node.path}: ${stray.map((s) => s.name).join(', ')} belong to ${[...new Set(stray.map((s) => s.pool))].join(', ')}, not ${props.pool.id}; expected only the pool's own servers`,
       );
 

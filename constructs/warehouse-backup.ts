@@ -39,12 +39,16 @@ export class WarehouseBackup extends Construct {
     const { warehouse: w, offsite: o } = props;
     if (!(o.infrequentAfterDays < o.archiveAfterDays))
       throw new ConstructPropsError(
+        'backup-tier-order',
         `${this.node.path} (${o.path}): infrequentAfterDays ${o.infrequentAfterDays} must come before archiveAfterDays ${o.archiveAfterDays}`,
+        o.path,
       );
     // Deep Archive bills 180 days at least; Glacier Instant Retrieval 90
     if (o.archiveAfterDays - o.infrequentAfterDays < 90)
       throw new ConstructPropsError(
+        'backup-tier-minimum',
         `${this.node.path} (${o.path}): backups would leave Glacier Instant Retrieval after ${o.archiveAfterDays - o.infrequentAfterDays} days, under its 90-day minimum; expected archiveAfterDays ≥ infrequentAfterDays + 90`,
+        o.path,
       );
     this.agentCommonName = props.agentCommonName ?? `backup-agent.${w.id}.hcmc.gov.vn`;
 

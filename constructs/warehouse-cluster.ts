@@ -27,7 +27,17 @@ import {
   type StatefulSetV1SpecTemplateSpecContainer,
 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import { Construct } from 'constructs';
-import type { ExternalSystem, Pool, Server, ServerModel, Tenant, Warehouse } from '../model/index.ts';
+import {
+  type ExternalSystem,
+  KEEPER_QUORUM,
+  MIN_WAREHOUSE_REPLICAS,
+  type Pool,
+  racksNeeded,
+  type Server,
+  type ServerModel,
+  type Tenant,
+  type Warehouse,
+} from '../model/index.ts';
 import { fitsOneOf, modelsOfPool } from '../model/pool-servers.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
 import { allowDns, defaultDeny } from './namespace-policies.ts';
@@ -135,7 +145,7 @@ export class WarehouseCluster extends Construct {
     const w = props.warehouse;
     this.labelPrefix = props.labelPrefix ?? DEFAULT_LABEL_PREFIX;
     this.images = { ...DEFAULT_WAREHOUSE_IMAGES, ...props.images };
-    this.keeperReplicas = props.keeperReplicas ?? 3;
+    this.keeperReplicas = props.keeperReplicas ?? KEEPER_QUORUM;
     this.connectorReplicas = props.connectorReplicas ?? 2;
     this.namespace = `warehouse-${w.id}`;
     const digits = Math.max(2, String(w.shards).length);
@@ -237,40 +247,44 @@ export class WarehouseCluster extends Construct {
   private validate(props: WarehouseClusterProps): ExternalSystem[] {
     const w = props.warehouse;
     const where = `${this.node.path} (${w.path})`;
+    const refuse = (refusal: string, message: string) => {
+      throw new ConstructPropsError(refusal, `${where}: ${message}`, w.path);
+    };
     if (props.pool.id !== w.pool)
-      throw new ConstructPropsError(
-        `${where}: pool ${props.pool.id} given, but warehouse ${w.id} runs on ${w.pool}`,
-      );
-    if (w.replicas < 2)
-      throw new ConstructPropsError(
-        `${where}: ${w.replicas} replica per shard cannot survive a node drain or a rack loss; expected at least 2`,
+      refuse('warehouse-pool', `pool ${props.pool.id} given, but warehouse ${w.id} runs on ${w.pool}`);
+    if (w.replicas < MIN_WAREHOUSE_REPLICAS)
+      refuse(
+        'warehouse-replicas',
+        `${w.replicas} replica per shard cannot survive a node drain or a rack loss; expected at least ${MIN_WAREHOUSE_REPLICAS}`,
       );
     if (this.keeperReplicas < 3 || this.keeperReplicas % 2 === 0)
-      throw new ConstructPropsError(
-        `${where}: keeperReplicas ${this.keeperReplicas}; expected an odd number of at least 3`,
+      refuse(
+        'keeper-replicas',
+        `keeperReplicas ${this.keeperReplicas}; expected an odd number of at least 3`,
       );
     if (this.connectorReplicas < 1)
-      throw new ConstructPropsError(
-        `${where}: connectorReplicas ${this.connectorReplicas}; expected at least 1`,
-      );
+      refuse('connector-replicas', `connectorReplicas ${this.connectorReplicas}; expected at least 1`);
     const racks = new Set(props.servers.filter((s) => s.pool === w.pool).map((s) => s.rack));
-    const need = w.engine === 'clickhouse' ? Math.max(w.replicas, this.keeperReplicas) : w.replicas;
+    const need = racksNeeded(w, this.keeperReplicas);
     if (racks.size < need)
-      throw new ConstructPropsError(
-        `${where}: replicas must sit in different racks, but pool ${w.pool} has servers in ${racks.size} rack${racks.size === 1 ? '' : 's'}; expected at least ${need}`,
+      refuse(
+        'warehouse-racks',
+        `replicas must sit in different racks, but pool ${w.pool} has servers in ${racks.size} rack${racks.size === 1 ? '' : 's'}; expected at least ${need}`,
       );
     if (!fitsOneOf(w.perReplica, modelsOfPool(w.pool, props.servers, props.serverModels)))
-      throw new ConstructPropsError(
-        `${where}: a replica needs ${w.perReplica.cpuCores} cores and ${w.perReplica.memoryGiB} GiB, more than any server of pool ${w.pool} has; expected perReplica within one server`,
+      refuse(
+        'warehouse-replica-fits',
+        `a replica needs ${w.perReplica.cpuCores} cores and ${w.perReplica.memoryGiB} GiB, more than any server of pool ${w.pool} has; expected perReplica within one server`,
       );
     const known = new Map(props.externalSystems.map((e) => [e.id, e]));
     return w.connectsTo.map((x) => {
       const e = known.get(x);
       if (!e)
-        throw new ConstructPropsError(
-          `${where}: connectsTo ${x}, which is no external system; expected one of ${[...known.keys()].join(', ') || '(none declared)'}`,
+        refuse(
+          'warehouse-connects-to',
+          `connectsTo ${x}, which is no external system; expected one of ${[...known.keys()].join(', ') || '(none declared)'}`,
         );
-      return e;
+      return e as ExternalSystem;
     });
   }
 

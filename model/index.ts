@@ -1,4 +1,5 @@
 export * from './address-plan.ts';
+export * from './app-sizing.ts';
 export * from './deep-freeze.ts';
 export * from './expand.ts';
 export * from './finding.ts';
@@ -17,3 +18,4 @@ export * from './summary.ts';
 export * from './topology-analysis.ts';
 export type * from './types.ts';
 export * from './validate.ts';
+export * from './warehouse-placement.ts';

@@ -3,8 +3,10 @@ import type { Level } from '../finding.ts';
 import { addressContainment } from './address-containment.ts';
 import { addressExhaustion } from './address-exhaustion.ts';
 import { addressOverlap } from './address-overlap.ts';
+import { appFitsItsRequest } from './app-fits-its-request.ts';
 import { districtBlastRadius } from './district-blast-radius.ts';
 import { linkSanity } from './link-sanity.ts';
+import { offsiteBackupLifecycle } from './offsite-backup-lifecycle.ts';
 import { pointPathToCore } from './point-path-to-core.ts';
 import { poolCapacityHeadroom } from './pool-capacity-headroom.ts';
 import { rackPowerBudget } from './rack-power-budget.ts';
@@ -147,5 +149,19 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: warehouseReplicaFits,
     why: 'A replica is one pod: larger than every server of its pool, it is never scheduled and its shard never starts.',
+  },
+  {
+    id: 'CC018',
+    name: 'app-fits-its-request',
+    level: 'error',
+    rule: appFitsItsRequest,
+    why: 'An app whose request cannot hold the pods its availability needs is refused at synth, or runs without surviving a lost pod.',
+  },
+  {
+    id: 'CC019',
+    name: 'offsite-backup-lifecycle',
+    level: 'error',
+    rule: offsiteBackupLifecycle,
+    why: 'A lifecycle that skips or shortens Glacier Instant Retrieval cannot be built, and would be billed for days the backups did not stay.',
   },
 ];

@@ -84,7 +84,14 @@ export async function synthOnce(opts: SynthCommandOptions, cache: SynthCache | u
   } catch (err) {
     // a construct or the off-site checks refused the city: a problem of the inventory, said as such
     if (!(err instanceof ConstructPropsError || err instanceof OffsiteCheckError)) throw err;
-    console.log(`✗ ${shown(opts.inventory)}: ${err.message}`);
+    if (err instanceof ConstructPropsError && err.modelPath) {
+      // placed like a finding: where the object the construct refused was written
+      const at = sources.locateModel(err.modelPath);
+      console.log(
+        `${at.file}:${at.line}:${at.column}: error ${err.refusal} ${err.modelPath}: ${err.message}`,
+      );
+      console.log(`✗ ${shown(opts.inventory)}: a construct refused the city`);
+    } else console.log(`✗ ${shown(opts.inventory)}: ${err.message}`);
     console.log(`  nothing synthesized, ${opts.out} left as it was`);
     return done(EXIT.problems);
   }

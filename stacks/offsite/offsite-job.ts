@@ -21,12 +21,20 @@ try {
   const artifacts = synthOffsite(workerData.model);
   port.postMessage({ artifacts, ms: performance.now() - started });
 } catch (e) {
-  const err = e as { name?: string; message?: string; findings?: string[] };
+  const err = e as {
+    name?: string;
+    message?: string;
+    findings?: string[];
+    refusal?: string;
+    modelPath?: string;
+  };
   port.postMessage({
     error: {
       name: err?.name ?? 'Error',
       message: String(err?.message ?? e),
       findings: err?.findings ?? null,
+      refusal: err?.refusal ?? null,
+      modelPath: err?.modelPath ?? null,
     },
   });
 }

@@ -18,7 +18,13 @@ export interface OffsiteSynth {
 interface WorkerReply {
   readonly artifacts?: Artifact[];
   readonly ms?: number;
-  readonly error?: { name: string; message: string; findings: string[] | null };
+  readonly error?: {
+    name: string;
+    message: string;
+    findings: string[] | null;
+    refusal: string | null;
+    modelPath: string | null;
+  };
 }
 
 /**
@@ -41,7 +47,11 @@ export function synthOffsiteInWorker(model: OffsiteInput): Promise<OffsiteSynth>
           reply.error.findings
             ? new OffsiteCheckError(reply.error.findings)
             : reply.error.name === 'ConstructPropsError'
-              ? new ConstructPropsError(reply.error.message)
+              ? new ConstructPropsError(
+                  reply.error.refusal ?? 'offsite',
+                  reply.error.message,
+                  reply.error.modelPath ?? undefined,
+                )
               : new Error(`off-site synth: ${reply.error.message}`),
         );
       else resolve({ artifacts: reply.artifacts ?? [], ms: reply.ms ?? 0 });

@@ -4,9 +4,8 @@ import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disrup
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1/index.js';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { podsWithin, replicaRange } from '../../constructs/app-sizing.ts';
 import { EgovApp, type EgovAppProps } from '../../constructs/egov-app.ts';
-import { type CityModel, loadCity, type Tenant } from '../../model/index.ts';
+import { type CityModel, loadCity, podsWithin, replicaRange, type Tenant } from '../../model/index.ts';
 import { BUILTIN_CITY } from '../helpers/city.ts';
 import { thrownBy } from '../helpers/constructs.ts';
 
