@@ -19,11 +19,13 @@ export function expandDatacentre(inv: Inventory, sources: InventorySources): Exp
     sources.register(path, ['serverModels', i]);
     return { ...m, disks: m.disks.map((d) => ({ ...d })), path };
   });
+  const firstPhase = (inv.phases[0] as { id: string }).id;
   const pools = inv.pools.map((p, i): Pool => {
     const path = `pools[${p.id}]`;
     sources.register(path, ['pools', i]);
-    return { ...p, dedicated: p.kind !== 'general', path };
+    return { ...p, dedicated: p.kind !== 'general', phase: p.phase ?? firstPhase, path };
   });
+  const poolPhase = new Map(pools.map((p) => [p.id, p.phase]));
   // a range whose model is unknown still expands (as 1U) so the other rules can run; the
   // references rule reports the unknown model
   const unitsOf = new Map(inv.serverModels.map((m) => [m.id, m.rackUnits]));
@@ -76,6 +78,7 @@ export function expandDatacentre(inv: Inventory, sources: InventorySources): Exp
               rackUnits,
               model: range.model,
               pool: range.pool,
+              phase: range.phase ?? rack.phase ?? poolPhase.get(range.pool) ?? firstPhase,
               path,
             });
           }

@@ -1,4 +1,5 @@
 /** Expands a schema-valid inventory into the frozen, individually named city model. */
+import { AWS_REGION_COUNTRY } from './aws-regions.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { expandDatacentre } from './expand-datacentre.ts';
 import { expandNetwork } from './expand-network.ts';
@@ -19,6 +20,8 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
     });
 
   const warehousePaths = register('warehouses', (w) => w.id, inv.warehouses);
+  const storageClassPaths = register('storageClasses', (c) => c.id, inv.storageClasses);
+  const phasePaths = register('phases', (p) => p.id, inv.phases);
   const externalPaths = register('externalSystems', (e) => e.id, inv.externalSystems);
   const agencyPaths = inv.agencies.map((a) => `agencies[${a.id}]`);
   const tenantPaths = register('tenants', (t) => t.id, inv.tenants);
@@ -28,6 +31,9 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
     return path;
   });
   sources.register('publicServices', ['publicServices']);
+  sources.register('residency', ['residency']);
+  sources.register('secondSite', ['secondSite']);
+  sources.register('offsite', ['offsite']);
   inv.tenants.forEach((t, ti) => {
     t.requests.forEach((r, ri) => {
       sources.register(`tenants[${t.id}].requests[${r.pool}]`, ['tenants', ti, 'requests', ri]);
@@ -37,6 +43,7 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
   const model: CityModel = {
     apiVersion: inv.apiVersion,
     city: { name: inv.city.name, nameEn: inv.city.nameEn ?? null, code: inv.city.code },
+    phases: inv.phases.map((p, i) => ({ ...p, path: phasePaths[i] as string })),
     serverModels: dc.serverModels,
     pools: dc.pools,
     datacentre: dc.datacentre,
@@ -51,6 +58,7 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
     externalSystems: inv.externalSystems.map((e, i) => ({
       ...e,
       ports: [...e.ports],
+      jurisdiction: e.jurisdiction ?? inv.residency.country,
       path: externalPaths[i] as string,
     })),
     network,
@@ -75,7 +83,14 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
       path: tenantPaths[i] as string,
     })),
     terraformState: { ...inv.terraformState },
-    offsite: { ...inv.offsite, path: 'offsite' },
+    storageClasses: inv.storageClasses.map((c, i) => ({ ...c, path: storageClassPaths[i] as string })),
+    offsite: {
+      ...inv.offsite,
+      jurisdiction: inv.offsite.jurisdiction ?? AWS_REGION_COUNTRY[inv.offsite.region] ?? null,
+      path: 'offsite',
+    },
+    residency: { ...inv.residency, personalDataIn: [...inv.residency.personalDataIn], path: 'residency' },
+    secondSite: inv.secondSite ? { ...inv.secondSite, path: 'secondSite' } : null,
     monitoring: { ...inv.monitoring },
   };
   return deepFreeze(model);

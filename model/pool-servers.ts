@@ -14,3 +14,9 @@ export function modelsOfPool(
 /** True when one of the models has both the cores and the memory `need` asks for. */
 export const fitsOneOf = (need: Resources, models: readonly ServerModel[]): boolean =>
   models.some((m) => m.cores >= need.cpuCores && m.memoryGiB >= need.memoryGiB);
+
+const BYTES_PER_TIB = 2 ** 40;
+
+/** TiB of local disk of one kind a server model holds (disks are sold in decimal GB). */
+export const diskTiB = (m: ServerModel, kind: ServerModel['disks'][number]['kind']): number =>
+  m.disks.filter((d) => d.kind === kind).reduce((sum, d) => sum + (d.sizeGB * 1e9 * d.count) / BYTES_PER_TIB, 0);

@@ -39,6 +39,19 @@ const rackDefaults = z.strictObject({
   powerBudgetW: positiveInt.optional(),
 });
 
+/**
+ * A phase of the city's build-out: `2023` is what the 2023 report says runs today, `2024-plan`
+ * what the 2024 plan adds. Servers take the phase of their range, else their rack, else their pool.
+ */
+const phase = z.strictObject({
+  id,
+  name,
+  status: z.enum(['in-service', 'planned']),
+});
+
+/** Without a `phases` section, everything is in service in one phase. */
+export const DEFAULT_PHASES = [{ id: 'in-service', name: 'In service', status: 'in-service' }] as const;
+
 const serverRange = z.strictObject({
   /** Lowest rack unit of the first server; the others stack upwards. */
   u: positiveInt.max(MAX_RACK_UNITS),
@@ -46,10 +59,14 @@ const serverRange = z.strictObject({
   count: positiveInt.max(MAX_RACK_UNITS),
   model: id,
   pool: id,
+  /** The phase these servers belong to (default: the rack's, else the pool's). */
+  phase: id.optional(),
 });
 
 const rack = z.strictObject({
   id,
+  /** The phase of the rack's servers (default: their pool's). */
+  phase: id.optional(),
   heightU: positiveInt.max(MAX_RACK_UNITS).optional(),
   powerBudgetW: positiveInt.optional(),
   servers: z.array(serverRange).default([]),
@@ -86,6 +103,8 @@ const pool = z.strictObject({
   name,
   kind: z.enum(['general', 'warehouse', 'gpu', 'management']),
   criticality: z.enum(['critical', 'high', 'normal']),
+  /** The phase the pool's servers belong to (default: the first phase). */
+  phase: id.optional(),
   /** Expected growth of the pool's load, percent a month (drives the simulated trend). */
   growthPercentPerMonth: z.number().min(0).max(100).default(2),
 });
@@ -101,6 +120,42 @@ const datacentre = z.strictObject({
   halls: z.array(hall),
 });
 
+/** A Kubernetes StorageClass of local disks: which kind of disk its volumes are carved from. */
+const storageClass = z.strictObject({
+  id,
+  /** The kind of disk (serverModels[].disks[].kind) the class's volumes live on. */
+  disk: z.enum(['nvme', 'ssd', 'hdd']),
+});
+
+/** The local storage classes every city has unless it declares its own. */
+export const DEFAULT_STORAGE_CLASSES = [
+  { id: 'local-nvme', disk: 'nvme' },
+  { id: 'local-ssd', disk: 'ssd' },
+  { id: 'local-hdd', disk: 'hdd' },
+] as const;
+
+/** An ISO 3166-1 country code: where a store or a system is, in law. */
+const jurisdiction = z.string().regex(/^[A-Z]{2}$/, { error: 'an ISO 3166-1 country code such as VN' });
+
+/** Which data may be kept where. */
+const residency = z.strictObject({
+  /** The city's own country. */
+  country: jurisdiction,
+  /** Where personal data (citizens' records) may be stored, backed up or sent. */
+  personalDataIn: z.array(jurisdiction).min(1),
+});
+
+/** The city's own second site: an S3-compatible object store in the country, for backups that may not leave. */
+const secondSite = z.strictObject({
+  id,
+  name,
+  /** The store's S3 endpoint. */
+  endpoint: z.url({ protocol: /^https$/, error: 'an https:// URL of the S3 endpoint' }),
+  /** The network its endpoint answers on, for the backup agents' egress policy. */
+  cidr: z.cidrv4({ error: 'an IPv4 prefix such as 10.48.0.0/24' }),
+  jurisdiction,
+});
+
 const warehouse = z.strictObject({
   id,
   name,
@@ -113,11 +168,17 @@ const warehouse = z.strictObject({
   /** The Kubernetes StorageClass of the replicas' volumes (local disks: the rack matters). */
   storageClass: id.default('local-nvme'),
   connectsTo: z.array(id).default([]),
+  /** What the warehouse holds: personal data (citizens' records) may stay only where residency allows. */
+  classification: z.enum(['personal', 'internal', 'open']).default('internal'),
+  /** Where its backups go: the AWS off-site tier, or the city's own second site. */
+  backupTo: z.enum(['offsite', 'second-site']).default('offsite'),
 });
 
 const externalSystem = z.strictObject({
   id,
   name,
+  /** Where the system is (default: the city's own country). */
+  jurisdiction: jurisdiction.optional(),
   cidr: z.cidrv4({ error: 'an IPv4 prefix such as 192.0.2.0/28' }),
   ports: z.array(positiveInt.max(65535)).min(1),
 });
@@ -280,6 +341,8 @@ const terraformState = z.discriminatedUnion('backend', [
 /** What the city keeps outside its data centre (the AWS off-site tier). */
 const offsite = z.strictObject({
   region: id.default('ap-southeast-1'),
+  /** The country the region is in (default: known for AWS's regions, e.g. SG for ap-southeast-1). */
+  jurisdiction: jurisdiction.optional(),
   /** Object-lock retention of every backup (compliance mode: nobody can delete earlier). */
   backupRetentionDays: positiveInt.max(3650).default(35),
   /** Backups move to Glacier Instant Retrieval after this many days, to Deep Archive after the next. */
@@ -327,7 +390,9 @@ export const inventorySchema = z.strictObject({
   apiVersion: z.literal('citycloud/v1'),
   city: z.strictObject({ name, nameEn: name.optional(), code }),
   include: z.array(z.string()).default([]),
+  phases: z.array(phase).min(1).default(DEFAULT_PHASES.map((p) => ({ ...p }))),
   serverModels: z.array(serverModel),
+  storageClasses: z.array(storageClass).default(DEFAULT_STORAGE_CLASSES.map((c) => ({ ...c }))),
   pools: z.array(pool),
   datacentre,
   warehouses: z.array(warehouse),
@@ -337,6 +402,8 @@ export const inventorySchema = z.strictObject({
   publicServices,
   tenants: z.array(tenant).default([]),
   terraformState: terraformState.default({ backend: 'local' }),
+  residency: residency.default({ country: 'VN', personalDataIn: ['VN'] }),
+  secondSite: secondSite.optional(),
   offsite: offsite.default({
     region: 'ap-southeast-1',
     backupRetentionDays: 35,

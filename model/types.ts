@@ -8,6 +8,8 @@
 export interface CityModel {
   readonly apiVersion: 'citycloud/v1';
   readonly city: City;
+  /** The phases of the build-out, in the order the inventory declares them. */
+  readonly phases: readonly Phase[];
   readonly serverModels: readonly ServerModel[];
   readonly pools: readonly Pool[];
   readonly datacentre: Datacentre;
@@ -27,7 +29,11 @@ export interface CityModel {
   readonly portalTenant: string | null;
   readonly tenants: readonly Tenant[];
   readonly terraformState: TerraformState;
+  /** The storage classes volumes can ask for, each on one kind of local disk. */
+  readonly storageClasses: readonly StorageClass[];
   readonly offsite: Offsite;
+  readonly residency: Residency;
+  readonly secondSite: SecondSite | null;
   readonly monitoring: Monitoring;
 }
 
@@ -71,6 +77,8 @@ export interface Pool {
   readonly growthPercentPerMonth: number;
   /** Dedicated pools run only their own workloads (every kind but `general`). */
   readonly dedicated: boolean;
+  /** The phase its servers belong to unless their rack or range says otherwise. */
+  readonly phase: string;
   readonly path: string;
 }
 
@@ -112,6 +120,8 @@ export interface Server {
   readonly rackUnits: number;
   readonly model: string;
   readonly pool: string;
+  /** The phase of the build-out the server belongs to (see Phase). */
+  readonly phase: string;
   readonly path: string;
 }
 
@@ -120,6 +130,21 @@ export type WarehouseEngine = 'clickhouse' | 'postgresql';
 export interface Resources {
   readonly cpuCores: number;
   readonly memoryGiB: number;
+}
+
+/** A phase of the city's build-out: what runs today, what a plan adds. */
+export interface Phase {
+  readonly id: string;
+  readonly name: string;
+  readonly status: 'in-service' | 'planned';
+  readonly path: string;
+}
+
+export interface StorageClass {
+  readonly id: string;
+  /** The kind of disk its volumes are carved from. */
+  readonly disk: DiskKind;
+  readonly path: string;
 }
 
 export interface Warehouse {
@@ -135,6 +160,29 @@ export interface Warehouse {
   readonly storageClass: string;
   /** External systems this warehouse's connector exchanges data with. */
   readonly connectsTo: readonly string[];
+  /** What it holds: personal data may stay only where the residency policy allows. */
+  readonly classification: DataClassification;
+  /** Where its backups go. */
+  readonly backupTo: 'offsite' | 'second-site';
+  readonly path: string;
+}
+
+export type DataClassification = 'personal' | 'internal' | 'open';
+
+/** Which data may be kept where (ISO 3166-1 country codes). */
+export interface Residency {
+  readonly country: string;
+  readonly personalDataIn: readonly string[];
+  readonly path: string;
+}
+
+/** The city's own S3-compatible store in the country, for backups that may not leave it. */
+export interface SecondSite {
+  readonly id: string;
+  readonly name: string;
+  readonly endpoint: string;
+  readonly cidr: string;
+  readonly jurisdiction: string;
   readonly path: string;
 }
 
@@ -143,6 +191,8 @@ export interface ExternalSystem {
   readonly name: string;
   readonly cidr: string;
   readonly ports: readonly number[];
+  /** Where the system is (ISO 3166-1). */
+  readonly jurisdiction: string;
   readonly path: string;
 }
 
@@ -302,6 +352,8 @@ export interface Offsite {
   readonly infrequentAfterDays: number;
   readonly archiveAfterDays: number;
   readonly noncurrentExpireDays: number;
+  /** The country the region is in (ISO 3166-1), or null when the inventory does not say and the region is unknown. */
+  readonly jurisdiction: string | null;
   /** The open-data portal's own name and ACM certificate (us-east-1), if it has them. */
   readonly openDataDomain?: { readonly name: string; readonly certificateArn: string } | undefined;
   readonly path: string;

@@ -7,6 +7,7 @@ import { appFitsItsRequest } from './app-fits-its-request.ts';
 import { districtBlastRadius } from './district-blast-radius.ts';
 import { linkSanity } from './link-sanity.ts';
 import { offsiteBackupLifecycle } from './offsite-backup-lifecycle.ts';
+import { personalDataResidency } from './personal-data-residency.ts';
 import { pointPathToCore } from './point-path-to-core.ts';
 import { poolCapacityHeadroom } from './pool-capacity-headroom.ts';
 import { rackPowerBudget } from './rack-power-budget.ts';
@@ -19,7 +20,9 @@ import { transitSinglePointOfFailure } from './transit-single-point-of-failure.t
 import { uniqueIds } from './unique-ids.ts';
 import { uplinkOversubscription } from './uplink-oversubscription.ts';
 import { warehouseReplicaFits } from './warehouse-replica-fits.ts';
+import { warehouseHallSpread } from './warehouse-hall-spread.ts';
 import { warehouseReplicaSpread } from './warehouse-replica-spread.ts';
+import { warehouseVolumeFits } from './warehouse-volume-fits.ts';
 
 export interface PackEntry {
   readonly id: string;
@@ -163,5 +166,26 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: offsiteBackupLifecycle,
     why: 'A lifecycle that skips or shortens Glacier Instant Retrieval cannot be built, and would be billed for days the backups did not stay.',
+  },
+  {
+    id: 'CC020',
+    name: 'warehouse-volume-fits',
+    level: 'error',
+    rule: warehouseVolumeFits,
+    why: 'A local volume lives on one server: larger than that server’s disks of its class, the replica is never scheduled.',
+  },
+  {
+    id: 'CC021',
+    name: 'warehouse-hall-spread',
+    level: 'warning',
+    rule: warehouseHallSpread,
+    why: 'A hall shares its power and cooling: a warehouse in one hall is lost whole with it, whatever its rack spread.',
+  },
+  {
+    id: 'CC022',
+    name: 'personal-data-residency',
+    level: 'error',
+    rule: personalDataResidency,
+    why: 'Citizens’ personal data may be kept only where the law allows (Viet Nam’s Decree 13/2023 on personal data); a backup abroad is a transfer abroad.',
   },
 ];

@@ -12,6 +12,8 @@ export function referencesResolve(model: CityModel): RuleResult {
   const agencies = ids(model.agencies);
   const externals = ids(model.externalSystems);
   const warehouses = ids(model.warehouses);
+  const storageClasses = ids(model.storageClasses);
+  const phases = ids(model.phases);
   const tiers = ids(model.serviceTiers);
   const list = (s: Set<string>) => {
     const all = [...s];
@@ -44,12 +46,23 @@ export function referencesResolve(model: CityModel): RuleResult {
     seenRange.add(range);
     check(models.has(s.model), s.path, 'model', s.model, 'server model', models);
     check(pools.has(s.pool), s.path, 'pool', s.pool, 'pool', pools);
+    check(phases.has(s.phase), s.path, 'phase', s.phase, 'phase', phases);
   }
+  for (const p of model.pools) check(phases.has(p.phase), p.path, 'phase', p.phase, 'phase', phases);
   const site = model.datacentre.site;
   if (site !== null)
     check(points.has(site), 'datacentre', 'site', site, 'connection point', new Set(points.keys()));
   for (const w of model.warehouses) {
     check(pools.has(w.pool), w.path, 'pool', w.pool, 'pool', pools);
+    check(
+      storageClasses.has(w.storageClass),
+      w.path,
+      'storageClass',
+      w.storageClass,
+      'storage class',
+      storageClasses,
+      'storage classes',
+    );
     for (const e of w.connectsTo)
       check(externals.has(e), w.path, 'connectsTo', e, 'external system', externals);
   }

@@ -14,5 +14,6 @@ export interface OffsiteInput {
 export const offsiteInput = (model: CityModel): OffsiteInput => ({
   city: model.city,
   offsite: model.offsite,
-  warehouses: model.warehouses.map((w) => ({ id: w.id, name: w.name })),
+  // only what may leave the country: the others back up to the city's second site
+  warehouses: model.warehouses.filter((w) => w.backupTo === 'offsite').map((w) => ({ id: w.id, name: w.name })),
 });

@@ -12,6 +12,7 @@ const pool = (dedicated: boolean): Pool => ({
   criticality: 'high',
   growthPercentPerMonth: 0,
   dedicated,
+  phase: 'in-service',
   path: 'pools[web]',
 });
 const props = (extra: Partial<ScaledDeploymentProps> = {}): ScaledDeploymentProps => ({
