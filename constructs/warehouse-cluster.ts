@@ -10,6 +10,8 @@
  * ClickHouse shards replicate through a ClickHouse Keeper quorum; PostgreSQL shards are Patroni
  * clusters (Spilo) that elect their primary through the Kubernetes API.
  */
+
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1/index.js';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1/index.js';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1/index.js';
 import {
@@ -33,6 +35,7 @@ import {
   MIN_WAREHOUSE_REPLICAS,
   type Pool,
   racksNeeded,
+  type SecondSite,
   type Server,
   type ServerModel,
   type Tenant,
@@ -71,6 +74,13 @@ export interface WarehouseClusterProps {
   readonly externalSystems: readonly ExternalSystem[];
   /** The model's tenants: those that `reach` this warehouse may connect to it. */
   readonly tenants: readonly Tenant[];
+  /**
+   * Where the replicas send their backups when it is the city's own second site (personal data
+   * that may not leave the country): its endpoint goes into a ConfigMap the backup tools read, and
+   * the replicas may reach it on 443.
+   * @default - none: the backups go to the off-site tier, through the backup agent's role
+   */
+  readonly backupTarget?: { readonly site: SecondSite; readonly bucket: string };
   /**
    * Replicas of the ClickHouse Keeper quorum (odd: a majority must survive).
    * @default 3
@@ -241,6 +251,7 @@ export class WarehouseCluster extends Construct {
 
     if (w.engine === 'clickhouse') this.keeper(w.id, metadata, base, scheduling, priorityClassName);
     this.networkPolicies(w, props.tenants, externals, metadata, base, engine);
+    if (props.backupTarget) this.backupTarget(w, props.backupTarget, metadata);
     if (externals.length > 0) this.connector(w.id, metadata, base, scheduling, priorityClassName);
   }
 
@@ -397,6 +408,33 @@ export class WarehouseCluster extends Construct {
       subject: [{ kind: 'ServiceAccount', name, namespace: this.namespace }],
     }).overrideLogicalId(name);
     return name;
+  }
+
+  /** The second site the backups go to: where, for the backup tools; and the way out to it, for the replicas. */
+  private backupTarget(
+    w: Warehouse,
+    target: { readonly site: SecondSite; readonly bucket: string },
+    metadata: (name: string) => { name: string; namespace: string; labels: Record<string, string> },
+  ) {
+    new ConfigMapV1(this, 'backup-target', {
+      metadata: metadata(`${w.id}-backup-target`),
+      data: {
+        S3_ENDPOINT: target.site.endpoint,
+        S3_BUCKET: target.bucket,
+        SITE: target.site.id,
+        JURISDICTION: target.site.jurisdiction,
+      },
+    }).overrideLogicalId(`${w.id}-backup-target`);
+    new NetworkPolicyV1(this, 'policy-allow-backup', {
+      metadata: metadata(`${w.id}-allow-backup`),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ ipBlock: { cidr: target.site.cidr } }], ports: [{ port: '443', protocol: 'TCP' }] },
+        ],
+      },
+    }).overrideLogicalId(`${w.id}-allow-backup`);
   }
 
   private networkPolicies(

@@ -19,4 +19,6 @@ const BYTES_PER_TIB = 2 ** 40;
 
 /** TiB of local disk of one kind a server model holds (disks are sold in decimal GB). */
 export const diskTiB = (m: ServerModel, kind: ServerModel['disks'][number]['kind']): number =>
-  m.disks.filter((d) => d.kind === kind).reduce((sum, d) => sum + (d.sizeGB * 1e9 * d.count) / BYTES_PER_TIB, 0);
+  m.disks
+    .filter((d) => d.kind === kind)
+    .reduce((sum, d) => sum + (d.sizeGB * 1e9 * d.count) / BYTES_PER_TIB, 0);

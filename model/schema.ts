@@ -390,7 +390,10 @@ export const inventorySchema = z.strictObject({
   apiVersion: z.literal('citycloud/v1'),
   city: z.strictObject({ name, nameEn: name.optional(), code }),
   include: z.array(z.string()).default([]),
-  phases: z.array(phase).min(1).default(DEFAULT_PHASES.map((p) => ({ ...p }))),
+  phases: z
+    .array(phase)
+    .min(1)
+    .default(DEFAULT_PHASES.map((p) => ({ ...p }))),
   serverModels: z.array(serverModel),
   storageClasses: z.array(storageClass).default(DEFAULT_STORAGE_CLASSES.map((c) => ({ ...c }))),
   pools: z.array(pool),

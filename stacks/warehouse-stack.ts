@@ -17,6 +17,11 @@ export function warehousePlan(
       `${name}: warehouse ${warehouse.id} runs on pool ${warehouse.pool}, which does not exist`,
     );
   const servers = model.servers.filter((s) => s.pool === warehouse.pool);
+  // personal data backs up to the city's own second site (CC022 checks it may)
+  const backupTarget =
+    warehouse.backupTo === 'second-site' && model.secondSite
+      ? { site: model.secondSite, bucket: `citycloud-backup-${warehouse.id}` }
+      : undefined;
   // what the construct reads of the servers: the racks they are in and the models they are
   const slice = {
     warehouse,
@@ -25,6 +30,7 @@ export function warehousePlan(
     serverModels: modelsOfPool(warehouse.pool, servers, model.serverModels),
     externalSystems: model.externalSystems.filter((e) => warehouse.connectsTo.includes(e.id)),
     readers: model.tenants.filter((t) => t.reaches.includes(warehouse.id)).map((t) => t.id),
+    backupTarget,
   };
   return {
     name,
@@ -43,6 +49,7 @@ export function warehousePlan(
               serverModels: model.serverModels,
               externalSystems: model.externalSystems,
               tenants: model.tenants,
+              ...(backupTarget ? { backupTarget } : {}),
             });
         },
       },

@@ -19,8 +19,8 @@ import { sitePathRedundancy } from './site-path-redundancy.ts';
 import { transitSinglePointOfFailure } from './transit-single-point-of-failure.ts';
 import { uniqueIds } from './unique-ids.ts';
 import { uplinkOversubscription } from './uplink-oversubscription.ts';
-import { warehouseReplicaFits } from './warehouse-replica-fits.ts';
 import { warehouseHallSpread } from './warehouse-hall-spread.ts';
+import { warehouseReplicaFits } from './warehouse-replica-fits.ts';
 import { warehouseReplicaSpread } from './warehouse-replica-spread.ts';
 import { warehouseVolumeFits } from './warehouse-volume-fits.ts';
 

@@ -26,7 +26,10 @@ export function personalDataResidency(model: CityModel): RuleResult {
     const target =
       w.backupTo === 'offsite'
         ? { where: `the off-site tier in ${model.offsite.region}`, country: model.offsite.jurisdiction }
-        : { where: `the second site ${model.secondSite?.id}`, country: model.secondSite?.jurisdiction ?? null };
+        : {
+            where: `the second site ${model.secondSite?.id}`,
+            country: model.secondSite?.jurisdiction ?? null,
+          };
     if (target.country === null)
       v.push({
         path: w.path,

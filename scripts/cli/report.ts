@@ -9,7 +9,11 @@ export function countsLines(c: InventoryCounts): string[] {
   return [
     `${plural(c.servers, 'server')} in ${plural(c.racks, 'rack')} · ${plural(c.pools, 'pool')} · ${plural(c.connectionPoints, 'connection point')} · ${plural(c.warehouses, 'warehouse')}`,
     ...(Object.keys(c.serversByPhase).length > 1
-      ? [`servers by phase: ${Object.entries(c.serversByPhase).map(([phase, count]) => `${phase} ${n(count)}`).join(' · ')}`]
+      ? [
+          `servers by phase: ${Object.entries(c.serversByPhase)
+            .map(([phase, count]) => `${phase} ${n(count)}`)
+            .join(' · ')}`,
+        ]
       : []),
     `${plural(c.publicServices.total, 'public service')} (${n(c.publicServices.full)} fully online, ${n(c.publicServices.partial)} partly) · ${plural(c.tenants, 'tenant')}`,
   ];

@@ -15,5 +15,7 @@ export const offsiteInput = (model: CityModel): OffsiteInput => ({
   city: model.city,
   offsite: model.offsite,
   // only what may leave the country: the others back up to the city's second site
-  warehouses: model.warehouses.filter((w) => w.backupTo === 'offsite').map((w) => ({ id: w.id, name: w.name })),
+  warehouses: model.warehouses
+    .filter((w) => w.backupTo === 'offsite')
+    .map((w) => ({ id: w.id, name: w.name })),
 });

@@ -95,7 +95,7 @@ describe('ServerPool', () => {
 });
 
 describe('the platform stack of the built-in city', () => {
-  it('labels all 1,012 servers and taints those of dedicated pools', async () => {
+  it('labels all 1,076 servers and taints those of dedicated pools', async () => {
     const { terraformView } = await import('../../stacks/terraform-view.ts');
     const model = loadCity(BUILTIN_CITY).model as CityModel;
     const platformOf = async () =>
@@ -103,7 +103,7 @@ describe('the platform stack of the built-in city', () => {
     const artifact = await platformOf();
     expect(artifact?.path).toBe('terraform/stacks/platform/cdk.tf.json');
     const stack = JSON.parse(String(artifact?.content));
-    expect(Object.keys(stack.resource.kubernetes_labels)).toHaveLength(1012);
+    expect(Object.keys(stack.resource.kubernetes_labels)).toHaveLength(1076);
     const dedicated = new Set(model.pools.filter((p) => p.dedicated).map((p) => p.id));
     expect(Object.keys(stack.resource.kubernetes_node_taint)).toHaveLength(
       model.servers.filter((s) => dedicated.has(s.pool)).length,

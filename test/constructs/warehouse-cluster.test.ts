@@ -89,7 +89,7 @@ describe('WarehouseCluster', () => {
         metadata: { name: 'data' },
         spec: {
           access_modes: ['ReadWriteOnce'],
-          storage_class_name: 'local-nvme',
+          storage_class_name: 'local-hdd',
           resources: { requests: { storage: '48Ti' } },
         },
       },
@@ -143,7 +143,7 @@ describe('WarehouseCluster', () => {
     expect(pod.container[0].readiness_probe.http_get).toEqual({ path: '/readiness', port: 'patroni' });
     expect(pod.container[0].resources.requests).toEqual({ cpu: '48', memory: '768Gi' });
     expect(sets['population-s01']?.spec.volume_claim_template[0].spec.resources.requests.storage).toBe(
-      '24Ti',
+      '12Ti',
     );
     expect(
       Testing.toHaveResourceWithProperties(json, 'kubernetes_role_binding_v1', {
@@ -257,5 +257,32 @@ describe('WarehouseCluster', () => {
     expect(errorOf({ ...p, pool: small.pools[0] as Pool })).toMatch(
       /pool web given, but warehouse wa runs on wh-a/,
     );
+  });
+});
+
+describe('WarehouseCluster backing up to the city’s second site', () => {
+  const site = city.secondSite as NonNullable<CityModel['secondSite']>;
+
+  it('tells the backup tools where the second site is, and lets the replicas reach it on 443 only', () => {
+    const json = synth(
+      props(city, 'population', { backupTarget: { site, bucket: 'citycloud-backup-population' } }),
+    );
+    expect(resources(json, 'kubernetes_config_map_v1')['population-backup-target']?.data).toEqual({
+      S3_ENDPOINT: 'https://s3.dr.hcmc.gov.vn',
+      S3_BUCKET: 'citycloud-backup-population',
+      SITE: 'dr-thu-duc',
+      JURISDICTION: 'VN',
+    });
+    expect(resources(json, NetworkPolicyV1.tfResourceType)['population-allow-backup']?.spec).toEqual({
+      pod_selector: {},
+      policy_types: ['Egress'],
+      egress: [{ to: [{ ip_block: { cidr: '172.20.10.0/24' } }], ports: [{ port: '443', protocol: 'TCP' }] }],
+    });
+  });
+
+  it('has no way out to the second site without a backup target (defaults)', () => {
+    const json = synth(props(city, 'enterprise'));
+    expect(resources(json, 'kubernetes_config_map_v1')['enterprise-backup-target']).toBeUndefined();
+    expect(resources(json, NetworkPolicyV1.tfResourceType)['enterprise-allow-backup']).toBeUndefined();
   });
 });

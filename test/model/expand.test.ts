@@ -24,6 +24,7 @@ describe('expandCity', () => {
       rackUnits: 2,
       model: 'm2',
       pool: 'wh-a',
+      phase: 'in-service',
       path: 'datacentre.halls[h1].rows[r01].racks[k01].servers[u12]',
     });
   });
@@ -138,8 +139,10 @@ describe('the built-in city', () => {
     expect(counts.warehouses).toBe(8);
     expect(counts.publicServices).toEqual({ total: 740, full: 460, partial: 280 });
     expect(counts).toEqual({
-      servers: 1012,
-      racks: 63,
+      servers: 1076,
+      // the 2023 report's fleet alone is over 1,000 servers; the GPU pool is the 2024 plan
+      serversByPhase: { '2023': 1028, '2024-plan': 48 },
+      racks: 67,
       pools: 18,
       connectionPoints: 820,
       warehouses: 8,

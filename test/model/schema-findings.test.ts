@@ -93,6 +93,7 @@ describe('knownKeysAt', () => {
   it('follows the schema through lists and optionals', () => {
     expect(knownKeysAt(['datacentre', 'halls', 0, 'rows', 0, 'racks', 3])).toEqual([
       'id',
+      'phase',
       'heightU',
       'powerBudgetW',
       'servers',

@@ -195,7 +195,7 @@ describe('prometheus.yml', () => {
       { target_label: '__address__', replacement: '127.0.0.1:9115' },
     ]);
     const nodes = JSON.parse(readFileSync(join(dir, 'targets/nodes.json'), 'utf8'));
-    expect(nodes).toHaveLength(1012);
+    expect(nodes).toHaveLength(1076);
     expect(nodes[0]).toEqual({
       targets: ['dc1-h1-r01-k01-u01:9100'],
       labels: {

@@ -64,7 +64,8 @@ describe('citycloud validate', () => {
     expect(r.stdout).toBe(
       [
         '✓ inventory/city.yaml is valid',
-        '  1,012 servers in 63 racks · 18 pools · 820 connection points · 8 warehouses',
+        '  1,076 servers in 67 racks · 18 pools · 820 connection points · 8 warehouses',
+        '  servers by phase: 2023 1,028 · 2024-plan 48',
         '  740 public services (460 fully online, 280 partly) · 12 tenants',
         '',
       ].join('\n'),
@@ -172,14 +173,15 @@ describe('citycloud synth', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^✓ synthesized inventory\/city\.yaml into .*out\/ in \d+\.\d\d s\n/);
     expect(first.stdout).toContain(
-      '1,012 servers in 63 racks · 18 pools · 820 connection points · 8 warehouses',
+      '1,076 servers in 67 racks · 18 pools · 820 connection points · 8 warehouses\n  servers by phase: 2023 1,028 · 2024-plan 48\n',
     );
     expect(first.stdout).toContain('740 public services (460 fully online, 280 partly) · 12 tenants');
     expect(first.stdout).toContain(
-      'Terraform resources: apps 40 · platform 1,507 · portal 13 · tenants 79 · warehouse-construction 33 ·',
+      'Terraform resources: apps 40 · platform 1,635 · portal 13 · tenants 79 · warehouse-construction 39 ·',
     );
-    expect(first.stdout).toContain('  CloudFormation resources: offsite 42\n');
-    expect(first.stdout).toContain('warehouse-population 59 · warehouse-transport 44\n');
+    // only the four warehouses whose data may leave the country back up off-site
+    expect(first.stdout).toContain('  CloudFormation resources: offsite 26\n');
+    expect(first.stdout).toContain('warehouse-population 61 · warehouse-transport 44\n');
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.inventory.publicServices).toEqual({ total: 740, full: 460, partial: 280 });
     expect(manifest.inputs.map((i: { path: string }) => i.path)).toEqual([
@@ -207,15 +209,15 @@ describe('citycloud synth', () => {
     expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(manifestBefore);
   });
 
-  it('reports a city a construct refuses as a problem of the inventory (exit 1), leaving out/ as it was', () => {
+  it('reports an app its request cannot hold as a finding at its line (exit 1) before any construct sees it, leaving out/ as it was', () => {
     const raw = smallCity();
-    // validation accepts this pod size; the app construct finds the tenant's request holds only one
+    // the app construct would find the tenant's request holds only one such pod; CC018 says so first
     raw.tenants[0].app = { image: 'registry.example/t1:1.0.0', pod: { cpuCores: 80, memoryGiB: 64 } };
     const before = readFileSync(join(out, 'manifest.json'), 'utf8');
     const r = runCli(['synth', '-i', writeCity({ 'city.yaml': raw }), '--out', out, '--no-cache']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      /^✗ .*city\.yaml: apps\/t1 \(tenants\[t1\]\): the request in pool web \(100 cores, 800 GiB\) holds 1 pod of 80 cores and 64 GiB; expected room for at least 2 \(high pool\)\n {2}nothing synthesized, .*out left as it was\n$/,
+      /^.*city\.yaml:\d+:\d+: error CC018 tenants\[t1\]: the request in pool web \(100 cores, 800 GiB\) holds 1 pods of 80 cores and 64 GiB; expected room for at least 2 pods \(high pool\): a larger request or a smaller pod\n✗ .*city\.yaml: 1 error, 0 warnings; nothing synthesized, .*out left as it was\n$/,
     );
     noStackTrace(r);
     expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(before);

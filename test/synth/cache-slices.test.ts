@@ -107,7 +107,7 @@ function fullCity(): RawCity {
   hall.rows[0].rackDefaults = { heightU: 42, powerBudgetW: 10000 };
   hall.rows[0].racks[0].heightU = 42;
   hall.rows[0].racks[0].powerBudgetW = 10000;
-  city.warehouses[0].storageClass = 'local-nvme';
+  city.warehouses[0].storageClass = 'local-hdd';
   Object.assign(city.network.addressing, { blockHeadroom: 2, vlanBase: 100 });
   Object.assign(city.network, { maxOversubscription: 1, maxBlastRadius: 60 });
   const [d1, d2] = city.network.districts;

@@ -31,6 +31,7 @@ describe('synthesize', () => {
     expect(manifest.format).toBe(MANIFEST_FORMAT);
     expect(manifest.inventory).toEqual({
       servers: 14,
+      serversByPhase: { 'in-service': 14 },
       racks: 3,
       pools: 2,
       connectionPoints: 14,

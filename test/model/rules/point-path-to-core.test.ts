@@ -73,7 +73,7 @@ describe('point-path-to-core', () => {
       ),
     );
     expect(lines).toEqual([
-      'city.yaml:67:11: error CC007 network.districts[d001].wards[10001]: Ward Alpha (w10001) has no path to the core (it has no uplinks); expected an uplink chain that reaches a core site through hubs or department sites',
+      'city.yaml:68:11: error CC007 network.districts[d001].wards[10001]: Ward Alpha (w10001) has no path to the core (it has no uplinks); expected an uplink chain that reaches a core site through hubs or department sites',
     ]);
   });
 });

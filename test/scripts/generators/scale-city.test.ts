@@ -12,6 +12,7 @@ describe('scaleCity', () => {
     if (!model) return;
     expect(countInventory(model)).toEqual({
       servers: 28,
+      serversByPhase: { 'in-service': 28 },
       racks: 6,
       pools: 2,
       // cores stay 2; districts, wards and units double; agency copies get no per-district branches
@@ -52,7 +53,7 @@ describe('generateCityYaml', () => {
     expect(findings).toEqual([]);
     if (!model) return;
     const counts = countInventory(model);
-    expect(counts.servers).toBe(10_120);
+    expect(counts.servers).toBe(10_760);
     expect(counts.connectionPoints).toBe(8_182);
     expect(counts.publicServices).toEqual({ total: 7_400, full: 4_600, partial: 2_800 });
   });
