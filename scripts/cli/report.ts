@@ -1,5 +1,11 @@
 /** How findings and inventory counts read on a terminal. */
-import { type Finding, formatFinding, type InventoryCounts } from '../../model/index.ts';
+import type { ConstructPropsError } from '../../constructs/construct-props-error.ts';
+import {
+  type Finding,
+  formatFinding,
+  type InventoryCounts,
+  type InventorySources,
+} from '../../model/index.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 const plural = (x: number, word: string) => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
@@ -42,3 +48,12 @@ export const findingJson = (f: Finding) => ({
   expected: f.expected,
   why: f.why,
 });
+
+/**
+ * A construct's refusal placed like a finding, at the file:line of the object it names:
+ * `file:line:col: error <refusal> <model path>: <message>`.
+ */
+export function refusalLine(err: ConstructPropsError, sources: InventorySources): string {
+  const at = err.modelPath ? sources.locateModel(err.modelPath) : sources.locate([]);
+  return `${at.file}:${at.line}:${at.column}: error ${err.refusal} ${err.modelPath ?? '(city)'}: ${err.message}`;
+}

@@ -9,7 +9,7 @@ import { SynthCache } from '../../synth/synth-cache.ts';
 import { shown } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { exitOnInterrupt } from '../cli/interrupt.ts';
-import { countsLines, findingJson, findingTally, printFindings } from '../cli/report.ts';
+import { countsLines, findingJson, findingTally, printFindings, refusalLine } from '../cli/report.ts';
 
 export interface SynthCommandOptions {
   readonly inventory: string;
@@ -86,10 +86,7 @@ export async function synthOnce(opts: SynthCommandOptions, cache: SynthCache | u
     if (!(err instanceof ConstructPropsError || err instanceof OffsiteCheckError)) throw err;
     if (err instanceof ConstructPropsError && err.modelPath) {
       // placed like a finding: where the object the construct refused was written
-      const at = sources.locateModel(err.modelPath);
-      console.log(
-        `${at.file}:${at.line}:${at.column}: error ${err.refusal} ${err.modelPath}: ${err.message}`,
-      );
+      console.log(refusalLine(err, sources));
       console.log(`✗ ${shown(opts.inventory)}: a construct refused the city`);
     } else console.log(`✗ ${shown(opts.inventory)}: ${err.message}`);
     console.log(`  nothing synthesized, ${opts.out} left as it was`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConstructPropsError } from '../../constructs/construct-props-error.ts';
 import { type CityModel, hasErrors, loadCity } from '../../model/index.ts';
+import { refusalLine } from '../../scripts/cli/report.ts';
 import { synthOffsite } from '../../stacks/offsite/offsite-assembly.ts';
 import { offsiteInput } from '../../stacks/offsite/offsite-input.ts';
 import { terraformView } from '../../stacks/terraform-view.ts';
@@ -219,6 +220,21 @@ describe('construct refusals and validation', () => {
     },
     60_000,
   );
+
+  it('places a refusal that still happens like a finding, at the line of the object it names', async () => {
+    const city = smallCity();
+    city.warehouses[0].replicas = 1;
+    const load = loadCity(writeCity({ 'city.yaml': city }));
+    const refused = (await refusalOf(load.model as CityModel, 'terraform')) as ConstructPropsError;
+    const full = refusalLine(refused, load.sources);
+    const line = full.slice(full.indexOf('city.yaml:'));
+    expect(line).toMatch(
+      /^city\.yaml:\d+:\d+: error warehouse-replicas warehouses\[wa\]: warehouse-wa\/wa \(warehouses\[wa\]\): 1 replica per shard cannot survive a node drain or a rack loss; expected at least 2$/,
+    );
+    const at = load.sources.locateModel('warehouses[wa]');
+    expect(line.startsWith(`city.yaml:${at.line}:`)).toBe(true);
+    expect(load.sources.files[0]?.doc.toString().split('\n')[at.line - 1]).toMatch(/id: wa/);
+  });
 
   it('refuses, in the schema, a certificate the open-data site would refuse', () => {
     const city = smallCity();
