@@ -11,23 +11,9 @@
  * clusters (Spilo) that elect their primary through the Kubernetes API.
  */
 
-import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1/index.js';
-import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1/index.js';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1/index.js';
-import {
-  NetworkPolicyV1,
-  type NetworkPolicyV1Spec,
-  type NetworkPolicyV1SpecEgress,
-} from '@cdktf/provider-kubernetes/lib/network-policy-v1/index.js';
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1/index.js';
-import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1/index.js';
-import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1/index.js';
-import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1/index.js';
-import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1/index.js';
-import {
-  StatefulSetV1,
-  type StatefulSetV1SpecTemplateSpecContainer,
-} from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
+import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import { Construct } from 'constructs';
 import {
   type ExternalSystem,
@@ -43,16 +29,16 @@ import {
 } from '../model/index.ts';
 import { fitsOneOf, modelsOfPool } from '../model/pool-servers.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
-import { allowDns, defaultDeny } from './namespace-policies.ts';
 import { acrossRacks, DEFAULT_LABEL_PREFIX, guaranteed, onPool } from './pod-placement.ts';
+import { engineOf, type WarehouseImages } from './warehouse/engine.ts';
+import { KeeperQuorum, keeperHosts } from './warehouse/keeper-quorum.ts';
+import { PatroniAccess } from './warehouse/patroni-access.ts';
+import { SecondSiteBackup } from './warehouse/second-site-backup.ts';
+import { WarehouseConnector } from './warehouse/warehouse-connector.ts';
+import { WarehousePolicies } from './warehouse/warehouse-policies.ts';
+import { headlessService, type WarehouseScope } from './warehouse/warehouse-scope.ts';
 
-/** Container images, pinned; override per city. */
-export interface WarehouseImages {
-  readonly clickhouse: string;
-  readonly keeper: string;
-  readonly postgresql: string;
-  readonly connector: string;
-}
+export type { WarehouseImages };
 
 export const DEFAULT_WAREHOUSE_IMAGES: WarehouseImages = {
   clickhouse: 'clickhouse/clickhouse-server:24.8.14.39',
@@ -108,39 +94,6 @@ export interface WarehouseClusterProps {
   readonly priorityClassName?: string;
 }
 
-interface Engine {
-  readonly ports: readonly { readonly name: string; readonly port: number }[];
-  /** Ports the warehouse's readers connect to. */
-  readonly clientPorts: readonly number[];
-  readonly dataPath: string;
-}
-
-const ENGINES: Readonly<Record<Warehouse['engine'], Engine>> = {
-  clickhouse: {
-    ports: [
-      { name: 'native', port: 9000 },
-      { name: 'http', port: 8123 },
-      { name: 'interserver', port: 9009 },
-    ],
-    clientPorts: [9000, 8123],
-    dataPath: '/var/lib/clickhouse',
-  },
-  postgresql: {
-    ports: [
-      { name: 'postgresql', port: 5432 },
-      { name: 'patroni', port: 8008 },
-    ],
-    clientPorts: [5432],
-    dataPath: '/home/postgres/pgdata',
-  },
-};
-const KEEPER_PORTS = [
-  { name: 'client', port: 9181 },
-  { name: 'raft', port: 9234 },
-];
-const KEEPER_RESOURCES = { cpuCores: 2, memoryGiB: 8, storageGiB: 50 };
-const CONNECTOR_RESOURCES = { cpuCores: 2, memoryGiB: 4 };
-
 export class WarehouseCluster extends Construct {
   readonly namespace: string;
   readonly labelPrefix: string;
@@ -166,15 +119,17 @@ export class WarehouseCluster extends Construct {
     const externals = this.validate(props);
 
     const prefix = this.labelPrefix;
-    const engine = ENGINES[w.engine];
-    const priorityClassName = props.priorityClassName ?? `citycloud-${props.pool.criticality}`;
-    const scheduling = onPool(prefix, props.pool);
+    const engine = engineOf(w);
     const base = { 'app.kubernetes.io/part-of': `warehouse-${w.id}`, [`${prefix}/warehouse`]: w.id };
-    const metadata = (name: string, labels: Record<string, string> = {}) => ({
-      name,
+    const ws: WarehouseScope = {
+      warehouse: w,
       namespace: this.namespace,
-      labels: { ...base, ...labels },
-    });
+      labelPrefix: prefix,
+      base,
+      metadata: (name, labels = {}) => ({ name, namespace: this.namespace, labels: { ...base, ...labels } }),
+      scheduling: onPool(prefix, props.pool),
+      priorityClassName: props.priorityClassName ?? `citycloud-${props.pool.criticality}`,
+    };
 
     new NamespaceV1(this, 'namespace', {
       metadata: {
@@ -183,34 +138,23 @@ export class WarehouseCluster extends Construct {
       },
     }).overrideLogicalId(this.namespace);
 
-    let serviceAccountName: string | undefined;
-    if (w.engine === 'postgresql') serviceAccountName = this.patroniAccess(w.id);
+    const serviceAccountName = engine.leaderLockInKubernetes
+      ? new PatroniAccess(this, 'patroni', { scope: ws }).serviceAccountName
+      : undefined;
+    const hosts = engine.needsKeeper ? keeperHosts(w.id, this.keeperReplicas) : [];
 
     for (const shard of this.shardNames) {
       const selector = { ...base, [`${prefix}/shard`]: shard };
-      const labels =
-        w.engine === 'postgresql'
-          ? { ...selector, 'app.kubernetes.io/name': 'postgresql', 'cluster-name': shard }
-          : { ...selector, 'app.kubernetes.io/name': 'clickhouse' };
-      this.headlessService(shard, metadata(shard, { [`${prefix}/shard`]: shard }), selector, engine.ports);
-      const container: StatefulSetV1SpecTemplateSpecContainer = {
-        name: w.engine,
-        image: w.engine === 'postgresql' ? this.images.postgresql : this.images.clickhouse,
-        port: engine.ports.map((p) => ({ name: p.name, containerPort: p.port })),
-        resources: guaranteed(w.perReplica.cpuCores, w.perReplica.memoryGiB),
-        volumeMount: [{ name: 'data', mountPath: engine.dataPath }],
-        env: w.engine === 'postgresql' ? patroniEnv(shard) : clickhouseEnv(w.id, shard, this.keeperHosts(w)),
-        readinessProbe:
-          w.engine === 'postgresql'
-            ? { httpGet: { path: '/readiness', port: 'patroni' }, periodSeconds: 10, failureThreshold: 3 }
-            : { httpGet: { path: '/ping', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
-        livenessProbe:
-          w.engine === 'postgresql'
-            ? { httpGet: { path: '/liveness', port: 'patroni' }, periodSeconds: 20, failureThreshold: 6 }
-            : { httpGet: { path: '/ping', port: 'http' }, periodSeconds: 20, failureThreshold: 6 },
-      };
+      const pod = { warehouse: w, shard, selector, keeperHosts: hosts };
+      headlessService(
+        this,
+        shard,
+        ws.metadata(shard, { [`${prefix}/shard`]: shard }),
+        selector,
+        engine.ports,
+      );
       new StatefulSetV1(this, `shard-${shard}`, {
-        metadata: metadata(shard, { [`${prefix}/shard`]: shard }),
+        metadata: ws.metadata(shard, { [`${prefix}/shard`]: shard }),
         spec: {
           serviceName: shard,
           replicas: String(w.replicas),
@@ -218,14 +162,25 @@ export class WarehouseCluster extends Construct {
           selector: { matchLabels: selector },
           updateStrategy: [{ type: 'RollingUpdate' }],
           template: {
-            metadata: { labels },
+            metadata: { labels: engine.podLabels(pod) },
             spec: {
-              ...scheduling,
+              ...ws.scheduling,
               ...acrossRacks(prefix, selector, true),
-              priorityClassName,
+              priorityClassName: ws.priorityClassName,
               ...(serviceAccountName ? { serviceAccountName } : {}),
               terminationGracePeriodSeconds: 120,
-              container: [container],
+              container: [
+                {
+                  name: engine.name,
+                  image: engine.image(this.images),
+                  port: engine.ports.map((p) => ({ name: p.name, containerPort: p.port })),
+                  resources: guaranteed(w.perReplica.cpuCores, w.perReplica.memoryGiB),
+                  volumeMount: [{ name: 'data', mountPath: engine.dataPath }],
+                  env: engine.env(pod),
+                  readinessProbe: engine.readinessProbe,
+                  livenessProbe: engine.livenessProbe,
+                },
+              ],
             },
           },
           volumeClaimTemplate: [
@@ -244,15 +199,25 @@ export class WarehouseCluster extends Construct {
       }).overrideLogicalId(shard);
       // a drain takes at most one replica of a shard: the others keep serving and replicating
       new PodDisruptionBudgetV1(this, `pdb-${shard}`, {
-        metadata: metadata(shard),
+        metadata: ws.metadata(shard),
         spec: { maxUnavailable: '1', selector: { matchLabels: selector } },
       }).overrideLogicalId(shard);
     }
 
-    if (w.engine === 'clickhouse') this.keeper(w.id, metadata, base, scheduling, priorityClassName);
-    this.networkPolicies(w, props.tenants, externals, metadata, base, engine);
-    if (props.backupTarget) this.backupTarget(w, props.backupTarget, metadata);
-    if (externals.length > 0) this.connector(w.id, metadata, base, scheduling, priorityClassName);
+    if (engine.needsKeeper)
+      new KeeperQuorum(this, 'keeper-quorum', {
+        scope: ws,
+        replicas: this.keeperReplicas,
+        image: this.images.keeper,
+      });
+    new WarehousePolicies(this, 'policies', { scope: ws, engine, tenants: props.tenants, externals });
+    if (props.backupTarget) new SecondSiteBackup(this, 'backup', { scope: ws, ...props.backupTarget });
+    if (externals.length > 0)
+      new WarehouseConnector(this, 'connector', {
+        scope: ws,
+        replicas: this.connectorReplicas,
+        image: this.images.connector,
+      });
   }
 
   private validate(props: WarehouseClusterProps): ExternalSystem[] {
@@ -298,269 +263,4 @@ export class WarehouseCluster extends Construct {
       return e as ExternalSystem;
     });
   }
-
-  private keeperHosts(w: Warehouse): string[] {
-    return Array.from({ length: this.keeperReplicas }, (_, i) => `${w.id}-keeper-${i}.${w.id}-keeper`);
-  }
-
-  private headlessService(
-    name: string,
-    metadata: { name: string; namespace: string; labels: Record<string, string> },
-    selector: Record<string, string>,
-    ports: readonly { name: string; port: number }[],
-  ) {
-    new ServiceV1(this, `service-${name}`, {
-      metadata,
-      spec: {
-        clusterIp: 'None',
-        publishNotReadyAddresses: true,
-        selector,
-        port: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name })),
-      },
-    }).overrideLogicalId(name);
-  }
-
-  /** The ClickHouse Keeper quorum: one replica per rack, a budget that never breaks the majority. */
-  private keeper(
-    id: string,
-    metadata: (
-      name: string,
-      labels?: Record<string, string>,
-    ) => {
-      name: string;
-      namespace: string;
-      labels: Record<string, string>;
-    },
-    base: Record<string, string>,
-    scheduling: ReturnType<typeof onPool>,
-    priorityClassName: string,
-  ) {
-    const name = `${id}-keeper`;
-    const selector = { ...base, 'app.kubernetes.io/name': 'clickhouse-keeper' };
-    this.headlessService(name, metadata(name), selector, KEEPER_PORTS);
-    new StatefulSetV1(this, 'keeper', {
-      metadata: metadata(name),
-      spec: {
-        serviceName: name,
-        replicas: String(this.keeperReplicas),
-        podManagementPolicy: 'Parallel',
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels: selector },
-          spec: {
-            ...scheduling,
-            ...acrossRacks(this.labelPrefix, selector, true),
-            priorityClassName,
-            container: [
-              {
-                name: 'keeper',
-                image: this.images.keeper,
-                port: KEEPER_PORTS.map((p) => ({ name: p.name, containerPort: p.port })),
-                resources: guaranteed(KEEPER_RESOURCES.cpuCores, KEEPER_RESOURCES.memoryGiB),
-                volumeMount: [{ name: 'data', mountPath: '/var/lib/clickhouse-keeper' }],
-                readinessProbe: { tcpSocket: [{ port: 'client' }], periodSeconds: 10 },
-              },
-            ],
-          },
-        },
-        volumeClaimTemplate: [
-          {
-            metadata: { name: 'data' },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              resources: { requests: { storage: `${KEEPER_RESOURCES.storageGiB}Gi` } },
-            },
-          },
-        ],
-      },
-      waitForRollout: false,
-    }).overrideLogicalId(name);
-    new PodDisruptionBudgetV1(this, 'keeper-pdb', {
-      metadata: metadata(name),
-      spec: {
-        minAvailable: String(Math.floor(this.keeperReplicas / 2) + 1),
-        selector: { matchLabels: selector },
-      },
-    }).overrideLogicalId(name);
-  }
-
-  /** Patroni keeps its leader lock in the Kubernetes API: a service account allowed just that. */
-  private patroniAccess(id: string): string {
-    const name = `${id}-patroni`;
-    const meta = { name, namespace: this.namespace };
-    new ServiceAccountV1(this, 'patroni-account', { metadata: meta }).overrideLogicalId(name);
-    new RoleV1(this, 'patroni-role', {
-      metadata: meta,
-      rule: [
-        {
-          apiGroups: [''],
-          resources: ['configmaps'],
-          verbs: ['create', 'get', 'list', 'patch', 'update', 'watch'],
-        },
-        { apiGroups: [''], resources: ['endpoints'], verbs: ['get', 'patch', 'update'] },
-        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'patch', 'update', 'watch'] },
-        { apiGroups: [''], resources: ['services'], verbs: ['create'] },
-      ],
-    }).overrideLogicalId(name);
-    new RoleBindingV1(this, 'patroni-binding', {
-      metadata: meta,
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subject: [{ kind: 'ServiceAccount', name, namespace: this.namespace }],
-    }).overrideLogicalId(name);
-    return name;
-  }
-
-  /** The second site the backups go to: where, for the backup tools; and the way out to it, for the replicas. */
-  private backupTarget(
-    w: Warehouse,
-    target: { readonly site: SecondSite; readonly bucket: string },
-    metadata: (name: string) => { name: string; namespace: string; labels: Record<string, string> },
-  ) {
-    new ConfigMapV1(this, 'backup-target', {
-      metadata: metadata(`${w.id}-backup-target`),
-      data: {
-        S3_ENDPOINT: target.site.endpoint,
-        S3_BUCKET: target.bucket,
-        SITE: target.site.id,
-        JURISDICTION: target.site.jurisdiction,
-      },
-    }).overrideLogicalId(`${w.id}-backup-target`);
-    new NetworkPolicyV1(this, 'policy-allow-backup', {
-      metadata: metadata(`${w.id}-allow-backup`),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [
-          { to: [{ ipBlock: { cidr: target.site.cidr } }], ports: [{ port: '443', protocol: 'TCP' }] },
-        ],
-      },
-    }).overrideLogicalId(`${w.id}-allow-backup`);
-  }
-
-  private networkPolicies(
-    w: Warehouse,
-    tenants: readonly Tenant[],
-    externals: readonly ExternalSystem[],
-    metadata: (name: string) => { name: string; namespace: string; labels: Record<string, string> },
-    base: Record<string, string>,
-    engine: Engine,
-  ) {
-    const policy = (name: string, spec: NetworkPolicyV1Spec) =>
-      new NetworkPolicyV1(this, `policy-${name}`, {
-        metadata: metadata(`${w.id}-${name}`),
-        spec,
-      }).overrideLogicalId(`${w.id}-${name}`);
-    const readers = tenants.filter((t) => t.reaches.includes(w.id)).map((t) => t.id);
-    policy('default-deny', defaultDeny());
-    policy('allow-dns', allowDns());
-    // replication, keeper and Patroni traffic stays inside the warehouse
-    policy('allow-internal', {
-      podSelector: {},
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: {} }] }],
-      egress: [{ to: [{ podSelector: {} }] }],
-    });
-    if (w.engine === 'postgresql')
-      // Patroni's leader lock lives in the Kubernetes API
-      policy('allow-kubernetes-api', {
-        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgresql' } },
-        policyTypes: ['Egress'],
-        egress: [
-          {
-            ports: [
-              { port: '443', protocol: 'TCP' },
-              { port: '6443', protocol: 'TCP' },
-            ],
-          },
-        ],
-      });
-    if (readers.length > 0)
-      policy('allow-readers', {
-        podSelector: { matchLabels: { [`${this.labelPrefix}/warehouse`]: w.id } },
-        policyTypes: ['Ingress'],
-        ingress: [
-          {
-            from: readers.map((t) => ({
-              namespaceSelector: { matchLabels: { [`${this.labelPrefix}/tenant`]: t } },
-            })),
-            ports: engine.clientPorts.map((p) => ({ port: String(p), protocol: 'TCP' })),
-          },
-        ],
-      });
-    if (externals.length > 0) {
-      const egress: NetworkPolicyV1SpecEgress[] = externals.map((e) => ({
-        to: [{ ipBlock: { cidr: e.cidr } }],
-        ports: e.ports.map((p) => ({ port: String(p), protocol: 'TCP' })),
-      }));
-      // only the connector, not the database pods, talks to the national systems
-      policy('allow-connector-egress', {
-        podSelector: { matchLabels: { ...base, 'app.kubernetes.io/name': 'warehouse-connector' } },
-        policyTypes: ['Egress'],
-        egress,
-      });
-    }
-  }
-
-  private connector(
-    id: string,
-    metadata: (name: string) => { name: string; namespace: string; labels: Record<string, string> },
-    base: Record<string, string>,
-    scheduling: ReturnType<typeof onPool>,
-    priorityClassName: string,
-  ) {
-    const name = `${id}-connector`;
-    const selector = { ...base, 'app.kubernetes.io/name': 'warehouse-connector' };
-    new DeploymentV1(this, 'connector', {
-      metadata: metadata(name),
-      spec: {
-        replicas: String(this.connectorReplicas),
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels: selector },
-          spec: {
-            ...scheduling,
-            ...acrossRacks(this.labelPrefix, selector, false),
-            priorityClassName,
-            container: [
-              {
-                name: 'connector',
-                image: this.images.connector,
-                port: [{ name: 'http', containerPort: 8080 }],
-                resources: guaranteed(CONNECTOR_RESOURCES.cpuCores, CONNECTOR_RESOURCES.memoryGiB),
-                readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
-                livenessProbe: {
-                  httpGet: { path: '/healthz', port: 'http' },
-                  periodSeconds: 20,
-                  failureThreshold: 6,
-                },
-              },
-            ],
-          },
-        },
-      },
-      waitForRollout: false,
-    }).overrideLogicalId(name);
-  }
-}
-
-function clickhouseEnv(warehouse: string, shard: string, keeperHosts: readonly string[]) {
-  return [
-    { name: 'CLICKHOUSE_CLUSTER', value: warehouse },
-    { name: 'CLICKHOUSE_SHARD', value: shard },
-    { name: 'CLICKHOUSE_KEEPER_HOSTS', value: keeperHosts.join(',') },
-    { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-  ];
-}
-
-function patroniEnv(shard: string) {
-  return [
-    { name: 'SCOPE', value: shard },
-    { name: 'PGROOT', value: '/home/postgres/pgdata/pgroot' },
-    { name: 'DCS_ENABLE_KUBERNETES_API', value: 'true' },
-    { name: 'KUBERNETES_USE_CONFIGMAPS', value: 'true' },
-    { name: 'KUBERNETES_SCOPE_LABEL', value: 'cluster-name' },
-    { name: 'KUBERNETES_ROLE_LABEL', value: 'spilo-role' },
-    { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-    { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-  ];
 }

@@ -19,7 +19,9 @@ import { BUILTIN_CITY, type RawCity, ROOT, smallCity, writeCity } from '../helpe
 function refusalsInSources(): string[] {
   const dir = join(ROOT, 'constructs');
   const ids = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.ts'),
+  )) {
     const text = readFileSync(join(dir, file), 'utf8');
     for (const m of text.matchAll(/(?:new ConstructPropsError|refuse)\(\s*'([a-z0-9-]+)'/g))
       ids.add(m[1] as string);
