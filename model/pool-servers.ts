@@ -22,3 +22,14 @@ export const diskTiB = (m: ServerModel, kind: ServerModel['disks'][number]['kind
   m.disks
     .filter((d) => d.kind === kind)
     .reduce((sum, d) => sum + (d.sizeGB * 1e9 * d.count) / BYTES_PER_TIB, 0);
+
+/** For each pool, the distinct racks (or halls) its servers are in. */
+export function poolPlaces(servers: readonly Server[], place: 'rack' | 'hall'): Map<string, Set<string>> {
+  const placesOf = new Map<string, Set<string>>();
+  for (const s of servers) {
+    const set = placesOf.get(s.pool) ?? new Set<string>();
+    set.add(s[place]);
+    placesOf.set(s.pool, set);
+  }
+  return placesOf;
+}

@@ -4,18 +4,14 @@
  * keep a replica of every shard through a hall's loss of power or cooling. A warning: the spread
  * is a preference of the scheduler, the rack spread (CC006) the requirement.
  */
+import { poolPlaces } from '../pool-servers.ts';
 import type { CityModel } from '../types.ts';
 import { type RuleResult, resultOf, type Violation } from './rule.ts';
 
 export function warehouseHallSpread(model: CityModel): RuleResult {
   const halls = model.datacentre.halls.map((h) => h.id);
   if (halls.length < 2) return { status: 'not-applicable' };
-  const hallsOf = new Map<string, Set<string>>();
-  for (const s of model.servers) {
-    const set = hallsOf.get(s.pool) ?? new Set<string>();
-    set.add(s.hall);
-    hallsOf.set(s.pool, set);
-  }
+  const hallsOf = poolPlaces(model.servers, 'hall');
   const v: Violation[] = [];
   for (const w of model.warehouses) {
     const inHalls = [...(hallsOf.get(w.pool) ?? [])];

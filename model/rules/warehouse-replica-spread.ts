@@ -3,17 +3,13 @@
  * on its own rack, and for ClickHouse a Keeper quorum of three on racks of their own too — so the
  * pool must span max(replicas, 3) racks for ClickHouse, `replicas` racks for PostgreSQL.
  */
+import { poolPlaces } from '../pool-servers.ts';
 import type { CityModel } from '../types.ts';
 import { KEEPER_QUORUM, MIN_WAREHOUSE_REPLICAS, racksNeeded } from '../warehouse-placement.ts';
 import { type RuleResult, resultOf, type Violation } from './rule.ts';
 
 export function warehouseReplicaSpread(model: CityModel): RuleResult {
-  const racksOf = new Map<string, Set<string>>();
-  for (const s of model.servers) {
-    const set = racksOf.get(s.pool) ?? new Set<string>();
-    set.add(s.rack);
-    racksOf.set(s.pool, set);
-  }
+  const racksOf = poolPlaces(model.servers, 'rack');
   const v: Violation[] = [];
   for (const w of model.warehouses) {
     if (w.replicas < MIN_WAREHOUSE_REPLICAS) {

@@ -1,7 +1,7 @@
 /**
  * Ctrl-C and SIGTERM for a command that writes: with a handler installed, Node delivers a signal
  * between two steps of the event loop instead of killing the process where it stands, so a
- * synchronous replacement of out/ (stacks/atomic-folder.ts) always finishes or never starts.
+ * synchronous replacement of out/ (synth/atomic-folder.ts) always finishes or never starts.
  * The command then ends with the shell's code for the signal, 128 + its number.
  */
 import { constants } from 'node:os';

@@ -6,10 +6,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { expect } from 'vitest';
-import { type RunResult, runCli, SMALL_CITY } from '../../helpers/city.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type RunResult, runCli, SMALL_CITY, tempDir } from '../../helpers/city.ts';
 
 export const SMALL_TEXT = readFileSync(SMALL_CITY, 'utf8');
 
@@ -126,4 +126,31 @@ export function checkCase(c: BadInventory, dir: string, out: string, cache: stri
 export function mkfifo(path: string): void {
   const r = spawnSync('mkfifo', [path]);
   if (r.status !== 0) throw new Error(`mkfifo ${path} failed`);
+}
+
+/**
+ * Runs each case through `citycloud synth` into one previous output (the small city's), which
+ * every rejected case must leave byte for byte as it was.
+ */
+export function describeCorpus(title: string, cases: readonly BadInventory[], atLeast: number): void {
+  describe(title, () => {
+    let out = '';
+    let cache = '';
+    beforeAll(() => {
+      const dir = tempDir();
+      out = join(dir, 'out');
+      cache = join(dir, 'cache');
+      mkdirSync(cache);
+      const r = runCli(['synth', '-i', SMALL_CITY, '--out', out, '--cache', cache]);
+      expect(r.code, r.stderr).toBe(0);
+    });
+
+    it(`has at least ${atLeast} cases`, () => {
+      expect(cases.length).toBeGreaterThanOrEqual(atLeast);
+    });
+
+    it.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
+      checkCase(c, tempDir(), out, cache);
+    });
+  });
 }

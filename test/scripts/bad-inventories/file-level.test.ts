@@ -2,11 +2,10 @@
  * The corpus, file level: encodings, line endings, YAML that is broken or hostile, special files,
  * sizes, and includes that leave the inventory's folder. Each through the real `citycloud synth`.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, SMALL_CITY, tempDir } from '../../helpers/city.ts';
-import { type BadInventory, checkCase, edited, files, mkfifo, SMALL_TEXT, splitAt } from './corpus.ts';
+import { tempDir } from '../../helpers/city.ts';
+import { type BadInventory, describeCorpus, edited, files, mkfifo, SMALL_TEXT, splitAt } from './corpus.ts';
 
 const MiB = 1024 * 1024;
 
@@ -283,24 +282,4 @@ const FILE_LEVEL: readonly BadInventory[] = [
   },
 ];
 
-describe('the bad-input corpus, file level, through citycloud synth', () => {
-  let out = '';
-  let cache = '';
-  beforeAll(() => {
-    const dir = tempDir();
-    out = join(dir, 'out');
-    cache = join(dir, 'cache');
-    mkdirSync(cache);
-    // the previous output every rejected case must leave byte for byte as it was
-    const r = runCli(['synth', '-i', SMALL_CITY, '--out', out, '--cache', cache]);
-    expect(r.code, r.stderr).toBe(0);
-  });
-
-  it('has enough cases', () => {
-    expect(FILE_LEVEL.length).toBeGreaterThanOrEqual(30);
-  });
-
-  it.each(FILE_LEVEL.map((c) => [c.name, c] as const))('%s', (_, c) => {
-    checkCase(c, tempDir(), out, cache);
-  });
-});
+describeCorpus('the bad-input corpus, file level, through citycloud synth', FILE_LEVEL, 30);

@@ -2,11 +2,7 @@
  * The corpus, model level: every kind of schema error (type, range, enum, typo, grammar, size)
  * and a violation of each rule that fails the command, each placed on the line that caused it.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, SMALL_CITY, tempDir } from '../../helpers/city.ts';
-import { type BadInventory, checkCase, edited, files, SMALL_TEXT } from './corpus.ts';
+import { type BadInventory, describeCorpus, edited, files } from './corpus.ts';
 
 /** A case made by edits of the small city, pointing at the line holding `marker`. */
 const edit = (
@@ -274,24 +270,4 @@ const MODEL_LEVEL: readonly BadInventory[] = [
   ),
 ];
 
-describe('the bad-input corpus, model level, through citycloud synth', () => {
-  let out = '';
-  let cache = '';
-  beforeAll(() => {
-    const dir = tempDir();
-    out = join(dir, 'out');
-    cache = join(dir, 'cache');
-    mkdirSync(cache);
-    const r = runCli(['synth', '-i', SMALL_CITY, '--out', out, '--cache', cache]);
-    expect(r.code, r.stderr).toBe(0);
-  });
-
-  it('has enough cases, and the small city itself is valid', () => {
-    expect(MODEL_LEVEL.length).toBeGreaterThanOrEqual(30);
-    expect(SMALL_TEXT).toContain('apiVersion: citycloud/v1');
-  });
-
-  it.each(MODEL_LEVEL.map((c) => [c.name, c] as const))('%s', (_, c) => {
-    checkCase(c, tempDir(), out, cache);
-  });
-});
+describeCorpus('the bad-input corpus, model level, through citycloud synth', MODEL_LEVEL, 30);
