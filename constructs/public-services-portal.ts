@@ -16,7 +16,7 @@ import {
   type PublicService,
   podsWithin,
   portalBackend,
-  portalRoutingTable,
+  portalRoutingTables,
   replicaRange,
   type ServiceTier,
   type Tenant,
@@ -126,17 +126,19 @@ export class PublicServicesPortal extends Construct {
         labelPrefix: prefix,
       });
 
-    const content = portalRoutingTable(props.services);
-    if (Buffer.byteLength(content) > CONFIG_MAP_LIMIT)
-      throw new ConstructPropsError(
-        'portal-routing-table-size',
-        `${where}: the routing table of ${props.services.length} services is ${Buffer.byteLength(content)} bytes; expected at most a ConfigMap's 1 MiB`,
-        t.path,
-      );
-    new ConfigMapV1(this, 'routes', {
-      metadata: { name: 'portal-routes', namespace: this.namespace },
-      data: { 'routes.tsv': content },
-    }).overrideLogicalId('portal-routes');
+    for (const table of portalRoutingTables(props.services)) {
+      if (Buffer.byteLength(table.content) > CONFIG_MAP_LIMIT)
+        throw new ConstructPropsError(
+          'portal-routing-table-size',
+          `${where}: the routing table's part ${table.name} is ${Buffer.byteLength(table.content)} bytes; expected at most a ConfigMap's 1 MiB`,
+          t.path,
+        );
+      // the first part keeps the construct id of the one table a smaller city has
+      new ConfigMapV1(this, table.name === 'portal-routes' ? 'routes' : table.name, {
+        metadata: { name: table.name, namespace: this.namespace },
+        data: { 'routes.tsv': table.content },
+      }).overrideLogicalId(table.name);
+    }
   }
 
   /** The Deployment (and Service) that serves a tier's services. */

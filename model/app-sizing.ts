@@ -88,11 +88,34 @@ export function tierShares(
 /** The Deployment that serves a tier's services. */
 export const portalBackend = (tier: number) => `portal-tier-${tier}`;
 
-/** The portal's routing table, one line per service sorted by id (adding one changes one line). */
-export function portalRoutingTable(services: readonly PublicService[]): string {
-  const routes = [...services]
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((s) => `${s.id}\t${s.agency}\t${s.mode}\t${s.tier}\t${portalBackend(s.tier)}\n`)
-    .join('');
-  return `id\tagency\tmode\ttier\tbackend\n${routes}`;
+/** What one ConfigMap of the routing table aims at: room to grow before the 1 MiB limit. */
+export const ROUTING_TABLE_TARGET_BYTES = 768 * 1024;
+
+const route = (s: PublicService) => `${s.id}\t${s.agency}\t${s.mode}\t${s.tier}\t${portalBackend(s.tier)}\n`;
+const HEADER = 'id\tagency\tmode\ttier\tbackend\n';
+
+/** FNV-1a of a service id: which part of the routing table it is in, whatever else is added. */
+function bucketOf(id: string, buckets: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return h % buckets;
+}
+
+/**
+ * The portal's routing table, in as many ConfigMaps as it needs to stay under the 1 MiB each can
+ * hold (one for a city the size of Ho Chi Minh City): a service is in the part its id hashes to,
+ * one line each sorted by id, so adding a service changes one line of one part.
+ */
+export function portalRoutingTables(services: readonly PublicService[]): { name: string; content: string }[] {
+  const sorted = [...services].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const bytes = sorted.reduce((sum, s) => sum + Buffer.byteLength(route(s)), Buffer.byteLength(HEADER));
+  const parts = Math.max(1, Math.ceil(bytes / ROUTING_TABLE_TARGET_BYTES));
+  if (parts === 1) return [{ name: 'portal-routes', content: HEADER + sorted.map(route).join('') }];
+  const lines: string[][] = Array.from({ length: parts }, () => []);
+  for (const s of sorted) (lines[bucketOf(s.id, parts)] as string[]).push(route(s));
+  const digits = String(parts - 1).length;
+  return lines.map((l, i) => ({
+    name: `portal-routes-${String(i).padStart(digits, '0')}`,
+    content: HEADER + l.join(''),
+  }));
 }

@@ -161,7 +161,7 @@ const warehouse = z.strictObject({
   name,
   engine: z.enum(['clickhouse', 'postgresql']),
   pool: id,
-  shards: positiveInt.max(256),
+  shards: positiveInt.max(10_000),
   replicas: positiveInt.max(15),
   perReplica: z.strictObject({ cpuCores: positive, memoryGiB: positive }),
   storagePerReplicaTiB: positive,

@@ -10,7 +10,7 @@ import {
   DEFAULT_BASELINE_SHARE,
   DEFAULT_MIN_REPLICAS,
   podsWithin,
-  portalRoutingTable,
+  portalRoutingTables,
   replicaRange,
   tierFloor,
   tierShares,
@@ -76,14 +76,16 @@ export function appFitsItsRequest(model: CityModel): RuleResult {
           expected: `at least ${floor} pods for ${fmt(tier.availability * 100)}% availability: a larger request or a smaller pod`,
         });
     }
-    const bytes = Buffer.byteLength(portalRoutingTable(model.publicServices));
-    if (bytes > CONFIG_MAP_LIMIT)
-      v.push({
-        path: t.path,
-        field: 'app',
-        message: `the routing table of ${fmt(model.publicServices.length)} services is ${fmt(bytes)} bytes`,
-        expected: "at most a ConfigMap's 1 MiB (1,048,576 bytes)",
-      });
+    for (const table of portalRoutingTables(model.publicServices)) {
+      const bytes = Buffer.byteLength(table.content);
+      if (bytes > CONFIG_MAP_LIMIT)
+        v.push({
+          path: t.path,
+          field: 'app',
+          message: `the routing table's part ${table.name} is ${fmt(bytes)} bytes`,
+          expected: "at most a ConfigMap's 1 MiB (1,048,576 bytes)",
+        });
+    }
   }
   return resultOf(apps.length > 0, v);
 }

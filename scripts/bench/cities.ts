@@ -34,6 +34,13 @@ export function benchCities(workDir: string): BenchCity[] {
   ];
 }
 
+/** The 30x city (30,000+ servers, 24,000+ points), laid out the same way, for the synth bench alone. */
+export function thirtyXCity(workDir: string): string {
+  const file = join(workDir, 'city-30x', 'city.yaml');
+  writeFiles(join(workDir, 'city-30x'), generateCityFiles(BUILTIN_INVENTORY, 30));
+  return file;
+}
+
 /** The text of a city's root file and of every file it includes, by name. */
 function filesOfCity(city: string): Record<string, string> {
   const files: Record<string, string> = {};

@@ -1,5 +1,5 @@
 /**
- * Rows synth:1x, synth:10x and synth:incremental-10x: the whole of `citycloud synth` (every view,
+ * Rows synth:1x, synth:10x, synth:30x and synth:incremental-10x: the whole of `citycloud synth` (every view,
  * the off-site stack checked on its worker thread) against the naive cdktf app that makes the same
  * Terraform resources; and, with the cache of a synth of the 10x city, the synth after one server
  * is added, checked byte for byte against a full synth of the same inventory. Row synth:watch-10x:
@@ -7,7 +7,7 @@
  */
 import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { benchCities, withOneServer, withOneWard } from './cities.ts';
+import { benchCities, thirtyXCity, withOneServer, withOneWard } from './cities.ts';
 import { type Bench, type BenchRow, buildWorkers, type Measurement, runWorker } from './harness.ts';
 import { timeWatchedEdits } from './watched-edits.ts';
 
@@ -65,7 +65,8 @@ export function synthBench(workDir: string): Bench {
         return dir;
       };
       const cities = benchCities(workDir);
-      for (const { scale, file } of cities) {
+      log('synth:30x: writing the 30x city (not timed)…');
+      for (const { scale, file } of [...cities, { scale: '30x', file: thirtyXCity(workDir) }]) {
         log(`synth:${scale}: the full synth (no cache), then the naive cdktf app…`);
         const ours = run(['ours', file, '-', out(`ours-${scale}`)]);
         const peer = run(['peer', file, '-', out(`peer-${scale}`)]);

@@ -4,6 +4,8 @@
  * stable ids, and the requests on the shared pools grow with them. Copy 1 is the original.
  */
 import { Document, isMap, isScalar, visit } from 'yaml';
+import { UPLINKS_PER_SITE } from '../../model/address-plan.ts';
+import { formatPrefix, nextPowerOfTwo, overlaps, parsePrefix, rangeOf } from '../../model/ipv4.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the raw inventory is reshaped as plain data
 type Raw = any;
@@ -84,7 +86,43 @@ export function scaleCity(raw: Raw, factor: number): Raw {
   ];
   const totals = city.publicServices.totals;
   for (const k of ['total', 'full', 'partial']) totals[k] *= factor;
+  city.network.addressing = scaleAddressing(city.network.addressing, factor);
   return city;
+}
+
+/** Where the loopback and link pools go when a grown supernet covers them (RFC 1918, RFC 6598). */
+const POOL_SPACES = { loopbacks: '172.16.0.0/12', links: '100.64.0.0/10' } as const;
+
+/**
+ * The addressing of a city `factor` times larger: the supernet grows by the factor (rounded up
+ * to a power of two, at most a /8) around the original, so every pinned block stays inside it;
+ * the loopback and link pools, whose addresses the plan derives from a site's slot in the
+ * supernet, grow with it — and move to space of their own when the supernet would cover them.
+ */
+export function scaleAddressing(addressing: Raw, factor: number): Raw {
+  if (factor === 1) return addressing;
+  const original = parsePrefix(addressing.supernet);
+  const length = Math.max(8, original.length - Math.ceil(Math.log2(factor)));
+  const size = 2 ** (32 - length);
+  const supernet = rangeOf(Math.floor(original.start / size) * size, size);
+  const slots = size / 2 ** (32 - Math.max(...(Object.values(addressing.siteSizes) as number[])));
+  const needs = { loopbacks: slots, links: slots * 2 * UPLINKS_PER_SITE };
+  const pool = (key: keyof typeof POOL_SPACES): string => {
+    const current = parsePrefix(addressing[key]);
+    if (current.size >= needs[key] && !overlaps(current, supernet)) return addressing[key];
+    const space = parsePrefix(POOL_SPACES[key]);
+    if (needs[key] > space.size)
+      throw new RangeError(
+        `a ${factor}x city needs ${needs[key].toLocaleString('en-US')} addresses of ${key}, more than ${POOL_SPACES[key]} holds`,
+      );
+    return formatPrefix(rangeOf(space.start, nextPowerOfTwo(needs[key])));
+  };
+  return {
+    ...addressing,
+    supernet: formatPrefix(supernet),
+    loopbacks: pool('loopbacks'),
+    links: pool('links'),
+  };
 }
 
 /** YAML as a person would write it: small mappings of plain values on one line. */
