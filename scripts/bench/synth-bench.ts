@@ -33,12 +33,15 @@ function sameFiles(a: string, b: string): boolean {
   return x.size === y.size && [...x].every(([f, bytes]) => y.get(f)?.equals(bytes) === true);
 }
 
-/** A row of ours against the naive cdktf app. */
+/** What the peer does: what a user without citycloud would run for the same artifacts. */
+const PEER = 'naive cdktf app, then AWS CDK app with cdk-nag and validation';
+
+/** A row of ours against the peer. */
 const row = (name: string, ours: SynthMeasurement, peer: SynthMeasurement): BenchRow => ({
   name,
   unit: 'ms',
   value: ours.medianMs,
-  peer: 'naive cdktf app, same resources',
+  peer: PEER,
   peerValue: peer.medianMs,
   ratio: ours.medianMs / peer.medianMs,
   peakRssMB: ours.peakRssMB,
@@ -67,14 +70,15 @@ export function synthBench(workDir: string): Bench {
       const cities = benchCities(workDir);
       log('synth:30x: writing the 30x city (not timed)…');
       for (const { scale, file } of [...cities, { scale: '30x', file: thirtyXCity(workDir) }]) {
-        log(`synth:${scale}: the full synth (no cache), then the naive cdktf app…`);
+        log(`synth:${scale}: the full synth (no cache), then the peer (cdktf app, then AWS CDK app)…`);
         const ours = run(['ours', file, '-', out(`ours-${scale}`)]);
         const peer = run(['peer', file, '-', out(`peer-${scale}`)]);
         rows.push({
           ...row(`synth:${scale}`, ours, peer),
-          target: 'ratio ≤ 1.0',
-          met: ours.medianMs <= peer.medianMs,
-          note: `${ours.resources.toLocaleString('en-US')} Terraform resources (peer ${peer.resources.toLocaleString('en-US')}); off-site stack ${secs(ours.offsiteMs ?? 0)} on the worker thread`,
+          // the issue's targets: the whole synth no slower than the two apps at 1x, 30% faster at scale
+          target: scale === '1x' ? 'ratio ≤ 1.0' : 'ratio ≤ 0.7',
+          met: ours.medianMs <= (scale === '1x' ? 1 : 0.7) * peer.medianMs,
+          note: `${ours.resources.toLocaleString('en-US')} Terraform resources (peer ${peer.resources.toLocaleString('en-US')}); off-site stack ${secs(ours.offsiteMs ?? 0)} on the worker thread, ${secs(peer.offsiteMs ?? 0)} in the peer`,
         });
       }
       const tenX = cities.find((c) => c.scale === '10x')?.file as string;
@@ -126,7 +130,7 @@ export function synthBench(workDir: string): Bench {
         name: 'synth:watch-10x',
         unit: 'ms',
         value: slowest,
-        peer: 'naive cdktf app, same resources',
+        peer: PEER,
         peerValue: peer.medianMs,
         ratio: slowest / peer.medianMs,
         peakRssMB: watched.peakRssMB,

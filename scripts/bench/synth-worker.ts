@@ -2,8 +2,11 @@
  * Measures one side of the synth bench in this process, from its start (module loading counts):
  *   ours  — `citycloud synth`'s pipeline: load the inventory, every view (the off-site stack on
  *           its worker thread), manifest, atomic write; with a cache folder, or none (`-`);
- *   peer  — the naive cdktf app: the same stacks' constructs in one App, written by app.synth()
- *           as `cdktf synth` does (stack traces and validation on; source maps off), Terraform only.
+ *   peer  — what a user without citycloud would run, one after the other: the naive cdktf app (the
+ *           same stacks' constructs in one App, written by app.synth() as `cdktf synth` does, stack
+ *           traces and validation on, source maps off), then the AWS CDK app of the same off-site
+ *           resources with cdk-nag's AWS Solutions pack and aws-cdk-lib's built-in validation on.
+ *           The peer reports offsiteMs too: the AWS CDK app's share of its time.
  * The bench runs it compiled (scripts/build.mjs, as the command line is built), so both sides run
  * compiled JavaScript. Prints {medianMs, peakRssMB, resources, offsiteMs?} as JSON (one run:
  * medianMs is that run).
@@ -64,11 +67,24 @@ if (mode === 'ours') {
     } else for (const part of plan.parts) (await part.load())(stack);
   }
   app.synth();
+  // the off-site tier as an AWS CDK app of its own, checked as ours is (the same stack code, in
+  // this process and on this thread: no worker, no compiler flags)
+  const offsiteStarted = performance.now();
+  const { synthOffsite } = await import('../../stacks/offsite/offsite-assembly.ts');
+  const { offsiteInput } = await import('../../stacks/offsite/offsite-input.ts');
+  synthOffsite(offsiteInput(model));
   const ms = performance.now();
   for (const stack of app.node.children)
     resources += Object.values(
       ((stack as InstanceType<typeof CityStack>).toTerraform() as { resource?: Record<string, object> })
         .resource ?? {},
     ).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
-  console.log(JSON.stringify({ medianMs: ms, peakRssMB: process.resourceUsage().maxRSS / 1024, resources }));
+  console.log(
+    JSON.stringify({
+      medianMs: ms,
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+      resources,
+      offsiteMs: ms - offsiteStarted,
+    }),
+  );
 }
