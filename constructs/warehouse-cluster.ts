@@ -12,8 +12,6 @@
  */
 
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1/index.js';
-import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1/index.js';
-import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import { Construct } from 'constructs';
 import {
   type ExternalSystem,
@@ -29,14 +27,15 @@ import {
 } from '../model/index.ts';
 import { fitsOneOf, modelsOfPool } from '../model/pool-servers.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
-import { acrossRacks, DEFAULT_LABEL_PREFIX, guaranteed, onPool } from './pod-placement.ts';
+import { DEFAULT_LABEL_PREFIX } from './pod-placement.ts';
 import { engineOf, type WarehouseImages } from './warehouse/engine.ts';
 import { KeeperQuorum, keeperHosts } from './warehouse/keeper-quorum.ts';
 import { PatroniAccess } from './warehouse/patroni-access.ts';
 import { SecondSiteBackup } from './warehouse/second-site-backup.ts';
 import { WarehouseConnector } from './warehouse/warehouse-connector.ts';
 import { WarehousePolicies } from './warehouse/warehouse-policies.ts';
-import { headlessService, type WarehouseScope } from './warehouse/warehouse-scope.ts';
+import { warehouseScope } from './warehouse/warehouse-scope.ts';
+import { shardName, WarehouseShards } from './warehouse/warehouse-shards.ts';
 
 export type { WarehouseImages };
 
@@ -67,6 +66,12 @@ export interface WarehouseClusterProps {
    * @default - none: the backups go to the off-site tier, through the backup agent's role
    */
   readonly backupTarget?: { readonly site: SecondSite; readonly bucket: string };
+  /**
+   * The shards (1-based, inclusive) this construct holds; the others are WarehouseShards in stacks
+   * of their own (model/stack-bounds.ts).
+   * @default - every shard
+   */
+  readonly shardGroup?: { readonly from: number; readonly to: number };
   /**
    * Replicas of the ClickHouse Keeper quorum (odd: a majority must survive).
    * @default 3
@@ -100,7 +105,7 @@ export class WarehouseCluster extends Construct {
   readonly images: WarehouseImages;
   readonly keeperReplicas: number;
   readonly connectorReplicas: number;
-  /** The names of the shards' StatefulSets (and headless Services), `<warehouse>-s01` on. */
+  /** The names of the shards' StatefulSets (and headless Services) this construct holds, `<warehouse>-s01` on. */
   readonly shardNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: WarehouseClusterProps) {
@@ -111,25 +116,15 @@ export class WarehouseCluster extends Construct {
     this.keeperReplicas = props.keeperReplicas ?? KEEPER_QUORUM;
     this.connectorReplicas = props.connectorReplicas ?? 2;
     this.namespace = `warehouse-${w.id}`;
-    const digits = Math.max(2, String(w.shards).length);
-    this.shardNames = Array.from(
-      { length: w.shards },
-      (_, i) => `${w.id}-s${String(i + 1).padStart(digits, '0')}`,
+    const group = props.shardGroup ?? { from: 1, to: w.shards };
+    this.shardNames = Array.from({ length: group.to - group.from + 1 }, (_, i) =>
+      shardName(w.id, w.shards, group.from + i),
     );
     const externals = this.validate(props);
 
     const prefix = this.labelPrefix;
     const engine = engineOf(w);
-    const base = { 'app.kubernetes.io/part-of': `warehouse-${w.id}`, [`${prefix}/warehouse`]: w.id };
-    const ws: WarehouseScope = {
-      warehouse: w,
-      namespace: this.namespace,
-      labelPrefix: prefix,
-      base,
-      metadata: (name, labels = {}) => ({ name, namespace: this.namespace, labels: { ...base, ...labels } }),
-      scheduling: onPool(prefix, props.pool),
-      priorityClassName: props.priorityClassName ?? `citycloud-${props.pool.criticality}`,
-    };
+    const ws = warehouseScope(w, props.pool, prefix, props.priorityClassName);
 
     new NamespaceV1(this, 'namespace', {
       metadata: {
@@ -143,66 +138,14 @@ export class WarehouseCluster extends Construct {
       : undefined;
     const hosts = engine.needsKeeper ? keeperHosts(w.id, this.keeperReplicas) : [];
 
-    for (const shard of this.shardNames) {
-      const selector = { ...base, [`${prefix}/shard`]: shard };
-      const pod = { warehouse: w, shard, selector, keeperHosts: hosts };
-      headlessService(
-        this,
-        shard,
-        ws.metadata(shard, { [`${prefix}/shard`]: shard }),
-        selector,
-        engine.ports,
-      );
-      new StatefulSetV1(this, `shard-${shard}`, {
-        metadata: ws.metadata(shard, { [`${prefix}/shard`]: shard }),
-        spec: {
-          serviceName: shard,
-          replicas: String(w.replicas),
-          podManagementPolicy: 'Parallel',
-          selector: { matchLabels: selector },
-          updateStrategy: [{ type: 'RollingUpdate' }],
-          template: {
-            metadata: { labels: engine.podLabels(pod) },
-            spec: {
-              ...ws.scheduling,
-              ...acrossRacks(prefix, selector, true),
-              priorityClassName: ws.priorityClassName,
-              ...(serviceAccountName ? { serviceAccountName } : {}),
-              terminationGracePeriodSeconds: 120,
-              container: [
-                {
-                  name: engine.name,
-                  image: engine.image(this.images),
-                  port: engine.ports.map((p) => ({ name: p.name, containerPort: p.port })),
-                  resources: guaranteed(w.perReplica.cpuCores, w.perReplica.memoryGiB),
-                  volumeMount: [{ name: 'data', mountPath: engine.dataPath }],
-                  env: engine.env(pod),
-                  readinessProbe: engine.readinessProbe,
-                  livenessProbe: engine.livenessProbe,
-                },
-              ],
-            },
-          },
-          volumeClaimTemplate: [
-            {
-              metadata: { name: 'data' },
-              spec: {
-                accessModes: ['ReadWriteOnce'],
-                storageClassName: w.storageClass,
-                resources: { requests: { storage: `${w.storagePerReplicaTiB}Ti` } },
-              },
-            },
-          ],
-          persistentVolumeClaimRetentionPolicy: [{ whenDeleted: 'Retain', whenScaled: 'Retain' }],
-        },
-        waitForRollout: false,
-      }).overrideLogicalId(shard);
-      // a drain takes at most one replica of a shard: the others keep serving and replicating
-      new PodDisruptionBudgetV1(this, `pdb-${shard}`, {
-        metadata: ws.metadata(shard),
-        spec: { maxUnavailable: '1', selector: { matchLabels: selector } },
-      }).overrideLogicalId(shard);
-    }
+    new WarehouseShards(this, 'shards', {
+      scope: ws,
+      engine,
+      images: this.images,
+      shards: this.shardNames,
+      keeperHosts: hosts,
+      ...(serviceAccountName ? { serviceAccountName } : {}),
+    });
 
     if (engine.needsKeeper)
       new KeeperQuorum(this, 'keeper-quorum', {

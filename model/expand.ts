@@ -32,6 +32,7 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
   });
   sources.register('publicServices', ['publicServices']);
   sources.register('residency', ['residency']);
+  sources.register('stacks', ['stacks']);
   sources.register('secondSite', ['secondSite']);
   sources.register('offsite', ['offsite']);
   inv.tenants.forEach((t, ti) => {
@@ -83,6 +84,7 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
       path: tenantPaths[i] as string,
     })),
     terraformState: { ...inv.terraformState },
+    stacks: { ...inv.stacks, path: 'stacks' },
     storageClasses: inv.storageClasses.map((c, i) => ({ ...c, path: storageClassPaths[i] as string })),
     offsite: {
       ...inv.offsite,

@@ -14,6 +14,7 @@ export * from './rules/rule.ts';
 export * from './schema.ts';
 export * from './schema-findings.ts';
 export * from './source.ts';
+export * from './stack-bounds.ts';
 export * from './summary.ts';
 export * from './topology-analysis.ts';
 export type * from './types.ts';

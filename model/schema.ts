@@ -405,6 +405,14 @@ export const inventorySchema = z.strictObject({
   publicServices,
   tenants: z.array(tenant).default([]),
   terraformState: terraformState.default({ backend: 'local' }),
+  /**
+   * How large a Terraform stack may grow: plan time grows with the resources in one state, and a
+   * state is a blast radius. The platform has a stack per row of racks, a warehouse a stack per
+   * group of shards, each within this bound.
+   */
+  stacks: z
+    .strictObject({ maxResources: positiveInt.min(150).max(20_000).default(500) })
+    .default({ maxResources: 500 }),
   residency: residency.default({ country: 'VN', personalDataIn: ['VN'] }),
   secondSite: secondSite.optional(),
   offsite: offsite.default({

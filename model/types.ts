@@ -31,6 +31,8 @@ export interface CityModel {
   readonly terraformState: TerraformState;
   /** The storage classes volumes can ask for, each on one kind of local disk. */
   readonly storageClasses: readonly StorageClass[];
+  /** The most resources one Terraform stack may hold. */
+  readonly stacks: { readonly maxResources: number; readonly path: string };
   readonly offsite: Offsite;
   readonly residency: Residency;
   readonly secondSite: SecondSite | null;

@@ -1,41 +1,52 @@
 /**
- * The platform stack: what every tenant stands on — the priority classes, and the server pools'
- * Node labels and taints, in parts of one row of one pool (adding a server re-renders its row).
+ * The platform stacks: what every tenant stands on. `platform` holds the priority classes; each
+ * row of racks has a stack of its own, `platform-<hall>-<row>`, with its servers' Node labels and
+ * taints — a row is a failure domain (its power and top-of-rack switches), a stack per row keeps
+ * every state within the bound (CC023), and adding a row adds a stack and moves nothing. Inside a
+ * row's stack each pool is a part (adding a server re-renders its pool's part of its row).
  */
-import type { CityModel, Server } from '../model/index.ts';
+import { type CityModel, serversByRow } from '../model/index.ts';
 import { loadOnce } from './load-once.ts';
 import type { StackPart, StackPlan } from './stack-plan.ts';
 
 const priorityClasses = loadOnce(() => import('../constructs/priority-classes.ts'));
 const serverPool = loadOnce(() => import('../constructs/server-pool.ts'));
 
-export function platformPlan(model: CityModel, name = 'platform'): StackPlan {
-  const parts: StackPart[] = [
-    {
-      id: 'priority-classes',
-      slice: null,
-      load: async () => {
-        const { PriorityClasses } = await priorityClasses();
-        return (s) => new PriorityClasses(s, 'priority-classes');
+/** The name of a row's platform stack. */
+export const rowStackName = (row: string) => `platform-${row}`;
+
+/** The platform stacks, in deploy order: the priority classes, then a stack per row. */
+export function platformPlans(model: CityModel): StackPlan[] {
+  const classes: StackPlan = {
+    name: 'platform',
+    state: model.terraformState,
+    parts: [
+      {
+        id: 'priority-classes',
+        slice: null,
+        load: async () => {
+          const { PriorityClasses } = await priorityClasses();
+          return (s) => new PriorityClasses(s, 'priority-classes');
+        },
       },
-    },
-  ];
-  for (const pool of model.pools) {
-    const rows = new Map<string, Server[]>();
-    for (const s of model.servers)
-      if (s.pool === pool.id) {
-        const row = `${s.hall}-${s.row}`;
-        rows.set(row, [...(rows.get(row) ?? []), s]);
-      }
-    for (const [row, servers] of rows)
+    ],
+  };
+  const rows: StackPlan[] = [];
+  for (const [row, servers] of serversByRow(model)) {
+    const parts: StackPart[] = [];
+    for (const pool of model.pools) {
+      const own = servers.filter((s) => s.pool === pool.id);
+      if (own.length === 0) continue;
       parts.push({
-        id: `pool-${pool.id}/${row}`,
-        slice: { pool, servers },
+        id: `pool-${pool.id}`,
+        slice: { pool, servers: own },
         load: async () => {
           const { ServerPool } = await serverPool();
-          return (s) => new ServerPool(s, `pool-${pool.id}`, { pool, servers });
+          return (s) => new ServerPool(s, `pool-${pool.id}`, { pool, servers: own });
         },
       });
+    }
+    rows.push({ name: rowStackName(row), state: model.terraformState, parts });
   }
-  return { name, state: model.terraformState, parts };
+  return [classes, ...rows];
 }

@@ -7,12 +7,12 @@
 import type { CityModel } from '../model/index.ts';
 import type { Artifact, View } from '../view/view.ts';
 import { appsPlan } from './apps-stack.ts';
-import { platformPlan } from './platform-stack.ts';
+import { platformPlans } from './platform-stack.ts';
 import { portalPlan } from './portal-stack.ts';
 import { renderPlan, type StackPlan } from './stack-plan.ts';
 import { tenantsPlan } from './tenants-stack.ts';
 import { terraformLiterals } from './terraform-literals.ts';
-import { warehousePlan } from './warehouse-stack.ts';
+import { warehousePlans } from './warehouse-stack.ts';
 
 /**
  * The stacks of a model, in deploy order (what later stacks run in comes first). Every string of
@@ -21,9 +21,9 @@ import { warehousePlan } from './warehouse-stack.ts';
 export function terraformPlans(city: CityModel): StackPlan[] {
   const model = terraformLiterals(city);
   const plans = [
-    platformPlan(model),
+    ...platformPlans(model),
     tenantsPlan(model),
-    ...model.warehouses.map((w) => warehousePlan(model, w)),
+    ...model.warehouses.flatMap((w) => warehousePlans(model, w)),
   ];
   if (model.tenants.some((t) => t.app && t.id !== model.portalTenant)) plans.push(appsPlan(model));
   const portal = model.tenants.find((t) => t.id === model.portalTenant);

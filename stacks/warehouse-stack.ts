@@ -1,22 +1,35 @@
-/** One stack per warehouse: each of the 8 warehouses plans, deploys and fails on its own. */
-import type { CityModel, Warehouse } from '../model/index.ts';
+/**
+ * The stacks of a warehouse: each of the 8 warehouses plans, deploys and fails on its own, and
+ * one whose shards would pass the stack bound (`stacks.maxResources`) puts the later groups of
+ * shards in stacks of their own, `warehouse-<id>-shards-<k>`, deployed after the first (which
+ * holds the namespace, the keeper quorum, the policies and the first group).
+ */
+import { type CityModel, KEEPER_QUORUM, shardGroups, type Warehouse } from '../model/index.ts';
 import { modelsOfPool } from '../model/pool-servers.ts';
 import { loadOnce } from './load-once.ts';
 import type { StackPlan } from './stack-plan.ts';
 
 const warehouseCluster = loadOnce(() => import('../constructs/warehouse-cluster.ts'));
+const warehouseShards = loadOnce(async () => ({
+  ...(await import('../constructs/warehouse/warehouse-shards.ts')),
+  ...(await import('../constructs/warehouse/engine.ts')),
+  ...(await import('../constructs/warehouse/warehouse-scope.ts')),
+  ...(await import('../constructs/warehouse/keeper-quorum.ts')),
+  ...(await import('../constructs/warehouse/patroni-access.ts')),
+  ...(await import('../constructs/warehouse-cluster.ts')),
+  ...(await import('../constructs/pod-placement.ts')),
+}));
 
-export function warehousePlan(
-  model: CityModel,
-  warehouse: Warehouse,
-  name = `warehouse-${warehouse.id}`,
-): StackPlan {
+/** The stacks of one warehouse, in deploy order. */
+export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPlan[] {
+  const name = `warehouse-${warehouse.id}`;
   const pool = model.pools.find((p) => p.id === warehouse.pool);
   if (!pool)
     throw new Error(
       `${name}: warehouse ${warehouse.id} runs on pool ${warehouse.pool}, which does not exist`,
     );
   const servers = model.servers.filter((s) => s.pool === warehouse.pool);
+  const [first, ...later] = shardGroups(model, warehouse);
   // personal data backs up to the city's own second site (CC022 checks it may)
   const backupTarget =
     warehouse.backupTo === 'second-site' && model.secondSite
@@ -31,8 +44,9 @@ export function warehousePlan(
     externalSystems: model.externalSystems.filter((e) => warehouse.connectsTo.includes(e.id)),
     readers: model.tenants.filter((t) => t.reaches.includes(warehouse.id)).map((t) => t.id),
     backupTarget,
+    shardGroup: first,
   };
-  return {
+  const main: StackPlan = {
     name,
     state: model.terraformState,
     parts: [
@@ -50,9 +64,38 @@ export function warehousePlan(
               externalSystems: model.externalSystems,
               tenants: model.tenants,
               ...(backupTarget ? { backupTarget } : {}),
+              ...(later.length > 0 && first ? { shardGroup: first } : {}),
             });
         },
       },
     ],
   };
+  const groups: StackPlan[] = later.map((group, i) => ({
+    name: `${name}-shards-${i + 2}`,
+    state: model.terraformState,
+    parts: [
+      {
+        id: `${warehouse.id}-shards-${i + 2}`,
+        slice: { warehouse, pool, group },
+        load: async () => {
+          const m = await warehouseShards();
+          return (s) => {
+            const engine = m.engineOf(warehouse);
+            const patroni = engine.leaderLockInKubernetes ? m.patroniAccountName(warehouse.id) : undefined;
+            new m.WarehouseShards(s, `${warehouse.id}-shards-${i + 2}`, {
+              scope: m.warehouseScope(warehouse, pool, m.DEFAULT_LABEL_PREFIX),
+              engine,
+              images: m.DEFAULT_WAREHOUSE_IMAGES,
+              shards: Array.from({ length: group.to - group.from + 1 }, (_, j) =>
+                m.shardName(warehouse.id, warehouse.shards, group.from + j),
+              ),
+              keeperHosts: engine.needsKeeper ? m.keeperHosts(warehouse.id, KEEPER_QUORUM) : [],
+              ...(patroni ? { serviceAccountName: patroni } : {}),
+            });
+          };
+        },
+      },
+    ],
+  }));
+  return [main, ...groups];
 }

@@ -11,6 +11,9 @@ export interface PatroniAccessProps {
   readonly scope: WarehouseScope;
 }
 
+/** The service account the shards of a PostgreSQL warehouse run as. */
+export const patroniAccountName = (warehouse: string) => `${warehouse}-patroni`;
+
 export class PatroniAccess extends Construct {
   /** The service account the shards' pods run as. */
   readonly serviceAccountName: string;
@@ -18,7 +21,7 @@ export class PatroniAccess extends Construct {
   constructor(scope: Construct, id: string, props: PatroniAccessProps) {
     super(scope, id);
     const s = props.scope;
-    const name = `${s.warehouse.id}-patroni`;
+    const name = patroniAccountName(s.warehouse.id);
     this.serviceAccountName = name;
     const meta = { name, namespace: s.namespace };
     new ServiceAccountV1(this, 'patroni-account', { metadata: meta }).overrideLogicalId(name);

@@ -4,8 +4,8 @@
  */
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1/index.js';
 import type { Construct } from 'constructs';
-import type { Warehouse } from '../../model/index.ts';
-import type { onPool } from '../pod-placement.ts';
+import type { Pool, Warehouse } from '../../model/index.ts';
+import { onPool } from '../pod-placement.ts';
 import type { Port } from './engine.ts';
 
 export interface ObjectMetadata {
@@ -25,6 +25,29 @@ export interface WarehouseScope {
   /** Node selection and tolerations for the warehouse's pool. */
   readonly scheduling: ReturnType<typeof onPool>;
   readonly priorityClassName: string;
+}
+
+/** The scope of a warehouse in its pool: namespace `warehouse-<id>`, citycloud's labels, the pool's nodes. */
+export function warehouseScope(
+  warehouse: Warehouse,
+  pool: Pool,
+  labelPrefix: string,
+  priorityClassName?: string,
+): WarehouseScope {
+  const namespace = `warehouse-${warehouse.id}`;
+  const base = {
+    'app.kubernetes.io/part-of': `warehouse-${warehouse.id}`,
+    [`${labelPrefix}/warehouse`]: warehouse.id,
+  };
+  return {
+    warehouse,
+    namespace,
+    labelPrefix,
+    base,
+    metadata: (name, labels = {}) => ({ name, namespace, labels: { ...base, ...labels } }),
+    scheduling: onPool(labelPrefix, pool),
+    priorityClassName: priorityClassName ?? `citycloud-${pool.criticality}`,
+  };
 }
 
 /** A headless Service: stable DNS names for a StatefulSet's pods, ready or not. */

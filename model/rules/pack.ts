@@ -16,6 +16,7 @@ import { referencesResolve } from './references-resolve.ts';
 import type { Rule } from './rule.ts';
 import { serviceCounts } from './service-counts.ts';
 import { sitePathRedundancy } from './site-path-redundancy.ts';
+import { stackResourceBound } from './stack-resource-bound.ts';
 import { transitSinglePointOfFailure } from './transit-single-point-of-failure.ts';
 import { uniqueIds } from './unique-ids.ts';
 import { uplinkOversubscription } from './uplink-oversubscription.ts';
@@ -187,5 +188,12 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: personalDataResidency,
     why: 'Citizens’ personal data may be kept only where the law allows (Viet Nam’s Decree 13/2023 on personal data); a backup abroad is a transfer abroad.',
+  },
+  {
+    id: 'CC023',
+    name: 'stack-resource-bound',
+    level: 'error',
+    rule: stackResourceBound,
+    why: 'Terraform plans a state in time that grows with its resources (thousands take tens of minutes), and one state fails as one.',
   },
 ];

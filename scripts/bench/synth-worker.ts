@@ -53,18 +53,9 @@ if (mode === 'ours') {
   if (!model) throw new Error(`${inventory} does not load`);
   const app = new App({ outdir: outDir });
   let resources = 0;
-  const { PriorityClasses } = await import('../../constructs/priority-classes.ts');
-  const { ServerPool } = await import('../../constructs/server-pool.ts');
   for (const plan of terraformPlans(model)) {
     const stack = new CityStack(app, plan.name, plan.state);
-    if (plan.name === 'platform') {
-      // one ServerPool per pool, as one would write it (our plan renders it a row at a time)
-      new PriorityClasses(stack, 'priority-classes');
-      for (const pool of model.pools) {
-        const servers = model.servers.filter((s) => s.pool === pool.id);
-        if (servers.length > 0) new ServerPool(stack, `pool-${pool.id}`, { pool, servers });
-      }
-    } else for (const part of plan.parts) (await part.load())(stack);
+    for (const part of plan.parts) (await part.load())(stack);
   }
   app.synth();
   // the off-site tier as an AWS CDK app of its own, checked as ours is (the same stack code, in

@@ -112,9 +112,21 @@ export async function synthOnce(opts: SynthCommandOptions, cache: SynthCache | u
   // CloudFormation types are AWS::Service::Thing; Terraform's are provider_thing
   const cloudFormation = ([, types]: (typeof stacks)[number]) =>
     Object.keys(types).some((t) => t.includes('::'));
-  const terraform = stacks
-    .filter((s) => !cloudFormation(s))
-    .map(([stack, types]) => `${stack} ${total(types)}`);
+  // the stacks of the platform's rows and of a warehouse's later shard groups are summed, so the
+  // line stays one line for a city of a thousand rows
+  const groupOf = (stack: string) =>
+    /^platform-/.test(stack) ? 'platform rows' : (/^(warehouse-.+)-shards-\d+$/.exec(stack)?.[1] ?? stack);
+  const groups = new Map<string, { stacks: number; resources: number }>();
+  for (const [stack, types] of stacks.filter((s) => !cloudFormation(s))) {
+    const g = groups.get(groupOf(stack)) ?? { stacks: 0, resources: 0 };
+    g.stacks += 1;
+    g.resources += Object.values(types).reduce((x, y) => x + y, 0);
+    groups.set(groupOf(stack), g);
+  }
+  const terraform = [...groups].map(
+    ([name, g]) =>
+      `${name} ${g.resources.toLocaleString('en-US')}${g.stacks > 1 ? ` (${g.stacks} stacks)` : ''}`,
+  );
   const aws = stacks.filter(cloudFormation).map(([stack, types]) => `${stack} ${total(types)}`);
   if (terraform.length > 0) console.log(`  Terraform resources: ${terraform.join(' · ')}`);
   if (aws.length > 0) console.log(`  CloudFormation resources: ${aws.join(' · ')}`);

@@ -94,23 +94,32 @@ describe('ServerPool', () => {
   });
 });
 
-describe('the platform stack of the built-in city', () => {
-  it('labels all 1,076 servers and taints those of dedicated pools', async () => {
+describe('the platform stacks of the built-in city', () => {
+  it('label all 1,076 servers, a row of racks a stack, and taint those of dedicated pools', async () => {
     const { terraformView } = await import('../../stacks/terraform-view.ts');
     const model = loadCity(BUILTIN_CITY).model as CityModel;
-    const platformOf = async () =>
-      (await terraformView.render(model)).find((a) => a.path === 'terraform/stacks/platform/cdk.tf.json');
-    const artifact = await platformOf();
-    expect(artifact?.path).toBe('terraform/stacks/platform/cdk.tf.json');
-    const stack = JSON.parse(String(artifact?.content));
-    expect(Object.keys(stack.resource.kubernetes_labels)).toHaveLength(1076);
+    const rowsOf = async () =>
+      (await terraformView.render(model)).filter((a) =>
+        /^terraform\/stacks\/platform-h\d-r\d\d\//.test(a.path),
+      );
+    const rows = await rowsOf();
+    expect(rows).toHaveLength(8);
+    const stacks = rows.map((a) => JSON.parse(String(a.content)));
+    const all = (type: string) => stacks.flatMap((s) => Object.keys(s.resource[type] ?? {}));
+    expect(all('kubernetes_labels')).toHaveLength(1076);
+    expect(new Set(all('kubernetes_labels')).size).toBe(1076);
     const dedicated = new Set(model.pools.filter((p) => p.dedicated).map((p) => p.id));
-    expect(Object.keys(stack.resource.kubernetes_node_taint)).toHaveLength(
+    expect(all('kubernetes_node_taint')).toHaveLength(
       model.servers.filter((s) => dedicated.has(s.pool)).length,
     );
-    expect(stack.terraform.backend).toEqual({ local: { path: '../../../../state/platform.tfstate' } });
+    // a server's labels are in its own row's stack, whose state is its own
+    const h2r01 = stacks[rows.findIndex((a) => a.path.includes('platform-h2-r01'))];
+    expect(Object.keys(h2r01.resource.kubernetes_labels).every((n) => n.startsWith('dc1-h2-r01-'))).toBe(
+      true,
+    );
+    expect(h2r01.terraform.backend).toEqual({ local: { path: '../../../../state/platform-h2-r01.tfstate' } });
     // the same model gives the same bytes
-    const again = await platformOf();
-    expect(again?.content).toBe(artifact?.content);
+    const again = await rowsOf();
+    expect(again.map((a) => a.content)).toEqual(rows.map((a) => a.content));
   });
 });

@@ -43,6 +43,10 @@ const ARTIFACTS = [
   'network/topology.json',
   'terraform/deploy-order.json',
   'terraform/stacks/apps/cdk.tf.json',
+  // '-' sorts before '/': the rows' stacks come before the platform's own
+  ...['h1-r01', 'h1-r02', 'h1-r03', 'h1-r04', 'h2-r01', 'h2-r02', 'h2-r03', 'h2-r04'].map(
+    (r) => `terraform/stacks/platform-${r}/cdk.tf.json`,
+  ),
   'terraform/stacks/platform/cdk.tf.json',
   'terraform/stacks/portal/cdk.tf.json',
   'terraform/stacks/tenants/cdk.tf.json',
@@ -177,7 +181,7 @@ describe('citycloud synth', () => {
     );
     expect(first.stdout).toContain('740 public services (460 fully online, 280 partly) · 12 tenants');
     expect(first.stdout).toContain(
-      'Terraform resources: apps 40 · platform 1,635 · portal 13 · tenants 79 · warehouse-construction 39 ·',
+      'Terraform resources: apps 40 · platform 3 · platform rows 1,632 (8 stacks) · portal 13 · tenants 79 · warehouse-construction 39 ·',
     );
     // only the four warehouses whose data may leave the country back up off-site
     expect(first.stdout).toContain('  CloudFormation resources: offsite 26\n');
@@ -232,7 +236,10 @@ describe('citycloud synth', () => {
     expect(cold.stdout).toMatch(/ {2}cached parts \(stacks and views\): (\d+) rendered, 0 unchanged from /);
     // each progress line: the seconds since the command started, then what was done
     const at = String.raw` {2}… +\d+\.\d\d s {2}`;
-    expect(cold.stderr).toMatch(new RegExp(`${at}stack platform: 3 part\\(s\\) rendered, 0 from cache\n`));
+    expect(cold.stderr).toMatch(new RegExp(`${at}stack platform: 1 part\\(s\\) rendered, 0 from cache\n`));
+    expect(cold.stderr).toMatch(
+      new RegExp(`${at}stack platform-h1-r01: 2 part\\(s\\) rendered, 0 from cache\n`),
+    );
     expect(cold.stderr).toMatch(
       new RegExp(`${at}stack offsite: synthesized and checked in [\\d.]+ s \\(worker thread\\)\n`),
     );

@@ -1,15 +1,16 @@
 import { App } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { PriorityClasses } from '../../constructs/priority-classes.ts';
 import { ServerPool } from '../../constructs/server-pool.ts';
 import type { CityModel } from '../../model/index.ts';
 import { CityStack } from '../../stacks/city-stack.ts';
-import { platformPlan } from '../../stacks/platform-stack.ts';
+import { platformPlans } from '../../stacks/platform-stack.ts';
 import { renderPlan } from '../../stacks/stack-plan.ts';
 import { SynthCache } from '../../synth/synth-cache.ts';
 import { modelOf, smallCity, tempDir } from '../helpers/city.ts';
 
 const small = modelOf(smallCity());
+/** The small city's only row of racks, as its platform stack: platform-h1-r01. */
+const rowPlan = (model: CityModel) => platformPlans(model)[1] as ReturnType<typeof platformPlans>[number];
 /** The small city with one more web server, in rack k02. */
 const withServer = () => {
   const raw = smallCity();
@@ -17,10 +18,9 @@ const withServer = () => {
   return modelOf(raw);
 };
 
-/** The platform stack as one would write it: one cdktf stack, one ServerPool per pool. */
+/** The row's platform stack as one would write it: one cdktf stack, one ServerPool per pool. */
 function wholeStack(model: CityModel): Record<string, Record<string, object>> {
-  const stack = new CityStack(new App({ skipValidation: true }), 'platform', model.terraformState);
-  new PriorityClasses(stack, 'priority-classes');
+  const stack = new CityStack(new App({ skipValidation: true }), 'platform-h1-r01', model.terraformState);
   for (const pool of model.pools)
     new ServerPool(stack, `pool-${pool.id}`, {
       pool,
@@ -31,30 +31,30 @@ function wholeStack(model: CityModel): Record<string, Record<string, object>> {
 
 describe('a stack rendered in parts', () => {
   it('has exactly the resources, bodies and metadata paths of the same stack rendered whole', async () => {
-    const parts = JSON.parse((await renderPlan(platformPlan(small))).content);
+    const parts = JSON.parse((await renderPlan(rowPlan(small))).content);
     const whole = wholeStack(small);
     expect(Object.keys(parts.resource)).toEqual(Object.keys(whole).sort());
     for (const [type, byName] of Object.entries(whole)) expect(parts.resource[type]).toEqual(byName);
     expect(parts.resource.kubernetes_labels['dc1-h1-r01-k01-u01']['//'].metadata.path).toBe(
-      'platform/pool-web/labels-dc1-h1-r01-k01-u01',
+      'platform-h1-r01/pool-web/labels-dc1-h1-r01-k01-u01',
     );
-    expect(parts.terraform.backend).toEqual({ local: { path: '../../../../state/platform.tfstate' } });
+    expect(parts.terraform.backend).toEqual({ local: { path: '../../../../state/platform-h1-r01.tfstate' } });
     // names sorted within each type: the order never depends on which parts came from the cache
     const names = Object.keys(parts.resource.kubernetes_labels);
     expect(names).toEqual([...names].sort());
   });
 
-  it('takes unchanged parts from the cache and re-renders only the row of an added server, to the same bytes', async () => {
+  it('takes unchanged parts from the cache and re-renders only the pool of an added server, to the same bytes', async () => {
     const cache = new SynthCache(tempDir());
-    const first = await renderPlan(platformPlan(small), cache);
-    expect([first.rendered, first.cached]).toEqual([3, 0]); // priority classes, web's row, wh-a's row
-    const again = await renderPlan(platformPlan(small), cache);
-    expect([again.rendered, again.cached, again.content]).toEqual([0, 3, first.content]);
+    const first = await renderPlan(rowPlan(small), cache);
+    expect([first.rendered, first.cached]).toEqual([2, 0]); // web's part of the row, wh-a's
+    const again = await renderPlan(rowPlan(small), cache);
+    expect([again.rendered, again.cached, again.content]).toEqual([0, 2, first.content]);
 
     const bigger = withServer();
-    const incremental = await renderPlan(platformPlan(bigger), cache);
-    expect([incremental.rendered, incremental.cached]).toEqual([1, 2]);
-    const full = await renderPlan(platformPlan(bigger));
+    const incremental = await renderPlan(rowPlan(bigger), cache);
+    expect([incremental.rendered, incremental.cached]).toEqual([1, 1]);
+    const full = await renderPlan(rowPlan(bigger));
     expect(incremental.content).toBe(full.content);
     expect(JSON.parse(full.content).resource.kubernetes_labels).toHaveProperty('dc1-h1-r01-k02-u20');
   });
@@ -73,9 +73,9 @@ describe('a stack rendered in parts', () => {
   });
 
   it('refuses two parts of one name', async () => {
-    const plan = platformPlan(small);
+    const plan = rowPlan(small);
     await expect(
       renderPlan({ ...plan, parts: [...plan.parts, plan.parts[0] as (typeof plan.parts)[0]] }),
-    ).rejects.toThrow('stack platform: two parts are both called priority-classes');
+    ).rejects.toThrow('stack platform-h1-r01: two parts are both called pool-web');
   });
 });
