@@ -1,9 +1,10 @@
 /**
  * NetBox bulk-import CSVs (regions, sites, prefixes, VLANs, IP addresses), in the order they load:
  * each file refers only to objects of the files before it. Columns are NetBox's import field
- * names as of NetBox 4.2+ (DCIM → Sites → Import, IPAM → Prefixes → Import, …).
+ * names of NetBox 4.5.5 and later (DCIM → Sites → Import, IPAM → Prefixes → Import, …): related
+ * objects by slug, a site's prefix scoped to its site by `scope_type`/`scope_name` (4.5.5+).
  */
-import type { CityModel } from '../model/index.ts';
+import { type CityModel, formatPrefix, planAddresses } from '../model/index.ts';
 import { toCsv } from '../view/csv.ts';
 import type { Artifact } from '../view/view.ts';
 import { networkTable } from './network-table.ts';
@@ -25,60 +26,95 @@ const csv = (path: string, columns: string[], rows: (string | number | null)[][]
   content: toCsv(columns, rows),
 });
 
+/** The NetBox release these files are written for: the first whose prefix import takes `scope_name`. */
+export const NETBOX_MIN_VERSION = '4.5.5';
+
 export function netboxCsvs(model: CityModel): Artifact[] {
   const t = networkTable(model);
+  const plan = planAddresses(model);
   const city = model.city.nameEn ?? model.city.name;
-  const districtName = new Map(
-    model.network.points.filter((p) => p.level === 'district').map((p) => [p.id, p.name]),
-  );
+  const citySlug = slug(city);
+  const districts = model.network.points.filter((p) => p.level === 'district');
+  const districtSlug = new Map(districts.map((p) => [p.id, slug(`${p.id}-${p.name}`)]));
   // NetBox site names are unique; ours are per district, so the site name is the point id
   const siteName = (id: string) => id;
-  const regionOf = (p: { id: string; level: string; district: string | null }) => {
+  // related objects are looked up by slug (`region.slug`, `site.slug`): a region or site of the
+  // same name elsewhere in the NetBox cannot capture them
+  const regionSlugOf = (p: { id: string; level: string; district: string | null }) => {
     const district = p.level === 'district' ? p.id : p.district;
-    return district ? (districtName.get(district) ?? city) : city;
+    return (district && districtSlug.get(district)) || citySlug;
   };
+  const lengthOf = (prefix: string) => prefix.split('/')[1] as string;
   return [
     csv(
       '1-regions.csv',
-      ['name', 'slug', 'parent', 'description'],
+      ['name', 'slug', 'parent.slug', 'description'],
       [
-        [city, slug(city), null, `${model.city.name} (${model.city.code})`],
-        ...[...districtName].map(([id, name]) => [name, slug(`${id}-${name}`), city, `district ${id}`]),
+        [city, citySlug, null, `${model.city.name} (${model.city.code})`],
+        ...districts.map((d) => [d.name, districtSlug.get(d.id) as string, citySlug, `district ${d.id}`]),
       ],
     ),
     csv(
       '2-sites.csv',
-      ['name', 'slug', 'status', 'region', 'description', 'comments'],
+      ['name', 'slug', 'status', 'region.slug', 'description', 'comments'],
       t.sites.map((s) => [
         siteName(s.point.id),
         slug(s.point.id),
         'active',
-        regionOf(s.point),
+        regionSlugOf(s.point),
         s.point.name,
         `${s.point.level}${s.point.code ? ` ${s.point.code}` : ''}; ${s.point.path}`,
       ]),
     ),
     csv(
       '3-vlans.csv',
-      ['site', 'vid', 'name', 'status', 'description'],
+      ['site.slug', 'vid', 'name', 'status', 'description'],
       t.sites.flatMap((s) =>
-        s.vlan === null ? [] : [[siteName(s.point.id), s.vlan, `${s.point.id}-lan`, 'active', s.point.name]],
+        s.vlan === null ? [] : [[slug(s.point.id), s.vlan, `${s.point.id}-lan`, 'active', s.point.name]],
       ),
     ),
     csv(
       '4-prefixes.csv',
-      // a prefix is tied to its site through its VLAN (vlan_site + vlan by vid): NetBox's scope
-      // columns take numeric ids, which are not known before the import
-      ['prefix', 'status', 'is_pool', 'vlan_site', 'vlan', 'description'],
+      // a site's prefix is scoped to the site by name (site names are unique in NetBox), and given
+      // its VLAN by the site's slug and the VLAN's id; the pools are containers, so every loopback
+      // and /31 has a parent
+      ['prefix', 'status', 'is_pool', 'scope_type', 'scope_name', 'vlan_site.slug', 'vlan', 'description'],
       [
+        [
+          formatPrefix(plan.supernet),
+          'container',
+          'false',
+          null,
+          null,
+          null,
+          null,
+          'site subnets (supernet)',
+        ],
+        [formatPrefix(plan.loopbackPool), 'container', 'false', null, null, null, null, 'loopbacks'],
+        [formatPrefix(plan.linkPool), 'container', 'false', null, null, null, null, 'uplink /31s'],
         ...t.blocks.flatMap((b) =>
-          b.prefix ? [[b.prefix, 'container', 'false', null, null, `block ${b.id}: ${b.name}`]] : [],
+          b.prefix
+            ? [[b.prefix, 'container', 'false', null, null, null, null, `block ${b.id}: ${b.name}`]]
+            : [],
         ),
         ...t.sites.flatMap((s) =>
-          s.prefix ? [[s.prefix, 'active', 'false', siteName(s.point.id), s.vlan, `${s.point.id} LAN`]] : [],
+          s.prefix
+            ? [
+                [
+                  s.prefix,
+                  'active',
+                  'false',
+                  'dcim.site',
+                  siteName(s.point.id),
+                  s.vlan === null ? null : slug(s.point.id),
+                  s.vlan,
+                  `${s.point.id} LAN`,
+                ],
+              ]
+            : [],
         ),
         ...t.links.flatMap((l) =>
-          l.prefix ? [[l.prefix, 'active', 'true', null, null, `uplink ${l.link.id}`]] : [],
+          l.prefix ? [[l.prefix, 'active', 'true', null, null, null, null, `uplink ${l.link.id}`]] : [],
         ),
       ],
     ),
@@ -86,6 +122,11 @@ export function netboxCsvs(model: CityModel): Artifact[] {
       '5-ip-addresses.csv',
       ['address', 'status', 'role', 'dns_name', 'description'],
       [
+        ...t.sites.flatMap((s) =>
+          s.gateway && s.prefix
+            ? [[`${s.gateway}/${lengthOf(s.prefix)}`, 'active', null, null, `gateway of ${s.point.id}`]]
+            : [],
+        ),
         ...t.sites.flatMap((s) =>
           s.loopback
             ? [[s.loopback, 'active', 'loopback', `${s.point.id}.net.city`, `loopback of ${s.point.id}`]]
