@@ -28,23 +28,16 @@ import {
 import { fitsOneOf, modelsOfPool } from '../model/pool-servers.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
 import { DEFAULT_LABEL_PREFIX } from './pod-placement.ts';
-import { engineOf, type WarehouseImages } from './warehouse/engine.ts';
-import { KeeperQuorum, keeperHosts } from './warehouse/keeper-quorum.ts';
+import { DEFAULT_WAREHOUSE_IMAGES, engineOf, type WarehouseImages } from './warehouse/engine.ts';
+import { KeeperQuorum } from './warehouse/keeper-quorum.ts';
 import { PatroniAccess } from './warehouse/patroni-access.ts';
 import { SecondSiteBackup } from './warehouse/second-site-backup.ts';
 import { WarehouseConnector } from './warehouse/warehouse-connector.ts';
 import { WarehousePolicies } from './warehouse/warehouse-policies.ts';
 import { warehouseScope } from './warehouse/warehouse-scope.ts';
-import { shardName, WarehouseShards } from './warehouse/warehouse-shards.ts';
+import { shardNames, WarehouseShards } from './warehouse/warehouse-shards.ts';
 
-export type { WarehouseImages };
-
-export const DEFAULT_WAREHOUSE_IMAGES: WarehouseImages = {
-  clickhouse: 'clickhouse/clickhouse-server:24.8.14.39',
-  keeper: 'clickhouse/clickhouse-keeper:24.8.14.39',
-  postgresql: 'ghcr.io/zalando/spilo-16:3.3-p3',
-  connector: 'registry.hcmc.gov.vn/platform/warehouse-connector:2.3.0',
-};
+export { DEFAULT_WAREHOUSE_IMAGES, type WarehouseImages };
 
 export interface WarehouseClusterProps {
   /** The warehouse, from the model. */
@@ -117,9 +110,7 @@ export class WarehouseCluster extends Construct {
     this.connectorReplicas = props.connectorReplicas ?? 2;
     this.namespace = `warehouse-${w.id}`;
     const group = props.shardGroup ?? { from: 1, to: w.shards };
-    this.shardNames = Array.from({ length: group.to - group.from + 1 }, (_, i) =>
-      shardName(w.id, w.shards, group.from + i),
-    );
+    this.shardNames = shardNames(w, group);
     const externals = this.validate(props);
 
     const prefix = this.labelPrefix;
@@ -133,18 +124,12 @@ export class WarehouseCluster extends Construct {
       },
     }).overrideLogicalId(this.namespace);
 
-    const serviceAccountName = engine.leaderLockInKubernetes
-      ? new PatroniAccess(this, 'patroni', { scope: ws }).serviceAccountName
-      : undefined;
-    const hosts = engine.needsKeeper ? keeperHosts(w.id, this.keeperReplicas) : [];
-
+    if (engine.leaderLockInKubernetes) new PatroniAccess(this, 'patroni', { scope: ws });
     new WarehouseShards(this, 'shards', {
       scope: ws,
-      engine,
+      group,
       images: this.images,
-      shards: this.shardNames,
-      keeperHosts: hosts,
-      ...(serviceAccountName ? { serviceAccountName } : {}),
+      keeperReplicas: this.keeperReplicas,
     });
 
     if (engine.needsKeeper)

@@ -4,21 +4,19 @@
  * shards in stacks of their own, `warehouse-<id>-shards-<k>`, deployed after the first (which
  * holds the namespace, the keeper quorum, the policies and the first group).
  */
-import { type CityModel, KEEPER_QUORUM, shardGroups, type Warehouse } from '../model/index.ts';
+import { type CityModel, shardGroups, type Warehouse } from '../model/index.ts';
 import { modelsOfPool } from '../model/pool-servers.ts';
 import { loadOnce } from './load-once.ts';
 import type { StackPlan } from './stack-plan.ts';
 
 const warehouseCluster = loadOnce(() => import('../constructs/warehouse-cluster.ts'));
-const warehouseShards = loadOnce(async () => ({
-  ...(await import('../constructs/warehouse/warehouse-shards.ts')),
-  ...(await import('../constructs/warehouse/engine.ts')),
-  ...(await import('../constructs/warehouse/warehouse-scope.ts')),
-  ...(await import('../constructs/warehouse/keeper-quorum.ts')),
-  ...(await import('../constructs/warehouse/patroni-access.ts')),
-  ...(await import('../constructs/warehouse-cluster.ts')),
-  ...(await import('../constructs/pod-placement.ts')),
-}));
+const warehouseShards = loadOnce(() =>
+  Promise.all([
+    import('../constructs/warehouse/warehouse-shards.ts'),
+    import('../constructs/warehouse/warehouse-scope.ts'),
+    import('../constructs/pod-placement.ts'),
+  ]),
+);
 
 /** The stacks of one warehouse, in deploy order. */
 export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPlan[] {
@@ -78,21 +76,12 @@ export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPla
         id: `${warehouse.id}-shards-${i + 2}`,
         slice: { warehouse, pool, group },
         load: async () => {
-          const m = await warehouseShards();
-          return (s) => {
-            const engine = m.engineOf(warehouse);
-            const patroni = engine.leaderLockInKubernetes ? m.patroniAccountName(warehouse.id) : undefined;
-            new m.WarehouseShards(s, `${warehouse.id}-shards-${i + 2}`, {
-              scope: m.warehouseScope(warehouse, pool, m.DEFAULT_LABEL_PREFIX),
-              engine,
-              images: m.DEFAULT_WAREHOUSE_IMAGES,
-              shards: Array.from({ length: group.to - group.from + 1 }, (_, j) =>
-                m.shardName(warehouse.id, warehouse.shards, group.from + j),
-              ),
-              keeperHosts: engine.needsKeeper ? m.keeperHosts(warehouse.id, KEEPER_QUORUM) : [],
-              ...(patroni ? { serviceAccountName: patroni } : {}),
+          const [{ WarehouseShards }, { warehouseScope }, { DEFAULT_LABEL_PREFIX }] = await warehouseShards();
+          return (s) =>
+            new WarehouseShards(s, `${warehouse.id}-shards-${i + 2}`, {
+              scope: warehouseScope(warehouse, pool, DEFAULT_LABEL_PREFIX),
+              group,
             });
-          };
         },
       },
     ],

@@ -15,6 +15,14 @@ export interface WarehouseImages {
   readonly connector: string;
 }
 
+/** The images WarehouseCluster and WarehouseShards run unless told otherwise. */
+export const DEFAULT_WAREHOUSE_IMAGES: WarehouseImages = {
+  clickhouse: 'clickhouse/clickhouse-server:24.8.14.39',
+  keeper: 'clickhouse/clickhouse-keeper:24.8.14.39',
+  postgresql: 'ghcr.io/zalando/spilo-16:3.3-p3',
+  connector: 'registry.hcmc.gov.vn/platform/warehouse-connector:2.3.0',
+};
+
 export interface Port {
   readonly name: string;
   readonly port: number;

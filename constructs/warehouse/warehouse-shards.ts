@@ -7,26 +7,40 @@
 import { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1/index.js';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import { Construct } from 'constructs';
+import { KEEPER_QUORUM, type Warehouse } from '../../model/index.ts';
 import { acrossRacks, guaranteed } from '../pod-placement.ts';
-import type { WarehouseEngine, WarehouseImages } from './engine.ts';
+import { DEFAULT_WAREHOUSE_IMAGES, engineOf, type WarehouseImages } from './engine.ts';
+import { keeperHosts } from './keeper-quorum.ts';
+import { patroniAccountName } from './patroni-access.ts';
 import { headlessService, type WarehouseScope } from './warehouse-scope.ts';
 
 export interface WarehouseShardsProps {
+  /** The warehouse the shards belong to, in its pool. */
   readonly scope: WarehouseScope;
-  readonly engine: WarehouseEngine;
-  readonly images: WarehouseImages;
-  /** The shards' names, `<warehouse>-s01` on (shardName). */
-  readonly shards: readonly string[];
-  /** The service account the pods run as (Patroni's), if any. */
-  readonly serviceAccountName?: string;
-  /** The Keeper quorum's hosts, for an engine that uses one. */
-  readonly keeperHosts: readonly string[];
+  /** The shards (1-based, inclusive) to make. */
+  readonly group: { readonly from: number; readonly to: number };
+  /**
+   * The images (the engine's is used).
+   * @default DEFAULT_WAREHOUSE_IMAGES
+   */
+  readonly images?: WarehouseImages;
+  /**
+   * Members of the warehouse's Keeper quorum, which a ClickHouse shard's servers are told of.
+   * @default KEEPER_QUORUM (3)
+   */
+  readonly keeperReplicas?: number;
 }
 
-/** The name of shard `n` (1-based) of a warehouse of `shards` shards. */
-export function shardName(warehouse: string, shards: number, n: number): string {
-  const digits = Math.max(2, String(shards).length);
-  return `${warehouse}-s${String(n).padStart(digits, '0')}`;
+/** The names of a warehouse's shards `from` to `to` (1-based): `<warehouse>-s01` on, padded to its shard count. */
+export function shardNames(
+  w: Pick<Warehouse, 'id' | 'shards'>,
+  group: { from: number; to: number },
+): string[] {
+  const digits = Math.max(2, String(w.shards).length);
+  return Array.from(
+    { length: group.to - group.from + 1 },
+    (_, i) => `${w.id}-s${String(group.from + i).padStart(digits, '0')}`,
+  );
 }
 
 export class WarehouseShards extends Construct {
@@ -34,12 +48,13 @@ export class WarehouseShards extends Construct {
     super(scope, id);
     const ws = props.scope;
     const w = ws.warehouse;
-    const engine = props.engine;
+    const engine = engineOf(w);
     const prefix = ws.labelPrefix;
     const base = ws.base;
-    const hosts = props.keeperHosts;
-    const serviceAccountName = props.serviceAccountName;
-    for (const shard of props.shards) {
+    const hosts = engine.needsKeeper ? keeperHosts(w.id, props.keeperReplicas ?? KEEPER_QUORUM) : [];
+    // Patroni's account is made once per warehouse, by WarehouseCluster (PatroniAccess)
+    const serviceAccountName = engine.leaderLockInKubernetes ? patroniAccountName(w.id) : undefined;
+    for (const shard of shardNames(w, props.group)) {
       const selector = { ...base, [`${prefix}/shard`]: shard };
       const pod = { warehouse: w, shard, selector, keeperHosts: hosts };
       headlessService(
@@ -68,7 +83,7 @@ export class WarehouseShards extends Construct {
               container: [
                 {
                   name: engine.name,
-                  image: engine.image(props.images),
+                  image: engine.image(props.images ?? DEFAULT_WAREHOUSE_IMAGES),
                   port: engine.ports.map((p) => ({ name: p.name, containerPort: p.port })),
                   resources: guaranteed(w.perReplica.cpuCores, w.perReplica.memoryGiB),
                   volumeMount: [{ name: 'data', mountPath: engine.dataPath }],
