@@ -8,6 +8,7 @@ export * from './ipv4.ts';
 export * from './load-city.ts';
 export * from './model-path.ts';
 export * from './pool-servers.ts';
+export * from './quote.ts';
 export * from './read-inventory.ts';
 export * from './rules/pack.ts';
 export * from './rules/rule.ts';

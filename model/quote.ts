@@ -6,8 +6,8 @@
 /** Longest text quoted whole; longer text is cut and ends with an ellipsis. */
 export const MAX_QUOTED = 40;
 
-/** `"text"`, or `"the first 40 characters…"` for longer text. */
-export function quote(text: string): string {
+/** `"text"`, or `"the first 40 (or max) characters…"` for longer text. */
+export function quote(text: string, max = MAX_QUOTED): string {
   const chars = [...text];
-  return JSON.stringify(chars.length > MAX_QUOTED ? `${chars.slice(0, MAX_QUOTED).join('')}…` : text);
+  return JSON.stringify(chars.length > max ? `${chars.slice(0, max).join('')}…` : text);
 }

@@ -12,10 +12,10 @@ export function stackResourceBound(model: CityModel): RuleResult {
   const v: Violation[] = [];
   for (const [key, servers] of serversByRow(model)) {
     const n = rowResources(model, servers);
-    const first = servers[0] as (typeof servers)[number];
+    const { hall, row } = servers[0] as (typeof servers)[number];
     if (n > bound)
       v.push({
-        path: first.path.slice(0, first.path.indexOf('.racks[')),
+        path: `datacentre.halls[${hall}].rows[${row}]`,
         message: `row ${key} makes a platform stack of ${n.toLocaleString('en-US')} resources (a Node label set per server, a taint per server of a dedicated pool)`,
         expected: `at most stacks.maxResources (${bound.toLocaleString('en-US')}): split the row, or raise the bound`,
       });

@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Registry } from 'prom-client';
 import { planAddresses } from '../../model/address-plan.ts';
-import type { CityModel } from '../../model/index.ts';
+import { type CityModel, quote } from '../../model/index.ts';
 import { createProbeResult } from '../metrics/blackbox.ts';
 import { createNodeCpuSeconds } from '../metrics/node-cpu.ts';
 import { createNodeFilesystem } from '../metrics/node-filesystem.ts';
@@ -269,7 +269,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** Most faults active at once (every server of the built-in city down is about 1,000). */
 export const MAX_FAULTS = 20_000;
 
-const quoted = (text: string) => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+const quoted = (text: string) => quote(text, 80);
 
 /** Why a request does not come from this machine's own tools, or null when it does. */
 function refusedRequest(req: IncomingMessage): { status: number; message: string } | null {
