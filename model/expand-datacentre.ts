@@ -23,7 +23,11 @@ export function expandDatacentre(inv: Inventory, sources: InventorySources): Exp
   const pools = inv.pools.map((p, i): Pool => {
     const path = `pools[${p.id}]`;
     sources.register(path, ['pools', i]);
-    return { ...p, dedicated: p.kind !== 'general', phase: p.phase ?? firstPhase, path };
+    const maxUnavailable =
+      typeof p.maxUnavailable === 'number'
+        ? { servers: p.maxUnavailable }
+        : { percent: Number(p.maxUnavailable.slice(0, -1)) };
+    return { ...p, dedicated: p.kind !== 'general', phase: p.phase ?? firstPhase, maxUnavailable, path };
   });
   const poolPhase = new Map(pools.map((p) => [p.id, p.phase]));
   // a range whose model is unknown still expands (as 1U) so the other rules can run; the

@@ -35,6 +35,8 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
   sources.register('stacks', ['stacks']);
   sources.register('secondSite', ['secondSite']);
   sources.register('offsite', ['offsite']);
+  sources.register('runbooks', ['runbooks']);
+  sources.register('runbooks.upgrade.window', ['runbooks', 'upgrade', 'window']);
   inv.tenants.forEach((t, ti) => {
     t.requests.forEach((r, ri) => {
       sources.register(`tenants[${t.id}].requests[${r.pool}]`, ['tenants', ti, 'requests', ri]);
@@ -93,6 +95,17 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
     },
     residency: { ...inv.residency, personalDataIn: [...inv.residency.personalDataIn], path: 'residency' },
     secondSite: inv.secondSite ? { ...inv.secondSite, path: 'secondSite' } : null,
+    runbooks: {
+      fourEyes: inv.runbooks.fourEyes,
+      upgradeWindow: inv.runbooks.upgrade.window
+        ? {
+            ...inv.runbooks.upgrade.window,
+            days: [...inv.runbooks.upgrade.window.days],
+            path: 'runbooks.upgrade.window',
+          }
+        : null,
+      path: 'runbooks',
+    },
     monitoring: { ...inv.monitoring },
   };
   return deepFreeze(model);

@@ -7,6 +7,7 @@ export * from './input-error.ts';
 export * from './ipv4.ts';
 export * from './load-city.ts';
 export * from './model-path.ts';
+export * from './pool-headroom.ts';
 export * from './pool-servers.ts';
 export * from './quote.ts';
 export * from './read-inventory.ts';

@@ -107,6 +107,16 @@ const pool = z.strictObject({
   phase: id.optional(),
   /** Expected growth of the pool's load, percent a month (drives the simulated trend). */
   growthPercentPerMonth: z.number().min(0).max(100).default(2),
+  /**
+   * How many of the pool's servers an upgrade may take out at once: a count, or a share such as
+   * "10%" (rounded down, at least one). The pool keeps at least this many servers spare.
+   */
+  maxUnavailable: z
+    .union([
+      positiveInt.max(100_000),
+      z.string().regex(/^(100|[1-9][0-9]?)%$/, { error: 'a share from 1% to 100%, such as "10%"' }),
+    ])
+    .default('10%'),
 });
 
 const datacentre = z.strictObject({
@@ -379,6 +389,35 @@ const monitoring = z.strictObject({
   districtIsolatedRatio: z.number().gt(0).lte(1).default(0.5),
 });
 
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const clock = z
+  .string()
+  .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, { error: 'a time HH:MM, such as 22:00' });
+
+/** How the runbooks run: who approves, and when an upgrade may take servers out. */
+const runbooks = z.strictObject({
+  /** The approver of an execution must be someone other than its operator. */
+  fourEyes: z.boolean().default(false),
+  upgrade: z
+    .strictObject({
+      /**
+       * When a wave may start, in the city's time zone (Asia/Ho_Chi_Minh): on these days, from
+       * `from` to `to`; a window past midnight (22:00–05:00) belongs to the day it starts on.
+       */
+      window: z
+        .strictObject({
+          days: z
+            .array(z.enum(DAYS))
+            .min(1)
+            .default([...DAYS]),
+          from: clock,
+          to: clock,
+        })
+        .optional(),
+    })
+    .default({}),
+});
+
 /** Allocations that stay where they are whatever is added: block and site prefixes by id. */
 const addressPins = z.strictObject({
   blocks: z.record(id, ipv4Prefix).default({}),
@@ -423,6 +462,7 @@ export const inventorySchema = z.strictObject({
     noncurrentExpireDays: 365,
   }),
   addressPins: addressPins.default({ blocks: {}, sites: {} }),
+  runbooks: runbooks.default({ fourEyes: false, upgrade: {} }),
   monitoring: monitoring.default({
     runbookBaseUrl: 'runbooks/alerts.md',
     scrapeIntervalSeconds: 30,

@@ -36,7 +36,24 @@ export interface CityModel {
   readonly offsite: Offsite;
   readonly residency: Residency;
   readonly secondSite: SecondSite | null;
+  readonly runbooks: Runbooks;
   readonly monitoring: Monitoring;
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** How the runbooks run (see model/maintenance-window.ts for the window). */
+export interface Runbooks {
+  /** An execution's approver must differ from its operator. */
+  readonly fourEyes: boolean;
+  /** When upgrade waves may start, in Asia/Ho_Chi_Minh; null: at any time. */
+  readonly upgradeWindow: {
+    readonly days: readonly Weekday[];
+    readonly from: string;
+    readonly to: string;
+    readonly path: string;
+  } | null;
+  readonly path: string;
 }
 
 export interface Monitoring {
@@ -81,6 +98,8 @@ export interface Pool {
   readonly dedicated: boolean;
   /** The phase its servers belong to unless their rack or range says otherwise. */
   readonly phase: string;
+  /** How many servers an upgrade may take out at once: a count, or a share of the pool. */
+  readonly maxUnavailable: { readonly servers: number } | { readonly percent: number };
   readonly path: string;
 }
 

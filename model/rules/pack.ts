@@ -68,7 +68,7 @@ export const CITY_PACK: readonly PackEntry[] = [
     name: 'pool-capacity-headroom',
     level: 'error',
     rule: poolCapacityHeadroom,
-    why: 'Without N+1 headroom, losing one server (or upgrading one) leaves workloads unschedulable.',
+    why: 'Without room for its largest rack or an upgrade wave to be out, losing a rack (or upgrading) leaves workloads unschedulable.',
   },
   {
     id: 'CC006',

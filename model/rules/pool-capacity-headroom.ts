@@ -1,7 +1,9 @@
 /**
- * A pool covers what its tenants and warehouses request with N+1 headroom: the requests still
- * fit when the pool's largest server is lost.
+ * A pool covers what its tenants and warehouses request with its headroom (model/pool-headroom.ts):
+ * the requests still fit when its k spare servers are out — its largest rack lost, or an upgrade
+ * wave out — counting the k largest servers as the ones gone.
  */
+import { poolHeadrooms, spareExplained } from '../pool-headroom.ts';
 import type { CityModel } from '../types.ts';
 import { fmt, type RuleResult, resultOf, type Violation } from './rule.ts';
 
@@ -35,19 +37,13 @@ export function poolCapacityHeadroom(model: CityModel): RuleResult {
       },
     ]),
   );
-  const capacity = new Map<string, Amounts>();
-  const largest = new Map<string, Amounts>();
+  const members = new Map<string, Amounts[]>();
   for (const s of model.servers) {
     const m = perServer.get(s.model);
     if (!m) continue;
-    const cap = capacity.get(s.pool) ?? zero();
-    const big = largest.get(s.pool) ?? zero();
-    for (const { key } of RESOURCES) {
-      cap[key] += m[key];
-      big[key] = Math.max(big[key], m[key]);
-    }
-    capacity.set(s.pool, cap);
-    largest.set(s.pool, big);
+    const list = members.get(s.pool) ?? [];
+    list.push(m);
+    members.set(s.pool, list);
   }
   const requested = new Map<string, Amounts & { by: string[] }>();
   const ask = (pool: string, who: string, a: Partial<Amounts>) => {
@@ -68,20 +64,30 @@ export function poolCapacityHeadroom(model: CityModel): RuleResult {
     });
   }
 
+  const headrooms = poolHeadrooms(model);
   const v: Violation[] = [];
   for (const pool of model.pools) {
     const req = requested.get(pool.id);
-    if (!req) continue;
-    const cap = capacity.get(pool.id) ?? zero();
-    const big = largest.get(pool.id) ?? zero();
+    const h = headrooms.get(pool.id);
+    if (!req || !h) continue;
+    const servers = members.get(pool.id) ?? [];
     for (const { key, unit } of RESOURCES) {
       if (req[key] === 0) continue;
-      const usable = cap[key] - big[key];
-      if (req[key] > usable)
+      const amounts = servers.map((m) => m[key]).sort((a, b) => b - a);
+      const cap = amounts.reduce((sum, a) => sum + a, 0);
+      const usable = amounts.slice(h.spare).reduce((sum, a) => sum + a, 0);
+      if (req[key] > usable && h.servers === 0)
         v.push({
           path: pool.path,
-          message: `${req.by.join(', ')} request ${fmt(req[key])} ${unit}, but with its largest server lost the pool has ${fmt(usable)} (of ${fmt(cap[key])})`,
-          expected: `requests within N+1 capacity: add ${fmt(req[key] - usable)} ${unit} of servers to the pool or lower the requests`,
+          message: `${req.by.join(', ')} request ${fmt(req[key])} ${unit}, but the pool has no servers`,
+          expected:
+            'servers in the pool (racks list them with pool: <id>), or the requests moved to another pool',
+        });
+      else if (req[key] > usable)
+        v.push({
+          path: pool.path,
+          message: `${req.by.join(', ')} request ${fmt(req[key])} ${unit}, but the pool ${spareExplained(h)}, and the other ${h.servers - h.spare} have ${fmt(usable)} (of ${fmt(cap)})`,
+          expected: `requests that fit on N − k servers: add ${fmt(req[key] - usable)} ${unit} of servers to the pool (in racks of their own, so its largest rack stays small), or lower the requests`,
         });
     }
   }

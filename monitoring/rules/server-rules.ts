@@ -1,8 +1,9 @@
 /**
- * Servers: down (paging for critical pools), disks filling, and pool utilisation over the N+1
- * headroom the inventory plans for — a pool of N servers must keep one server's worth spare.
+ * Servers: down (paging for critical pools), disks filling, and pool utilisation over the
+ * headroom the inventory plans for — a pool of N servers keeps k spare (its largest rack, its
+ * upgrade wave, at least one server; model/pool-headroom.ts), so it may run (N − k)/N busy.
  */
-import type { CityModel, Criticality } from '../../model/index.ts';
+import { type CityModel, type Criticality, poolHeadrooms, spareExplained } from '../../model/index.ts';
 import { NODE_CPU_SECONDS } from '../metrics/node-cpu.ts';
 import {
   NODE_FILESYSTEM_AVAIL,
@@ -89,13 +90,14 @@ export function serverRules(model: CityModel): RuleSet {
     ),
   );
 
-  // N+1: a pool of N servers may run at most (N-1)/N busy
-  const servers = new Map<string, number>();
-  for (const s of model.servers) servers.set(s.pool, (servers.get(s.pool) ?? 0) + 1);
+  // a pool of N servers keeping k spare may run at most (N − k)/N busy
+  const headrooms = poolHeadrooms(model);
   for (const pool of model.pools) {
-    const n = servers.get(pool.id) ?? 0;
-    if (n < 2) continue;
-    const limit = Number(((n - 1) / n).toFixed(4));
+    const h = headrooms.get(pool.id);
+    // a pool of one server, or one whose spare is all of it, has no share to watch
+    if (!h || h.servers < 2 || h.spare >= h.servers) continue;
+    // rounded down, so the alert never waits past the limit
+    const limit = Math.floor(h.limit * 10_000) / 10_000;
     for (const [resource, record] of [
       ['Cpu', 'pool:node_cpu_utilisation:ratio_rate5m'],
       ['Memory', 'pool:node_memory_utilisation:ratio'],
@@ -120,7 +122,7 @@ export function serverRules(model: CityModel): RuleSet {
               },
               {
                 series: `${NODE_MEMORY_AVAILABLE}{job="node",instance="s1",pool="${pool.id}"}`,
-                values: `${0.1 * GIB}x60`,
+                values: '0x60',
               },
             ];
       alerts.push(
@@ -130,8 +132,8 @@ export function serverRules(model: CityModel): RuleSet {
             expr: `${record}{pool="${pool.id}"} > ${limit}`,
             for: '30m',
             severity: pool.criticality === 'critical' ? 'critical' : 'warning',
-            summary: `A pool uses more ${resource === 'Cpu' ? 'CPU' : 'memory'} than it can while keeping one server spare.`,
-            description: `Pool {{ $labels.pool }} (${promLiteral(pool.name)}, ${n} servers) is over ${(limit * 100).toFixed(1)}% busy: it no longer keeps one server's worth for a failure or an upgrade.`,
+            summary: `A pool uses more ${resource === 'Cpu' ? 'CPU' : 'memory'} than it can while keeping its spare servers free.`,
+            description: `Pool {{ $labels.pool }} (${promLiteral(pool.name)}) is over ${(limit * 100).toFixed(1)}% busy, (N − k)/N: it ${promLiteral(spareExplained(h))}, and a rack lost or an upgrade wave out would leave its load nowhere to go.`,
             labels: { pool: pool.id },
             scenario: { series, activeFromMinute: 1, firingLabels: { pool: pool.id }, slackMinutes: 2 },
           },

@@ -13,6 +13,7 @@ const pool = (dedicated: boolean): Pool => ({
   growthPercentPerMonth: 0,
   dedicated,
   phase: 'in-service',
+  maxUnavailable: { percent: 10 },
   path: 'pools[web]',
 });
 const props = (extra: Partial<ScaledDeploymentProps> = {}): ScaledDeploymentProps => ({

@@ -50,13 +50,17 @@ describe('the generated rules', () => {
     }
   });
 
-  it('sets each pool’s headroom threshold from its server count: (N-1)/N', () => {
+  it('sets each pool’s headroom threshold from the spare servers it keeps: (N−k)/N', () => {
     const edoc = alerts().find((a) => a.alert === 'PoolCpuOverHeadroom' && a.labels.pool === 'edoc');
-    // edoc has 120 servers: 119/120
-    expect(edoc?.expr).toBe('pool:node_cpu_utilisation:ratio_rate5m{pool="edoc"} > 0.9917');
+    // edoc: 120 servers, 20 of them in rack h1-r03-k06, its largest: (120 − 20)/120
+    expect(edoc?.expr).toBe('pool:node_cpu_utilisation:ratio_rate5m{pool="edoc"} > 0.8333');
     expect(edoc?.labels.severity).toBe('critical');
+    expect(edoc?.annotations.description).toBe(
+      'Pool {{ $labels.pool }} (Electronic documents and records) is over 83.3% busy, (N − k)/N: it keeps 20 of 120 servers spare: its largest rack (dc1-h1-r03-k06, 20 servers), a failure domain, and a rack lost or an upgrade wave out would leave its load nowhere to go.',
+    );
+    // meeting: 20 servers, five in each of four racks: 15/20
     const meeting = alerts().find((a) => a.alert === 'PoolMemoryOverHeadroom' && a.labels.pool === 'meeting');
-    expect(meeting?.expr).toBe('pool:node_memory_utilisation:ratio{pool="meeting"} > 0.95');
+    expect(meeting?.expr).toBe('pool:node_memory_utilisation:ratio{pool="meeting"} > 0.75');
   });
 
   it('sets each warehouse’s quorum from its replicas', () => {
