@@ -9,6 +9,9 @@ import { DeployError } from '../deploy/deploy-runner.ts';
 import { redact } from '../deploy/redact.ts';
 import { formatInputProblem, InventoryInputError } from '../model/index.ts';
 import { LocalStackError } from '../monitoring/local/local-stack.ts';
+import { LockRefused, RunNotFound, RunStoreUnavailable } from '../runbooks/engine/run-store.ts';
+import { ExecutorError } from '../runbooks/executors/executor.ts';
+import { LiveStateError } from '../runbooks/upgrade/live-state.ts';
 import { OutFolderError } from '../synth/out-folder.ts';
 import { fromRoot } from '../synth/project-root.ts';
 import {
@@ -16,11 +19,21 @@ import {
   DEFAULT_CACHE_DIR,
   DEFAULT_MONITOR_DIR,
   DEFAULT_OUT,
+  DEFAULT_RUNS_DIR,
   shown,
 } from './cli/defaults.ts';
 import { EXIT } from './cli/exit-codes.ts';
 import { type DeployOptions, runDeploy } from './commands/deploy.ts';
 import { type MonitorUpOptions, runMonitorDown, runMonitorUp } from './commands/monitor.ts';
+import {
+  type ExecuteOptions,
+  RunbookUsageError,
+  runResume,
+  runStatus,
+  runUnlock,
+  runUpgradeExecute,
+  runUpgradePlan,
+} from './commands/runbook.ts';
 import { runSynth } from './commands/synth.ts';
 import { watchSynth } from './commands/synth-watch.ts';
 import { runValidate } from './commands/validate.ts';
@@ -138,6 +151,15 @@ function program(): Command {
       },
       90,
     )
+    .option(
+      '--load-date <date>',
+      'simulate the fleet’s load as of this date (YYYY-MM-DD) instead of today’s: the load model grows with time',
+      (v: string) => {
+        const t = /^\d{4}-\d{2}-\d{2}$/.test(v) ? Date.parse(`${v}T00:00:00Z`) : Number.NaN;
+        if (!Number.isFinite(t)) throw new InvalidArgumentError('expected a date such as 2026-12-01');
+        return t / 1000;
+      },
+    )
     .option('--json', 'print the URLs and pids as JSON')
     .addHelpText(
       'after',
@@ -153,7 +175,160 @@ function program(): Command {
     .action(async (opts: { dir: string }) => {
       process.exitCode = await runMonitorDown(opts);
     });
+  runbookCommands(cli, inventoryHelp);
   return cli;
+}
+
+function runbookCommands(cli: Command, inventoryHelp: string): void {
+  const whole = (what: string, min: number, max: number) => (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected ${what} from ${min} to ${max}`);
+    return n;
+  };
+  const storeOptions = (c: Command) =>
+    c
+      .addOption(
+        new Option(
+          '--state <backend>',
+          'where the lock and journals live (default: pg when the inventory keeps Terraform state in PostgreSQL, else local)',
+        ).choices(['local', 'pg']),
+      )
+      .option('--runs-dir <dir>', 'the local store’s folder', DEFAULT_RUNS_DIR)
+      .option('--state-url <url>', 'the PostgreSQL store’s connection string (default: $PG_CONN_STR)');
+  const executeOptions = (c: Command) =>
+    storeOptions(c)
+      .option('-i, --inventory <file>', inventoryHelp, BUILTIN_INVENTORY)
+      .option('--prometheus <url>', 'the Prometheus the gates ask', 'http://127.0.0.1:9090')
+      .addOption(
+        new Option('--executor <name>', 'what acts on the fleet')
+          .choices(['sim', 'kubectl-ssh'])
+          .default('sim'),
+      )
+      .option('--simulator <url>', 'the fleet simulator (executor sim)', 'http://127.0.0.1:9200')
+      .option('--operator <name>', 'who runs it (default: your user name)')
+      .option(
+        '--max-failures <n>',
+        'abort when more servers than this fail',
+        whole('a whole number', 0, 100_000),
+        0,
+      )
+      .option(
+        '--gate-settle <seconds>',
+        'how long failing gates may take to pass after a wave',
+        whole('seconds', 0, 3600),
+        120,
+      )
+      .option(
+        '--gate-timeout <seconds>',
+        'how long gates may stay unanswerable (Prometheus down) before the run stops, resumable',
+        whole('seconds', 1, 86_400),
+        900,
+      )
+      .option(
+        '--reboot-timeout <seconds>',
+        'how long a server may take to come back',
+        whole('seconds', 1, 7200),
+        900,
+      )
+      .option(
+        '--concurrency <n>',
+        'servers acted on at once within a wave',
+        whole('a whole number', 1, 1000),
+        64,
+      )
+      .option(
+        '--exit-outside-window',
+        'outside the maintenance window, stop (resumable, exit 75) instead of waiting',
+      )
+      .option('--ssh-user <user>', 'executor kubectl-ssh: the ssh login')
+      .option(
+        '--upgrade-command <command>',
+        'executor kubectl-ssh: the remote upgrade command, {version} for the version',
+      )
+      .option('--kube-context <name>', 'executor kubectl-ssh: the kubeconfig context')
+      .option('--json', 'print the summary as JSON (progress goes to stderr)');
+
+  const runbook = cli.command('runbook').description('the ops runbooks: rolling upgrade of the fleet');
+  const upgrade = executeOptions(
+    runbook
+      .command('upgrade')
+      .description(
+        'a rolling upgrade by failure domain: plan it (upgrade plan), then run it (--execute), gated on Prometheus, journaled, resumable',
+      )
+      .option('--to <version>', 'the OS image version to upgrade to')
+      .option('--execute', 'run the plan (asks for an approval, or takes --approved-by)')
+      .option('--approved-by <name>', 'who approved the plan (with runbooks.fourEyes, not the operator)'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  citycloud runbook upgrade plan --to 2026.12\n  citycloud runbook upgrade --execute --to 2026.12 --approved-by lan.nguyen',
+    )
+    .action(async (opts: ExecuteOptions & { execute?: boolean }) => {
+      if (!opts.execute)
+        throw new RunbookUsageError(
+          'nothing changes without --execute: see the plan with citycloud runbook upgrade plan --to VERSION, then run it with --execute',
+        );
+      process.exitCode = await runUpgradeExecute(opts);
+    });
+  upgrade
+    .command('plan')
+    .description('the waves, from the rack model and the live state (which servers already run the version)')
+    .addHelpText(
+      'after',
+      '\nIt takes the options of runbook upgrade (--to, --inventory, --prometheus for the live state, --json).',
+    )
+    .action(async (_opts: object, command: Command) => {
+      const opts = command.optsWithGlobals<{
+        inventory: string;
+        to?: string;
+        prometheus: string;
+        json?: boolean;
+      }>();
+      if (!opts.to) throw new RunbookUsageError('the plan needs the target version: --to VERSION');
+      process.exitCode = await runUpgradePlan({ ...opts, to: opts.to });
+    });
+  executeOptions(
+    runbook
+      .command('resume')
+      .description('continue a run from its journal: no step repeated, none skipped')
+      .argument('<run>'),
+  ).action(async (run: string, opts: ExecuteOptions) => {
+    process.exitCode = await runResume(run, opts);
+  });
+  storeOptions(
+    runbook
+      .command('status')
+      .description(
+        'a run’s progress from its journal: done, failed, remaining, per wave (default: the latest run)',
+      )
+      .argument('[run]'),
+  )
+    .option('--json', 'print it as JSON')
+    .action(
+      async (
+        run: string | undefined,
+        opts: { runsDir: string; state?: 'local' | 'pg'; stateUrl?: string; json?: boolean },
+      ) => {
+        process.exitCode = await runStatus(run, { ...opts, inventory: '' });
+      },
+    );
+  storeOptions(
+    runbook.command('unlock').description('break the fleet’s runbook lock, journaling who and why'),
+  )
+    .option('--reason <text>', 'why (journaled)')
+    .option('--operator <name>', 'who breaks it (default: your user name)')
+    .action(
+      async (opts: {
+        runsDir: string;
+        state?: 'local' | 'pg';
+        stateUrl?: string;
+        reason?: string;
+        operator?: string;
+      }) => {
+        process.exitCode = await runUnlock({ ...opts, inventory: '' });
+      },
+    );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -167,6 +342,20 @@ async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof InventoryInputError) {
       for (const p of err.problems) console.error(formatInputProblem(p));
+      return EXIT.usage;
+    }
+    if (err instanceof LockRefused) {
+      console.error(err.message);
+      return EXIT.problems;
+    }
+    if (
+      err instanceof RunbookUsageError ||
+      err instanceof RunNotFound ||
+      err instanceof RunStoreUnavailable ||
+      err instanceof LiveStateError ||
+      err instanceof ExecutorError
+    ) {
+      console.error(err.message);
       return EXIT.usage;
     }
     if (err instanceof OutFolderError || err instanceof LocalStackError) {

@@ -14,6 +14,8 @@ export interface HistoryOptions {
   readonly end: number;
   readonly days: number;
   readonly stepSeconds: number;
+  /** The load is the model's at t + this (the local stack's --load-date); 0 by default. */
+  readonly loadOffsetSeconds?: number;
 }
 
 /** The OpenMetrics text (ending in `# EOF`), family by family, each series in time order. */
@@ -28,6 +30,7 @@ export function poolHistory(model: CityModel, options: HistoryOptions): string {
     if (list) list.push(l);
     else byPool.set(pool, [l]);
   }
+  const offset = options.loadOffsetSeconds ?? 0;
   const lines: string[] = [];
   const family = (
     name: string,
@@ -37,7 +40,7 @@ export function poolHistory(model: CityModel, options: HistoryOptions): string {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
     for (const [pool, loads] of byPool)
       for (let t = start; t <= end; t += options.stepSeconds)
-        lines.push(`${name}{pool="${pool}"} ${value(loads, t).toFixed(5)} ${t}`);
+        lines.push(`${name}{pool="${pool}"} ${value(loads, t + offset).toFixed(5)} ${t}`);
   };
   family(
     'pool:node_cpu_utilisation:ratio_rate5m',

@@ -62,12 +62,27 @@ function runningPid(dir: string, part: string, marker: string): number | null {
  * The three processes. `simulator` is the script that serves the fleet simulator (the command
  * line's entry point, scripts/serve-simulator.ts): its path also tells our process from another.
  */
-function parts(dir: string, simulator: string, inventory: string, ports: LocalPorts, timeScale = 1): Part[] {
+function parts(
+  dir: string,
+  simulator: string,
+  inventory: string,
+  ports: LocalPorts,
+  timeScale = 1,
+  loadOffsetSeconds = 0,
+): Part[] {
   return [
     {
       name: 'simulator',
       command: process.execPath,
-      args: ['--import', TSX, simulator, inventory, String(ports.simulator), String(timeScale)],
+      args: [
+        '--import',
+        TSX,
+        simulator,
+        inventory,
+        String(ports.simulator),
+        String(timeScale),
+        String(Math.round(loadOffsetSeconds)),
+      ],
       marker: simulator,
       ready: `http://127.0.0.1:${ports.simulator}/-/healthy`,
     },
@@ -121,9 +136,19 @@ async function waitReady(url: string, logFile: string, seconds: number): Promise
 export const HISTORY_GAP_SECONDS = 3 * 3600;
 
 /** Backfills `days` of pool history into an empty Prometheus data folder; returns what it did. */
-function backfill(model: CityModel, dir: string, days: number): { samples: number; seconds: number } {
+function backfill(
+  model: CityModel,
+  dir: string,
+  days: number,
+  loadOffsetSeconds: number,
+): { samples: number; seconds: number } {
   const started = performance.now();
-  const text = poolHistory(model, { end: Date.now() / 1000 - HISTORY_GAP_SECONDS, days, stepSeconds: 900 });
+  const text = poolHistory(model, {
+    end: Date.now() / 1000 - HISTORY_GAP_SECONDS,
+    days,
+    stepSeconds: 900,
+    loadOffsetSeconds,
+  });
   const file = join(dir, 'history.om');
   writeFileSync(file, text);
   // blocks of up to 31 days, not thousands of 2-hour ones
@@ -164,13 +189,22 @@ export interface StackUp {
 export async function stackUp(
   model: CityModel,
   inventory: string,
-  options: { dir: string; ports: LocalPorts; timeScale: number; historyDays: number; simulator: string },
+  options: {
+    dir: string;
+    ports: LocalPorts;
+    timeScale: number;
+    historyDays: number;
+    simulator: string;
+    /** Serve (and backfill) the load as of this date, unix seconds, rather than today's. */
+    loadDate?: number;
+  },
 ): Promise<StackUp> {
   for (const b of BINARIES)
     if (!onPath(b.name))
       throw new LocalStackError(`${b.name} is not installed; install it with: apt-get install -y ${b.apt}`);
   const dir = resolve(options.dir);
-  const all = parts(dir, options.simulator, resolve(inventory), options.ports, options.timeScale);
+  const offset = options.loadDate === undefined ? 0 : options.loadDate - Date.now() / 1000;
+  const all = parts(dir, options.simulator, resolve(inventory), options.ports, options.timeScale, offset);
   const running = all.flatMap((p) => {
     const pid = runningPid(dir, p.name, p.marker);
     return pid ? [`${p.name} (pid ${pid})`] : [];
@@ -185,7 +219,7 @@ export async function stackUp(
   }
   const history =
     options.historyDays > 0 && !existsSync(join(dir, 'prometheus-data'))
-      ? { days: options.historyDays, ...backfill(model, dir, options.historyDays) }
+      ? { days: options.historyDays, ...backfill(model, dir, options.historyDays, offset) }
       : null;
   const pids: Record<string, number> = {};
   try {

@@ -7,6 +7,8 @@
  *   GET    /servers/<name>/metrics      GET /warehouses/<id>/metrics     GET /services/metrics
  *   GET    /probe?target=<ip>&module=   GET /-/healthy
  *   GET    /faults    POST /faults {"kind","target"}    DELETE /faults/<id>    DELETE /faults
+ *   GET    /fleet/servers/<name>        POST /fleet/servers/<name>/<cordon|drain|upgrade|reboot|uncordon>
+ *   GET    /fleet/record                (what maintenance did: installs per server, most out at once)
  *
  * Each scrape renders only its own target's few series, so no request holds the event loop.
  */
@@ -18,11 +20,12 @@ import { createProbeResult } from '../metrics/blackbox.ts';
 import { createNodeCpuSeconds } from '../metrics/node-cpu.ts';
 import { createNodeFilesystem } from '../metrics/node-filesystem.ts';
 import { createNodeMemory } from '../metrics/node-memory.ts';
+import { createNodeVersion } from '../metrics/node-version.ts';
 import { createServiceRequests } from '../metrics/service-requests.ts';
 import { createWarehouseReplicaUp } from '../metrics/warehouse-replica.ts';
 import { type Fault, type FaultKind, faultProblem } from './faults.ts';
+import { FleetMaintenance, isMaintenanceAction } from './fleet-maintenance.ts';
 import {
-  busySecondsAt,
   diskFreeAt,
   GROWTH_EPOCH,
   jitter,
@@ -42,6 +45,8 @@ export class FleetSimulator {
   private readonly warehouses: Registry;
   private readonly services: Registry;
   private nextFault = 1;
+  /** Cordon, drain, upgrade, reboot, uncordon: what the upgrade runbook's sim executor drives. */
+  readonly maintenance: FleetMaintenance;
 
   constructor(
     private readonly model: CityModel,
@@ -51,6 +56,7 @@ export class FleetSimulator {
     private readonly timeScale = 1,
   ) {
     this.loads = new Map(serverLoads(model).map((l) => [l.server, l]));
+    this.maintenance = new FleetMaintenance(model, this.loads, now, timeScale);
     for (const s of planAddresses(model).sites) {
       const p = model.network.points.find((x) => x.id === s.point);
       this.pointByAddress.set(s.loopback.replace('/32', ''), {
@@ -90,11 +96,19 @@ export class FleetSimulator {
     createNodeCpuSeconds(registry, {
       cores: load.cores,
       uptimeSeconds: () => this.now() - GROWTH_EPOCH,
-      busySeconds: () => busySecondsAt(load, this.now()),
+      busySeconds: () => this.maintenance.busySeconds(name),
     });
     createNodeMemory(registry, {
       totalBytes: load.memoryBytes,
-      usedBytes: () => memoryUsedAt(load, this.now()),
+      usedBytes: () =>
+        Math.min(
+          0.98 * load.memoryBytes,
+          memoryUsedAt(load, this.now()) * this.maintenance.memoryFactor(name),
+        ),
+    });
+    createNodeVersion(registry, {
+      version: () => this.maintenance.view(name).version,
+      bootTime: () => this.maintenance.view(name).bootTime,
     });
     createNodeFilesystem(registry, { sizeBytes: load.diskBytes, freeBytes: () => this.diskFree(name, load) });
     this.servers.set(name, registry);
@@ -117,7 +131,7 @@ export class FleetSimulator {
 
   /** The Prometheus text of one server, or null when it is down (or unknown). */
   async scrapeServer(name: string): Promise<string | null> {
-    if (this.faultOn('server-down', name)) return null;
+    if (this.faultOn('server-down', name) || this.maintenance.isDown(name)) return null;
     return (await this.serverRegistry(name)?.metrics()) ?? null;
   }
 
@@ -195,6 +209,10 @@ export class FleetSimulator {
     });
   }
 
+  private routeFleet(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
+    return routeFleetOf(this, req, res, parts);
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // a page in the user's browser can send requests to 127.0.0.1 too: only this machine's own
     // clients, by a Host of 127.0.0.1 or localhost (no DNS rebinding) and no foreign Origin
@@ -223,6 +241,7 @@ export class FleetSimulator {
     if (req.method === 'GET' && url.pathname === '/probe')
       return text(await this.probe(url.searchParams.get('target') ?? ''));
     if (req.method === 'GET' && url.pathname === '/-/healthy') return send(res, 200, 'ok\n');
+    if (parts[0] === 'fleet') return this.routeFleet(req, res, parts);
     if (parts[0] === 'faults') {
       if (req.method === 'GET') return sendJson(res, 200, this.listFaults());
       if (req.method === 'DELETE')
@@ -261,6 +280,38 @@ export class FleetSimulator {
       }
     }
     send(res, 404, 'not found\n');
+  }
+}
+
+/** The maintenance API: a server's state, an action on it, the record of what was done. */
+async function routeFleetOf(
+  sim: FleetSimulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  parts: string[],
+): Promise<void> {
+  if (req.method === 'GET' && parts[1] === 'record' && parts.length === 2)
+    return sendJson(res, 200, sim.maintenance.record());
+  const name = parts[2];
+  if (parts[1] !== 'servers' || !name || parts.length > 4) return send(res, 404, 'not found\n');
+  if (!sim.maintenance.has(name)) return send(res, 404, `no server ${quoted(name)}\n`);
+  if (req.method === 'GET' && parts.length === 3) return sendJson(res, 200, sim.maintenance.view(name));
+  const action = parts[3] ?? '';
+  if (req.method !== 'POST' || !isMaintenanceAction(action))
+    return send(res, 404, 'expected POST /fleet/servers/<name>/<cordon|drain|upgrade|reboot|uncordon>\n');
+  if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+    return send(res, 415, 'expected Content-Type: application/json\n');
+  const body = await readBody(req);
+  let parsed: { version?: unknown } = {};
+  try {
+    parsed = body ? (JSON.parse(body) as typeof parsed) : {};
+  } catch {
+    return send(res, 400, 'expected a JSON object such as {"version": "2026.12"}\n');
+  }
+  try {
+    return sendJson(res, 200, sim.maintenance.act(name, action, parsed?.version));
+  } catch (err) {
+    return send(res, 409, `${(err as Error).message}\n`);
   }
 }
 

@@ -27,6 +27,8 @@ export interface ServerLoad {
   readonly diskBytes: number;
   /** Mean busy fraction at the growth epoch. */
   readonly base: number;
+  /** Share of the memory in use at the growth epoch. */
+  readonly memoryBase: number;
   /** Daily and weekly swing, as fractions of the mean. */
   readonly daily: number;
   readonly weekly: number;
@@ -42,23 +44,36 @@ export function serverLoads(model: CityModel): ServerLoad[] {
   const capacity = new Map<string, number>();
   for (const s of model.servers)
     capacity.set(s.pool, (capacity.get(s.pool) ?? 0) + (models.get(s.model)?.cores ?? 0));
+  const memory = new Map<string, number>();
+  for (const s of model.servers)
+    memory.set(s.pool, (memory.get(s.pool) ?? 0) + (models.get(s.model)?.memoryGiB ?? 0));
   const requested = new Map<string, number>();
-  for (const t of model.tenants)
-    for (const r of t.requests) requested.set(r.pool, (requested.get(r.pool) ?? 0) + r.cpuCores);
-  for (const w of model.warehouses)
-    requested.set(w.pool, (requested.get(w.pool) ?? 0) + w.shards * w.replicas * w.perReplica.cpuCores);
+  const requestedMemory = new Map<string, number>();
+  const ask = (pool: string, cores: number, gib: number) => {
+    requested.set(pool, (requested.get(pool) ?? 0) + cores);
+    requestedMemory.set(pool, (requestedMemory.get(pool) ?? 0) + gib);
+  };
+  for (const t of model.tenants) for (const r of t.requests) ask(r.pool, r.cpuCores, r.memoryGiB);
+  for (const w of model.warehouses) {
+    const n = w.shards * w.replicas;
+    ask(w.pool, n * w.perReplica.cpuCores, n * w.perReplica.memoryGiB);
+  }
   const growth = new Map(model.pools.map((p) => [p.id, p.growthPercentPerMonth / 100 / 30]));
   return model.servers.map((s: Server) => {
     const m = models.get(s.model);
     const j = jitter(s.name);
     // requests are reservations: real use runs at about half of them, varying by server
     const planned = (requested.get(s.pool) ?? 0) / (capacity.get(s.pool) || 1);
+    const plannedMemory = (requestedMemory.get(s.pool) ?? 0) / (memory.get(s.pool) || 1);
     return {
       server: s.name,
       cores: m?.cores ?? 1,
       memoryBytes: (m?.memoryGiB ?? 1) * 1024 ** 3,
       diskBytes: (m?.disks.reduce((sum, d) => sum + d.sizeGB * d.count, 0) ?? 100) * 1e9,
-      base: Math.min(0.5, 0.15 + 0.5 * planned * (0.8 + 0.4 * j)),
+      // an idle floor (the OS, the kubelet, the agents) and about half of what is requested
+      base: Math.min(0.5, 0.05 + 0.45 * planned * (0.8 + 0.4 * j)),
+      // memory is held more closely to the requests than CPU
+      memoryBase: Math.min(0.85, 0.1 + 0.6 * plannedMemory * (0.9 + 0.2 * j)),
       daily: 0.3,
       weekly: 0.1,
       // the pool's planned growth, ±20% per server
@@ -95,9 +110,11 @@ export function busySecondsAt(l: ServerLoad, t: number): number {
   return l.cores * l.base * integral;
 }
 
-/** Used memory at t: a steady share with a mild daily swing. */
+/** Used memory at t: the planned share, growing with the pool, with a mild daily swing. */
 export function memoryUsedAt(l: ServerLoad, t: number): number {
-  const share = Math.min(0.95, 0.35 + 0.6 * l.base + 0.05 * Math.sin((TAU * (t + l.phase)) / DAY));
+  const days = (t - GROWTH_EPOCH) / DAY;
+  const grown = l.memoryBase * (1 + 0.5 * l.growthPerDay * days);
+  const share = Math.min(0.95, grown + 0.03 * Math.sin((TAU * (t + l.phase)) / DAY));
   return l.memoryBytes * share;
 }
 

@@ -6,6 +6,8 @@ export const BUILTIN_INVENTORY = fromRoot('inventory/city.yaml');
 export const DEFAULT_OUT = 'out';
 /** Where `monitor up` keeps the local stack's config, data, logs and pid files. */
 export const DEFAULT_MONITOR_DIR = '.citycloud/monitor';
+/** Where the runbooks keep their lock and journals (the local store). */
+export const DEFAULT_RUNS_DIR = '.citycloud/runs';
 /** Where synth keeps the stack parts it rendered, by content, for the next synth. */
 export const DEFAULT_CACHE_DIR = '.citycloud/cache';
 

@@ -15,6 +15,8 @@ export interface MonitorUpOptions {
   readonly simulatorPort: number;
   readonly timeScale: number;
   readonly historyDays: number;
+  /** Unix seconds: serve the load of that date (the load model grows with time). */
+  readonly loadDate?: number;
   readonly json?: boolean;
 }
 
@@ -35,6 +37,7 @@ export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
     timeScale: opts.timeScale,
     historyDays: opts.historyDays,
     simulator: SIMULATOR,
+    ...(opts.loadDate === undefined ? {} : { loadDate: opts.loadDate }),
   });
   if (opts.json) console.log(JSON.stringify(up, null, 2));
   else {

@@ -79,7 +79,7 @@ function fullCity(): RawCity {
     id: 't2',
     name: 'Tenant Two',
     agency: 'ag1',
-    requests: [{ pool: 'web', cpuCores: 40, memoryGiB: 200, gpus: 0 }],
+    requests: [{ pool: 'web', cpuCores: 20, memoryGiB: 200, gpus: 0 }],
     reaches: ['national-db'],
     app: { image: 'registry.hcmc.gov.vn/t2/app:2.0', pod: { cpuCores: 4, memoryGiB: 16 } },
   });

@@ -1,0 +1,39 @@
+/**
+ * What the upgrade runbook acts through. Every action is idempotent on the fleet itself, and
+ * `state` reads what the engine checks before acting, so a resumed run repeats no effect.
+ */
+
+/** What the engine checks before a step. */
+export interface ServerFacts {
+  /** The version running now, and the one installed (they differ until a reboot). */
+  readonly version: string;
+  readonly installed: string;
+  /** Changes at every boot: a reboot is known by it. */
+  readonly bootId: string;
+  readonly cordoned: boolean;
+  readonly up: boolean;
+}
+
+export interface Executor {
+  readonly name: string;
+  /** The command line (or request) a step runs, as shown to the operator and journaled. */
+  describe(
+    step: 'cordon' | 'drain' | 'upgrade' | 'reboot' | 'uncordon',
+    server: string,
+    version: string,
+  ): string;
+  facts(server: string): Promise<ServerFacts>;
+  cordon(server: string): Promise<void>;
+  drain(server: string): Promise<void>;
+  install(server: string, version: string): Promise<void>;
+  reboot(server: string): Promise<void>;
+  uncordon(server: string): Promise<void>;
+}
+
+/** An action failed (after its retries): the message says what was run and what it said. */
+export class ExecutorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExecutorError';
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The `kubectl-ssh` executor: the real fleet. Kubernetes steps through kubectl (the node's name is
+ * the server's, as the stacks label it), the OS steps through ssh. Every command is an argv (no
+ * local shell); the one string ssh hands the remote shell quotes the version. Each command is
+ * retried with backoff, and every attempt is reported.
+ *
+ * What a server provides (the city's OS image does): `/etc/citycloud/os-version` (the version it
+ * booted), `/etc/citycloud/os-version.installed` (the one installed, written by the upgrade
+ * command), and at boot both are copied to node_exporter's textfile collector as
+ * `citycloud_node_version{version="…"} 1`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { type Executor, ExecutorError, type ServerFacts } from './executor.ts';
+
+export interface KubectlSshOptions {
+  /** kubectl's global flags before the verb: --context, --kubeconfig, or --server/--token. */
+  readonly kubectlArgs?: readonly string[];
+  readonly context?: string;
+  readonly sshUser?: string;
+  /** ssh's own options (-o …, -i …, -p …). */
+  readonly sshArgs?: readonly string[];
+  /** The remote upgrade command; `{version}` is replaced by the version, single-quoted. */
+  readonly upgradeCommand?: string;
+  readonly drainTimeoutSeconds?: number;
+  readonly attempts?: number;
+  readonly backoffMs?: number;
+  readonly kubectl?: string;
+  readonly ssh?: string;
+  /** Called for every attempt of every command: what ran and how it ended. */
+  readonly onAttempt?: (line: string) => void;
+}
+
+export const DEFAULT_UPGRADE_COMMAND = 'sudo /usr/local/sbin/citycloud-os-upgrade {version}';
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}$/;
+
+/** One argument for a POSIX shell: single-quoted, any single quote closed and escaped. */
+export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+type Step = 'cordon' | 'drain' | 'upgrade' | 'reboot' | 'uncordon';
+
+export class KubectlSshExecutor implements Executor {
+  readonly name = 'kubectl-ssh';
+  private readonly kubectl: string;
+  private readonly ssh: string;
+
+  constructor(private readonly options: KubectlSshOptions = {}) {
+    this.kubectl = options.kubectl ?? 'kubectl';
+    this.ssh = options.ssh ?? 'ssh';
+  }
+
+  /** Checks kubectl and ssh are installed; a one-line error naming what is missing. */
+  static fromPath(options: KubectlSshOptions = {}): KubectlSshExecutor {
+    for (const [tool, pkg] of [
+      [options.kubectl ?? 'kubectl', 'kubectl (https://kubernetes.io/docs/tasks/tools/)'],
+      [options.ssh ?? 'ssh', 'openssh-client (apt-get install -y openssh-client)'],
+    ] as const)
+      if (spawnSync('sh', ['-c', 'command -v "$1"', 'sh', tool]).status !== 0)
+        throw new ExecutorError(
+          `${tool} is not installed; the kubectl-ssh executor needs it: install ${pkg}`,
+        );
+    return new KubectlSshExecutor(options);
+  }
+
+  private kubectlArgv(...verb: string[]): string[] {
+    return [
+      this.kubectl,
+      ...(this.options.kubectlArgs ?? []),
+      ...(this.options.context ? ['--context', this.options.context] : []),
+      ...verb,
+    ];
+  }
+
+  private sshArgv(server: string, remote: string): string[] {
+    return [
+      this.ssh,
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=10',
+      ...(this.options.sshArgs ?? []),
+      ...(this.options.sshUser ? ['-l', this.options.sshUser] : []),
+      '--',
+      server,
+      remote,
+    ];
+  }
+
+  /** The argv of each step (and of the facts), as run. */
+  argv(step: Step | 'node' | 'host-facts', server: string, version = ''): string[] {
+    switch (step) {
+      case 'cordon':
+        return this.kubectlArgv('cordon', server);
+      case 'drain':
+        return this.kubectlArgv(
+          'drain',
+          server,
+          '--ignore-daemonsets',
+          '--delete-emptydir-data',
+          `--timeout=${this.options.drainTimeoutSeconds ?? 600}s`,
+        );
+      case 'uncordon':
+        return this.kubectlArgv('uncordon', server);
+      case 'node':
+        return this.kubectlArgv('get', 'node', server, '-o', 'jsonpath={.spec.unschedulable}');
+      case 'upgrade': {
+        if (!VERSION.test(version))
+          throw new ExecutorError(`"${version.slice(0, 40)}" is not an OS image version`);
+        const command = (this.options.upgradeCommand ?? DEFAULT_UPGRADE_COMMAND).replaceAll(
+          '{version}',
+          shellQuote(version),
+        );
+        return this.sshArgv(server, command);
+      }
+      case 'reboot':
+        // scheduled a moment later, so ssh returns before the connection drops
+        return this.sshArgv(server, 'sudo systemd-run --on-active=2 /bin/systemctl reboot');
+      case 'host-facts':
+        return this.sshArgv(
+          server,
+          'cat /proc/sys/kernel/random/boot_id /etc/citycloud/os-version /etc/citycloud/os-version.installed',
+        );
+    }
+  }
+
+  describe(step: Step, server: string, version: string): string {
+    return this.describeArgv(this.argv(step, server, version));
+  }
+
+  /** Runs an argv with retries and backoff; returns stdout, or throws with the last stderr line. */
+  private async run(argv: readonly string[], attempts = this.options.attempts ?? 3): Promise<string> {
+    let delay = this.options.backoffMs ?? 2000;
+    let last = '';
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const { code, stdout, stderr } = await exec(argv);
+      const shown = `${this.describeArgv(argv)} (attempt ${attempt}/${attempts})`;
+      if (code === 0) {
+        this.options.onAttempt?.(`${shown}: ok`);
+        return stdout;
+      }
+      last = stderr.trim().split('\n').at(-1) ?? `exit ${code}`;
+      this.options.onAttempt?.(`${shown}: exit ${code}: ${last}`);
+      if (attempt < attempts) {
+        await new Promise((r) => setTimeout(r, delay));
+        delay *= 2;
+      }
+    }
+    throw new ExecutorError(
+      `${this.describeArgv(argv)} failed ${attempts} times; last: ${last.slice(0, 300)}`,
+    );
+  }
+
+  private describeArgv(argv: readonly string[]): string {
+    return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shellQuote(a))).join(' ');
+  }
+
+  async facts(server: string): Promise<ServerFacts> {
+    const [unschedulable, host] = await Promise.all([
+      this.run(this.argv('node', server), 1),
+      this.run(this.argv('host-facts', server), 1).catch(() => null),
+    ]);
+    if (host === null)
+      // ssh does not answer: down (rebooting) as far as the upgrade is concerned
+      return { version: '', installed: '', bootId: '', cordoned: unschedulable.trim() === 'true', up: false };
+    const [bootId = '', version = '', installed = ''] = host.split('\n').map((l) => l.trim());
+    return { version, installed, bootId, cordoned: unschedulable.trim() === 'true', up: true };
+  }
+
+  async cordon(server: string) {
+    await this.run(this.argv('cordon', server));
+  }
+  async drain(server: string) {
+    await this.run(this.argv('drain', server));
+  }
+  async install(server: string, version: string) {
+    await this.run(this.argv('upgrade', server, version));
+  }
+  async reboot(server: string) {
+    await this.run(this.argv('reboot', server));
+  }
+  async uncordon(server: string) {
+    await this.run(this.argv('uncordon', server));
+  }
+}
+
+function exec(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const [cmd, ...args] = argv as [string, ...string[]];
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    child.on('error', (err) => resolve({ code: 127, stdout, stderr: err.message }));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * The live state the plan needs: which version each server runs, from Prometheus
+ * (`citycloud_node_version`, written by the upgrade for node_exporter's textfile collector on the
+ * real fleet, served by the simulator locally).
+ */
+import { NODE_VERSION } from '../../monitoring/metrics/node-version.ts';
+import { instantQuery } from '../engine/prometheus-query.ts';
+import type { LiveState } from './upgrade-plan.ts';
+
+/** The live state could not be read: the message names the URL and what to do. */
+export class LiveStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LiveStateError';
+  }
+}
+
+export async function liveVersions(prometheus: string, target: string): Promise<LiveState> {
+  const query = `${NODE_VERSION} == 1`;
+  const answer = await instantQuery(prometheus, query);
+  if (!answer.answered)
+    throw new LiveStateError(
+      `cannot read which servers already run ${target}: ${answer.problem}; start the local one with citycloud monitor up, or pass --prometheus URL`,
+    );
+  const versions = new Map<string, string>();
+  for (const s of answer.samples) {
+    const { instance, version } = s.labels;
+    if (!instance || !version) continue;
+    // mid-change a server may show two versions for a scrape: the target counts only when it is the one
+    if (!versions.has(instance) || version !== target) versions.set(instance, version);
+  }
+  return { versions };
+}

@@ -1,0 +1,203 @@
+/**
+ * The health gates between waves, in PromQL over the same recording rules and series the alerts
+ * use, so they mean the same on the real fleet and on the simulator:
+ *
+ * - wave-back: every server of the wave answers its scrape and runs the target version;
+ * - fleet-up: no other server is down (a fault elsewhere stops the run, too);
+ * - critical-alerts: no critical alert is firing;
+ * - error-budget-burn: each tier's public services burn their error budget below the paging
+ *   rate (14.4×, the fast-burn page of the SLO alerts);
+ * - pool-cpu / pool-memory: every pool under its headroom, (N − k)/N.
+ *
+ * A gate is passed, failed, or inconclusive when it cannot be answered (Prometheus down, a query
+ * error, no value where one is needed). An inconclusive gate never passes.
+ */
+import type { CityModel } from '../../model/index.ts';
+import type { GateResult } from '../engine/journal-records.ts';
+import { instantQuery, type Sample } from '../engine/prometheus-query.ts';
+import type { UpgradePlan, UpgradeWave } from './upgrade-plan.ts';
+
+export interface GateOutcome {
+  readonly gate: string;
+  readonly result: GateResult;
+  readonly query: string;
+  readonly value: string;
+  readonly reason: string;
+}
+
+interface Gate {
+  readonly gate: string;
+  readonly query: string;
+  judge(samples: readonly Sample[]): Omit<GateOutcome, 'gate' | 'query'>;
+}
+
+/** The page threshold of the fast-burn SLO alert (monitoring/rules/slo-rules.ts). */
+export const PAGE_BURN_RATE = 14.4;
+
+const regexOf = (names: readonly string[]) =>
+  names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|');
+const list = (names: readonly string[], most = 5) =>
+  names.length <= most
+    ? names.join(', ')
+    : `${names.slice(0, most).join(', ')} and ${names.length - most} more`;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function gatesFor(model: CityModel, plan: UpgradePlan, wave: UpgradeWave): Gate[] {
+  const names = wave.servers.map((s) => s.server);
+  const inWave = new Set(names);
+  const target = plan.target.replace(/["\\]/g, '');
+  const gates: Gate[] = [
+    {
+      gate: 'wave-back',
+      query: `(up{job="node",instance=~"${regexOf(names)}"} == 1) and on(instance) (citycloud_node_version{version="${target}"} == 1)`,
+      judge: (samples) => {
+        const back = new Set(samples.map((s) => s.labels.instance));
+        const missing = names.filter((n) => !back.has(n));
+        return missing.length === 0
+          ? {
+              result: 'passed',
+              value: `${back.size}/${names.length}`,
+              reason: `every server of the wave is up at ${target}`,
+            }
+          : {
+              result: 'failed',
+              value: `${back.size}/${names.length}`,
+              reason: `${missing.length} of the wave's servers are not up at ${target}: ${list(missing)}`,
+            };
+      },
+    },
+    {
+      gate: 'fleet-up',
+      query: 'up{job="node"} == 0',
+      judge: (samples) => {
+        const down = samples
+          .map((s) => s.labels.instance as string)
+          .filter((n) => !inWave.has(n))
+          .sort();
+        return down.length === 0
+          ? { result: 'passed', value: '0', reason: 'no other server is down' }
+          : {
+              result: 'failed',
+              value: String(down.length),
+              reason: `${down.length} server(s) outside the wave are down: ${list(down)}`,
+            };
+      },
+    },
+    {
+      gate: 'critical-alerts',
+      query: 'ALERTS{alertstate="firing",severity="critical"}',
+      judge: (samples) => {
+        const firing = samples.map((s) => {
+          const { alertname, ...rest } = s.labels;
+          const what = rest.instance ?? rest.pool ?? rest.warehouse ?? rest.service ?? rest.district ?? '';
+          return `${alertname}${what ? `(${what})` : ''}`;
+        });
+        return firing.length === 0
+          ? { result: 'passed', value: '0', reason: 'no critical alert is firing' }
+          : {
+              result: 'failed',
+              value: String(firing.length),
+              reason: `critical alerts firing: ${list(firing.sort())}`,
+            };
+      },
+    },
+  ];
+  if (model.serviceTiers.length > 0 && model.publicServices.length > 0) {
+    const tiers = model.serviceTiers.filter((t) => model.publicServices.some((s) => s.tier === t.id));
+    const budget = new Map(tiers.map((t) => [String(t.id), 1 - t.availability]));
+    gates.push({
+      gate: 'error-budget-burn',
+      query: tiers
+        .map(
+          (t) =>
+            `max by (tier) (service:citycloud_service_errors:ratio_rate5m{tier="${t.id}"}) / ${Number((1 - t.availability).toPrecision(6))}`,
+        )
+        .join(' or '),
+      judge: (samples) => {
+        const burn = new Map(samples.map((s) => [s.labels.tier as string, s.value]));
+        const missing = [...budget.keys()].filter((t) => !Number.isFinite(burn.get(t)));
+        if (missing.length > 0)
+          return {
+            result: 'inconclusive',
+            value: 'no value',
+            reason: `no error ratio for tier(s) ${list(missing)}: the recording rule has no data yet`,
+          };
+        const worst = [...burn].sort((a, b) => b[1] - a[1])[0] as [string, number];
+        const over = [...burn]
+          .filter(([, v]) => v >= PAGE_BURN_RATE)
+          .map(([t, v]) => `tier ${t} at ${v.toFixed(1)}×`);
+        return over.length === 0
+          ? {
+              result: 'passed',
+              value: `${worst[1].toFixed(2)}×`,
+              reason: `every tier burns its budget below ${PAGE_BURN_RATE}× (worst: tier ${worst[0]})`,
+            }
+          : {
+              result: 'failed',
+              value: over.join(', '),
+              reason: `over the paging burn rate ${PAGE_BURN_RATE}×: ${over.join(', ')}`,
+            };
+      },
+    });
+  }
+  const watched = plan.pools.filter((p) => p.servers >= 2 && p.limit > 0);
+  for (const [gate, record] of [
+    ['pool-cpu', 'pool:node_cpu_utilisation:ratio_rate5m'],
+    ['pool-memory', 'pool:node_memory_utilisation:ratio'],
+  ] as const)
+    gates.push({
+      gate,
+      query: record,
+      judge: (samples) => {
+        const value = new Map(samples.map((s) => [s.labels.pool as string, s.value]));
+        const missing = watched.filter((p) => !Number.isFinite(value.get(p.pool))).map((p) => p.pool);
+        if (missing.length > 0)
+          return {
+            result: 'inconclusive',
+            value: 'no value',
+            reason: `no ${record} for pool(s) ${list(missing)}`,
+          };
+        const over = watched
+          .filter((p) => (value.get(p.pool) as number) > p.limit)
+          .map((p) => `${p.pool} at ${pct(value.get(p.pool) as number)} (limit ${pct(p.limit)})`);
+        const busiest = watched
+          .map((p) => ({ p: p.pool, margin: p.limit - (value.get(p.pool) as number) }))
+          .sort((a, b) => a.margin - b.margin)[0];
+        return over.length === 0
+          ? {
+              result: 'passed',
+              value: busiest ? `${busiest.p} ${pct(value.get(busiest.p) as number)}` : '-',
+              reason: 'every pool is under its headroom (N − k)/N',
+            }
+          : { result: 'failed', value: over.join(', '), reason: `pools over their headroom: ${list(over)}` };
+      },
+    });
+  return gates;
+}
+
+/** Evaluates every gate once, side by side. */
+export async function evaluateGates(
+  prometheus: string,
+  model: CityModel,
+  plan: UpgradePlan,
+  wave: UpgradeWave,
+): Promise<GateOutcome[]> {
+  return Promise.all(
+    gatesFor(model, plan, wave).map(async (g) => {
+      const answer = await instantQuery(prometheus, g.query);
+      if (!answer.answered)
+        return {
+          gate: g.gate,
+          query: g.query,
+          result: 'inconclusive' as const,
+          value: 'no answer',
+          reason: answer.problem,
+        };
+      return { gate: g.gate, query: g.query, ...g.judge(answer.samples) };
+    }),
+  );
+}
+
+/** The gate queries of a wave, for the plan's JSON and tests. */
+export const gateQueries = (model: CityModel, plan: UpgradePlan, wave: UpgradeWave) =>
+  gatesFor(model, plan, wave).map((g) => ({ gate: g.gate, query: g.query }));

@@ -1,0 +1,184 @@
+/**
+ * The rolling upgrade's plan: a pure function of the model and the live state (which servers
+ * already run the target version). Waves follow the failure domains of the rack model:
+ *
+ * - a canary wave first: one server of each pool, the pools of lowest criticality first;
+ * - then, pools in order of criticality (normal, high, critical: the most important last, when
+ *   the upgrade has proven itself), each wave taking at most the pool's `w` servers
+ *   (model/pool-headroom.ts), in rack order so a rack's servers go together;
+ * - a warehouse pool never has two racks out at once: the stacks' rack anti-affinity puts each
+ *   replica of a shard (and each Keeper or Patroni member) in a rack of its own, so one rack
+ *   out takes at most one replica of any shard, and never a majority of a quorum.
+ */
+import { type CityModel, type Criticality, type PoolHeadroom, poolHeadrooms } from '../../model/index.ts';
+
+export const UPGRADE_PLAN_FORMAT = 'citycloud-upgrade-plan/v1';
+
+export interface WaveServer {
+  readonly server: string;
+  readonly pool: string;
+  readonly rack: string;
+}
+
+export interface UpgradeWave {
+  /** 0 for the canary wave, then 1, 2, … */
+  readonly index: number;
+  readonly kind: 'canary' | 'rolling';
+  /** The criticality of the pools the wave upgrades (the canary wave: every one). */
+  readonly criticality: Criticality | 'all';
+  readonly servers: readonly WaveServer[];
+}
+
+export interface PoolPlan {
+  readonly pool: string;
+  readonly kind: string;
+  readonly criticality: Criticality;
+  readonly servers: number;
+  /** Servers the plan upgrades (the rest already run the target). */
+  readonly toUpgrade: number;
+  /** w and k (model/pool-headroom.ts), and the utilisation the gates allow, (N − k)/N. */
+  readonly wave: number;
+  readonly spare: number;
+  readonly limit: number;
+  /** Warehouse pools: one rack out at a time. */
+  readonly oneRackAtATime: boolean;
+}
+
+export interface UpgradePlan {
+  readonly format: typeof UPGRADE_PLAN_FORMAT;
+  readonly target: string;
+  readonly fleet: number;
+  readonly toUpgrade: number;
+  /** Servers that already run the target version: nothing to do. */
+  readonly alreadyAtTarget: number;
+  /** Servers of a planned phase (not built yet): not upgraded, not gated. */
+  readonly notInService: number;
+  /** Servers whose version the live state did not say (down, or not scraped): planned anyway. */
+  readonly versionUnknown: readonly string[];
+  readonly pools: readonly PoolPlan[];
+  readonly waves: readonly UpgradeWave[];
+}
+
+export interface LiveState {
+  /** The version each server runs, as far as the live state knows. */
+  readonly versions: ReadonlyMap<string, string>;
+}
+
+const RANK: Record<Criticality, number> = { normal: 0, high: 1, critical: 2 };
+const CRITICALITIES: readonly Criticality[] = ['normal', 'high', 'critical'];
+
+/** Cuts a pool's servers (in rack order) into chunks of at most w, one rack each if asked. */
+function chunks(servers: readonly WaveServer[], w: number, oneRack: boolean): WaveServer[][] {
+  const out: WaveServer[][] = [];
+  let current: WaveServer[] = [];
+  for (const s of servers) {
+    if (current.length === w || (oneRack && current.length > 0 && current[0]?.rack !== s.rack)) {
+      out.push(current);
+      current = [];
+    }
+    current.push(s);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+export function planUpgrade(model: CityModel, live: LiveState, target: string): UpgradePlan {
+  const headrooms = poolHeadrooms(model);
+  const pools = [...model.pools].sort(
+    (a, b) => RANK[a.criticality] - RANK[b.criticality] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  // each pool's servers to upgrade, in rack order (server names sort by rack, then unit)
+  const pending = new Map<string, WaveServer[]>();
+  let already = 0;
+  const unknown: string[] = [];
+  const inService = new Set(model.phases.filter((p) => p.status === 'in-service').map((p) => p.id));
+  const built = model.servers.filter((s) => inService.has(s.phase));
+  const builtPerPool = new Map<string, number>();
+  for (const s of built) builtPerPool.set(s.pool, (builtPerPool.get(s.pool) ?? 0) + 1);
+  for (const s of [...built].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const version = live.versions.get(s.name);
+    if (version === target) {
+      already++;
+      continue;
+    }
+    if (version === undefined) unknown.push(s.name);
+    const list = pending.get(s.pool) ?? [];
+    list.push({ server: s.name, pool: s.pool, rack: s.rack });
+    pending.set(s.pool, list);
+  }
+  // pools with no server in service are not part of the upgrade
+  const poolPlans: PoolPlan[] = pools
+    .filter((p) => builtPerPool.has(p.id))
+    .map((p) => {
+      const h = headrooms.get(p.id) as PoolHeadroom;
+      return {
+        pool: p.id,
+        kind: p.kind,
+        criticality: p.criticality,
+        servers: h.servers,
+        toUpgrade: pending.get(p.id)?.length ?? 0,
+        wave: h.wave,
+        spare: h.spare,
+        limit: h.limit,
+        oneRackAtATime: p.kind === 'warehouse',
+      };
+    });
+
+  const waves: UpgradeWave[] = [];
+  const canary: WaveServer[] = [];
+  for (const p of poolPlans) {
+    const first = pending.get(p.pool)?.shift();
+    if (first) canary.push(first);
+  }
+  if (canary.length > 0) waves.push({ index: 0, kind: 'canary', criticality: 'all', servers: canary });
+  for (const criticality of CRITICALITIES) {
+    const queues = poolPlans
+      .filter((p) => p.criticality === criticality)
+      .map((p) => chunks(pending.get(p.pool) ?? [], p.wave, p.oneRackAtATime));
+    const rounds = Math.max(0, ...queues.map((q) => q.length));
+    for (let i = 0; i < rounds; i++)
+      waves.push({
+        index: waves.length === 0 ? 1 : (waves.at(-1) as UpgradeWave).index + 1,
+        kind: 'rolling',
+        criticality,
+        servers: queues.flatMap((q) => q[i] ?? []),
+      });
+  }
+  return {
+    format: UPGRADE_PLAN_FORMAT,
+    target,
+    fleet: built.length,
+    toUpgrade: built.length - already,
+    alreadyAtTarget: already,
+    notInService: model.servers.length - built.length,
+    versionUnknown: unknown,
+    pools: poolPlans,
+    waves,
+  };
+}
+
+/** Why a plan would break a safety property, or null: the checks the engine runs before acting. */
+export function planProblem(plan: UpgradePlan): string | null {
+  const byPool = new Map(plan.pools.map((p) => [p.pool, p]));
+  const seen = new Set<string>();
+  for (const wave of plan.waves) {
+    const out = new Map<string, { n: number; racks: Set<string> }>();
+    for (const s of wave.servers) {
+      if (seen.has(s.server)) return `wave ${wave.index} upgrades ${s.server} a second time`;
+      seen.add(s.server);
+      const o = out.get(s.pool) ?? { n: 0, racks: new Set<string>() };
+      o.n++;
+      o.racks.add(s.rack);
+      out.set(s.pool, o);
+    }
+    for (const [pool, o] of out) {
+      const p = byPool.get(pool);
+      if (!p) return `wave ${wave.index} names pool ${pool}, which the plan does not have`;
+      if (o.n > p.wave)
+        return `wave ${wave.index} takes ${o.n} servers of pool ${pool}, over its w of ${p.wave}`;
+      if (p.oneRackAtATime && o.racks.size > 1)
+        return `wave ${wave.index} takes ${o.racks.size} racks of warehouse pool ${pool} at once`;
+    }
+  }
+  return null;
+}

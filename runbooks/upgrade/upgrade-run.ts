@@ -1,0 +1,453 @@
+/**
+ * Executes an upgrade plan: wave by wave, each server through cordon → drain → upgrade → reboot
+ * → uncordon, gates between waves, every step journaled before and after it acts.
+ *
+ * Exactly once, across any crash: a step's "started" record is durable before the step acts, and
+ * every step checks the fleet before acting (the version installed, the boot id, the cordon), so
+ * a resume after a `kill -9` anywhere — between an action and its journal line included —
+ * repeats no effect and skips no step. The plan is the one journaled at the start: a resume
+ * follows it, so no server changes wave.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CityModel } from '../../model/index.ts';
+import {
+  type Actor,
+  type JournalEvent,
+  type RunState,
+  replay,
+  STEPS,
+  type StepName,
+} from '../engine/journal-records.ts';
+import { describeWindow, insideWindow, nextOpening } from '../engine/maintenance-window.ts';
+import type { Reporter } from '../engine/progress.ts';
+import type { HeldLock, Journal, RunStore } from '../engine/run-store.ts';
+import type { Executor } from '../executors/executor.ts';
+import { evaluateGates, type GateOutcome } from './upgrade-gates.ts';
+import { planProblem, type UpgradePlan, type UpgradeWave } from './upgrade-plan.ts';
+
+export interface RunSettings {
+  readonly prometheus: string;
+  /** Abort when more servers than this fail. */
+  readonly maxFailures: number;
+  /** How long failing gates may take to pass after a wave (servers coming back, alerts clearing). */
+  readonly gateSettleSeconds: number;
+  /** How long gates may stay unanswerable before the run stops, resumable. */
+  readonly gateTimeoutSeconds: number;
+  /** How long a server may take to come back from its reboot. */
+  readonly rebootTimeoutSeconds: number;
+  /** Outside the maintenance window: wait for it, or stop resumable. */
+  readonly outsideWindow: 'wait' | 'exit';
+  /** Servers acted on at once within a wave. */
+  readonly concurrency: number;
+}
+
+export interface RunContext {
+  readonly model: CityModel;
+  readonly store: RunStore;
+  readonly executor: Executor;
+  readonly reporter: Reporter;
+  readonly actor: Actor;
+  readonly settings: RunSettings;
+  /** Aborted on SIGINT/SIGTERM: no new step or wave starts; steps under way finish. */
+  readonly signal?: AbortSignal;
+  /** The clock, for the window (tests pass their own). */
+  readonly now?: () => Date;
+}
+
+export type RunStatus = 'succeeded' | 'failed' | 'paused';
+
+export interface RunOutcome {
+  readonly run: string;
+  readonly status: RunStatus;
+  readonly reason: string;
+}
+
+/** A new run's id: the runbook, the time (UTC) and four random hex digits. */
+export function newRunId(now = new Date()): string {
+  const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `upgrade-${t}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Waits `ms`, or less when the signal aborts. */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+type ServerResult = 'done' | 'failed' | 'interrupted';
+
+class UpgradeRun {
+  private state: RunState;
+  private failures = 0;
+  private readonly failedSet = new Set<string>();
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly run: string,
+    private readonly plan: UpgradePlan,
+    private readonly journal: Journal,
+    state: RunState,
+  ) {
+    // servers that failed before are tried again: a resume starts counting afresh
+    this.state = state;
+  }
+
+  private now(): Date {
+    return this.ctx.now?.() ?? new Date();
+  }
+
+  private async log(event: JournalEvent): Promise<void> {
+    await this.journal.append(event);
+  }
+
+  private get aborted(): boolean {
+    return this.ctx.signal?.aborted === true;
+  }
+
+  async execute(): Promise<RunOutcome> {
+    const { reporter } = this.ctx;
+    const total = this.plan.waves.length;
+    for (const wave of this.plan.waves) {
+      if (this.state.wavesPassed.has(wave.index)) continue;
+      const begun = this.state.waveTimes.has(wave.index);
+      // a wave starts only inside the window; one already under way is finished
+      if (!begun) {
+        const waited = await this.awaitWindow();
+        if (waited) return waited;
+      }
+      if (this.aborted) return this.pause('interrupted (SIGINT/SIGTERM) before a wave; resume it');
+      const started = Date.now();
+      if (!begun) await this.log({ kind: 'wave-started', wave: wave.index });
+      const title = `wave ${wave.index}/${total - 1} (${wave.kind === 'canary' ? 'canary: one server of each pool' : `${wave.criticality} pools`}): ${wave.servers.length} servers`;
+      const results = await reporter.wave(
+        title,
+        wave.servers.map((s) => ({
+          title: `${s.server} (${s.pool}, ${s.rack})`,
+          run: (update: (t: string) => void) => this.upgradeServer(wave, s.server, update),
+        })),
+        this.ctx.settings.concurrency,
+      );
+      if (results.includes('interrupted') || this.aborted)
+        return this.pause('interrupted (SIGINT/SIGTERM) in a wave; the steps under way finished; resume it');
+      const failed = results.filter((r) => r === 'failed').length;
+      if (this.failures > this.ctx.settings.maxFailures)
+        return this.finish(
+          'failed',
+          `${this.failures} server(s) failed, more than --max-failures ${this.ctx.settings.maxFailures}; fix them and resume, or raise --max-failures`,
+        );
+      const gates = await this.gates(wave, failed);
+      if (gates) return gates;
+      await this.log({
+        kind: 'wave-done',
+        wave: wave.index,
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+      });
+    }
+    return this.finish('succeeded', `every wave passed its gates (${this.plan.toUpgrade} servers planned)`);
+  }
+
+  private async awaitWindow(): Promise<RunOutcome | null> {
+    const window = this.ctx.model.runbooks.upgradeWindow;
+    if (insideWindow(window, this.now())) return null;
+    const opens = nextOpening(window, this.now());
+    if (this.ctx.settings.outsideWindow === 'exit')
+      return this.pause(
+        `outside the maintenance window (${describeWindow(window)}); it opens at ${opens.toISOString()}`,
+      );
+    return this.ctx.reporter.task({
+      title: `waiting for the maintenance window (${describeWindow(window)})`,
+      run: async (update) => {
+        update(`opens at ${opens.toISOString()}`);
+        while (!insideWindow(window, this.now())) {
+          if (this.aborted) return this.pause('interrupted while waiting for the maintenance window');
+          await sleep(
+            Math.min(60_000, Math.max(1000, nextOpening(window, this.now()).getTime() - Date.now())),
+            this.ctx.signal,
+          );
+        }
+        return null;
+      },
+    });
+  }
+
+  private async pause(reason: string): Promise<RunOutcome> {
+    await this.log({ kind: 'paused', reason });
+    return { run: this.run, status: 'paused', reason };
+  }
+
+  private async finish(outcome: 'succeeded' | 'failed', reason: string): Promise<RunOutcome> {
+    await this.log({ kind: 'run-finished', outcome, reason });
+    return { run: this.run, status: outcome, reason };
+  }
+
+  /** One server through every step it has not done. */
+  private async upgradeServer(
+    wave: UpgradeWave,
+    server: string,
+    update: (t: string) => void,
+  ): Promise<ServerResult> {
+    const { executor } = this.ctx;
+    const target = this.plan.target;
+    const progress = this.state.servers.get(server);
+    const done = new Set(progress?.done ?? []);
+    let started = progress?.started ?? null;
+    if (done.has('uncordon')) {
+      update('done before');
+      return 'done';
+    }
+    for (const step of STEPS) {
+      if (done.has(step)) continue;
+      if (this.aborted) return 'interrupted';
+      const command = executor.describe(step, server, target);
+      try {
+        const facts = await executor.facts(server);
+        const already = this.alreadyDone(step, facts, started?.step === step ? started : null);
+        if (already) {
+          update(`${step}: already (${already})`);
+          await this.log({
+            kind: 'step-done',
+            wave: wave.index,
+            server,
+            step,
+            outcome: 'already',
+            detail: already,
+          });
+        } else {
+          update(`${step}: ${command}`);
+          await this.log({
+            kind: 'step-started',
+            wave: wave.index,
+            server,
+            step,
+            command,
+            ...(step === 'reboot' ? { bootId: facts.bootId } : {}),
+          });
+          await this.act(step, server, target);
+          if (step === 'reboot') await this.awaitBoot(server, facts.bootId, target, update);
+          await this.log({ kind: 'step-done', wave: wave.index, server, step, outcome: 'done' });
+        }
+        started = null;
+      } catch (err) {
+        const error = (err as Error).message.split('\n')[0] as string;
+        update(`${step}: failed: ${error}`);
+        this.failures++;
+        this.failedSet.add(server);
+        await this.log({ kind: 'step-failed', wave: wave.index, server, step, error });
+        return 'failed';
+      }
+    }
+    update(`upgraded to ${target}`);
+    return 'done';
+  }
+
+  /** Why the step's effect is already there (nothing to do), or null when it must act. */
+  private alreadyDone(
+    step: StepName,
+    facts: { version: string; installed: string; bootId: string; cordoned: boolean },
+    started: { step: StepName; bootId?: string } | null,
+  ): string | null {
+    const target = this.plan.target;
+    switch (step) {
+      case 'cordon':
+        return facts.cordoned ? 'cordoned' : null;
+      case 'drain':
+        return null; // draining a drained server is a no-op on the fleet
+      case 'upgrade':
+        return facts.installed === target ? `${target} is installed` : null;
+      case 'reboot':
+        if (started?.bootId && facts.bootId !== started.bootId) return 'rebooted (its boot id changed)';
+        return facts.version === target ? `runs ${target}` : null;
+      case 'uncordon':
+        return facts.cordoned ? null : 'not cordoned';
+    }
+  }
+
+  private act(step: StepName, server: string, target: string): Promise<void> {
+    const e = this.ctx.executor;
+    switch (step) {
+      case 'cordon':
+        return e.cordon(server);
+      case 'drain':
+        return e.drain(server);
+      case 'upgrade':
+        return e.install(server, target);
+      case 'reboot':
+        return e.reboot(server);
+      case 'uncordon':
+        return e.uncordon(server);
+    }
+  }
+
+  /** Waits until the server is back with a new boot id, running the target. */
+  private async awaitBoot(
+    server: string,
+    before: string,
+    target: string,
+    update: (t: string) => void,
+  ): Promise<void> {
+    const until = Date.now() + this.ctx.settings.rebootTimeoutSeconds * 1000;
+    update('reboot: waiting for it to come back');
+    for (;;) {
+      const facts = await this.ctx.executor.facts(server).catch(() => null);
+      if (facts?.up && facts.bootId !== before) {
+        if (facts.version !== target)
+          throw new Error(`came back from its reboot running ${facts.version}, not ${target}`);
+        return;
+      }
+      if (Date.now() > until)
+        throw new Error(`did not come back within ${this.ctx.settings.rebootTimeoutSeconds} s of its reboot`);
+      await sleep(200);
+    }
+  }
+
+  /** The gates after a wave: settle, retry the unanswerable, never pass what is not answered. */
+  private async gates(wave: UpgradeWave, failedInWave: number): Promise<RunOutcome | null> {
+    const { settings, reporter, model } = this.ctx;
+    // servers that failed (tolerated by --max-failures) are not expected back
+    const failedServers = new Set(wave.servers.map((s) => s.server).filter((n) => this.failedSet.has(n)));
+    const checked: UpgradeWave =
+      failedInWave > 0
+        ? { ...wave, servers: wave.servers.filter((s) => !failedServers.has(s.server)) }
+        : wave;
+    return reporter.task({
+      title: `gates after wave ${wave.index}`,
+      run: async (update) => {
+        const settleUntil = Date.now() + settings.gateSettleSeconds * 1000;
+        const timeoutAt = Date.now() + settings.gateTimeoutSeconds * 1000;
+        let backoff = 1000;
+        let lastInconclusive = '';
+        for (;;) {
+          const outcomes = await evaluateGates(settings.prometheus, model, this.plan, checked);
+          const unanswered = outcomes.filter((o) => o.result === 'inconclusive');
+          const failed = outcomes.filter((o) => o.result === 'failed');
+          if (unanswered.length === 0 && failed.length === 0) {
+            for (const o of outcomes) await this.logGate(wave.index, o);
+            update(outcomes.map((o) => `${o.gate} ✓ ${o.value}`).join(' · '));
+            return null;
+          }
+          if (unanswered.length > 0) {
+            const key = unanswered.map((o) => `${o.gate}:${o.reason}`).join('|');
+            if (key !== lastInconclusive) {
+              for (const o of unanswered) await this.logGate(wave.index, o);
+              lastInconclusive = key;
+            }
+            update(
+              `inconclusive, retrying in ${backoff / 1000} s: ${unanswered.map((o) => `${o.gate}: ${o.reason}`).join('; ')}`,
+            );
+            if (Date.now() + backoff > timeoutAt)
+              return this.pause(
+                `gates after wave ${wave.index} stayed inconclusive past --gate-timeout ${settings.gateTimeoutSeconds} s (${unanswered[0]?.gate}: ${unanswered[0]?.reason}); nothing more was upgraded; resume it once Prometheus answers`,
+              );
+            await sleep(backoff, this.ctx.signal);
+            if (this.aborted) return this.pause('interrupted while the gates were inconclusive');
+            backoff = Math.min(30_000, backoff * 2);
+            continue;
+          }
+          backoff = 1000;
+          if (Date.now() >= settleUntil) {
+            for (const o of failed) await this.logGate(wave.index, o);
+            const first = failed[0] as GateOutcome;
+            return this.finish(
+              'failed',
+              `gate ${first.gate} failed after wave ${wave.index}: ${first.reason} (query: ${first.query}; value: ${first.value})`,
+            );
+          }
+          update(`waiting for: ${failed.map((o) => `${o.gate} (${o.reason})`).join('; ')}`);
+          await sleep(1000, this.ctx.signal);
+          if (this.aborted) return this.pause('interrupted while waiting for the gates');
+        }
+      },
+    });
+  }
+
+  private async logGate(wave: number, o: GateOutcome): Promise<void> {
+    await this.log({
+      kind: 'gate',
+      wave,
+      gate: o.gate,
+      result: o.result,
+      query: o.query,
+      value: o.value,
+      reason: o.reason,
+    });
+  }
+}
+
+export interface StartOptions {
+  readonly plan: UpgradePlan;
+  readonly approvedBy: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** Starts a new run: takes the lock, journals the plan and the approval, executes. */
+export async function startUpgrade(ctx: RunContext, start: StartOptions): Promise<RunOutcome> {
+  const problem = planProblem(start.plan);
+  if (problem) throw new Error(`the plan breaks a safety property: ${problem}`);
+  const run = newRunId();
+  const { lock } = await ctx.store.acquire({ ...ctx.actor, run });
+  let journal: Journal | null = null;
+  try {
+    journal = await ctx.store.journal(run, { create: true });
+    await journal.append({
+      kind: 'run-started',
+      runbook: 'upgrade',
+      by: ctx.actor,
+      executor: ctx.executor.name,
+      plan: start.plan,
+      options: start.options,
+    });
+    await journal.append({
+      kind: 'approval',
+      approvedBy: start.approvedBy,
+      operator: ctx.actor.user,
+      fourEyes: ctx.model.runbooks.fourEyes,
+    });
+    ctx.reporter.line(
+      `run ${run}: ${start.plan.toUpgrade} servers in ${start.plan.waves.length} waves, journal in ${ctx.store.where}`,
+    );
+    return await new UpgradeRun(ctx, run, start.plan, journal, replay(await journal.read())).execute();
+  } finally {
+    await journal?.close();
+    await lock.release();
+  }
+}
+
+/** Resumes a run from its journal: its own plan, from the first step not done. */
+export async function resumeUpgrade(ctx: RunContext, run: string): Promise<RunOutcome> {
+  let journal: Journal | null = await ctx.store.journal(run, { create: false });
+  const before = replay(await journal.read());
+  await journal.close();
+  journal = null;
+  if (!before.started) throw new Error(`run ${run} has no run-started record; it cannot be resumed`);
+  if (before.finished?.outcome === 'succeeded')
+    return { run, status: 'succeeded', reason: `run ${run} had already finished: ${before.finished.reason}` };
+  let lock: HeldLock | null = null;
+  try {
+    const acquired = await ctx.store.acquire({ ...ctx.actor, run }, { takeOverDeadOf: run });
+    lock = acquired.lock;
+    journal = await ctx.store.journal(run, { create: false });
+    const tookOver = acquired.tookOver
+      ? { user: acquired.tookOver.user, host: acquired.tookOver.host, pid: acquired.tookOver.pid }
+      : undefined;
+    await journal.append({
+      kind: 'resumed',
+      by: ctx.actor,
+      ...(tookOver ? { tookOverLockOf: tookOver } : {}),
+    });
+    if (tookOver)
+      ctx.reporter.line(
+        `took over the lock of run ${run} from ${tookOver.user}@${tookOver.host} pid ${tookOver.pid}, which is no longer running (journaled)`,
+      );
+    const plan = before.started.plan as UpgradePlan;
+    return await new UpgradeRun(ctx, run, plan, journal, replay(await journal.read())).execute();
+  } finally {
+    await journal?.close();
+    await lock?.release();
+  }
+}
