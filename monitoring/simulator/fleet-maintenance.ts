@@ -6,7 +6,8 @@
  * installing the version already installed changes nothing.
  *
  * The simulator keeps its own record, for tests to count at the fleet rather than in a journal:
- * how many installs each server received, and, per pool, the most servers and racks that were
+ * how many upgrade and reboot requests each server received (a second install of the installed
+ * version changes nothing, and is still counted), and, per pool, the most servers and racks that were
  * unavailable (cordoned or rebooting) at the same time.
  */
 import { randomUUID } from 'node:crypto';
@@ -33,7 +34,7 @@ export interface ServerState {
 }
 
 export interface MaintenanceRecord {
-  /** Installs each server received (only servers with one or more). */
+  /** Upgrade requests each server received (only servers with one or more). */
   readonly upgrades: Readonly<Record<string, number>>;
   readonly reboots: Readonly<Record<string, number>>;
   /** Per pool: the most of its servers, and of its racks, unavailable at the same time. */
@@ -175,10 +176,9 @@ export class FleetMaintenance {
       case 'upgrade': {
         if (typeof version !== 'string' || !VERSION.test(version))
           throw new RangeError('version must be an OS image version such as 2026.12');
-        if (s.installed !== version) {
-          s.installed = version;
-          this.upgrades.set(server, (this.upgrades.get(server) ?? 0) + 1);
-        }
+        // every request counts, a no-op one too: the count is what the fleet received
+        s.installed = version;
+        this.upgrades.set(server, (this.upgrades.get(server) ?? 0) + 1);
         break;
       }
       case 'reboot': {

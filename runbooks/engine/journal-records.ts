@@ -91,8 +91,11 @@ export interface ServerProgress {
   started: { step: StepName; bootId?: string } | null;
   failed: { step: StepName; error: string } | null;
   skipped: string | null;
-  /** Steps that acted (not "already"): a count per step, for the summary. */
-  readonly acted: Partial<Record<StepName, number>>;
+  /**
+   * Steps this run started (so acted on, or may have before a crash): a step found "already"
+   * done after its own start was done by this run.
+   */
+  readonly begun: Partial<Record<StepName, number>>;
 }
 
 export interface RunState {
@@ -122,7 +125,7 @@ export function replay(records: readonly JournalRecord[]): RunState {
   const progress = (server: string) => {
     let p = servers.get(server);
     if (!p) {
-      p = { done: [], started: null, failed: null, skipped: null, acted: {} };
+      p = { done: [], started: null, failed: null, skipped: null, begun: {} };
       servers.set(server, p);
     }
     return p;
@@ -146,13 +149,13 @@ export function replay(records: readonly JournalRecord[]): RunState {
       case 'step-started': {
         const p = progress(r.server);
         p.started = { step: r.step, ...(r.bootId === undefined ? {} : { bootId: r.bootId }) };
+        p.begun[r.step] = (p.begun[r.step] ?? 0) + 1;
         p.failed = null;
         break;
       }
       case 'step-done': {
         const p = progress(r.server);
         if (!p.done.includes(r.step)) p.done.push(r.step);
-        if (r.outcome === 'done') p.acted[r.step] = (p.acted[r.step] ?? 0) + 1;
         p.started = null;
         break;
       }

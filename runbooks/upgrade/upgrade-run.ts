@@ -52,6 +52,11 @@ export interface RunContext {
   readonly signal?: AbortSignal;
   /** The clock, for the window (tests pass their own). */
   readonly now?: () => Date;
+  /**
+   * Called right after each action on the fleet, before its journal line: where the crash tests
+   * kill the process (the command line's CITYCLOUD_CRASH_AFTER), the worst moment to die.
+   */
+  readonly afterAction?: (step: StepName, server: string) => void;
 }
 
 export type RunStatus = 'succeeded' | 'failed' | 'paused';
@@ -210,6 +215,9 @@ class UpgradeRun {
         const already = this.alreadyDone(step, facts, started?.step === step ? started : null);
         if (already) {
           update(`${step}: already (${already})`);
+          // rebooted by a run that died before it saw the server back: wait for it as that run would
+          if (step === 'reboot' && !facts.up)
+            await this.awaitBoot(server, started?.bootId ?? '', target, update);
           await this.log({
             kind: 'step-done',
             wave: wave.index,
@@ -229,6 +237,7 @@ class UpgradeRun {
             ...(step === 'reboot' ? { bootId: facts.bootId } : {}),
           });
           await this.act(step, server, target);
+          this.ctx.afterAction?.(step, server);
           if (step === 'reboot') await this.awaitBoot(server, facts.bootId, target, update);
           await this.log({ kind: 'step-done', wave: wave.index, server, step, outcome: 'done' });
         }

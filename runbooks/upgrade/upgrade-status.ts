@@ -28,7 +28,7 @@ export interface UpgradeStatus {
   readonly approvedBy: string | null;
   readonly totals: {
     readonly planned: number;
-    /** Servers whose upgrade step installed the target (in this run). */
+    /** Servers whose upgrade this run started (and found done, after a crash or not). */
     readonly upgraded: number;
     /** Servers done whose upgrade found the target already installed. */
     readonly alreadyUpgraded: number;
@@ -62,7 +62,7 @@ export function upgradeStatus(run: string, state: RunState): UpgradeStatus {
       if (p?.skipped) skipped++;
       if (p?.done.includes('uncordon')) {
         done++;
-        if (p.acted.upgrade) upgraded++;
+        if (p.begun.upgrade) upgraded++;
         else already++;
       } else if (p?.failed) {
         wFailed++;

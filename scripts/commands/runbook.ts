@@ -17,6 +17,7 @@ import { formatPlan } from '../../runbooks/upgrade/format-plan.ts';
 import { liveVersions } from '../../runbooks/upgrade/live-state.ts';
 import { planUpgrade, type UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
 import {
+  type RunContext,
   type RunOutcome,
   type RunSettings,
   resumeUpgrade,
@@ -125,6 +126,23 @@ function interruptible(): { signal: AbortSignal; done: () => void } {
   };
 }
 
+/**
+ * Fault injection for the crash tests: CITYCLOUD_CRASH_AFTER=<step>:<n> (e.g. upgrade:2) kills
+ * this process with SIGKILL right after its nth action of that step on the fleet, before the
+ * action's journal line: the worst moment to die.
+ */
+function crashHook(): RunContext['afterAction'] {
+  const m = /^(cordon|drain|upgrade|reboot|uncordon):([1-9]\d*)$/.exec(
+    process.env.CITYCLOUD_CRASH_AFTER ?? '',
+  );
+  if (!m) return undefined;
+  const [, step, n] = m;
+  let seen = 0;
+  return (done) => {
+    if (done === step && ++seen === Number(n)) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
 const exitOf = (o: RunOutcome) =>
   o.status === 'succeeded' ? EXIT.ok : o.status === 'failed' ? EXIT.problems : EXIT.paused;
 
@@ -202,7 +220,16 @@ export async function runUpgradeExecute(opts: ExecuteOptions): Promise<number> {
   const { signal, done } = interruptible();
   try {
     const outcome = await startUpgrade(
-      { model, store, executor, reporter: reporter(opts.json), actor: who, settings: settings(opts), signal },
+      {
+        model,
+        store,
+        executor,
+        reporter: reporter(opts.json),
+        actor: who,
+        settings: settings(opts),
+        signal,
+        afterAction: crashHook(),
+      },
       {
         plan,
         approvedBy,
@@ -237,6 +264,7 @@ export async function runResume(run: string, opts: ExecuteOptions): Promise<numb
         actor: actor(opts.operator),
         settings: settings(opts),
         signal,
+        afterAction: crashHook(),
       },
       run,
     );

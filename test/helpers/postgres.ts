@@ -1,0 +1,64 @@
+/**
+ * A throw-away PostgreSQL cluster for the tests: Debian's server binaries run as the `postgres`
+ * user, in a temporary folder, listening only on a Unix socket in that folder (no TCP port to
+ * collide with anything), stopped and removed by `stop()`.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The newest installed server's bin folder, e.g. /usr/lib/postgresql/15/bin, or null. */
+export function postgresBin(): string | null {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? join(root, versions[0], 'bin') : null;
+}
+
+const postgresUser = () => spawnSync('id', ['-u', 'postgres']).status === 0;
+export const hasPostgres = postgresBin() !== null && postgresUser() && process.getuid?.() === 0;
+
+export interface ThrowAwayPostgres {
+  /** A connection string for the `postgres` superuser over the socket. */
+  readonly url: string;
+  stop(): void;
+}
+
+export function startPostgres(): ThrowAwayPostgres {
+  const bin = postgresBin() as string;
+  const dir = mkdtempSync(join(tmpdir(), 'citycloud-pg-'));
+  chmodSync(dir, 0o755);
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  chownSync(dir, uid, gid);
+  const data = join(dir, 'data');
+  const asPostgres = (cmd: string, args: string[]) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe', cwd: dir });
+  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  // a port number only names the socket file (.s.PGSQL.<port>); no TCP listener
+  const port = 5432;
+  asPostgres('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    '-o',
+    `-c listen_addresses='' -c unix_socket_directories='${dir}' -p ${port} -c fsync=on`,
+    'start',
+  ]);
+  return {
+    url: `postgresql://postgres@/postgres?host=${encodeURIComponent(dir)}&port=${port}`,
+    stop: () => {
+      try {
+        asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

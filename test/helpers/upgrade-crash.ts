@@ -1,0 +1,117 @@
+/**
+ * The crash test of the upgrade runbook, for either run store: `kill -9` at 20 moments of a run
+ * of the small city — half right after an action on the fleet and before its journal line (the
+ * CITYCLOUD_CRASH_AFTER fault point, each step in turn), half at a random progress line — each followed by
+ * `runbook resume`, then a last resume to the end. The test then counts at the fleet.
+ */
+import { expect } from 'vitest';
+import { STEPS } from '../../runbooks/engine/journal-records.ts';
+import { runCli, SMALL_CITY } from './city.ts';
+import { fleetRecord, type LocalFleet, prng, serverState, spawnCli } from './local-fleet.ts';
+
+export const TARGET = '2026.12';
+export const SMALL_CITY_SERVERS = 14;
+
+export function runArgs(fleet: LocalFleet, store: readonly string[]): string[] {
+  return [
+    '--inventory',
+    SMALL_CITY,
+    '--prometheus',
+    fleet.prometheus,
+    '--simulator',
+    fleet.simulator,
+    '--gate-settle',
+    '30',
+    '--gate-timeout',
+    '120',
+    ...store,
+  ];
+}
+
+export async function killAndResume(
+  fleet: LocalFleet,
+  store: readonly string[],
+  seed: number,
+): Promise<{ run: string; kills: number; lockRefusal: { code: number; stderr: string } }> {
+  const rand = prng(seed);
+  const common = runArgs(fleet, store);
+  let run: string | null = null;
+  let kills = 0;
+  let lockRefusal = { code: -1, stderr: '' };
+  while (kills < 20) {
+    // every other kill right after an action of each step in turn, before its journal line
+    const crashAt =
+      kills % 2 === 0 ? `${STEPS[(kills / 2) % STEPS.length]}:${1 + Math.floor(rand() * 2)}` : '';
+    const args = run
+      ? ['runbook', 'resume', run, ...common]
+      : [
+          'runbook',
+          'upgrade',
+          '--execute',
+          '--to',
+          TARGET,
+          '--approved-by',
+          'lan',
+          '--operator',
+          'minh',
+          ...common,
+        ];
+    const cli = spawnCli(args, crashAt ? { CITYCLOUD_CRASH_AFTER: crashAt } : {});
+    if (!run) {
+      run = (
+        (await cli.line(/run upgrade-\d{8}-\d{6}-[0-9a-f]{4}:/)).match(
+          /upgrade-\d{8}-\d{6}-[0-9a-f]{4}/,
+        ) as RegExpMatchArray
+      )[0];
+      // a second run while this one holds the lock is refused
+      const second = runCli([
+        'runbook',
+        'upgrade',
+        '--execute',
+        '--to',
+        TARGET,
+        '--approved-by',
+        'lan',
+        ...common,
+      ]);
+      lockRefusal = { code: second.code, stderr: second.stderr };
+    }
+    if (!crashAt) {
+      await cli.line(/: (cordon|drain|upgrade|reboot|uncordon): /, 1 + Math.floor(rand() * 6));
+      cli.child.kill('SIGKILL');
+    }
+    const end = await cli.exited;
+    if (end.signal !== 'SIGKILL')
+      throw new Error(
+        `the run ended by itself (exit ${end.code}) after ${kills} kills (seed ${seed}):\n${cli.output().slice(-2000)}`,
+      );
+    kills++;
+  }
+  const last = spawnCli(['runbook', 'resume', run as string, ...common]);
+  const end = await last.exited;
+  if (end.code !== 0) throw new Error(`the last resume exited ${end.code}:\n${last.output().slice(-3000)}`);
+  return { run: run as string, kills, lockRefusal };
+}
+
+/** Every server of the small city upgraded and rebooted exactly once, back in service. */
+export async function expectExactlyOnce(fleet: LocalFleet, servers: readonly string[]): Promise<void> {
+  const record = await fleetRecord(fleet.simulator);
+  expect(Object.keys(record.upgrades).sort()).toEqual([...servers].sort());
+  expect(new Set(Object.values(record.upgrades))).toEqual(new Set([1]));
+  expect(new Set(Object.values(record.reboots))).toEqual(new Set([1]));
+  expect(record.unavailable).toEqual([]);
+  for (const s of servers) {
+    const state = await serverState(fleet.simulator, s);
+    expect({ s, version: state.version, cordoned: state.cordoned, drained: state.drained }).toEqual({
+      s,
+      version: TARGET,
+      cordoned: false,
+      drained: false,
+    });
+  }
+  // no wave took more than w = 1 of a pool, nor two racks of the warehouse pool
+  for (const [pool, r] of Object.entries(record.pools)) {
+    expect(r.maxOut, pool).toBeLessThanOrEqual(1);
+    expect(r.maxRacksOut, pool).toBeLessThanOrEqual(1);
+  }
+}

@@ -1,0 +1,54 @@
+/** kill -9 at 20 moments of an upgrade, each followed by a resume: exactly once (local run store). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CityModel, loadCity } from '../../model/index.ts';
+import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { hasLocalStack, type LocalFleet, startFleet } from '../helpers/local-fleet.ts';
+import { expectExactlyOnce, killAndResume, SMALL_CITY_SERVERS } from '../helpers/upgrade-crash.ts';
+
+describe.skipIf(!hasLocalStack)('the upgrade runbook, killed and resumed (local run store)', () => {
+  let fleet: LocalFleet;
+  beforeAll(async () => {
+    fleet = await startFleet(SMALL_CITY);
+  });
+  afterAll(() => fleet?.down());
+
+  it('upgrades every server exactly once and skips none, across 20 kill -9 and resumes', async () => {
+    const runs = tempDir();
+    const store = ['--runs-dir', runs];
+    const seed = 20261201;
+    const { run, kills, lockRefusal } = await killAndResume(fleet, store, seed);
+    expect(kills).toBe(20);
+    // the second run was refused by the lock, naming the run that holds it
+    expect(lockRefusal.code).toBe(1);
+    expect(lockRefusal.stderr).toContain(`another runbook holds the fleet's lock: run ${run} by minh@`);
+    const model = loadCity(SMALL_CITY).model as CityModel;
+    const servers = model.servers.map((s) => s.name);
+    expect(servers).toHaveLength(SMALL_CITY_SERVERS);
+    await expectExactlyOnce(fleet, servers);
+    // each resume took over the dead run's lock, and journaled whose it was
+    const journal = readFileSync(join(runs, run, 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; tookOverLockOf?: { pid: number } });
+    const resumes = journal.filter((r) => r.kind === 'resumed');
+    // the first run and 19 resumes were killed, then one more resume ran to the end
+    expect(resumes).toHaveLength(20);
+    expect(resumes.every((r) => (r.tookOverLockOf?.pid ?? 0) > 0)).toBe(true);
+    // the status, from the journal alone
+    const status = runCli(['runbook', 'status', run, '--runs-dir', runs, '--json']);
+    expect(status.code).toBe(0);
+    const s = JSON.parse(status.stdout) as { state: string; totals: Record<string, number>; lock: unknown };
+    expect(s.state).toBe('succeeded');
+    expect(s.totals).toEqual({
+      planned: 14,
+      upgraded: 14,
+      alreadyUpgraded: 0,
+      failed: 0,
+      skipped: 0,
+      remaining: 0,
+    });
+    expect(s.lock).toBeNull();
+  }, 600_000);
+});

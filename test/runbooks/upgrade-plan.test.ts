@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { type CityModel, loadCity, poolHeadrooms } from '../../model/index.ts';
+import { planProblem, planUpgrade, type UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
+import { BUILTIN_CITY, modelOf, smallCity } from '../helpers/city.ts';
+
+const builtin = loadCity(BUILTIN_CITY).model as CityModel;
+const none = { versions: new Map<string, string>() };
+const TARGET = '2026.12';
+
+describe('the upgrade plan', () => {
+  const plan = planUpgrade(builtin, none, TARGET);
+
+  it('upgrades every built server once, and none of a planned phase', () => {
+    const inService = builtin.servers.filter((s) => s.phase === '2023').map((s) => s.name);
+    const planned = plan.waves.flatMap((w) => w.servers.map((s) => s.server));
+    expect(planned).toHaveLength(1028);
+    expect(new Set(planned)).toEqual(new Set(inService));
+    expect(plan.notInService).toBe(48);
+    expect(planProblem(plan)).toBeNull();
+  });
+
+  it('starts with a canary wave of one server per pool, the least critical pools first', () => {
+    const canary = plan.waves[0];
+    expect(canary?.kind).toBe('canary');
+    expect(canary?.servers.map((s) => s.pool)).toEqual(plan.pools.map((p) => p.pool));
+    const rank = { normal: 0, high: 1, critical: 2 };
+    const order = plan.pools.map((p) => rank[p.criticality]);
+    expect(order).toEqual([...order].sort());
+    // then normal pools, then high, then critical
+    const stages = plan.waves.slice(1).map((w) => w.criticality);
+    expect(stages).toEqual([...stages].sort((a, b) => rank[a as 'normal'] - rank[b as 'normal']));
+  });
+
+  it('never takes more than a pool’s w at once, nor two racks of a warehouse pool', () => {
+    const headroom = poolHeadrooms(builtin);
+    for (const wave of plan.waves) {
+      const perPool = new Map<string, { n: number; racks: Set<string> }>();
+      for (const s of wave.servers) {
+        const o = perPool.get(s.pool) ?? { n: 0, racks: new Set() };
+        o.n++;
+        o.racks.add(s.rack);
+        perPool.set(s.pool, o);
+      }
+      for (const [pool, o] of perPool) {
+        expect(o.n, `wave ${wave.index} ${pool}`).toBeLessThanOrEqual(headroom.get(pool)?.wave as number);
+        if (pool.startsWith('wh-')) expect(o.racks.size, `wave ${wave.index} ${pool}`).toBe(1);
+      }
+    }
+  });
+
+  it('takes the w the inventory sets (maxUnavailable)', () => {
+    const city = smallCity();
+    city.pools[0].maxUnavailable = 3;
+    const small = planUpgrade(modelOf(city), none, TARGET);
+    const web = small.waves.slice(1).map((w) => w.servers.filter((s) => s.pool === 'web').length);
+    // 8 servers: one in the canary, then 3, 3, 1
+    expect(web.filter((n) => n > 0)).toEqual([3, 3, 1]);
+  });
+
+  it('leaves out servers already at the target, from the live state', () => {
+    const at = new Map(builtin.servers.slice(0, 100).map((s) => [s.name, TARGET]));
+    const partial = planUpgrade(builtin, { versions: at }, TARGET);
+    const planned = new Set(partial.waves.flatMap((w) => w.servers.map((s) => s.server)));
+    for (const name of at.keys()) expect(planned.has(name)).toBe(false);
+    expect(partial.alreadyAtTarget).toBe(100);
+    expect(partial.toUpgrade).toBe(928);
+  });
+
+  it('is a pure function: the same inputs give the same plan', () => {
+    expect(JSON.stringify(planUpgrade(builtin, none, TARGET))).toBe(JSON.stringify(plan));
+  });
+
+  it('refuses a plan that breaks a safety property', () => {
+    const twice: UpgradePlan = {
+      ...plan,
+      waves: [...plan.waves, plan.waves[1] as UpgradePlan['waves'][number]],
+    };
+    expect(planProblem(twice)).toMatch(/a second time/);
+    const wide = plan.waves.find((w) =>
+      w.servers.some((s) => s.pool === 'wh-population'),
+    ) as UpgradePlan['waves'][number];
+    const other = builtin.servers.find(
+      (s) => s.pool === 'wh-population' && !wide.servers.some((x) => x.rack === s.rack),
+    );
+    const twoRacks: UpgradePlan = {
+      ...plan,
+      waves: [
+        {
+          ...wide,
+          servers: [
+            ...wide.servers.filter((s) => s.pool === 'wh-population').slice(0, 1),
+            { server: other?.name as string, pool: 'wh-population', rack: other?.rack as string },
+          ],
+        },
+      ],
+    };
+    expect(planProblem(twoRacks)).toMatch(/2 racks of warehouse pool wh-population/);
+  });
+});
