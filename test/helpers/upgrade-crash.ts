@@ -40,8 +40,9 @@ export async function killAndResume(
   let lockRefusal = { code: -1, stderr: '' };
   while (kills < 20) {
     // every other kill right after an action of each step in turn, before its journal line
+    // (the first process is killed by the test, so it is alive when a second run tries the lock)
     const crashAt =
-      kills % 2 === 0 ? `${STEPS[(kills / 2) % STEPS.length]}:${1 + Math.floor(rand() * 2)}` : '';
+      kills % 2 === 1 ? `${STEPS[((kills - 1) / 2) % STEPS.length]}:${1 + Math.floor(rand() * 2)}` : '';
     const args = run
       ? ['runbook', 'resume', run, ...common]
       : [
@@ -77,7 +78,7 @@ export async function killAndResume(
       lockRefusal = { code: second.code, stderr: second.stderr };
     }
     if (!crashAt) {
-      await cli.line(/: (cordon|drain|upgrade|reboot|uncordon): /, 1 + Math.floor(rand() * 6));
+      await cli.line(/: (cordon|drain|upgrade|reboot|uncordon): /, 1 + Math.floor(rand() * 3));
       cli.child.kill('SIGKILL');
     }
     const end = await cli.exited;

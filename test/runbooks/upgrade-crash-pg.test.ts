@@ -1,0 +1,101 @@
+/**
+ * The same crash test with the lock and the journal in a real PostgreSQL (a throw-away cluster):
+ * two operators cannot run at once, and either resumes the other's run.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CityModel, loadCity } from '../../model/index.ts';
+import { PgRunStore, SCHEMA } from '../../runbooks/engine/pg-store.ts';
+import { LockRefused, RunStoreUnavailable } from '../../runbooks/engine/run-store.ts';
+import { runCli, SMALL_CITY } from '../helpers/city.ts';
+import { hasLocalStack, type LocalFleet, startFleet } from '../helpers/local-fleet.ts';
+import { hasPostgres, startPostgres, type ThrowAwayPostgres } from '../helpers/postgres.ts';
+import { expectExactlyOnce, killAndResume } from '../helpers/upgrade-crash.ts';
+
+describe.skipIf(!hasPostgres || !hasLocalStack)('the upgrade runbook with its state in PostgreSQL', () => {
+  let db: ThrowAwayPostgres;
+  let fleet: LocalFleet;
+  beforeAll(async () => {
+    db = startPostgres();
+    fleet = await startFleet(SMALL_CITY);
+  });
+  afterAll(() => {
+    fleet?.down();
+    db?.stop();
+  });
+
+  it('holds one lock for every machine: a second store is refused while the first holds it', async () => {
+    const a = new PgRunStore(db.url);
+    const b = new PgRunStore(db.url);
+    const { lock } = await a.acquire({
+      user: 'lan',
+      host: 'ops-1',
+      pid: 11,
+      run: 'upgrade-20261201-220000-0a0b',
+    });
+    const refused = (await b
+      .acquire({ user: 'minh', host: 'ops-2', pid: 22, run: 'upgrade-20261201-220001-0c0d' })
+      .catch((e) => e)) as LockRefused;
+    expect(refused).toBeInstanceOf(LockRefused);
+    expect(refused.message).toContain('run upgrade-20261201-220000-0a0b by lan@ops-1 (pid 11');
+    await lock.release();
+    const next = await b.acquire({
+      user: 'minh',
+      host: 'ops-2',
+      pid: 22,
+      run: 'upgrade-20261201-220001-0c0d',
+    });
+    await next.lock.release();
+    await a.close();
+    await b.close();
+  });
+
+  it('upgrades every server exactly once across 20 kill -9 and resumes, each resume by another operator', async () => {
+    const store = ['--state', 'pg', '--state-url', db.url];
+    const { run, kills, lockRefusal } = await killAndResume(fleet, store, 7);
+    expect(kills).toBe(20);
+    expect(lockRefusal.code).toBe(1);
+    expect(lockRefusal.stderr).toContain(`another runbook holds the fleet's lock: run ${run} by minh@`);
+    const model = loadCity(SMALL_CITY).model as CityModel;
+    await expectExactlyOnce(
+      fleet,
+      model.servers.map((s) => s.name),
+    );
+    const status = runCli(['runbook', 'status', run, ...store, '--json']);
+    expect(status.code).toBe(0);
+    const s = JSON.parse(status.stdout) as {
+      state: string;
+      startedBy: string;
+      totals: Record<string, number>;
+    };
+    expect(s.state).toBe('succeeded');
+    expect(s.startedBy).toMatch(/^minh@/);
+    expect(s.totals.remaining).toBe(0);
+    // the journal is append-only, in the database itself
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const resumed = await client.query(
+        `SELECT count(*)::int AS n FROM ${SCHEMA}.journal WHERE run = $1 AND record->>'kind' = 'resumed'`,
+        [run],
+      );
+      expect(resumed.rows[0].n).toBe(20);
+      await expect(
+        client.query(`UPDATE ${SCHEMA}.journal SET record = '{}' WHERE run = $1`, [run]),
+      ).rejects.toThrow(/append-only: UPDATE refused/);
+      await expect(client.query(`DELETE FROM ${SCHEMA}.journal WHERE run = $1`, [run])).rejects.toThrow(
+        /append-only: DELETE refused/,
+      );
+    } finally {
+      await client.end();
+    }
+  }, 600_000);
+
+  it('says where it could not connect, without the password', async () => {
+    const store = new PgRunStore('postgresql://ops:s3cret@127.0.0.1:1/citycloud');
+    const err = (await store.runs().catch((e) => e)) as Error;
+    expect(err).toBeInstanceOf(RunStoreUnavailable);
+    expect(err.message).toBe('PostgreSQL at 127.0.0.1:1/citycloud is unreachable (ECONNREFUSED)');
+    await store.close();
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * The health gates against the real local Prometheus: a fault stops the run at the next gate, an
+ * unanswerable gate pauses it (and nothing is upgraded meanwhile), the window and the approval
+ * are enforced before anything changes.
+ */
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CityModel, loadCity } from '../../model/index.ts';
+import { runCli, SMALL_CITY, smallCity, tempDir, writeCity } from '../helpers/city.ts';
+import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
+import { runArgs, TARGET } from '../helpers/upgrade-crash.ts';
+
+const upgrades = async (fleet: LocalFleet) =>
+  Object.values((await fleetRecord(fleet.simulator)).upgrades).reduce((a, b) => a + b, 0);
+
+describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and approval', () => {
+  let fleet: LocalFleet;
+  const model = loadCity(SMALL_CITY).model as CityModel;
+  beforeAll(async () => {
+    fleet = await startFleet(SMALL_CITY);
+  });
+  afterAll(() => fleet?.down());
+
+  it('changes nothing without --execute, and asks for an approval', () => {
+    const runs = tempDir();
+    const common = runArgs(fleet, ['--runs-dir', runs]);
+    const bare = runCli(['runbook', 'upgrade', '--to', TARGET, ...common]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('nothing changes without --execute');
+    const unapproved = runCli(['runbook', 'upgrade', '--execute', '--to', TARGET, ...common]);
+    expect(unapproved.code).toBe(2);
+    expect(unapproved.stderr.trim()).toBe(
+      '--execute needs an approval: pass --approved-by NAME (or run it on a terminal to be asked)',
+    );
+    expect(readdirSync(runs)).toEqual([]);
+  });
+
+  it('with four eyes, refuses an operator approving their own run', async () => {
+    const city = smallCity();
+    city.runbooks = { fourEyes: true };
+    const inventory = writeCity({ 'city.yaml': city });
+    const runs = tempDir();
+    const args = [
+      'runbook',
+      'upgrade',
+      '--execute',
+      '--to',
+      TARGET,
+      ...runArgs(fleet, ['--runs-dir', runs]),
+      '--inventory',
+      inventory,
+      '--operator',
+      'lan',
+    ];
+    const self = runCli([...args, '--approved-by', 'lan']);
+    expect(self.code).toBe(2);
+    expect(self.stderr).toContain(
+      'runbooks.fourEyes is on: the approver must be someone other than the operator (lan); nothing was done',
+    );
+    expect(readdirSync(runs)).toEqual([]);
+    expect(await upgrades(fleet)).toBe(0);
+  });
+
+  it('starts no wave outside the maintenance window: it stops resumable (exit 75)', async () => {
+    // a window on a day two days from now in the city (never today, nor this morning's overnight part)
+    const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][
+      (new Date(Date.now() + 7 * 3600e3).getUTCDay() + 2) % 7
+    ];
+    const city = smallCity();
+    city.runbooks = { upgrade: { window: { days: [day], from: '01:00', to: '03:00' } } };
+    const runs = tempDir();
+    const r = runCli([
+      'runbook',
+      'upgrade',
+      '--execute',
+      '--to',
+      TARGET,
+      '--approved-by',
+      'lan',
+      ...runArgs(fleet, ['--runs-dir', runs]),
+      '--inventory',
+      writeCity({ 'city.yaml': city }),
+      '--exit-outside-window',
+    ]);
+    expect(r.code).toBe(75);
+    expect(r.stdout).toContain(
+      `paused: outside the maintenance window (${day} 01:00–03:00 Asia/Ho_Chi_Minh)`,
+    );
+    expect(await upgrades(fleet)).toBe(0);
+  });
+
+  it('pauses while Prometheus does not answer, upgrading nothing, and goes on when it is back', async () => {
+    const runs = tempDir();
+    const run = spawnCli([
+      'runbook',
+      'upgrade',
+      '--execute',
+      '--to',
+      TARGET,
+      '--approved-by',
+      'lan',
+      ...runArgs(fleet, ['--runs-dir', runs]),
+    ]);
+    await run.line(/^\S+ wave 2\//);
+    const prometheus = fleet.pid('prometheus');
+    process.kill(prometheus, 'SIGSTOP');
+    try {
+      await run.line(/gates after wave 2: inconclusive, retrying/);
+      const before = await upgrades(fleet);
+      await run.line(/gates after wave 2: inconclusive, retrying/, 3);
+      expect(await upgrades(fleet)).toBe(before);
+      expect(run.output()).toMatch(
+        /Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable \(no answer within 5 s\)/,
+      );
+    } finally {
+      process.kill(prometheus, 'SIGCONT');
+    }
+    const end = await run.exited;
+    expect(end.code).toBe(0);
+    expect(run.output()).toContain('✓ succeeded: every wave passed its gates');
+  }, 300_000);
+
+  it('stops at the next gate when a server outside the wave goes down (exit 1), with the query and the value', async () => {
+    const runs = tempDir();
+    const run = spawnCli([
+      'runbook',
+      'upgrade',
+      '--execute',
+      '--to',
+      '2027.01',
+      '--approved-by',
+      'lan',
+      ...runArgs(fleet, ['--runs-dir', runs]),
+      '--gate-settle',
+      '5',
+    ]);
+    await run.line(/^\S+ wave 1\//);
+    const victim = model.servers.find((s) => s.pool === 'wh-a')?.name as string;
+    const res = await fetch(`${fleet.simulator}/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'server-down', target: victim }),
+    });
+    expect(res.status).toBe(201);
+    try {
+      const end = await run.exited;
+      expect(end.code).toBe(1);
+      expect(run.output()).toMatch(
+        new RegExp(
+          `✗ failed: gate fleet-up failed after wave \\d+: 1 server\\(s\\) outside the wave are down: ${victim} \\(query: up\\{job="node"\\} == 0; value: 1\\)`,
+        ),
+      );
+      // no wave started after the failed gate
+      const status = JSON.parse(runCli(['runbook', 'status', '--runs-dir', runs, '--json']).stdout) as {
+        state: string;
+        waves: { wave: number; done: number; gatesPassed: boolean }[];
+      };
+      expect(status.state).toBe('failed');
+      const failedAt = status.waves.findIndex((w) => w.done > 0 && !w.gatesPassed);
+      expect(failedAt).toBeGreaterThan(0);
+      expect(status.waves.slice(failedAt + 1).every((w) => w.done === 0)).toBe(true);
+    } finally {
+      await fetch(`${fleet.simulator}/faults`, { method: 'DELETE' });
+    }
+  }, 300_000);
+});
