@@ -10,6 +10,7 @@ import { modelBench } from './bench/model-bench.ts';
 import { monitoringBench } from './bench/monitoring-bench.ts';
 import { networkBench } from './bench/network-bench.ts';
 import { readerBench } from './bench/reader-bench.ts';
+import { runbookBench } from './bench/runbook-bench.ts';
 import { synthBench } from './bench/synth-bench.ts';
 
 const WORK_DIR = fileURLToPath(new URL('../.bench', import.meta.url));
@@ -19,6 +20,7 @@ const BENCHES: readonly Bench[] = [
   readerBench(WORK_DIR),
   networkBench(WORK_DIR),
   monitoringBench(WORK_DIR),
+  runbookBench(WORK_DIR),
   synthBench(WORK_DIR),
 ];
 

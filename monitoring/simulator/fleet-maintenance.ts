@@ -78,6 +78,8 @@ export class FleetMaintenance {
     private readonly loads: ReadonlyMap<string, ServerLoad>,
     private readonly now: () => number,
     private readonly timeScale = 1,
+    /** Whether a fault keeps the server from answering (it then takes no action and is not up). */
+    private readonly faulted: (server: string) => boolean = () => false,
   ) {
     for (const s of model.servers) {
       this.poolOf.set(s.name, { pool: s.pool, rack: s.rack });
@@ -134,7 +136,7 @@ export class FleetMaintenance {
       bootTime: s.bootTime,
       cordoned: s.cordoned,
       drained: s.drained,
-      up: !this.isDown(server),
+      up: !this.isDown(server) && !this.faulted(server),
     };
   }
 
@@ -160,6 +162,9 @@ export class FleetMaintenance {
   /** Applies one action; returns the server's state after it. Throws RangeError on bad input. */
   act(server: string, action: MaintenanceAction, version?: unknown): ServerState {
     const s = this.of(server);
+    // cordon and uncordon go to Kubernetes; the rest to the server itself, which must answer
+    if (action !== 'uncordon' && action !== 'cordon' && this.faulted(server))
+      throw new RangeError(`server ${server} does not answer (a server-down fault)`);
     if (action !== 'uncordon' && action !== 'cordon' && this.isDown(server))
       throw new RangeError(`server ${server} is rebooting; wait until it answers again`);
     switch (action) {

@@ -56,7 +56,13 @@ export class FleetSimulator {
     private readonly timeScale = 1,
   ) {
     this.loads = new Map(serverLoads(model).map((l) => [l.server, l]));
-    this.maintenance = new FleetMaintenance(model, this.loads, now, timeScale);
+    this.maintenance = new FleetMaintenance(
+      model,
+      this.loads,
+      now,
+      timeScale,
+      (server) => this.faultOn('server-down', server) !== undefined,
+    );
     for (const s of planAddresses(model).sites) {
       const p = model.network.points.find((x) => x.id === s.point);
       this.pointByAddress.set(s.loopback.replace('/32', ''), {
@@ -77,9 +83,11 @@ export class FleetSimulator {
           service: s.id,
           agency: s.agency,
           tier: s.tier,
+          // smooth totals, not whole requests: a fresh Prometheus (or a fast time scale) sees a
+          // few seconds of a service, where one whole error would read as a burst of them
           totals: () => {
-            const requests = Math.floor(perSecond * (this.now() - GROWTH_EPOCH));
-            return { requests, errors: Math.floor(requests * errorRatio) };
+            const requests = perSecond * (this.now() - GROWTH_EPOCH);
+            return { requests, errors: requests * errorRatio };
           },
         };
       }),

@@ -21,6 +21,8 @@ export interface KubectlSshOptions {
   readonly sshArgs?: readonly string[];
   /** The remote upgrade command; `{version}` is replaced by the version, single-quoted. */
   readonly upgradeCommand?: string;
+  /** Where a server keeps its version files (default /etc/citycloud). */
+  readonly stateDir?: string;
   readonly drainTimeoutSeconds?: number;
   readonly attempts?: number;
   readonly backoffMs?: number;
@@ -114,11 +116,13 @@ export class KubectlSshExecutor implements Executor {
       case 'reboot':
         // scheduled a moment later, so ssh returns before the connection drops
         return this.sshArgv(server, 'sudo systemd-run --on-active=2 /bin/systemctl reboot');
-      case 'host-facts':
+      case 'host-facts': {
+        const dir = shellQuote(this.options.stateDir ?? '/etc/citycloud');
         return this.sshArgv(
           server,
-          'cat /proc/sys/kernel/random/boot_id /etc/citycloud/os-version /etc/citycloud/os-version.installed',
+          `cat /proc/sys/kernel/random/boot_id ${dir}/os-version ${dir}/os-version.installed`,
         );
+      }
     }
   }
 
@@ -153,16 +157,24 @@ export class KubectlSshExecutor implements Executor {
     return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shellQuote(a))).join(' ');
   }
 
+  /** The server's boot id and versions over ssh, or null when ssh does not answer. */
+  async hostFacts(server: string): Promise<{ bootId: string; version: string; installed: string } | null> {
+    const text = await this.run(this.argv('host-facts', server), 1).catch(() => null);
+    if (text === null) return null;
+    const [bootId = '', version = '', installed = ''] = text.split('\n').map((l) => l.trim());
+    return { bootId, version, installed };
+  }
+
   async facts(server: string): Promise<ServerFacts> {
     const [unschedulable, host] = await Promise.all([
       this.run(this.argv('node', server), 1),
-      this.run(this.argv('host-facts', server), 1).catch(() => null),
+      this.hostFacts(server),
     ]);
-    if (host === null)
-      // ssh does not answer: down (rebooting) as far as the upgrade is concerned
-      return { version: '', installed: '', bootId: '', cordoned: unschedulable.trim() === 'true', up: false };
-    const [bootId = '', version = '', installed = ''] = host.split('\n').map((l) => l.trim());
-    return { version, installed, bootId, cordoned: unschedulable.trim() === 'true', up: true };
+    const cordoned = unschedulable.trim() === 'true';
+    // ssh does not answer: down (rebooting) as far as the upgrade is concerned
+    return host
+      ? { ...host, cordoned, up: true }
+      : { version: '', installed: '', bootId: '', cordoned, up: false };
   }
 
   async cordon(server: string) {

@@ -42,9 +42,15 @@ const list = (names: readonly string[], most = 5) =>
     : `${names.slice(0, most).join(', ')} and ${names.length - most} more`;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-function gatesFor(model: CityModel, plan: UpgradePlan, wave: UpgradeWave): Gate[] {
+function gatesFor(
+  model: CityModel,
+  plan: UpgradePlan,
+  wave: UpgradeWave,
+  failed: ReadonlySet<string> = new Set(),
+): Gate[] {
   const names = wave.servers.map((s) => s.server);
-  const inWave = new Set(names);
+  // the wave's servers come back in wave-back; servers that failed are counted by --max-failures
+  const known = new Set([...names, ...failed]);
   const target = plan.target.replace(/["\\]/g, '');
   const gates: Gate[] = [
     {
@@ -72,7 +78,7 @@ function gatesFor(model: CityModel, plan: UpgradePlan, wave: UpgradeWave): Gate[
       judge: (samples) => {
         const down = samples
           .map((s) => s.labels.instance as string)
-          .filter((n) => !inWave.has(n))
+          .filter((n) => !known.has(n))
           .sort();
         return down.length === 0
           ? { result: 'passed', value: '0', reason: 'no other server is down' }
@@ -181,9 +187,10 @@ export async function evaluateGates(
   model: CityModel,
   plan: UpgradePlan,
   wave: UpgradeWave,
+  failed: ReadonlySet<string> = new Set(),
 ): Promise<GateOutcome[]> {
   return Promise.all(
-    gatesFor(model, plan, wave).map(async (g) => {
+    gatesFor(model, plan, wave, failed).map(async (g) => {
       const answer = await instantQuery(prometheus, g.query);
       if (!answer.answered)
         return {
@@ -197,7 +204,3 @@ export async function evaluateGates(
     }),
   );
 }
-
-/** The gate queries of a wave, for the plan's JSON and tests. */
-export const gateQueries = (model: CityModel, plan: UpgradePlan, wave: UpgradeWave) =>
-  gatesFor(model, plan, wave).map((g) => ({ gate: g.gate, query: g.query }));

@@ -118,8 +118,11 @@ class UpgradeRun {
   async execute(): Promise<RunOutcome> {
     const { reporter } = this.ctx;
     const total = this.plan.waves.length;
-    for (const wave of this.plan.waves) {
-      if (this.state.wavesPassed.has(wave.index)) continue;
+    for (const planned of this.plan.waves) {
+      // a wave that passed is done, but for servers that failed in it: a resume tries them again
+      const retry = planned.servers.filter((s) => this.state.servers.get(s.server)?.failed);
+      if (this.state.wavesPassed.has(planned.index) && retry.length === 0) continue;
+      const wave = this.state.wavesPassed.has(planned.index) ? { ...planned, servers: retry } : planned;
       const begun = this.state.waveTimes.has(wave.index);
       // a wave starts only inside the window; one already under way is finished
       if (!begun) {
@@ -154,6 +157,11 @@ class UpgradeRun {
         seconds: Math.round((Date.now() - started) / 100) / 10,
       });
     }
+    if (this.failedSet.size > 0)
+      return this.finish(
+        'failed',
+        `every wave passed its gates, but ${this.failedSet.size} server(s) failed (within --max-failures ${this.ctx.settings.maxFailures}): ${[...this.failedSet].sort().slice(0, 5).join(', ')}; fix them and resume to try them again`,
+      );
     return this.finish('succeeded', `every wave passed its gates (${this.plan.toUpgrade} servers planned)`);
   }
 
@@ -332,7 +340,13 @@ class UpgradeRun {
         let backoff = 1000;
         let lastInconclusive = '';
         for (;;) {
-          const outcomes = await evaluateGates(settings.prometheus, model, this.plan, checked);
+          const outcomes = await evaluateGates(
+            settings.prometheus,
+            model,
+            this.plan,
+            checked,
+            this.failedSet,
+          );
           const unanswered = outcomes.filter((o) => o.result === 'inconclusive');
           const failed = outcomes.filter((o) => o.result === 'failed');
           if (unanswered.length === 0 && failed.length === 0) {

