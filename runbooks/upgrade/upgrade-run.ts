@@ -48,7 +48,7 @@ export interface RunContext {
   readonly reporter: Reporter;
   readonly actor: Actor;
   readonly settings: RunSettings;
-  /** Aborted on SIGINT/SIGTERM: no new step or wave starts; steps under way finish. */
+  /** Aborted on SIGINT/SIGTERM: no server or wave starts; servers under way finish their steps. */
   readonly signal?: AbortSignal;
   /** The clock, for the window (tests pass their own). */
   readonly now?: () => Date;
@@ -142,7 +142,9 @@ class UpgradeRun {
         this.ctx.settings.concurrency,
       );
       if (results.includes('interrupted') || this.aborted)
-        return this.pause('interrupted (SIGINT/SIGTERM) in a wave; the steps under way finished; resume it');
+        return this.pause(
+          'interrupted (SIGINT/SIGTERM) in a wave; the servers under way finished; resume it',
+        );
       const failed = results.filter((r) => r === 'failed').length;
       if (this.failures > this.ctx.settings.maxFailures)
         return this.finish(
@@ -214,9 +216,10 @@ class UpgradeRun {
       update('done before');
       return 'done';
     }
+    // an interrupt stops servers from starting; one under way finishes, so none is left out of service
+    if (this.aborted) return 'interrupted';
     for (const step of STEPS) {
       if (done.has(step)) continue;
-      if (this.aborted) return 'interrupted';
       const command = executor.describe(step, server, target);
       try {
         const facts = await executor.facts(server);

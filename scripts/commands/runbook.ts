@@ -87,8 +87,9 @@ const actor = (operator?: string): Actor => ({
   pid: process.pid,
 });
 
+/** The live task list on a terminal wide enough to draw it; timestamped lines otherwise. */
 const reporter = (json?: boolean): Reporter =>
-  process.stdout.isTTY && !json
+  process.stdout.isTTY && !json && (process.stdout.columns ?? 0) >= 60
     ? new ListrReporter()
     : new PlainReporter((t) => (json ? process.stderr : process.stdout).write(t));
 

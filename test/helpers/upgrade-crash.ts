@@ -5,17 +5,31 @@
  * `runbook resume`, then a last resume to the end. The test then counts at the fleet.
  */
 import { expect } from 'vitest';
+import { type CityModel, loadCity, poolHeadrooms } from '../../model/index.ts';
 import { STEPS } from '../../runbooks/engine/journal-records.ts';
-import { runCli, SMALL_CITY } from './city.ts';
+import { runCli, smallCity, writeCity } from './city.ts';
 import { fleetRecord, type LocalFleet, prng, serverState, spawnCli } from './local-fleet.ts';
 
 export const TARGET = '2026.12';
-export const SMALL_CITY_SERVERS = 14;
 
-export function runArgs(fleet: LocalFleet, store: readonly string[]): string[] {
+/**
+ * The small city with four more racks of web servers (38 servers, web upgraded 3 at a time): work
+ * enough that 20 kills, each cutting a process short within a server or two, never finish it.
+ */
+export function crashCity(): string {
+  const city = smallCity();
+  for (const id of ['k04', 'k05', 'k06', 'k07'])
+    city.datacentre.halls[0].rows[0].racks.push({
+      id,
+      servers: [{ u: 1, count: 6, model: 'm1', pool: 'web' }],
+    });
+  return writeCity({ 'city.yaml': city });
+}
+
+export function runArgs(fleet: LocalFleet, store: readonly string[], inventory: string): string[] {
   return [
     '--inventory',
-    SMALL_CITY,
+    inventory,
     '--prometheus',
     fleet.prometheus,
     '--simulator',
@@ -30,19 +44,19 @@ export function runArgs(fleet: LocalFleet, store: readonly string[]): string[] {
 
 export async function killAndResume(
   fleet: LocalFleet,
+  inventory: string,
   store: readonly string[],
   seed: number,
 ): Promise<{ run: string; kills: number; lockRefusal: { code: number; stderr: string } }> {
   const rand = prng(seed);
-  const common = runArgs(fleet, store);
+  const common = runArgs(fleet, store, inventory);
   let run: string | null = null;
   let kills = 0;
   let lockRefusal = { code: -1, stderr: '' };
   while (kills < 20) {
     // every other kill right after an action of each step in turn, before its journal line
     // (the first process is killed by the test, so it is alive when a second run tries the lock)
-    const crashAt =
-      kills % 2 === 1 ? `${STEPS[((kills - 1) / 2) % STEPS.length]}:${1 + Math.floor(rand() * 2)}` : '';
+    const crashAt = kills % 2 === 1 ? `${STEPS[((kills - 1) / 2) % STEPS.length]}:1` : '';
     const args = run
       ? ['runbook', 'resume', run, ...common]
       : [
@@ -78,7 +92,7 @@ export async function killAndResume(
       lockRefusal = { code: second.code, stderr: second.stderr };
     }
     if (!crashAt) {
-      await cli.line(/: (cordon|drain|upgrade|reboot|uncordon): /, 1 + Math.floor(rand() * 3));
+      await cli.line(/: (cordon|drain|upgrade|reboot|uncordon): /, 1 + Math.floor(rand() * 2));
       cli.child.kill('SIGKILL');
     }
     const end = await cli.exited;
@@ -94,8 +108,10 @@ export async function killAndResume(
   return { run: run as string, kills, lockRefusal };
 }
 
-/** Every server of the small city upgraded and rebooted exactly once, back in service. */
-export async function expectExactlyOnce(fleet: LocalFleet, servers: readonly string[]): Promise<void> {
+/** Every server of the city upgraded and rebooted exactly once, back in service, never past w. */
+export async function expectExactlyOnce(fleet: LocalFleet, inventory: string): Promise<void> {
+  const model = loadCity(inventory).model as CityModel;
+  const servers = model.servers.map((s) => s.name);
   const record = await fleetRecord(fleet.simulator);
   expect(Object.keys(record.upgrades).sort()).toEqual([...servers].sort());
   expect(new Set(Object.values(record.upgrades))).toEqual(new Set([1]));
@@ -110,9 +126,10 @@ export async function expectExactlyOnce(fleet: LocalFleet, servers: readonly str
       drained: false,
     });
   }
-  // no wave took more than w = 1 of a pool, nor two racks of the warehouse pool
+  // no wave took more than a pool's w, nor two racks of the warehouse pool
+  const headroom = poolHeadrooms(model);
   for (const [pool, r] of Object.entries(record.pools)) {
-    expect(r.maxOut, pool).toBeLessThanOrEqual(1);
-    expect(r.maxRacksOut, pool).toBeLessThanOrEqual(1);
+    expect(r.maxOut, pool).toBeLessThanOrEqual(headroom.get(pool)?.wave as number);
+    if (pool === 'wh-a') expect(r.maxRacksOut, pool).toBeLessThanOrEqual(1);
   }
 }

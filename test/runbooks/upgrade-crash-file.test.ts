@@ -2,15 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CityModel, loadCity } from '../../model/index.ts';
-import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { runCli, tempDir } from '../helpers/city.ts';
 import { hasLocalStack, type LocalFleet, startFleet } from '../helpers/local-fleet.ts';
-import { expectExactlyOnce, killAndResume, SMALL_CITY_SERVERS } from '../helpers/upgrade-crash.ts';
+import { crashCity, expectExactlyOnce, killAndResume } from '../helpers/upgrade-crash.ts';
 
 describe.skipIf(!hasLocalStack)('the upgrade runbook, killed and resumed (local run store)', () => {
   let fleet: LocalFleet;
+  const city = crashCity();
   beforeAll(async () => {
-    fleet = await startFleet(SMALL_CITY);
+    fleet = await startFleet(city);
   });
   afterAll(() => fleet?.down());
 
@@ -18,15 +18,12 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook, killed and resumed (local 
     const runs = tempDir();
     const store = ['--runs-dir', runs];
     const seed = 20261201;
-    const { run, kills, lockRefusal } = await killAndResume(fleet, store, seed);
+    const { run, kills, lockRefusal } = await killAndResume(fleet, city, store, seed);
     expect(kills).toBe(20);
     // the second run was refused by the lock, naming the run that holds it
     expect(lockRefusal.code).toBe(1);
     expect(lockRefusal.stderr).toContain(`another runbook holds the fleet's lock: run ${run} by minh@`);
-    const model = loadCity(SMALL_CITY).model as CityModel;
-    const servers = model.servers.map((s) => s.name);
-    expect(servers).toHaveLength(SMALL_CITY_SERVERS);
-    await expectExactlyOnce(fleet, servers);
+    await expectExactlyOnce(fleet, city);
     // each resume took over the dead run's lock, and journaled whose it was
     const journal = readFileSync(join(runs, run, 'journal.jsonl'), 'utf8')
       .trim()
@@ -42,8 +39,8 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook, killed and resumed (local 
     const s = JSON.parse(status.stdout) as { state: string; totals: Record<string, number>; lock: unknown };
     expect(s.state).toBe('succeeded');
     expect(s.totals).toEqual({
-      planned: 14,
-      upgraded: 14,
+      planned: 38,
+      upgraded: 38,
       alreadyUpgraded: 0,
       failed: 0,
       skipped: 0,

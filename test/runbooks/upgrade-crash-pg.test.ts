@@ -4,20 +4,20 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CityModel, loadCity } from '../../model/index.ts';
 import { PgRunStore, SCHEMA } from '../../runbooks/engine/pg-store.ts';
 import { LockRefused, RunStoreUnavailable } from '../../runbooks/engine/run-store.ts';
-import { runCli, SMALL_CITY } from '../helpers/city.ts';
+import { runCli } from '../helpers/city.ts';
 import { hasLocalStack, type LocalFleet, startFleet } from '../helpers/local-fleet.ts';
 import { hasPostgres, startPostgres, type ThrowAwayPostgres } from '../helpers/postgres.ts';
-import { expectExactlyOnce, killAndResume } from '../helpers/upgrade-crash.ts';
+import { crashCity, expectExactlyOnce, killAndResume } from '../helpers/upgrade-crash.ts';
 
 describe.skipIf(!hasPostgres || !hasLocalStack)('the upgrade runbook with its state in PostgreSQL', () => {
   let db: ThrowAwayPostgres;
   let fleet: LocalFleet;
+  const city = crashCity();
   beforeAll(async () => {
     db = startPostgres();
-    fleet = await startFleet(SMALL_CITY);
+    fleet = await startFleet(city);
   });
   afterAll(() => {
     fleet?.down();
@@ -52,15 +52,11 @@ describe.skipIf(!hasPostgres || !hasLocalStack)('the upgrade runbook with its st
 
   it('upgrades every server exactly once across 20 kill -9 and resumes, each resume by another operator', async () => {
     const store = ['--state', 'pg', '--state-url', db.url];
-    const { run, kills, lockRefusal } = await killAndResume(fleet, store, 7);
+    const { run, kills, lockRefusal } = await killAndResume(fleet, city, store, 7);
     expect(kills).toBe(20);
     expect(lockRefusal.code).toBe(1);
     expect(lockRefusal.stderr).toContain(`another runbook holds the fleet's lock: run ${run} by minh@`);
-    const model = loadCity(SMALL_CITY).model as CityModel;
-    await expectExactlyOnce(
-      fleet,
-      model.servers.map((s) => s.name),
-    );
+    await expectExactlyOnce(fleet, city);
     const status = runCli(['runbook', 'status', run, ...store, '--json']);
     expect(status.code).toBe(0);
     const s = JSON.parse(status.stdout) as {

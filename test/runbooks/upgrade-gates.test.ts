@@ -3,10 +3,12 @@
  * unanswerable gate pauses it (and nothing is upgraded meanwhile), the window and the approval
  * are enforced before anything changes.
  */
-import { readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
-import { runCli, SMALL_CITY, smallCity, tempDir, writeCity } from '../helpers/city.ts';
+import { BIN, ROOT, runCli, SMALL_CITY, smallCity, tempDir, writeCity } from '../helpers/city.ts';
 import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
 import { runArgs, TARGET } from '../helpers/upgrade-crash.ts';
 
@@ -23,7 +25,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
 
   it('changes nothing without --execute, and asks for an approval', () => {
     const runs = tempDir();
-    const common = runArgs(fleet, ['--runs-dir', runs]);
+    const common = runArgs(fleet, ['--runs-dir', runs], SMALL_CITY);
     const bare = runCli(['runbook', 'upgrade', '--to', TARGET, ...common]);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('nothing changes without --execute');
@@ -46,7 +48,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
       '--execute',
       '--to',
       TARGET,
-      ...runArgs(fleet, ['--runs-dir', runs]),
+      ...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY),
       '--inventory',
       inventory,
       '--operator',
@@ -77,7 +79,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
       TARGET,
       '--approved-by',
       'lan',
-      ...runArgs(fleet, ['--runs-dir', runs]),
+      ...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY),
       '--inventory',
       writeCity({ 'city.yaml': city }),
       '--exit-outside-window',
@@ -99,7 +101,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
       TARGET,
       '--approved-by',
       'lan',
-      ...runArgs(fleet, ['--runs-dir', runs]),
+      ...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY),
     ]);
     await run.line(/^\S+ wave 2\//);
     const prometheus = fleet.pid('prometheus');
@@ -130,7 +132,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
       '2027.01',
       '--approved-by',
       'lan',
-      ...runArgs(fleet, ['--runs-dir', runs]),
+      ...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY),
       '--gate-settle',
       '5',
     ]);
@@ -166,7 +168,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
 
   it('aborts past --max-failures, tolerates up to it (still exit 1, naming the server), and retries it on resume', async () => {
     const runs = tempDir();
-    const common = [...runArgs(fleet, ['--runs-dir', runs]), '--gate-settle', '10'];
+    const common = [...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY), '--gate-settle', '10'];
     // the first server of pool web is in the canary wave; a fault keeps it from answering
     const victim = model.servers
       .filter((s) => s.pool === 'web')
@@ -214,4 +216,52 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
     const after = (await fleetRecord(fleet.simulator)).upgrades;
     for (const s of model.servers) expect((after[s.name] ?? 0) - (before[s.name] ?? 0), s.name).toBe(1);
   }, 300_000);
+
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'on a terminal: asks for the approver, and shows a live task list of the waves, the steps and their commands',
+    async () => {
+      const runs = tempDir();
+      const cmd = [
+        process.execPath,
+        BIN,
+        'runbook',
+        'upgrade',
+        '--execute',
+        '--to',
+        '2027.03',
+        '--operator',
+        'minh',
+        ...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY),
+      ]
+        .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+        .join(' ');
+      // script(1) gives the command a pseudo-terminal (of 160 columns); the approver's name is typed on it
+      const tty = spawn('/usr/bin/script', ['-q', '-e', '-c', `stty cols 160 rows 50; ${cmd}`, '/dev/null'], {
+        cwd: ROOT,
+        env: { ...process.env, TERM: 'xterm', COLUMNS: '200' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      tty.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("Approver's name") && !tty.stdin.writableEnded) tty.stdin.end('lan\n');
+      });
+      const code = await new Promise<number | null>((resolve) => tty.on('close', resolve));
+      out = stripVTControlCharacters(out);
+      expect(code, out.slice(-2000)).toBe(0);
+      expect(out).toContain("Upgrade 14 servers to 2027.03 in 13 waves. Approver's name (empty to cancel):");
+      expect(out).toContain('wave 0/12 (canary: one server of each pool): 2 servers');
+      expect(out).toMatch(
+        /cordon: POST http:\/\/127\.0\.0\.1:\d+\/fleet\/servers\/dc1-h1-r01-k0\d-u\d+\/cordon/,
+      );
+      expect(out).toContain('gates after wave 12');
+      const status = JSON.parse(runCli(['runbook', 'status', '--runs-dir', runs, '--json']).stdout) as {
+        approvedBy: string;
+        startedBy: string;
+      };
+      expect(status.approvedBy).toBe('lan');
+      expect(status.startedBy).toMatch(/^minh@/);
+    },
+    300_000,
+  );
 });

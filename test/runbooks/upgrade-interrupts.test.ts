@@ -1,0 +1,88 @@
+/**
+ * A run stopped on purpose stays resumable (exit 75): by SIGTERM, after the steps under way, and
+ * by gates left unanswerable past --gate-timeout; its resume then finishes the fleet, once each.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CityModel, loadCity } from '../../model/index.ts';
+import { SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
+import { runArgs } from '../helpers/upgrade-crash.ts';
+
+const runIdOf = (text: string) => (text.match(/upgrade-\d{8}-\d{6}-[0-9a-f]{4}/) as RegExpMatchArray)[0];
+
+describe.skipIf(!hasLocalStack)('the upgrade runbook, stopped and resumed', () => {
+  let fleet: LocalFleet;
+  const model = loadCity(SMALL_CITY).model as CityModel;
+  beforeAll(async () => {
+    fleet = await startFleet(SMALL_CITY);
+  });
+  afterAll(() => fleet?.down());
+
+  const expectOnceEach = async (before: Readonly<Record<string, number>>) => {
+    const after = (await fleetRecord(fleet.simulator)).upgrades;
+    for (const s of model.servers) expect((after[s.name] ?? 0) - (before[s.name] ?? 0), s.name).toBe(1);
+  };
+
+  it('on SIGTERM finishes the servers under way, releases the lock and exits 75; resume goes on', async () => {
+    const runs = tempDir();
+    const common = runArgs(fleet, ['--runs-dir', runs], SMALL_CITY);
+    const before = (await fleetRecord(fleet.simulator)).upgrades;
+    const run = spawnCli([
+      'runbook',
+      'upgrade',
+      '--execute',
+      '--to',
+      '2028.01',
+      '--approved-by',
+      'lan',
+      ...common,
+    ]);
+    await run.line(/: upgrade: POST /);
+    run.child.kill('SIGTERM');
+    const end = await run.exited;
+    expect(end.code).toBe(75);
+    expect(run.output()).toMatch(/‖ paused: interrupted \(SIGINT\/SIGTERM\)/);
+    expect(existsSync(join(runs, 'lock.json'))).toBe(false);
+    // the server it was upgrading finished its steps: none is left cordoned
+    expect((await fleetRecord(fleet.simulator)).unavailable).toEqual([]);
+    const resume = spawnCli(['runbook', 'resume', runIdOf(run.output()), ...common]);
+    expect((await resume.exited).code, resume.output().slice(-1500)).toBe(0);
+    await expectOnceEach(before);
+  }, 300_000);
+
+  it('stops resumable when the gates stay unanswerable past --gate-timeout, naming why', async () => {
+    const runs = tempDir();
+    const common = runArgs(fleet, ['--runs-dir', runs], SMALL_CITY);
+    const before = (await fleetRecord(fleet.simulator)).upgrades;
+    const prometheus = fleet.pid('prometheus');
+    const run = spawnCli([
+      'runbook',
+      'upgrade',
+      '--execute',
+      '--to',
+      '2028.02',
+      '--approved-by',
+      'lan',
+      ...common,
+      '--gate-timeout',
+      '6',
+    ]);
+    await run.line(/^\S+ wave 0\//);
+    process.kill(prometheus, 'SIGSTOP');
+    let end: { code: number | null };
+    try {
+      end = await run.exited;
+    } finally {
+      process.kill(prometheus, 'SIGCONT');
+    }
+    expect(end.code).toBe(75);
+    expect(run.output()).toMatch(
+      /‖ paused: gates after wave 0 stayed inconclusive past --gate-timeout 6 s \(\S+: Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable \(no answer within 5 s\)\); nothing more was upgraded; resume it once Prometheus answers/,
+    );
+    const resume = spawnCli(['runbook', 'resume', runIdOf(run.output()), ...common]);
+    expect((await resume.exited).code, resume.output().slice(-1500)).toBe(0);
+    await expectOnceEach(before);
+  }, 300_000);
+});
