@@ -12,6 +12,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { GroupCommit } from './group-commit.ts';
 import type { Actor, JournalEvent, JournalRecord } from './journal-records.ts';
 import {
   HEARTBEAT_SECONDS,
@@ -50,42 +51,25 @@ export function parseJournal(text: string, file: string): { records: JournalReco
 }
 
 class FileJournal implements Journal {
-  private pending: { line: string; done: () => void; fail: (e: Error) => void }[] = [];
-  private flushing = false;
-  flushes = 0;
+  private readonly commits: GroupCommit;
 
   constructor(
     private readonly handle: FileHandle,
     private readonly file: string,
-    private seq: number,
-  ) {}
-
-  append(event: JournalEvent): Promise<JournalRecord> {
-    const record = { seq: ++this.seq, at: new Date().toISOString(), ...event } as JournalRecord;
-    return new Promise((resolve, reject) => {
-      this.pending.push({ line: `${JSON.stringify(record)}\n`, done: () => resolve(record), fail: reject });
-      void this.flush();
-    });
+    seq: number,
+  ) {
+    this.commits = new GroupCommit(async (batch) => {
+      await handle.write(batch.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      await handle.datasync();
+    }, seq);
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0);
-        try {
-          await this.handle.write(batch.map((b) => b.line).join(''));
-          await this.handle.datasync();
-          this.flushes++;
-          for (const b of batch) b.done();
-        } catch (err) {
-          for (const b of batch) b.fail(err as Error);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
+  get flushes(): number {
+    return this.commits.flushes;
+  }
+
+  append(event: JournalEvent): Promise<JournalRecord> {
+    return this.commits.append(event);
   }
 
   async read(): Promise<JournalRecord[]> {
@@ -93,7 +77,7 @@ class FileJournal implements Journal {
   }
 
   async close(): Promise<void> {
-    while (this.pending.length > 0 || this.flushing) await new Promise((r) => setImmediate(r));
+    await this.commits.settled();
     await this.handle.close();
   }
 }

@@ -12,6 +12,7 @@
  *   commit); a record is durable when its transaction commits.
  */
 import pg from 'pg';
+import { GroupCommit } from './group-commit.ts';
 import type { Actor, JournalEvent, JournalRecord } from './journal-records.ts';
 import {
   HEARTBEAT_SECONDS,
@@ -64,49 +65,33 @@ export function describeUrl(url: string): string {
 }
 
 class PgJournal implements Journal {
-  private pending: { record: JournalRecord; done: () => void; fail: (e: Error) => void }[] = [];
-  private flushing = false;
-  flushes = 0;
+  private readonly commits: GroupCommit;
 
   constructor(
     private readonly client: pg.Client,
     private readonly run: string,
-    private seq: number,
-  ) {}
-
-  append(event: JournalEvent): Promise<JournalRecord> {
-    const record = { seq: ++this.seq, at: new Date().toISOString(), ...event } as JournalRecord;
-    return new Promise((resolve, reject) => {
-      this.pending.push({ record, done: () => resolve(record), fail: reject });
-      void this.flush();
-    });
+    seq: number,
+  ) {
+    // one INSERT of every record waiting: durable when it commits
+    this.commits = new GroupCommit(async (batch) => {
+      const values: unknown[] = [];
+      const rows = batch.map((r, i) => {
+        values.push(run, r.seq, r.at, JSON.stringify(r));
+        return `($${4 * i + 1}, $${4 * i + 2}, $${4 * i + 3}, $${4 * i + 4})`;
+      });
+      await client.query(
+        `INSERT INTO ${SCHEMA}.journal (run, seq, at, record) VALUES ${rows.join(', ')}`,
+        values,
+      );
+    }, seq);
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0);
-        try {
-          const values: unknown[] = [];
-          const rows = batch.map((b, i) => {
-            values.push(this.run, b.record.seq, b.record.at, JSON.stringify(b.record));
-            return `($${4 * i + 1}, $${4 * i + 2}, $${4 * i + 3}, $${4 * i + 4})`;
-          });
-          await this.client.query(
-            `INSERT INTO ${SCHEMA}.journal (run, seq, at, record) VALUES ${rows.join(', ')}`,
-            values,
-          );
-          this.flushes++;
-          for (const b of batch) b.done();
-        } catch (err) {
-          for (const b of batch) b.fail(err as Error);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
+  get flushes(): number {
+    return this.commits.flushes;
+  }
+
+  append(event: JournalEvent): Promise<JournalRecord> {
+    return this.commits.append(event);
   }
 
   async read(): Promise<JournalRecord[]> {
@@ -116,8 +101,8 @@ class PgJournal implements Journal {
     return r.rows.map((row: { record: JournalRecord }) => row.record);
   }
 
-  async close(): Promise<void> {
-    while (this.pending.length > 0 || this.flushing) await new Promise((r) => setImmediate(r));
+  close(): Promise<void> {
+    return this.commits.settled();
   }
 }
 
