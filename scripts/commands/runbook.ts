@@ -93,9 +93,11 @@ const reporter = (json?: boolean): Reporter =>
     ? new ListrReporter()
     : new PlainReporter((t) => (json ? process.stderr : process.stdout).write(t));
 
-function executorOf(opts: ExecuteOptions): Executor {
+/** The executor; kubectl-ssh reports every attempt of every command on the run's progress. */
+function executorOf(opts: ExecuteOptions, shown: Reporter): Executor {
   if (opts.executor === 'sim') return new SimExecutor(opts.simulator);
   return KubectlSshExecutor.fromPath({
+    onAttempt: (line) => shown.line(line),
     ...(opts.sshUser ? { sshUser: opts.sshUser } : {}),
     ...(opts.upgradeCommand ? { upgradeCommand: opts.upgradeCommand } : {}),
     ...(opts.kubeContext ? { context: opts.kubeContext } : {}),
@@ -214,7 +216,8 @@ export async function runUpgradeExecute(opts: ExecuteOptions): Promise<number> {
   if (!opts.to) throw new RunbookUsageError('--execute needs the target version: --to VERSION');
   const model = loadModel(opts.inventory);
   const who = actor(opts.operator);
-  const executor = executorOf(opts);
+  const progress = reporter(opts.json);
+  const executor = executorOf(opts, progress);
   const plan = planUpgrade(model, await liveVersions(opts.prometheus, opts.to), opts.to);
   const approvedBy = await approval(model, who.user, opts.approvedBy, plan);
   const store = storeOf(model, opts);
@@ -225,7 +228,7 @@ export async function runUpgradeExecute(opts: ExecuteOptions): Promise<number> {
         model,
         store,
         executor,
-        reporter: reporter(opts.json),
+        reporter: progress,
         actor: who,
         settings: settings(opts),
         signal,
@@ -253,6 +256,7 @@ export async function runUpgradeExecute(opts: ExecuteOptions): Promise<number> {
 
 export async function runResume(run: string, opts: ExecuteOptions): Promise<number> {
   const model = loadModel(opts.inventory);
+  const progress = reporter(opts.json);
   const store = storeOf(model, opts);
   const { signal, done } = interruptible();
   try {
@@ -260,8 +264,8 @@ export async function runResume(run: string, opts: ExecuteOptions): Promise<numb
       {
         model,
         store,
-        executor: executorOf(opts),
-        reporter: reporter(opts.json),
+        executor: executorOf(opts, progress),
+        reporter: progress,
         actor: actor(opts.operator),
         settings: settings(opts),
         signal,

