@@ -196,6 +196,7 @@ describe('citycloud synth', () => {
       'deploy.yaml',
       'monitoring.yaml',
       'network.yaml',
+      'runbooks.yaml',
       'services.yaml',
       'tenants.yaml',
       'warehouses.yaml',
