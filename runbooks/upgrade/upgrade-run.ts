@@ -88,7 +88,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 type ServerResult = 'done' | 'failed' | 'interrupted';
 
 class UpgradeRun {
-  private state: RunState;
+  /** Servers failed in this execution: --max-failures counts these. */
   private failures = 0;
   private readonly failedSet = new Set<string>();
 
@@ -97,11 +97,9 @@ class UpgradeRun {
     private readonly run: string,
     private readonly plan: UpgradePlan,
     private readonly journal: Journal,
-    state: RunState,
-  ) {
-    // servers that failed before are tried again: a resume starts counting afresh
-    this.state = state;
-  }
+    /** The journal's state when this execution began (servers that failed before are tried again). */
+    private readonly state: RunState,
+  ) {}
 
   private now(): Date {
     return this.ctx.now?.() ?? new Date();
@@ -123,8 +121,8 @@ class UpgradeRun {
       const retry = planned.servers.filter((s) => this.state.servers.get(s.server)?.failed);
       if (this.state.wavesPassed.has(planned.index) && retry.length === 0) continue;
       const wave = this.state.wavesPassed.has(planned.index) ? { ...planned, servers: retry } : planned;
-      const begun = this.state.waveTimes.has(wave.index);
-      // a wave starts only inside the window; one already under way is finished
+      // a wave starts only inside the window; one under way is finished (a retry starts anew)
+      const begun = this.state.waveTimes.has(wave.index) && !this.state.wavesPassed.has(wave.index);
       if (!begun) {
         const waited = await this.awaitWindow();
         if (waited) return waited;
