@@ -18,12 +18,13 @@ export function networkRules(model: CityModel): RuleSet {
     name: 'citycloud-network',
     recording: [
       {
-        record: 'district:probe_success:count',
+        // every probe of the district, up or down (the failed ones are the next record)
+        record: 'district:probes:count',
         expr: `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""})`,
       },
       {
         record: 'district:probe_failed:count',
-        expr: `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""} == 0) or (district:probe_success:count * 0)`,
+        expr: `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""} == 0) or (district:probes:count * 0)`,
       },
     ],
     alerts: [
@@ -48,7 +49,7 @@ export function networkRules(model: CityModel): RuleSet {
         {
           alert: 'DistrictIsolated',
           // the ratio of a district's points down; recorded counts keep the expression cheap
-          expr: `district:probe_failed:count / district:probe_success:count > ${ratio}`,
+          expr: `district:probe_failed:count / district:probes:count > ${ratio}`,
           for: '2m',
           severity: 'critical',
           summary: 'Many points of one district are down at once: the district is cut off.',

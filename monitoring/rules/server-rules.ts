@@ -14,6 +14,13 @@ import { NODE_MEMORY_AVAILABLE, NODE_MEMORY_TOTAL } from '../metrics/node-memory
 import { type AlertSpec, alertRule, promLiteral, type RecordingRule, type Severity } from '../rule-types.ts';
 import type { RuleSet } from './rule-set.ts';
 
+/**
+ * The filesystems the disk alerts watch: node_exporter already leaves out /proc, /sys and the
+ * like; memory-backed (tmpfs, ramfs), container layers (overlay) and images (squashfs) are left
+ * out here, as node-mixin's selectors do.
+ */
+export const FS = 'job="node",fstype!~"tmpfs|ramfs|overlay|squashfs",mountpoint!=""';
+
 const SEVERITY: Record<Criticality, Severity> = { critical: 'critical', high: 'warning', normal: 'info' };
 const GIB = 1024 ** 3;
 
@@ -58,8 +65,9 @@ export function serverRules(model: CityModel): RuleSet {
     alertRule(
       {
         alert: 'NodeFilesystemFillingUp',
-        // as node-mixin does: little space left AND the 6h trend runs out within a day
-        expr: `(${NODE_FILESYSTEM_AVAIL}{job="node"} / ${NODE_FILESYSTEM_SIZE}{job="node"} < 0.15 and predict_linear(${NODE_FILESYSTEM_AVAIL}{job="node"}[6h], 24 * 3600) < 0 and ${NODE_FILESYSTEM_READONLY}{job="node"} == 0)`,
+        // as node-mixin does: little space left AND the 6h trend runs out within a day, on real
+        // filesystems that can be written (memory-backed and image layers are not disks to fill)
+        expr: `(${NODE_FILESYSTEM_AVAIL}{${FS}} / ${NODE_FILESYSTEM_SIZE}{${FS}} < 0.15 and predict_linear(${NODE_FILESYSTEM_AVAIL}{${FS}}[6h], 24 * 3600) < 0 and ${NODE_FILESYSTEM_READONLY}{${FS}} == 0)`,
         for: '1h',
         severity: 'warning',
         summary: 'A filesystem has under 15% space left and is predicted to fill within 24 hours.',

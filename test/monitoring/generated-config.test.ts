@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { monitoringView } from '../../monitoring/monitoring-view.ts';
 import { networkView } from '../../network/network-view.ts';
@@ -23,9 +23,10 @@ async function writeOut(m: CityModel): Promise<string> {
 
 describe('the generated rules', () => {
   let groups: { name: string; rules: Record<string, unknown>[] }[] = [];
+  let outDir = '';
   beforeAll(async () => {
-    const dir = await writeOut(model);
-    groups = parse(readFileSync(join(dir, 'rules/citycloud.rules.yml'), 'utf8')).groups;
+    outDir = await writeOut(model);
+    groups = parse(readFileSync(join(outDir, 'rules/citycloud.rules.yml'), 'utf8')).groups;
   });
   const alerts = () =>
     groups.flatMap((g) => g.rules.filter((r) => 'alert' in r)) as {
@@ -72,6 +73,105 @@ describe('the generated rules', () => {
     expect(quorum('iot')).toBe(
       'sum by (warehouse, shard) (citycloud_warehouse_replica_up{warehouse="iot"}) < 2',
     );
+  });
+
+  it('counts what the district records say: every probe, and the failed ones (promtool)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'rules.yml'), readFileSync(join(outDir, 'rules/citycloud.rules.yml')));
+    const probe = (point: string, value: number) => ({
+      series: `probe_success{job="blackbox-icmp",point="${point}",district="d1"}`,
+      values: `${value}x5`,
+    });
+    writeFileSync(
+      join(dir, 'test.yml'),
+      stringify({
+        rule_files: ['rules.yml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [probe('w1', 1), probe('w2', 1), probe('w3', 0)],
+            promql_expr_test: [
+              {
+                expr: 'district:probes:count',
+                eval_time: '2m',
+                exp_samples: [{ labels: 'district:probes:count{district="d1"}', value: 3 }],
+              },
+              {
+                expr: 'district:probe_failed:count',
+                eval_time: '2m',
+                exp_samples: [{ labels: 'district:probe_failed:count{district="d1"}', value: 1 }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const r = runTool(PROMTOOL, ['test', 'rules', 'test.yml'], dir);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.code).toBe(0);
+    // no record is named for the successful probes while counting them all
+    const records = groups.flatMap((g) => g.rules.map((x) => x.record)).filter(Boolean);
+    expect(records).not.toContain('district:probe_success:count');
+  });
+
+  it('leaves memory-backed and image filesystems out of the disk alert, as node-mixin does (promtool)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'rules.yml'), readFileSync(join(outDir, 'rules/citycloud.rules.yml')));
+    const GIB = 1024 ** 3;
+    // the same filling disk, once as ext4 on / and once as tmpfs on /run, overlay and squashfs
+    const filling = (fstype: string, mountpoint: string) => {
+      const l = `job="node",instance="s1",fstype="${fstype}",mountpoint="${mountpoint}"`;
+      return [
+        { series: `node_filesystem_size_bytes{${l}}`, values: `${100 * GIB}x200` },
+        { series: `node_filesystem_avail_bytes{${l}}`, values: `${20 * GIB}-${GIB / 8}x200` },
+        { series: `node_filesystem_readonly{${l}}`, values: '0x200' },
+      ];
+    };
+    const rule = alerts().find((a) => a.alert === 'NodeFilesystemFillingUp');
+    writeFileSync(
+      join(dir, 'test.yml'),
+      stringify({
+        rule_files: ['rules.yml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              ...filling('ext4', '/'),
+              ...filling('tmpfs', '/run'),
+              ...filling('overlay', '/var/lib/containerd/o1'),
+              ...filling('squashfs', '/snap/core'),
+            ],
+            alert_rule_test: [
+              {
+                alertname: 'NodeFilesystemFillingUp',
+                eval_time: '110m',
+                exp_alerts: [
+                  {
+                    exp_labels: {
+                      ...rule?.labels,
+                      job: 'node',
+                      instance: 's1',
+                      fstype: 'ext4',
+                      mountpoint: '/',
+                    },
+                    exp_annotations: {
+                      ...rule?.annotations,
+                      description:
+                        'Filesystem / on s1 has under 15% space left and will fill within a day at its current rate.',
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const r = runTool(PROMTOOL, ['test', 'rules', 'test.yml'], dir);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.code).toBe(0);
   });
 
   it('records pool and warehouse utilisation, summing before dividing', () => {
