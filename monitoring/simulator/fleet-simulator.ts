@@ -217,8 +217,31 @@ export class FleetSimulator {
     });
   }
 
-  private routeFleet(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
-    return routeFleetOf(this, req, res, parts);
+  /** The maintenance API: a server's state, an action on it, the record of what was done. */
+  private async routeFleet(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
+    if (req.method === 'GET' && parts[1] === 'record' && parts.length === 2)
+      return sendJson(res, 200, this.maintenance.record());
+    const name = parts[2];
+    if (parts[1] !== 'servers' || !name || parts.length > 4) return send(res, 404, 'not found\n');
+    if (!this.maintenance.has(name)) return send(res, 404, `no server ${quoted(name)}\n`);
+    if (req.method === 'GET' && parts.length === 3) return sendJson(res, 200, this.maintenance.view(name));
+    const action = parts[3] ?? '';
+    if (req.method !== 'POST' || !isMaintenanceAction(action))
+      return send(res, 404, 'expected POST /fleet/servers/<name>/<cordon|drain|upgrade|reboot|uncordon>\n');
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+      return send(res, 415, 'expected Content-Type: application/json\n');
+    const body = await readBody(req);
+    let parsed: { version?: unknown } = {};
+    try {
+      parsed = body ? (JSON.parse(body) as typeof parsed) : {};
+    } catch {
+      return send(res, 400, 'expected a JSON object such as {"version": "2026.12"}\n');
+    }
+    try {
+      return sendJson(res, 200, this.maintenance.act(name, action, parsed?.version));
+    } catch (err) {
+      return send(res, 409, `${(err as Error).message}\n`);
+    }
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -288,38 +311,6 @@ export class FleetSimulator {
       }
     }
     send(res, 404, 'not found\n');
-  }
-}
-
-/** The maintenance API: a server's state, an action on it, the record of what was done. */
-async function routeFleetOf(
-  sim: FleetSimulator,
-  req: IncomingMessage,
-  res: ServerResponse,
-  parts: string[],
-): Promise<void> {
-  if (req.method === 'GET' && parts[1] === 'record' && parts.length === 2)
-    return sendJson(res, 200, sim.maintenance.record());
-  const name = parts[2];
-  if (parts[1] !== 'servers' || !name || parts.length > 4) return send(res, 404, 'not found\n');
-  if (!sim.maintenance.has(name)) return send(res, 404, `no server ${quoted(name)}\n`);
-  if (req.method === 'GET' && parts.length === 3) return sendJson(res, 200, sim.maintenance.view(name));
-  const action = parts[3] ?? '';
-  if (req.method !== 'POST' || !isMaintenanceAction(action))
-    return send(res, 404, 'expected POST /fleet/servers/<name>/<cordon|drain|upgrade|reboot|uncordon>\n');
-  if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
-    return send(res, 415, 'expected Content-Type: application/json\n');
-  const body = await readBody(req);
-  let parsed: { version?: unknown } = {};
-  try {
-    parsed = body ? (JSON.parse(body) as typeof parsed) : {};
-  } catch {
-    return send(res, 400, 'expected a JSON object such as {"version": "2026.12"}\n');
-  }
-  try {
-    return sendJson(res, 200, sim.maintenance.act(name, action, parsed?.version));
-  } catch (err) {
-    return send(res, 409, `${(err as Error).message}\n`);
   }
 }
 

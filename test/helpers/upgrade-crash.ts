@@ -12,6 +12,17 @@ import { fleetRecord, type LocalFleet, prng, serverState, spawnCli } from './loc
 
 export const TARGET = '2026.12';
 
+/** The start of an approved upgrade's command line: `runbook upgrade --execute --to <target>`. */
+export const executeArgs = (target: string): string[] => [
+  'runbook',
+  'upgrade',
+  '--execute',
+  '--to',
+  target,
+  '--approved-by',
+  'lan',
+];
+
 /**
  * The small city with four more racks of web servers (38 servers, web upgraded 3 at a time): work
  * enough that 20 kills, each cutting a process short within a server or two, never finish it.
@@ -59,18 +70,7 @@ export async function killAndResume(
     const crashAt = kills % 2 === 1 ? `${STEPS[((kills - 1) / 2) % STEPS.length]}:1` : '';
     const args = run
       ? ['runbook', 'resume', run, ...common]
-      : [
-          'runbook',
-          'upgrade',
-          '--execute',
-          '--to',
-          TARGET,
-          '--approved-by',
-          'lan',
-          '--operator',
-          'minh',
-          ...common,
-        ];
+      : [...executeArgs(TARGET), '--operator', 'minh', ...common];
     const cli = spawnCli(args, crashAt ? { CITYCLOUD_CRASH_AFTER: crashAt } : {});
     if (!run) {
       run = (
@@ -79,16 +79,7 @@ export async function killAndResume(
         ) as RegExpMatchArray
       )[0];
       // a second run while this one holds the lock is refused
-      const second = runCli([
-        'runbook',
-        'upgrade',
-        '--execute',
-        '--to',
-        TARGET,
-        '--approved-by',
-        'lan',
-        ...common,
-      ]);
+      const second = runCli([...executeArgs(TARGET), ...common]);
       lockRefusal = { code: second.code, stderr: second.stderr };
     }
     if (!crashAt) {

@@ -75,39 +75,41 @@ describe('the generated rules', () => {
     );
   });
 
-  it('counts what the district records say: every probe, and the failed ones (promtool)', () => {
+  /** promtool test rules on the generated rules with one test case of our own (minute steps). */
+  const promtoolCase = (testCase: Record<string, unknown>) => {
     const dir = tempDir();
     writeFileSync(join(dir, 'rules.yml'), readFileSync(join(outDir, 'rules/citycloud.rules.yml')));
-    const probe = (point: string, value: number) => ({
-      series: `probe_success{job="blackbox-icmp",point="${point}",district="d1"}`,
-      values: `${value}x5`,
-    });
     writeFileSync(
       join(dir, 'test.yml'),
       stringify({
         rule_files: ['rules.yml'],
         evaluation_interval: '1m',
-        tests: [
-          {
-            interval: '1m',
-            input_series: [probe('w1', 1), probe('w2', 1), probe('w3', 0)],
-            promql_expr_test: [
-              {
-                expr: 'district:probes:count',
-                eval_time: '2m',
-                exp_samples: [{ labels: 'district:probes:count{district="d1"}', value: 3 }],
-              },
-              {
-                expr: 'district:probe_failed:count',
-                eval_time: '2m',
-                exp_samples: [{ labels: 'district:probe_failed:count{district="d1"}', value: 1 }],
-              },
-            ],
-          },
-        ],
+        tests: [{ interval: '1m', ...testCase }],
       }),
     );
-    const r = runTool(PROMTOOL, ['test', 'rules', 'test.yml'], dir);
+    return runTool(PROMTOOL, ['test', 'rules', 'test.yml'], dir);
+  };
+
+  it('counts what the district records say: every probe, and the failed ones (promtool)', () => {
+    const probe = (point: string, value: number) => ({
+      series: `probe_success{job="blackbox-icmp",point="${point}",district="d1"}`,
+      values: `${value}x5`,
+    });
+    const r = promtoolCase({
+      input_series: [probe('w1', 1), probe('w2', 1), probe('w3', 0)],
+      promql_expr_test: [
+        {
+          expr: 'district:probes:count',
+          eval_time: '2m',
+          exp_samples: [{ labels: 'district:probes:count{district="d1"}', value: 3 }],
+        },
+        {
+          expr: 'district:probe_failed:count',
+          eval_time: '2m',
+          exp_samples: [{ labels: 'district:probe_failed:count{district="d1"}', value: 1 }],
+        },
+      ],
+    });
     expect(r.output).toContain('SUCCESS');
     expect(r.code).toBe(0);
     // no record is named for the successful probes while counting them all
@@ -116,8 +118,6 @@ describe('the generated rules', () => {
   });
 
   it('leaves memory-backed and image filesystems out of the disk alert, as node-mixin does (promtool)', () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'rules.yml'), readFileSync(join(outDir, 'rules/citycloud.rules.yml')));
     const GIB = 1024 ** 3;
     // the same filling disk, once as ext4 on / and once as tmpfs on /run, overlay and squashfs
     const filling = (fstype: string, mountpoint: string) => {
@@ -129,47 +129,36 @@ describe('the generated rules', () => {
       ];
     };
     const rule = alerts().find((a) => a.alert === 'NodeFilesystemFillingUp');
-    writeFileSync(
-      join(dir, 'test.yml'),
-      stringify({
-        rule_files: ['rules.yml'],
-        evaluation_interval: '1m',
-        tests: [
-          {
-            interval: '1m',
-            input_series: [
-              ...filling('ext4', '/'),
-              ...filling('tmpfs', '/run'),
-              ...filling('overlay', '/var/lib/containerd/o1'),
-              ...filling('squashfs', '/snap/core'),
-            ],
-            alert_rule_test: [
-              {
-                alertname: 'NodeFilesystemFillingUp',
-                eval_time: '110m',
-                exp_alerts: [
-                  {
-                    exp_labels: {
-                      ...rule?.labels,
-                      job: 'node',
-                      instance: 's1',
-                      fstype: 'ext4',
-                      mountpoint: '/',
-                    },
-                    exp_annotations: {
-                      ...rule?.annotations,
-                      description:
-                        'Filesystem / on s1 has under 15% space left and will fill within a day at its current rate.',
-                    },
-                  },
-                ],
+    const r = promtoolCase({
+      input_series: [
+        ...filling('ext4', '/'),
+        ...filling('tmpfs', '/run'),
+        ...filling('overlay', '/var/lib/containerd/o1'),
+        ...filling('squashfs', '/snap/core'),
+      ],
+      alert_rule_test: [
+        {
+          alertname: 'NodeFilesystemFillingUp',
+          eval_time: '110m',
+          exp_alerts: [
+            {
+              exp_labels: {
+                ...rule?.labels,
+                job: 'node',
+                instance: 's1',
+                fstype: 'ext4',
+                mountpoint: '/',
               },
-            ],
-          },
-        ],
-      }),
-    );
-    const r = runTool(PROMTOOL, ['test', 'rules', 'test.yml'], dir);
+              exp_annotations: {
+                ...rule?.annotations,
+                description:
+                  'Filesystem / on s1 has under 15% space left and will fill within a day at its current rate.',
+              },
+            },
+          ],
+        },
+      ],
+    });
     expect(r.output).toContain('SUCCESS');
     expect(r.code).toBe(0);
   });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CityModel, loadCity, poolHeadrooms } from '../../model/index.ts';
 import { BUILTIN_CITY, runCli, tempDir } from '../helpers/city.ts';
 import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
+import { executeArgs } from '../helpers/upgrade-crash.ts';
 
 const model = loadCity(BUILTIN_CITY).model as CityModel;
 
@@ -42,13 +43,7 @@ describe.skipIf(!hasLocalStack)('citycloud runbook upgrade on the built-in fleet
   it('upgrades the fleet: each server once, never past w nor two racks of a warehouse pool', async () => {
     const runs = tempDir();
     const run = spawnCli([
-      'runbook',
-      'upgrade',
-      '--execute',
-      '--to',
-      '2026.12',
-      '--approved-by',
-      'lan',
+      ...executeArgs('2026.12'),
       '--prometheus',
       fleet.prometheus,
       '--simulator',

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { BIN, ROOT, runCli, SMALL_CITY, smallCity, tempDir, writeCity } from '../helpers/city.ts';
 import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
-import { runArgs, TARGET } from '../helpers/upgrade-crash.ts';
+import { executeArgs, runArgs, TARGET } from '../helpers/upgrade-crash.ts';
 
 const upgrades = async (fleet: LocalFleet) =>
   Object.values((await fleetRecord(fleet.simulator)).upgrades).reduce((a, b) => a + b, 0);
@@ -72,13 +72,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
     city.runbooks = { upgrade: { window: { days: [day], from: '01:00', to: '03:00' } } };
     const runs = tempDir();
     const r = runCli([
-      'runbook',
-      'upgrade',
-      '--execute',
-      '--to',
-      TARGET,
-      '--approved-by',
-      'lan',
+      ...executeArgs(TARGET),
       ...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY),
       '--inventory',
       writeCity({ 'city.yaml': city }),
@@ -93,16 +87,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
 
   it('pauses while Prometheus does not answer, upgrading nothing, and goes on when it is back', async () => {
     const runs = tempDir();
-    const run = spawnCli([
-      'runbook',
-      'upgrade',
-      '--execute',
-      '--to',
-      TARGET,
-      '--approved-by',
-      'lan',
-      ...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY),
-    ]);
+    const run = spawnCli([...executeArgs(TARGET), ...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY)]);
     await run.line(/^\S+ wave 2\//);
     const prometheus = fleet.pid('prometheus');
     process.kill(prometheus, 'SIGSTOP');
@@ -125,13 +110,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
   it('stops at the next gate when a server outside the wave goes down (exit 1), with the query and the value', async () => {
     const runs = tempDir();
     const run = spawnCli([
-      'runbook',
-      'upgrade',
-      '--execute',
-      '--to',
-      '2027.01',
-      '--approved-by',
-      'lan',
+      ...executeArgs('2027.01'),
       ...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY),
       '--gate-settle',
       '5',
@@ -182,16 +161,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
     expect(fault.status).toBe(201);
     const before = (await fleetRecord(fleet.simulator)).upgrades;
     try {
-      const first = spawnCli([
-        'runbook',
-        'upgrade',
-        '--execute',
-        '--to',
-        '2027.02',
-        '--approved-by',
-        'lan',
-        ...common,
-      ]);
+      const first = spawnCli([...executeArgs('2027.02'), ...common]);
       expect((await first.exited).code).toBe(1);
       expect(first.output()).toContain('✗ failed: 1 server(s) failed, more than --max-failures 0');
       expect(first.output()).toContain(

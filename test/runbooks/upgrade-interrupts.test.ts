@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { ROOT, SMALL_CITY, tempDir } from '../helpers/city.ts';
 import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
-import { runArgs } from '../helpers/upgrade-crash.ts';
+import { executeArgs, runArgs } from '../helpers/upgrade-crash.ts';
 
 const runIdOf = (text: string) => (text.match(/upgrade-\d{8}-\d{6}-[0-9a-f]{4}/) as RegExpMatchArray)[0];
 
@@ -30,16 +30,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook, stopped and resumed', () =
     const runs = tempDir();
     const common = runArgs(fleet, ['--runs-dir', runs], SMALL_CITY);
     const before = (await fleetRecord(fleet.simulator)).upgrades;
-    const run = spawnCli([
-      'runbook',
-      'upgrade',
-      '--execute',
-      '--to',
-      '2028.01',
-      '--approved-by',
-      'lan',
-      ...common,
-    ]);
+    const run = spawnCli([...executeArgs('2028.01'), ...common]);
     await run.line(/: upgrade: POST /);
     run.child.kill('SIGTERM');
     const end = await run.exited;
@@ -58,18 +49,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook, stopped and resumed', () =
     const common = runArgs(fleet, ['--runs-dir', runs], SMALL_CITY);
     const before = (await fleetRecord(fleet.simulator)).upgrades;
     const prometheus = fleet.pid('prometheus');
-    const run = spawnCli([
-      'runbook',
-      'upgrade',
-      '--execute',
-      '--to',
-      '2028.02',
-      '--approved-by',
-      'lan',
-      ...common,
-      '--gate-timeout',
-      '6',
-    ]);
+    const run = spawnCli([...executeArgs('2028.02'), ...common, '--gate-timeout', '6']);
     await run.line(/^\S+ wave 0\//);
     process.kill(prometheus, 'SIGSTOP');
     let end: { code: number | null };
@@ -111,13 +91,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook, stopped and resumed', () =
     const runs = tempDir();
     const run = spawnCli(
       [
-        'runbook',
-        'upgrade',
-        '--execute',
-        '--to',
-        '2028.03',
-        '--approved-by',
-        'lan',
+        ...executeArgs('2028.03'),
         ...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY),
         '--executor',
         'kubectl-ssh',
