@@ -5,32 +5,66 @@ import { toDiffableJson } from '../view/diffable-json.ts';
 import type { Artifact, View } from '../view/view.ts';
 import { alertmanagerConfig } from './alertmanager-config.ts';
 import { blackboxConfig } from './blackbox-config.ts';
-import { FLEET_OPTIONS, prometheusConfig } from './prometheus-config.ts';
+import {
+  FLEET_OPTIONS,
+  fleetShardAddress,
+  globalPrometheusConfig,
+  prometheusConfig,
+} from './prometheus-config.ts';
 import { ruleTestsYaml } from './rule-tests.ts';
 import { cityRuleSets } from './rules/all-rules.ts';
-import { RULES_FILE, rulesYaml } from './rules-file.ts';
+import { cityShardedRuleSets } from './rules/shard-split.ts';
+import { GLOBAL_RULES_FILE, RULES_FILE, rulesYaml, SHARD_RULES_FILE } from './rules-file.ts';
 import { nodeTargets, warehouseTargets } from './scrape-targets.ts';
 
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
 
+/** One Prometheus with every rule, or N shards and a global with the rules split between them. */
 function prometheusFiles(model: CityModel): Artifact[] {
   const { shards } = model.monitoring;
-  if (shards === 1)
-    return [{ path: 'monitoring/prometheus.yml', content: yaml(prometheusConfig(model, FLEET_OPTIONS)) }];
-  return Array.from({ length: shards }, (_, index) => ({
-    path: `monitoring/prometheus-shard-${index}.yml`,
-    content: yaml(prometheusConfig(model, { ...FLEET_OPTIONS, shard: { index, of: shards } })),
-  }));
+  if (shards === 1) {
+    const sets = cityRuleSets(model);
+    return [
+      { path: 'monitoring/prometheus.yml', content: yaml(prometheusConfig(model, FLEET_OPTIONS)) },
+      { path: `monitoring/${RULES_FILE}`, content: rulesYaml(sets) },
+      { path: 'monitoring/tests/citycloud.rules.test.yml', content: ruleTestsYaml(sets, `../${RULES_FILE}`) },
+    ];
+  }
+  const split = cityShardedRuleSets(model);
+  const indexes = Array.from({ length: shards }, (_, index) => index);
+  return [
+    ...indexes.map((index) => ({
+      path: `monitoring/prometheus-shard-${index}.yml`,
+      content: yaml(prometheusConfig(model, { ...FLEET_OPTIONS, shard: { index, of: shards } })),
+    })),
+    {
+      path: 'monitoring/prometheus-global.yml',
+      content: yaml(
+        globalPrometheusConfig(model, {
+          alertmanagerAddress: FLEET_OPTIONS.alertmanagerAddress,
+          shardAddresses: indexes.map(fleetShardAddress),
+        }),
+      ),
+    },
+    { path: `monitoring/${SHARD_RULES_FILE}`, content: rulesYaml(split.shard) },
+    { path: `monitoring/${GLOBAL_RULES_FILE}`, content: rulesYaml(split.global) },
+    {
+      // every alert, each from where it is evaluated: the same scenarios as one Prometheus's
+      path: 'monitoring/tests/citycloud.sharded.rules.test.yml',
+      content: ruleTestsYaml(
+        [...split.shard, ...split.global],
+        `../${SHARD_RULES_FILE}`,
+        `../${GLOBAL_RULES_FILE}`,
+      ),
+    },
+  ];
 }
 
 export const monitoringView: View = {
   name: 'monitoring',
   render: (model) => {
-    const sets = cityRuleSets(model);
     return [
       ...prometheusFiles(model),
-      { path: `monitoring/${RULES_FILE}`, content: rulesYaml(sets) },
-      { path: 'monitoring/tests/citycloud.rules.test.yml', content: ruleTestsYaml(sets, `../${RULES_FILE}`) },
       { path: 'monitoring/alertmanager.yml', content: yaml(alertmanagerConfig(model)) },
       { path: 'monitoring/blackbox.yml', content: yaml(blackboxConfig()) },
       { path: 'monitoring/targets/nodes.json', content: toDiffableJson(nodeTargets(model)) },

@@ -2,11 +2,14 @@
  * prometheus.yml: node, warehouse and service scrape jobs from file_sd targets, and blackbox
  * probes of every connection point (ICMP and TCP over IPv4, with the multi-target relabelling:
  * the point becomes the probe's `target` parameter and its `instance`, and blackbox_exporter the
- * address scraped). With `shards: N`, each shard's config keeps the targets whose address hashes
- * to it (hashmod), so N servers share the scraping.
+ * address scraped). With `shards: N`, each shard's config keeps the targets whose address and
+ * path hash to it (hashmod), so N servers share the scraping, and a global Prometheus federates
+ * the shards' partial sums (rules/shard-split.ts says why federation).
  */
 import type { CityModel } from '../model/index.ts';
-import { RULES_FILE } from './rules-file.ts';
+import { FEDERATE_JOB } from './rules/federation-rules.ts';
+import { FEDERATE_MATCH, SHARD_LABEL } from './rules/shard-split.ts';
+import { GLOBAL_RULES_FILE, RULES_FILE, SHARD_RULES_FILE } from './rules-file.ts';
 
 export interface PrometheusOptions {
   /** Where blackbox_exporter listens. */
@@ -34,10 +37,20 @@ export const FLEET_OPTIONS: PrometheusOptions = {
   },
 };
 
+/** Where the fleet's shards listen, as the global federates them. */
+export const fleetShardAddress = (index: number) => `prometheus-shard-${index}:9090`;
+
+// the address and the path: targets behind one address (an exporter proxy, the local simulator)
+// spread too, and on the fleet, where every path is /metrics, the address alone decides
 const hashmod = (shard: PrometheusOptions['shard']) =>
   shard
     ? [
-        { source_labels: ['__address__'], modulus: shard.of, target_label: '__tmp_shard', action: 'hashmod' },
+        {
+          source_labels: ['__address__', '__metrics_path__'],
+          modulus: shard.of,
+          target_label: '__tmp_shard',
+          action: 'hashmod',
+        },
         { source_labels: ['__tmp_shard'], regex: String(shard.index), action: 'keep' },
       ]
     : [];
@@ -72,17 +85,51 @@ export function prometheusConfig(model: CityModel, options: PrometheusOptions): 
       evaluation_interval: interval,
       external_labels: {
         city: model.city.code,
-        ...(options.shard ? { shard: String(options.shard.index) } : {}),
+        ...(options.shard ? { [SHARD_LABEL]: String(options.shard.index) } : {}),
       },
     },
-    rule_files: [RULES_FILE],
-    alerting: { alertmanagers: [{ static_configs: [{ targets: [options.alertmanagerAddress] }] }] },
+    rule_files: [options.shard ? SHARD_RULES_FILE : RULES_FILE],
+    alerting: {
+      // a shard's alerts leave without its label, so Alertmanager sees one alert per target
+      // whichever shard scrapes it (after a reshard too)
+      ...(options.shard ? { alert_relabel_configs: [{ action: 'labeldrop', regex: SHARD_LABEL }] } : {}),
+      alertmanagers: [{ static_configs: [{ targets: [options.alertmanagerAddress] }] }],
+    },
     scrape_configs: [
       fileSd('node', options.targets.nodes),
       fileSd('warehouse', options.targets.warehouses),
       fileSd('services', options.targets.services),
       probe('blackbox-icmp', 'icmp_ipv4', ''),
       probe('blackbox-tcp', 'tcp_connect_ipv4', ':22'),
+    ],
+  };
+}
+
+/**
+ * The global Prometheus: federates every shard's partial records (`honor_labels`, so each keeps
+ * its `prometheus_shard`), adds them up and evaluates the aggregate alerts (GLOBAL_RULES_FILE).
+ */
+export function globalPrometheusConfig(
+  model: CityModel,
+  options: { readonly alertmanagerAddress: string; readonly shardAddresses: readonly string[] },
+): object {
+  const interval = `${model.monitoring.scrapeIntervalSeconds}s`;
+  return {
+    global: {
+      scrape_interval: interval,
+      evaluation_interval: interval,
+      external_labels: { city: model.city.code },
+    },
+    rule_files: [GLOBAL_RULES_FILE],
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [options.alertmanagerAddress] }] }] },
+    scrape_configs: [
+      {
+        job_name: FEDERATE_JOB,
+        honor_labels: true,
+        metrics_path: '/federate',
+        params: { 'match[]': [FEDERATE_MATCH] },
+        static_configs: [{ targets: [...options.shardAddresses] }],
+      },
     ],
   };
 }

@@ -57,11 +57,16 @@ function testOf(spec: AlertSpec) {
   };
 }
 
-/** The promtool test file for the rules file at `rulesPath` (relative to the test file). */
-export function ruleTestsYaml(sets: readonly RuleSet[], rulesPath: string): string {
+/**
+ * The promtool test file for the rules files at `rulesPaths` (relative to the test file): one
+ * file, or a shard's and the global's together, which then must give the same alerts.
+ */
+export function ruleTestsYaml(sets: readonly RuleSet[], ...rulesPaths: string[]): string {
   return stringify(
     {
-      rule_files: [rulesPath],
+      rule_files: rulesPaths,
+      // the shards' partials before the global's sums in each step, as federation delivers them
+      ...(rulesPaths.length > 1 ? { group_eval_order: sets.map((s) => s.name) } : {}),
       evaluation_interval: '1m',
       tests: sets.flatMap((s) => s.alerts.map(testOf)),
     },

@@ -10,6 +10,12 @@ export interface RecordingRule {
   readonly record: string;
   readonly expr: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * An aggregate over many targets, which a shard sees only part of: what each shard records
+   * instead (sums and counts, which add up across shards; named `shard_…`), and the expression
+   * the global Prometheus computes this record with from those partials.
+   */
+  readonly sharded?: { readonly partials: readonly RecordingRule[]; readonly expr: string };
 }
 
 export interface AlertRule {
@@ -55,6 +61,11 @@ export interface AlertScenario {
 export interface AlertSpec {
   readonly rule: AlertRule;
   readonly scenario: AlertScenario;
+  /**
+   * Judged on one target's own series (a server down, a disk filling): with shards, the shard
+   * that scrapes the target evaluates it. Every other alert is an aggregate, for the global.
+   */
+  readonly perTarget: boolean;
 }
 
 /** Minutes in a duration like `5m`, `1h`, `2d`. */
@@ -75,6 +86,8 @@ export interface AlertInput {
   readonly description: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly scenario: AlertScenario;
+  /** See AlertSpec.perTarget; aggregate by default. */
+  readonly perTarget?: boolean;
 }
 
 /**
@@ -108,5 +121,6 @@ export function alertRule(input: AlertInput, runbookBaseUrl: string): AlertSpec 
       },
     },
     scenario: input.scenario,
+    perTarget: input.perTarget ?? false,
   };
 }

@@ -3,11 +3,15 @@ import { stringify } from 'yaml';
 import type { RuleSet } from './rules/rule-set.ts';
 
 export const RULES_FILE = 'rules/citycloud.rules.yml';
+/** With shards: what each shard evaluates, and what the global does (rules/shard-split.ts). */
+export const SHARD_RULES_FILE = 'rules/citycloud.shard.rules.yml';
+export const GLOBAL_RULES_FILE = 'rules/citycloud.global.rules.yml';
 
 export function rulesYaml(sets: readonly RuleSet[]): string {
   const groups = sets.map((set) => ({
     name: set.name,
-    rules: [...set.recording, ...set.alerts.map((a) => a.rule)],
+    // a record's sharded form is for the split (rules/shard-split.ts), not a field of the rule
+    rules: [...set.recording.map(({ sharded: _, ...rule }) => rule), ...set.alerts.map((a) => a.rule)],
   }));
   return stringify({ groups }, { lineWidth: 0 });
 }

@@ -14,17 +14,32 @@ export function networkRules(model: CityModel): RuleSet {
     series: `${PROBE_SUCCESS}{job="blackbox-icmp",point="${point}",point_name="Ward ${point}",district="${district}"}`,
     values,
   });
+  const probes = `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""})`;
+  const failed = `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""} == 0)`;
   return {
     name: 'citycloud-network',
     recording: [
       {
         // every probe of the district, up or down (the failed ones are the next record)
         record: 'district:probes:count',
-        expr: `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""})`,
+        expr: probes,
+        sharded: {
+          partials: [{ record: 'shard_district:probes:count', expr: probes }],
+          expr: 'sum by (district) (shard_district:probes:count)',
+        },
       },
       {
         record: 'district:probe_failed:count',
-        expr: `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""} == 0) or (district:probes:count * 0)`,
+        expr: `${failed} or (district:probes:count * 0)`,
+        sharded: {
+          partials: [
+            {
+              record: 'shard_district:probe_failed:count',
+              expr: `${failed} or (shard_district:probes:count * 0)`,
+            },
+          ],
+          expr: 'sum by (district) (shard_district:probe_failed:count)',
+        },
       },
     ],
     alerts: [
@@ -42,6 +57,7 @@ export function networkRules(model: CityModel): RuleSet {
             activeFromMinute: 2,
             firingLabels: { job: 'blackbox-icmp', point: 'w1', point_name: 'Ward w1', district: 'd1' },
           },
+          perTarget: true,
         },
         base,
       ),

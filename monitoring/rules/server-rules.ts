@@ -26,15 +26,33 @@ const GIB = 1024 ** 3;
 
 export function serverRules(model: CityModel): RuleSet {
   const base = model.monitoring.runbookBaseUrl;
+  const busy = `sum by (pool) (rate(${NODE_CPU_SECONDS}{job="node",mode!="idle"}[5m]))`;
+  const cpu = `sum by (pool) (rate(${NODE_CPU_SECONDS}{job="node"}[5m]))`;
+  const available = `sum by (pool) (${NODE_MEMORY_AVAILABLE}{job="node"})`;
+  const memory = `sum by (pool) (${NODE_MEMORY_TOTAL}{job="node"})`;
   const recording: RecordingRule[] = [
     {
       record: 'pool:node_cpu_utilisation:ratio_rate5m',
       // sum the busy and the total seconds of the pool before dividing, so big servers weigh more
-      expr: `sum by (pool) (rate(${NODE_CPU_SECONDS}{job="node",mode!="idle"}[5m])) / sum by (pool) (rate(${NODE_CPU_SECONDS}{job="node"}[5m]))`,
+      expr: `${busy} / ${cpu}`,
+      sharded: {
+        partials: [
+          { record: 'shard_pool:node_cpu_seconds_busy:sum_rate5m', expr: busy },
+          { record: 'shard_pool:node_cpu_seconds:sum_rate5m', expr: cpu },
+        ],
+        expr: 'sum by (pool) (shard_pool:node_cpu_seconds_busy:sum_rate5m) / sum by (pool) (shard_pool:node_cpu_seconds:sum_rate5m)',
+      },
     },
     {
       record: 'pool:node_memory_utilisation:ratio',
-      expr: `1 - sum by (pool) (${NODE_MEMORY_AVAILABLE}{job="node"}) / sum by (pool) (${NODE_MEMORY_TOTAL}{job="node"})`,
+      expr: `1 - ${available} / ${memory}`,
+      sharded: {
+        partials: [
+          { record: 'shard_pool:node_memory_MemAvailable_bytes:sum', expr: available },
+          { record: 'shard_pool:node_memory_MemTotal_bytes:sum', expr: memory },
+        ],
+        expr: '1 - sum by (pool) (shard_pool:node_memory_MemAvailable_bytes:sum) / sum by (pool) (shard_pool:node_memory_MemTotal_bytes:sum)',
+      },
     },
   ];
   const alerts: AlertSpec[] = (['critical', 'high', 'normal'] as const).map((criticality) =>
@@ -57,6 +75,7 @@ export function serverRules(model: CityModel): RuleSet {
           activeFromMinute: 2,
           firingLabels: { instance: 's1', pool: 'p1', rack: 'k1', criticality, job: 'node' },
         },
+        perTarget: true,
       },
       base,
     ),
@@ -93,6 +112,7 @@ export function serverRules(model: CityModel): RuleSet {
           activeFromMinute: 41,
           firingLabels: { instance: 's1', mountpoint: '/', job: 'node' },
         },
+        perTarget: true,
       },
       base,
     ),

@@ -14,10 +14,23 @@ const ratio = (w: string) => `service:citycloud_service_errors:ratio_rate${w}`;
 
 export function sloRules(model: CityModel): RuleSet {
   const base = model.monitoring.runbookBaseUrl;
-  const recording: RecordingRule[] = SLO_WINDOWS.map((w) => ({
-    record: ratio(w),
-    expr: `sum by (service, agency, tier) (rate(${SERVICE_REQUESTS}{outcome="error"}[${w}])) / sum by (service, agency, tier) (rate(${SERVICE_REQUESTS}[${w}]))`,
-  }));
+  const by = 'sum by (service, agency, tier)';
+  const recording: RecordingRule[] = SLO_WINDOWS.map((w) => {
+    const errors = `${by} (rate(${SERVICE_REQUESTS}{outcome="error"}[${w}]))`;
+    const requests = `${by} (rate(${SERVICE_REQUESTS}[${w}]))`;
+    const partial = (what: string) => `shard_service:citycloud_service_${what}:sum_rate${w}`;
+    return {
+      record: ratio(w),
+      expr: `${errors} / ${requests}`,
+      sharded: {
+        partials: [
+          { record: partial('errors'), expr: errors },
+          { record: partial('requests'), expr: requests },
+        ],
+        expr: `${by} (${partial('errors')}) / ${by} (${partial('requests')})`,
+      },
+    };
+  });
   const alerts: AlertSpec[] = [];
   for (const tier of model.serviceTiers) {
     const budget = Number((1 - tier.availability).toPrecision(6));

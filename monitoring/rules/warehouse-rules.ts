@@ -1,8 +1,11 @@
 /** Warehouses: a replica down, and a shard whose live replicas fall below its quorum. */
 import type { CityModel } from '../../model/index.ts';
 import { WAREHOUSE_REPLICA_UP } from '../metrics/warehouse-replica.ts';
-import { type AlertSpec, alertRule } from '../rule-types.ts';
+import { type AlertSpec, alertRule, type RecordingRule } from '../rule-types.ts';
 import type { RuleSet } from './rule-set.ts';
+
+/** Live replicas of each warehouse shard (`shard` here is the warehouse's, not Prometheus'). */
+const LIVE_REPLICAS = 'warehouse_shard:citycloud_warehouse_replica_up:sum';
 
 /** The majority of a shard's replicas. */
 export const quorumOf = (replicas: number) => Math.floor(replicas / 2) + 1;
@@ -26,6 +29,7 @@ export function warehouseRules(model: CityModel): RuleSet {
           activeFromMinute: 2,
           firingLabels: { warehouse: 'w1', shard: '1', replica: '2' },
         },
+        perTarget: true,
       },
       base,
     ),
@@ -37,7 +41,7 @@ export function warehouseRules(model: CityModel): RuleSet {
       alertRule(
         {
           alert: 'WarehouseQuorumAtRisk',
-          expr: `sum by (warehouse, shard) (${WAREHOUSE_REPLICA_UP}{warehouse="${w.id}"}) < ${quorum}`,
+          expr: `${LIVE_REPLICAS}{warehouse="${w.id}"} < ${quorum}`,
           for: '2m',
           severity: 'critical',
           summary: 'A warehouse shard has fewer live replicas than its quorum.',
@@ -56,11 +60,30 @@ export function warehouseRules(model: CityModel): RuleSet {
       ),
     );
   }
-  // warehouse-level views of what their dedicated pools and replicas do
-  const recording = [
+  // live replicas per shard (what the quorum alerts read), and warehouse-level views of what
+  // their dedicated pools and replicas do
+  const live = `sum by (warehouse, shard) (${WAREHOUSE_REPLICA_UP})`;
+  const up = `sum by (warehouse) (${WAREHOUSE_REPLICA_UP})`;
+  const all = `count by (warehouse) (${WAREHOUSE_REPLICA_UP})`;
+  const recording: RecordingRule[] = [
+    {
+      record: LIVE_REPLICAS,
+      expr: live,
+      sharded: {
+        partials: [{ record: `shard_${LIVE_REPLICAS}`, expr: live }],
+        expr: `sum by (warehouse, shard) (shard_${LIVE_REPLICAS})`,
+      },
+    },
     {
       record: 'warehouse:citycloud_warehouse_replica_up:ratio',
-      expr: `sum by (warehouse) (${WAREHOUSE_REPLICA_UP}) / count by (warehouse) (${WAREHOUSE_REPLICA_UP})`,
+      expr: `${up} / ${all}`,
+      sharded: {
+        partials: [
+          { record: 'shard_warehouse:citycloud_warehouse_replica_up:sum', expr: up },
+          { record: 'shard_warehouse:citycloud_warehouse_replica_up:count', expr: all },
+        ],
+        expr: 'sum by (warehouse) (shard_warehouse:citycloud_warehouse_replica_up:sum) / sum by (warehouse) (shard_warehouse:citycloud_warehouse_replica_up:count)',
+      },
     },
     ...model.warehouses.flatMap((w) =>
       (['cpu_utilisation:ratio_rate5m', 'memory_utilisation:ratio'] as const).map((m) => ({

@@ -1,25 +1,15 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
-import { monitoringView } from '../../monitoring/monitoring-view.ts';
-import { networkView } from '../../network/network-view.ts';
 import { BUILTIN_CITY, ROOT, tempDir } from '../helpers/city.ts';
+import { writeMonitoringOut } from '../helpers/monitoring-out.ts';
 import { AMTOOL, BLACKBOX, hasPrometheusTools, PROMTOOL, runTool } from '../helpers/tools.ts';
 
 const model = loadCity(BUILTIN_CITY).model as CityModel;
 
-/** Writes the monitoring and network artifacts as synth does; returns out/monitoring. */
-async function writeOut(m: CityModel): Promise<string> {
-  const out = tempDir();
-  for (const view of [networkView, monitoringView])
-    for (const a of await view.render(m)) {
-      mkdirSync(dirname(join(out, a.path)), { recursive: true });
-      writeFileSync(join(out, a.path), a.content);
-    }
-  return join(out, 'monitoring');
-}
+const writeOut = writeMonitoringOut;
 
 describe('the generated rules', () => {
   let groups: { name: string; rules: Record<string, unknown>[] }[] = [];
@@ -68,11 +58,9 @@ describe('the generated rules', () => {
     const quorum = (w: string) =>
       alerts().find((a) => a.alert === 'WarehouseQuorumAtRisk' && a.labels.warehouse === w)?.expr;
     expect(quorum('population')).toBe(
-      'sum by (warehouse, shard) (citycloud_warehouse_replica_up{warehouse="population"}) < 2',
+      'warehouse_shard:citycloud_warehouse_replica_up:sum{warehouse="population"} < 2',
     );
-    expect(quorum('iot')).toBe(
-      'sum by (warehouse, shard) (citycloud_warehouse_replica_up{warehouse="iot"}) < 2',
-    );
+    expect(quorum('iot')).toBe('warehouse_shard:citycloud_warehouse_replica_up:sum{warehouse="iot"} < 2');
   });
 
   /** promtool test rules on the generated rules with one test case of our own (minute steps). */
@@ -257,21 +245,6 @@ describe.skipIf(!hasPrometheusTools)('checked by the real tools', () => {
     const r = runTool(BLACKBOX, ['--config.file=blackbox.yml', '--config.check'], dir);
     expect(r.output).toContain('Config file is ok');
     expect(r.code).toBe(0);
-  });
-
-  it('splits scraping over shards with hashmod, each shard a valid config', async () => {
-    const sharded = await writeOut({ ...model, monitoring: { ...model.monitoring, shards: 3 } });
-    for (const i of [0, 1, 2]) {
-      const file = `prometheus-shard-${i}.yml`;
-      const config = parse(readFileSync(join(sharded, file), 'utf8'));
-      for (const job of config.scrape_configs)
-        expect(job.relabel_configs.slice(0, 2), `${file} ${job.job_name}`).toEqual([
-          { source_labels: ['__address__'], modulus: 3, target_label: '__tmp_shard', action: 'hashmod' },
-          { source_labels: ['__tmp_shard'], regex: String(i), action: 'keep' },
-        ]);
-      expect(config.global.external_labels.shard).toBe(String(i));
-      expect(runTool(PROMTOOL, ['check', 'config', file], sharded).code).toBe(0);
-    }
   });
 });
 

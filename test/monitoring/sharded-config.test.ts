@@ -1,0 +1,154 @@
+/**
+ * monitoring.shards > 1: shard configs that split the scraping by hashmod, a global Prometheus
+ * that federates the shards' partial sums, and the rules split between them — checked by promtool,
+ * and giving the same alerts as one Prometheus on the same scenarios.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { type CityModel, loadCity } from '../../model/index.ts';
+import { PROBE_SUCCESS } from '../../monitoring/metrics/blackbox.ts';
+import { NODE_CPU_SECONDS } from '../../monitoring/metrics/node-cpu.ts';
+import { NODE_MEMORY_AVAILABLE, NODE_MEMORY_TOTAL } from '../../monitoring/metrics/node-memory.ts';
+import { SERVICE_REQUESTS } from '../../monitoring/metrics/service-requests.ts';
+import { WAREHOUSE_REPLICA_UP } from '../../monitoring/metrics/warehouse-replica.ts';
+import { BUILTIN_CITY } from '../helpers/city.ts';
+import { writeMonitoringOut } from '../helpers/monitoring-out.ts';
+import { hasPrometheusTools, PROMTOOL, runTool } from '../helpers/tools.ts';
+
+const builtin = loadCity(BUILTIN_CITY).model as CityModel;
+const sharded = { ...builtin, monitoring: { ...builtin.monitoring, shards: 3 } };
+
+interface Rule {
+  record?: string;
+  alert?: string;
+  expr: string;
+  labels?: Record<string, string>;
+}
+const rulesOf = (dir: string, file: string): Rule[] =>
+  (parse(readFileSync(join(dir, file), 'utf8')).groups as { rules: Rule[] }[]).flatMap((g) => g.rules);
+/** Each alert by its name and labels, the way Alertmanager tells alerts apart. */
+const alertKeys = (rules: Rule[]) =>
+  rules
+    .filter((r) => r.alert)
+    .map((r) => `${r.alert} ${JSON.stringify(r.labels)}`)
+    .sort();
+
+describe('monitoring.shards: 3', () => {
+  let dir = '';
+  let single = '';
+  beforeAll(async () => {
+    [dir, single] = await Promise.all([writeMonitoringOut(sharded), writeMonitoringOut(builtin)]);
+  });
+
+  it('gives each shard its hashmod share, its label, its rules, and alerts without the label', () => {
+    for (const i of [0, 1, 2]) {
+      const config = parse(readFileSync(join(dir, `prometheus-shard-${i}.yml`), 'utf8'));
+      for (const job of config.scrape_configs)
+        expect(job.relabel_configs.slice(0, 2), `shard ${i} ${job.job_name}`).toEqual([
+          {
+            source_labels: ['__address__', '__metrics_path__'],
+            modulus: 3,
+            target_label: '__tmp_shard',
+            action: 'hashmod',
+          },
+          { source_labels: ['__tmp_shard'], regex: String(i), action: 'keep' },
+        ]);
+      expect(config.global.external_labels).toEqual({ city: '79', prometheus_shard: String(i) });
+      expect(config.rule_files).toEqual(['rules/citycloud.shard.rules.yml']);
+      expect(config.alerting.alert_relabel_configs).toEqual([
+        { action: 'labeldrop', regex: 'prometheus_shard' },
+      ]);
+    }
+  });
+
+  it('has the global federate every shard’s partial records, keeping their labels', () => {
+    const config = parse(readFileSync(join(dir, 'prometheus-global.yml'), 'utf8'));
+    expect(config.rule_files).toEqual(['rules/citycloud.global.rules.yml']);
+    expect(config.scrape_configs).toEqual([
+      {
+        job_name: 'federate',
+        honor_labels: true,
+        metrics_path: '/federate',
+        params: { 'match[]': ['{__name__=~"shard_.+"}'] },
+        static_configs: [
+          { targets: ['prometheus-shard-0:9090', 'prometheus-shard-1:9090', 'prometheus-shard-2:9090'] },
+        ],
+      },
+    ]);
+  });
+
+  it('records on the shards only sums that add up, and judges there only single targets', () => {
+    const shard = rulesOf(dir, 'rules/citycloud.shard.rules.yml');
+    for (const r of shard.filter((x) => x.record)) expect(r.record).toMatch(/^shard_\w+:/);
+    expect([...new Set(shard.flatMap((r) => (r.alert ? [r.alert] : [])))].sort()).toEqual([
+      'ConnectionPointDown',
+      'NodeFilesystemFillingUp',
+      'ServerDown',
+      'WarehouseReplicaDown',
+    ]);
+    for (const r of shard.filter((x) => x.record)) expect(r.expr, r.record).not.toMatch(/\//);
+  });
+
+  it('reads on the global only the shards’ partials and its own records, never a raw series', () => {
+    const global = rulesOf(dir, 'rules/citycloud.global.rules.yml');
+    const raw = [
+      NODE_CPU_SECONDS,
+      NODE_MEMORY_AVAILABLE,
+      NODE_MEMORY_TOTAL,
+      PROBE_SUCCESS,
+      SERVICE_REQUESTS,
+      WAREHOUSE_REPLICA_UP,
+    ];
+    for (const r of global)
+      for (const name of raw)
+        expect(r.expr, `${r.record ?? r.alert} reads ${name}`).not.toMatch(
+          new RegExp(`(?<![:\\w])${name}(?![:\\w])`),
+        );
+    // the records a single Prometheus has keep their names, so dashboards and runbooks read the global
+    const records = (rules: Rule[]) =>
+      [...new Set(rules.flatMap((r) => (r.record ? [r.record] : [])))].sort();
+    expect(records(global)).toEqual(records(rulesOf(single, 'rules/citycloud.rules.yml')));
+  });
+
+  it('evaluates every alert of one Prometheus exactly once across shards and global, plus a shard lost', () => {
+    const split = [
+      ...alertKeys(rulesOf(dir, 'rules/citycloud.shard.rules.yml')),
+      ...alertKeys(rulesOf(dir, 'rules/citycloud.global.rules.yml')),
+    ].sort();
+    const one = alertKeys(rulesOf(single, 'rules/citycloud.rules.yml'));
+    expect(split).toEqual([...one, 'PrometheusShardDown {"severity":"critical"}'].sort());
+  });
+
+  it('writes no single-Prometheus files, and a single Prometheus none of the split', () => {
+    expect(existsSync(join(dir, 'prometheus.yml'))).toBe(false);
+    expect(existsSync(join(dir, 'rules/citycloud.rules.yml'))).toBe(false);
+    expect(existsSync(join(single, 'prometheus-global.yml'))).toBe(false);
+    expect(existsSync(join(single, 'rules/citycloud.shard.rules.yml'))).toBe(false);
+  });
+
+  describe.skipIf(!hasPrometheusTools)('checked by promtool', () => {
+    it('accepts every shard’s config, the global’s, and both rules files', () => {
+      for (const file of ['prometheus-shard-0.yml', 'prometheus-shard-2.yml', 'prometheus-global.yml']) {
+        const r = runTool(PROMTOOL, ['check', 'config', file], dir);
+        expect(r.output, file).toContain(`SUCCESS: ${file} is valid prometheus config file syntax`);
+        expect(r.code, r.output).toBe(0);
+      }
+    });
+
+    it('fires every alert from the shard and the global as one Prometheus does, on the same scenarios', () => {
+      const tests = parse(readFileSync(join(dir, 'tests/citycloud.sharded.rules.test.yml'), 'utf8'));
+      const oneTests = parse(readFileSync(join(single, 'tests/citycloud.rules.test.yml'), 'utf8'));
+      // the same cases (and one for the federation's own alert), on the two files together
+      expect(tests.rule_files).toEqual([
+        '../rules/citycloud.shard.rules.yml',
+        '../rules/citycloud.global.rules.yml',
+      ]);
+      expect(tests.tests.length).toBe(oneTests.tests.length + 1);
+      const r = runTool(PROMTOOL, ['test', 'rules', 'tests/citycloud.sharded.rules.test.yml'], dir);
+      expect(r.output).toContain('SUCCESS');
+      expect(r.code).toBe(0);
+    });
+  });
+});
