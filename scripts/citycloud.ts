@@ -131,6 +131,21 @@ function program(): Command {
     .option('--alertmanager-port <port>', 'Alertmanager port', port, 9093)
     .option('--simulator-port <port>', 'fleet simulator port', port, 9200)
     .option(
+      '--shards <n>',
+      'shard Prometheus servers, federated by a global one on the Prometheus port (default: the inventory’s monitoring.shards)',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 16)
+          throw new InvalidArgumentError('expected a whole number of shards from 1 to 16');
+        return n;
+      },
+    )
+    .option(
+      '--shard-ports <ports>',
+      'the shards’ ports, comma-separated (default: 9190, 9191, …)',
+      (v: string) => v.split(',').map((p) => port(p.trim())),
+    )
+    .option(
       '--time-scale <n>',
       'divide scrape intervals and alert for-windows by n (for demonstrations and tests)',
       (v: string) => {
@@ -163,7 +178,7 @@ function program(): Command {
     .option('--json', 'print the URLs and pids as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  citycloud monitor up && curl -s localhost:9090/api/v1/targets | head',
+      '\nExamples:\n  citycloud monitor up && curl -s localhost:9090/api/v1/targets | head\n  citycloud monitor up --shards 3   # three shards and a global Prometheus on :9090',
     )
     .action(async (opts: MonitorUpOptions) => {
       process.exitCode = await runMonitorUp(opts);

@@ -9,59 +9,105 @@ import type { CityModel } from '../../model/index.ts';
 import { pointTargetGroups } from '../../network/blackbox-targets.ts';
 import { toDiffableJson } from '../../view/diffable-json.ts';
 import { alertmanagerConfig } from '../alertmanager-config.ts';
-import { prometheusConfig } from '../prometheus-config.ts';
+import { globalPrometheusConfig, prometheusConfig } from '../prometheus-config.ts';
 import { minutesOf } from '../rule-types.ts';
 import { cityRuleSets } from '../rules/all-rules.ts';
 import type { RuleSet } from '../rules/rule-set.ts';
-import { RULES_FILE, rulesYaml } from '../rules-file.ts';
+import { cityShardedRuleSets } from '../rules/shard-split.ts';
+import { GLOBAL_RULES_FILE, RULES_FILE, rulesYaml, SHARD_RULES_FILE } from '../rules-file.ts';
 import { nodeTargets, warehouseTargets } from '../scrape-targets.ts';
 
 export interface LocalPorts {
+  /** The one Prometheus, or with shards the global one. */
   readonly prometheus: number;
   readonly alertmanager: number;
   readonly simulator: number;
+  /** One port per shard Prometheus; none (or one) for a single Prometheus. */
+  readonly shards?: readonly number[];
 }
 
-/** `for` windows divided by the time scale (at least one second). */
-export function scaleRules(sets: readonly RuleSet[], timeScale: number): RuleSet[] {
+/**
+ * The rules on a faster clock: `for` windows divided by the time scale (at least one second), and
+ * so are the range windows of the expressions (`rate(…[5m])`, `predict_linear(…[6h], …)`), kept
+ * at four scrape intervals at least so a rate always has samples; a load change then shows in a
+ * pool's rate as soon as its alert's `for` would expect. Record names keep their windows.
+ */
+export function scaleRules(sets: readonly RuleSet[], timeScale: number, scrapeSeconds = 1): RuleSet[] {
   if (timeScale === 1) return [...sets];
+  const seconds = (minutes: number) => Math.max(1, Math.round((minutes * 60) / timeScale));
+  const ranges = (expr: string) =>
+    expr.replace(
+      /\[(\d+[smhd])\]/g,
+      (_, d: string) => `[${Math.max(4 * scrapeSeconds, seconds(minutesOf(d)))}s]`,
+    );
   return sets.map((set) => ({
     ...set,
+    recording: set.recording.map((r) => ({ ...r, expr: ranges(r.expr) })),
     alerts: set.alerts.map((a) => ({
       ...a,
-      rule: { ...a.rule, for: `${Math.max(1, Math.round((minutesOf(a.rule.for) * 60) / timeScale))}s` },
+      rule: { ...a.rule, expr: ranges(a.rule.expr), for: `${seconds(minutesOf(a.rule.for))}s` },
     })),
   }));
 }
 
-/** Every file of the local stack's folder, relative path → content. */
-export function localStackFiles(model: CityModel, ports: LocalPorts, timeScale: number): Map<string, string> {
-  const sim = `127.0.0.1:${ports.simulator}`;
-  const scaled = {
-    ...model,
-    monitoring: {
-      ...model.monitoring,
-      scrapeIntervalSeconds: Math.max(1, Math.round(model.monitoring.scrapeIntervalSeconds / timeScale)),
-    },
-  };
-  const config = prometheusConfig(scaled, {
-    blackboxAddress: sim,
-    alertmanagerAddress: `127.0.0.1:${ports.alertmanager}`,
+/** The config file of shard `index` in the local stack's folder. */
+export const shardConfigFile = (index: number) => `prometheus-shard-${index}.yml`;
+
+/**
+ * The Prometheus configs and rules: one Prometheus with every rule, or a shard per port in
+ * `ports.shards` and the global (prometheus.yml, on `ports.prometheus`) with the rules split.
+ */
+function prometheusFiles(model: CityModel, ports: LocalPorts, timeScale: number): [string, string][] {
+  const interval = Math.max(1, Math.round(model.monitoring.scrapeIntervalSeconds / timeScale));
+  const scaled = { ...model, monitoring: { ...model.monitoring, scrapeIntervalSeconds: interval } };
+  const alertmanagerAddress = `127.0.0.1:${ports.alertmanager}`;
+  const options = {
+    blackboxAddress: `127.0.0.1:${ports.simulator}`,
+    alertmanagerAddress,
     targets: {
       nodes: 'targets/nodes.json',
       warehouses: 'targets/warehouses.json',
       services: 'targets/services.json',
       points: 'targets/points.json',
     },
-  });
+  };
+  const yaml = (v: unknown) => stringify(v, { lineWidth: 0 });
+  const shards = ports.shards ?? [];
+  if (shards.length < 2)
+    return [
+      ['prometheus.yml', yaml(prometheusConfig(scaled, options))],
+      [RULES_FILE, rulesYaml(scaleRules(cityRuleSets(model), timeScale, interval))],
+    ];
+  const split = cityShardedRuleSets(model);
+  return [
+    ...shards.map((_, index): [string, string] => [
+      shardConfigFile(index),
+      yaml(prometheusConfig(scaled, { ...options, shard: { index, of: shards.length } })),
+    ]),
+    [
+      'prometheus.yml',
+      yaml(
+        globalPrometheusConfig(scaled, {
+          alertmanagerAddress,
+          shardAddresses: shards.map((port) => `127.0.0.1:${port}`),
+        }),
+      ),
+    ],
+    [SHARD_RULES_FILE, rulesYaml(scaleRules(split.shard, timeScale, interval))],
+    [GLOBAL_RULES_FILE, rulesYaml(scaleRules(split.global, timeScale, interval))],
+  ];
+}
+
+/** Every file of the local stack's folder, relative path → content. */
+export function localStackFiles(model: CityModel, ports: LocalPorts, timeScale: number): Map<string, string> {
+  const sim = `127.0.0.1:${ports.simulator}`;
   const viaSimulator = (
     groups: { labels: Record<string, string> }[],
     path: (labels: Record<string, string>) => string,
   ) => groups.map((g) => ({ targets: [sim], labels: { ...g.labels, __metrics_path__: path(g.labels) } }));
   const yaml = (v: unknown) => stringify(v, { lineWidth: 0 });
   return new Map([
-    ['prometheus.yml', yaml(config)],
-    [RULES_FILE, rulesYaml(scaleRules(cityRuleSets(model), timeScale))],
+    ...prometheusFiles(model, ports, timeScale),
     ['alertmanager.yml', yaml(alertmanagerConfig(model))],
     [
       'targets/nodes.json',

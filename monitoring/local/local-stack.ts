@@ -4,11 +4,11 @@
  * `down` stops exactly the processes `up` started.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CityModel } from '../../model/index.ts';
 import { poolHistory } from '../history/pool-history.ts';
-import { type LocalPorts, localStackFiles } from './local-config.ts';
+import { type LocalPorts, localStackFiles, shardConfigFile } from './local-config.ts';
 
 /** A binary the stack needs, and the Debian package that has it. */
 export const BINARIES = [
@@ -26,7 +26,8 @@ export class LocalStackError extends Error {
 }
 
 interface Part {
-  readonly name: 'prometheus' | 'alertmanager' | 'simulator';
+  /** prometheus (the one, or the global), prometheus-shard-<i>, alertmanager, simulator. */
+  readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
   /** What the process's command line contains, to tell it from a process that reused its pid. */
@@ -58,9 +59,39 @@ function runningPid(dir: string, part: string, marker: string): number | null {
   return cmdline.includes(marker) ? pid : null;
 }
 
+/** Shards a previous start left pid files for (so `down` stops them whatever it is told). */
+function shardsOnRecord(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  const indexes = readdirSync(dir).flatMap((f) => {
+    const m = /^prometheus-shard-(\d+)\.pid$/.exec(f);
+    return m ? [Number(m[1])] : [];
+  });
+  return indexes.length === 0 ? 0 : Math.max(...indexes) + 1;
+}
+
+/** A Prometheus of the stack: the one (or the global) with the history's lookback, or a shard. */
+function prometheusPart(dir: string, name: string, config: string, port: number): Part {
+  return {
+    name,
+    command: 'prometheus',
+    args: [
+      `--config.file=${join(dir, config)}`,
+      `--storage.tsdb.path=${join(dir, `${name}-data`)}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=400d',
+      // the history has a sample every 15 minutes: look back as far, so queries between samples
+      // see it (live series still end at once, through their staleness markers)
+      '--query.lookback-delta=15m',
+    ],
+    marker: join(dir, config),
+    ready: `http://127.0.0.1:${port}/-/ready`,
+  };
+}
+
 /**
- * The three processes. `simulator` is the script that serves the fleet simulator (the command
- * line's entry point, scripts/serve-simulator.ts): its path also tells our process from another.
+ * The processes: the simulator, Alertmanager, the shards if any, then the one (or global)
+ * Prometheus. `simulator` is the script that serves the fleet simulator (the command line's
+ * entry point, scripts/serve-simulator.ts): its path also tells our process from another.
  */
 function parts(
   dir: string,
@@ -70,6 +101,7 @@ function parts(
   timeScale = 1,
   loadOffsetSeconds = 0,
 ): Part[] {
+  const shards = ports.shards ?? [];
   return [
     {
       name: 'simulator',
@@ -98,21 +130,10 @@ function parts(
       marker: join(dir, 'alertmanager.yml'),
       ready: `http://127.0.0.1:${ports.alertmanager}/-/ready`,
     },
-    {
-      name: 'prometheus',
-      command: 'prometheus',
-      args: [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'prometheus-data')}`,
-        `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-        '--storage.tsdb.retention.time=400d',
-        // the history has a sample every 15 minutes: look back as far, so queries between samples
-        // see it (live series still end at once, through their staleness markers)
-        '--query.lookback-delta=15m',
-      ],
-      marker: join(dir, 'prometheus.yml'),
-      ready: `http://127.0.0.1:${ports.prometheus}/-/ready`,
-    },
+    ...(shards.length > 1 ? shards : []).map((port, i) =>
+      prometheusPart(dir, `prometheus-shard-${i}`, shardConfigFile(i), port),
+    ),
+    prometheusPart(dir, 'prometheus', 'prometheus.yml', ports.prometheus),
   ];
 }
 
@@ -181,7 +202,14 @@ export interface StackUp {
   readonly dir: string;
   /** Samples backfilled on this start (none when the data folder already had history). */
   readonly history: { readonly days: number; readonly samples: number; readonly seconds: number } | null;
-  readonly urls: { readonly prometheus: string; readonly alertmanager: string; readonly simulator: string };
+  readonly urls: {
+    /** The one Prometheus, or the global one when sharded. */
+    readonly prometheus: string;
+    readonly alertmanager: string;
+    readonly simulator: string;
+    /** The shard Prometheus servers (none for a single one). */
+    readonly shards: readonly string[];
+  };
   readonly pids: Readonly<Record<string, number>>;
 }
 
@@ -205,7 +233,12 @@ export async function stackUp(
   const dir = resolve(options.dir);
   const offset = options.loadDate === undefined ? 0 : options.loadDate - Date.now() / 1000;
   const all = parts(dir, options.simulator, resolve(inventory), options.ports, options.timeScale, offset);
-  const running = all.flatMap((p) => {
+  const recorded = shardsOnRecord(dir);
+  const earlier = parts(dir, options.simulator, '', {
+    ...options.ports,
+    shards: Array.from({ length: recorded }, () => 0),
+  }).filter((p) => !all.some((q) => q.name === p.name));
+  const running = [...all, ...earlier].flatMap((p) => {
     const pid = runningPid(dir, p.name, p.marker);
     return pid ? [`${p.name} (pid ${pid})`] : [];
   });
@@ -244,6 +277,10 @@ export async function stackUp(
       prometheus: `http://127.0.0.1:${options.ports.prometheus}`,
       alertmanager: `http://127.0.0.1:${options.ports.alertmanager}`,
       simulator: `http://127.0.0.1:${options.ports.simulator}`,
+      shards:
+        (options.ports.shards ?? []).length > 1
+          ? (options.ports.shards ?? []).map((port) => `http://127.0.0.1:${port}`)
+          : [],
     },
     pids,
   };
@@ -253,7 +290,8 @@ export async function stackUp(
 export async function stackDown(dirOption: string, simulator: string): Promise<string[]> {
   const dir = resolve(dirOption);
   const stopped: string[] = [];
-  for (const p of parts(dir, simulator, '', { prometheus: 0, alertmanager: 0, simulator: 0 })) {
+  const shards = Array.from({ length: shardsOnRecord(dir) }, () => 0);
+  for (const p of parts(dir, simulator, '', { prometheus: 0, alertmanager: 0, simulator: 0, shards })) {
     const pid = runningPid(dir, p.name, p.marker);
     if (pid) {
       process.kill(pid, 'SIGTERM');

@@ -1,32 +1,117 @@
 /** Faults the simulator can be told to show: what they are and how they are checked. */
 import type { CityModel } from '../../model/index.ts';
 
-export const FAULT_KINDS = ['server-down', 'disk-filling', 'link-down', 'district-isolated'] as const;
+export const FAULT_KINDS = [
+  'server-down',
+  'disk-filling',
+  'link-down',
+  'district-isolated',
+  'pool-load',
+  'replica-down',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** The utilisation a pool-load fault holds its servers at unless told. */
+export const DEFAULT_POOL_LOAD = 0.95;
 
 export interface Fault {
   readonly id: string;
   readonly kind: FaultKind;
-  /** A server name (server-down, disk-filling), a point id (link-down), a district id. */
+  /**
+   * A server name (server-down, disk-filling), a point id (link-down), a district id, a pool id
+   * (pool-load), a warehouse id (replica-down).
+   */
   readonly target: string;
   /** When it started, unix seconds. */
   readonly since: number;
   /** For disk-filling: how long the disk takes to fill, seconds. */
   readonly fillSeconds?: number;
+  /** For pool-load: the busy share of the CPUs held (0–1), and on which of the pool's servers. */
+  readonly utilisation?: number;
+  readonly servers?: readonly string[];
+  /** For replica-down: which replica of which shard (both from 1). */
+  readonly shard?: number;
+  readonly replica?: number;
 }
 
-/** Checks a fault request against the model; returns the problem, or null when it is fine. */
+/** A fault's settings besides its kind and target, as the API receives them (unchecked). */
+export interface FaultSettings {
+  readonly fillSeconds?: unknown;
+  readonly utilisation?: unknown;
+  readonly servers?: unknown;
+  readonly shard?: unknown;
+  readonly replica?: unknown;
+}
+
+const whole = (v: unknown, max: number) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max;
+
+/** Checks a fault's target against the model; returns the problem, or null when it is fine. */
 export function faultProblem(model: CityModel, kind: unknown, target: unknown): string | null {
   if (!FAULT_KINDS.includes(kind as FaultKind))
     return `kind must be one of ${FAULT_KINDS.join(', ')}; got ${JSON.stringify(kind)}`;
   if (typeof target !== 'string' || target === '') return 'target must be the name or id of what fails';
-  const exists =
+  const [exists, what] =
     kind === 'server-down' || kind === 'disk-filling'
-      ? model.servers.some((s) => s.name === target)
+      ? [model.servers.some((s) => s.name === target), 'server']
       : kind === 'link-down'
-        ? model.network.points.some((p) => p.id === target)
-        : model.network.points.some((p) => p.level === 'district' && p.id === target);
-  return exists
-    ? null
-    : `no ${kind === 'district-isolated' ? 'district' : kind === 'link-down' ? 'connection point' : 'server'} "${target}" in the inventory`;
+        ? [model.network.points.some((p) => p.id === target), 'connection point']
+        : kind === 'district-isolated'
+          ? [model.network.points.some((p) => p.level === 'district' && p.id === target), 'district']
+          : kind === 'pool-load'
+            ? [model.pools.some((p) => p.id === target), 'pool']
+            : [model.warehouses.some((w) => w.id === target), 'warehouse'];
+  return exists ? null : `no ${what} "${target}" in the inventory`;
+}
+
+/**
+ * Checks the settings a kind takes (and refuses those it does not); returns the problem, or null.
+ * Call after faultProblem, with a kind and target that exist.
+ */
+export function settingsProblem(
+  model: CityModel,
+  kind: FaultKind,
+  target: string,
+  settings: FaultSettings,
+): string | null {
+  const given = Object.entries(settings)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
+  const takes: Record<FaultKind, readonly string[]> = {
+    'server-down': [],
+    'disk-filling': ['fillSeconds'],
+    'link-down': [],
+    'district-isolated': [],
+    'pool-load': ['utilisation', 'servers'],
+    'replica-down': ['shard', 'replica'],
+  };
+  const foreign = given.find((k) => !takes[kind].includes(k));
+  if (foreign)
+    return `a ${kind} fault takes ${takes[kind].length > 0 ? takes[kind].join(', ') : 'no settings'}; got ${foreign}`;
+  const s = settings;
+  if (s.fillSeconds !== undefined && !(typeof s.fillSeconds === 'number' && s.fillSeconds > 0))
+    return `fillSeconds must be a positive number of seconds; got ${JSON.stringify(s.fillSeconds)}`;
+  if (kind === 'pool-load') {
+    if (
+      s.utilisation !== undefined &&
+      !(typeof s.utilisation === 'number' && s.utilisation > 0 && s.utilisation <= 1)
+    )
+      return `utilisation must be a share of the CPUs from 0 (excluded) to 1; got ${JSON.stringify(s.utilisation)}`;
+    if (s.servers !== undefined) {
+      if (!Array.isArray(s.servers) || s.servers.length === 0)
+        return 'servers must be a non-empty list of the pool’s server names';
+      const members = new Set(model.servers.filter((x) => x.pool === target).map((x) => x.name));
+      const stranger = s.servers.find((n) => typeof n !== 'string' || !members.has(n));
+      if (stranger !== undefined)
+        return `servers: ${JSON.stringify(stranger)} is not a server of pool "${target}"`;
+    }
+  }
+  if (kind === 'replica-down') {
+    const w = model.warehouses.find((x) => x.id === target);
+    if (!w) return `no warehouse "${target}" in the inventory`;
+    if (!whole(s.shard, w.shards))
+      return `shard must be a shard of warehouse "${target}", from 1 to ${w.shards}; got ${JSON.stringify(s.shard)}`;
+    if (!whole(s.replica, w.replicas))
+      return `replica must be a replica of its shards, from 1 to ${w.replicas}; got ${JSON.stringify(s.replica)}`;
+  }
+  return null;
 }

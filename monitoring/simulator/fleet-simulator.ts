@@ -6,7 +6,9 @@
  *
  *   GET    /servers/<name>/metrics      GET /warehouses/<id>/metrics     GET /services/metrics
  *   GET    /probe?target=<ip>&module=   GET /-/healthy
- *   GET    /faults    POST /faults {"kind","target"}    DELETE /faults/<id>    DELETE /faults
+ *   GET    /faults    POST /faults {"kind","target",…settings}    DELETE /faults/<id>    DELETE /faults
+ *          (kinds: server-down, disk-filling {fillSeconds}, link-down, district-isolated,
+ *           pool-load {utilisation, servers}, replica-down {shard, replica})
  *   GET    /fleet/servers/<name>        POST /fleet/servers/<name>/<cordon|drain|upgrade|reboot|uncordon>
  *   GET    /fleet/record                (what maintenance did: installs per server, most out at once)
  *
@@ -23,7 +25,14 @@ import { createNodeMemory } from '../metrics/node-memory.ts';
 import { createNodeVersion } from '../metrics/node-version.ts';
 import { createServiceRequests } from '../metrics/service-requests.ts';
 import { createWarehouseReplicaUp } from '../metrics/warehouse-replica.ts';
-import { type Fault, type FaultKind, faultProblem } from './faults.ts';
+import {
+  DEFAULT_POOL_LOAD,
+  type Fault,
+  type FaultKind,
+  type FaultSettings,
+  faultProblem,
+  settingsProblem,
+} from './faults.ts';
 import { FleetMaintenance, isMaintenanceAction } from './fleet-maintenance.ts';
 import {
   diskFreeAt,
@@ -33,6 +42,7 @@ import {
   type ServerLoad,
   serverLoads,
 } from './load-model.ts';
+import { PoolLoad } from './pool-load.ts';
 
 /** How fast a disk-filling fault eats the free space: all of it in two hours. */
 const FILL_SECONDS = 2 * 3600;
@@ -45,6 +55,8 @@ export class FleetSimulator {
   private readonly warehouses: Registry;
   private readonly services: Registry;
   private nextFault = 1;
+  /** The extra CPU that pool-load faults put on servers. */
+  private readonly poolLoad = new PoolLoad();
   /** Cordon, drain, upgrade, reboot, uncordon: what the upgrade runbook's sim executor drives. */
   readonly maintenance: FleetMaintenance;
 
@@ -104,7 +116,8 @@ export class FleetSimulator {
     createNodeCpuSeconds(registry, {
       cores: load.cores,
       uptimeSeconds: () => this.now() - GROWTH_EPOCH,
-      busySeconds: () => this.maintenance.busySeconds(name),
+      busySeconds: () =>
+        this.poolLoad.busySeconds(name, load.cores, this.maintenance.busySeconds(name), this.now()),
     });
     createNodeMemory(registry, {
       totalBytes: load.memoryBytes,
@@ -147,11 +160,16 @@ export class FleetSimulator {
     const w = this.model.warehouses.find((x) => x.id === id);
     if (!w) return null;
     const registry = new Registry();
+    const down = new Set(
+      this.listFaults()
+        .filter((f) => f.kind === 'replica-down' && f.target === w.id)
+        .map((f) => `${f.shard}/${f.replica}`),
+    );
     createWarehouseReplicaUp(registry, {
       warehouse: w.id,
       shards: w.shards,
       replicas: w.replicas,
-      isUp: () => true,
+      isUp: (shard, replica) => !down.has(`${shard}/${replica}`),
     });
     return registry.metrics();
   }
@@ -175,31 +193,58 @@ export class FleetSimulator {
     return registry.metrics();
   }
 
-  /** Starts a fault; throws a one-line error for a kind or target the model does not have. */
-  inject(kind: unknown, target: unknown, fillSeconds?: unknown): Fault {
-    const problem = faultProblem(this.model, kind, target);
+  /**
+   * Starts a fault; throws a one-line error for a kind, target or setting the model does not
+   * have. Settings: fillSeconds (disk-filling), utilisation and servers (pool-load: the pool's
+   * servers, or the ones named, held at that busy share, 0.95 by default), shard and replica
+   * (replica-down).
+   */
+  inject(kind: unknown, target: unknown, settings: FaultSettings = {}): Fault {
+    const problem =
+      faultProblem(this.model, kind, target) ??
+      settingsProblem(this.model, kind as FaultKind, target as string, settings);
     if (problem) throw new RangeError(problem);
-    if (fillSeconds !== undefined && !(typeof fillSeconds === 'number' && fillSeconds > 0))
-      throw new RangeError(
-        `fillSeconds must be a positive number of seconds; got ${JSON.stringify(fillSeconds)}`,
-      );
     const fault: Fault = {
       id: String(this.nextFault++),
       kind: kind as FaultKind,
       target: target as string,
       since: this.now(),
-      ...(fillSeconds === undefined ? {} : { fillSeconds: fillSeconds as number }),
+      ...(settings.fillSeconds === undefined ? {} : { fillSeconds: settings.fillSeconds as number }),
+      ...(kind === 'pool-load'
+        ? {
+            utilisation: (settings.utilisation as number | undefined) ?? DEFAULT_POOL_LOAD,
+            servers:
+              (settings.servers as string[] | undefined) ??
+              this.model.servers.filter((x) => x.pool === target).map((x) => x.name),
+          }
+        : {}),
+      ...(kind === 'replica-down'
+        ? { shard: settings.shard as number, replica: settings.replica as number }
+        : {}),
     };
     this.faults.set(fault.id, fault);
+    if (fault.kind === 'pool-load')
+      for (const name of fault.servers ?? []) {
+        const load = this.loads.get(name) as ServerLoad;
+        const normal = this.maintenance.busySeconds(name);
+        this.poolLoad.start(name, load.cores, fault.utilisation as number, normal, fault.since);
+      }
     return fault;
   }
 
   clear(id?: string): boolean {
-    if (id === undefined) {
-      this.faults.clear();
-      return true;
+    const ended =
+      id === undefined ? [...this.faults.values()] : [this.faults.get(id)].filter((f) => f !== undefined);
+    const t = this.now();
+    for (const f of ended) {
+      this.faults.delete(f.id);
+      if (f.kind === 'pool-load')
+        for (const name of f.servers ?? []) {
+          const load = this.loads.get(name) as ServerLoad;
+          this.poolLoad.end(name, load.cores, this.maintenance.busySeconds(name), t);
+        }
     }
-    return this.faults.delete(id);
+    return id === undefined || ended.length > 0;
   }
 
   listFaults(): Fault[] {
@@ -289,7 +334,7 @@ export class FleetSimulator {
           req.destroy();
           return;
         }
-        let fault: { kind?: unknown; target?: unknown; fillSeconds?: unknown };
+        let fault: { kind?: unknown; target?: unknown } & FaultSettings;
         try {
           fault = JSON.parse(body) as typeof fault;
         } catch {
@@ -304,7 +349,8 @@ export class FleetSimulator {
             `${MAX_FAULTS} faults are active, the most the simulator keeps; clear some first (DELETE /faults)\n`,
           );
         try {
-          return sendJson(res, 201, this.inject(fault.kind, fault.target, fault.fillSeconds));
+          const { kind, target, ...settings } = fault;
+          return sendJson(res, 201, this.inject(kind, target, settings));
         } catch (err) {
           return send(res, 400, `${(err as Error).message}\n`);
         }

@@ -13,6 +13,9 @@ export interface MonitorUpOptions {
   readonly prometheusPort: number;
   readonly alertmanagerPort: number;
   readonly simulatorPort: number;
+  /** Shard Prometheus servers; the inventory's monitoring.shards when not given. */
+  readonly shards?: number;
+  readonly shardPorts?: readonly number[];
   readonly timeScale: number;
   readonly historyDays: number;
   /** Unix seconds: serve the load of that date (the load model grows with time). */
@@ -27,12 +30,21 @@ export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
     console.log('✗ the inventory has errors; the local stack was not started');
     return EXIT.problems;
   }
+  const shards = opts.shards ?? model.monitoring.shards;
+  const shardPorts = opts.shardPorts ?? Array.from({ length: shards }, (_, i) => 9190 + i);
+  if (shards > 1 && shardPorts.length !== shards) {
+    console.error(
+      `citycloud: --shard-ports names ${shardPorts.length} ports for ${shards} shards; expected one port per shard`,
+    );
+    return EXIT.usage;
+  }
   const up = await stackUp(model, opts.inventory, {
     dir: opts.dir,
     ports: {
       prometheus: opts.prometheusPort,
       alertmanager: opts.alertmanagerPort,
       simulator: opts.simulatorPort,
+      shards: shards > 1 ? shardPorts : [],
     },
     timeScale: opts.timeScale,
     historyDays: opts.historyDays,
@@ -48,7 +60,14 @@ export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
       console.log(
         `  history: ${up.history.days} days of pool utilisation backfilled (${up.history.samples.toLocaleString('en-US')} samples, ${up.history.seconds.toFixed(1)} s)`,
       );
-    console.log(`  Prometheus    ${up.urls.prometheus}`);
+    if (up.urls.shards.length > 0) {
+      console.log(
+        `  Prometheus    ${up.urls.prometheus}  (global: federates the shards, evaluates the aggregate alerts)`,
+      );
+      up.urls.shards.forEach((url, i) => {
+        console.log(`  shard ${i}       ${url}`);
+      });
+    } else console.log(`  Prometheus    ${up.urls.prometheus}`);
     console.log(`  Alertmanager  ${up.urls.alertmanager}`);
     console.log(
       `  simulator     ${up.urls.simulator}  (faults: POST ${up.urls.simulator}/faults, Content-Type: application/json, {"kind":"server-down","target":"<server>"})`,

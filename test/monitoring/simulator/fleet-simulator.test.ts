@@ -72,6 +72,63 @@ describe('FleetSimulator', () => {
     expect(await free()).toBe(0);
   });
 
+  it('holds a pool-load fault’s servers at its utilisation, the counters never going back', async () => {
+    let t = T0;
+    const sim = new FleetSimulator(model, () => t);
+    const loaded = 'dc1-h1-r03-k06-u01';
+    const other = 'dc1-h1-r03-k06-u02';
+    const cpu = async (server: string) => {
+      const text = (await sim.scrapeServer(server)) as string;
+      const busy =
+        value(text, 'node_cpu_seconds_total{cpu="all",mode="user"}') +
+        value(text, 'node_cpu_seconds_total{cpu="all",mode="system"}');
+      return { busy, idle: value(text, 'node_cpu_seconds_total{cpu="all",mode="idle"}') };
+    };
+    const utilisation = async (server: string, from: number, seconds: number) => {
+      t = from;
+      const a = await cpu(server);
+      t = from + seconds;
+      const b = await cpu(server);
+      expect(b.busy).toBeGreaterThanOrEqual(a.busy);
+      expect(b.idle).toBeGreaterThanOrEqual(a.idle);
+      return (b.busy - a.busy) / (b.busy - a.busy + (b.idle - a.idle));
+    };
+    const normal = await utilisation(loaded, T0, 600);
+    expect(normal).toBeLessThan(0.6);
+    t = T0 + 600;
+    const fault = sim.inject('pool-load', 'edoc', { utilisation: 0.9, servers: [loaded] });
+    expect(fault).toMatchObject({ kind: 'pool-load', target: 'edoc', utilisation: 0.9, servers: [loaded] });
+    expect(await utilisation(loaded, T0 + 600, 600)).toBeCloseTo(0.9, 6);
+    // only the servers named
+    expect(await utilisation(other, T0 + 600, 600)).toBeLessThan(0.6);
+    t = T0 + 1200;
+    const before = await cpu(loaded);
+    sim.clear(fault.id);
+    const after = await cpu(loaded);
+    expect(after).toEqual(before);
+    expect(await utilisation(loaded, T0 + 1200, 600)).toBeCloseTo(normal, 1);
+    // the whole pool by default
+    t = T0 + 1800;
+    expect(sim.inject('pool-load', 'edoc').servers).toHaveLength(120);
+  });
+
+  it('takes one replica of one warehouse shard down with a replica-down fault', async () => {
+    const sim = new FleetSimulator(model, () => T0);
+    sim.inject('replica-down', 'population', { shard: 3, replica: 2 });
+    const text = (await sim.scrapeWarehouse('population')) as string;
+    const up = (shard: number, replica: number) =>
+      value(
+        text,
+        `citycloud_warehouse_replica_up{warehouse="population",shard="${shard}",replica="${replica}"}`,
+      );
+    expect(up(3, 2)).toBe(0);
+    expect(up(3, 1)).toBe(1);
+    expect(up(2, 2)).toBe(1);
+    expect(
+      text.split('\n').filter((l) => l.startsWith('citycloud_warehouse_replica_up{') && l.endsWith(' 0')),
+    ).toHaveLength(1);
+  });
+
   it('probes connection points by address; a district isolated fails all of its points', async () => {
     const sim = new FleetSimulator(model, () => T0);
     // Phường Tân Định's loopback, and Quận 1's hub
@@ -86,7 +143,20 @@ describe('FleetSimulator', () => {
   it('refuses faults the inventory has no target for, saying what is allowed', () => {
     const sim = new FleetSimulator(model);
     expect(() => sim.inject('meteor', 'd760')).toThrow(
-      'kind must be one of server-down, disk-filling, link-down, district-isolated; got "meteor"',
+      'kind must be one of server-down, disk-filling, link-down, district-isolated, pool-load, replica-down; got "meteor"',
+    );
+    expect(() => sim.inject('pool-load', 'edoc', { utilisation: 1.5 })).toThrow(
+      'utilisation must be a share of the CPUs from 0 (excluded) to 1; got 1.5',
+    );
+    expect(() => sim.inject('pool-load', 'edoc', { servers: ['dc1-h1-r01-k01-u01'] })).toThrow(
+      'servers: "dc1-h1-r01-k01-u01" is not a server of pool "edoc"',
+    );
+    expect(() => sim.inject('pool-load', 'lake')).toThrow('no pool "lake" in the inventory');
+    expect(() => sim.inject('replica-down', 'population', { shard: 17, replica: 1 })).toThrow(
+      'shard must be a shard of warehouse "population", from 1 to 16; got 17',
+    );
+    expect(() => sim.inject('replica-down', 'population', { shard: 1, replica: 1, fillSeconds: 3 })).toThrow(
+      'a replica-down fault takes shard, replica; got fillSeconds',
     );
     expect(() => sim.inject('server-down', 'dc9-h1-r01-k01-u01')).toThrow(
       'no server "dc9-h1-r01-k01-u01" in the inventory',
@@ -155,10 +225,10 @@ describe('disk-filling faults', () => {
     expect(await free(fast)).toBe(0);
     t = T0;
     const own = new FleetSimulator(model, () => t);
-    own.inject('disk-filling', 'dc1-h2-r01-k01-u01', 10);
+    own.inject('disk-filling', 'dc1-h2-r01-k01-u01', { fillSeconds: 10 });
     t = T0 + 10;
     expect(await free(own)).toBe(0);
-    expect(() => own.inject('disk-filling', 'dc1-h2-r01-k01-u01', -5)).toThrow(
+    expect(() => own.inject('disk-filling', 'dc1-h2-r01-k01-u01', { fillSeconds: -5 })).toThrow(
       'fillSeconds must be a positive number of seconds; got -5',
     );
   });
