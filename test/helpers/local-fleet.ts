@@ -97,7 +97,7 @@ export async function query(
   return body.data.result;
 }
 
-async function untilTrue(what: string, seconds: number, probe: () => Promise<boolean>): Promise<void> {
+export async function untilTrue(what: string, seconds: number, probe: () => Promise<boolean>): Promise<void> {
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
     if (await probe().catch(() => false)) return;
