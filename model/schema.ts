@@ -371,19 +371,28 @@ const offsite = z.strictObject({
     .optional(),
 });
 
+/** The runbooks of this repository as the city's git host serves them. */
+export const DEFAULT_RUNBOOK_BASE_URL =
+  'https://git.hcmc.gov.vn/citycloud/citycloud/-/blob/main/runbooks/alerts.md';
+
 /** How the city is watched: scrape cadence, sharding, thresholds, where the runbooks are. */
 const monitoring = z.strictObject({
-  /** Where the alert runbooks are read; an alert's runbook_url is this plus `#<alert>`. */
+  /**
+   * Where the alert runbooks are read; an alert's runbook_url is this plus `#<alert>`. Absolute:
+   * Alertmanager and a pager open it as it is, with nothing to resolve a relative path against.
+   */
   runbookBaseUrl: z
     .string()
     .max(500)
-    .regex(/^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]+$/, {
-      error:
-        'a URL or a relative path without spaces, quotes or braces, such as https://wiki.hcmc.gov.vn/runbooks',
+    .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?$/, {
+      error: `an absolute http(s) URL a pager can open, without spaces, quotes, braces or a #fragment, such as ${DEFAULT_RUNBOOK_BASE_URL}`,
     })
-    .default('runbooks/alerts.md'),
+    .default(DEFAULT_RUNBOOK_BASE_URL),
   scrapeIntervalSeconds: positiveInt.max(300).default(30),
-  /** Prometheus servers the scraping is split over (hashmod on the target address). */
+  /**
+   * Prometheus servers the scraping is split over (hashmod on the target's address and path),
+   * federated by a global one that evaluates the aggregate alerts.
+   */
   shards: positiveInt.max(64).default(1),
   /** Share of a district's points down at once that counts as the district isolated. */
   districtIsolatedRatio: z.number().gt(0).lte(1).default(0.5),
@@ -464,7 +473,7 @@ export const inventorySchema = z.strictObject({
   addressPins: addressPins.default({ blocks: {}, sites: {} }),
   runbooks: runbooks.default({ fourEyes: false, upgrade: {} }),
   monitoring: monitoring.default({
-    runbookBaseUrl: 'runbooks/alerts.md',
+    runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
     scrapeIntervalSeconds: 30,
     shards: 1,
     districtIsolatedRatio: 0.5,

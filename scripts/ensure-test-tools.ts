@@ -1,7 +1,7 @@
 /**
  * Installs the system tools the tests drive for real, when they are missing: Debian's Chromium
- * for the HTML pages, Prometheus's promtool, amtool and blackbox_exporter for the monitoring
- * config, PostgreSQL and OpenSSH for the runbooks. Runs before `npm test`; needs root and apt-get, and says so when it cannot.
+ * for the HTML pages, Prometheus's promtool, amtool, blackbox_exporter and node_exporter for the
+ * monitoring config and rules, PostgreSQL and OpenSSH for the runbooks. Runs before `npm test`; needs root and apt-get, and says so when it cannot.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -30,6 +30,11 @@ export const TEST_TOOLS: readonly Tool[] = [
     path: '/usr/bin/prometheus-blackbox-exporter',
     apt: 'prometheus-blackbox-exporter',
     why: 'the blackbox config is checked by blackbox_exporter',
+  },
+  {
+    path: '/usr/bin/prometheus-node-exporter',
+    apt: 'prometheus-node-exporter',
+    why: 'the pool rules are checked on a real node_exporter',
   },
   {
     path: '/usr/lib/postgresql/*/bin/pg_ctl',

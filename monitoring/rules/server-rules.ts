@@ -26,7 +26,9 @@ const GIB = 1024 ** 3;
 
 export function serverRules(model: CityModel): RuleSet {
   const base = model.monitoring.runbookBaseUrl;
-  const busy = `sum by (pool) (rate(${NODE_CPU_SECONDS}{job="node",mode!="idle"}[5m]))`;
+  // busy as node-mixin counts it: every mode but idle, and iowait and steal, which are waiting
+  // (for a disk, for the hypervisor), not work
+  const busy = `sum by (pool) (rate(${NODE_CPU_SECONDS}{job="node",mode!~"idle|iowait|steal"}[5m]))`;
   const cpu = `sum by (pool) (rate(${NODE_CPU_SECONDS}{job="node"}[5m]))`;
   const available = `sum by (pool) (${NODE_MEMORY_AVAILABLE}{job="node"})`;
   const memory = `sum by (pool) (${NODE_MEMORY_TOTAL}{job="node"})`;

@@ -36,6 +36,10 @@ describe('the generated rules', () => {
       expect(a.for, a.alert).toMatch(/^\d+[mh]$/);
       expect(a.annotations.summary, a.alert).not.toBe('');
       expect(a.annotations.description, a.alert).toMatch(/\{\{ \$labels\.\w+ \}\}/);
+      // absolute, so Alertmanager and a pager can open it
+      expect(a.annotations.runbook_url, a.alert).toMatch(
+        /^https:\/\/git\.hcmc\.gov\.vn\/citycloud\/citycloud\/-\/blob\/main\/runbooks\/alerts\.md#[a-z]+$/,
+      );
       const anchor = a.annotations.runbook_url?.split('#')[1] ?? '';
       expect(anchors.has(anchor), `${a.alert}: runbooks/alerts.md has no "## ${a.alert}"`).toBe(true);
     }
@@ -158,7 +162,7 @@ describe('the generated rules', () => {
       labels?: Record<string, string>;
     }[];
     expect(recorded.find((r) => r.record === 'pool:node_cpu_utilisation:ratio_rate5m')?.expr).toBe(
-      'sum by (pool) (rate(node_cpu_seconds_total{job="node",mode!="idle"}[5m])) / sum by (pool) (rate(node_cpu_seconds_total{job="node"}[5m]))',
+      'sum by (pool) (rate(node_cpu_seconds_total{job="node",mode!~"idle|iowait|steal"}[5m])) / sum by (pool) (rate(node_cpu_seconds_total{job="node"}[5m]))',
     );
     expect(recorded.filter((r) => r.record === 'warehouse:node_cpu_utilisation:ratio_rate5m')).toHaveLength(
       8,

@@ -13,7 +13,7 @@ import { NODE_CPU_SECONDS } from '../../monitoring/metrics/node-cpu.ts';
 import { NODE_MEMORY_AVAILABLE, NODE_MEMORY_TOTAL } from '../../monitoring/metrics/node-memory.ts';
 import { SERVICE_REQUESTS } from '../../monitoring/metrics/service-requests.ts';
 import { WAREHOUSE_REPLICA_UP } from '../../monitoring/metrics/warehouse-replica.ts';
-import { BUILTIN_CITY } from '../helpers/city.ts';
+import { BUILTIN_CITY, ROOT } from '../helpers/city.ts';
 import { writeMonitoringOut } from '../helpers/monitoring-out.ts';
 import { hasPrometheusTools, PROMTOOL, runTool } from '../helpers/tools.ts';
 
@@ -119,6 +119,17 @@ describe('monitoring.shards: 3', () => {
     ].sort();
     const one = alertKeys(rulesOf(single, 'rules/citycloud.rules.yml'));
     expect(split).toEqual([...one, 'PrometheusShardDown {"severity":"critical"}'].sort());
+  });
+
+  it('links every alert of the split, the federation’s own too, to its runbook entry', () => {
+    const runbook = readFileSync(join(ROOT, 'runbooks/alerts.md'), 'utf8');
+    const anchors = new Set([...runbook.matchAll(/^## (\w+)$/gm)].map((m) => (m[1] as string).toLowerCase()));
+    const all = [
+      ...rulesOf(dir, 'rules/citycloud.shard.rules.yml'),
+      ...rulesOf(dir, 'rules/citycloud.global.rules.yml'),
+    ].filter((r) => r.alert) as (Rule & { annotations: { runbook_url: string } })[];
+    for (const a of all)
+      expect(anchors.has(a.annotations.runbook_url.split('#')[1] ?? ''), a.alert).toBe(true);
   });
 
   it('writes no single-Prometheus files, and a single Prometheus none of the split', () => {

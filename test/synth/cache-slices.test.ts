@@ -93,7 +93,7 @@ function fullCity(): RawCity {
     noncurrentExpireDays: 365,
   };
   city.monitoring = {
-    runbookBaseUrl: 'runbooks/alerts.md',
+    runbookBaseUrl: 'https://wiki.hcmc.gov.vn/runbooks/alerts.md',
     scrapeIntervalSeconds: 30,
     shards: 1,
     districtIsolatedRatio: 0.5,

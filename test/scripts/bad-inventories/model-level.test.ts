@@ -171,7 +171,18 @@ const MODEL_LEVEL: readonly BadInventory[] = [
       ],
     ],
     'runbookBaseUrl',
-    /a URL or a relative path without spaces, quotes or braces/,
+    /an absolute http\(s\) URL a pager can open, without spaces, quotes, braces/,
+  ),
+  edit(
+    'a relative runbook URL, which a pager cannot open',
+    [
+      [
+        'apiVersion: citycloud/v1\n',
+        'apiVersion: citycloud/v1\nmonitoring: {runbookBaseUrl: runbooks/alerts.md}\n',
+      ],
+    ],
+    'runbookBaseUrl',
+    /an absolute http\(s\) URL a pager can open/,
   ),
   {
     name: 'a city that would expand to 600,000 servers',
