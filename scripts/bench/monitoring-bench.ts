@@ -1,7 +1,11 @@
-/** Rows scrape:1x, scrape:10x (the simulated fleet's full scrape) and rules:1x (rule generation). */
+/**
+ * Rows scrape:1x, scrape:10x (the simulated fleet's full scrape), rules:1x (rule generation),
+ * rules:10x-sharded (the rules split for shards) and monitor-up:3-shards (the local stack's start).
+ */
 import { BUILTIN_INVENTORY } from '../cli/defaults.ts';
 import { benchCities } from './cities.ts';
 import { type Bench, type BenchRow, compareRow } from './harness.ts';
+import { monitorUpRow } from './monitor-up-bench.ts';
 
 const mb = (bytes: number | undefined) => `${((bytes ?? 0) / 1e6).toFixed(1)} MB`;
 const WORKER = './monitoring-worker.ts';
@@ -38,6 +42,25 @@ export function monitoringBench(workDir: string): Bench {
         ['rules-peer', BUILTIN_INVENTORY, '5', '21'],
       );
       rows.push({ ...row, note: `${mb(ours.bytes)} of rules and tests` });
+      const tenX = benchCities(workDir).find((c) => c.scale === '10x')?.file as string;
+      log('rules:10x-sharded: the rules split for 4 shards and a global, against the unsharded rules…');
+      const sharded = compareRow(
+        'rules:10x-sharded',
+        'the unsharded rules and tests',
+        WORKER,
+        ['rules-sharded', tenX, '1', '5'],
+        ['rules-ours', tenX, '1', '5'],
+      );
+      rows.push({
+        ...sharded.row,
+        target: 'under 2 s',
+        met: sharded.row.value < 2000,
+        note: `${mb(sharded.ours.bytes)} of shard and global rules and tests`,
+      });
+      log(
+        'monitor-up:3-shards: monitor up until every target is scraped and every pool recorded on the global…',
+      );
+      rows.push(await monitorUpRow(workDir));
       return rows;
     },
   };

@@ -3,7 +3,9 @@
  *   scrape-ours — every target of the fleet simulator scraped once (servers, warehouses, services);
  *   scrape-peer — one plain prom-client registry holding the same series, rendered once;
  *   rules-ours  — the rule sets generated from the model and written as rules and promtool tests;
- *   rules-peer  — the same rule objects, already made, only written as YAML.
+ *   rules-peer  — the same rule objects, already made, only written as YAML;
+ *   rules-sharded — the rules split for 4 shards and a global, written as both rules files and
+ *                 their promtool tests (its peer is rules-ours: the unsharded rules).
  * Prints {medianMs, peakRssMB, bytes} as JSON.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
@@ -11,6 +13,7 @@ import { stringify } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { ruleTestsYaml } from '../../monitoring/rule-tests.ts';
 import { cityRuleSets } from '../../monitoring/rules/all-rules.ts';
+import { cityShardedRuleSets } from '../../monitoring/rules/shard-split.ts';
 import { rulesYaml } from '../../monitoring/rules-file.ts';
 import { FleetSimulator } from '../../monitoring/simulator/fleet-simulator.ts';
 import { measure } from './harness.ts';
@@ -105,6 +108,18 @@ if (mode === 'scrape-ours') {
     () => {
       const sets = cityRuleSets({ ...model });
       bytes = rulesYaml(sets).length + ruleTestsYaml(sets, 'rules.yml').length;
+    },
+    Number(warmups),
+    Number(runs),
+  );
+} else if (mode === 'rules-sharded') {
+  result = measure(
+    () => {
+      const split = cityShardedRuleSets({ ...model, monitoring: { ...model.monitoring, shards: 4 } });
+      bytes =
+        rulesYaml(split.shard).length +
+        rulesYaml(split.global).length +
+        ruleTestsYaml([...split.shard, ...split.global], 'shard.yml', 'global.yml').length;
     },
     Number(warmups),
     Number(runs),
