@@ -227,6 +227,7 @@ export function expandNetwork(inv: Inventory, sources: InventorySources): Networ
     addressPins: { blocks: pins('blocks'), sites: pins('sites') },
     demandMbps: { ...net.demandMbps },
     maxOversubscription: net.maxOversubscription,
+    demandGrowthPercentPerMonth: net.demandGrowthPercentPerMonth,
     maxBlastRadius: net.maxBlastRadius,
   };
 }

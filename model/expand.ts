@@ -56,6 +56,8 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
       ...w,
       perReplica: { ...w.perReplica },
       connectsTo: [...w.connectsTo],
+      storageGrowthPercentPerMonth:
+        w.storageGrowthPercentPerMonth ?? dc.pools.find((p) => p.id === w.pool)?.growthPercentPerMonth ?? 0,
       path: warehousePaths[i] as string,
     })),
     externalSystems: inv.externalSystems.map((e, i) => ({
@@ -82,6 +84,7 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
       agency: t.agency,
       requests: t.requests.map((r) => ({ ...r })),
       reaches: [...t.reaches],
+      onboarded: t.onboarded ?? null,
       app: t.app ? { ...t.app, pod: { ...t.app.pod } } : null,
       path: tenantPaths[i] as string,
     })),

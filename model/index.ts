@@ -20,5 +20,6 @@ export * from './stack-bounds.ts';
 export * from './summary.ts';
 export * from './topology-analysis.ts';
 export type * from './types.ts';
+export * from './uplink-demand.ts';
 export * from './validate.ts';
 export * from './warehouse-placement.ts';

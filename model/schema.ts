@@ -182,6 +182,8 @@ const warehouse = z.strictObject({
   classification: z.enum(['personal', 'internal', 'open']).default('internal'),
   /** Where its backups go: the AWS off-site tier, or the city's own second site. */
   backupTo: z.enum(['offsite', 'second-site']).default('offsite'),
+  /** Expected growth of the data it stores, percent a month (default: its pool's growth). */
+  storageGrowthPercentPerMonth: z.number().min(0).max(100).optional(),
 });
 
 const externalSystem = z.strictObject({
@@ -244,6 +246,8 @@ const network = z.strictObject({
   demandMbps: perLevel(z.number().nonnegative()),
   /** Largest allowed ratio of the demand behind an uplink to its capacity. */
   maxOversubscription: z.number().positive().default(1),
+  /** Expected growth of that traffic, percent a month. */
+  demandGrowthPercentPerMonth: z.number().min(0).max(100).default(0),
   /** Largest number of points one district hub's failure may cut off from the core. */
   maxBlastRadius: z.number().int().positive().default(60),
   uplinkDefaults: z.strictObject({
@@ -300,6 +304,8 @@ const tenant = z.strictObject({
     }),
   ),
   reaches: z.array(id).default([]),
+  /** When the tenant's load arrived (YYYY-MM-DD), if it is recent: a step in its pools' history. */
+  onboarded: z.iso.date({ error: 'a date such as 2026-11-01' }).optional(),
   /** The tenant's application, when citycloud deploys it: image, port, probes' path, pod size. */
   app: z
     .strictObject({

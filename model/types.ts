@@ -185,6 +185,8 @@ export interface Warehouse {
   readonly classification: DataClassification;
   /** Where its backups go. */
   readonly backupTo: 'offsite' | 'second-site';
+  /** Expected growth of the data it stores, percent a month. */
+  readonly storageGrowthPercentPerMonth: number;
   readonly path: string;
 }
 
@@ -278,6 +280,8 @@ export interface Network {
   readonly addressPins: { readonly blocks: readonly AddressPin[]; readonly sites: readonly AddressPin[] };
   readonly demandMbps: PerLevel<number>;
   readonly maxOversubscription: number;
+  /** Expected growth of the sites' traffic, percent a month. */
+  readonly demandGrowthPercentPerMonth: number;
   readonly maxBlastRadius: number;
 }
 
@@ -337,6 +341,8 @@ export interface Tenant {
   readonly requests: readonly TenantRequest[];
   /** Warehouses and external systems this tenant may reach; everything else is denied. */
   readonly reaches: readonly string[];
+  /** When its load arrived (YYYY-MM-DD), if the inventory says; null when it predates the history. */
+  readonly onboarded: string | null;
   /** The tenant's application, when citycloud deploys it. */
   readonly app: TenantApp | null;
   readonly path: string;

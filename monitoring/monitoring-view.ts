@@ -15,7 +15,7 @@ import { ruleTestsYaml } from './rule-tests.ts';
 import { cityRuleSets } from './rules/all-rules.ts';
 import { cityShardedRuleSets } from './rules/shard-split.ts';
 import { GLOBAL_RULES_FILE, RULES_FILE, rulesYaml, SHARD_RULES_FILE } from './rules-file.ts';
-import { nodeTargets, warehouseTargets } from './scrape-targets.ts';
+import { nodeTargets, uplinkTargets, warehouseTargets } from './scrape-targets.ts';
 
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
 
@@ -69,6 +69,7 @@ export const monitoringView: View = {
       { path: 'monitoring/blackbox.yml', content: yaml(blackboxConfig()) },
       { path: 'monitoring/targets/nodes.json', content: toDiffableJson(nodeTargets(model)) },
       { path: 'monitoring/targets/warehouses.json', content: toDiffableJson(warehouseTargets(model)) },
+      { path: 'monitoring/targets/uplinks.json', content: toDiffableJson(uplinkTargets(model)) },
       {
         path: 'monitoring/targets/services.json',
         content: toDiffableJson([

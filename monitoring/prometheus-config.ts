@@ -14,6 +14,8 @@ import { GLOBAL_RULES_FILE, RULES_FILE, SHARD_RULES_FILE } from './rules-file.ts
 export interface PrometheusOptions {
   /** Where blackbox_exporter listens. */
   readonly blackboxAddress: string;
+  /** Where snmp_exporter listens. */
+  readonly snmpAddress: string;
   readonly alertmanagerAddress: string;
   /** file_sd paths, relative to the config file. */
   readonly targets: {
@@ -21,6 +23,7 @@ export interface PrometheusOptions {
     readonly warehouses: string;
     readonly services: string;
     readonly points: string;
+    readonly uplinks: string;
   };
   /** This shard and how many there are; omitted for a single server. */
   readonly shard?: { readonly index: number; readonly of: number };
@@ -28,12 +31,14 @@ export interface PrometheusOptions {
 
 export const FLEET_OPTIONS: PrometheusOptions = {
   blackboxAddress: '127.0.0.1:9115',
+  snmpAddress: '127.0.0.1:9116',
   alertmanagerAddress: '127.0.0.1:9093',
   targets: {
     nodes: 'targets/nodes.json',
     warehouses: 'targets/warehouses.json',
     services: 'targets/services.json',
     points: '../network/blackbox-targets.json',
+    uplinks: 'targets/uplinks.json',
   },
 };
 
@@ -57,11 +62,18 @@ const hashmod = (shard: PrometheusOptions['shard']) =>
 
 export function prometheusConfig(model: CityModel, options: PrometheusOptions): object {
   const interval = `${model.monitoring.scrapeIntervalSeconds}s`;
-  const probe = (job: string, module: string, port: string) => ({
+  // the multi-target pattern: the target becomes the exporter's `target` parameter and the
+  // series' instance, and the exporter the address scraped
+  const probe = (
+    job: string,
+    module: string,
+    port: string,
+    via = { path: '/probe', address: options.blackboxAddress, targets: options.targets.points },
+  ) => ({
     job_name: job,
-    metrics_path: '/probe',
+    metrics_path: via.path,
     params: { module: [module] },
-    file_sd_configs: [{ files: [options.targets.points] }],
+    file_sd_configs: [{ files: [via.targets] }],
     relabel_configs: [
       ...hashmod(options.shard),
       {
@@ -71,7 +83,7 @@ export function prometheusConfig(model: CityModel, options: PrometheusOptions): 
         target_label: '__param_target',
       },
       { source_labels: ['__param_target'], target_label: 'instance' },
-      { target_label: '__address__', replacement: options.blackboxAddress },
+      { target_label: '__address__', replacement: via.address },
     ],
   });
   const fileSd = (job: string, file: string) => ({
@@ -101,6 +113,11 @@ export function prometheusConfig(model: CityModel, options: PrometheusOptions): 
       fileSd('services', options.targets.services),
       probe('blackbox-icmp', 'icmp_ipv4', ''),
       probe('blackbox-tcp', 'tcp_connect_ipv4', ':22'),
+      probe('snmp-uplinks', 'if_mib', '', {
+        path: '/snmp',
+        address: options.snmpAddress,
+        targets: options.targets.uplinks,
+      }),
     ],
   };
 }

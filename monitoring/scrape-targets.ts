@@ -2,7 +2,7 @@
  * file_sd target groups: node_exporter on every server (labelled with its pool, rack, row, hall,
  * criticality and model, so rules aggregate by them), and the warehouse and service exporters.
  */
-import type { CityModel } from '../model/index.ts';
+import { type CityModel, planAddresses, primaryUplinkDemands } from '../model/index.ts';
 
 export const NODE_EXPORTER_PORT = 9100;
 export const WAREHOUSE_EXPORTER_PORT = 9363;
@@ -26,6 +26,26 @@ export function nodeTargets(model: CityModel): TargetGroup[] {
       model: s.model,
     },
   }));
+}
+
+/**
+ * Each district hub polled by snmp_exporter for its primary uplink (the interface described
+ * `primary-uplink`), labelled with the district, the link and its capacity.
+ */
+export function uplinkTargets(model: CityModel): TargetGroup[] {
+  const loopback = new Map(planAddresses(model).sites.map((s) => [s.point, s.loopback.replace('/32', '')]));
+  const level = new Map(model.network.points.map((p) => [p.id, p.level]));
+  return primaryUplinkDemands(model).flatMap((d) => {
+    const address = loopback.get(d.point);
+    return level.get(d.point) === 'district' && address
+      ? [
+          {
+            targets: [address],
+            labels: { district: d.point, link: d.uplink.id, capacity_mbps: String(d.uplink.mbps) },
+          },
+        ]
+      : [];
+  });
 }
 
 export function warehouseTargets(model: CityModel): TargetGroup[] {

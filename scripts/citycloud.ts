@@ -9,6 +9,7 @@ import { DeployError } from '../deploy/deploy-runner.ts';
 import { redact } from '../deploy/redact.ts';
 import { formatInputProblem, InventoryInputError } from '../model/index.ts';
 import { LocalStackError } from '../monitoring/local/local-stack.ts';
+import { ReviewError } from '../runbooks/capacity/capacity-review.ts';
 import { LockRefused, RunNotFound, RunStoreUnavailable } from '../runbooks/engine/run-store.ts';
 import { ExecutorError } from '../runbooks/executors/executor.ts';
 import { LiveStateError } from '../runbooks/upgrade/live-state.ts';
@@ -19,10 +20,12 @@ import {
   DEFAULT_CACHE_DIR,
   DEFAULT_MONITOR_DIR,
   DEFAULT_OUT,
+  DEFAULT_REVIEW_DIR,
   DEFAULT_RUNS_DIR,
   shown,
 } from './cli/defaults.ts';
 import { EXIT } from './cli/exit-codes.ts';
+import { type CapacityReviewOptions, runCapacityReview } from './commands/capacity-review.ts';
 import { type DeployOptions, runDeploy } from './commands/deploy.ts';
 import { type MonitorUpOptions, runMonitorDown, runMonitorUp } from './commands/monitor.ts';
 import {
@@ -264,7 +267,9 @@ function runbookCommands(cli: Command, inventoryHelp: string): void {
       .option('--kube-context <name>', 'executor kubectl-ssh: the kubeconfig context')
       .option('--json', 'print the summary as JSON (progress goes to stderr)');
 
-  const runbook = cli.command('runbook').description('the ops runbooks: rolling upgrade of the fleet');
+  const runbook = cli
+    .command('runbook')
+    .description('the ops runbooks: rolling upgrade of the fleet, capacity review');
   const upgrade = executeOptions(
     runbook
       .command('upgrade')
@@ -328,6 +333,40 @@ function runbookCommands(cli: Command, inventoryHelp: string): void {
         process.exitCode = await runStatus(run, { ...opts, inventory: '' });
       },
     );
+  runbook
+    .command('capacity-review')
+    .description(
+      'forecast every pool, warehouse and district uplink from the Prometheus history: when each crosses its threshold',
+    )
+    .option('-i, --inventory <file>', inventoryHelp, BUILTIN_INVENTORY)
+    .option('--prometheus <url>', 'the Prometheus with the history', 'http://127.0.0.1:9090')
+    .option('--days <n>', 'days of history read', whole('days', 28, 400), 90)
+    .option(
+      '--horizon <days>',
+      'a crossing within this many days runs short (exit 1)',
+      whole('days', 1, 3650),
+      180,
+    )
+    .option(
+      '--storage-threshold <share>',
+      'the share of a warehouse’s volumes it may fill',
+      (v: string) => {
+        const n = Number(v);
+        if (!(n > 0 && n <= 1))
+          throw new InvalidArgumentError('expected a share from 0 (excluded) to 1, e.g. 0.8');
+        return n;
+      },
+      0.8,
+    )
+    .option('--out <dir>', 'where the Markdown and JSON reports go', DEFAULT_REVIEW_DIR)
+    .option('--json', 'print the review as JSON')
+    .addHelpText(
+      'after',
+      '\nExit: 1 when anything is forecast to cross within --horizon, 0 when nothing is, 2 when the history cannot be read.\n\nExample:\n  citycloud monitor up && citycloud runbook capacity-review',
+    )
+    .action(async (opts: CapacityReviewOptions) => {
+      process.exitCode = await runCapacityReview(opts);
+    });
   storeOptions(
     runbook.command('unlock').description('break the fleet’s runbook lock, journaling who and why'),
   )
@@ -368,6 +407,7 @@ async function main(argv: string[]): Promise<number> {
       err instanceof RunNotFound ||
       err instanceof RunStoreUnavailable ||
       err instanceof LiveStateError ||
+      err instanceof ReviewError ||
       err instanceof ExecutorError
     ) {
       console.error(err.message);

@@ -15,7 +15,7 @@ import { cityRuleSets } from '../rules/all-rules.ts';
 import type { RuleSet } from '../rules/rule-set.ts';
 import { cityShardedRuleSets } from '../rules/shard-split.ts';
 import { GLOBAL_RULES_FILE, RULES_FILE, rulesYaml, SHARD_RULES_FILE } from '../rules-file.ts';
-import { nodeTargets, warehouseTargets } from '../scrape-targets.ts';
+import { nodeTargets, uplinkTargets, warehouseTargets } from '../scrape-targets.ts';
 
 export interface LocalPorts {
   /** The one Prometheus, or with shards the global one. */
@@ -63,12 +63,14 @@ function prometheusFiles(model: CityModel, ports: LocalPorts, timeScale: number)
   const alertmanagerAddress = `127.0.0.1:${ports.alertmanager}`;
   const options = {
     blackboxAddress: `127.0.0.1:${ports.simulator}`,
+    snmpAddress: `127.0.0.1:${ports.simulator}`,
     alertmanagerAddress,
     targets: {
       nodes: 'targets/nodes.json',
       warehouses: 'targets/warehouses.json',
       services: 'targets/services.json',
       points: 'targets/points.json',
+      uplinks: 'targets/uplinks.json',
     },
   };
   const yaml = (v: unknown) => stringify(v, { lineWidth: 0 });
@@ -127,5 +129,6 @@ export function localStackFiles(model: CityModel, ports: LocalPorts, timeScale: 
       ]),
     ],
     ['targets/points.json', toDiffableJson(pointTargetGroups(model))],
+    ['targets/uplinks.json', toDiffableJson(uplinkTargets(model))],
   ]);
 }

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CityModel } from '../../model/index.ts';
-import { poolHistory } from '../history/pool-history.ts';
+import { capacityHistory } from '../history/capacity-history.ts';
 import { type LocalPorts, localStackFiles, shardConfigFile } from './local-config.ts';
 
 /** A binary the stack needs, and the Debian package that has it. */
@@ -164,7 +164,7 @@ function backfill(
   loadOffsetSeconds: number,
 ): { samples: number; seconds: number } {
   const started = performance.now();
-  const text = poolHistory(model, {
+  const text = capacityHistory(model, {
     end: Date.now() / 1000 - HISTORY_GAP_SECONDS,
     days,
     stepSeconds: 900,

@@ -4,6 +4,11 @@
  */
 import type { CityModel } from '../../model/index.ts';
 import { PROBE_SUCCESS } from '../metrics/blackbox.ts';
+import { IF_IN_OCTETS, IF_OUT_OCTETS, PRIMARY_UPLINK_ALIAS } from '../metrics/if-octets.ts';
+
+/** Bits a second on each district hub's primary uplink, the busier direction. */
+export const UPLINK_BITS = 'district:uplink_bits:rate5m';
+
 import { alertRule } from '../rule-types.ts';
 import type { RuleSet } from './rule-set.ts';
 
@@ -16,6 +21,7 @@ export function networkRules(model: CityModel): RuleSet {
   });
   const probes = `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""})`;
   const failed = `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""} == 0)`;
+  const uplink = `8 * max by (district, link) (rate({__name__=~"${IF_IN_OCTETS}|${IF_OUT_OCTETS}",job="snmp-uplinks",ifAlias="${PRIMARY_UPLINK_ALIAS}"}[5m]))`;
   return {
     name: 'citycloud-network',
     recording: [
@@ -39,6 +45,16 @@ export function networkRules(model: CityModel): RuleSet {
             },
           ],
           expr: 'sum by (district) (shard_district:probe_failed:count)',
+        },
+      },
+      {
+        // the busier direction of each district hub's primary uplink, bits a second (what the
+        // capacity review sets against the link's capacity)
+        record: UPLINK_BITS,
+        expr: uplink,
+        sharded: {
+          partials: [{ record: `shard_${UPLINK_BITS}`, expr: uplink }],
+          expr: `max by (district, link) (shard_${UPLINK_BITS})`,
         },
       },
     ],

@@ -1,8 +1,12 @@
 /** Warehouses: a replica down, and a shard whose live replicas fall below its quorum. */
 import type { CityModel } from '../../model/index.ts';
 import { WAREHOUSE_REPLICA_UP } from '../metrics/warehouse-replica.ts';
+import { WAREHOUSE_VOLUME_CAPACITY, WAREHOUSE_VOLUME_USED } from '../metrics/warehouse-volume.ts';
 import { type AlertSpec, alertRule, type RecordingRule } from '../rule-types.ts';
 import type { RuleSet } from './rule-set.ts';
+
+/** The used share of each warehouse's data volumes. */
+export const VOLUME_USED = 'warehouse:citycloud_warehouse_volume_used:ratio';
 
 /** Live replicas of each warehouse shard (`shard` here is the warehouse's, not Prometheus'). */
 const LIVE_REPLICAS = 'warehouse_shard:citycloud_warehouse_replica_up:sum';
@@ -65,6 +69,8 @@ export function warehouseRules(model: CityModel): RuleSet {
   const live = `sum by (warehouse, shard) (${WAREHOUSE_REPLICA_UP})`;
   const up = `sum by (warehouse) (${WAREHOUSE_REPLICA_UP})`;
   const all = `count by (warehouse) (${WAREHOUSE_REPLICA_UP})`;
+  const used = `sum by (warehouse) (${WAREHOUSE_VOLUME_USED})`;
+  const size = `sum by (warehouse) (${WAREHOUSE_VOLUME_CAPACITY})`;
   const recording: RecordingRule[] = [
     {
       record: LIVE_REPLICAS,
@@ -83,6 +89,18 @@ export function warehouseRules(model: CityModel): RuleSet {
           { record: 'shard_warehouse:citycloud_warehouse_replica_up:count', expr: all },
         ],
         expr: 'sum by (warehouse) (shard_warehouse:citycloud_warehouse_replica_up:sum) / sum by (warehouse) (shard_warehouse:citycloud_warehouse_replica_up:count)',
+      },
+    },
+    {
+      // the share of the warehouse's data volumes in use (the capacity review reads it)
+      record: VOLUME_USED,
+      expr: `${used} / ${size}`,
+      sharded: {
+        partials: [
+          { record: `shard_warehouse:${WAREHOUSE_VOLUME_USED}:sum`, expr: used },
+          { record: `shard_warehouse:${WAREHOUSE_VOLUME_CAPACITY}:sum`, expr: size },
+        ],
+        expr: `sum by (warehouse) (shard_warehouse:${WAREHOUSE_VOLUME_USED}:sum) / sum by (warehouse) (shard_warehouse:${WAREHOUSE_VOLUME_CAPACITY}:sum)`,
       },
     },
     ...model.warehouses.flatMap((w) =>

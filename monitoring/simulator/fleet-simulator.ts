@@ -5,7 +5,7 @@
  * points. Values come from the deterministic load model; faults are injected over a small API:
  *
  *   GET    /servers/<name>/metrics      GET /warehouses/<id>/metrics     GET /services/metrics
- *   GET    /probe?target=<ip>&module=   GET /-/healthy
+ *   GET    /probe?target=<ip>&module=   GET /snmp?target=<hub ip>&module=if_mib   GET /-/healthy
  *   GET    /faults    POST /faults {"kind","target",…settings}    DELETE /faults/<id>    DELETE /faults
  *          (kinds: server-down, disk-filling {fillSeconds}, link-down, district-isolated,
  *           pool-load {utilisation, servers}, replica-down {shard, replica})
@@ -19,12 +19,14 @@ import { Registry } from 'prom-client';
 import { planAddresses } from '../../model/address-plan.ts';
 import { type CityModel, quote } from '../../model/index.ts';
 import { createProbeResult } from '../metrics/blackbox.ts';
+import { createUplinkInterface } from '../metrics/if-octets.ts';
 import { createNodeCpuSeconds } from '../metrics/node-cpu.ts';
 import { createNodeFilesystem } from '../metrics/node-filesystem.ts';
 import { createNodeMemory } from '../metrics/node-memory.ts';
 import { createNodeVersion } from '../metrics/node-version.ts';
 import { createServiceRequests } from '../metrics/service-requests.ts';
 import { createWarehouseReplicaUp } from '../metrics/warehouse-replica.ts';
+import { createWarehouseVolumes } from '../metrics/warehouse-volume.ts';
 import {
   DEFAULT_POOL_LOAD,
   type Fault,
@@ -35,12 +37,18 @@ import {
 } from './faults.ts';
 import { FleetMaintenance, isMaintenanceAction } from './fleet-maintenance.ts';
 import {
+  busySecondsAt,
   diskFreeAt,
   GROWTH_EPOCH,
   jitter,
   memoryUsedAt,
   type ServerLoad,
   serverLoads,
+  storageUsedAt,
+  type UplinkTraffic,
+  uplinkTraffics,
+  type WarehouseStorage,
+  warehouseStorages,
 } from './load-model.ts';
 import { PoolLoad } from './pool-load.ts';
 
@@ -52,6 +60,9 @@ export class FleetSimulator {
   private readonly servers = new Map<string, Registry>();
   private readonly faults = new Map<string, Fault>();
   private readonly pointByAddress = new Map<string, { id: string; district: string | null }>();
+  private readonly storage: Map<string, WarehouseStorage>;
+  /** Each district hub's primary uplink, by the hub's loopback address (what snmp_exporter polls). */
+  private readonly uplinkByAddress = new Map<string, { traffic: UplinkTraffic; registry: Registry }>();
   private readonly warehouses: Registry;
   private readonly services: Registry;
   private nextFault = 1;
@@ -81,6 +92,23 @@ export class FleetSimulator {
         id: s.point,
         district: p?.level === 'district' ? p.id : (p?.district ?? null),
       });
+    }
+    this.storage = new Map(warehouseStorages(model).map((w) => [w.warehouse, w]));
+    const hubAddress = new Map([...this.pointByAddress].map(([address, p]) => [p.id, address]));
+    for (const traffic of uplinkTraffics(model)) {
+      const address = hubAddress.get(traffic.district);
+      if (!address) continue;
+      const registry = new Registry();
+      createUplinkInterface(registry, {
+        ifName: `uplink-${traffic.link.split('--')[1] ?? 'core'}`,
+        speedMbps: traffic.capacityMbps,
+        // out: what the district sends up; in: a little less comes back down
+        octets: () => {
+          const out = busySecondsAt(traffic.load, this.now());
+          return { out, in: 0.6 * out };
+        },
+      });
+      this.uplinkByAddress.set(address, { traffic, registry });
     }
     this.warehouses = new Registry();
     this.services = new Registry();
@@ -171,6 +199,14 @@ export class FleetSimulator {
       replicas: w.replicas,
       isUp: (shard, replica) => !down.has(`${shard}/${replica}`),
     });
+    const storage = this.storage.get(w.id) as WarehouseStorage;
+    createWarehouseVolumes(registry, {
+      warehouse: w.id,
+      shards: w.shards,
+      replicas: w.replicas,
+      capacityBytes: storage.volumeBytes,
+      usedBytes: (shard, replica) => storageUsedAt(storage, shard, replica, this.now()),
+    });
     return registry.metrics();
   }
 
@@ -191,6 +227,11 @@ export class FleetSimulator {
       durationSeconds: down ? 5 : 0.002 + 0.01 * jitter(address),
     });
     return registry.metrics();
+  }
+
+  /** What snmp_exporter would answer for a hub's address: its primary uplink's counters (or null). */
+  async snmp(address: string): Promise<string | null> {
+    return (await this.uplinkByAddress.get(address)?.registry.metrics()) ?? null;
   }
 
   /**
@@ -316,6 +357,10 @@ export class FleetSimulator {
       return text(await this.scrapeServices());
     if (req.method === 'GET' && url.pathname === '/probe')
       return text(await this.probe(url.searchParams.get('target') ?? ''));
+    if (req.method === 'GET' && url.pathname === '/snmp') {
+      const body = await this.snmp(url.searchParams.get('target') ?? '');
+      return body === null ? send(res, 404, 'no district hub at that target\n') : text(body);
+    }
     if (req.method === 'GET' && url.pathname === '/-/healthy') return send(res, 200, 'ok\n');
     if (parts[0] === 'fleet') return this.routeFleet(req, res, parts);
     if (parts[0] === 'faults') {

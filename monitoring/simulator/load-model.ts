@@ -5,7 +5,7 @@
  * cycle; counters are the closed-form integrals of those rates, so they are exact and
  * monotonic at any instant.
  */
-import type { CityModel, Server } from '../../model/index.ts';
+import { type CityModel, primaryUplinkDemands, type Server } from '../../model/index.ts';
 
 const DAY = 86_400;
 const WEEK = 7 * DAY;
@@ -36,7 +36,18 @@ export interface ServerLoad {
   readonly growthPerDay: number;
   /** Phase shift of the cycles, seconds. */
   readonly phase: number;
+  /**
+   * Load that arrived at once (a tenant onboarded after the growth epoch): from `at` (unix
+   * seconds), `busy` more of the CPUs and `memory` more of the memory.
+   */
+  readonly steps: readonly { readonly at: number; readonly busy: number; readonly memory: number }[];
 }
+
+/** A tenant's onboarding date as unix seconds, when it falls after the growth epoch. */
+const arrival = (onboarded: string | null) => {
+  const t = onboarded === null ? Number.NaN : Date.parse(`${onboarded}T00:00:00Z`) / 1000;
+  return t > GROWTH_EPOCH ? t : null;
+};
 
 /** Each server's load parameters: its pool's planned utilisation, jittered per server. */
 export function serverLoads(model: CityModel): ServerLoad[] {
@@ -53,7 +64,14 @@ export function serverLoads(model: CityModel): ServerLoad[] {
     requested.set(pool, (requested.get(pool) ?? 0) + cores);
     requestedMemory.set(pool, (requestedMemory.get(pool) ?? 0) + gib);
   };
-  for (const t of model.tenants) for (const r of t.requests) ask(r.pool, r.cpuCores, r.memoryGiB);
+  // tenants onboarded since the epoch arrive as steps; the rest are in the base from the start
+  const arrivals: { pool: string; at: number; cpuCores: number; memoryGiB: number }[] = [];
+  for (const t of model.tenants)
+    for (const r of t.requests) {
+      const at = arrival(t.onboarded);
+      if (at === null) ask(r.pool, r.cpuCores, r.memoryGiB);
+      else arrivals.push({ pool: r.pool, at, cpuCores: r.cpuCores, memoryGiB: r.memoryGiB });
+    }
   for (const w of model.warehouses) {
     const n = w.shards * w.replicas;
     ask(w.pool, n * w.perReplica.cpuCores, n * w.perReplica.memoryGiB);
@@ -79,9 +97,22 @@ export function serverLoads(model: CityModel): ServerLoad[] {
       // the pool's planned growth, ±20% per server
       growthPerDay: (growth.get(s.pool) ?? 0) * (0.8 + 0.4 * j),
       phase: Math.floor(j * 3600),
+      // the same shares of the arriving requests as the base takes of the standing ones
+      steps: arrivals
+        .filter((a) => a.pool === s.pool)
+        .map((a) => ({
+          at: a.at,
+          busy: 0.45 * (a.cpuCores / (capacity.get(s.pool) || 1)) * (0.8 + 0.4 * j),
+          memory: 0.6 * (a.memoryGiB / (memory.get(s.pool) || 1)) * (0.9 + 0.2 * j),
+        })),
     };
   });
 }
+
+/** The busy share the steps add at t, and their busy seconds from the epoch to t (per core). */
+const stepBusy = (l: ServerLoad, t: number) => l.steps.reduce((sum, s) => sum + (t >= s.at ? s.busy : 0), 0);
+const stepBusySeconds = (l: ServerLoad, t: number) =>
+  l.steps.reduce((sum, s) => sum + s.busy * Math.max(0, t - s.at), 0);
 
 /** Busy fraction of the CPUs at time t (unix seconds). */
 export function busyAt(l: ServerLoad, t: number): number {
@@ -89,7 +120,10 @@ export function busyAt(l: ServerLoad, t: number): number {
   const mean = l.base * (1 + l.growthPerDay * days);
   return (
     mean *
-    (1 + l.daily * Math.sin((TAU * (t + l.phase)) / DAY) + l.weekly * Math.sin((TAU * (t + l.phase)) / WEEK))
+      (1 +
+        l.daily * Math.sin((TAU * (t + l.phase)) / DAY) +
+        l.weekly * Math.sin((TAU * (t + l.phase)) / WEEK)) +
+    stepBusy(l, t)
   );
 }
 
@@ -107,13 +141,15 @@ export function busySecondsAt(l: ServerLoad, t: number): number {
     return amp * (F(x) - F(0));
   };
   const integral = x + (g * x * x) / 2 + cycle(l.daily, DAY) + cycle(l.weekly, WEEK);
-  return l.cores * l.base * integral;
+  return l.cores * (l.base * integral + stepBusySeconds(l, t));
 }
 
 /** Used memory at t: the planned share, growing with the pool, with a mild daily swing. */
 export function memoryUsedAt(l: ServerLoad, t: number): number {
   const days = (t - GROWTH_EPOCH) / DAY;
-  const grown = l.memoryBase * (1 + 0.5 * l.growthPerDay * days);
+  const grown =
+    l.memoryBase * (1 + 0.5 * l.growthPerDay * days) +
+    l.steps.reduce((sum, s) => sum + (t >= s.at ? s.memory : 0), 0);
   const share = Math.min(0.95, grown + 0.03 * Math.sin((TAU * (t + l.phase)) / DAY));
   return l.memoryBytes * share;
 }
@@ -123,4 +159,74 @@ export function diskFreeAt(l: ServerLoad, t: number): number {
   const days = Math.max(0, (t - GROWTH_EPOCH) / DAY);
   const used = Math.min(0.97, 0.3 + l.base * 0.4 + days * l.growthPerDay * 0.2);
   return l.diskBytes * (1 - used);
+}
+
+/** A warehouse's simulated storage: each replica's volume and the share of it in use. */
+export interface WarehouseStorage {
+  readonly warehouse: string;
+  readonly shards: number;
+  readonly replicas: number;
+  /** Bytes of one replica's volume. */
+  readonly volumeBytes: number;
+  /** Share of the volumes in use at the growth epoch, and its growth per day (of that share). */
+  readonly usedBase: number;
+  readonly growthPerDay: number;
+}
+
+export function warehouseStorages(model: CityModel): WarehouseStorage[] {
+  return model.warehouses.map((w) => ({
+    warehouse: w.id,
+    shards: w.shards,
+    replicas: w.replicas,
+    volumeBytes: w.storagePerReplicaTiB * 1024 ** 4,
+    usedBase: 0.3 + 0.3 * jitter(`warehouse/${w.id}`),
+    growthPerDay: w.storageGrowthPercentPerMonth / 100 / 30,
+  }));
+}
+
+/** Bytes used on one replica's volume at t: the warehouse's share, ±3% per shard and replica. */
+export function storageUsedAt(w: WarehouseStorage, shard: number, replica: number, t: number): number {
+  const days = (t - GROWTH_EPOCH) / DAY;
+  const share = w.usedBase * (1 + w.growthPerDay * days) * (0.97 + 0.06 * jitter(`${w.warehouse}/${shard}`));
+  // replicas of a shard hold the same data, give or take what is not merged yet
+  const lag = 0.995 + 0.005 * jitter(`${w.warehouse}/${shard}/${replica}`);
+  return w.volumeBytes * Math.min(0.99, share * lag);
+}
+
+/** A district hub's primary uplink and the traffic on it: a share of the peak demand behind it. */
+export interface UplinkTraffic {
+  readonly district: string;
+  readonly link: string;
+  readonly capacityMbps: number;
+  /** The load as a ServerLoad of one "core" whose busy seconds are the bytes sent. */
+  readonly load: ServerLoad;
+}
+
+export function uplinkTraffics(model: CityModel): UplinkTraffic[] {
+  const level = new Map(model.network.points.map((p) => [p.id, p.level]));
+  const growth = model.network.demandGrowthPercentPerMonth / 100 / 30;
+  return primaryUplinkDemands(model)
+    .filter((d) => level.get(d.point) === 'district')
+    .map((d) => {
+      const j = jitter(`uplink/${d.uplink.id}`);
+      return {
+        district: d.point,
+        link: d.uplink.id,
+        capacityMbps: d.uplink.mbps,
+        load: {
+          server: d.uplink.id,
+          cores: 1,
+          memoryBytes: 0,
+          diskBytes: 0,
+          // on average about half the peak demand, in bytes a second
+          base: ((d.demandMbps * 1e6) / 8) * (0.45 + 0.1 * j),
+          memoryBase: 0,
+          daily: 0.4,
+          weekly: 0.1,
+          growthPerDay: growth * (0.8 + 0.4 * j),
+          phase: Math.floor(j * 3600),
+          steps: [],
+        },
+      };
+    });
 }

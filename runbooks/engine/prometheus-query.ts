@@ -14,40 +14,94 @@ export type QueryAnswer =
   | { readonly answered: true; readonly samples: readonly Sample[] }
   | { readonly answered: false; readonly problem: string };
 
-export async function instantQuery(base: string, query: string, timeoutMs = 5000): Promise<QueryAnswer> {
+type ApiBody = {
+  status?: string;
+  error?: string;
+  data?: { resultType?: string; result?: unknown[] };
+};
+
+/** A POST to an API path; the body on success, or why there is none. */
+async function ask(
+  base: string,
+  path: string,
+  params: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ ok: true; body: ApiBody } | { ok: false; problem: string }> {
   let res: Response;
   try {
-    res = await fetch(new URL('/api/v1/query', base), {
+    res = await fetch(new URL(path, base), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ query }),
+      body: new URLSearchParams(params),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     const why =
       e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (e.cause?.code ?? e.message);
-    return { answered: false, problem: `Prometheus at ${base} is unreachable (${why})` };
+    return { ok: false, problem: `Prometheus at ${base} is unreachable (${why})` };
   }
-  let body: {
-    status?: string;
-    error?: string;
-    data?: { resultType?: string; result?: { metric: Record<string, string>; value: [number, string] }[] };
-  };
+  let body: ApiBody;
   try {
-    body = (await res.json()) as typeof body;
+    body = (await res.json()) as ApiBody;
   } catch {
-    return { answered: false, problem: `Prometheus at ${base} answered HTTP ${res.status} without JSON` };
+    return { ok: false, problem: `Prometheus at ${base} answered HTTP ${res.status} without JSON` };
   }
   if (body.status !== 'success')
-    return {
-      answered: false,
-      problem: `the query failed: ${(body.error ?? `HTTP ${res.status}`).slice(0, 200)}`,
-    };
-  if (body.data?.resultType !== 'vector' || !Array.isArray(body.data.result))
-    return { answered: false, problem: `expected an instant vector, got ${body.data?.resultType}` };
+    return { ok: false, problem: `the query failed: ${(body.error ?? `HTTP ${res.status}`).slice(0, 200)}` };
+  return { ok: true, body };
+}
+
+export async function instantQuery(base: string, query: string, timeoutMs = 5000): Promise<QueryAnswer> {
+  const r = await ask(base, '/api/v1/query', { query }, timeoutMs);
+  if (!r.ok) return { answered: false, problem: r.problem };
+  const data = r.body.data;
+  if (data?.resultType !== 'vector' || !Array.isArray(data.result))
+    return { answered: false, problem: `expected an instant vector, got ${data?.resultType}` };
   return {
     answered: true,
-    samples: body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) })),
+    samples: (data.result as { metric: Record<string, string>; value: [number, string] }[]).map((x) => ({
+      labels: x.metric,
+      value: Number(x.value[1]),
+    })),
+  };
+}
+
+/** One series of a range query: its labels and its samples, [unix seconds, value]. */
+export interface RangeSeries {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly samples: readonly (readonly [number, number])[];
+}
+
+export type RangeAnswer =
+  | { readonly answered: true; readonly series: readonly RangeSeries[] }
+  | { readonly answered: false; readonly problem: string };
+
+/** The most points Prometheus returns for one series of a range query. */
+export const MAX_POINTS_PER_SERIES = 11_000;
+
+/** A range query from start to end (unix seconds) at step seconds. */
+export async function rangeQuery(
+  base: string,
+  query: string,
+  range: { readonly start: number; readonly end: number; readonly step: number },
+  timeoutMs = 30_000,
+): Promise<RangeAnswer> {
+  const r = await ask(
+    base,
+    '/api/v1/query_range',
+    { query, start: String(range.start), end: String(range.end), step: String(range.step) },
+    timeoutMs,
+  );
+  if (!r.ok) return { answered: false, problem: r.problem };
+  const data = r.body.data;
+  if (data?.resultType !== 'matrix' || !Array.isArray(data.result))
+    return { answered: false, problem: `expected a range vector, got ${data?.resultType}` };
+  return {
+    answered: true,
+    series: (data.result as { metric: Record<string, string>; values: [number, string][] }[]).map((x) => ({
+      labels: x.metric,
+      samples: x.values.map(([t, v]) => [t, Number(v)] as const),
+    })),
   };
 }

@@ -8,6 +8,8 @@ export const DEFAULT_OUT = 'out';
 export const DEFAULT_MONITOR_DIR = '.citycloud/monitor';
 /** Where the runbooks keep their lock and journals (the local store). */
 export const DEFAULT_RUNS_DIR = '.citycloud/runs';
+/** Where the capacity review writes its reports. */
+export const DEFAULT_REVIEW_DIR = '.citycloud/capacity-review';
 /** Where synth keeps the stack parts it rendered, by content, for the next synth. */
 export const DEFAULT_CACHE_DIR = '.citycloud/cache';
 

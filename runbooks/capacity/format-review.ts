@@ -1,0 +1,107 @@
+/**
+ * The review as people read it: a Markdown report for the ticket (summary table sorted by days
+ * left, then how each figure was made), the terminal summary, and the JSON (`--json`, schema
+ * `citycloud-capacity-review/v1`, documented in README). Inventory names are escaped for Markdown.
+ */
+
+import type { ResourceReview, Review } from './capacity-review.ts';
+import type { ResourceKind } from './reviewed-resources.ts';
+
+export const REVIEW_SCHEMA = 'citycloud-capacity-review/v1';
+
+const KIND: Record<ResourceKind, string> = {
+  'pool-cpu': 'pool CPU',
+  'pool-memory': 'pool memory',
+  'warehouse-storage': 'warehouse storage',
+  uplink: 'district uplink',
+};
+
+/** Markdown's inline special characters (and a table's bar), backslashed, so a name stays text. */
+export const escapeMarkdown = (text: string) => text.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+
+const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
+const gbps = (v: number) => `${(v / 1e9).toFixed(2)} Gbit/s`;
+export const formatValue = (r: ResourceReview, v: number) =>
+  r.resource.unit === 'ratio' ? percent(v) : gbps(v);
+
+/** The trend over 30 days, in the unit's own terms. */
+const trend = (r: ResourceReview) => {
+  const d = r.forecast.slopePerDay * 30;
+  const sign = d >= 0 ? '+' : '−';
+  return r.resource.unit === 'ratio'
+    ? `${sign}${Math.abs(d * 100).toFixed(1)} pts`
+    : `${sign}${(Math.abs(d) / 1e6).toFixed(0)} Mbit/s`;
+};
+
+export const fitText = (r: ResourceReview) =>
+  r.forecast.method.kind === 'theil-sen'
+    ? `Theil–Sen, ${r.forecast.method.days} days`
+    : `Theil–Sen on the ${r.forecast.method.days} days since a level shift on ${new Date((r.forecast.method.shiftDay + 7 * 3600) * 1000).toISOString().slice(0, 10)}`;
+
+export const crossText = (r: ResourceReview) => {
+  const f = r.forecast;
+  if (f.daysToCross === null) return 'not crossing (flat or falling)';
+  if (f.daysToCross === 0) return 'already over';
+  return `${r.crosses?.on} (${Math.round(f.daysToCross)} d)`;
+};
+
+export const intervalText = (r: ResourceReview) =>
+  r.crosses && r.forecast.daysToCross !== 0 ? `${r.crosses.earliest} – ${r.crosses.latest ?? 'never'}` : '';
+
+export function headline(review: Review): string {
+  const short = review.resources.filter((r) => r.runsShort);
+  return short.length === 0
+    ? `Nothing is forecast to cross its threshold within ${review.horizonDays} days.`
+    : `${short.length} of ${review.resources.length} resources ${short.length === 1 ? 'is' : 'are'} forecast to cross ${short.length === 1 ? 'its threshold' : 'their thresholds'} within ${review.horizonDays} days.`;
+}
+
+export function reviewMarkdown(review: Review): string {
+  const row = (r: ResourceReview, i: number) =>
+    `| ${i + 1} | ${r.runsShort ? '**' : ''}${escapeMarkdown(r.resource.id)}${r.runsShort ? '**' : ''} | ${KIND[r.resource.kind]} | ${formatValue(r, r.forecast.level)} | ${formatValue(r, r.resource.threshold)} | ${trend(r)} | ${crossText(r)} | ${intervalText(r)} |`;
+  const lines = [
+    `# Capacity review, ${review.generatedAt.slice(0, 10)}`,
+    '',
+    `**${headline(review)}**`,
+    '',
+    `History: ${review.days} days from ${escapeMarkdown(review.prometheus)}, one point every ${review.stepSeconds} s (${review.queries.length} range queries, ${review.samples.toLocaleString('en-US')} samples), each day's 95th percentile. Horizon: ${review.horizonDays} days. The interval is the 95% confidence of the trend's slope (Sen).`,
+    '',
+    '| # | resource | kind | now (daily p95) | threshold | trend / 30 days | crosses | interval |',
+    '|--:|---|---|--:|--:|--:|---|---|',
+    ...review.resources.map(row),
+    '',
+    '## How each figure was made',
+    '',
+    ...review.resources.map(
+      (r) =>
+        `- **${escapeMarkdown(r.resource.id)}** (${escapeMarkdown(r.resource.name)}), ${KIND[r.resource.kind]}: \`${r.resource.record}{${r.resource.label}="${r.resource.id}"}\`; threshold ${formatValue(r, r.resource.threshold)}, ${escapeMarkdown(r.resource.why)}; ${fitText(r)}.`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** The terminal summary: the headline, then the resources that run short and the next few. */
+export function reviewSummary(review: Review, files: readonly string[]): string {
+  const shown = review.resources.filter((r, i) => r.runsShort || i < 5);
+  const w = Math.max(8, ...shown.map((r) => r.resource.id.length));
+  return [
+    headline(review),
+    '',
+    `  ${'resource'.padEnd(w)}  ${'kind'.padEnd(17)}  ${'now'.padStart(12)}  ${'threshold'.padStart(12)}  crosses`,
+    ...shown.map(
+      (r) =>
+        `${r.runsShort ? '✗' : ' '} ${r.resource.id.padEnd(w)}  ${KIND[r.resource.kind].padEnd(17)}  ${formatValue(r, r.forecast.level).padStart(12)}  ${formatValue(r, r.resource.threshold).padStart(12)}  ${crossText(r)}${intervalText(r) ? `, ${intervalText(r)}` : ''}`,
+    ),
+    ...(review.resources.length > shown.length
+      ? [
+          `  … and ${review.resources.length - shown.length} more, none crossing within ${review.horizonDays} days`,
+        ]
+      : []),
+    '',
+    ...files.map((f) => `  wrote ${f}`),
+  ].join('\n');
+}
+
+export function reviewJson(review: Review): string {
+  return `${JSON.stringify({ schema: REVIEW_SCHEMA, ...review }, null, 2)}\n`;
+}

@@ -1,0 +1,201 @@
+/**
+ * `citycloud runbook capacity-review` against the real Prometheus of `monitor up`, with 90 days
+ * of history backfilled from the load model, checked against the truth the load model knows:
+ * forecasts of crossings 30–180 days out land within 7 days of the true date, a flat pool does
+ * not cross within the horizon, a pool with a recent step is fitted after the step only.
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CityModel, loadCity } from '../../model/index.ts';
+import type { Review } from '../../runbooks/capacity/capacity-review.ts';
+import { theilSen } from '../../runbooks/capacity/forecast.ts';
+import { poolUtilisation, trueDaysToCross } from '../helpers/capacity-truth.ts';
+import { ROOT, runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { freePorts, hasLocalStack, LOAD_DATE } from '../helpers/local-fleet.ts';
+
+const DAY = 86_400;
+
+/** The built-in city with pools growing at rates that cross 30–180 days out, and one flat. */
+function growingCity(): string {
+  const dir = tempDir();
+  cpSync(join(ROOT, 'inventory'), dir, { recursive: true });
+  const file = join(dir, 'datacentre.yaml');
+  let text = readFileSync(file, 'utf8');
+  const growth = (pool: string, g: number) => {
+    const before = text;
+    text = text.replace(
+      new RegExp(`(- \\{id: ${pool}, [^}\\n]*?)(, growthPercentPerMonth: \\d+)?\\}`),
+      `$1, growthPercentPerMonth: ${g}}`,
+    );
+    if (text === before) throw new Error(`no pool ${pool} in datacentre.yaml`);
+  };
+  for (const pool of ['email', 'meeting', 'public-portal', 'mgmt']) growth(pool, 6);
+  growth('edoc', 5);
+  growth('wh-education', 0);
+  writeFileSync(file, text);
+  return join(dir, 'city.yaml');
+}
+
+describe.skipIf(!hasLocalStack)(
+  'runbook capacity-review on a real Prometheus with 90 days of history',
+  () => {
+    const inventory = growingCity();
+    const model = loadCity(inventory).model as CityModel;
+    const dir = join(tempDir(), 'monitor');
+    let prometheus = '';
+    /** Real time → the model's (the stack serves the load of LOAD_DATE). */
+    let offset = 0;
+    let review: Review;
+    let code: number;
+
+    beforeAll(async () => {
+      const [p, a, s] = (await freePorts(3)) as [number, number, number];
+      prometheus = `http://127.0.0.1:${p}`;
+      offset = Date.parse(`${LOAD_DATE}T00:00:00Z`) / 1000 - Date.now() / 1000;
+      const up = runCli([
+        'monitor',
+        'up',
+        '--inventory',
+        inventory,
+        '--dir',
+        dir,
+        '--prometheus-port',
+        String(p),
+        '--alertmanager-port',
+        String(a),
+        '--simulator-port',
+        String(s),
+        '--history-days',
+        '90',
+        '--load-date',
+        LOAD_DATE,
+      ]);
+      if (up.code !== 0) throw new Error(`monitor up failed: ${up.stderr || up.stdout}`);
+      const run = runCli([
+        'runbook',
+        'capacity-review',
+        '--inventory',
+        inventory,
+        '--prometheus',
+        prometheus,
+        '--out',
+        tempDir(),
+        '--json',
+      ]);
+      code = run.code;
+      review = JSON.parse(run.stdout) as Review;
+    }, 120_000);
+    afterAll(() => {
+      runCli(['monitor', 'down', '--dir', dir]);
+    });
+
+    /** The true days to cross of a pool resource of the review, from its last whole day. */
+    const truth = (r: Review['resources'][number]) =>
+      trueDaysToCross(
+        poolUtilisation(model, r.resource.id, r.resource.kind === 'pool-cpu' ? 'cpu' : 'memory'),
+        r.resource.threshold,
+        {
+          fromDay: (r.forecast.daily.at(-1)?.day ?? 0) + DAY,
+          step: review.stepSeconds,
+          offset,
+          maxDays: 400,
+        },
+      );
+
+    it('forecasts every crossing 30–180 days out within 7 days of the true date', () => {
+      const pools = review.resources.filter((r) => r.resource.kind.startsWith('pool'));
+      const checked = pools.flatMap((r) => {
+        const t = truth(r);
+        return t !== null && t >= 30 && t <= 180
+          ? [{ id: `${r.resource.id} ${r.resource.kind}`, truth: t, forecast: r.forecast.daysToCross }]
+          : [];
+      });
+      expect(checked.length, JSON.stringify(checked)).toBeGreaterThanOrEqual(4);
+      for (const c of checked) {
+        expect(c.forecast, c.id).not.toBeNull();
+        expect(
+          Math.abs((c.forecast as number) - c.truth),
+          `${c.id}: forecast ${c.forecast}, truth ${c.truth}`,
+        ).toBeLessThanOrEqual(7);
+      }
+    });
+
+    it('exits 1, with the resources that run short first and marked', () => {
+      expect(code).toBe(1);
+      const short = review.resources.filter((r) => r.runsShort);
+      expect(short.length).toBeGreaterThan(0);
+      expect(review.resources.slice(0, short.length)).toEqual(short);
+      const days = review.resources.map((r) => r.forecast.daysToCross ?? Number.POSITIVE_INFINITY);
+      expect(days).toEqual([...days].sort((a, b) => a - b));
+    });
+
+    it('gives a flat pool no crossing within the horizon', () => {
+      for (const kind of ['pool-cpu', 'pool-memory'])
+        for (const r of review.resources.filter(
+          (x) => x.resource.id === 'wh-education' && x.resource.kind === kind,
+        )) {
+          expect(r.runsShort).toBe(false);
+          expect(truth(r)).toBeNull();
+        }
+    });
+
+    it('fits a pool with a step after the step, not on it', () => {
+      const r = review.resources.find(
+        (x) => x.resource.id === 'admin-procedures' && x.resource.kind === 'pool-cpu',
+      );
+      expect(r?.forecast.method.kind).toBe('theil-sen-after-shift');
+      // land-management went live on 2026-11-01 of the model's time
+      const onboarded = Date.parse('2026-11-01T00:00:00Z') / 1000 - offset;
+      const shiftDay = r?.forecast.method.kind === 'theil-sen-after-shift' ? r.forecast.method.shiftDay : 0;
+      expect(Math.abs(shiftDay - onboarded) / DAY).toBeLessThanOrEqual(2);
+      // the fitted trend is the pool's own growth after the step, not the step spread over 90 days
+      const daily = r?.forecast.daily ?? [];
+      const all = theilSen(
+        daily.map((d) => d.day / DAY),
+        daily.map((d) => d.p95),
+      ).slope;
+      const util = poolUtilisation(model, 'admin-procedures', 'cpu');
+      const after = daily.filter((d) => d.day >= shiftDay);
+      const trueSlope = theilSen(
+        after.map((d) => d.day / DAY),
+        after.map((d) => util(d.day + 12 * 3600 + offset)),
+      ).slope;
+      expect(r?.forecast.slopePerDay).toBeLessThan(all);
+      expect(Math.abs((r?.forecast.slopePerDay ?? 0) - trueSlope)).toBeLessThan(0.5 * trueSlope);
+    });
+
+    it('says which series is missing, naming the query (exit 2)', () => {
+      const r = runCli([
+        'runbook',
+        'capacity-review',
+        '--inventory',
+        SMALL_CITY,
+        '--prometheus',
+        prometheus,
+        '--out',
+        tempDir(),
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toMatch(
+        /^Prometheus at http:\/\/127\.0\.0\.1:\d+ has no series for \d+ queries, first pool:node_cpu_utilisation:ratio_rate5m\{pool="web"\}/,
+      );
+    });
+
+    it('names the Prometheus it cannot reach (exit 2)', async () => {
+      const [closed] = (await freePorts(1)) as [number];
+      const r = runCli([
+        'runbook',
+        'capacity-review',
+        '--prometheus',
+        `http://127.0.0.1:${closed}`,
+        '--out',
+        tempDir(),
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(
+        `Prometheus at http://127.0.0.1:${closed} is unreachable (ECONNREFUSED) (query: pool:node_cpu_utilisation:ratio_rate5m)`,
+      );
+    });
+  },
+);
