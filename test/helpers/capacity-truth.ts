@@ -10,7 +10,11 @@ import { CITY_UTC_OFFSET } from '../../runbooks/capacity/capacity-review.ts';
 const DAY = 86_400;
 
 /** A pool's CPU or memory utilisation at model time t. */
-export function poolUtilisation(model: CityModel, pool: string, resource: 'cpu' | 'memory'): (t: number) => number {
+export function poolUtilisation(
+  model: CityModel,
+  pool: string,
+  resource: 'cpu' | 'memory',
+): (t: number) => number {
   const loads: ServerLoad[] = serverLoads(model).filter(
     (l) => model.servers.find((s) => s.name === l.server)?.pool === pool,
   );

@@ -29,6 +29,7 @@ const ARTIFACTS = [
   'monitoring/rules/citycloud.rules.yml',
   'monitoring/targets/nodes.json',
   'monitoring/targets/services.json',
+  'monitoring/targets/uplinks.json',
   'monitoring/targets/warehouses.json',
   'monitoring/tests/citycloud.rules.test.yml',
   'network/address-pins.yaml',
