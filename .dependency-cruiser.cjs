@@ -13,7 +13,7 @@ const FOLDERS = {
   synth: ['model', 'view', 'constructs', 'stacks', 'network', 'monitoring'],
   audit: ['model', 'view', 'synth'],
   deploy: ['model', 'synth', 'audit'],
-  runbooks: ['model', 'monitoring'],
+  runbooks: ['model', 'view', 'monitoring'],
 };
 const ALL = [...Object.keys(FOLDERS), 'scripts', 'test', 'bin'];
 

@@ -9,7 +9,8 @@ import type { ResourceKind } from './reviewed-resources.ts';
 
 export const REVIEW_SCHEMA = 'citycloud-capacity-review/v1';
 
-const KIND: Record<ResourceKind, string> = {
+/** What each kind of resource is called in the reports. */
+export const KIND_NAMES: Record<ResourceKind, string> = {
   'pool-cpu': 'pool CPU',
   'pool-memory': 'pool memory',
   'warehouse-storage': 'warehouse storage',
@@ -57,7 +58,7 @@ export function headline(review: Review): string {
 
 export function reviewMarkdown(review: Review): string {
   const row = (r: ResourceReview, i: number) =>
-    `| ${i + 1} | ${r.runsShort ? '**' : ''}${escapeMarkdown(r.resource.id)}${r.runsShort ? '**' : ''} | ${KIND[r.resource.kind]} | ${formatValue(r, r.forecast.level)} | ${formatValue(r, r.resource.threshold)} | ${trend(r)} | ${crossText(r)} | ${intervalText(r)} |`;
+    `| ${i + 1} | ${r.runsShort ? '**' : ''}${escapeMarkdown(r.resource.id)}${r.runsShort ? '**' : ''} | ${KIND_NAMES[r.resource.kind]} | ${formatValue(r, r.forecast.level)} | ${formatValue(r, r.resource.threshold)} | ${trend(r)} | ${crossText(r)} | ${intervalText(r)} |`;
   const lines = [
     `# Capacity review, ${review.generatedAt.slice(0, 10)}`,
     '',
@@ -73,7 +74,7 @@ export function reviewMarkdown(review: Review): string {
     '',
     ...review.resources.map(
       (r) =>
-        `- **${escapeMarkdown(r.resource.id)}** (${escapeMarkdown(r.resource.name)}), ${KIND[r.resource.kind]}: \`${r.resource.record}{${r.resource.label}="${r.resource.id}"}\`; threshold ${formatValue(r, r.resource.threshold)}, ${escapeMarkdown(r.resource.why)}; ${fitText(r)}.`,
+        `- **${escapeMarkdown(r.resource.id)}** (${escapeMarkdown(r.resource.name)}), ${KIND_NAMES[r.resource.kind]}: \`${r.resource.record}{${r.resource.label}="${r.resource.id}"}\`; threshold ${formatValue(r, r.resource.threshold)}, ${escapeMarkdown(r.resource.why)}; ${fitText(r)}.`,
     ),
     '',
   ];
@@ -90,7 +91,7 @@ export function reviewSummary(review: Review, files: readonly string[]): string 
     `  ${'resource'.padEnd(w)}  ${'kind'.padEnd(17)}  ${'now'.padStart(12)}  ${'threshold'.padStart(12)}  crosses`,
     ...shown.map(
       (r) =>
-        `${r.runsShort ? '✗' : ' '} ${r.resource.id.padEnd(w)}  ${KIND[r.resource.kind].padEnd(17)}  ${formatValue(r, r.forecast.level).padStart(12)}  ${formatValue(r, r.resource.threshold).padStart(12)}  ${crossText(r)}${intervalText(r) ? `, ${intervalText(r)}` : ''}`,
+        `${r.runsShort ? '✗' : ' '} ${r.resource.id.padEnd(w)}  ${KIND_NAMES[r.resource.kind].padEnd(17)}  ${formatValue(r, r.forecast.level).padStart(12)}  ${formatValue(r, r.resource.threshold).padStart(12)}  ${crossText(r)}${intervalText(r) ? `, ${intervalText(r)}` : ''}`,
     ),
     ...(review.resources.length > shown.length
       ? [

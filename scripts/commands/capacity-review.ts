@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
 import { capacityReview } from '../../runbooks/capacity/capacity-review.ts';
 import { reviewJson, reviewMarkdown, reviewSummary } from '../../runbooks/capacity/format-review.ts';
+import { reviewHtml } from '../../runbooks/capacity/review-html.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 
 export interface CapacityReviewOptions {
@@ -37,9 +38,15 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     now: Date.now() / 1000,
   });
   mkdirSync(opts.out, { recursive: true });
-  const files = [join(opts.out, 'capacity-review.md'), join(opts.out, 'capacity-review.json')];
-  writeAtomically(files[0] as string, reviewMarkdown(review));
-  writeAtomically(files[1] as string, reviewJson(review));
+  const written: [string, string][] = [
+    ['capacity-review.md', reviewMarkdown(review)],
+    ['capacity-review.html', reviewHtml(review)],
+    ['capacity-review.json', reviewJson(review)],
+  ];
+  const files = written.map(([name, text]) => {
+    writeAtomically(join(opts.out, name), text);
+    return join(opts.out, name);
+  });
   if (opts.json) process.stdout.write(reviewJson(review));
   else console.log(reviewSummary(review, files));
   return review.resources.some((r) => r.runsShort) ? EXIT.problems : EXIT.ok;

@@ -1,0 +1,150 @@
+/**
+ * The capacity review as a page for the review meeting: the summary table sorted by days left
+ * (each resource a link to its chart), then one chart per resource — the daily p95 history, the
+ * trend and its forecast to the horizon with the interval of the slope's bounds, the threshold,
+ * and the crossing date. Charts are drawn by uPlot (MIT), bundled into the page: self-contained,
+ * nothing fetched; built with view/html-page.ts (escaped text, hash-only CSP).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { escapeHtml, htmlPage } from '../../view/html-page.ts';
+import type { Review } from './capacity-review.ts';
+import { crossText, fitText, formatValue, headline, intervalText, KIND_NAMES } from './format-review.ts';
+
+const require = createRequire(import.meta.url);
+let uplot: { js: string; css: string } | null = null;
+/** uPlot's script and stylesheet, read once from the package. */
+function uplotAssets(): { js: string; css: string } {
+  uplot ??= {
+    js: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
+    css: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
+  };
+  return uplot;
+}
+
+/** The element id of a resource's chart (ids and kinds are inventory ids: letters, digits, dashes). */
+export const chartId = (kind: string, id: string) => `chart-${kind}-${id}`;
+
+const STYLE = `
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px 24px 80vh; color: #1b1f24; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+.lead { font-weight: 600; margin: 8px 0 16px; }
+.short { color: #b42318; }
+table { border-collapse: collapse; margin-bottom: 24px; }
+th, td { padding: 4px 10px; border-bottom: 1px solid #d0d7de; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.short td { background: #fef3f2; }
+section.chart { margin: 28px 0; scroll-margin-top: 12px; }
+section.chart h2 { font-size: 16px; margin: 0 0 2px; }
+section.chart p { margin: 0 0 6px; color: #57606a; }
+.legend { color: #57606a; font-size: 12px; }
+`;
+
+/** The page's own script: reads the data and draws a chart per resource with uPlot. */
+const SCRIPT = `
+(() => {
+  const data = JSON.parse(document.getElementById('citycloud-data').textContent);
+  const DAY = 86400;
+  const fmt = (unit) => unit === 'ratio' ? (v) => v == null ? '' : (v * 100).toFixed(1) + '%' : (v) => v == null ? '' : (v / 1e9).toFixed(2) + ' Gbit/s';
+  for (const r of data.resources) {
+    const el = document.getElementById(r.chartId).querySelector('.plot');
+    const last = r.daily[r.daily.length - 1][0];
+    const ahead = Math.min(data.horizonDays + 30, Math.max(60, (r.daysToCross ?? data.horizonDays) + 30));
+    const xs = r.daily.map((d) => d[0]);
+    for (let d = 1; d <= ahead; d++) xs.push(last + d * DAY);
+    const n = r.daily.length;
+    const hist = xs.map((x, i) => i < n ? r.daily[i][1] : null);
+    // the trend from the fit's first day, then the peaks' forecast: the trend times the weekly peak
+    const at = (slope, x) => (r.level + slope * (x - last) / DAY) * r.peakOverTrend;
+    const fitStart = r.fitFrom;
+    const trend = xs.map((x) => x >= fitStart ? r.level + r.slope * (x - last) / DAY : null);
+    const peak = xs.map((x) => x >= last ? at(r.slope, x) : null);
+    const low = xs.map((x) => x >= last ? at(r.slopeLow, x) : null);
+    const high = xs.map((x) => x >= last ? at(r.slopeHigh, x) : null);
+    const threshold = xs.map(() => r.threshold);
+    const value = fmt(r.unit);
+    const crossX = r.daysToCross == null ? null : last + (r.daysToCross + 1) * DAY;
+    const plot = new uPlot({
+      width: Math.min(1000, document.body.clientWidth - 20),
+      height: 260,
+      scales: { x: { time: true } },
+      series: [
+        {},
+        { label: 'daily p95', stroke: '#0969da', width: 1.5, points: { show: false }, value: (u, v) => value(v) },
+        { label: 'trend', stroke: '#8250df', width: 1, dash: [4, 4], value: (u, v) => value(v) },
+        { label: 'forecast (peaks)', stroke: '#bf3989', width: 2, value: (u, v) => value(v) },
+        { label: 'slope 95% low', stroke: '#e8a1c9', width: 1, value: (u, v) => value(v) },
+        { label: 'slope 95% high', stroke: '#e8a1c9', width: 1, value: (u, v) => value(v) },
+        { label: 'threshold', stroke: '#b42318', width: 1.5, value: (u, v) => value(v) },
+      ],
+      bands: [{ series: [5, 4], fill: 'rgba(191,57,137,0.12)' }],
+      axes: [{}, { values: (u, vals) => vals.map(value), size: 80 }],
+      hooks: {
+        draw: [(u) => {
+          if (crossX == null) return;
+          const x = Math.round(u.valToPos(crossX, 'x', true));
+          const ctx = u.ctx;
+          ctx.save();
+          ctx.strokeStyle = '#b42318';
+          ctx.setLineDash([6, 4]);
+          ctx.beginPath();
+          ctx.moveTo(x, u.bbox.top);
+          ctx.lineTo(x, u.bbox.top + u.bbox.height);
+          ctx.stroke();
+          ctx.restore();
+        }],
+      },
+    }, [xs, hist, trend, peak, low, high, threshold], el);
+    el.dataset.drawn = String(plot.series.length - 1);
+  }
+})();
+`;
+
+export function reviewHtml(review: Review): string {
+  const assets = uplotAssets();
+  const rows = review.resources
+    .map((r, i) => {
+      const id = chartId(r.resource.kind, r.resource.id);
+      return `<tr${r.runsShort ? ' class="short"' : ''} data-days="${r.forecast.daysToCross ?? ''}"><td class="num">${i + 1}</td><td><a href="#${escapeHtml(id)}">${escapeHtml(r.resource.id)}</a></td><td>${escapeHtml(KIND_NAMES[r.resource.kind])}</td><td class="num">${escapeHtml(formatValue(r, r.forecast.level))}</td><td class="num">${escapeHtml(formatValue(r, r.resource.threshold))}</td><td>${escapeHtml(crossText(r))}</td><td>${escapeHtml(intervalText(r))}</td></tr>`;
+    })
+    .join('\n');
+  const charts = review.resources
+    .map(
+      (r) =>
+        `<section class="chart" id="${escapeHtml(chartId(r.resource.kind, r.resource.id))}"><h2${r.runsShort ? ' class="short"' : ''}>${escapeHtml(r.resource.id)} — ${escapeHtml(r.resource.name)}, ${escapeHtml(KIND_NAMES[r.resource.kind])}: ${escapeHtml(crossText(r))}</h2><p>threshold ${escapeHtml(formatValue(r, r.resource.threshold))}: ${escapeHtml(r.resource.why)}; ${escapeHtml(fitText(r))}</p><div class="plot"></div></section>`,
+    )
+    .join('\n');
+  const data = {
+    horizonDays: review.horizonDays,
+    resources: review.resources.map((r) => ({
+      chartId: chartId(r.resource.kind, r.resource.id),
+      unit: r.resource.unit,
+      threshold: r.resource.threshold,
+      daily: r.forecast.daily.map((d) => [d.day, d.p95]),
+      fitFrom:
+        r.forecast.method.kind === 'theil-sen-after-shift'
+          ? r.forecast.method.shiftDay
+          : (r.forecast.daily[0]?.day ?? 0),
+      level: r.forecast.level,
+      peakOverTrend: r.forecast.peakOverTrend,
+      slope: r.forecast.slopePerDay,
+      slopeLow: r.forecast.slopeLowPerDay,
+      slopeHigh: r.forecast.slopeHighPerDay,
+      daysToCross: r.forecast.daysToCross,
+    })),
+  };
+  return htmlPage({
+    title: `Capacity review, ${review.generatedAt.slice(0, 10)}`,
+    lang: 'en',
+    style: `${assets.css}\n${STYLE}`,
+    body: `<h1>Capacity review, ${escapeHtml(review.generatedAt.slice(0, 10))}</h1>
+<p class="lead${review.resources.some((r) => r.runsShort) ? ' short' : ''}">${escapeHtml(headline(review))}</p>
+<p class="legend">${escapeHtml(`History: ${review.days} days from ${review.prometheus}, one point every ${review.stepSeconds} s, each day's 95th percentile; horizon ${review.horizonDays} days. The forecast follows the weekly peaks; the band is the slope's 95% interval (Sen).`)}</p>
+<table id="summary"><thead><tr><th>#</th><th>resource</th><th>kind</th><th>now (daily p95)</th><th>threshold</th><th>crosses</th><th>interval</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+${charts}`,
+    dataJson: JSON.stringify(data),
+    script: `${assets.js}\n${SCRIPT}`,
+  });
+}

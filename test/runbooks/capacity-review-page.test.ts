@@ -1,0 +1,136 @@
+/**
+ * The capacity review's page in headless Chromium: self-contained (no request leaves it), no
+ * console error, every chart drawn by uPlot, the summary sorted by days left, a resource picked
+ * in the table scrolls to its chart, inventory text shown as text.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Review } from '../../runbooks/capacity/capacity-review.ts';
+import { type DailyValue, forecast } from '../../runbooks/capacity/forecast.ts';
+import { chartId, reviewHtml } from '../../runbooks/capacity/review-html.ts';
+import type { ReviewedResource } from '../../runbooks/capacity/reviewed-resources.ts';
+import { hasChromium, launchChromium, openPage } from '../helpers/chromium.ts';
+import { tempDir } from '../helpers/city.ts';
+
+const DAY = 86_400;
+const START = Date.UTC(2026, 8, 1) / 1000 - 7 * 3600;
+const daily = (level: number, slope: number): DailyValue[] =>
+  Array.from({ length: 90 }, (_, i) => ({
+    day: START + i * DAY,
+    p95: (level + slope * i) * (1 + 0.05 * Math.sin((2 * Math.PI * i) / 7)),
+  }));
+
+/** A review of five resources, made by the real forecast from synthetic history. */
+function review(): Review {
+  const cases: [string, number, number, ReviewedResource['kind']][] = [
+    ['flat', 0.4, 0, 'pool-cpu'],
+    ['soon', 0.6, 0.002, 'pool-cpu'],
+    ['later', 0.5, 0.001, 'pool-memory'],
+    ['<img src=x onerror=alert(1)>', 0.3, 0.0005, 'warehouse-storage'],
+    ['over', 0.9, 0.001, 'pool-cpu'],
+  ];
+  const resources = cases.map(([id, level, slope, kind]) => {
+    const resource: ReviewedResource = {
+      kind,
+      id,
+      name: `${id} pool`,
+      record: 'pool:node_cpu_utilisation:ratio_rate5m',
+      label: 'pool',
+      threshold: 0.8,
+      unit: 'ratio',
+      why: 'a test',
+    };
+    const f = forecast(daily(level, slope), 0.8);
+    return {
+      resource,
+      forecast: f,
+      crosses:
+        f.daysToCross === null ? null : { on: '2027-01-01', earliest: '2026-12-20', latest: '2027-01-10' },
+      runsShort: f.daysToCross !== null && f.daysToCross <= 180,
+    };
+  });
+  const left = (r: (typeof resources)[number]) => r.forecast.daysToCross ?? Number.POSITIVE_INFINITY;
+  resources.sort((a, b) => left(a) - left(b));
+  return {
+    generatedAt: '2026-12-02T00:00:00.000Z',
+    prometheus: 'http://127.0.0.1:9090',
+    days: 90,
+    horizonDays: 180,
+    stepSeconds: 720,
+    queries: ['pool:node_cpu_utilisation:ratio_rate5m'],
+    samples: 1000,
+    resources,
+  };
+}
+
+describe.skipIf(!hasChromium)('the capacity review page in Chromium', () => {
+  let browser: Browser;
+  const file = join(tempDir(), 'capacity-review.html');
+  const r = review();
+  beforeAll(async () => {
+    writeFileSync(file, reviewHtml(r));
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('draws every chart with no console error and no request leaving the page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const requests: string[] = [];
+    const errors: string[] = [];
+    page.on('request', (q) => requests.push(q.url()));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${file}`);
+    await page
+      .locator('.plot canvas')
+      .nth(r.resources.length - 1)
+      .waitFor();
+    expect(await page.locator('.plot canvas').count()).toBe(r.resources.length);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([`file://${file}`]);
+    // each chart has its seven series (history, trend, forecast, the interval, the threshold)
+    const drawn = await page.$$eval('.plot', (els) => els.map((e) => e.getAttribute('data-drawn')));
+    expect(drawn).toEqual(r.resources.map(() => '6'));
+    // the script ran and the markup in a name stayed text
+    expect(await page.$$eval('img', (els) => els.length)).toBe(0);
+    expect(await page.textContent('#summary')).toContain('<img src=x onerror=alert(1)>');
+    await page.close();
+  });
+
+  it('sorts the summary by days left, the ones over first and the flat last', async () => {
+    const { page, errors } = await openPage(browser, `file://${file}`);
+    const days = await page.$$eval('#summary tbody tr', (rows) =>
+      rows.map((row) =>
+        row.getAttribute('data-days') === ''
+          ? Number.POSITIVE_INFINITY
+          : Number(row.getAttribute('data-days')),
+      ),
+    );
+    expect(days).toEqual([...days].sort((a, b) => a - b));
+    expect(days[0]).toBe(0);
+    expect(days.at(-1)).toBe(Number.POSITIVE_INFINITY);
+    expect(
+      await page.$$eval('#summary tbody tr', (rows) => rows.map((x) => x.children[1]?.textContent)),
+    ).toEqual(r.resources.map((x) => x.resource.id));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('scrolls to a resource’s chart when it is picked in the table', async () => {
+    const { page } = await openPage(browser, `file://${file}`);
+    const target = r.resources.at(-1) as Review['resources'][number];
+    const id = chartId(target.resource.kind, target.resource.id);
+    const chart = page.locator(`[id="${id}"]`);
+    expect((await chart.boundingBox())?.y).toBeGreaterThan(900);
+    await page.click(`#summary a[href="#${id}"]`);
+    await expect.poll(async () => Math.abs((await chart.boundingBox())?.y ?? 999)).toBeLessThan(40);
+    expect(page.url()).toBe(`file://${file}#${id}`);
+    await page.close();
+  });
+});
