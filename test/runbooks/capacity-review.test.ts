@@ -48,6 +48,7 @@ describe.skipIf(!hasLocalStack)(
     let offset = 0;
     let review: Review;
     let code: number;
+    const out = tempDir();
 
     beforeAll(async () => {
       const [p, a, s] = (await freePorts(3)) as [number, number, number];
@@ -80,7 +81,7 @@ describe.skipIf(!hasLocalStack)(
         '--prometheus',
         prometheus,
         '--out',
-        tempDir(),
+        out,
         '--json',
       ]);
       code = run.code;
@@ -128,6 +129,16 @@ describe.skipIf(!hasLocalStack)(
       expect(review.resources.slice(0, short.length)).toEqual(short);
       const days = review.resources.map((r) => r.forecast.daysToCross ?? Number.POSITIVE_INFINITY);
       expect(days).toEqual([...days].sort((a, b) => a - b));
+    });
+
+    it('writes the Markdown, the page and the JSON, each with every resource', () => {
+      const md = readFileSync(join(out, 'capacity-review.md'), 'utf8');
+      const html = readFileSync(join(out, 'capacity-review.html'), 'utf8');
+      const json = JSON.parse(readFileSync(join(out, 'capacity-review.json'), 'utf8'));
+      expect(json.schema).toBe('citycloud-capacity-review/v1');
+      expect(json.resources).toHaveLength(review.resources.length);
+      expect(html.match(/<section class="chart"/g)).toHaveLength(review.resources.length);
+      expect(md.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(review.resources.length);
     });
 
     it('gives a flat pool no crossing within the horizon', () => {
