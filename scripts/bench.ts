@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { capacityBench } from './bench/capacity-bench.ts';
 import { type Bench, type BenchRow, formatTable } from './bench/harness.ts';
 import { modelBench } from './bench/model-bench.ts';
 import { monitoringBench } from './bench/monitoring-bench.ts';
@@ -21,6 +22,7 @@ const BENCHES: readonly Bench[] = [
   networkBench(WORK_DIR),
   monitoringBench(WORK_DIR),
   runbookBench(WORK_DIR),
+  capacityBench(WORK_DIR),
   synthBench(WORK_DIR),
 ];
 

@@ -212,7 +212,7 @@ describe.skipIf(!hasPrometheusTools)('checked by the real tools', () => {
     const r = runTool(PROMTOOL, ['test', 'rules', 'tests/citycloud.rules.test.yml'], dir);
     expect(r.output).toContain('SUCCESS');
     expect(r.code).toBe(0);
-  });
+  }, 180_000);
 
   it('has tests that fail when an alert changes (a for window made longer)', () => {
     const file = join(dir, 'rules/citycloud.rules.yml');
@@ -225,7 +225,7 @@ describe.skipIf(!hasPrometheusTools)('checked by the real tools', () => {
     } finally {
       writeFileSync(file, rules);
     }
-  });
+  }, 180_000);
 
   it('amtool accepts alertmanager.yml and routes by severity, district and agency', () => {
     expect(runTool(AMTOOL, ['check-config', 'alertmanager.yml'], dir).code).toBe(0);

@@ -160,6 +160,6 @@ describe('monitoring.shards: 3', () => {
       const r = runTool(PROMTOOL, ['test', 'rules', 'tests/citycloud.sharded.rules.test.yml'], dir);
       expect(r.output).toContain('SUCCESS');
       expect(r.code).toBe(0);
-    });
+    }, 180_000);
   });
 });
