@@ -4,8 +4,8 @@
  * each has left. Every way the data can fall short is a ReviewError naming what is missing.
  */
 import type { CityModel } from '../../model/index.ts';
-import { MAX_POINTS_PER_SERIES, type RangeSeries, rangeQuery } from '../engine/prometheus-query.ts';
-import { dailyP95, type Forecast, forecast } from './forecast.ts';
+import { type RangeAnswer, rangeQuery } from '../engine/prometheus-query.ts';
+import { type DailyValue, type Forecast, forecast } from './forecast.ts';
 import { type ReviewedResource, type ReviewOptions, reviewedResources } from './reviewed-resources.ts';
 
 /** The review cannot be made: Prometheus unreachable, a series missing, too little history. */
@@ -44,62 +44,97 @@ export interface Review {
   readonly prometheus: string;
   readonly days: number;
   readonly horizonDays: number;
-  readonly stepSeconds: number;
-  /** Queries made, and the series' samples read. */
+  /** Queries made, and the samples Prometheus reduced to daily figures for them. */
   readonly queries: readonly string[];
   readonly samples: number;
   /** Sorted by days left: the soonest first, those that never cross last. */
   readonly resources: readonly ResourceReview[];
 }
 
-/** A step that keeps each series of `days` under Prometheus' points limit: a whole minute at least. */
-export function stepFor(days: number): number {
-  return Math.max(60, Math.ceil((days * 86_400) / (MAX_POINTS_PER_SERIES - 1) / 60) * 60);
-}
-
+const DAY = 86_400;
 const cityDate = (t: number) => new Date((t + CITY_UTC_OFFSET) * 1000).toISOString().slice(0, 10);
 
-/** The range queries the review makes: each record once, every object of it in one answer. */
+/** Each object's daily p95 and the samples behind each day, from one record's two range queries. */
+export interface RecordHistory {
+  readonly series: readonly {
+    readonly labels: Readonly<Record<string, string>>;
+    readonly daily: DailyValue[];
+  }[];
+  readonly samples: number;
+}
+
+/**
+ * The history of each record as Prometheus itself reduces it: the 95th percentile of each city
+ * day (`quantile_over_time(0.95, record[1d])` evaluated at every city midnight) and how many
+ * samples each day had (`count_over_time`), so a day with less than 80% of the usual count (the
+ * first day of the history, a Prometheus outage) is left out. One point per day and object comes
+ * back instead of every sample: the reduction runs where the data is.
+ */
 export async function readHistory(
   resources: readonly ReviewedResource[],
   settings: ReviewSettings,
-): Promise<{ series: Map<string, RangeSeries[]>; step: number }> {
-  const step = stepFor(settings.days);
-  const end = Math.floor(settings.now / step) * step;
-  const range = { start: end - settings.days * 86_400, end, step };
+): Promise<{ histories: Map<string, RecordHistory>; queries: string[] }> {
+  // the last city midnight: the day under way is not whole yet
+  const end = Math.floor((settings.now + CITY_UTC_OFFSET) / DAY) * DAY - CITY_UTC_OFFSET;
+  const range = { start: end - (settings.days - 1) * DAY, end, step: DAY };
   const records = [...new Set(resources.map((r) => r.record))];
-  const answers = await Promise.all(records.map((q) => rangeQuery(settings.prometheus, q, range)));
-  const series = new Map<string, RangeSeries[]>();
-  answers.forEach((a, i) => {
-    if (!a.answered) throw new ReviewError(`${a.problem} (query: ${records[i]})`);
-    series.set(records[i] as string, [...a.series]);
+  const queries = records.flatMap((r) => [`quantile_over_time(0.95, ${r}[1d])`, `count_over_time(${r}[1d])`]);
+  const answers = await Promise.all(queries.map((q) => rangeQuery(settings.prometheus, q, range)));
+  const histories = new Map<string, RecordHistory>();
+  records.forEach((record, i) => {
+    const p95 = answers[2 * i] as RangeAnswer;
+    const counts = answers[2 * i + 1] as RangeAnswer;
+    for (const [a, q] of [
+      [p95, queries[2 * i]],
+      [counts, queries[2 * i + 1]],
+    ] as const)
+      if (!a.answered) throw new ReviewError(`${a.problem} (query: ${q})`);
+    if (!p95.answered || !counts.answered) return;
+    const key = (labels: Readonly<Record<string, string>>) => JSON.stringify(Object.entries(labels).sort());
+    const countOf = new Map(counts.series.map((s) => [key(s.labels), new Map(s.samples)]));
+    const series: { labels: Readonly<Record<string, string>>; daily: DailyValue[] }[] = [];
+    let samples = 0;
+    for (const s of p95.series) {
+      const count = countOf.get(key(s.labels)) ?? new Map<number, number>();
+      const usual = median([...count.values()]);
+      samples += [...count.values()].reduce((sum, c) => sum + c, 0);
+      const days = s.samples
+        .filter(([t]) => (count.get(t) ?? 0) >= 0.8 * usual)
+        .map(([t, v]) => ({ day: t - DAY, p95: v }));
+      series.push({ labels: s.labels, daily: days });
+    }
+    histories.set(record, { series, samples });
   });
-  return { series, step };
+  return { histories, queries };
 }
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
 
 export async function capacityReview(model: CityModel, settings: ReviewSettings): Promise<Review> {
   const resources = reviewedResources(model, settings);
-  const { series, step } = await readHistory(resources, settings);
+  const { histories, queries } = await readHistory(resources, settings);
   const reviews: ResourceReview[] = [];
-  let samples = 0;
   const missing: string[] = [];
   const short: string[] = [];
   for (const resource of resources) {
-    const s = series.get(resource.record)?.find((x) => x.labels[resource.label] === resource.id);
+    const daily = histories
+      .get(resource.record)
+      ?.series.find((x) => x.labels[resource.label] === resource.id)?.daily;
     const query = `${resource.record}{${resource.label}="${resource.id}"}`;
-    if (!s || s.samples.length === 0) {
+    if (!daily) {
       missing.push(query);
       continue;
     }
-    samples += s.samples.length;
-    const daily = dailyP95(s.samples, step, CITY_UTC_OFFSET);
     if (daily.length < MIN_HISTORY_DAYS) {
       short.push(`${query}: ${daily.length} whole days`);
       continue;
     }
     const f = forecast(daily, resource.threshold);
-    const lastDay = (daily.at(-1)?.day ?? settings.now) + 86_400;
-    const at = (d: number | null) => (d === null ? null : cityDate(lastDay + d * 86_400));
+    const lastDay = (daily.at(-1)?.day ?? settings.now) + DAY;
+    const at = (d: number | null) => (d === null ? null : cityDate(lastDay + d * DAY));
     reviews.push({
       resource,
       forecast: f,
@@ -129,9 +164,8 @@ export async function capacityReview(model: CityModel, settings: ReviewSettings)
     prometheus: settings.prometheus,
     days: settings.days,
     horizonDays: settings.horizonDays,
-    stepSeconds: step,
-    queries: [...series.keys()],
-    samples,
+    queries,
+    samples: [...histories.values()].reduce((sum, h) => sum + h.samples, 0),
     resources: reviews,
   };
 }

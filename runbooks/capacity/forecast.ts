@@ -1,5 +1,5 @@
 /**
- * The forecast of one resource from its history: the daily 95th percentile, the last level shift
+ * The forecast of one resource from its daily 95th percentiles: the last level shift
  * if there is one (a tenant onboarded is a step, not a slope), a Theil–Sen trend on the days
  * since (robust to outlying days), and the day it crosses its threshold with the interval the
  * slope's 95% confidence bounds give (Sen's method). Pure functions of the samples.
@@ -7,49 +7,17 @@
 
 const DAY = 86_400;
 
-/** A sample: unix seconds, value. */
-export type Sample = readonly [t: number, value: number];
-
 export interface DailyValue {
   /** The city day, unix seconds of its local midnight. */
   readonly day: number;
   readonly p95: number;
 }
 
-/** The 95th percentile (nearest rank) of a sorted list. */
-const p95Of = (sorted: readonly number[]) =>
-  sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)] as number;
 const median = (values: readonly number[]) => {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
-
-/**
- * Each whole day's 95th percentile, days counted at `utcOffsetSeconds` (the city's midnight).
- * Days with fewer than `minShare` of the samples a whole day has at `stepSeconds` are left out
- * (the first and last days of the range, gaps).
- */
-export function dailyP95(
-  samples: readonly Sample[],
-  stepSeconds: number,
-  utcOffsetSeconds: number,
-  minShare = 0.8,
-): DailyValue[] {
-  const byDay = new Map<number, number[]>();
-  for (const [t, v] of samples) {
-    if (!Number.isFinite(v)) continue;
-    const day = Math.floor((t + utcOffsetSeconds) / DAY) * DAY - utcOffsetSeconds;
-    const list = byDay.get(day);
-    if (list) list.push(v);
-    else byDay.set(day, [v]);
-  }
-  const expected = DAY / stepSeconds;
-  return [...byDay]
-    .filter(([, values]) => values.length >= minShare * expected)
-    .sort(([a], [b]) => a - b)
-    .map(([day, values]) => ({ day, p95: p95Of(values.sort((a, b) => a - b)) }));
-}
 
 export interface TheilSen {
   /** Per day. */

@@ -64,7 +64,7 @@ export function reviewMarkdown(review: Review): string {
     '',
     `**${headline(review)}**`,
     '',
-    `History: ${review.days} days from ${escapeMarkdown(review.prometheus)}, one point every ${review.stepSeconds} s (${review.queries.length} range queries, ${review.samples.toLocaleString('en-US')} samples), each day's 95th percentile. Horizon: ${review.horizonDays} days. The interval is the 95% confidence of the trend's slope (Sen).`,
+    `History: ${review.days} days from ${escapeMarkdown(review.prometheus)}, each city day's 95th percentile as Prometheus computes it (${review.queries.length} range queries over ${review.samples.toLocaleString('en-US')} samples). Horizon: ${review.horizonDays} days. The interval is the 95% confidence of the trend's slope (Sen).`,
     '',
     '| # | resource | kind | now (daily p95) | threshold | trend / 30 days | crosses | interval |',
     '|--:|---|---|--:|--:|--:|---|---|',

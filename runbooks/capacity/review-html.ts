@@ -139,7 +139,7 @@ export function reviewHtml(review: Review): string {
     style: `${assets.css}\n${STYLE}`,
     body: `<h1>Capacity review, ${escapeHtml(review.generatedAt.slice(0, 10))}</h1>
 <p class="lead${review.resources.some((r) => r.runsShort) ? ' short' : ''}">${escapeHtml(headline(review))}</p>
-<p class="legend">${escapeHtml(`History: ${review.days} days from ${review.prometheus}, one point every ${review.stepSeconds} s, each day's 95th percentile; horizon ${review.horizonDays} days. The forecast follows the weekly peaks; the band is the slope's 95% interval (Sen).`)}</p>
+<p class="legend">${escapeHtml(`History: ${review.days} days from ${review.prometheus}, each city day's 95th percentile as Prometheus computes it; horizon ${review.horizonDays} days. The forecast follows the weekly peaks; the band is the slope's 95% interval (Sen).`)}</p>
 <table id="summary"><thead><tr><th>#</th><th>resource</th><th>kind</th><th>now (daily p95)</th><th>threshold</th><th>crosses</th><th>interval</th></tr></thead><tbody>
 ${rows}
 </tbody></table>

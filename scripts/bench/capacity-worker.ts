@@ -30,8 +30,8 @@ async function once(): Promise<void> {
     reviewHtml(review);
     reviewJson(review);
   } else {
-    const { series } = await readHistory(reviewedResources(model, settings), settings);
-    samples = [...series.values()].flat().reduce((sum, s) => sum + s.samples.length, 0);
+    const { histories } = await readHistory(reviewedResources(model, settings), settings);
+    samples = [...histories.values()].reduce((sum, h) => sum + h.samples, 0);
   }
 }
 

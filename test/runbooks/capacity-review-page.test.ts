@@ -58,7 +58,6 @@ function review(): Review {
     prometheus: 'http://127.0.0.1:9090',
     days: 90,
     horizonDays: 180,
-    stepSeconds: 720,
     queries: ['pool:node_cpu_utilisation:ratio_rate5m'],
     samples: 1000,
     resources,

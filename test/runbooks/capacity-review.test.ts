@@ -98,7 +98,7 @@ describe.skipIf(!hasLocalStack)(
         r.resource.threshold,
         {
           fromDay: (r.forecast.daily.at(-1)?.day ?? 0) + DAY,
-          step: review.stepSeconds,
+          step: 900,
           offset,
           maxDays: 400,
         },
@@ -205,7 +205,7 @@ describe.skipIf(!hasLocalStack)(
       ]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toBe(
-        `Prometheus at http://127.0.0.1:${closed} is unreachable (ECONNREFUSED) (query: pool:node_cpu_utilisation:ratio_rate5m)`,
+        `Prometheus at http://127.0.0.1:${closed} is unreachable (ECONNREFUSED) (query: quantile_over_time(0.95, pool:node_cpu_utilisation:ratio_rate5m[1d]))`,
       );
     });
   },

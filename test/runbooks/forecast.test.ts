@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dailyP95, forecast, lastLevelShift, theilSen } from '../../runbooks/capacity/forecast.ts';
+import { forecast, lastLevelShift, theilSen } from '../../runbooks/capacity/forecast.ts';
 
 const DAY = 86_400;
 /** A daily series: a level, a slope per day, a weekly cycle, a step from `stepAt`. */
@@ -67,17 +67,5 @@ describe('forecast', () => {
     expect(Math.abs((f.daysToCross as number) - truth)).toBeLessThanOrEqual(7);
     expect(forecast(series(90, { level: 0.5, slope: 0 }), 0.8).daysToCross).toBeNull();
     expect(forecast(series(90, { level: 0.85, slope: 0.001 }), 0.8).daysToCross).toBe(0);
-  });
-
-  it('takes each city day’s 95th percentile, leaving out days with too few samples', () => {
-    const offset = 7 * 3600;
-    const samples: [number, number][] = [];
-    // two whole city days at a 1-hour step, values 1..24 and 101..124, then a lone sample
-    for (let h = 0; h < 48; h++) samples.push([DAY - offset + h * 3600, (h < 24 ? 1 : 101) + (h % 24)]);
-    samples.push([3 * DAY - offset, 5]);
-    expect(dailyP95(samples, 3600, offset)).toEqual([
-      { day: DAY - offset, p95: 23 },
-      { day: 2 * DAY - offset, p95: 123 },
-    ]);
   });
 });
