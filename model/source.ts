@@ -107,6 +107,17 @@ export class InventorySources {
     return { file: source.file, line: pos.line, column: pos.col };
   }
 
+  /**
+   * The file and YAML path a model object was expanded from (null when it has none of its own),
+   * for the tools that propose edits to the inventory.
+   */
+  originOf(modelPath: string): { readonly source: SourceFile; readonly yamlPath: YamlPath } | null {
+    const yamlPath = this.originsByPath().get(modelPath);
+    if (!yamlPath) return null;
+    const first = yamlPath[0];
+    return { source: (first !== undefined && this.sectionFiles.get(String(first))) || this.root, yamlPath };
+  }
+
   /** Where a model object (or one of its fields) was written; falls back to the nearest parent. */
   locateModel(modelPath: string, field?: string): Location {
     const origins = this.originsByPath();

@@ -360,6 +360,11 @@ function runbookCommands(cli: Command, inventoryHelp: string): void {
     )
     .option('--out <dir>', 'where the Markdown and JSON reports go', DEFAULT_REVIEW_DIR)
     .option('--json', 'print the review as JSON')
+    .option(
+      '--patch <file>',
+      'write the inventory change that restores the headroom as a unified diff (git apply)',
+    )
+    .option('--apply', 'apply that change to the inventory files, when the result validates')
     .addHelpText(
       'after',
       '\nExit: 1 when anything is forecast to cross within --horizon, 0 when nothing is, 2 when the history cannot be read.\n\nExample:\n  citycloud monitor up && citycloud runbook capacity-review',

@@ -4,7 +4,14 @@
  * each has left. Every way the data can fall short is a ReviewError naming what is missing.
  */
 import type { CityModel } from '../../model/index.ts';
-import { type RangeAnswer, rangeQuery } from '../engine/prometheus-query.ts';
+import { WAREHOUSE_VOLUME_CAPACITY } from '../../monitoring/metrics/warehouse-volume.ts';
+import {
+  activeTargets,
+  instantQuery,
+  type RangeAnswer,
+  rangeQuery,
+  type TargetsAnswer,
+} from '../engine/prometheus-query.ts';
 import { type DailyValue, type Forecast, forecast } from './forecast.ts';
 import { type ReviewedResource, type ReviewOptions, reviewedResources } from './reviewed-resources.ts';
 
@@ -113,9 +120,71 @@ const median = (values: readonly number[]) => {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
 
+/**
+ * The targets Prometheus scrapes; a Prometheus just started lists none until its discovery's first
+ * update (5 s): wait for it, up to 15 s.
+ */
+async function discoveredTargets(prometheus: string): Promise<TargetsAnswer> {
+  const until = Date.now() + 15_000;
+  for (;;) {
+    const t = await activeTargets(prometheus);
+    if (!t.answered || t.targets.length > 0 || Date.now() > until) return t;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * How the inventory's capacity compares with the capacity the history was measured on, per
+ * resource: a pool's history is a share of the servers Prometheus scrapes (its node targets), a
+ * warehouse's of the
+ * volumes its exporter reports; an inventory that adds servers or volumes (a proposal applied)
+ * scales the measured shares down by as much. 1 where Prometheus does not say (a global
+ * Prometheus keeps no per-server series) or nothing changed.
+ */
+async function capacityScales(model: CityModel, prometheus: string): Promise<Map<string, number>> {
+  const scales = new Map<string, number>();
+  const [targets, volumes] = await Promise.all([
+    discoveredTargets(prometheus),
+    instantQuery(prometheus, `sum by (warehouse) (${WAREHOUSE_VOLUME_CAPACITY})`),
+  ]);
+  const nodes = targets.answered ? targets.targets.filter((t) => t.job === 'node') : [];
+  if (nodes.length > 0) {
+    const scraped = new Set(nodes.map((t) => t.instance));
+    const models = new Map(model.serverModels.map((m) => [m.id, m]));
+    for (const pool of model.pools)
+      for (const [kind, of] of [
+        ['pool-cpu', 'cores'],
+        ['pool-memory', 'memoryGiB'],
+      ] as const) {
+        let measured = 0;
+        let planned = 0;
+        for (const s of model.servers)
+          if (s.pool === pool.id) {
+            const c = models.get(s.model)?.[of] ?? 0;
+            planned += c;
+            if (scraped.has(s.name)) measured += c;
+          }
+        if (measured > 0 && planned > 0) scales.set(`${kind} ${pool.id}`, measured / planned);
+      }
+  }
+  if (volumes.answered)
+    for (const x of volumes.samples) {
+      const w = model.warehouses.find((y) => y.id === x.labels.warehouse);
+      if (w)
+        scales.set(
+          `warehouse-storage ${w.id}`,
+          x.value / (w.shards * w.replicas * w.storagePerReplicaTiB * 1024 ** 4),
+        );
+    }
+  return scales;
+}
+
 export async function capacityReview(model: CityModel, settings: ReviewSettings): Promise<Review> {
   const resources = reviewedResources(model, settings);
-  const { histories, queries } = await readHistory(resources, settings);
+  const [{ histories, queries }, scales] = await Promise.all([
+    readHistory(resources, settings),
+    capacityScales(model, settings.prometheus),
+  ]);
   const reviews: ResourceReview[] = [];
   const missing: string[] = [];
   const short: string[] = [];
@@ -128,11 +197,13 @@ export async function capacityReview(model: CityModel, settings: ReviewSettings)
       missing.push(query);
       continue;
     }
+    const scale = scales.get(`${resource.kind} ${resource.id}`) ?? 1;
+    const scaled = scale === 1 ? daily : daily.map((d) => ({ day: d.day, p95: d.p95 * scale }));
     if (daily.length < MIN_HISTORY_DAYS) {
       short.push(`${query}: ${daily.length} whole days`);
       continue;
     }
-    const f = forecast(daily, resource.threshold);
+    const f = forecast(scaled, resource.threshold);
     const lastDay = (daily.at(-1)?.day ?? settings.now) + DAY;
     const at = (d: number | null) => (d === null ? null : cityDate(lastDay + d * DAY));
     reviews.push({

@@ -105,3 +105,34 @@ export async function rangeQuery(
     })),
   };
 }
+
+export type TargetsAnswer =
+  | { readonly answered: true; readonly targets: readonly Readonly<Record<string, string>>[] }
+  | { readonly answered: false; readonly problem: string };
+
+/**
+ * The labels of the targets Prometheus scrapes (or will: known from its configuration at once,
+ * before their first scrape), from /api/v1/targets.
+ */
+export async function activeTargets(base: string, timeoutMs = 10_000): Promise<TargetsAnswer> {
+  try {
+    const res = await fetch(new URL('/api/v1/targets?state=active', base), {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = (await res.json()) as {
+      status?: string;
+      data?: { activeTargets?: { labels: Record<string, string> }[] };
+    };
+    if (body.status !== 'success' || !Array.isArray(body.data?.activeTargets))
+      return {
+        answered: false,
+        problem: `Prometheus at ${base} did not list its targets (HTTP ${res.status})`,
+      };
+    return { answered: true, targets: body.data.activeTargets.map((t) => t.labels) };
+  } catch (err) {
+    return {
+      answered: false,
+      problem: `Prometheus at ${base} did not list its targets (${(err as Error).message})`,
+    };
+  }
+}

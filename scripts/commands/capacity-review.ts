@@ -1,9 +1,11 @@
 /** `citycloud runbook capacity-review`: forecast every pool, warehouse and uplink from Prometheus. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
 import { capacityReview } from '../../runbooks/capacity/capacity-review.ts';
 import { reviewJson, reviewMarkdown, reviewSummary } from '../../runbooks/capacity/format-review.ts';
+import { applyProposal, proposalPatch, proposeChanges } from '../../runbooks/capacity/proposal.ts';
 import { reviewHtml } from '../../runbooks/capacity/review-html.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 
@@ -15,6 +17,10 @@ export interface CapacityReviewOptions {
   readonly storageThreshold: number;
   readonly out: string;
   readonly json?: boolean;
+  /** Write the proposed inventory change as a unified diff to this file. */
+  readonly patch?: string;
+  /** Apply the proposed change to the inventory files (after validating the result). */
+  readonly apply?: boolean;
 }
 
 /** Written whole or not at all: a report half-written is worse than the last one. */
@@ -24,7 +30,7 @@ function writeAtomically(file: string, text: string): void {
 }
 
 export async function runCapacityReview(opts: CapacityReviewOptions): Promise<number> {
-  const { model, findings } = loadCity(opts.inventory);
+  const { model, findings, sources } = loadCity(opts.inventory);
   if (!model || hasErrors(findings)) {
     for (const f of findings) console.error(formatFinding(f));
     console.error('✗ the inventory has errors; no review was made');
@@ -47,7 +53,44 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     writeAtomically(join(opts.out, name), text);
     return join(opts.out, name);
   });
+  const proposal = proposeChanges(model, sources, review);
+  const root = dirname(resolve(opts.inventory));
+  const edited = applyProposal(proposal, (file) => ({
+    text: readFileSync(join(root, file), 'utf8'),
+    doc: (sources.files.find((f) => f.relativePath === file) ?? sources.root).doc,
+  }));
+  const patch = proposalPatch(
+    edited,
+    relative(process.cwd(), root).replace(/\\/g, '/').replace(/(.)$/, '$1/'),
+  );
+  const out = opts.json ? console.error : console.log;
   if (opts.json) process.stdout.write(reviewJson(review));
   else console.log(reviewSummary(review, files));
+  if (proposal.changes.length > 0 || proposal.unresolved.length > 0) {
+    out('\nProposed:');
+    for (const c of proposal.changes) out(`  ${c.summary}`);
+    for (const u of proposal.unresolved) out(`  not proposed: ${u}`);
+  }
+  if (opts.patch) {
+    writeAtomically(opts.patch, patch);
+    out(
+      `  wrote ${opts.patch} (${edited.size} inventory ${edited.size === 1 ? 'file' : 'files'}; git apply ${opts.patch})`,
+    );
+  }
+  if (opts.apply && edited.size > 0) {
+    // validate the patched inventory in a copy before touching the real one
+    const copy = mkdtempSync(join(tmpdir(), 'citycloud-review-'));
+    cpSync(root, copy, { recursive: true });
+    for (const [file, { after }] of edited) writeFileSync(join(copy, file), after);
+    const check = loadCity(join(copy, relative(root, resolve(opts.inventory))));
+    rmSync(copy, { recursive: true, force: true });
+    if (!check.model || hasErrors(check.findings)) {
+      for (const f of check.findings.filter((x) => x.level === 'error')) console.error(formatFinding(f));
+      console.error('✗ the proposed change does not validate; the inventory was left as it was');
+      return EXIT.problems;
+    }
+    for (const [file, { after }] of edited) writeAtomically(join(root, file), after);
+    out(`  applied to ${[...edited.keys()].map((f) => join(root, f)).join(', ')}`);
+  }
   return review.resources.some((r) => r.runsShort) ? EXIT.problems : EXIT.ok;
 }

@@ -4,8 +4,9 @@
  * forecasts of crossings 30–180 days out land within 7 days of the true date, a flat pool does
  * not cross within the horizon, a pool with a recent step is fitted after the step only.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import type { Review } from '../../runbooks/capacity/capacity-review.ts';
@@ -174,6 +175,78 @@ describe.skipIf(!hasLocalStack)(
       ).slope;
       expect(r?.forecast.slopePerDay).toBeLessThan(all);
       expect(Math.abs((r?.forecast.slopePerDay ?? 0) - trueSlope)).toBeLessThan(0.5 * trueSlope);
+    });
+
+    it('proposes what fixes it: a patch git applies, which validates, and against which the same history runs short nowhere', () => {
+      const copy = tempDir();
+      cpSync(dirname(inventory), copy, { recursive: true });
+      const patch = join(tempDir(), 'capacity.patch');
+      const review = runCli(
+        [
+          'runbook',
+          'capacity-review',
+          '--inventory',
+          'city.yaml',
+          '--prometheus',
+          prometheus,
+          '--out',
+          tempDir(),
+          '--patch',
+          patch,
+        ],
+        copy,
+      );
+      expect(review.code, review.stdout + review.stderr).toBe(1);
+      expect(review.stdout).toMatch(/Proposed:\n {2}pool \S+: add \d+ \w+ servers in \d+ racks/);
+      expect(review.stdout).not.toContain('not proposed');
+      const text = readFileSync(patch, 'utf8');
+      expect(text).toMatch(/^--- a\/datacentre\.yaml\n\+\+\+ b\/datacentre\.yaml\n@@ /m);
+      // comments and layout kept: the only lines changed are rack entries (servers added, racks new)
+      const changed = text.split('\n').filter((l) => /^[-+][^-+]/.test(l));
+      expect(changed.length).toBeGreaterThan(0);
+      for (const line of changed) expect(line).toMatch(/^[-+] +- \{id: k\d\d, servers: \[/);
+      const git = (...args: string[]) => spawnSync('git', args, { cwd: copy, encoding: 'utf8' });
+      expect(git('apply', '--check', patch).status).toBe(0);
+      expect(git('apply', patch).status).toBe(0);
+      const validate = runCli(['validate', '--inventory', 'city.yaml'], copy);
+      expect(validate.code, validate.stdout).toBe(0);
+      const again = runCli(
+        [
+          'runbook',
+          'capacity-review',
+          '--inventory',
+          'city.yaml',
+          '--prometheus',
+          prometheus,
+          '--out',
+          tempDir(),
+        ],
+        copy,
+      );
+      expect(again.stdout).toContain('Nothing is forecast to cross its threshold within 180 days.');
+      expect(again.code).toBe(0);
+      // --apply writes the same files
+      const applied = tempDir();
+      cpSync(dirname(inventory), applied, { recursive: true });
+      expect(
+        runCli(
+          [
+            'runbook',
+            'capacity-review',
+            '--inventory',
+            'city.yaml',
+            '--prometheus',
+            prometheus,
+            '--out',
+            tempDir(),
+            '--apply',
+          ],
+          applied,
+        ).code,
+      ).toBe(1);
+      expect(readFileSync(join(applied, 'datacentre.yaml'), 'utf8')).toBe(
+        readFileSync(join(copy, 'datacentre.yaml'), 'utf8'),
+      );
     });
 
     it('says which series is missing, naming the query (exit 2)', () => {

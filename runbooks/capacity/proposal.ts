@@ -1,0 +1,321 @@
+/**
+ * What to buy: for each resource the review finds running short within the horizon, the
+ * inventory change that keeps it under its threshold through the horizon, as edits to the
+ * inventory's YAML (through the yaml package's Document API, so comments and layout stay):
+ * - a pool: servers of its usual model added to the racks it already uses, the emptiest first
+ *   (its spread over racks and halls kept), in free units within each rack's power budget, until
+ *   its forecast peak fits (N' − k')/N' — k' recomputed as the alerts compute it;
+ * - a warehouse: larger replica volumes, up to the disk its servers hold, else more shards.
+ * What cannot be fixed that way (no free units or power left; an uplink) is said, not guessed.
+ */
+import { createTwoFilesPatch } from 'diff';
+import type { Document } from 'yaml';
+import {
+  type CityModel,
+  diskTiB,
+  type InventorySources,
+  modelsOfPool,
+  type Pool,
+  waveSize,
+} from '../../model/index.ts';
+import type { ResourceReview, Review } from './capacity-review.ts';
+
+const DAY = 86_400;
+/** Aim this far under the threshold, so the patched review is not on the edge of it. */
+const MARGIN = 0.98;
+
+export interface InventoryEdit {
+  /** The file, relative to the root inventory file's folder. */
+  readonly file: string;
+  readonly yamlPath: readonly (string | number)[];
+  /** Append a flow mapping to the sequence at the path, or set the scalar at it. */
+  readonly op: 'append' | 'set';
+  readonly value: unknown;
+}
+
+export interface ProposedChange {
+  /** The resources it fixes, `kind id`. */
+  readonly fixes: readonly string[];
+  readonly summary: string;
+  readonly edits: readonly InventoryEdit[];
+}
+
+export interface Proposal {
+  readonly changes: readonly ProposedChange[];
+  /** Resources running short that no change here fixes, and why. */
+  readonly unresolved: readonly string[];
+}
+
+/** The forecast peak at the horizon, as a share of today's capacity (or bit/s for an uplink). */
+function peakAtHorizon(r: ResourceReview, review: Review): number {
+  const f = r.forecast;
+  const lastDay = (f.daily.at(-1)?.day ?? 0) + DAY;
+  const days = review.horizonDays + Math.max(0, (Date.parse(review.generatedAt) / 1000 - lastDay) / DAY);
+  return (f.level + Math.max(0, f.slopePerDay) * days) * f.peakOverTrend;
+}
+
+interface Slot {
+  readonly rack: string;
+  readonly u: number;
+}
+
+/** The free units and power of every rack, shared by all the changes of one proposal. */
+class RackSpace {
+  private readonly used = new Map<string, Set<number>>();
+  private readonly draw = new Map<string, number>();
+  /** Every rack's size and budget, the new racks of this proposal included. */
+  private readonly racks = new Map<string, { heightU: number; powerBudgetW: number }>();
+  /** Racks this proposal adds: where (hall, row), and their id in the row. */
+  readonly added = new Map<string, { hall: string; row: string; id: string }>();
+
+  constructor(private readonly model: CityModel) {
+    for (const r of model.racks) this.racks.set(r.name, { heightU: r.heightU, powerBudgetW: r.powerBudgetW });
+    const watts = new Map(model.serverModels.map((m) => [m.id, m.watts]));
+    for (const s of model.servers) {
+      const units = this.used.get(s.rack) ?? new Set<number>();
+      for (let u = s.u; u < s.u + s.rackUnits; u++) units.add(u);
+      this.used.set(s.rack, units);
+      this.draw.set(s.rack, (this.draw.get(s.rack) ?? 0) + (watts.get(s.model) ?? 0));
+    }
+  }
+
+  /** The lowest free run of `units` in the rack within its power budget, or null. */
+  peek(rack: string, units: number, watts: number): Slot | null {
+    const r = this.racks.get(rack);
+    if (!r || (this.draw.get(rack) ?? 0) + watts > r.powerBudgetW) return null;
+    const used = this.used.get(rack) ?? new Set<number>();
+    for (let u = 1; u + units - 1 <= r.heightU; u++)
+      if (![...Array(units).keys()].some((i) => used.has(u + i))) return { rack, u };
+    return null;
+  }
+
+  /**
+   * A new, empty rack at the end of a row, sized and budgeted as the row's last rack (so its
+   * defaults hold), with the first free `kNN` id of the row; null when the row has 99 racks.
+   */
+  addRack(hall: string, row: string): string | null {
+    const inRow = this.model.racks.filter((r) => r.hall === hall && r.row === row);
+    const like = inRow.at(-1);
+    if (!like) return null;
+    const taken = new Set([
+      ...inRow.map((r) => r.id),
+      ...[...this.added.values()].filter((a) => a.hall === hall && a.row === row).map((a) => a.id),
+    ]);
+    for (let k = 1; k <= 99; k++) {
+      const id = `k${String(k).padStart(2, '0')}`;
+      if (taken.has(id)) continue;
+      const name = `${like.datacentre}-${hall}-${row}-${id}`;
+      this.racks.set(name, { heightU: like.heightU, powerBudgetW: like.powerBudgetW });
+      this.added.set(name, { hall, row, id });
+      return name;
+    }
+    return null;
+  }
+
+  take(slot: Slot, units: number, watts: number): void {
+    const used = this.used.get(slot.rack) ?? new Set<number>();
+    for (let i = 0; i < units; i++) used.add(slot.u + i);
+    this.used.set(slot.rack, used);
+    this.draw.set(slot.rack, (this.draw.get(slot.rack) ?? 0) + watts);
+  }
+}
+
+function poolChange(
+  model: CityModel,
+  sources: InventorySources,
+  space: RackSpace,
+  pool: Pool,
+  short: readonly ResourceReview[],
+  review: Review,
+): ProposedChange | string {
+  const members = model.servers.filter((s) => s.pool === pool.id);
+  const counts = new Map<string, number>();
+  for (const s of members) counts.set(s.model, (counts.get(s.model) ?? 0) + 1);
+  const usual = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  const server = model.serverModels.find((m) => m.id === usual);
+  if (!server) return `pool ${pool.id}: no servers to take a model from`;
+  const capacity = (kind: string) =>
+    members.reduce((sum, s) => {
+      const m = model.serverModels.find((x) => x.id === s.model);
+      return sum + (kind === 'pool-cpu' ? (m?.cores ?? 0) : (m?.memoryGiB ?? 0));
+    }, 0);
+  const demand = short.map((r) => ({
+    kind: r.resource.kind,
+    need: peakAtHorizon(r, review) * capacity(r.resource.kind),
+    per: r.resource.kind === 'pool-cpu' ? server.cores : server.memoryGiB,
+    capacity: capacity(r.resource.kind),
+  }));
+  const inRack = new Map<string, number>();
+  for (const s of members) inRack.set(s.rack, (inRack.get(s.rack) ?? 0) + 1);
+  const added: Slot[] = [];
+  const fits = () => {
+    const n = members.length + added.length;
+    const k = Math.min(n, Math.max(1, ...inRack.values(), waveSize(pool, n)));
+    const limit = (n - k) / n;
+    return demand.every((d) => d.need / (d.capacity + added.length * d.per) <= MARGIN * limit);
+  };
+  while (!fits()) {
+    // the rack with the fewest of the pool's servers that still has a slot
+    const next = [...inRack]
+      .map(([rack, n]) => ({ rack, n, slot: space.peek(rack, server.rackUnits, server.watts) }))
+      .filter((x) => x.slot !== null)
+      .sort((a, b) => a.n - b.n || a.rack.localeCompare(b.rack))[0];
+    if (!next?.slot) {
+      // its racks are full: a new rack in the row where the pool has the fewest servers
+      const rows = new Map<string, { hall: string; row: string; n: number }>();
+      for (const s of members) {
+        const key = `${s.hall}/${s.row}`;
+        rows.set(key, { hall: s.hall, row: s.row, n: (rows.get(key)?.n ?? 0) + 1 });
+      }
+      const spaceFor = [...rows.values()].sort(
+        (a, b) => a.n - b.n || `${a.hall}/${a.row}`.localeCompare(`${b.hall}/${b.row}`),
+      );
+      const rack = spaceFor.map((r) => space.addRack(r.hall, r.row)).find((x) => x !== null);
+      if (!rack)
+        return `pool ${pool.id}: its racks have room and power for ${added.length} more ${server.id} servers and its rows for no more racks, not enough to keep ${short.map((r) => r.resource.kind).join(' and ')} under (N − k)/N through the horizon`;
+      inRack.set(rack, 0);
+      continue;
+    }
+    space.take(next.slot, server.rackUnits, server.watts);
+    added.push(next.slot);
+    inRack.set(next.rack, next.n + 1);
+  }
+  // one range per run of adjacent units in a rack; a new rack is one entry with its ranges
+  const edits: InventoryEdit[] = [];
+  const byRack = new Map<string, number[]>();
+  for (const s of added) byRack.set(s.rack, [...(byRack.get(s.rack) ?? []), s.u]);
+  for (const [rack, units] of [...byRack].sort(([a], [b]) => a.localeCompare(b))) {
+    units.sort((a, b) => a - b);
+    const ranges: { u: number; count: number; model: string; pool: string }[] = [];
+    for (const u of units) {
+      const last = ranges.at(-1);
+      if (last && u === last.u + last.count * server.rackUnits) last.count++;
+      else ranges.push({ u, count: 1, model: server.id, pool: pool.id });
+    }
+    const fresh = space.added.get(rack);
+    const r = model.racks.find((x) => x.name === rack);
+    const origin = fresh
+      ? sources.originOf(`datacentre.halls[${fresh.hall}].rows[${fresh.row}]`)
+      : r
+        ? sources.originOf(r.path)
+        : null;
+    if (!origin) return `pool ${pool.id}: rack ${rack} has no place in the inventory to add servers to`;
+    if (fresh)
+      edits.push({
+        file: origin.source.relativePath,
+        yamlPath: [...origin.yamlPath, 'racks'],
+        op: 'append',
+        value: { id: fresh.id, servers: ranges },
+      });
+    else
+      for (const range of ranges)
+        edits.push({
+          file: origin.source.relativePath,
+          yamlPath: [...origin.yamlPath, 'servers'],
+          op: 'append',
+          value: range,
+        });
+  }
+  const newRacks = [...byRack.keys()].filter((r) => space.added.has(r));
+  return {
+    fixes: short.map((r) => `${r.resource.kind} ${r.resource.id}`),
+    summary: `pool ${pool.id}: add ${added.length} ${server.id} servers in ${byRack.size} racks${newRacks.length > 0 ? `, ${newRacks.length} of them new` : ''} (${[...byRack].map(([rack, u]) => `${rack}${space.added.has(rack) ? ' (new)' : ''} ${u.length}`).join(', ')})`,
+    edits,
+  };
+}
+
+function warehouseChange(
+  model: CityModel,
+  sources: InventorySources,
+  r: ResourceReview,
+  review: Review,
+): ProposedChange | string {
+  const w = model.warehouses.find((x) => x.id === r.resource.id);
+  const origin = w ? sources.originOf(w.path) : null;
+  if (!w || !origin) return `warehouse ${r.resource.id}: not found in the inventory`;
+  // the data at the horizon, in TiB per replica of today's layout
+  const needPerReplica =
+    (peakAtHorizon(r, review) * w.storagePerReplicaTiB) / (MARGIN * r.resource.threshold);
+  const cls = model.storageClasses.find((c) => c.id === w.storageClass);
+  const models = modelsOfPool(w.pool, model.servers, model.serverModels);
+  const largest = cls && models.length > 0 ? Math.max(...models.map((m) => diskTiB(m, cls.disk))) : 0;
+  const fix = (edit: Omit<InventoryEdit, 'file' | 'op'>, summary: string): ProposedChange => ({
+    fixes: [`${r.resource.kind} ${r.resource.id}`],
+    summary,
+    edits: [{ file: origin.source.relativePath, op: 'set', ...edit }],
+  });
+  if (needPerReplica <= largest) {
+    const tib = Math.ceil(needPerReplica);
+    return fix(
+      { yamlPath: [...origin.yamlPath, 'storagePerReplicaTiB'], value: tib },
+      `warehouse ${w.id}: volumes of ${tib} TiB per replica (from ${w.storagePerReplicaTiB})`,
+    );
+  }
+  const shards = Math.ceil((w.shards * needPerReplica) / w.storagePerReplicaTiB);
+  return fix(
+    { yamlPath: [...origin.yamlPath, 'shards'], value: shards },
+    `warehouse ${w.id}: ${shards} shards (from ${w.shards}): a replica would need more than the ${largest.toFixed(1)} TiB its servers hold`,
+  );
+}
+
+export function proposeChanges(model: CityModel, sources: InventorySources, review: Review): Proposal {
+  const short = review.resources.filter((r) => r.runsShort);
+  const changes: ProposedChange[] = [];
+  const unresolved: string[] = [];
+  const take = (c: ProposedChange | string) => (typeof c === 'string' ? unresolved.push(c) : changes.push(c));
+  const space = new RackSpace(model);
+  for (const pool of model.pools) {
+    const mine = short.filter((r) => r.resource.id === pool.id && r.resource.kind.startsWith('pool'));
+    if (mine.length > 0) take(poolChange(model, sources, space, pool, mine, review));
+  }
+  for (const r of short.filter((x) => x.resource.kind === 'warehouse-storage'))
+    take(warehouseChange(model, sources, r, review));
+  for (const r of short.filter((x) => x.resource.kind === 'uplink'))
+    unresolved.push(
+      `uplink of ${r.resource.id}: a second uplink or a larger one is a decision with the carrier; not proposed here`,
+    );
+  return { changes, unresolved };
+}
+
+/** The edited files: each one's text before and after, by its path relative to the inventory. */
+export function applyProposal(
+  proposal: Proposal,
+  read: (file: string) => { readonly text: string; readonly doc: Document.Parsed },
+): Map<string, { before: string; after: string }> {
+  const docs = new Map<string, { before: string; doc: Document }>();
+  for (const c of proposal.changes)
+    for (const e of c.edits) {
+      let entry = docs.get(e.file);
+      if (!entry) {
+        const { text, doc } = read(e.file);
+        entry = { before: text, doc: doc.clone() };
+        docs.set(e.file, entry);
+      }
+      if (e.op === 'set') entry.doc.setIn(e.yamlPath, e.value);
+      else entry.doc.addIn(e.yamlPath, entry.doc.createNode(e.value, { flow: true }));
+    }
+  return new Map(
+    [...docs].map(([file, { before, doc }]) => [
+      file,
+      { before, after: doc.toString({ lineWidth: 0, flowCollectionPadding: false }) },
+    ]),
+  );
+}
+
+/** The edits as one unified diff, paths as `git apply` takes them from the repository's root. */
+export function proposalPatch(
+  files: ReadonlyMap<string, { before: string; after: string }>,
+  prefix: string,
+): string {
+  return [...files]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, { before, after }]) =>
+      createTwoFilesPatch(`a/${prefix}${file}`, `b/${prefix}${file}`, before, after, undefined, undefined, {
+        context: 3,
+      })
+        .split('\n')
+        .filter((l) => !l.startsWith('===='))
+        .join('\n'),
+    )
+    .join('');
+}
