@@ -244,8 +244,9 @@ function warehouseChange(
     summary,
     edits: [{ file: origin.source.relativePath, op: 'set', ...edit }],
   });
-  if (needPerReplica <= largest) {
-    const tib = Math.ceil(needPerReplica);
+  // to a tenth of a TiB, and never past what one server holds (CC020)
+  const tib = Math.ceil(needPerReplica * 10) / 10;
+  if (tib <= largest) {
     return fix(
       { yamlPath: [...origin.yamlPath, 'storagePerReplicaTiB'], value: tib },
       `warehouse ${w.id}: volumes of ${tib} TiB per replica (from ${w.storagePerReplicaTiB})`,

@@ -1,0 +1,119 @@
+/**
+ * The capacity proposal on its own, from reviews made by the real forecast on synthetic history:
+ * a warehouse filling its volumes gets larger volumes while its servers' disks hold them, else
+ * more shards; an uplink is said, not guessed; the edited inventory validates, its comments kept.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type CityModel, loadCity } from '../../model/index.ts';
+import type { ResourceReview, Review } from '../../runbooks/capacity/capacity-review.ts';
+import { forecast } from '../../runbooks/capacity/forecast.ts';
+import { applyProposal, proposeChanges } from '../../runbooks/capacity/proposal.ts';
+import { reviewedResources } from '../../runbooks/capacity/reviewed-resources.ts';
+import { BUILTIN_CITY, writeCity } from '../helpers/city.ts';
+
+const DAY = 86_400;
+const NOW = Date.UTC(2026, 11, 2) / 1000;
+const load = loadCity(BUILTIN_CITY);
+const model = load.model as CityModel;
+
+/** A review where only `id` of `kind` grows, from `level` by `slope` a day. */
+function reviewOf(kind: string, id: string, level: number, slope: number): Review {
+  const resource = reviewedResources(model, { storageThreshold: 0.8 }).find(
+    (r) => r.kind === kind && r.id === id,
+  ) as ResourceReview['resource'];
+  const daily = Array.from({ length: 90 }, (_, i) => ({
+    day: NOW - (90 - i) * DAY,
+    p95: level + slope * (i - 89),
+  }));
+  const f = forecast(daily, resource.threshold);
+  return {
+    generatedAt: new Date(NOW * 1000).toISOString(),
+    prometheus: 'http://127.0.0.1:9090',
+    days: 90,
+    horizonDays: 180,
+    queries: [],
+    samples: 0,
+    resources: [{ resource, forecast: f, crosses: null, runsShort: (f.daysToCross ?? 999) <= 180 }],
+  };
+}
+
+const edited = (review: Review) => {
+  const proposal = proposeChanges(model, load.sources, review);
+  const root = dirname(BUILTIN_CITY);
+  const files = applyProposal(proposal, (file) => ({
+    text: readFileSync(join(root, file), 'utf8'),
+    doc: (load.sources.files.find((f) => f.relativePath === file) ?? load.sources.root).doc,
+  }));
+  return { proposal, files };
+};
+
+describe('the capacity proposal', () => {
+  it('gives a warehouse filling its volumes larger ones, as far as its servers’ disks hold them', () => {
+    // population: 16 shards × 2 replicas of 12 TiB on 14 TiB of NVMe, at 70% and +0.1 pt a day: at the
+    // horizon 88% of 12 TiB, kept under 98% of the 80% threshold: 13.5 TiB of the 14 it may have
+    const { proposal, files } = edited(reviewOf('warehouse-storage', 'population', 0.7, 0.001));
+    expect(proposal.changes.map((c) => c.summary)).toEqual([
+      'warehouse population: volumes of 13.5 TiB per replica (from 12)',
+    ]);
+    const after = files.get('warehouses.yaml')?.after ?? '';
+    expect(after).toMatch(/storagePerReplicaTiB: 13\.5\b/);
+    // the file's comments stay where they were
+    const before = files.get('warehouses.yaml')?.before ?? '';
+    expect(after.split('\n').filter((l) => l.trimStart().startsWith('#'))).toEqual(
+      before.split('\n').filter((l) => l.trimStart().startsWith('#')),
+    );
+  });
+
+  it('adds shards when a replica would outgrow its servers’ disks', () => {
+    const { proposal, files } = edited(reviewOf('warehouse-storage', 'population', 0.78, 0.004));
+    expect(proposal.changes[0]?.summary).toMatch(
+      /^warehouse population: \d+ shards \(from 16\): a replica would need more than the 14\.0 TiB its servers hold$/,
+    );
+    expect(files.get('warehouses.yaml')?.after).toMatch(/shards: \d+/);
+  });
+
+  it('says an uplink needs a decision rather than guessing one', () => {
+    const uplink = reviewedResources(model, { storageThreshold: 0.8 }).find((r) => r.kind === 'uplink');
+    const review = reviewOf(
+      'uplink',
+      uplink?.id as string,
+      0.9 * (uplink?.threshold as number),
+      0.002 * (uplink?.threshold as number),
+    );
+    const { proposal, files } = edited(review);
+    expect(proposal.changes).toEqual([]);
+    expect(proposal.unresolved).toEqual([
+      `uplink of ${uplink?.id}: a second uplink or a larger one is a decision with the carrier; not proposed here`,
+    ]);
+    expect(files.size).toBe(0);
+  });
+
+  it('writes a warehouse change the inventory accepts', () => {
+    const { files } = edited(reviewOf('warehouse-storage', 'population', 0.7, 0.001));
+    const dir = dirname(BUILTIN_CITY);
+    const copy = writeCity(
+      Object.fromEntries(
+        [
+          'city',
+          'addresses',
+          'agencies',
+          'datacentre',
+          'deploy',
+          'monitoring',
+          'network',
+          'runbooks',
+          'services',
+          'tenants',
+          'warehouses',
+        ].map((f) => [
+          `${f}.yaml`,
+          files.get(`${f}.yaml`)?.after ?? readFileSync(join(dir, `${f}.yaml`), 'utf8'),
+        ]),
+      ),
+    );
+    const check = loadCity(copy);
+    expect(check.findings.filter((f) => f.level === 'error')).toEqual([]);
+  });
+});
