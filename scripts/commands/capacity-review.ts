@@ -71,10 +71,13 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     for (const c of proposal.changes) out(`  ${c.summary}`);
     for (const u of proposal.unresolved) out(`  not proposed: ${u}`);
   }
-  if (opts.patch) {
-    writeAtomically(opts.patch, patch);
+  // the patch goes beside the reports, and where --patch says
+  for (const file of [join(opts.out, 'capacity-review.patch'), ...(opts.patch ? [opts.patch] : [])]) {
+    writeAtomically(file, patch);
     out(
-      `  wrote ${opts.patch} (${edited.size} inventory ${edited.size === 1 ? 'file' : 'files'}; git apply ${opts.patch})`,
+      edited.size > 0
+        ? `  wrote ${file} (${edited.size} inventory ${edited.size === 1 ? 'file' : 'files'}; git apply ${file})`
+        : `  wrote ${file} (empty: no change proposed)`,
     );
   }
   if (opts.apply && edited.size > 0) {

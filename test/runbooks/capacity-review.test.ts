@@ -137,6 +137,8 @@ describe.skipIf(!hasLocalStack)(
       const html = readFileSync(join(out, 'capacity-review.html'), 'utf8');
       const json = JSON.parse(readFileSync(join(out, 'capacity-review.json'), 'utf8'));
       expect(json.schema).toBe('citycloud-capacity-review/v1');
+    // and the proposal beside them, a patch of the inventory
+    expect(readFileSync(join(out, 'capacity-review.patch'), 'utf8')).toMatch(/^--- a\//m);
       expect(json.resources).toHaveLength(review.resources.length);
       expect(html.match(/<section class="chart"/g)).toHaveLength(review.resources.length);
       expect(md.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(review.resources.length);
