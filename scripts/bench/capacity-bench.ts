@@ -6,23 +6,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../synth/project-root.ts';
 import { benchCities } from './cities.ts';
 import { type Bench, type BenchRow, compareRow, type Measurement } from './harness.ts';
+import { BIN, freePort } from './monitor-up-bench.ts';
 
-const BIN = join(PROJECT_ROOT, 'bin/citycloud.mjs');
 const WORKER = './capacity-worker.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export function capacityBench(workDir: string): Bench {
   return {

@@ -10,6 +10,7 @@ import { capacityReview, readHistory } from '../../runbooks/capacity/capacity-re
 import { reviewJson, reviewMarkdown } from '../../runbooks/capacity/format-review.ts';
 import { reviewHtml } from '../../runbooks/capacity/review-html.ts';
 import { reviewedResources } from '../../runbooks/capacity/reviewed-resources.ts';
+import { measureAsync } from './harness.ts';
 
 const [mode, inventory, prometheus, warmups, runs] = process.argv.slice(2) as [
   string,
@@ -35,18 +36,5 @@ async function once(): Promise<void> {
   }
 }
 
-for (let i = 0; i < Number(warmups); i++) await once();
-const times: number[] = [];
-for (let i = 0; i < Number(runs); i++) {
-  const t = performance.now();
-  await once();
-  times.push(performance.now() - t);
-}
-times.sort((a, b) => a - b);
-console.log(
-  JSON.stringify({
-    medianMs: times[Math.floor(times.length / 2)],
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
-    samples,
-  }),
-);
+const result = await measureAsync(once, Number(warmups), Number(runs));
+console.log(JSON.stringify({ ...result, samples }));

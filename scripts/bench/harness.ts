@@ -118,6 +118,26 @@ export function measure(work: () => void, warmups: number, runs: number): Measur
   };
 }
 
+/** measure() for asynchronous work (scrapes, queries), each run awaited before the next. */
+export async function measureAsync(
+  work: () => Promise<void>,
+  warmups: number,
+  runs: number,
+): Promise<Measurement> {
+  for (let i = 0; i < warmups; i++) await work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await work();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    medianMs: times[Math.floor(times.length / 2)] as number,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
 const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.padEnd(n));
 
 /** The rows as an aligned text table. */

@@ -15,9 +15,11 @@ import { PROJECT_ROOT } from '../../synth/project-root.ts';
 import { BUILTIN_INVENTORY } from '../cli/defaults.ts';
 import type { BenchRow } from './harness.ts';
 
-const BIN = join(PROJECT_ROOT, 'bin/citycloud.mjs');
+/** The citycloud command the local-stack rows start and stop their stacks with. */
+export const BIN = join(PROJECT_ROOT, 'bin/citycloud.mjs');
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

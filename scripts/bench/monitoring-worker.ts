@@ -16,7 +16,7 @@ import { cityRuleSets } from '../../monitoring/rules/all-rules.ts';
 import { cityShardedRuleSets } from '../../monitoring/rules/shard-split.ts';
 import { rulesYaml } from '../../monitoring/rules-file.ts';
 import { FleetSimulator } from '../../monitoring/simulator/fleet-simulator.ts';
-import { measure } from './harness.ts';
+import { measure, measureAsync } from './harness.ts';
 
 const [mode, inventory, warmups, runs] = process.argv.slice(2) as [string, string, string, string];
 const model = loadCity(inventory).model as CityModel;
@@ -76,33 +76,25 @@ function peerRegistry(): Registry {
   return r;
 }
 
-// measure() takes synchronous work; the scrapes are awaited in a loop of their own
-async function measureAsync(work: () => Promise<void>): Promise<{ medianMs: number; peakRssMB: number }> {
-  for (let i = 0; i < Number(warmups); i++) await work();
-  const times: number[] = [];
-  for (let i = 0; i < Number(runs); i++) {
-    const t = performance.now();
-    await work();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return {
-    medianMs: times[Math.floor(times.length / 2)] as number,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
-  };
-}
-
 let result: { medianMs: number; peakRssMB: number };
 if (mode === 'scrape-ours') {
   const sim = new FleetSimulator(model);
-  result = await measureAsync(async () => {
-    bytes = await scrapeAll(sim);
-  });
+  result = await measureAsync(
+    async () => {
+      bytes = await scrapeAll(sim);
+    },
+    Number(warmups),
+    Number(runs),
+  );
 } else if (mode === 'scrape-peer') {
   const registry = peerRegistry();
-  result = await measureAsync(async () => {
-    bytes = (await registry.metrics()).length;
-  });
+  result = await measureAsync(
+    async () => {
+      bytes = (await registry.metrics()).length;
+    },
+    Number(warmups),
+    Number(runs),
+  );
 } else if (mode === 'rules-ours') {
   result = measure(
     () => {

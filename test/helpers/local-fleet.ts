@@ -43,29 +43,44 @@ export interface LocalFleet {
 /** The date the tests simulate the load of, so pools stay where they were when the tests were written. */
 export const LOAD_DATE = '2026-12-01';
 
-export async function startFleet(inventory: string, timeScale = 30): Promise<LocalFleet> {
-  const [prometheus, alertmanager, simulator] = (await freePorts(3)) as [number, number, number];
-  const dir = join(tempDir(), 'monitor');
-  const up = runCli([
+/** The `citycloud monitor up` command line of a test's stack, on its own ports, serving LOAD_DATE. */
+export function monitorUpArgs(o: {
+  inventory: string;
+  dir: string;
+  ports: { prometheus: number; alertmanager: number; simulator: number };
+  timeScale?: number;
+  historyDays?: number;
+  more?: readonly string[];
+}): string[] {
+  return [
     'monitor',
     'up',
     '--inventory',
-    inventory,
+    o.inventory,
     '--dir',
-    dir,
+    o.dir,
     '--prometheus-port',
-    String(prometheus),
+    String(o.ports.prometheus),
     '--alertmanager-port',
-    String(alertmanager),
+    String(o.ports.alertmanager),
     '--simulator-port',
-    String(simulator),
+    String(o.ports.simulator),
     '--time-scale',
-    String(timeScale),
+    String(o.timeScale ?? 1),
     '--history-days',
-    '0',
+    String(o.historyDays ?? 0),
     '--load-date',
     LOAD_DATE,
-  ]);
+    ...(o.more ?? []),
+  ];
+}
+
+export async function startFleet(inventory: string, timeScale = 30): Promise<LocalFleet> {
+  const [prometheus, alertmanager, simulator] = (await freePorts(3)) as [number, number, number];
+  const dir = join(tempDir(), 'monitor');
+  const up = runCli(
+    monitorUpArgs({ inventory, dir, ports: { prometheus, alertmanager, simulator }, timeScale }),
+  );
   if (up.code !== 0) throw new Error(`monitor up failed: ${up.stderr || up.stdout}`);
   const fleet: LocalFleet = {
     dir,

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { type CityModel, loadCity, poolHeadrooms } from '../../model/index.ts';
 import { ROOT, runCli, tempDir } from '../helpers/city.ts';
-import { freePorts, hasLocalStack, LOAD_DATE, query, untilTrue } from '../helpers/local-fleet.ts';
+import { freePorts, hasLocalStack, monitorUpArgs, query, untilTrue } from '../helpers/local-fleet.ts';
 
 /**
  * The built-in city with its first three districts (d760 among them): every server and pool, and
@@ -58,35 +58,21 @@ describe.skipIf(!hasLocalStack)('monitor up --shards 3 on the real binaries', ()
   const scrapedBy = new Map<string, number[]>();
 
   beforeAll(async () => {
-    const [p, a, s, ...sp] = (await freePorts(3 + SHARDS)) as number[];
+    const [p, a, s, ...sp] = (await freePorts(3 + SHARDS)) as [number, number, number, ...number[]];
     global = `http://127.0.0.1:${p}`;
     alertmanager = `http://127.0.0.1:${a}`;
     simulator = `http://127.0.0.1:${s}`;
     shards = sp.map((port) => `http://127.0.0.1:${port}`);
-    started = runCli([
-      'monitor',
-      'up',
-      '--inventory',
-      CITY,
-      '--dir',
-      dir,
-      '--prometheus-port',
-      String(p),
-      '--alertmanager-port',
-      String(a),
-      '--simulator-port',
-      String(s),
-      '--shards',
-      String(SHARDS),
-      '--shard-ports',
-      sp.join(','),
-      '--time-scale',
-      '30',
-      '--history-days',
-      '2',
-      '--load-date',
-      LOAD_DATE,
-    ]);
+    started = runCli(
+      monitorUpArgs({
+        inventory: CITY,
+        dir,
+        ports: { prometheus: p, alertmanager: a, simulator: s },
+        timeScale: 20,
+        historyDays: 2,
+        more: ['--shards', String(SHARDS), '--shard-ports', sp.join(',')],
+      }),
+    );
     if (started.code !== 0) throw new Error(`monitor up failed: ${started.stderr || started.stdout}`);
     // every target scraped once by the shards, and their partials federated to the global
     const expected = model.servers.length + model.warehouses.length + 1 + 2 * model.network.points.length;

@@ -13,7 +13,7 @@ import type { Review } from '../../runbooks/capacity/capacity-review.ts';
 import { theilSen } from '../../runbooks/capacity/forecast.ts';
 import { poolUtilisation, trueDaysToCross } from '../helpers/capacity-truth.ts';
 import { ROOT, runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
-import { freePorts, hasLocalStack, LOAD_DATE } from '../helpers/local-fleet.ts';
+import { freePorts, hasLocalStack, LOAD_DATE, monitorUpArgs } from '../helpers/local-fleet.ts';
 
 const DAY = 86_400;
 
@@ -55,42 +55,26 @@ describe.skipIf(!hasLocalStack)(
       const [p, a, s] = (await freePorts(3)) as [number, number, number];
       prometheus = `http://127.0.0.1:${p}`;
       offset = Date.parse(`${LOAD_DATE}T00:00:00Z`) / 1000 - Date.now() / 1000;
-      const up = runCli([
-        'monitor',
-        'up',
-        '--inventory',
-        inventory,
-        '--dir',
-        dir,
-        '--prometheus-port',
-        String(p),
-        '--alertmanager-port',
-        String(a),
-        '--simulator-port',
-        String(s),
-        '--history-days',
-        '90',
-        '--load-date',
-        LOAD_DATE,
-      ]);
+      const up = runCli(
+        monitorUpArgs({
+          inventory,
+          dir,
+          ports: { prometheus: p, alertmanager: a, simulator: s },
+          historyDays: 90,
+        }),
+      );
       if (up.code !== 0) throw new Error(`monitor up failed: ${up.stderr || up.stdout}`);
-      const run = runCli([
-        'runbook',
-        'capacity-review',
-        '--inventory',
-        inventory,
-        '--prometheus',
-        prometheus,
-        '--out',
-        out,
-        '--json',
-      ]);
+      const run = reviewCli(['--inventory', inventory, '--prometheus', prometheus, '--out', out, '--json']);
       code = run.code;
       review = JSON.parse(run.stdout) as Review;
     }, 120_000);
     afterAll(() => {
       runCli(['monitor', 'down', '--dir', dir]);
     });
+
+    /** `citycloud runbook capacity-review` with these arguments, from `cwd` (the project by default). */
+    const reviewCli = (args: readonly string[], cwd?: string) =>
+      runCli(['runbook', 'capacity-review', ...args], cwd);
 
     /** The true days to cross of a pool resource of the review, from its last whole day. */
     const truth = (r: Review['resources'][number]) =>
@@ -137,8 +121,8 @@ describe.skipIf(!hasLocalStack)(
       const html = readFileSync(join(out, 'capacity-review.html'), 'utf8');
       const json = JSON.parse(readFileSync(join(out, 'capacity-review.json'), 'utf8'));
       expect(json.schema).toBe('citycloud-capacity-review/v1');
-    // and the proposal beside them, a patch of the inventory
-    expect(readFileSync(join(out, 'capacity-review.patch'), 'utf8')).toMatch(/^--- a\//m);
+      // and the proposal beside them, a patch of the inventory
+      expect(readFileSync(join(out, 'capacity-review.patch'), 'utf8')).toMatch(/^--- a\//m);
       expect(json.resources).toHaveLength(review.resources.length);
       expect(html.match(/<section class="chart"/g)).toHaveLength(review.resources.length);
       expect(md.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(review.resources.length);
@@ -183,19 +167,8 @@ describe.skipIf(!hasLocalStack)(
       const copy = tempDir();
       cpSync(dirname(inventory), copy, { recursive: true });
       const patch = join(tempDir(), 'capacity.patch');
-      const review = runCli(
-        [
-          'runbook',
-          'capacity-review',
-          '--inventory',
-          'city.yaml',
-          '--prometheus',
-          prometheus,
-          '--out',
-          tempDir(),
-          '--patch',
-          patch,
-        ],
+      const review = reviewCli(
+        ['--inventory', 'city.yaml', '--prometheus', prometheus, '--out', tempDir(), '--patch', patch],
         copy,
       );
       expect(review.code, review.stdout + review.stderr).toBe(1);
@@ -212,17 +185,8 @@ describe.skipIf(!hasLocalStack)(
       expect(git('apply', patch).status).toBe(0);
       const validate = runCli(['validate', '--inventory', 'city.yaml'], copy);
       expect(validate.code, validate.stdout).toBe(0);
-      const again = runCli(
-        [
-          'runbook',
-          'capacity-review',
-          '--inventory',
-          'city.yaml',
-          '--prometheus',
-          prometheus,
-          '--out',
-          tempDir(),
-        ],
+      const again = reviewCli(
+        ['--inventory', 'city.yaml', '--prometheus', prometheus, '--out', tempDir()],
         copy,
       );
       expect(again.stdout).toContain('Nothing is forecast to cross its threshold within 180 days.');
@@ -231,18 +195,8 @@ describe.skipIf(!hasLocalStack)(
       const applied = tempDir();
       cpSync(dirname(inventory), applied, { recursive: true });
       expect(
-        runCli(
-          [
-            'runbook',
-            'capacity-review',
-            '--inventory',
-            'city.yaml',
-            '--prometheus',
-            prometheus,
-            '--out',
-            tempDir(),
-            '--apply',
-          ],
+        reviewCli(
+          ['--inventory', 'city.yaml', '--prometheus', prometheus, '--out', tempDir(), '--apply'],
           applied,
         ).code,
       ).toBe(1);
@@ -252,16 +206,7 @@ describe.skipIf(!hasLocalStack)(
     });
 
     it('says which series is missing, naming the query (exit 2)', () => {
-      const r = runCli([
-        'runbook',
-        'capacity-review',
-        '--inventory',
-        SMALL_CITY,
-        '--prometheus',
-        prometheus,
-        '--out',
-        tempDir(),
-      ]);
+      const r = reviewCli(['--inventory', SMALL_CITY, '--prometheus', prometheus, '--out', tempDir()]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toMatch(
         /^Prometheus at http:\/\/127\.0\.0\.1:\d+ has no series for \d+ queries, first pool:node_cpu_utilisation:ratio_rate5m\{pool="web"\}/,
@@ -270,14 +215,7 @@ describe.skipIf(!hasLocalStack)(
 
     it('names the Prometheus it cannot reach (exit 2)', async () => {
       const [closed] = (await freePorts(1)) as [number];
-      const r = runCli([
-        'runbook',
-        'capacity-review',
-        '--prometheus',
-        `http://127.0.0.1:${closed}`,
-        '--out',
-        tempDir(),
-      ]);
+      const r = reviewCli(['--prometheus', `http://127.0.0.1:${closed}`, '--out', tempDir()]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toBe(
         `Prometheus at http://127.0.0.1:${closed} is unreachable (ECONNREFUSED) (query: quantile_over_time(0.95, pool:node_cpu_utilisation:ratio_rate5m[1d]))`,
