@@ -5,8 +5,9 @@
  * - a pool: servers of its usual model added to the racks it already uses, the emptiest first
  *   (its spread over racks and halls kept), in free units within each rack's power budget, until
  *   its forecast peak fits (N' − k')/N' — k' recomputed as the alerts compute it;
- * - a warehouse: larger replica volumes, up to the disk its servers hold, else more shards.
- * What cannot be fixed that way (no free units or power left; an uplink) is said, not guessed.
+ * - a warehouse: larger replica volumes, up to the disk its servers hold, else more shards;
+ * - a district hub: its uplinks at the next speed sold that carries the peak (the backup too).
+ * What cannot be fixed that way (no rack left in its rows; past the fastest link) is said.
  */
 import { createTwoFilesPatch } from 'diff';
 import type { Document } from 'yaml';
@@ -259,6 +260,46 @@ function warehouseChange(
   );
 }
 
+/** Link speeds a carrier sells, Mbit/s. */
+export const LINK_SPEEDS = [1_000, 2_500, 10_000, 25_000, 40_000, 100_000, 400_000] as const;
+
+function uplinkChange(
+  model: CityModel,
+  sources: InventorySources,
+  r: ResourceReview,
+  review: Review,
+): ProposedChange | string {
+  const point = model.network.points.find((p) => p.id === r.resource.id);
+  const origin = point ? sources.originOf(point.path) : null;
+  const links = model.network.links.filter((l) => l.from === r.resource.id);
+  const primary = links.find((l) => l.role === 'primary');
+  if (!point || !origin || !primary) return `uplink of ${r.resource.id}: not found in the inventory`;
+  // the peak in Mbit/s at the horizon, kept under the margin of capacity × oversubscription
+  const need = peakAtHorizon(r, review) / 1e6 / (MARGIN * model.network.maxOversubscription);
+  const speed = LINK_SPEEDS.find((s) => s >= need);
+  if (!speed)
+    return `uplink of ${r.resource.id}: ${Math.round(need).toLocaleString('en-US')} Mbit/s at the horizon is past the fastest link sold; split the district's sites over two hubs`;
+  // the district's own uplinks, every one at least as fast, so its backup can carry the load too
+  const uplinks = links.map((l) => ({
+    to: l.to,
+    role: l.role,
+    mbps: Math.max(l.mbps, speed),
+    medium: l.medium,
+  }));
+  return {
+    fixes: [`${r.resource.kind} ${r.resource.id}`],
+    summary: `district ${r.resource.id}: uplinks of ${speed.toLocaleString('en-US')} Mbit/s to ${links.map((l) => l.to).join(' and ')} (primary from ${primary.mbps.toLocaleString('en-US')})`,
+    edits: [
+      {
+        file: origin.source.relativePath,
+        yamlPath: [...origin.yamlPath, 'uplinks'],
+        op: 'set',
+        value: uplinks,
+      },
+    ],
+  };
+}
+
 export function proposeChanges(model: CityModel, sources: InventorySources, review: Review): Proposal {
   const short = review.resources.filter((r) => r.runsShort);
   const changes: ProposedChange[] = [];
@@ -272,9 +313,7 @@ export function proposeChanges(model: CityModel, sources: InventorySources, revi
   for (const r of short.filter((x) => x.resource.kind === 'warehouse-storage'))
     take(warehouseChange(model, sources, r, review));
   for (const r of short.filter((x) => x.resource.kind === 'uplink'))
-    unresolved.push(
-      `uplink of ${r.resource.id}: a second uplink or a larger one is a decision with the carrier; not proposed here`,
-    );
+    take(uplinkChange(model, sources, r, review));
   return { changes, unresolved };
 }
 
@@ -292,7 +331,11 @@ export function applyProposal(
         entry = { before: text, doc: doc.clone() };
         docs.set(e.file, entry);
       }
-      if (e.op === 'set') entry.doc.setIn(e.yamlPath, e.value);
+      if (e.op === 'set')
+        entry.doc.setIn(
+          e.yamlPath,
+          typeof e.value === 'object' ? entry.doc.createNode(e.value, { flow: true }) : e.value,
+        );
       else entry.doc.addIn(e.yamlPath, entry.doc.createNode(e.value, { flow: true }));
     }
   return new Map(

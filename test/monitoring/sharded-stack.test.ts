@@ -257,6 +257,23 @@ describe.skipIf(!hasLocalStack)('monitor up --shards 3 on the real binaries', ()
     for (const url of shards) expect(await promAlerts(url, 'DistrictIsolated')).toEqual([]);
   }, 300_000);
 
+  it('lets the capacity review read the global by the same record names, saying when its history is too short (exit 2)', () => {
+    const r = runCli([
+      'runbook',
+      'capacity-review',
+      '--inventory',
+      CITY,
+      '--prometheus',
+      global,
+      '--out',
+      tempDir(),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(
+      /^too little history for a forecast: pool:node_cpu_utilisation:ratio_rate5m\{pool="[\w-]+"\}: [0-2] whole days \(and \d+ more\); it needs at least 28 whole days/,
+    );
+  });
+
   it('stops exactly the six processes it started', () => {
     const pids = [
       'simulator',

@@ -1,7 +1,7 @@
 /**
  * The capacity proposal on its own, from reviews made by the real forecast on synthetic history:
  * a warehouse filling its volumes gets larger volumes while its servers' disks hold them, else
- * more shards; an uplink is said, not guessed; the edited inventory validates, its comments kept.
+ * more shards; a district hub faster uplinks; the edited inventory validates, its comments kept.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -74,24 +74,27 @@ describe('the capacity proposal', () => {
     expect(files.get('warehouses.yaml')?.after).toMatch(/shards: \d+/);
   });
 
-  it('says an uplink needs a decision rather than guessing one', () => {
+  it('gives a district hub running short the next link speed, on its own uplinks, backup included', () => {
     const uplink = reviewedResources(model, { storageThreshold: 0.8 }).find((r) => r.kind === 'uplink');
-    const review = reviewOf(
-      'uplink',
-      uplink?.id as string,
-      0.9 * (uplink?.threshold as number),
-      0.002 * (uplink?.threshold as number),
-    );
-    const { proposal, files } = edited(review);
-    expect(proposal.changes).toEqual([]);
-    expect(proposal.unresolved).toEqual([
-      `uplink of ${uplink?.id}: a second uplink or a larger one is a decision with the carrier; not proposed here`,
+    const cap = uplink?.threshold as number;
+    // 9 Gbit/s of 10 and rising: 25 Gbit/s carries it through the horizon
+    const { proposal, files } = edited(reviewOf('uplink', uplink?.id as string, 0.9 * cap, 0.002 * cap));
+    expect(proposal.unresolved).toEqual([]);
+    expect(proposal.changes.map((c) => c.summary)).toEqual([
+      `district ${uplink?.id}: uplinks of 25,000 Mbit/s to core-a and core-b (primary from 10,000)`,
     ]);
-    expect(files.size).toBe(0);
+    expect(files.get('network.yaml')?.after).toContain(
+      'uplinks: [{to: core-a, role: primary, mbps: 25000, medium: fiber}, {to: core-b, role: backup, mbps: 25000, medium: fiber}]',
+    );
   });
 
-  it('writes a warehouse change the inventory accepts', () => {
-    const { files } = edited(reviewOf('warehouse-storage', 'population', 0.7, 0.001));
+  it('writes warehouse and uplink changes the inventory accepts', () => {
+    const uplink = reviewedResources(model, { storageThreshold: 0.8 }).find((r) => r.kind === 'uplink');
+    const cap = uplink?.threshold as number;
+    const both = reviewOf('warehouse-storage', 'population', 0.7, 0.001);
+    const hub = reviewOf('uplink', uplink?.id as string, 0.9 * cap, 0.002 * cap);
+    const { files } = edited({ ...both, resources: [...both.resources, ...hub.resources] });
+    expect([...files.keys()].sort()).toEqual(['network.yaml', 'warehouses.yaml']);
     const dir = dirname(BUILTIN_CITY);
     const copy = writeCity(
       Object.fromEntries(
