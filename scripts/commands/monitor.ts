@@ -58,7 +58,7 @@ export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
     );
     if (up.history)
       console.log(
-        `  history: ${up.history.days} days of pool utilisation backfilled (${up.history.samples.toLocaleString('en-US')} samples, ${up.history.seconds.toFixed(1)} s)`,
+        `  history: ${up.history.days} days of pools, warehouse volumes and uplinks backfilled (${up.history.samples.toLocaleString('en-US')} samples, ${up.history.seconds.toFixed(1)} s)`,
       );
     if (up.urls.shards.length > 0) {
       console.log(

@@ -73,7 +73,7 @@ describe.skipIf(!hasStack)('citycloud monitor up / down with the real Prometheus
 
   it('has 90 days of history from the first minute', async () => {
     expect(started.stdout).toMatch(
-      /history: 90 days of pool utilisation backfilled \([\d,]+ samples, [\d.]+ s\)/,
+      /history: 90 days of pools, warehouse volumes and uplinks backfilled \([\d,]+ samples, [\d.]+ s\)/,
     );
     const end = Math.floor(Date.now() / 1000);
     const query = new URLSearchParams({
