@@ -17,6 +17,7 @@ import {
   type InventorySources,
   modelsOfPool,
   type Pool,
+  type ServerModel,
   waveSize,
 } from '../../model/index.ts';
 import type { ResourceReview, Review } from './capacity-review.ts';
@@ -121,42 +122,41 @@ class RackSpace {
   }
 }
 
-function poolChange(
+/** The servers a pool gains: where they go, and the edits that put them there. */
+interface AddedServers {
+  readonly count: number;
+  readonly edits: readonly InventoryEdit[];
+  /** `pool P: add …` */
+  readonly summary: string;
+}
+
+/**
+ * Adds servers of the pool's usual model, one at a time to the rack with the fewest of its
+ * servers that has a free slot (a new rack at the end of one of its rows when none has), until
+ * `fits(n, added, k)` — n servers, `added` of them new, k spare as the headroom counts them.
+ */
+function addServers(
   model: CityModel,
   sources: InventorySources,
   space: RackSpace,
   pool: Pool,
-  short: readonly ResourceReview[],
-  review: Review,
-): ProposedChange | string {
+  fits: (n: number, added: number, k: number, server: ServerModel) => boolean,
+  goal: string,
+): AddedServers | string {
   const members = model.servers.filter((s) => s.pool === pool.id);
   const counts = new Map<string, number>();
   for (const s of members) counts.set(s.model, (counts.get(s.model) ?? 0) + 1);
   const usual = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
   const server = model.serverModels.find((m) => m.id === usual);
   if (!server) return `pool ${pool.id}: no servers to take a model from`;
-  const capacity = (kind: string) =>
-    members.reduce((sum, s) => {
-      const m = model.serverModels.find((x) => x.id === s.model);
-      return sum + (kind === 'pool-cpu' ? (m?.cores ?? 0) : (m?.memoryGiB ?? 0));
-    }, 0);
-  const demand = short.map((r) => ({
-    kind: r.resource.kind,
-    need: peakAtHorizon(r, review) * capacity(r.resource.kind),
-    per: r.resource.kind === 'pool-cpu' ? server.cores : server.memoryGiB,
-    capacity: capacity(r.resource.kind),
-  }));
   const inRack = new Map<string, number>();
   for (const s of members) inRack.set(s.rack, (inRack.get(s.rack) ?? 0) + 1);
   const added: Slot[] = [];
-  const fits = () => {
+  const done = () => {
     const n = members.length + added.length;
-    const k = Math.min(n, Math.max(1, ...inRack.values(), waveSize(pool, n)));
-    const limit = (n - k) / n;
-    return demand.every((d) => d.need / (d.capacity + added.length * d.per) <= MARGIN * limit);
+    return fits(n, added.length, Math.min(n, Math.max(1, ...inRack.values(), waveSize(pool, n))), server);
   };
-  while (!fits()) {
-    // the rack with the fewest of the pool's servers that still has a slot
+  while (!done()) {
     const next = [...inRack]
       .map(([rack, n]) => ({ rack, n, slot: space.peek(rack, server.rackUnits, server.watts) }))
       .filter((x) => x.slot !== null)
@@ -173,7 +173,7 @@ function poolChange(
       );
       const rack = spaceFor.map((r) => space.addRack(r.hall, r.row)).find((x) => x !== null);
       if (!rack)
-        return `pool ${pool.id}: its racks have room and power for ${added.length} more ${server.id} servers and its rows for no more racks, not enough to keep ${short.map((r) => r.resource.kind).join(' and ')} under (N − k)/N through the horizon`;
+        return `pool ${pool.id}: its racks have room and power for ${added.length} more ${server.id} servers and its rows for no more racks, not enough to ${goal}`;
       inRack.set(rack, 0);
       continue;
     }
@@ -219,15 +219,52 @@ function poolChange(
   }
   const newRacks = [...byRack.keys()].filter((r) => space.added.has(r));
   return {
-    fixes: short.map((r) => `${r.resource.kind} ${r.resource.id}`),
-    summary: `pool ${pool.id}: add ${added.length} ${server.id} servers in ${byRack.size} racks${newRacks.length > 0 ? `, ${newRacks.length} of them new` : ''} (${[...byRack].map(([rack, u]) => `${rack}${space.added.has(rack) ? ' (new)' : ''} ${u.length}`).join(', ')})`,
+    count: added.length,
     edits,
+    summary: `pool ${pool.id}: add ${added.length} ${server.id} servers in ${byRack.size} racks${newRacks.length > 0 ? `, ${newRacks.length} of them new` : ''} (${[...byRack].map(([rack, u]) => `${rack}${space.added.has(rack) ? ' (new)' : ''} ${u.length}`).join(', ')})`,
+  };
+}
+
+/** The cores or memory of a pool's servers today. */
+function poolCapacity(model: CityModel, pool: string, of: 'cores' | 'memoryGiB'): number {
+  const models = new Map(model.serverModels.map((m) => [m.id, m]));
+  return model.servers.reduce((sum, s) => sum + (s.pool === pool ? (models.get(s.model)?.[of] ?? 0) : 0), 0);
+}
+
+function poolChange(
+  model: CityModel,
+  sources: InventorySources,
+  space: RackSpace,
+  pool: Pool,
+  short: readonly ResourceReview[],
+  review: Review,
+): ProposedChange | string {
+  const demand = short.map((r) => {
+    const of = r.resource.kind === 'pool-cpu' ? 'cores' : 'memoryGiB';
+    const capacity = poolCapacity(model, pool.id, of);
+    return { of, capacity, need: peakAtHorizon(r, review) * capacity } as const;
+  });
+  const added = addServers(
+    model,
+    sources,
+    space,
+    pool,
+    (n, more, k, server) =>
+      demand.every((d) => d.need / (d.capacity + more * server[d.of]) <= (MARGIN * (n - k)) / n),
+    `keep ${short.map((r) => r.resource.kind).join(' and ')} under (N − k)/N through the horizon`,
+  );
+  if (typeof added === 'string') return added;
+  return {
+    fixes: short.map((r) => `${r.resource.kind} ${r.resource.id}`),
+    summary: added.summary,
+    edits: added.edits,
   };
 }
 
 function warehouseChange(
   model: CityModel,
   sources: InventorySources,
+  space: RackSpace,
   r: ResourceReview,
   review: Review,
 ): ProposedChange | string {
@@ -254,10 +291,45 @@ function warehouseChange(
     );
   }
   const shards = Math.ceil((w.shards * needPerReplica) / w.storagePerReplicaTiB);
-  return fix(
-    { yamlPath: [...origin.yamlPath, 'shards'], value: shards },
-    `warehouse ${w.id}: ${shards} shards (from ${w.shards}): a replica would need more than the ${largest.toFixed(1)} TiB its servers hold`,
+  // the new shards' replicas are requests on the warehouse's pool: it must still hold every
+  // request on N − k servers (CC005), so it gets the servers that takes
+  const pool = model.pools.find((p) => p.id === w.pool) as Pool;
+  const requests = (of: 'cpuCores' | 'memoryGiB') =>
+    model.tenants.reduce(
+      (sum, t) => sum + t.requests.reduce((a, q) => a + (q.pool === w.pool ? q[of] : 0), 0),
+      0,
+    ) +
+    model.warehouses.reduce(
+      (sum, x) =>
+        sum + (x.pool === w.pool ? (x.id === w.id ? shards : x.shards) * x.replicas * x.perReplica[of] : 0),
+      0,
+    );
+  const need = { cores: requests('cpuCores'), memoryGiB: requests('memoryGiB') };
+  const added = addServers(
+    model,
+    sources,
+    space,
+    pool,
+    (_n, more, k, server) =>
+      (['cores', 'memoryGiB'] as const).every(
+        (of) => poolCapacity(model, w.pool, of) + more * server[of] - k * server[of] >= need[of],
+      ),
+    `hold ${shards} shards of warehouse ${w.id} with a rack or a wave out`,
   );
+  if (typeof added === 'string') return added;
+  return {
+    fixes: [`${r.resource.kind} ${r.resource.id}`],
+    summary: `warehouse ${w.id}: ${shards} shards (from ${w.shards}): a replica would need more than the ${largest.toFixed(1)} TiB its servers hold${added.count > 0 ? `; and ${added.summary}` : ''}`,
+    edits: [
+      {
+        file: origin.source.relativePath,
+        op: 'set',
+        yamlPath: [...origin.yamlPath, 'shards'],
+        value: shards,
+      },
+      ...added.edits,
+    ],
+  };
 }
 
 /** Link speeds a carrier sells, Mbit/s. */
@@ -311,7 +383,7 @@ export function proposeChanges(model: CityModel, sources: InventorySources, revi
     if (mine.length > 0) take(poolChange(model, sources, space, pool, mine, review));
   }
   for (const r of short.filter((x) => x.resource.kind === 'warehouse-storage'))
-    take(warehouseChange(model, sources, r, review));
+    take(warehouseChange(model, sources, space, r, review));
   for (const r of short.filter((x) => x.resource.kind === 'uplink'))
     take(uplinkChange(model, sources, r, review));
   return { changes, unresolved };

@@ -3,7 +3,7 @@
  * a warehouse filling its volumes gets larger volumes while its servers' disks hold them, else
  * more shards; a district hub faster uplinks; the edited inventory validates, its comments kept.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
@@ -49,6 +49,22 @@ const edited = (review: Review) => {
   return { proposal, files };
 };
 
+/** The rules the built-in inventory with these files edited breaks (none: it validates). */
+function validates(files: ReadonlyMap<string, { after: string }>): string[] {
+  const dir = dirname(BUILTIN_CITY);
+  const names = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+  const copy = writeCity(
+    Object.fromEntries(
+      [...names]
+        .sort((a, b) => (a === 'city.yaml' ? -1 : b === 'city.yaml' ? 1 : 0))
+        .map((f) => [f, files.get(f)?.after ?? readFileSync(join(dir, f), 'utf8')]),
+    ),
+  );
+  return loadCity(copy)
+    .findings.filter((f) => f.level === 'error')
+    .map((f) => f.rule);
+}
+
 describe('the capacity proposal', () => {
   it('gives a warehouse filling its volumes larger ones, as far as its servers’ disks hold them', () => {
     // population: 16 shards × 2 replicas of 12 TiB on 14 TiB of NVMe, at 70% and +0.1 pt a day: at the
@@ -66,12 +82,16 @@ describe('the capacity proposal', () => {
     );
   });
 
-  it('adds shards when a replica would outgrow its servers’ disks', () => {
+  it('adds shards when a replica would outgrow its servers’ disks, and the servers they need', () => {
     const { proposal, files } = edited(reviewOf('warehouse-storage', 'population', 0.78, 0.004));
     expect(proposal.changes[0]?.summary).toMatch(
-      /^warehouse population: \d+ shards \(from 16\): a replica would need more than the 14\.0 TiB its servers hold$/,
+      /^warehouse population: \d+ shards \(from 16\): a replica would need more than the 14\.0 TiB its servers hold; and pool wh-population: add \d+ r750xd servers in \d+ racks/,
     );
     expect(files.get('warehouses.yaml')?.after).toMatch(/shards: \d+/);
+    // more shards are more requests on the pool: without its new servers CC005 refuses them
+    expect(validates(files)).toEqual([]);
+    const shardsOnly = new Map([...files].filter(([file]) => file === 'warehouses.yaml'));
+    expect(validates(shardsOnly)).toContain('CC005');
   });
 
   it('gives a district hub running short the next link speed, on its own uplinks, backup included', () => {
@@ -95,28 +115,6 @@ describe('the capacity proposal', () => {
     const hub = reviewOf('uplink', uplink?.id as string, 0.9 * cap, 0.002 * cap);
     const { files } = edited({ ...both, resources: [...both.resources, ...hub.resources] });
     expect([...files.keys()].sort()).toEqual(['network.yaml', 'warehouses.yaml']);
-    const dir = dirname(BUILTIN_CITY);
-    const copy = writeCity(
-      Object.fromEntries(
-        [
-          'city',
-          'addresses',
-          'agencies',
-          'datacentre',
-          'deploy',
-          'monitoring',
-          'network',
-          'runbooks',
-          'services',
-          'tenants',
-          'warehouses',
-        ].map((f) => [
-          `${f}.yaml`,
-          files.get(`${f}.yaml`)?.after ?? readFileSync(join(dir, `${f}.yaml`), 'utf8'),
-        ]),
-      ),
-    );
-    const check = loadCity(copy);
-    expect(check.findings.filter((f) => f.level === 'error')).toEqual([]);
+    expect(validates(files)).toEqual([]);
   });
 });
