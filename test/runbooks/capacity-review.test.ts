@@ -205,6 +205,25 @@ describe.skipIf(!hasLocalStack)(
       );
     });
 
+    it('applies nothing when the proposed change does not validate, saying why', () => {
+      // a Terraform stack bound the rows hold today (the largest has 256 resources) but not with
+      // the servers the proposal adds to h1-r03: --apply must leave every file as it was
+      const copy = tempDir();
+      cpSync(dirname(inventory), copy, { recursive: true });
+      const city = join(copy, 'city.yaml');
+      writeFileSync(city, `${readFileSync(city, 'utf8')}stacks: {maxResources: 256}\n`);
+      expect(runCli(['validate', '--inventory', 'city.yaml'], copy).code).toBe(0);
+      const before = readFileSync(join(copy, 'datacentre.yaml'), 'utf8');
+      const r = reviewCli(
+        ['--inventory', 'city.yaml', '--prometheus', prometheus, '--out', tempDir(), '--apply'],
+        copy,
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/datacentre\.yaml:\d+:\d+: error CC023 datacentre\.halls\[h1\]\.rows\[r03\]/);
+      expect(r.stderr).toContain('✗ the proposed change does not validate; the inventory was left as it was');
+      expect(readFileSync(join(copy, 'datacentre.yaml'), 'utf8')).toBe(before);
+    });
+
     it('says which series is missing, naming the query (exit 2)', () => {
       const r = reviewCli(['--inventory', SMALL_CITY, '--prometheus', prometheus, '--out', tempDir()]);
       expect(r.code).toBe(2);
