@@ -413,9 +413,18 @@ export function applyProposal(
   return new Map(
     [...docs].map(([file, { before, doc }]) => [
       file,
-      { before, after: doc.toString({ lineWidth: 0, flowCollectionPadding: false }) },
+      { before, after: inStyleOf(before, doc.toString({ lineWidth: 0, flowCollectionPadding: false })) },
     ]),
   );
+}
+
+/**
+ * The printed YAML with the file's own byte-order mark and line endings (the inventory reader
+ * accepts both; the printer writes neither), so only the edited lines differ.
+ */
+function inStyleOf(before: string, printed: string): string {
+  const bom = before.startsWith('\uFEFF') && !printed.startsWith('\uFEFF') ? '\uFEFF' : '';
+  return bom + (before.includes('\r\n') ? printed.replace(/\r?\n/g, '\r\n') : printed);
 }
 
 /** The edits as one unified diff, paths as `git apply` takes them from the repository's root. */

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import type { ResourceReview, Review } from '../../runbooks/capacity/capacity-review.ts';
 import { forecast } from '../../runbooks/capacity/forecast.ts';
@@ -92,6 +93,19 @@ describe('the capacity proposal', () => {
     expect(validates(files)).toEqual([]);
     const shardsOnly = new Map([...files].filter(([file]) => file === 'warehouses.yaml'));
     expect(validates(shardsOnly)).toContain('CC005');
+  });
+
+  it('keeps a file’s byte-order mark and CRLF line endings: only the edited line differs', () => {
+    const review = reviewOf('warehouse-storage', 'population', 0.7, 0.001);
+    const proposal = proposeChanges(model, load.sources, review);
+    const text = `\uFEFF${readFileSync(join(dirname(BUILTIN_CITY), 'warehouses.yaml'), 'utf8').replace(/\n/g, '\r\n')}`;
+    const files = applyProposal(proposal, () => ({ text, doc: parseDocument(text) }));
+    const { before, after } = files.get('warehouses.yaml') as { before: string; after: string };
+    expect(after.startsWith('\uFEFF')).toBe(true);
+    const a = before.split('\r\n');
+    const b = after.split('\r\n');
+    expect(b).toHaveLength(a.length);
+    expect(a.filter((line, i) => line !== b[i])).toHaveLength(1);
   });
 
   it('gives a district hub running short the next link speed, on its own uplinks, backup included', () => {
