@@ -10,6 +10,7 @@ import {
   instantQuery,
   type RangeAnswer,
   rangeQuery,
+  shownUrl,
   type TargetsAnswer,
 } from '../engine/prometheus-query.ts';
 import { type DailyValue, type Forecast, forecast } from './forecast.ts';
@@ -222,7 +223,7 @@ export async function capacityReview(model: CityModel, settings: ReviewSettings)
   }
   if (missing.length > 0)
     throw new ReviewError(
-      `Prometheus at ${settings.prometheus} has no series for ${missing.length === 1 ? '' : `${missing.length} queries, first `}${missing[0]}: is it scraping the fleet with citycloud's recording rules (citycloud monitor up)?`,
+      `Prometheus at ${shownUrl(settings.prometheus)} has no series for ${missing.length === 1 ? '' : `${missing.length} queries, first `}${missing[0]}: is it scraping the fleet with citycloud's recording rules (citycloud monitor up)?`,
     );
   if (short.length > 0)
     throw new ReviewError(
@@ -232,7 +233,7 @@ export async function capacityReview(model: CityModel, settings: ReviewSettings)
   reviews.sort((a, b) => left(a) - left(b) || a.resource.id.localeCompare(b.resource.id));
   return {
     generatedAt: new Date(settings.now * 1000).toISOString(),
-    prometheus: settings.prometheus,
+    prometheus: shownUrl(settings.prometheus),
     days: settings.days,
     horizonDays: settings.horizonDays,
     queries,

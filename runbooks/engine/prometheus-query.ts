@@ -14,6 +14,35 @@ export type QueryAnswer =
   | { readonly answered: true; readonly samples: readonly Sample[] }
   | { readonly answered: false; readonly problem: string };
 
+/**
+ * A Prometheus URL as it may be printed or written in a report: a password in it (basic auth,
+ * `https://user:secret@host`) shown as `***`.
+ */
+export function shownUrl(base: string): string {
+  try {
+    const u = new URL(base);
+    if (!u.password) return base;
+    u.password = '***';
+    return u.toString().replace(/\/$/, base.endsWith('/') ? '/' : '');
+  } catch {
+    return base;
+  }
+}
+
+/** The request for an API path: credentials in the URL sent as a basic Authorization header. */
+function request(base: string, path: string): { url: URL; headers: Record<string, string> } {
+  const url = new URL(path, base);
+  const headers: Record<string, string> = {};
+  if (url.username || url.password) {
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  return { url, headers };
+}
+
 type ApiBody = {
   status?: string;
   error?: string;
@@ -28,10 +57,12 @@ async function ask(
   timeoutMs: number,
 ): Promise<{ ok: true; body: ApiBody } | { ok: false; problem: string }> {
   let res: Response;
+  const shown = shownUrl(base);
   try {
-    res = await fetch(new URL(path, base), {
+    const { url, headers } = request(base, path);
+    res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(params),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -39,13 +70,13 @@ async function ask(
     const e = err as Error & { cause?: { code?: string } };
     const why =
       e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (e.cause?.code ?? e.message);
-    return { ok: false, problem: `Prometheus at ${base} is unreachable (${why})` };
+    return { ok: false, problem: `Prometheus at ${shown} is unreachable (${why})` };
   }
   let body: ApiBody;
   try {
     body = (await res.json()) as ApiBody;
   } catch {
-    return { ok: false, problem: `Prometheus at ${base} answered HTTP ${res.status} without JSON` };
+    return { ok: false, problem: `Prometheus at ${shown} answered HTTP ${res.status} without JSON` };
   }
   if (body.status !== 'success')
     return { ok: false, problem: `the query failed: ${(body.error ?? `HTTP ${res.status}`).slice(0, 200)}` };
@@ -116,9 +147,8 @@ export type TargetsAnswer =
  */
 export async function activeTargets(base: string, timeoutMs = 10_000): Promise<TargetsAnswer> {
   try {
-    const res = await fetch(new URL('/api/v1/targets?state=active', base), {
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    const { url, headers } = request(base, '/api/v1/targets?state=active');
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
     const body = (await res.json()) as {
       status?: string;
       data?: { activeTargets?: { labels: Record<string, string> }[] };
@@ -126,13 +156,13 @@ export async function activeTargets(base: string, timeoutMs = 10_000): Promise<T
     if (body.status !== 'success' || !Array.isArray(body.data?.activeTargets))
       return {
         answered: false,
-        problem: `Prometheus at ${base} did not list its targets (HTTP ${res.status})`,
+        problem: `Prometheus at ${shownUrl(base)} did not list its targets (HTTP ${res.status})`,
       };
     return { answered: true, targets: body.data.activeTargets.map((t) => t.labels) };
   } catch (err) {
     return {
       answered: false,
-      problem: `Prometheus at ${base} did not list its targets (${(err as Error).message})`,
+      problem: `Prometheus at ${shownUrl(base)} did not list its targets (${(err as Error).message})`,
     };
   }
 }
