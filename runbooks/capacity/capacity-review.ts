@@ -7,6 +7,7 @@ import type { CityModel } from '../../model/index.ts';
 import { WAREHOUSE_VOLUME_CAPACITY } from '../../monitoring/metrics/warehouse-volume.ts';
 import {
   activeTargets,
+  hasScrapeJob,
   instantQuery,
   type RangeAnswer,
   rangeQuery,
@@ -122,13 +123,18 @@ const median = (values: readonly number[]) => {
 };
 
 /**
- * The targets Prometheus scrapes; a Prometheus just started lists none until its discovery's first
- * update (5 s): wait for it, up to 15 s.
+ * The node targets Prometheus scrapes: none when it has no node job (a global Prometheus); a
+ * Prometheus just started lists its targets only after its discovery's first update (5 s), so
+ * wait for them, up to 15 s.
  */
-async function discoveredTargets(prometheus: string): Promise<TargetsAnswer> {
+async function nodeTargets(model: CityModel, prometheus: string): Promise<TargetsAnswer> {
+  // every server of the inventory already scraped: nothing to scale, no target list to read
+  const up = await instantQuery(prometheus, 'count(up{job="node"})');
+  if (up.answered && up.samples[0]?.value === model.servers.length) return { answered: true, targets: [] };
+  if (!(await hasScrapeJob(prometheus, 'node'))) return { answered: true, targets: [] };
   const until = Date.now() + 15_000;
   for (;;) {
-    const t = await activeTargets(prometheus);
+    const t = await activeTargets(prometheus, 'node');
     if (!t.answered || t.targets.length > 0 || Date.now() > until) return t;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -145,10 +151,10 @@ async function discoveredTargets(prometheus: string): Promise<TargetsAnswer> {
 async function capacityScales(model: CityModel, prometheus: string): Promise<Map<string, number>> {
   const scales = new Map<string, number>();
   const [targets, volumes] = await Promise.all([
-    discoveredTargets(prometheus),
+    nodeTargets(model, prometheus),
     instantQuery(prometheus, `sum by (warehouse) (${WAREHOUSE_VOLUME_CAPACITY})`),
   ]);
-  const nodes = targets.answered ? targets.targets.filter((t) => t.job === 'node') : [];
+  const nodes = targets.answered ? targets.targets : [];
   if (nodes.length > 0) {
     const scraped = new Set(nodes.map((t) => t.instance));
     const models = new Map(model.serverModels.map((m) => [m.id, m]));

@@ -305,6 +305,10 @@ function warehouseChange(
       0,
     );
   const need = { cores: requests('cpuCores'), memoryGiB: requests('memoryGiB') };
+  const has = {
+    cores: poolCapacity(model, w.pool, 'cores'),
+    memoryGiB: poolCapacity(model, w.pool, 'memoryGiB'),
+  };
   const added = addServers(
     model,
     sources,
@@ -312,7 +316,7 @@ function warehouseChange(
     pool,
     (_n, more, k, server) =>
       (['cores', 'memoryGiB'] as const).every(
-        (of) => poolCapacity(model, w.pool, of) + more * server[of] - k * server[of] >= need[of],
+        (of) => has[of] + more * server[of] - k * server[of] >= need[of],
       ),
     `hold ${shards} shards of warehouse ${w.id} with a rack or a wave out`,
   );

@@ -142,12 +142,15 @@ export type TargetsAnswer =
   | { readonly answered: false; readonly problem: string };
 
 /**
- * The labels of the targets Prometheus scrapes (or will: known from its configuration at once,
- * before their first scrape), from /api/v1/targets.
+ * The labels of the targets of one scrape job (`scrapePool`, so a fleet's other thousands of
+ * targets are not sent), from /api/v1/targets, once its discovery has listed them.
  */
-export async function activeTargets(base: string, timeoutMs = 10_000): Promise<TargetsAnswer> {
+export async function activeTargets(base: string, job: string, timeoutMs = 10_000): Promise<TargetsAnswer> {
   try {
-    const { url, headers } = request(base, '/api/v1/targets?state=active');
+    const { url, headers } = request(
+      base,
+      `/api/v1/targets?state=active&scrapePool=${encodeURIComponent(job)}`,
+    );
     const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
     const body = (await res.json()) as {
       status?: string;
@@ -158,11 +161,28 @@ export async function activeTargets(base: string, timeoutMs = 10_000): Promise<T
         answered: false,
         problem: `Prometheus at ${shownUrl(base)} did not list its targets (HTTP ${res.status})`,
       };
-    return { answered: true, targets: body.data.activeTargets.map((t) => t.labels) };
+    // a Prometheus before 2.42 ignores scrapePool: keep the job's own
+    return {
+      answered: true,
+      targets: body.data.activeTargets.map((t) => t.labels).filter((l) => l.job === job),
+    };
   } catch (err) {
     return {
       answered: false,
       problem: `Prometheus at ${shownUrl(base)} did not list its targets (${(err as Error).message})`,
     };
+  }
+}
+
+/** Whether Prometheus' loaded configuration has a scrape job of this name (/api/v1/status/config). */
+export async function hasScrapeJob(base: string, job: string, timeoutMs = 10_000): Promise<boolean> {
+  try {
+    const { url, headers } = request(base, '/api/v1/status/config');
+    const body = (await (await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) })).json()) as {
+      data?: { yaml?: string };
+    };
+    return new RegExp(`^\\s*- job_name: ${job}$`, 'm').test(body.data?.yaml ?? '');
+  } catch {
+    return false;
   }
 }

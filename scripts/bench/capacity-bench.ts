@@ -4,13 +4,11 @@
  * of history, Debian's Prometheus), started for the row and stopped after it. Target at 10x:
  * under 5 s, and the analysis no more than the queries (ratio ≤ 2).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type CityModel, loadCity } from '../../model/index.ts';
 import { benchCities } from './cities.ts';
 import { type Bench, type BenchRow, compareRow, type Measurement } from './harness.ts';
-import { BIN, freePort } from './monitor-up-bench.ts';
+import { withLocalStack } from './local-stack.ts';
+import { scalar } from './monitor-up-bench.ts';
 
 const WORKER = './capacity-worker.ts';
 
@@ -23,31 +21,13 @@ export function capacityBench(workDir: string): Bench {
         log(
           `capacity-review:${scale}: monitor up with 90 days of history, then the review and its queries alone…`,
         );
-        const dir = join(mkdtempSync(join(tmpdir(), 'citycloud-bench-capacity-')), 'monitor');
-        const [p, a, s] = [await freePort(), await freePort(), await freePort()];
-        try {
-          execFileSync(
-            process.execPath,
-            [
-              BIN,
-              'monitor',
-              'up',
-              '--inventory',
-              file,
-              '--dir',
-              dir,
-              '--history-days',
-              '90',
-              '--prometheus-port',
-              String(p),
-              '--alertmanager-port',
-              String(a),
-              '--simulator-port',
-              String(s),
-            ],
-            { stdio: 'ignore' },
-          );
-          const prometheus = `http://127.0.0.1:${p}`;
+        await withLocalStack(['--inventory', file, '--history-days', '90'], async (ports, start) => {
+          start();
+          const prometheus = `http://127.0.0.1:${ports.prometheus}`;
+          // reviewed as a Prometheus that has been running is: every server scraped once
+          const servers = (loadCity(file).model as CityModel).servers.length;
+          while ((await scalar(prometheus, 'count(up{job="node"})')) < servers)
+            await new Promise((r) => setTimeout(r, 500));
           const { row, ours } = compareRow(
             `capacity-review:${scale}`,
             'the same range queries alone',
@@ -62,10 +42,7 @@ export function capacityBench(workDir: string): Bench {
               : {}),
             note: `${(ours as Measurement & { samples: number }).samples.toLocaleString('en-US')} samples`,
           });
-        } finally {
-          execFileSync(process.execPath, [BIN, 'monitor', 'down', '--dir', dir], { stdio: 'ignore' });
-          rmSync(dir, { recursive: true, force: true });
-        }
+        });
       }
       return rows;
     },

@@ -5,29 +5,13 @@
  * the same targets, timed until its targets are up and every pool recorded. Each side once,
  * without history, at time scale 30 (1-second scrapes), then stopped.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type CityModel, loadCity } from '../../model/index.ts';
-import { PROJECT_ROOT } from '../../synth/project-root.ts';
 import { BUILTIN_INVENTORY } from '../cli/defaults.ts';
 import type { BenchRow } from './harness.ts';
+import { freePort, withLocalStack } from './local-stack.ts';
 
-/** The citycloud command the local-stack rows start and stop their stacks with. */
-export const BIN = join(PROJECT_ROOT, 'bin/citycloud.mjs');
-
-/** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function scalar(url: string, query: string): Promise<number> {
+/** An instant query's one value (0 when there is none or no answer). */
+export async function scalar(url: string, query: string): Promise<number> {
   try {
     const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`);
     const body = (await res.json()) as { data?: { result?: { value: [number, string] }[] } };
@@ -39,58 +23,36 @@ async function scalar(url: string, query: string): Promise<number> {
 
 /** Seconds from `monitor up` to every target up and every pool recorded, on `shards` shards. */
 async function timeToUp(model: CityModel, shards: number): Promise<number> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'citycloud-bench-monitor-')), 'monitor');
-  const [prometheus, alertmanager, simulator] = [await freePort(), await freePort(), await freePort()];
   const shardPorts: number[] = [];
   for (let i = 0; i < shards; i++) shardPorts.push(await freePort());
   const targets = model.servers.length + model.warehouses.length + 1 + 2 * model.network.points.length;
-  const scrapers =
-    shards > 1 ? shardPorts.map((p) => `http://127.0.0.1:${p}`) : [`http://127.0.0.1:${prometheus}`];
-  const started = performance.now();
-  try {
-    execFileSync(
-      process.execPath,
-      [
-        BIN,
-        'monitor',
-        'up',
-        '--dir',
-        dir,
-        '--history-days',
-        '0',
-        '--time-scale',
-        '30',
-        '--prometheus-port',
-        String(prometheus),
-        '--alertmanager-port',
-        String(alertmanager),
-        '--simulator-port',
-        String(simulator),
-        '--shards',
-        String(shards),
-        ...(shards > 1 ? ['--shard-ports', shardPorts.join(',')] : []),
-      ],
-      { stdio: 'ignore' },
-    );
+  const args = [
+    '--history-days',
+    '0',
+    '--time-scale',
+    '30',
+    '--shards',
+    String(shards),
+    ...(shards > 1 ? ['--shard-ports', shardPorts.join(',')] : []),
+  ];
+  return withLocalStack(args, async (ports, start) => {
+    const prometheus = `http://127.0.0.1:${ports.prometheus}`;
+    const scrapers = shards > 1 ? shardPorts.map((p) => `http://127.0.0.1:${p}`) : [prometheus];
+    const started = performance.now();
+    start();
     const until = Date.now() + 300_000;
     for (;;) {
       const up = (await Promise.all(scrapers.map((u) => scalar(u, 'count(up == 1)')))).reduce(
         (a, b) => a + b,
         0,
       );
-      const pools = await scalar(
-        `http://127.0.0.1:${prometheus}`,
-        'count(pool:node_cpu_utilisation:ratio_rate5m)',
-      );
+      const pools = await scalar(prometheus, 'count(pool:node_cpu_utilisation:ratio_rate5m)');
       if (up >= targets && pools >= model.pools.length) break;
       if (Date.now() > until) throw new Error(`monitor up (${shards} shards): not all targets up in 300 s`);
       await new Promise((r) => setTimeout(r, 100));
     }
     return (performance.now() - started) / 1000;
-  } finally {
-    execFileSync(process.execPath, [BIN, 'monitor', 'down', '--dir', dir], { stdio: 'ignore' });
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function monitorUpRow(_workDir: string): Promise<BenchRow> {

@@ -39,7 +39,7 @@ describe('a Prometheus URL with credentials', () => {
   it('sends them as basic auth', async () => {
     const base = `http://ops:s3cret%20pass@127.0.0.1:${port}`;
     expect(await instantQuery(base, 'up')).toEqual({ answered: true, samples: [{ labels: {}, value: 1 }] });
-    expect(await activeTargets(base)).toEqual({ answered: true, targets: [{ job: 'node' }] });
+    expect(await activeTargets(base, 'node')).toEqual({ answered: true, targets: [{ job: 'node' }] });
     expect(seen.every((h) => h?.startsWith('Basic '))).toBe(true);
   });
 
