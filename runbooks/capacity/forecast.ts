@@ -31,16 +31,19 @@ export interface TheilSen {
 /** Theil–Sen line through (x, y), with the slope's 95% bounds by Sen's method. */
 export function theilSen(xs: readonly number[], ys: readonly number[]): TheilSen {
   const n = xs.length;
-  const slopes: number[] = [];
+  // every pair's slope, sorted as numbers (a typed array sorts numerically, without a comparator)
+  const all = new Float64Array((n * (n - 1)) / 2);
+  let N = 0;
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
       const dx = (xs[j] as number) - (xs[i] as number);
-      if (dx !== 0) slopes.push(((ys[j] as number) - (ys[i] as number)) / dx);
+      if (dx !== 0) all[N++] = ((ys[j] as number) - (ys[i] as number)) / dx;
     }
-  slopes.sort((a, b) => a - b);
-  const slope = median(slopes);
+  const slopes = all.subarray(0, N).sort();
+  const m = N >> 1;
+  const slope =
+    N === 0 ? 0 : N % 2 ? (slopes[m] as number) : ((slopes[m - 1] as number) + (slopes[m] as number)) / 2;
   const intercept = median(ys.map((y, i) => y - slope * (xs[i] as number)));
-  const N = slopes.length;
   const c = 1.96 * Math.sqrt((n * (n - 1) * (2 * n + 5)) / 18);
   const low = Math.max(0, Math.floor((N - c) / 2) - 1);
   const high = Math.min(N - 1, Math.ceil((N + c) / 2) - 1);
