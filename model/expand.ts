@@ -36,6 +36,7 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
   sources.register('secondSite', ['secondSite']);
   sources.register('offsite', ['offsite']);
   sources.register('runbooks', ['runbooks']);
+  sources.register('deploy', ['deploy']);
   sources.register('runbooks.upgrade.window', ['runbooks', 'upgrade', 'window']);
   inv.tenants.forEach((t, ti) => {
     t.requests.forEach((r, ri) => {
@@ -108,6 +109,11 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
           }
         : null,
       path: 'runbooks',
+    },
+    deploy: {
+      requireReview: inv.deploy.requireReview,
+      allowedSigners: inv.deploy.allowedSigners ?? null,
+      path: 'deploy',
     },
     monitoring: { ...inv.monitoring },
   };

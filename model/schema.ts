@@ -409,6 +409,21 @@ const clock = z
   .string()
   .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, { error: 'a time HH:MM, such as 22:00' });
 
+/**
+ * How a deploy is gated: with `requireReview`, `citycloud deploy --approve` applies only an out/
+ * that a signed review bundle (citycloud diff --evidence) verifies, signed by a key listed in
+ * `allowedSigners` (an OpenSSH allowed-signers file, relative to the root inventory file).
+ */
+const deploy = z
+  .strictObject({
+    requireReview: z.boolean().default(false),
+    allowedSigners: z.string().min(1).optional(),
+  })
+  .refine((d) => !d.requireReview || d.allowedSigners !== undefined, {
+    error: 'requireReview needs allowedSigners: the OpenSSH allowed-signers file of the reviewers',
+    path: ['allowedSigners'],
+  });
+
 /** How the runbooks run: who approves, and when an upgrade may take servers out. */
 const runbooks = z.strictObject({
   /** The approver of an execution must be someone other than its operator. */
@@ -478,6 +493,7 @@ export const inventorySchema = z.strictObject({
   }),
   addressPins: addressPins.default({ blocks: {}, sites: {} }),
   runbooks: runbooks.default({ fourEyes: false, upgrade: {} }),
+  deploy: deploy.default({ requireReview: false }),
   monitoring: monitoring.default({
     runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
     scrapeIntervalSeconds: 30,

@@ -37,7 +37,17 @@ export interface CityModel {
   readonly residency: Residency;
   readonly secondSite: SecondSite | null;
   readonly runbooks: Runbooks;
+  readonly deploy: DeploySettings;
   readonly monitoring: Monitoring;
+}
+
+/** How a deploy is gated (see model/schema.ts). */
+export interface DeploySettings {
+  /** Apply only an out/ whose signed review bundle verifies. */
+  readonly requireReview: boolean;
+  /** The reviewers' OpenSSH allowed-signers file, as the inventory names it (relative to its root file). */
+  readonly allowedSigners: string | null;
+  readonly path: string;
 }
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';

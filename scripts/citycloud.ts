@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { AuditInputError } from '../audit/audit-error.ts';
+import { LEVELS } from '../audit/risk/risk-rule.ts';
 import { DeployError } from '../deploy/deploy-runner.ts';
 import { redact } from '../deploy/redact.ts';
 import { formatInputProblem, InventoryInputError } from '../model/index.ts';
@@ -27,6 +29,7 @@ import {
 import { EXIT } from './cli/exit-codes.ts';
 import { type CapacityReviewOptions, runCapacityReview } from './commands/capacity-review.ts';
 import { type DeployOptions, runDeploy } from './commands/deploy.ts';
+import { type DiffOptions, runDiff } from './commands/diff.ts';
 import { type MonitorUpOptions, runMonitorDown, runMonitorUp } from './commands/monitor.ts';
 import {
   type ExecuteOptions,
@@ -40,6 +43,7 @@ import {
 import { runSynth } from './commands/synth.ts';
 import { watchSynth } from './commands/synth-watch.ts';
 import { runValidate } from './commands/validate.ts';
+import { runVerify, type VerifyOptions } from './commands/verify.ts';
 
 const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as {
   version: string;
@@ -111,9 +115,96 @@ function program(): Command {
         'tofu',
       ]),
     )
-    .addHelpText('after', '\nExample:\n  citycloud synth && citycloud deploy && citycloud deploy --approve')
+    .option('--evidence <bundle>', 'apply only if out/ is exactly the output this signed review bundle names')
+    .option(
+      '-i, --inventory <file>',
+      `the inventory whose deploy section may require a review (default: the built-in city)`,
+      BUILTIN_INVENTORY,
+    )
+    .option(
+      '--allowed-signers <file>',
+      'the reviewers’ OpenSSH allowed-signers file (default: deploy.allowedSigners)',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  citycloud synth && citycloud deploy && citycloud deploy --approve\n  citycloud deploy --approve --evidence review.json',
+    )
     .action(async (opts: DeployOptions) => {
       process.exitCode = await runDeploy(opts);
+    });
+
+  const level = (value: string) => {
+    if (!(LEVELS as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`expected one of ${LEVELS.filter((l) => l !== 'low').join(', ')}`);
+    return value;
+  };
+  cli
+    .command('diff')
+    .description(
+      'the risk-ranked semantic diff of two synth outputs (folders or git refs), or of a Terraform plan',
+    )
+    .argument('[old]', 'the output before: a synth output folder, or a git ref of the inventory’s repository')
+    .argument('[new]', 'the output after: a folder or a git ref')
+    .option('--plan <file>', 'review a plan instead: terraform show -json output (out/plans/<stack>.json)')
+    .addOption(
+      new Option('-f, --format <format>', 'md, json or html').choices(['md', 'json', 'html']).default('md'),
+    )
+    .option(
+      '-o, --output <file>',
+      'write the report here (Markdown parts beyond the first as <file>.partN.md)',
+    )
+    .option(
+      '--fail-on <level>',
+      'exit 1 when a change at this level or above is present: critical, high, medium',
+      level,
+    )
+    .option('--evidence <file>', 'write a signed review bundle of OLD → NEW here')
+    .option(
+      '--reviewer <name>',
+      'who reviews: the principal of the signature (as in the allowed-signers file)',
+    )
+    .option(
+      '--signing-key <file>',
+      'the reviewer’s SSH key (default: git’s user.signingkey, else ~/.ssh/id_ed25519)',
+    )
+    .option(
+      '-i, --inventory <file>',
+      `the inventory whose repository git refs are read from (${shown(BUILTIN_INVENTORY)})`,
+      BUILTIN_INVENTORY,
+    )
+    .option('--cache <dir>', 'the synth cache for sides made from git refs', DEFAULT_CACHE_DIR)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  citycloud diff out-deployed out --format html -o diff.html\n  citycloud diff main HEAD --fail-on high\n  citycloud diff out-deployed out --evidence review.json --reviewer lan@hcmc.gov.vn\n  citycloud diff --plan out/plans/apps.json',
+    )
+    .action(
+      async (old: string | undefined, now: string | undefined, opts: Omit<DiffOptions, 'old' | 'new'>) => {
+        process.exitCode = await runDiff({
+          ...opts,
+          ...(old ? { old } : {}),
+          ...(now ? { new: now } : {}),
+        });
+      },
+    );
+  cli
+    .command('verify')
+    .description(
+      'check that an output folder is exactly the one a signed review bundle names, and its signature',
+    )
+    .argument('<bundle>', 'the review bundle (citycloud diff --evidence)')
+    .argument('<out>', 'the synth output folder to check')
+    .option(
+      '--allowed-signers <file>',
+      'the reviewers’ OpenSSH allowed-signers file (default: deploy.allowedSigners of the inventory)',
+    )
+    .option(
+      '-i, --inventory <file>',
+      `the inventory naming the allowed signers (${shown(BUILTIN_INVENTORY)})`,
+      BUILTIN_INVENTORY,
+    )
+    .option('--json', 'print the verification as JSON')
+    .action(async (bundle: string, out: string, opts: Omit<VerifyOptions, 'bundle' | 'out'>) => {
+      process.exitCode = runVerify({ ...opts, bundle, out });
     });
 
   const monitor = cli
@@ -419,6 +510,10 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (err instanceof OutFolderError || err instanceof LocalStackError) {
+      console.error(err.message);
+      return EXIT.usage;
+    }
+    if (err instanceof AuditInputError) {
       console.error(err.message);
       return EXIT.usage;
     }

@@ -15,9 +15,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DeployError, findCdk, findTool, planSummary, runDeploySteps } from '../../deploy/deploy-runner.ts';
 import { cdkSteps, deploySteps, type IacTool, PLAN_FILE, type StackDir } from '../../deploy/deploy-steps.ts';
+import { checkReviewGate, type ReviewPolicy } from '../../deploy/review-gate.ts';
+import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
 import { DEPLOY_ORDER_FILE, OFFSITE_STACK } from '../../synth/out-layout.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 
@@ -26,6 +28,30 @@ export interface DeployOptions {
   readonly stack?: string;
   readonly approve?: boolean;
   readonly tool?: IacTool;
+  /** The signed review bundle (citycloud diff --evidence) the out/ must verify against. */
+  readonly evidence?: string;
+  /** The inventory whose deploy section says whether a review is required. */
+  readonly inventory?: string;
+  /** The reviewers' allowed-signers file, over the inventory's deploy.allowedSigners. */
+  readonly allowedSigners?: string;
+}
+
+/** The review policy: the inventory's deploy section, --allowed-signers over its file. */
+function reviewPolicy(opts: DeployOptions): ReviewPolicy {
+  let requireReview = false;
+  let allowedSigners = opts.allowedSigners ? resolve(opts.allowedSigners) : null;
+  if (opts.inventory) {
+    const { model, findings } = loadCity(opts.inventory);
+    if (!model || hasErrors(findings))
+      throw new DeployError(
+        `the inventory ${opts.inventory} does not load, so its review policy is unknown: ${findings[0] ? formatFinding(findings[0]) : 'no model'}`,
+        2,
+      );
+    requireReview = model.deploy.requireReview;
+    if (!allowedSigners && model.deploy.allowedSigners)
+      allowedSigners = resolve(dirname(opts.inventory), model.deploy.allowedSigners);
+  }
+  return { requireReview, allowedSigners };
 }
 
 const digest = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -79,6 +105,11 @@ export async function runDeploy(opts: DeployOptions): Promise<number> {
   const digestFile = (name: string) => join(plansDir, `${name}.tfplan.sha256`);
   const templateDigestFile = join(plansDir, `${OFFSITE_STACK}.template.sha256`);
   const template = offsite ? join(offsite, `${OFFSITE_STACK}.template.json`) : '';
+  // the review gate comes first: a refused deploy is refused whatever is installed
+  if (opts.approve || opts.evidence) {
+    const line = checkReviewGate({ outDir: opts.out, evidence: opts.evidence, policy: reviewPolicy(opts) });
+    if (line) console.error(line);
+  }
   // find every tool before running anything: a missing one should not leave half a deploy
   const tool = stacks.length > 0 ? findTool(opts.tool) : null;
   const cdk = offsite ? findCdk() : null;

@@ -1,0 +1,157 @@
+/**
+ * The attributes that differ between two versions of one object, leaf by leaf, with paths that
+ * name list items by their `name` where every item has one (a container, an env var, a port), so
+ * a change inside a list is keyed by identity, not by position. Sensitive values are replaced by
+ * a marker here, before anything can print them.
+ */
+import { type AttributeChange, SENSITIVE } from './change.ts';
+
+/** Keys whose values are secrets wherever they appear. */
+const SECRET_KEY =
+  /(pass(word|wd)?|secret|token|private[_-]?key|credential|api[_-]?key|connection[_-]?string|conn[_-]?str|dsn|auth)$/i;
+/** A URL with a password in it (scheme://user:password@host). */
+const CREDENTIAL_URL = /[a-z][\w+.-]*:\/\/[^/\s:@]+:[^@\s/]+@/i;
+
+/** A path segment: an object key, or a list item by name or position. */
+export type Segment = string | { readonly name: string } | number;
+
+export function formatPath(path: readonly Segment[]): string {
+  let out = '';
+  for (const s of path)
+    out +=
+      typeof s === 'string' ? `${out ? '.' : ''}${s}` : typeof s === 'number' ? `[${s}]` : `[name=${s.name}]`;
+  return out;
+}
+
+/** The path without list selectors, as provider schemas name attributes: spec.selector.match_labels. */
+export const schemaPath = (path: readonly Segment[]) =>
+  path.filter((s): s is string => typeof s === 'string').join('.');
+
+export interface DiffOptions {
+  /** The plan (or template) marks this path sensitive. */
+  readonly markedSensitive?: (path: readonly Segment[], side: 'before' | 'after') => boolean;
+  /** Why changing this attribute replaces the object, or null. */
+  readonly forcesReplacement?: (path: readonly Segment[]) => string | null;
+  /** Lists compared item by item in order, never by their items' names (a plan's sensitivity mirrors are by position). */
+  readonly byPosition?: boolean;
+  /** Keys left out of the comparison (e.g. cdktf's "//" metadata). */
+  readonly ignoreKeys?: ReadonlySet<string>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A value as one short line; long values are cut, sensitive ones never get here. */
+export function shortText(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+/** The value is, or holds, a secret: by its key, its sibling `name`, or its text. */
+function secretAt(key: Segment | undefined, parent: unknown, value: unknown): boolean {
+  if (typeof key === 'string' && SECRET_KEY.test(key)) return true;
+  // an env var { name: DB_PASSWORD, value: … }
+  if (
+    (key === 'value' || key === 'value_from') &&
+    isObject(parent) &&
+    typeof parent.name === 'string' &&
+    SECRET_KEY.test(parent.name)
+  )
+    return true;
+  return typeof value === 'string' && (value === SENSITIVE || CREDENTIAL_URL.test(value));
+}
+
+/** Every item an object with a distinct string `name`: the list is keyed by name. */
+function namedItems(list: readonly unknown[]): Map<string, unknown> | null {
+  if (list.length === 0) return new Map();
+  const byName = new Map<string, unknown>();
+  for (const item of list) {
+    if (!isObject(item) || typeof item.name !== 'string' || byName.has(item.name)) return null;
+    byName.set(item.name, item);
+  }
+  return byName;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => sameValue(x, bb[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) =>
+        Object.hasOwn(b, k) &&
+        sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
+}
+
+/** The attributes that differ between `before` and `after`, in path order. */
+export function attributeChanges(
+  before: unknown,
+  after: unknown,
+  options: DiffOptions = {},
+): AttributeChange[] {
+  const out: AttributeChange[] = [];
+  const visit = (
+    a: unknown,
+    b: unknown,
+    path: Segment[],
+    parents: { a: unknown; b: unknown },
+    secret: boolean,
+  ): void => {
+    if (sameValue(a, b)) return;
+    const key = path.at(-1);
+    const hidden =
+      secret ||
+      (a !== undefined && secretAt(key, parents.a, a)) ||
+      (b !== undefined && secretAt(key, parents.b, b)) ||
+      Boolean(options.markedSensitive?.(path, 'before')) ||
+      Boolean(options.markedSensitive?.(path, 'after'));
+    if (isObject(a) && isObject(b)) {
+      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+      for (const k of keys)
+        if (!options.ignoreKeys?.has(k)) visit(a[k], b[k], [...path, k], { a, b }, hidden);
+      return;
+    }
+    if (Array.isArray(a) && Array.isArray(b)) {
+      const na = options.byPosition ? null : namedItems(a);
+      const nb = options.byPosition ? null : namedItems(b);
+      if (na && nb && (na.size > 0 || nb.size > 0)) {
+        const names = [...new Set([...na.keys(), ...nb.keys()])].sort();
+        for (const name of names) visit(na.get(name), nb.get(name), [...path, { name }], { a, b }, hidden);
+        return;
+      }
+      if (a.length === b.length) {
+        a.forEach((x, i) => {
+          visit(x, b[i], [...path, i], { a, b }, hidden);
+        });
+        return;
+      }
+    }
+    const why = options.forcesReplacement?.(path) ?? null;
+    out.push({
+      path: formatPath(path),
+      ...(a === undefined ? {} : { before: hidden ? SENSITIVE : shortText(a) }),
+      ...(b === undefined ? {} : { after: hidden ? SENSITIVE : shortText(b) }),
+      ...(why ? { forcesReplacement: why } : {}),
+      ...(hidden ? { sensitive: true } : {}),
+    });
+  };
+  visit(before, after, [], { a: undefined, b: undefined }, false);
+  return out;
+}
+
+/** Whether a value somewhere under it is a secret (an added or removed object is never printed whole). */
+export function holdsSecret(value: unknown, key?: Segment, parent?: unknown): boolean {
+  if (secretAt(key, parent, value)) return true;
+  if (Array.isArray(value)) return value.some((v, i) => holdsSecret(v, i, value));
+  if (isObject(value)) return Object.entries(value).some(([k, v]) => holdsSecret(v, k, value));
+  return false;
+}

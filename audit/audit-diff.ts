@@ -1,0 +1,124 @@
+/**
+ * `citycloud diff OLD NEW`: the artifacts whose digests differ between two synth outputs, each
+ * diffed by what it is (Terraform stack, CloudFormation template, the model, the topology, a
+ * monitoring file), the changes ranked by the risk rules. Files with the same digest are not read.
+ */
+import type { Change } from './change.ts';
+import { diffCloudFormation } from './diff-cloudformation.ts';
+import { diffInventory } from './diff-inventory.ts';
+import { diffMonitoringFile, monitoringFileKind } from './diff-monitoring.ts';
+import { diffNetwork, TOPOLOGY_FILE } from './diff-network.ts';
+import { diffTerraformStack } from './diff-terraform.ts';
+import type { OutputSide } from './output-side.ts';
+import { countByLevel, type RankedChange, rankChanges } from './risk/rank-changes.ts';
+import type { RiskLevel } from './risk/risk-rule.ts';
+
+export const AUDIT_SCHEMA = 'citycloud-audit-diff/v1';
+
+const TERRAFORM_STACK = /^terraform\/stacks\/([^/]+)\/cdk\.tf\.json$/;
+const CLOUDFORMATION_STACK = /^cloudformation\/([^/]+)\.template\.json$/;
+const MODEL_FILE = 'model/city.json';
+
+/** What a changed file is diffed as; null for files derived from one of these (CSV, HTML, tests, metadata). */
+export function semanticKind(
+  path: string,
+): 'terraform' | 'cloudformation' | 'inventory' | 'network' | 'monitoring' | null {
+  if (TERRAFORM_STACK.test(path)) return 'terraform';
+  if (CLOUDFORMATION_STACK.test(path)) return 'cloudformation';
+  if (path === MODEL_FILE) return 'inventory';
+  if (path === TOPOLOGY_FILE) return 'network';
+  if (monitoringFileKind(path)) return 'monitoring';
+  return null;
+}
+
+export interface FileChange {
+  readonly path: string;
+  readonly status: 'added' | 'removed' | 'changed';
+  /** How it was diffed; null: derived from a file that was (its changes are reported there). */
+  readonly diffedAs: string | null;
+}
+
+export interface SideSummary {
+  readonly label: string;
+  readonly manifestSha256: string;
+  readonly city: { readonly name: string; readonly code: string };
+  readonly artifacts: number;
+}
+
+export interface AuditReport {
+  readonly schema: typeof AUDIT_SCHEMA;
+  readonly old: SideSummary;
+  readonly new: SideSummary;
+  readonly counts: Record<RiskLevel, number>;
+  readonly files: { readonly unchanged: number; readonly changed: readonly FileChange[] };
+  readonly changes: readonly RankedChange[];
+}
+
+const side = (s: OutputSide): SideSummary => ({
+  label: s.label,
+  manifestSha256: s.manifestSha256,
+  city: s.manifest.city,
+  artifacts: s.manifest.artifacts.length,
+});
+
+export function changedFiles(a: OutputSide, b: OutputSide): { unchanged: number; changed: FileChange[] } {
+  const paths = [...new Set([...a.digests.keys(), ...b.digests.keys()])].sort();
+  let unchanged = 0;
+  const changed: FileChange[] = [];
+  for (const path of paths) {
+    const x = a.digests.get(path);
+    const y = b.digests.get(path);
+    if (x === y) {
+      unchanged++;
+      continue;
+    }
+    changed.push({ path, status: !x ? 'added' : !y ? 'removed' : 'changed', diffedAs: semanticKind(path) });
+  }
+  return { unchanged, changed };
+}
+
+const json = (side: OutputSide, path: string) =>
+  side.digests.has(path) ? (JSON.parse(side.text(path)) as unknown) : undefined;
+const text = (side: OutputSide, path: string) => (side.digests.has(path) ? side.text(path) : undefined);
+
+/** The changes in one changed file. */
+export function diffFile(a: OutputSide, b: OutputSide, file: FileChange): Change[] {
+  const { path } = file;
+  switch (file.diffedAs) {
+    case 'terraform': {
+      const stack = TERRAFORM_STACK.exec(path)?.[1] as string;
+      return diffTerraformStack(path, stack, json(a, path) as never, json(b, path) as never);
+    }
+    case 'cloudformation': {
+      const stack = CLOUDFORMATION_STACK.exec(path)?.[1] as string;
+      return diffCloudFormation(path, stack, json(a, path) as never, json(b, path) as never);
+    }
+    case 'inventory':
+      return diffInventory((json(a, path) ?? EMPTY_MODEL) as never, (json(b, path) ?? EMPTY_MODEL) as never);
+    case 'network':
+      return diffNetwork((json(a, path) ?? {}) as never, (json(b, path) ?? {}) as never);
+    case 'monitoring':
+      return diffMonitoringFile(path, text(a, path), text(b, path));
+    default:
+      return [];
+  }
+}
+
+/** A model with nothing in it, for a side without model/city.json. */
+const EMPTY_MODEL = {
+  racks: [],
+  servers: [],
+  pools: [],
+  serverModels: [],
+  warehouses: [],
+  tenants: [],
+  externalSystems: [],
+  offsite: null,
+  secondSite: null,
+};
+
+export function auditDiff(a: OutputSide, b: OutputSide): AuditReport {
+  const files = changedFiles(a, b);
+  const changes = rankChanges(files.changed.flatMap((f) => diffFile(a, b, f)));
+  return { schema: AUDIT_SCHEMA, old: side(a), new: side(b), counts: countByLevel(changes), files, changes };
+}

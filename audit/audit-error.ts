@@ -1,0 +1,7 @@
+/** An audit input that cannot be used (a folder that is no synth output, a bad plan, a bad bundle): exit 2. */
+export class AuditInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuditInputError';
+  }
+}

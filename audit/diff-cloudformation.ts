@@ -1,0 +1,182 @@
+/**
+ * The semantic diff of a CloudFormation template, through @aws-cdk/cloudformation-diff (the diff
+ * `cdk diff` prints): each resource's impact (create, update, replace, destroy) and which
+ * property forces a replacement, the IAM statements added or removed and whether permissions
+ * broadened, and the security-group rules. What the rules need beyond that — an S3 bucket's
+ * object-lock retention and public-access block, a public principal — is read here as facts.
+ */
+import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { attributeChanges, type Segment } from './attribute-diff.ts';
+import type { Action, Change } from './change.ts';
+
+interface Template {
+  readonly Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+}
+
+const ACTION: Partial<Record<ResourceImpact, Action>> = {
+  [ResourceImpact.WILL_CREATE]: 'add',
+  [ResourceImpact.WILL_IMPORT]: 'add',
+  [ResourceImpact.WILL_UPDATE]: 'change',
+  [ResourceImpact.WILL_REPLACE]: 'replace',
+  [ResourceImpact.MAY_REPLACE]: 'replace',
+  [ResourceImpact.WILL_DESTROY]: 'remove',
+  [ResourceImpact.WILL_ORPHAN]: 'remove',
+};
+
+const get = (v: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>(
+    (x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined),
+    v,
+  );
+
+/** Days an object-locked bucket keeps each version (0 when it has no lock). */
+function lockDays(props: unknown): number {
+  const r = get(props, 'ObjectLockConfiguration', 'Rule', 'DefaultRetention');
+  return Number(get(r, 'Days') ?? 0) + 365 * Number(get(r, 'Years') ?? 0);
+}
+
+/** Days a bucket keeps a noncurrent version before expiring it (Infinity when never). */
+function noncurrentDays(props: unknown): number {
+  const rules = (get(props, 'LifecycleConfiguration', 'Rules') ?? []) as unknown[];
+  const days = rules
+    .filter((r) => get(r, 'Status') !== 'Disabled')
+    .map((r) => Number(get(r, 'NoncurrentVersionExpiration', 'NoncurrentDays') ?? Number.POSITIVE_INFINITY));
+  return Math.min(Number.POSITIVE_INFINITY, ...days);
+}
+
+const fullyBlocked = (props: unknown) =>
+  ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every(
+    (k) => get(props, 'PublicAccessBlockConfiguration', k) === true,
+  );
+
+/** A statement that allows anyone (Principal "*" or {AWS: "*"}) without a condition. */
+function allowsAnyone(props: unknown): boolean {
+  const statements = (get(props, 'PolicyDocument', 'Statement') ?? []) as unknown[];
+  return statements.some((s) => {
+    const p = get(s, 'Principal');
+    return (
+      get(s, 'Effect') === 'Allow' &&
+      (p === '*' || get(p, 'AWS') === '*') &&
+      get(s, 'Condition') === undefined
+    );
+  });
+}
+
+function facts(type: string, before: unknown, after: unknown): Record<string, number | boolean | string> {
+  const f: Record<string, number | boolean | string> = { type };
+  if (type === 'AWS::S3::Bucket') {
+    f.lockDaysBefore = lockDays(before);
+    f.lockDaysAfter = lockDays(after);
+    f.noncurrentDaysBefore = String(noncurrentDays(before));
+    f.noncurrentDaysAfter = String(noncurrentDays(after));
+    f.publicBlockedBefore = before === undefined || fullyBlocked(before);
+    f.publicBlockedAfter = after === undefined || fullyBlocked(after);
+  }
+  if (type === 'AWS::S3::BucketPolicy') {
+    f.anyoneBefore = before !== undefined && allowsAnyone(before);
+    f.anyoneAfter = after !== undefined && allowsAnyone(after);
+  }
+  return f;
+}
+
+export function diffCloudFormation(
+  artifact: string,
+  stack: string,
+  before: Template | undefined,
+  after: Template | undefined,
+): Change[] {
+  const diff = fullDiff(before ?? {}, after ?? {});
+  const changes: Change[] = [];
+  diff.resources.forEachDifference((logicalId, rd) => {
+    const action = ACTION[rd.changeImpact];
+    if (!action) return;
+    const type = rd.resourceType ?? 'unknown';
+    const replacing = new Map<string, string>();
+    for (const [name, p] of Object.entries(rd.propertyUpdates))
+      if (p.changeImpact === ResourceImpact.WILL_REPLACE || p.changeImpact === ResourceImpact.MAY_REPLACE)
+        replacing.set(
+          name,
+          `${p.changeImpact === ResourceImpact.MAY_REPLACE ? 'may replace' : 'replaces'} (CloudFormation resource specification, via @aws-cdk/cloudformation-diff)`,
+        );
+    const old = before?.Resources?.[logicalId]?.Properties;
+    const now = after?.Resources?.[logicalId]?.Properties;
+    const attributes =
+      action === 'change' || action === 'replace'
+        ? attributeChanges(old, now, {
+            forcesReplacement: (path: readonly Segment[]) =>
+              typeof path[0] === 'string' ? (replacing.get(path[0]) ?? null) : null,
+          })
+        : [];
+    changes.push({
+      area: 'cloudformation',
+      artifact,
+      stack,
+      kind: type,
+      id: logicalId,
+      action,
+      summary: `${type} ${logicalId} ${
+        action === 'add'
+          ? 'added'
+          : action === 'remove'
+            ? rd.changeImpact === ResourceImpact.WILL_ORPHAN
+              ? 'removed from the stack (orphaned, kept in the account)'
+              : 'destroyed'
+            : action === 'replace'
+              ? `replaced: ${[...replacing.keys()].join(', ') || 'its type changed'}`
+              : `updated: ${Object.keys(rd.propertyUpdates).join(', ')}`
+      }`,
+      attributes,
+      facts: facts(type, rd.oldValue ? (old ?? {}) : undefined, rd.newValue ? (now ?? {}) : undefined),
+      objects: { before: old, after: now },
+    });
+  });
+  // IAM: each statement added, as cdk diff lists it; broadened when any grants more
+  const iam = diff.iamChanges;
+  if (iam.hasChanges) {
+    const rows = iam.summarizeStatements().slice(1);
+    const [head] = iam.summarizeStatements();
+    rows.forEach((row, i) => {
+      const sign = row[0] ?? '';
+      const text = (head ?? [])
+        .slice(1)
+        .map((h, j) => (row[j + 1] ? `${h}: ${row[j + 1]}` : ''))
+        .filter(Boolean)
+        .join('; ');
+      changes.push({
+        area: 'cloudformation',
+        artifact,
+        stack,
+        kind: 'iam-statement',
+        id: `${String(i + 1).padStart(3, '0')} ${text}`,
+        action: sign === '-' ? 'remove' : 'add',
+        summary: `IAM statement ${sign === '-' ? 'removed' : 'added'}: ${text}`,
+        attributes: [],
+        facts: { broadens: sign === '+' && iam.permissionsBroadened },
+      });
+    });
+  }
+  const sg = diff.securityGroupChanges;
+  if (sg.hasChanges) {
+    const [head, ...rows] = sg.summarize();
+    rows.forEach((row, i) => {
+      const sign = row[0] ?? '';
+      const text = (head ?? [])
+        .slice(1)
+        .map((h, j) => (row[j + 1] ? `${h}: ${row[j + 1]}` : ''))
+        .filter(Boolean)
+        .join('; ');
+      changes.push({
+        area: 'cloudformation',
+        artifact,
+        stack,
+        kind: 'security-group-rule',
+        id: `${String(i + 1).padStart(3, '0')} ${text}`,
+        action: sign === '-' ? 'remove' : 'add',
+        summary: `security-group rule ${sign === '-' ? 'removed' : 'added'}: ${text}`,
+        attributes: [],
+        facts: { widens: sign === '+' },
+      });
+    });
+  }
+  return changes;
+}

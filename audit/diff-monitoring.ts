@@ -1,0 +1,301 @@
+/**
+ * The monitoring's diff: alerts keyed by name and static labels (not position), added, removed
+ * or loosened — a threshold moved the permissive way, a longer `for`, a lower severity —;
+ * recording rules; scrape jobs; the targets each target file lists; Alertmanager's routes keyed
+ * by their matchers from the root. Reads the Prometheus, rules and Alertmanager YAML synth wrote.
+ */
+import { parse } from 'yaml';
+import { attributeChanges } from './attribute-diff.ts';
+import type { Change } from './change.ts';
+
+interface Rule {
+  readonly alert?: string;
+  readonly record?: string;
+  readonly expr?: string;
+  readonly for?: string;
+  readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+}
+interface RulesFile {
+  readonly groups?: readonly { readonly name: string; readonly rules?: readonly Rule[] }[];
+}
+
+/** What kind of monitoring file an artifact is, by its path. */
+export function monitoringFileKind(path: string): 'rules' | 'prometheus' | 'alertmanager' | 'targets' | null {
+  if (/^monitoring\/rules\/[^/]+\.ya?ml$/.test(path)) return 'rules';
+  if (/^monitoring\/prometheus[^/]*\.ya?ml$/.test(path)) return 'prometheus';
+  if (/^monitoring\/alertmanager\.ya?ml$/.test(path)) return 'alertmanager';
+  if (/^monitoring\/targets\/[^/]+\.json$/.test(path) || path === 'network/blackbox-targets.json')
+    return 'targets';
+  return null;
+}
+
+const SEVERITY: Readonly<Record<string, number>> = {
+  critical: 3,
+  page: 3,
+  high: 2,
+  warning: 2,
+  info: 1,
+  none: 0,
+};
+
+/** A Prometheus duration in seconds (1h30m, 5m, 90s); 0 when absent. */
+export function durationSeconds(text: string | undefined): number {
+  if (!text) return 0;
+  const units: Record<string, number> = {
+    ms: 0.001,
+    s: 1,
+    m: 60,
+    h: 3600,
+    d: 86_400,
+    w: 604_800,
+    y: 31_536_000,
+  };
+  let total = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g))
+    total += Number(m[1]) * (units[m[2] as string] ?? 0);
+  return total;
+}
+
+/** The comparison an alert fires on: the last `op number` of its expression. */
+export function threshold(expr: string | undefined): { op: string; value: number } | null {
+  const m = /(>=|<=|==|!=|>|<)\s*(?:bool\s+)?(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*\)*\s*$/i.exec(expr ?? '');
+  return m ? { op: m[1] as string, value: Number(m[2]) } : null;
+}
+
+/** How an alert became easier to miss: each reason in words, empty when it did not. */
+export function loosened(a: Rule, b: Rule): string[] {
+  const why: string[] = [];
+  const ta = threshold(a.expr);
+  const tb = threshold(b.expr);
+  if (ta && tb && ta.op === tb.op && ta.value !== tb.value) {
+    const up = tb.value > ta.value;
+    if (((ta.op === '>' || ta.op === '>=') && up) || ((ta.op === '<' || ta.op === '<=') && !up))
+      why.push(`threshold ${ta.op} ${ta.value} → ${tb.op} ${tb.value}`);
+  } else if (ta && !tb) why.push(`threshold ${ta.op} ${ta.value} removed from the expression`);
+  if (durationSeconds(b.for) > durationSeconds(a.for)) why.push(`for ${a.for ?? '0s'} → ${b.for}`);
+  const sa = SEVERITY[a.labels?.severity ?? 'none'] ?? 0;
+  const sb = SEVERITY[b.labels?.severity ?? 'none'] ?? 0;
+  if (sb < sa) why.push(`severity ${a.labels?.severity} → ${b.labels?.severity ?? 'none'}`);
+  return why;
+}
+
+/** An alert's identity: its name and static labels other than severity, e.g. PoolCpuOverHeadroom{pool="email"}. */
+function ruleKey(r: Rule): string {
+  const labels = Object.entries(r.labels ?? {})
+    .filter(([k]) => k !== 'severity')
+    .sort(([x], [y]) => (x < y ? -1 : 1))
+    .map(([k, v]) => `${k}="${v}"`);
+  return `${r.alert ?? r.record}${labels.length ? `{${labels.join(',')}}` : ''}`;
+}
+
+/** The expression's first label selector, e.g. {job="node",criticality="critical"}. */
+const selector = (expr: string | undefined) => /\{[^}]*\}/.exec(expr ?? '')?.[0] ?? '';
+
+function keyed(rules: readonly Rule[]): Map<string, Rule> {
+  const seen = new Map<string, number>();
+  for (const r of rules) seen.set(ruleKey(r), (seen.get(ruleKey(r)) ?? 0) + 1);
+  const out = new Map<string, Rule>();
+  for (const r of rules) {
+    // one name for several rules (ServerDown per criticality): told apart by what they select
+    const base = (seen.get(ruleKey(r)) ?? 0) > 1 ? `${ruleKey(r)} ${selector(r.expr)}` : ruleKey(r);
+    let key = base;
+    for (let i = 2; out.has(key); i++) key = `${base} #${i}`;
+    out.set(key, r);
+  }
+  return out;
+}
+
+function diffRules(artifact: string, a: RulesFile | undefined, b: RulesFile | undefined): Change[] {
+  const all = (f: RulesFile | undefined) => (f?.groups ?? []).flatMap((g) => g.rules ?? []);
+  const changes: Change[] = [];
+  for (const kind of ['alert', 'recording-rule'] as const) {
+    const pick = (r: Rule) => (kind === 'alert' ? r.alert !== undefined : r.record !== undefined);
+    const ma = keyed(all(a).filter(pick));
+    const mb = keyed(all(b).filter(pick));
+    for (const id of [...new Set([...ma.keys(), ...mb.keys()])].sort()) {
+      const x = ma.get(id);
+      const y = mb.get(id);
+      const base = { area: 'monitoring' as const, artifact, kind, id };
+      if (!x || !y) {
+        changes.push({
+          ...base,
+          action: x ? 'remove' : 'add',
+          summary: `${kind === 'alert' ? 'alert' : 'recording rule'} ${id} ${x ? 'removed' : 'added'}`,
+          attributes: [],
+          facts: { severity: (x ?? y)?.labels?.severity ?? '' },
+        });
+        continue;
+      }
+      const attributes = attributeChanges(x, y);
+      if (attributes.length === 0) continue;
+      const why = kind === 'alert' ? loosened(x, y) : [];
+      changes.push({
+        ...base,
+        action: 'change',
+        summary: `${kind === 'alert' ? 'alert' : 'recording rule'} ${id} ${why.length ? `loosened: ${why.join('; ')}` : `changed: ${attributes.map((c) => c.path).join(', ')}`}`,
+        attributes,
+        facts: { loosened: why },
+      });
+    }
+  }
+  return changes;
+}
+
+interface PrometheusConfig {
+  readonly scrape_configs?: readonly ({ readonly job_name: string } & Record<string, unknown>)[];
+}
+
+function diffScrapeJobs(
+  artifact: string,
+  a: PrometheusConfig | undefined,
+  b: PrometheusConfig | undefined,
+): Change[] {
+  const ma = new Map((a?.scrape_configs ?? []).map((j) => [j.job_name, j]));
+  const mb = new Map((b?.scrape_configs ?? []).map((j) => [j.job_name, j]));
+  const changes: Change[] = [];
+  for (const id of [...new Set([...ma.keys(), ...mb.keys()])].sort()) {
+    const x = ma.get(id);
+    const y = mb.get(id);
+    const attributes = x && y ? attributeChanges(x, y) : [];
+    if (x && y && attributes.length === 0) continue;
+    changes.push({
+      area: 'monitoring',
+      artifact,
+      kind: 'scrape-job',
+      id,
+      action: !x ? 'add' : !y ? 'remove' : 'change',
+      summary: `scrape job ${id} ${!x ? 'added' : !y ? 'removed: its targets are no longer watched' : `changed: ${attributes.map((c) => c.path).join(', ')}`}`,
+      attributes,
+      facts: {},
+    });
+  }
+  return changes;
+}
+
+type TargetGroups = readonly {
+  readonly targets?: readonly string[];
+  readonly labels?: Record<string, string>;
+}[];
+
+function diffTargets(artifact: string, a: TargetGroups | undefined, b: TargetGroups | undefined): Change[] {
+  const index = (groups: TargetGroups | undefined) => {
+    const m = new Map<string, Record<string, string>>();
+    for (const g of groups ?? []) for (const t of g.targets ?? []) m.set(t, g.labels ?? {});
+    return m;
+  };
+  const ma = index(a);
+  const mb = index(b);
+  const changes: Change[] = [];
+  for (const id of [...new Set([...ma.keys(), ...mb.keys()])].sort()) {
+    const x = ma.get(id);
+    const y = mb.get(id);
+    const attributes = x && y ? attributeChanges(x, y) : [];
+    if (x && y && attributes.length === 0) continue;
+    const named = (y ?? x)?.instance ?? (y ?? x)?.server ?? (y ?? x)?.point;
+    changes.push({
+      area: 'monitoring',
+      artifact,
+      kind: 'target',
+      id,
+      action: !x ? 'add' : !y ? 'remove' : 'change',
+      summary: `target ${id}${named && named !== id ? ` (${named})` : ''} ${!x ? 'added' : !y ? 'no longer scraped' : `relabelled: ${attributes.map((c) => c.path).join(', ')}`}`,
+      attributes,
+      facts: {},
+    });
+  }
+  return changes;
+}
+
+interface Route {
+  readonly receiver?: string;
+  readonly matchers?: readonly string[];
+  readonly continue?: boolean;
+  readonly routes?: readonly Route[];
+  readonly [k: string]: unknown;
+}
+
+/** Every route of the tree by its matchers from the root, e.g. `district=~".+" / district="d760"`. */
+function flattenRoutes(root: Route | undefined): Map<string, Route> {
+  const out = new Map<string, Route>();
+  const walk = (r: Route, path: string) => {
+    const { routes, ...own } = r;
+    let key = path || '(root)';
+    for (let i = 2; out.has(key); i++) key = `${path} #${i}`;
+    out.set(key, own);
+    for (const child of routes ?? [])
+      walk(child, `${path ? `${path} / ` : ''}${(child.matchers ?? []).join(', ') || '(all)'}`);
+  };
+  if (root) walk(root, '');
+  return out;
+}
+
+function diffAlertmanager(
+  artifact: string,
+  a: { route?: Route; receivers?: readonly { name: string }[] } | undefined,
+  b: { route?: Route; receivers?: readonly { name: string }[] } | undefined,
+): Change[] {
+  const changes: Change[] = [];
+  const ra = flattenRoutes(a?.route);
+  const rb = flattenRoutes(b?.route);
+  for (const id of [...new Set([...ra.keys(), ...rb.keys()])].sort()) {
+    const x = ra.get(id);
+    const y = rb.get(id);
+    const attributes = x && y ? attributeChanges(x, y) : [];
+    if (x && y && attributes.length === 0) continue;
+    changes.push({
+      area: 'monitoring',
+      artifact,
+      kind: 'route',
+      id,
+      action: !x ? 'add' : !y ? 'remove' : 'change',
+      summary: `route ${id} ${!x ? `added (to ${y?.receiver})` : !y ? `removed (was to ${x.receiver})` : `changed: ${attributes.map((c) => `${c.path} ${c.before ?? '—'} → ${c.after ?? '—'}`).join(', ')}`}`,
+      attributes,
+      facts: {},
+    });
+  }
+  const na = new Map((a?.receivers ?? []).map((r) => [r.name, r]));
+  const nb = new Map((b?.receivers ?? []).map((r) => [r.name, r]));
+  for (const id of [...new Set([...na.keys(), ...nb.keys()])].sort()) {
+    const x = na.get(id);
+    const y = nb.get(id);
+    const attributes = x && y ? attributeChanges(x, y) : [];
+    if (x && y && attributes.length === 0) continue;
+    changes.push({
+      area: 'monitoring',
+      artifact,
+      kind: 'receiver',
+      id,
+      action: !x ? 'add' : !y ? 'remove' : 'change',
+      summary: `receiver ${id} ${!x ? 'added' : !y ? 'removed' : `changed: ${attributes.map((c) => c.path).join(', ')}`}`,
+      attributes,
+      facts: {},
+    });
+  }
+  return changes;
+}
+
+/** The changes between two versions of one monitoring file (either side may be absent). */
+export function diffMonitoringFile(
+  path: string,
+  before: string | undefined,
+  after: string | undefined,
+): Change[] {
+  const kind = monitoringFileKind(path);
+  const read = (text: string | undefined) =>
+    text === undefined ? undefined : kind === 'targets' ? JSON.parse(text) : parse(text);
+  const a = read(before);
+  const b = read(after);
+  switch (kind) {
+    case 'rules':
+      return diffRules(path, a, b);
+    case 'prometheus':
+      return diffScrapeJobs(path, a, b);
+    case 'alertmanager':
+      return diffAlertmanager(path, a, b);
+    case 'targets':
+      return diffTargets(path, a, b);
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,133 @@
+/** The audit's risk rules, each with its id, level, and why what it finds matters. */
+import { accessBroadened } from './access-broadened.ts';
+import { addition } from './addition.ts';
+import { backupProtectionReduced } from './backup-protection-reduced.ts';
+import { drift } from './drift.ts';
+import { inPlaceUpdate } from './in-place-update.ts';
+import { monitoringLoosened } from './monitoring-loosened.ts';
+import { networkAccessWidened } from './network-access-widened.ts';
+import { newlyPublic } from './newly-public.ts';
+import { otherRemoval } from './other-removal.ts';
+import { otherReplacement } from './other-replacement.ts';
+import { personalDataNewPlace } from './personal-data-new-place.ts';
+import { poolBelowHeadroom } from './pool-below-headroom.ts';
+import type { RiskRule } from './risk-rule.ts';
+import { siteRenumbered } from './site-renumbered.ts';
+import { statefulDataLost } from './stateful-data-lost.ts';
+import { warehouseRedundancyReduced } from './warehouse-redundancy-reduced.ts';
+
+export const RISK_RULES: readonly RiskRule[] = [
+  {
+    id: 'AU001',
+    name: 'stateful-data-lost',
+    level: 'critical',
+    matters: 'a stateful resource replaced or removed takes its data with it (data loss)',
+    fires: statefulDataLost,
+  },
+  {
+    id: 'AU002',
+    name: 'backup-protection-reduced',
+    level: 'critical',
+    matters:
+      'a shorter object lock or backup retention means fewer days to restore from, and lets an attacker delete sooner',
+    fires: backupProtectionReduced,
+  },
+  {
+    id: 'AU003',
+    name: 'personal-data-new-place',
+    level: 'critical',
+    matters:
+      'personal data sent to a place it was not before needs its own legal basis (Decree 13/2023, the residency rule)',
+    fires: personalDataNewPlace,
+  },
+  {
+    id: 'AU010',
+    name: 'network-access-widened',
+    level: 'high',
+    matters: 'wider reachability is how a breach spreads from one system to the next',
+    fires: networkAccessWidened,
+  },
+  {
+    id: 'AU011',
+    name: 'newly-public',
+    level: 'high',
+    matters: 'a system reachable from the internet is a target from the moment it is published',
+    fires: newlyPublic,
+  },
+  {
+    id: 'AU012',
+    name: 'access-broadened',
+    level: 'high',
+    matters: 'every permission granted is one more thing a stolen credential can do',
+    fires: accessBroadened,
+  },
+  {
+    id: 'AU013',
+    name: 'monitoring-loosened',
+    level: 'high',
+    matters: 'an outage nobody is alerted to lasts until a citizen reports it',
+    fires: monitoringLoosened,
+  },
+  {
+    id: 'AU014',
+    name: 'warehouse-redundancy-reduced',
+    level: 'high',
+    matters: 'fewer replicas of a shard is one failure closer to losing its quorum and its data',
+    fires: warehouseRedundancyReduced,
+  },
+  {
+    id: 'AU015',
+    name: 'pool-below-headroom',
+    level: 'high',
+    matters: 'a pool below its headroom cannot lose a rack or take an upgrade wave without dropping load',
+    fires: poolBelowHeadroom,
+  },
+  {
+    id: 'AU016',
+    name: 'site-renumbered',
+    level: 'high',
+    matters:
+      'every device, firewall rule and target that knows the old address must change with it, or the site goes dark',
+    fires: siteRenumbered,
+  },
+  {
+    id: 'AU020',
+    name: 'other-replacement',
+    level: 'medium',
+    matters: 'a replacement is a delete and a create: a gap in service and new identifiers',
+    fallback: true,
+    fires: otherReplacement,
+  },
+  {
+    id: 'AU021',
+    name: 'other-removal',
+    level: 'medium',
+    matters: 'what depended on a removed object breaks',
+    fallback: true,
+    fires: otherRemoval,
+  },
+  {
+    id: 'AU022',
+    name: 'drift',
+    level: 'medium',
+    matters: 'a change made outside the reviewed path is applied or undone without a review',
+    fallback: true,
+    fires: drift,
+  },
+  {
+    id: 'AU030',
+    name: 'addition',
+    level: 'low',
+    matters: 'new objects to review; nothing existing is lost',
+    fallback: true,
+    fires: addition,
+  },
+  {
+    id: 'AU031',
+    name: 'in-place-update',
+    level: 'low',
+    matters: 'an update in place that no other rule finds risky',
+    fallback: true,
+    fires: inPlaceUpdate,
+  },
+];

@@ -1,0 +1,127 @@
+/**
+ * `citycloud diff OLD NEW` and `citycloud diff --plan plan.json`: the risk-ranked semantic diff,
+ * printed as Markdown, JSON or a page, optionally written to a file; `--fail-on` turns a level
+ * into exit 1; `--evidence` signs what was reviewed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { type AuditReport, auditDiff } from '../../audit/audit-diff.ts';
+import { AuditInputError } from '../../audit/audit-error.ts';
+import { makeEvidence } from '../../audit/evidence.ts';
+import { reportHtml } from '../../audit/format-html.ts';
+import { reportJson } from '../../audit/format-json.ts';
+import { reportMarkdown } from '../../audit/format-markdown.ts';
+import { planReport } from '../../audit/plan-report.ts';
+import { LEVELS, levelRank, type RiskLevel } from '../../audit/risk/risk-rule.ts';
+import { EXIT } from '../cli/exit-codes.ts';
+import { openSides } from './diff-sides.ts';
+
+export interface DiffOptions {
+  readonly old?: string;
+  readonly new?: string;
+  readonly plan?: string;
+  readonly format: 'md' | 'json' | 'html';
+  readonly output?: string;
+  readonly failOn?: RiskLevel;
+  readonly evidence?: string;
+  readonly reviewer?: string;
+  readonly signingKey?: string;
+  readonly inventory: string;
+  readonly cache: string | false;
+}
+
+/** The reviewer's SSH key: --signing-key, else git's user.signingkey, else ~/.ssh/id_ed25519 or id_rsa. */
+function signingKey(given: string | undefined): string {
+  if (given) {
+    if (!existsSync(given)) throw new AuditInputError(`--signing-key ${given}: no such file`);
+    return given;
+  }
+  const fromGit = spawnSync('git', ['config', '--get', 'user.signingkey'], { encoding: 'utf8' });
+  const configured = fromGit.status === 0 ? fromGit.stdout.trim().replace(/^~(?=\/)/, homedir()) : '';
+  if (configured && existsSync(configured)) return configured;
+  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    const key = join(homedir(), '.ssh', name);
+    if (existsSync(key)) return key;
+  }
+  throw new AuditInputError(
+    'no SSH key to sign the review with: pass --signing-key FILE (or set git config user.signingkey)',
+  );
+}
+
+function write(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/** The report in the format asked for: one text, or (Markdown) the comment parts. */
+function render(report: AuditReport, format: DiffOptions['format']): string[] {
+  if (format === 'json') return [reportJson(report)];
+  if (format === 'html') return [reportHtml(report)];
+  return reportMarkdown(report);
+}
+
+export async function runDiff(opts: DiffOptions): Promise<number> {
+  if (opts.evidence && !opts.reviewer)
+    throw new AuditInputError('--evidence needs --reviewer NAME: the principal the signature is made as');
+  if (opts.evidence && opts.plan)
+    throw new AuditInputError('--evidence signs a review of two synth outputs (OLD NEW), not of a plan');
+  let report: AuditReport;
+  let evidenceSides: ReturnType<typeof openSides> | null = null;
+  if (opts.plan) {
+    if (opts.old || opts.new) throw new AuditInputError('give either --plan FILE or OLD NEW, not both');
+    report = planReport(opts.plan);
+  } else {
+    if (!opts.old || !opts.new)
+      throw new AuditInputError(
+        'citycloud diff needs OLD and NEW (synth output folders or git refs), or --plan FILE',
+      );
+    evidenceSides = openSides([opts.old, opts.new], {
+      inventory: opts.inventory,
+      cache: opts.cache,
+      progress: (line) => console.error(line),
+    });
+    const [a, b] = evidenceSides.sides as [never, never];
+    report = auditDiff(a, b);
+  }
+  try {
+    const parts = render(report, opts.format);
+    if (opts.output) {
+      parts.forEach((text, i) => {
+        write(
+          i === 0 ? (opts.output as string) : (opts.output as string).replace(/(\.md)?$/, `.part${i + 1}.md`),
+          text,
+        );
+      });
+      const c = report.counts;
+      console.error(
+        `${LEVELS.map((l) => `${c[l]} ${l}`).join(', ')} — ${report.changes.length} changes; report in ${opts.output}${parts.length > 1 ? ` and ${parts.length - 1} more part${parts.length > 2 ? 's' : ''}` : ''}`,
+      );
+    } else process.stdout.write(parts.join('\n'));
+    if (opts.evidence && evidenceSides) {
+      const [a, b] = evidenceSides.sides as [never, never];
+      const evidence = makeEvidence({
+        old: a,
+        new: b,
+        report,
+        reportJson: reportJson(report),
+        reviewer: opts.reviewer as string,
+        signingKey: signingKey(opts.signingKey),
+        now: new Date(),
+      });
+      write(opts.evidence, `${JSON.stringify(evidence, null, 2)}\n`);
+      console.error(`review evidence signed by ${opts.reviewer} written to ${opts.evidence}`);
+    }
+  } finally {
+    evidenceSides?.cleanUp();
+  }
+  if (opts.failOn) {
+    const worst = report.changes.find((c) => levelRank(c.level) <= levelRank(opts.failOn as RiskLevel));
+    if (worst) {
+      console.error(`--fail-on ${opts.failOn}: ${worst.level} change: ${worst.summary}`);
+      return EXIT.problems;
+    }
+  }
+  return EXIT.ok;
+}
