@@ -48,6 +48,11 @@ export const TEST_TOOLS: readonly Tool[] = [
   },
   { path: '/usr/bin/ssh', apt: 'openssh-client', why: 'the kubectl-ssh executor runs ssh' },
   {
+    path: '/usr/bin/ssh-keygen',
+    apt: 'openssh-client',
+    why: 'review evidence is signed and verified with ssh-keygen -Y',
+  },
+  {
     path: '/usr/bin/unzip',
     apt: 'unzip',
     why: 'kubectl is unpacked from the npm kubectl layer to check its command lines',
@@ -66,7 +71,7 @@ function present(path: string): boolean {
 
 const missing = TEST_TOOLS.filter((t) => !present(t.path));
 if (missing.length > 0) {
-  const packages = missing.map((t) => t.apt);
+  const packages = [...new Set(missing.map((t) => t.apt))];
   const canInstall = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
   if (!canInstall) {
     console.error(
