@@ -32,6 +32,12 @@ export interface DiffOptions {
   readonly markedSensitive?: (path: readonly Segment[], side: 'before' | 'after') => boolean;
   /** Why changing this attribute replaces the object, or null. */
   readonly forcesReplacement?: (path: readonly Segment[]) => string | null;
+  /**
+   * Values known to be secret (those a plan marks sensitive somewhere in the object): any value
+   * holding one is masked too, wherever it shows up again (Terraform copies an input into an
+   * output without marking the copy).
+   */
+  readonly secretValues?: readonly string[];
   /** Lists compared item by item in order, never by their items' names (a plan's sensitivity mirrors are by position). */
   readonly byPosition?: boolean;
   /** Keys left out of the comparison (e.g. cdktf's "//" metadata). */
@@ -59,6 +65,13 @@ function secretAt(key: Segment | undefined, parent: unknown, value: unknown): bo
   )
     return true;
   return typeof value === 'string' && (value === SENSITIVE || CREDENTIAL_URL.test(value));
+}
+
+/** Whether `value` (or any text in it) contains one of `secrets`. */
+function holdsValue(value: unknown, secrets: readonly string[] | undefined): boolean {
+  if (!secrets?.length || value === undefined) return false;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return secrets.some((s) => text.includes(s));
 }
 
 /** Every item an object with a distinct string `name`: the list is keyed by name. */
@@ -110,6 +123,8 @@ export function attributeChanges(
     const key = path.at(-1);
     const hidden =
       secret ||
+      holdsValue(a, options.secretValues) ||
+      holdsValue(b, options.secretValues) ||
       (a !== undefined && secretAt(key, parents.a, a)) ||
       (b !== undefined && secretAt(key, parents.b, b)) ||
       Boolean(options.markedSensitive?.(path, 'before')) ||

@@ -64,7 +64,9 @@ export function diffTerraformStack(
           facts: {
             ...facts,
             holdsSecret: holdsSecret(old ?? now),
-            namespaceExisted: existing.has(String((now?.metadata as { namespace?: unknown } | undefined)?.namespace)),
+            namespaceExisted: existing.has(
+              String((now?.metadata as { namespace?: unknown } | undefined)?.namespace),
+            ),
           },
           objects: { before: old, after: now },
         });

@@ -51,6 +51,29 @@ export function masked(value: unknown, mirror: Mirror, marker: string): unknown 
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, m[k], marker)]));
 }
 
+/** The values a mirror marks sensitive (as text), to mask wherever else they appear. */
+export function markedValues(value: unknown, mirror: Mirror, into: Set<string> = new Set()): Set<string> {
+  if (mirror === true) {
+    if (value === null || value === undefined) return into;
+    if (typeof value === 'object') for (const leaf of Object.values(value)) markedValues(leaf, true, into);
+    else if (String(value).length >= 3) into.add(String(value));
+    return into;
+  }
+  if (!mirror || typeof mirror !== 'object' || value === null || typeof value !== 'object') return into;
+  for (const [k, v] of Object.entries(value)) markedValues(v, (mirror as Record<string, Mirror>)[k], into);
+  return into;
+}
+
+/** `value` with every string that holds one of `secrets` replaced by the sensitive marker. */
+function maskedValues(value: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0) return value;
+  if (typeof value === 'string') return secrets.some((x) => value.includes(x)) ? SENSITIVE : value;
+  if (Array.isArray(value)) return value.map((v) => maskedValues(v, secrets));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskedValues(v, secrets)]));
+  return value;
+}
+
 /** Whether the mirror marks `path` (or a block around it) sensitive. */
 export function markedAt(mirror: Mirror, path: readonly Segment[]): boolean {
   let m: Mirror = mirror;
@@ -117,6 +140,7 @@ function toChange(
   const c = rc.change;
   const before = c.before ?? undefined;
   const after = withUnknowns(c.after ?? undefined, c.after_unknown);
+  const secrets = [...markedValues(c.before, c.before_sensitive, markedValues(c.after, c.after_sensitive))];
   const replacePaths = new Set(
     (c.replace_paths ?? []).map((p) => p.filter((s): s is string => typeof s === 'string').join('.')),
   );
@@ -125,6 +149,7 @@ function toChange(
       ? attributeChanges(before, after, {
           // by position, as the plan's sensitivity mirrors are laid out
           byPosition: true,
+          secretValues: secrets,
           markedSensitive: (path, side) =>
             markedAt(side === 'before' ? c.before_sensitive : c.after_sensitive, path),
           forcesReplacement: (path: readonly Segment[]) => {
@@ -159,8 +184,8 @@ function toChange(
     facts: { type: rc.type, actions: rc.change.actions.join(','), actionReason: rc.action_reason ?? '' },
     // the rules see the values with the sensitive ones masked: nothing they say can leak them
     objects: {
-      before: masked(before, c.before_sensitive, SENSITIVE),
-      after: masked(after, c.after_sensitive, SENSITIVE),
+      before: maskedValues(masked(before, c.before_sensitive, SENSITIVE), secrets),
+      after: maskedValues(masked(after, c.after_sensitive, SENSITIVE), secrets),
     },
   };
 }

@@ -10,7 +10,10 @@ const POLICY = new Set(['kubernetes_network_policy_v1', 'kubernetes_network_poli
 
 /** Each peer a policy lets in or out, with the ports of its rule: `{from: …} on 5432/TCP`. */
 function peersOf(spec: unknown, direction: 'ingress' | 'egress'): Set<string> {
-  const rules = ((spec as Record<string, unknown[]> | undefined)?.[direction] ?? []) as Record<string, unknown>[];
+  const rules = ((spec as Record<string, unknown[]> | undefined)?.[direction] ?? []) as Record<
+    string,
+    unknown
+  >[];
   const out = new Set<string>();
   for (const r of rules) {
     const ports = ((r.ports ?? []) as { port?: unknown; protocol?: unknown }[])
@@ -19,7 +22,9 @@ function peersOf(spec: unknown, direction: 'ingress' | 'egress'): Set<string> {
     const peers = ((direction === 'ingress' ? r.from : r.to) ?? []) as unknown[];
     // a rule without peers admits everyone on its ports
     for (const peer of peers.length ? peers : ['anyone'])
-      out.add(`${typeof peer === 'string' ? peer : JSON.stringify(peer)}${ports ? ` on ${ports}` : ' on every port'}`);
+      out.add(
+        `${typeof peer === 'string' ? peer : JSON.stringify(peer)}${ports ? ` on ${ports}` : ' on every port'}`,
+      );
   }
   return out;
 }
@@ -46,7 +51,9 @@ export function networkAccessWidened(c: Change): string | null {
     const was = peersOf(a, direction);
     const added = [...peersOf(b, direction)].filter((p) => !was.has(p));
     if (added.length)
-      why.push(`${direction} now also ${direction === 'ingress' ? 'from' : 'to'} ${added.slice(0, 3).join('; ')}${added.length > 3 ? ` and ${added.length - 3} more` : ''}`);
+      why.push(
+        `${direction} now also ${direction === 'ingress' ? 'from' : 'to'} ${added.slice(0, 3).join('; ')}${added.length > 3 ? ` and ${added.length - 3} more` : ''}`,
+      );
   }
   if (JSON.stringify(before(c, 'spec', 'pod_selector')) !== JSON.stringify(after(c, 'spec', 'pod_selector')))
     why.push('pod selector changed');

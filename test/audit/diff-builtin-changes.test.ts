@@ -6,8 +6,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/city.ts';
 import { type AuditOutputs, auditOutputs } from '../helpers/audit-outputs.ts';
+import { runCli } from '../helpers/city.ts';
 
 let o: AuditOutputs;
 // biome-ignore lint/suspicious/noExplicitAny: the report's JSON as parsed
@@ -31,35 +31,53 @@ describe('citycloud diff of the built-in city before and after five changes', ()
     expect(renumbered[0].rules[0].rule).toBe('AU016');
     expect(renumbered[0].summary).toContain('prefix 10.32.17.0/26 → 10.32.31.192/26');
 
-    const alert = find((c: { kind: string; id: string }) => c.kind === 'alert' && c.id === 'DistrictIsolated');
+    const alert = find(
+      (c: { kind: string; id: string }) => c.kind === 'alert' && c.id === 'DistrictIsolated',
+    );
     expect(alert).toHaveLength(1);
     expect(alert[0]).toMatchObject({ level: 'high', area: 'monitoring' });
-    expect(alert[0].rules[0]).toMatchObject({ rule: 'AU013', because: 'alert DistrictIsolated loosened: threshold > 0.5 → > 0.8' });
+    expect(alert[0].rules[0]).toMatchObject({
+      rule: 'AU013',
+      because: 'alert DistrictIsolated loosened: threshold > 0.5 → > 0.8',
+    });
 
-    const warehouse = find((c: { kind: string; id: string }) => c.kind === 'warehouse' && c.id === 'population');
+    const warehouse = find(
+      (c: { kind: string; id: string }) => c.kind === 'warehouse' && c.id === 'population',
+    );
     expect(warehouse[0]).toMatchObject({ level: 'high', area: 'inventory' });
     expect(warehouse[0].rules[0].because).toContain('replicas 3 → 2');
     // and every shard's StatefulSet, by address, not by line
     const sets = find((c: { kind: string }) => c.kind === 'kubernetes_stateful_set_v1');
     expect(sets.map((c: { id: string }) => c.id)).toEqual(
-      Array.from({ length: 16 }, (_, i) => `kubernetes_stateful_set_v1.population-s${String(i + 1).padStart(2, '0')}`),
+      Array.from(
+        { length: 16 },
+        (_, i) => `kubernetes_stateful_set_v1.population-s${String(i + 1).padStart(2, '0')}`,
+      ),
     );
     for (const s of sets) {
       expect(s).toMatchObject({ level: 'high', action: 'change', stack: 'warehouse-population' });
       expect(s.attributes).toEqual([{ path: 'spec.replicas', before: '3', after: '2' }]);
     }
 
-    const policy = find((c: { id: string }) => c.id === 'kubernetes_network_policy_v1.population-allow-readers');
+    const policy = find(
+      (c: { id: string }) => c.id === 'kubernetes_network_policy_v1.population-allow-readers',
+    );
     expect(policy[0]).toMatchObject({ level: 'high', rules: [{ rule: 'AU010' }] });
-    expect(policy[0].rules[0].because).toMatch(/ingress now also from .*"citycloud\.hcmc\.gov\.vn\/tenant":"meeting".* on 5432\/TCP/);
+    expect(policy[0].rules[0].because).toMatch(
+      /ingress now also from .*"citycloud\.hcmc\.gov\.vn\/tenant":"meeting".* on 5432\/TCP/,
+    );
 
     const rack = find((c: { kind: string }) => c.kind === 'rack');
     expect(rack).toHaveLength(1);
     expect(rack[0]).toMatchObject({ id: 'dc1-h1-r03-k11', level: 'medium', action: 'remove' });
     expect(rack[0].summary).toBe('rack dc1-h1-r03-k11 removed with 12 servers (pools mgmt)');
-    expect(find((c: { kind: string; action: string }) => c.kind === 'server' && c.action === 'remove')).toHaveLength(12);
+    expect(
+      find((c: { kind: string; action: string }) => c.kind === 'server' && c.action === 'remove'),
+    ).toHaveLength(12);
     const pool = find((c: { kind: string; id: string }) => c.kind === 'pool' && c.id === 'mgmt');
-    expect(pool[0].summary).toBe('pool mgmt: 60 → 48 servers, 1920 → 1536 cores, keeps 12 spare (limit 75.0%)');
+    expect(pool[0].summary).toBe(
+      'pool mgmt: 60 → 48 servers, 1920 → 1536 cores, keeps 12 spare (limit 75.0%)',
+    );
   });
 
   it('leads with the counts by level, the most severe changes first', () => {
@@ -70,13 +88,17 @@ describe('citycloud diff of the built-in city before and after five changes', ()
       low: report.changes.filter((c: { level: string }) => c.level === 'low').length,
     });
     expect(report.counts.high).toBe(21);
-    const ranks = report.changes.map((c: { level: string }) => ['critical', 'high', 'medium', 'low'].indexOf(c.level));
+    const ranks = report.changes.map((c: { level: string }) =>
+      ['critical', 'high', 'medium', 'low'].indexOf(c.level),
+    );
     expect(ranks).toEqual([...ranks].sort((a: number, b: number) => a - b));
   });
 
   it('reads only the files whose digests differ: an unchanged file may even be gone', () => {
     expect(report.files.unchanged).toBe(33);
-    expect(report.files.changed.map((f: { path: string }) => f.path)).not.toContain('cloudformation/offsite.template.json');
+    expect(report.files.changed.map((f: { path: string }) => f.path)).not.toContain(
+      'cloudformation/offsite.template.json',
+    );
     // an unchanged artifact removed from both folders: the diff never opens it
     for (const side of [o.before, o.after]) rmSync(join(side, 'cloudformation/offsite.template.json'));
     const r = runCli(['diff', o.before, o.after, '--format', 'json']);
@@ -116,7 +138,9 @@ describe('citycloud diff of the built-in city before and after five changes', ()
       'AU010: network policy kubernetes\\_network\\_policy\\_v1.population-allow-readers',
     ])
       expect(md).toContain(needle);
-    expect(md).toMatch(/<summary>🟨 medium: \d+ changes<\/summary>[\s\S]*rack dc1-h1-r03-k11 removed with 12 servers/);
+    expect(md).toMatch(
+      /<summary>🟨 medium: \d+ changes<\/summary>[\s\S]*rack dc1-h1-r03-k11 removed with 12 servers/,
+    );
     expect(md.split('<details>').length).toBe(md.split('</details>').length);
   });
 
@@ -128,6 +152,8 @@ describe('citycloud diff of the built-in city before and after five changes', ()
     );
     const none = runCli(['diff', o.before, 'no-such-ref-or-folder']);
     expect(none.code).toBe(2);
-    expect(none.stderr.trim()).toMatch(/^no-such-ref-or-folder: neither a synth output folder \(no manifest\.json\) nor a commit of /);
+    expect(none.stderr.trim()).toMatch(
+      /^no-such-ref-or-folder: neither a synth output folder \(no manifest\.json\) nor a commit of /,
+    );
   });
 });

@@ -36,7 +36,9 @@ function report(): AuditReport {
       {
         resource: {
           kubernetes_config_map_v1: { [HOSTILE]: { metadata: { name: HOSTILE, namespace: 'apps' } } },
-          kubernetes_deployment_v1: { api: { metadata: { name: 'api', namespace: 'apps' }, spec: { replicas: '2' } } },
+          kubernetes_deployment_v1: {
+            api: { metadata: { name: 'api', namespace: 'apps' }, spec: { replicas: '2' } },
+          },
         },
       },
     ),
@@ -46,7 +48,12 @@ function report(): AuditReport {
       'groups: [{name: g, rules: []}]',
     ),
   ]);
-  const side = (label: string) => ({ label, manifestSha256: 'x', city: { name: 'HCMC', code: '79' }, artifacts: 3 });
+  const side = (label: string) => ({
+    label,
+    manifestSha256: 'x',
+    city: { name: 'HCMC', code: '79' },
+    artifacts: 3,
+  });
   return {
     schema: AUDIT_SCHEMA,
     old: side('out-deployed'),
@@ -91,12 +98,16 @@ describe.skipIf(!hasChromium)('the audit diff page in Chromium', () => {
     expect(r.counts.critical).toBe(1);
     expect(r.counts.high).toBe(1);
     expect(await page.locator('.change').count()).toBe(r.changes.length);
-    expect(await page.locator('#shown').textContent()).toBe(`${r.changes.length} of ${r.changes.length} changes shown`);
+    expect(await page.locator('#shown').textContent()).toBe(
+      `${r.changes.length} of ${r.changes.length} changes shown`,
+    );
     // the first change is the critical one, with the attribute that forces its replacement
     const first = page.locator('.change').first();
     expect(await first.getAttribute('data-level')).toBe('critical');
     expect(await first.textContent()).toContain('spec.service_name');
-    expect(await first.locator('.force').textContent()).toContain('ForceNew (hashicorp/terraform-provider-kubernetes v2.38.0, kubernetes/schema_stateful_set_spec.go:53)');
+    expect(await first.locator('.force').textContent()).toContain(
+      'ForceNew (hashicorp/terraform-provider-kubernetes v2.38.0, kubernetes/schema_stateful_set_spec.go:53)',
+    );
     await context.close();
   });
 

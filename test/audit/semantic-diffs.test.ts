@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUDIT_SCHEMA, type AuditReport } from '../../audit/audit-diff.ts';
 import { attributeChanges, holdsSecret } from '../../audit/attribute-diff.ts';
+import { AUDIT_SCHEMA, type AuditReport } from '../../audit/audit-diff.ts';
 import type { Change } from '../../audit/change.ts';
 import { diffCloudFormation } from '../../audit/diff-cloudformation.ts';
 import { diffInventory } from '../../audit/diff-inventory.ts';
 import { diffMonitoringFile } from '../../audit/diff-monitoring.ts';
-import { diffTerraformStack } from '../../audit/diff-terraform.ts';
+import { diffTerraformStack, type TerraformJson } from '../../audit/diff-terraform.ts';
 import { reportJson } from '../../audit/format-json.ts';
 import { COMMENT_LIMIT, reportMarkdown } from '../../audit/format-markdown.ts';
 import { countByLevel, type RankedChange, rankChanges } from '../../audit/risk/rank-changes.ts';
@@ -34,8 +34,15 @@ const only = (changes: RankedChange[]) => {
 };
 const rulesOf = (c: RankedChange) => c.firings.map((f) => f.rule);
 
-const tf = (type: string, name: string, config: object) => ({ resource: { [type]: { [name]: config } } });
-const diffTf = (type: string, a: object | undefined, b: object | undefined, extraBefore: object = {}) =>
+const tf = (type: string, name: string, config: object): TerraformJson => ({
+  resource: { [type]: { [name]: config as Record<string, unknown> } },
+});
+const diffTf = (
+  type: string,
+  a: object | undefined,
+  b: object | undefined,
+  extraBefore: NonNullable<TerraformJson['resource']> = {},
+) =>
   rank(
     diffTerraformStack(
       'terraform/stacks/apps/cdk.tf.json',
@@ -47,7 +54,9 @@ const diffTf = (type: string, a: object | undefined, b: object | undefined, extr
 
 describe('attribute diff', () => {
   it('keys list items by name, so a change in the middle of a list is one attribute', () => {
-    const env = (names: string[]) => ({ container: [{ name: 'api', env: names.map((n) => ({ name: n, value: n.toLowerCase() })) }] });
+    const env = (names: string[]) => ({
+      container: [{ name: 'api', env: names.map((n) => ({ name: n, value: n.toLowerCase() })) }],
+    });
     const changes = attributeChanges(env(['A', 'B', 'C']), env(['A', 'X', 'B', 'C']));
     expect(changes).toEqual([{ path: 'container[name=api].env[name=X]', after: '{"name":"X","value":"x"}' }]);
   });
@@ -65,7 +74,8 @@ describe('attribute diff', () => {
     };
     const changes = attributeChanges(before, after);
     expect(changes.map((c) => c.path)).toEqual(['env[name=DB_PASSWORD].value', 'token', 'url']);
-    for (const c of changes) expect(c).toMatchObject({ before: '(sensitive value)', after: '(sensitive value)', sensitive: true });
+    for (const c of changes)
+      expect(c).toMatchObject({ before: '(sensitive value)', after: '(sensitive value)', sensitive: true });
     expect(JSON.stringify(changes)).not.toMatch(/tok-|hunter|s3cret|n3w/);
     expect(holdsSecret(before)).toBe(true);
     expect(holdsSecret({ env: [{ name: 'LOG_LEVEL', value: 'info' }] })).toBe(false);
@@ -75,7 +85,11 @@ describe('attribute diff', () => {
 describe('Terraform stacks, by address, with the Kubernetes provider’s ForceNew attributes', () => {
   const sts = (service: string, replicas = '3') => ({
     metadata: { name: 'population-s01', namespace: 'warehouse-population' },
-    spec: { replicas, service_name: service, template: { spec: { container: [{ name: 'pg', image: 'spilo:3.3' }] } } },
+    spec: {
+      replicas,
+      service_name: service,
+      template: { spec: { container: [{ name: 'pg', image: 'spilo:3.3' }] } },
+    },
   });
 
   it('a StatefulSet whose service name changes is replaced: critical, with the attribute and its source line', () => {
@@ -87,7 +101,8 @@ describe('Terraform stacks, by address, with the Kubernetes provider’s ForceNe
         path: 'spec.service_name',
         before: 'a',
         after: 'b',
-        forcesReplacement: 'ForceNew (hashicorp/terraform-provider-kubernetes v2.38.0, kubernetes/schema_stateful_set_spec.go:53)',
+        forcesReplacement:
+          'ForceNew (hashicorp/terraform-provider-kubernetes v2.38.0, kubernetes/schema_stateful_set_spec.go:53)',
       },
     ]);
     expect(c.firings[0]?.because).toContain('spec.service_name cannot change in place');
@@ -102,19 +117,29 @@ describe('Terraform stacks, by address, with the Kubernetes provider’s ForceNe
     );
     expect(image).toMatchObject({ action: 'change', level: 'low' });
     expect(image.attributes[0]?.path).toBe('spec.template.spec.container[name=pg].image');
-    expect(only(diffTf('kubernetes_stateful_set_v1', sts('a'), sts('a', '2')))).toMatchObject({ level: 'high' });
+    expect(only(diffTf('kubernetes_stateful_set_v1', sts('a'), sts('a', '2')))).toMatchObject({
+      level: 'high',
+    });
     expect(rulesOf(only(diffTf('kubernetes_stateful_set_v1', sts('a'), undefined)))).toEqual(['AU001']);
   });
 
   it('a renamed namespace or a new Deployment selector is a replacement (medium), said per attribute', () => {
-    const ns = only(diffTf('kubernetes_namespace_v1', { metadata: { name: 'a' } }, { metadata: { name: 'b' } }));
+    const ns = only(
+      diffTf('kubernetes_namespace_v1', { metadata: { name: 'a' } }, { metadata: { name: 'b' } }),
+    );
     expect(ns).toMatchObject({ action: 'replace', level: 'medium' });
     expect(ns.attributes[0]?.forcesReplacement).toContain('kubernetes/schema_metadata.go:37');
     const dep = only(
       diffTf(
         'kubernetes_deployment_v1',
-        { metadata: { name: 'api', namespace: 'apps' }, spec: { selector: { match_labels: { app: 'api' } } } },
-        { metadata: { name: 'api', namespace: 'apps' }, spec: { selector: { match_labels: { app: 'api2' } } } },
+        {
+          metadata: { name: 'api', namespace: 'apps' },
+          spec: { selector: { match_labels: { app: 'api' } } },
+        },
+        {
+          metadata: { name: 'api', namespace: 'apps' },
+          spec: { selector: { match_labels: { app: 'api2' } } },
+        },
       ),
     );
     expect(dep).toMatchObject({ action: 'replace', level: 'medium' });
@@ -123,8 +148,14 @@ describe('Terraform stacks, by address, with the Kubernetes provider’s ForceNe
   });
 
   it('a network policy added to a namespace that existed widens it; one of a new namespace does not', () => {
-    const policy = { metadata: { name: 'allow', namespace: 'apps' }, spec: { egress: [{ to: [{ ip_block: { cidr: '0.0.0.0/0' } }] }] } };
-    const existing = { kubernetes_namespace_v1: { apps: { metadata: { name: 'apps' }, labels: {} } }, kubernetes_service_v1: { s: { metadata: { name: 's', namespace: 'apps' } } } };
+    const policy = {
+      metadata: { name: 'allow', namespace: 'apps' },
+      spec: { egress: [{ to: [{ ip_block: { cidr: '0.0.0.0/0' } }] }] },
+    };
+    const existing = {
+      kubernetes_namespace_v1: { apps: { metadata: { name: 'apps' }, labels: {} } },
+      kubernetes_service_v1: { s: { metadata: { name: 's', namespace: 'apps' } } },
+    };
     const widened = only(diffTf('kubernetes_network_policy_v1', undefined, policy, existing));
     expect(widened).toMatchObject({ action: 'add', level: 'high' });
     expect(widened.firings[0]?.because).toContain('{"ip_block":{"cidr":"0.0.0.0/0"}} on every port');
@@ -133,9 +164,15 @@ describe('Terraform stacks, by address, with the Kubernetes provider’s ForceNe
   });
 
   it('a Service made LoadBalancer is newly public; a Role given a rule broadens access', () => {
-    const svc = (type?: string) => ({ metadata: { name: 's', namespace: 'apps' }, spec: { ...(type ? { type } : {}), port: [{ port: 80 }] } });
+    const svc = (type?: string) => ({
+      metadata: { name: 's', namespace: 'apps' },
+      spec: { ...(type ? { type } : {}), port: [{ port: 80 }] },
+    });
     expect(rulesOf(only(diffTf('kubernetes_service_v1', svc(), svc('LoadBalancer'))))).toEqual(['AU011']);
-    const role = (verbs: string[]) => ({ metadata: { name: 'r', namespace: 'apps' }, rule: [{ api_groups: [''], resources: ['secrets'], verbs }] });
+    const role = (verbs: string[]) => ({
+      metadata: { name: 'r', namespace: 'apps' },
+      rule: [{ api_groups: [''], resources: ['secrets'], verbs }],
+    });
     const broadened = only(diffTf('kubernetes_role_v1', role(['get']), role(['get', 'list'])));
     expect(broadened).toMatchObject({ level: 'high' });
     expect(rulesOf(broadened)).toEqual(['AU012']);
@@ -148,11 +185,12 @@ describe('CloudFormation through @aws-cdk/cloudformation-diff, on the small city
   beforeAll(() => {
     template = JSON.parse(readFileSync(join(smallOut, 'cloudformation/offsite.template.json'), 'utf8'));
   });
-  const backupBucket = (t: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }) =>
-    Object.entries(t.Resources).find(([id, r]) => id.startsWith('Backupwa') && r.Type === 'AWS::S3::Bucket') as [
-      string,
-      { Properties: Record<string, unknown> },
-    ];
+  const backupBucket = (t: {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  }) =>
+    Object.entries(t.Resources).find(
+      ([id, r]) => id.startsWith('Backupwa') && r.Type === 'AWS::S3::Bucket',
+    ) as [string, { Properties: Record<string, unknown> }];
   const diff = (change: (t: typeof template) => void) => {
     const after = structuredClone(template);
     change(after);
@@ -177,19 +215,26 @@ describe('CloudFormation through @aws-cdk/cloudformation-diff, on the small city
     const bucket = changes.find((c) => c.kind === 'AWS::S3::Bucket') as RankedChange;
     expect(bucket).toMatchObject({ action: 'replace', level: 'critical' });
     expect(bucket.attributes[0]).toMatchObject({ path: 'BucketName', after: 'renamed' });
-    expect(bucket.attributes[0]?.forcesReplacement).toMatch(/^replaces \(CloudFormation resource specification/);
+    expect(bucket.attributes[0]?.forcesReplacement).toMatch(
+      /^replaces \(CloudFormation resource specification/,
+    );
   });
 
   it('IAM broadened, public access opened and a security group widened are each high', () => {
     const changes = diff((t) => {
-      const policy = Object.values(t.Resources).find((r) => (r as { Type: string }).Type === 'AWS::IAM::Policy') as {
+      const policy = Object.values(t.Resources).find(
+        (r) => (r as { Type: string }).Type === 'AWS::IAM::Policy',
+      ) as {
         Properties: { PolicyDocument: { Statement: unknown[] } };
       };
       policy.Properties.PolicyDocument.Statement.push({ Action: 's3:*', Effect: 'Allow', Resource: '*' });
       delete backupBucket(t)[1].Properties.PublicAccessBlockConfiguration;
       t.Resources.Sg = {
         Type: 'AWS::EC2::SecurityGroup',
-        Properties: { GroupDescription: 'x', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }] },
+        Properties: {
+          GroupDescription: 'x',
+          SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }],
+        },
       };
     });
     const iam = changes.filter((c) => c.kind === 'iam-statement');
@@ -208,7 +253,7 @@ describe('the model: servers, pools, warehouses, the off-site tier', () => {
   beforeAll(() => {
     model = JSON.parse(readFileSync(join(smallOut, 'model/city.json'), 'utf8'));
   });
-  const after = (change: (m: CityModel & Record<string, never>) => void, from: CityModel = model) => {
+  const changed = (change: (m: CityModel & Record<string, never>) => void, from: CityModel = model) => {
     const m = structuredClone(from) as CityModel & Record<string, never>;
     change(m);
     return rank(diffInventory(from, m));
@@ -217,24 +262,31 @@ describe('the model: servers, pools, warehouses, the off-site tier', () => {
   it('a server moved to another rack is named with both racks', () => {
     const first = model.servers[0] as CityModel['servers'][number];
     const other = model.racks.find((r) => r.name !== first.rack)?.name as string;
-    const changes = after((m) => {
+    const changes = changed((m) => {
       (m.servers[0] as { rack: string }).rack = other;
     });
-    expect(changes.find((c) => c.kind === 'server')?.summary).toBe(`server ${first.name} moved from rack ${first.rack} to ${other}`);
+    expect(changes.find((c) => c.kind === 'server')?.summary).toBe(
+      `server ${first.name} moved from rack ${first.rack} to ${other}`,
+    );
   });
 
   it('personal data linked to a new system is critical; a shorter off-site retention is critical', () => {
     const personal = structuredClone(model);
     (personal.warehouses[0] as { classification: string }).classification = 'personal';
-    const changes = after((m) => {
-      const w = m.warehouses[0] as { classification: string; connectsTo: string[] };
-      (m.externalSystems as unknown as { id: string; jurisdiction: string }[]).push({ id: 'analytics', jurisdiction: 'SG' } as never);
+    const changes = changed((m) => {
+      const w = m.warehouses[0] as unknown as { classification: string; connectsTo: string[] };
+      (m.externalSystems as unknown as { id: string; jurisdiction: string }[]).push({
+        id: 'analytics',
+        jurisdiction: 'SG',
+      } as never);
       w.connectsTo = [...w.connectsTo, 'analytics'];
       (m.offsite as { backupRetentionDays: number }).backupRetentionDays = 7;
     }, personal);
     const w = changes.find((c) => c.kind === 'warehouse') as RankedChange;
     expect(w).toMatchObject({ level: 'critical', firings: [{ rule: 'AU003' }] });
-    expect(w.firings[0]?.because).toBe('personal data of warehouse wa now also goes to: link to analytics (SG)');
+    expect(w.firings[0]?.because).toBe(
+      'personal data of warehouse wa now also goes to: link to analytics (SG)',
+    );
     const offsite = changes.find((c) => c.kind === 'offsite') as RankedChange;
     expect(offsite).toMatchObject({ level: 'critical', firings: [{ rule: 'AU002' }] });
     expect(offsite.firings[0]?.because).toBe('offsite: off-site backup retention 35 → 7 days');
@@ -242,8 +294,10 @@ describe('the model: servers, pools, warehouses, the off-site tier', () => {
 
   it('a pool left below its headroom (the capacity rule CC005) is high', () => {
     const pool = model.tenants[0]?.requests[0]?.pool as string;
-    const changes = after((m) => {
-      (m as { servers: unknown[] }).servers = m.servers.filter((s, i) => s.pool !== pool || i % 2 === 0);
+    const changes = changed((m) => {
+      (m as unknown as { servers: unknown[] }).servers = m.servers.filter(
+        (s, i) => s.pool !== pool || i % 2 === 0,
+      );
     });
     const p = changes.find((c) => c.kind === 'pool' && c.id === pool) as RankedChange;
     expect(p).toMatchObject({ level: 'high', firings: [{ rule: 'AU015' }] });
@@ -259,43 +313,94 @@ describe('monitoring: alerts by name and labels, jobs, targets, routes', () => {
     for: forTime,
     labels: { severity },
   });
-  const base = [serverDown('critical', 'critical'), serverDown('high', 'warning'), serverDown('normal', 'info')];
-  const diff = (a: object[], b: object[]) => rank(diffMonitoringFile('monitoring/rules/citycloud.rules.yml', rules(a), rules(b)));
+  const base = [
+    serverDown('critical', 'critical'),
+    serverDown('high', 'warning'),
+    serverDown('normal', 'info'),
+  ];
+  const diff = (a: object[], b: object[]) =>
+    rank(diffMonitoringFile('monitoring/rules/citycloud.rules.yml', rules(a), rules(b)));
 
   it('tells rules of one name apart by what they select, and finds a lowered severity and a longer for', () => {
-    const changes = diff(base, [serverDown('critical', 'warning'), serverDown('high', 'warning', '30m'), serverDown('normal', 'info')]);
+    const changes = diff(base, [
+      serverDown('critical', 'warning'),
+      serverDown('high', 'warning', '30m'),
+      serverDown('normal', 'info'),
+    ]);
     expect(changes.map((c) => [c.id, c.level, c.firings[0]?.because])).toEqual([
-      ['ServerDown {job="node",criticality="critical"}', 'high', 'alert ServerDown {job="node",criticality="critical"} loosened: severity critical → warning'],
-      ['ServerDown {job="node",criticality="high"}', 'high', 'alert ServerDown {job="node",criticality="high"} loosened: for 5m → 30m'],
+      [
+        'ServerDown {job="node",criticality="critical"}',
+        'high',
+        'alert ServerDown {job="node",criticality="critical"} loosened: severity critical → warning',
+      ],
+      [
+        'ServerDown {job="node",criticality="high"}',
+        'high',
+        'alert ServerDown {job="node",criticality="high"} loosened: for 5m → 30m',
+      ],
     ]);
   });
 
   it('an alert removed is high; a tightened threshold is a low update', () => {
-    expect(only(diff(base, base.slice(1)))).toMatchObject({ level: 'high', action: 'remove', firings: [{ rule: 'AU013' }] });
-    const pool = (t: number) => [{ alert: 'PoolCpuOverHeadroom', expr: `pool:cpu{pool="email"} > ${t}`, for: '30m', labels: { pool: 'email', severity: 'warning' } }];
-    expect(only(diff(pool(0.8), pool(0.75)))).toMatchObject({ id: 'PoolCpuOverHeadroom{pool="email"}', level: 'low' });
+    expect(only(diff(base, base.slice(1)))).toMatchObject({
+      level: 'high',
+      action: 'remove',
+      firings: [{ rule: 'AU013' }],
+    });
+    const pool = (t: number) => [
+      {
+        alert: 'PoolCpuOverHeadroom',
+        expr: `pool:cpu{pool="email"} > ${t}`,
+        for: '30m',
+        labels: { pool: 'email', severity: 'warning' },
+      },
+    ];
+    expect(only(diff(pool(0.8), pool(0.75)))).toMatchObject({
+      id: 'PoolCpuOverHeadroom{pool="email"}',
+      level: 'low',
+    });
     expect(only(diff(pool(0.8), pool(0.9)))).toMatchObject({ level: 'high' });
   });
 
   it('a scrape job or a route removed is high; a target removed is medium', () => {
-    const prom = (jobs: string[]) => JSON.stringify({ scrape_configs: jobs.map((job_name) => ({ job_name })) });
-    expect(only(rank(diffMonitoringFile('monitoring/prometheus.yml', prom(['node', 'warehouse']), prom(['node']))))).toMatchObject({
+    const prom = (jobs: string[]) =>
+      JSON.stringify({ scrape_configs: jobs.map((job_name) => ({ job_name })) });
+    expect(
+      only(
+        rank(diffMonitoringFile('monitoring/prometheus.yml', prom(['node', 'warehouse']), prom(['node']))),
+      ),
+    ).toMatchObject({
       kind: 'scrape-job',
       id: 'warehouse',
       level: 'high',
     });
     const am = (districts: string[]) =>
       JSON.stringify({
-        route: { receiver: 'q', routes: districts.map((d) => ({ receiver: `district-${d}`, matchers: [`district="${d}"`] })) },
+        route: {
+          receiver: 'q',
+          routes: districts.map((d) => ({ receiver: `district-${d}`, matchers: [`district="${d}"`] })),
+        },
         receivers: [{ name: 'q' }, ...districts.map((d) => ({ name: `district-${d}` }))],
       });
-    const routes = rank(diffMonitoringFile('monitoring/alertmanager.yml', am(['d760', 'd761']), am(['d760'])));
+    const routes = rank(
+      diffMonitoringFile('monitoring/alertmanager.yml', am(['d760', 'd761']), am(['d760'])),
+    );
     expect(routes.map((c) => [c.kind, c.id, c.level])).toEqual([
       ['receiver', 'district-d761', 'high'],
       ['route', 'district="d761"', 'high'],
     ]);
     const targets = (t: string[]) => JSON.stringify([{ targets: t, labels: { pool: 'email' } }]);
-    expect(only(rank(diffMonitoringFile('monitoring/targets/nodes.json', targets(['a:9100', 'b:9100']), targets(['a:9100']))))).toMatchObject({
+    expect(
+      only(
+        rank(
+          diffMonitoringFile(
+            'monitoring/targets/nodes.json',
+            targets(['a:9100', 'b:9100']),
+            targets(['a:9100']),
+          ),
+        ),
+      ),
+    ).toMatchObject({
       id: 'b:9100',
       level: 'medium',
     });
@@ -335,7 +440,8 @@ describe('the Markdown for a pull request', () => {
     expect(parts[0]).toMatch(/^## citycloud diff: a → b\n\n\| 🟥 critical/);
     // every change is in exactly one part
     const all = parts.join('\n');
-    for (const c of changes.slice(0, 50)) expect(all.split(`${c.summary.replace(/_/g, '\\_')}\n`).length).toBe(2);
+    for (const c of changes.slice(0, 50))
+      expect(all.split(`${c.summary.replace(/_/g, '\\_')}\n`).length).toBe(2);
     expect(JSON.parse(reportJson(report)).changes).toHaveLength(3000);
   });
 });

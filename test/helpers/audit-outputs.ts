@@ -20,22 +20,35 @@ export interface AuditOutputs {
 
 function edit(file: string, from: string, to: string): void {
   const text = readFileSync(file, 'utf8');
-  if (!text.includes(from)) throw new Error(`${file} has no ${JSON.stringify(from)}: the built-in city changed`);
+  if (!text.includes(from))
+    throw new Error(`${file} has no ${JSON.stringify(from)}: the built-in city changed`);
   writeFileSync(file, text.replace(from, to));
 }
 
 /** The five changes, made to a copy of the built-in inventory in `dir`. */
 export function changedInventory(dir: string): string {
   cpSync(join(ROOT, 'inventory'), dir, { recursive: true });
-  edit(join(dir, 'datacentre.yaml'), '            - {id: k11, servers: [{u: 1, count: 12, model: r450, pool: mgmt}]}\n', '');
-  edit(join(dir, 'tenants.yaml'), 'requests: [{pool: mgmt, cpuCores: 1200, memoryGiB: 9600}]', 'requests: [{pool: mgmt, cpuCores: 1100, memoryGiB: 9000}]');
+  edit(
+    join(dir, 'datacentre.yaml'),
+    '            - {id: k11, servers: [{u: 1, count: 12, model: r450, pool: mgmt}]}\n',
+    '',
+  );
+  edit(
+    join(dir, 'tenants.yaml'),
+    'requests: [{pool: mgmt, cpuCores: 1200, memoryGiB: 9600}]',
+    'requests: [{pool: mgmt, cpuCores: 1100, memoryGiB: 9000}]',
+  );
   edit(
     join(dir, 'tenants.yaml'),
     '    requests: [{pool: meeting, cpuCores: 700, memoryGiB: 5600}]\n',
     '    requests: [{pool: meeting, cpuCores: 700, memoryGiB: 5600}]\n    reaches: [population]\n',
   );
   edit(join(dir, 'monitoring.yaml'), 'districtIsolatedRatio: 0.5', 'districtIsolatedRatio: 0.8');
-  edit(join(dir, 'warehouses.yaml'), '    shards: 16\n    replicas: 3\n', '    shards: 16\n    replicas: 2\n');
+  edit(
+    join(dir, 'warehouses.yaml'),
+    '    shards: 16\n    replicas: 3\n',
+    '    shards: 16\n    replicas: 2\n',
+  );
   edit(join(dir, 'addresses.yaml'), '    w26734: 10.32.17.0/26\n', '    w26734: 10.32.31.192/26\n');
   return join(dir, 'city.yaml');
 }

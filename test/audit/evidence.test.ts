@@ -1,0 +1,176 @@
+/**
+ * Signed review evidence with OpenSSH's real ssh-keygen -Y: a bundle of what was reviewed, by whom;
+ * citycloud verify accepts exactly the reviewed out/ and refuses a tampered, missing or added file,
+ * another out/, an edited bundle and a signer not allowed; deploy --approve is gated on it.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
+
+const hasSshKeygen = spawnSync('sh', ['-c', 'command -v ssh-keygen']).status === 0;
+if (!hasSshKeygen) console.warn('ssh-keygen is missing (apt-get install openssh-client): the evidence tests are skipped');
+
+const REVIEWER = 'lan@hcmc.gov.vn';
+let dir = '';
+let before = '';
+let after = '';
+let bundle = '';
+let allowed = '';
+let inventory = '';
+
+function keygen(name: string): string {
+  const key = join(dir, name);
+  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key]);
+  expect(r.status).toBe(0);
+  return key;
+}
+/** A copy of out/ to spoil. */
+function copyOf(out: string): string {
+  const copy = join(tempDir(), 'out');
+  cpSync(out, copy, { recursive: true });
+  return copy;
+}
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+beforeAll(() => {
+  dir = tempDir('citycloud-evidence-');
+  const lan = keygen('lan');
+  keygen('mallory');
+  allowed = join(dir, 'reviewers.allowed_signers');
+  writeFileSync(allowed, `${REVIEWER} namespaces="citycloud-review" ${readFileSync(`${lan}.pub`, 'utf8')}`);
+  // the city with a review required; the new side also moves a warehouse to 2 shards
+  const city = readFileSync(SMALL_CITY, 'utf8');
+  inventory = join(dir, 'city.yaml');
+  writeFileSync(
+    inventory,
+    `${city.replace('    shards: 1\n', '    shards: 2\n')}\ndeploy:\n  requireReview: true\n  allowedSigners: reviewers.allowed_signers\n`,
+  );
+  before = join(dir, 'before');
+  after = join(dir, 'after');
+  expect(runCli(['synth', '-i', SMALL_CITY, '--out', before, '--no-cache']).code).toBe(0);
+  const s = runCli(['synth', '-i', inventory, '--out', after, '--no-cache']);
+  expect(s.stdout + s.stderr).toContain('✓ synthesized');
+  bundle = join(dir, 'review.json');
+  const r = runCli([
+    'diff',
+    before,
+    after,
+    '--format',
+    'json',
+    '--output',
+    join(dir, 'report.json'),
+    '--evidence',
+    bundle,
+    '--reviewer',
+    REVIEWER,
+    '--signing-key',
+    lan,
+  ]);
+  expect(r.stderr).toContain(`review evidence signed by ${REVIEWER} written to ${bundle}`);
+  expect(r.code).toBe(0);
+}, 120_000);
+
+describe.skipIf(!hasSshKeygen)('the review bundle', () => {
+  it('holds both sides’ digests, the diff’s own digest, the reviewer and an SSH signature', () => {
+    const e = JSON.parse(readFileSync(bundle, 'utf8'));
+    expect(e).toMatchObject({ format: 'citycloud-review-evidence/v1', namespace: 'citycloud-review', reviewer: REVIEWER });
+    expect(e.diff.sha256).toBe(sha256(join(dir, 'report.json')));
+    expect(e.new.manifestSha256).toBe(sha256(join(after, 'manifest.json')));
+    const manifest = JSON.parse(readFileSync(join(after, 'manifest.json'), 'utf8'));
+    expect(e.new.artifacts).toEqual(Object.fromEntries(manifest.artifacts.map((a: { path: string; sha256: string }) => [a.path, a.sha256])));
+    expect(e.signature).toMatch(/^-----BEGIN SSH SIGNATURE-----\n[\s\S]+-----END SSH SIGNATURE-----\n$/);
+  });
+
+  it('verifies the reviewed out/ against the allowed signers (exit 0)', () => {
+    const r = runCli(['verify', bundle, after, '--allowed-signers', allowed]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/is exactly the output lan@hcmc\.gov\.vn reviewed on .*; the signature verifies against the allowed signers/);
+  });
+
+  it('refuses a tampered file, a missing file and an added Terraform file, naming each (exit 1)', () => {
+    const tampered = copyOf(after);
+    appendFileSync(join(tampered, 'terraform/stacks/tenants/cdk.tf.json'), ' ');
+    rmSync(join(tampered, 'monitoring/rules/citycloud.rules.yml'));
+    writeFileSync(join(tampered, 'terraform/stacks/tenants/extra.tf.json'), '{"resource": {}}');
+    const r = runCli(['verify', bundle, tampered, '--allowed-signers', allowed]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`✗ ${tampered}/monitoring/rules/citycloud.rules.yml: missing`);
+    expect(r.stderr).toContain(`✗ ${tampered}/terraform/stacks/tenants/cdk.tf.json: changed since the review`);
+    expect(r.stderr).toContain(`✗ ${tampered}/terraform/stacks/tenants/extra.tf.json: not in the reviewed output`);
+    expect(r.stderr).toMatch(/is not verified by .*: 3 files differ from the review/);
+  });
+
+  it('refuses another out/ (the OLD side is not what was reviewed for deploy)', () => {
+    const r = runCli(['verify', bundle, before, '--allowed-signers', allowed]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/changed since the review/);
+  });
+
+  it('refuses a bundle signed by a key that is not allowed, and a bundle edited after signing', () => {
+    const mallory = join(tempDir(), 'mallory.json');
+    const m = runCli(['diff', before, after, '--format', 'json', '--evidence', mallory, '--reviewer', REVIEWER, '--signing-key', join(dir, 'mallory')]);
+    expect(m.code).toBe(0);
+    const r = runCli(['verify', mallory, after, '--allowed-signers', allowed]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/✗ the signature does not verify for reviewer "lan@hcmc\.gov\.vn" against .*reviewers\.allowed_signers: /);
+    // the digests of another out/ put into a good bundle: the signature no longer covers it
+    const edited = join(tempDir(), 'edited.json');
+    const e = JSON.parse(readFileSync(bundle, 'utf8'));
+    e.new.artifacts['terraform/stacks/tenants/cdk.tf.json'] = '0'.repeat(64);
+    writeFileSync(edited, JSON.stringify(e));
+    const x = runCli(['verify', edited, after, '--allowed-signers', allowed]);
+    expect(x.code).toBe(1);
+    expect(x.stderr).toContain('✗ the signature does not verify');
+  });
+
+  it('without an allowed-signers file checks the signature but says its signer was not checked', () => {
+    const r = runCli(['verify', bundle, after, '--inventory', SMALL_CITY]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('the signature is good, but its signer was not checked');
+  });
+
+  it('needs --reviewer to sign, and refuses what is not a bundle (exit 2)', () => {
+    expect(runCli(['diff', before, after, '--evidence', join(dir, 'x.json')]).stderr.trim()).toBe(
+      '--evidence needs --reviewer NAME: the principal the signature is made as',
+    );
+    const r = runCli(['verify', join(dir, 'report.json'), after]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`${join(dir, 'report.json')}: not a review bundle (format citycloud-review-evidence/v1 expected)`);
+  });
+});
+
+describe.skipIf(!hasSshKeygen)('deploy --approve with deploy.requireReview', () => {
+  const deploy = (out: string, ...extra: string[]) => runCli(['deploy', '--out', out, '--approve', '--inventory', inventory, ...extra]);
+
+  it('refuses without a bundle (exit 2), whichever inventory is named, since the out/ says so too', () => {
+    const r = deploy(after);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^deploy\.requireReview is set: apply only with a signed review of /);
+    const builtin = runCli(['deploy', '--out', after, '--approve']);
+    expect(builtin.code).toBe(2);
+    expect(builtin.stderr).toContain('deploy.requireReview is set');
+  });
+
+  it('refuses a tampered out/ and a signer not allowed (exit 1), before any tool runs', () => {
+    const tampered = copyOf(after);
+    appendFileSync(join(tampered, 'terraform/stacks/tenants/cdk.tf.json'), ' ');
+    const t = deploy(tampered, '--evidence', bundle);
+    expect(t.code).toBe(1);
+    expect(t.stderr.trim()).toMatch(/^refused: .* is not the output reviewed in .*review\.json: terraform\/stacks\/tenants\/cdk\.tf\.json: changed since the review$/);
+    const mallory = join(tempDir(), 'mallory.json');
+    runCli(['diff', before, after, '--evidence', mallory, '--reviewer', REVIEWER, '--signing-key', join(dir, 'mallory')]);
+    const m = deploy(after, '--evidence', mallory);
+    expect(m.code).toBe(1);
+    expect(m.stderr.trim()).toMatch(/^refused: .*mallory\.json: the signature does not verify for reviewer "lan@hcmc\.gov\.vn"/);
+  });
+
+  it('passes the reviewed out/ on to the deploy (which then wants its saved plans)', () => {
+    const r = deploy(after, '--evidence', bundle);
+    expect(r.stderr).toMatch(/^✓ .*after is the output lan@hcmc\.gov\.vn reviewed on .* \(signature verified against the allowed signers\)$/m);
+    expect(r.stderr).not.toContain('refused');
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * `citycloud diff --plan`: Terraform's plan JSON (format 1.x) through the same risk rules and
+ * formats — plans made for real by Terraform with its built-in terraform_data resources (creates,
+ * updates, replacements in both orders, a deletion, a sensitive value), and plans written out for
+ * what terraform_data cannot show (a Kubernetes StatefulSet replaced, drift, nested secrets).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/city.ts';
+
+const hasTerraform = spawnSync('sh', ['-c', 'command -v terraform']).status === 0;
+if (!hasTerraform) console.warn('terraform is not installed: the plans made by Terraform are skipped');
+
+const tfEnv = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+function terraform(dir: string, args: string[]): string {
+  const r = spawnSync('terraform', args, { cwd: dir, env: tfEnv, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`terraform ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+/** A Terraform interpolation, `${expr}` (spelt out so it is not mistaken for a template string). */
+const interpolation = (expr: string) => ['$', '{', expr, '}'].join('');
+const config = (resources: object) => JSON.stringify({ resource: { terraform_data: resources } });
+
+// biome-ignore lint/suspicious/noExplicitAny: the report's JSON as parsed
+type Report = any;
+
+describe.skipIf(!hasTerraform)('a plan made by Terraform', () => {
+  let plan = '';
+  let report: Report;
+  beforeAll(() => {
+    const dir = tempDir('citycloud-plan-');
+    writeFileSync(
+      join(dir, 'main.tf.json'),
+      config({
+        keep: { input: 'a' },
+        gone: { input: 'x' },
+        swap: { triggers_replace: '1', input: 's' },
+        cbd: { triggers_replace: '1', input: 'c', lifecycle: { create_before_destroy: true } },
+        secret: { input: interpolation('sensitive("hunter2")') },
+      }),
+    );
+    terraform(dir, ['init', '-no-color']);
+    terraform(dir, ['apply', '-auto-approve', '-no-color']);
+    writeFileSync(
+      join(dir, 'main.tf.json'),
+      config({
+        keep: { input: 'b' },
+        swap: { triggers_replace: '2', input: 's' },
+        cbd: { triggers_replace: '2', input: 'c', lifecycle: { create_before_destroy: true } },
+        secret: { input: interpolation('sensitive("hunter3")') },
+        new: { input: 'n' },
+      }),
+    );
+    terraform(dir, ['plan', '-out=tfplan', '-no-color']);
+    plan = join(dir, 'plan.json');
+    writeFileSync(plan, terraform(dir, ['show', '-json', 'tfplan']));
+    const r = runCli(['diff', '--plan', plan, '--format', 'json']);
+    expect(r.code).toBe(0);
+    report = JSON.parse(r.stdout);
+  }, 120_000);
+  const change = (address: string) => report.changes.find((c: { id: string }) => c.id === address);
+
+  it('reviews every action with its level: replacements in both orders, the deletion, the update, the creation', () => {
+    expect(change('terraform_data.swap')).toMatchObject({
+      action: 'replace',
+      level: 'medium',
+      rules: [{ rule: 'AU020' }],
+    });
+    expect(change('terraform_data.swap').summary).toBe(
+      'terraform_data.swap will be replaced (delete, then create): an attribute cannot be updated in place (triggers_replace)',
+    );
+    expect(change('terraform_data.cbd').summary).toContain('(create, then delete (create_before_destroy))');
+    expect(change('terraform_data.cbd').attributes).toContainEqual({
+      path: 'triggers_replace',
+      before: '1',
+      after: '2',
+      forcesReplacement: 'replace_paths of the plan (triggers_replace)',
+    });
+    expect(change('terraform_data.gone')).toMatchObject({ action: 'remove', level: 'medium' });
+    expect(change('terraform_data.gone').summary).toBe(
+      'terraform_data.gone will be destroyed: its configuration was removed',
+    );
+    expect(change('terraform_data.keep')).toMatchObject({ action: 'change', level: 'low' });
+    expect(change('terraform_data.keep').attributes).toContainEqual({
+      path: 'input',
+      before: 'a',
+      after: 'b',
+    });
+    expect(change('terraform_data.new')).toMatchObject({ action: 'add', level: 'low' });
+  });
+
+  it('masks what the plan marks sensitive in every format (the plan JSON itself holds it in clear)', () => {
+    expect(change('terraform_data.secret').attributes).toContainEqual({
+      path: 'input',
+      before: '(sensitive value)',
+      after: '(sensitive value)',
+      sensitive: true,
+    });
+    for (const format of ['json', 'md', 'html']) {
+      const r = runCli(['diff', '--plan', plan, '--format', format]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('hunter');
+    }
+  });
+});
+
+describe('plans written out for what terraform_data cannot show', () => {
+  const write = (plan: object, stack = 'warehouse-population') => {
+    const dir = join(tempDir(), 'out', 'plans');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${stack}.json`);
+    writeFileSync(file, JSON.stringify(plan));
+    return file;
+  };
+  const sts = (service: string) => ({
+    metadata: [{ name: 'population-s01', namespace: 'warehouse-population' }],
+    spec: [{ replicas: '3', service_name: service }],
+  });
+
+  it('a StatefulSet replaced is critical; drift is medium; a secret in a block is masked', () => {
+    const file = write({
+      format_version: '1.2',
+      terraform_version: '1.11.4',
+      resource_changes: [
+        {
+          address: 'kubernetes_stateful_set_v1.population-s01',
+          mode: 'managed',
+          type: 'kubernetes_stateful_set_v1',
+          name: 'population-s01',
+          action_reason: 'replace_because_cannot_update',
+          change: {
+            actions: ['delete', 'create'],
+            before: sts('a'),
+            after: sts('b'),
+            after_unknown: { metadata: [{ uid: true }] },
+            before_sensitive: {},
+            after_sensitive: {},
+            replace_paths: [['spec', 0, 'service_name']],
+          },
+        },
+        {
+          address: 'kubernetes_secret_v1.db',
+          mode: 'managed',
+          type: 'kubernetes_secret_v1',
+          name: 'db',
+          change: {
+            actions: ['update'],
+            before: { data: { password: 'old-pw', user: 'app' } },
+            after: { data: { password: 'new-pw', user: 'app' } },
+            before_sensitive: { data: { password: true } },
+            after_sensitive: { data: { password: true } },
+          },
+        },
+        {
+          address: 'data.kubernetes_namespace_v1.x',
+          mode: 'data',
+          type: 'kubernetes_namespace_v1',
+          name: 'x',
+          change: { actions: ['read'] },
+        },
+      ],
+      resource_drift: [
+        {
+          address: 'kubernetes_config_map_v1.settings',
+          mode: 'managed',
+          type: 'kubernetes_config_map_v1',
+          name: 'settings',
+          change: { actions: ['update'], before: { data: { a: '1' } }, after: { data: { a: '2' } } },
+        },
+      ],
+    });
+    const r = runCli(['diff', '--plan', file, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(
+      report.changes.map((c: { id: string; level: string; action: string }) => [c.id, c.level, c.action]),
+    ).toEqual([
+      ['kubernetes_stateful_set_v1.population-s01', 'critical', 'replace'],
+      ['kubernetes_config_map_v1.settings', 'medium', 'drift'],
+      ['kubernetes_secret_v1.db', 'low', 'change'],
+    ]);
+    const set = report.changes[0];
+    expect(set).toMatchObject({ stack: 'warehouse-population', rules: [{ rule: 'AU001' }] });
+    expect(set.attributes).toContainEqual({
+      path: 'spec[0].service_name',
+      before: 'a',
+      after: 'b',
+      forcesReplacement: 'replace_paths of the plan (spec.service_name)',
+    });
+    expect(report.changes[2].attributes).toEqual([
+      { path: 'data.password', before: '(sensitive value)', after: '(sensitive value)', sensitive: true },
+    ]);
+    expect(r.stdout).not.toMatch(/old-pw|new-pw/);
+    expect(runCli(['diff', '--plan', file, '--fail-on', 'critical']).code).toBe(1);
+  });
+
+  it('refuses a file that is not plan JSON 1.x, in one line (exit 2)', () => {
+    const file = write({ format_version: '0.1', resource_changes: [] });
+    const r = runCli(['diff', '--plan', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `${file}: format_version "0.1" is not a plan JSON format 1.x (terraform show -json PLANFILE)`,
+    );
+  });
+});
