@@ -53,15 +53,26 @@ export function shortText(value: unknown): string {
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
+const secretKeys = new Map<string, boolean>();
+/** Whether a key names a secret (memoized: the same few hundred keys recur in every resource). */
+function secretKey(key: string): boolean {
+  let known = secretKeys.get(key);
+  if (known === undefined) {
+    known = SECRET_KEY.test(key);
+    if (secretKeys.size < 10_000) secretKeys.set(key, known);
+  }
+  return known;
+}
+
 /** The value is, or holds, a secret: by its key, its sibling `name`, or its text. */
 function secretAt(key: Segment | undefined, parent: unknown, value: unknown): boolean {
-  if (typeof key === 'string' && SECRET_KEY.test(key)) return true;
+  if (typeof key === 'string' && secretKey(key)) return true;
   // an env var { name: DB_PASSWORD, value: … }
   if (
     (key === 'value' || key === 'value_from') &&
     isObject(parent) &&
     typeof parent.name === 'string' &&
-    SECRET_KEY.test(parent.name)
+    secretKey(parent.name)
   )
     return true;
   return typeof value === 'string' && (value === SENSITIVE || CREDENTIAL_URL.test(value));
@@ -119,20 +130,25 @@ export function attributeChanges(
     parents: { a: unknown; b: unknown },
     secret: boolean,
   ): void => {
-    if (sameValue(a, b)) return;
+    // each node is visited once: subtrees are walked, not compared whole at every level
+    if (a === b) return;
     const key = path.at(-1);
     const hidden =
       secret ||
-      holdsValue(a, options.secretValues) ||
-      holdsValue(b, options.secretValues) ||
       (a !== undefined && secretAt(key, parents.a, a)) ||
       (b !== undefined && secretAt(key, parents.b, b)) ||
       Boolean(options.markedSensitive?.(path, 'before')) ||
       Boolean(options.markedSensitive?.(path, 'after'));
     if (isObject(a) && isObject(b)) {
-      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+      const keys = Object.keys(a);
+      for (const k of Object.keys(b)) if (!Object.hasOwn(a, k)) keys.push(k);
+      keys.sort();
       for (const k of keys)
-        if (!options.ignoreKeys?.has(k)) visit(a[k], b[k], [...path, k], { a, b }, hidden);
+        if (!options.ignoreKeys?.has(k)) {
+          path.push(k);
+          visit(a[k], b[k], path, { a, b }, hidden);
+          path.pop();
+        }
       return;
     }
     if (Array.isArray(a) && Array.isArray(b)) {
@@ -140,23 +156,37 @@ export function attributeChanges(
       const nb = options.byPosition ? null : namedItems(b);
       if (na && nb && (na.size > 0 || nb.size > 0)) {
         const names = [...new Set([...na.keys(), ...nb.keys()])].sort();
-        for (const name of names) visit(na.get(name), nb.get(name), [...path, { name }], { a, b }, hidden);
+        for (const name of names) {
+          path.push({ name });
+          visit(na.get(name), nb.get(name), path, { a, b }, hidden);
+          path.pop();
+        }
         return;
       }
       if (a.length === b.length) {
         a.forEach((x, i) => {
-          visit(x, b[i], [...path, i], { a, b }, hidden);
+          path.push(i);
+          visit(x, b[i], path, { a, b }, hidden);
+          path.pop();
         });
         return;
       }
     }
-    const why = options.forcesReplacement?.(path) ?? null;
+    if (sameValue(a, b)) return;
+    // a value shown whole (an added block, a list that changed length) must not hold a secret
+    const hide =
+      hidden ||
+      holdsValue(a, options.secretValues) ||
+      holdsValue(b, options.secretValues) ||
+      (typeof a === 'object' && holdsSecret(a)) ||
+      (typeof b === 'object' && holdsSecret(b));
+    const why = options.forcesReplacement?.([...path]) ?? null;
     out.push({
       path: formatPath(path),
-      ...(a === undefined ? {} : { before: hidden ? SENSITIVE : shortText(a) }),
-      ...(b === undefined ? {} : { after: hidden ? SENSITIVE : shortText(b) }),
+      ...(a === undefined ? {} : { before: hide ? SENSITIVE : shortText(a) }),
+      ...(b === undefined ? {} : { after: hide ? SENSITIVE : shortText(b) }),
       ...(why ? { forcesReplacement: why } : {}),
-      ...(hidden ? { sensitive: true } : {}),
+      ...(hide ? { sensitive: true } : {}),
     });
   };
   visit(before, after, [], { a: undefined, b: undefined }, false);

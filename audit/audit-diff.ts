@@ -6,12 +6,14 @@
 import type { Change } from './change.ts';
 import { diffCloudFormation } from './diff-cloudformation.ts';
 import { diffInventory } from './diff-inventory.ts';
-import { diffMonitoringFile, monitoringFileKind } from './diff-monitoring.ts';
+import { diffMonitoringFile, diffTargetFile, monitoringFileKind } from './diff-monitoring.ts';
 import { diffNetwork, TOPOLOGY_FILE } from './diff-network.ts';
 import { diffTerraformStack } from './diff-terraform.ts';
+import { modelDelta } from './model-delta.ts';
 import type { OutputSide } from './output-side.ts';
 import { countByLevel, type RankedChange, rankChanges } from './risk/rank-changes.ts';
 import type { RiskLevel } from './risk/risk-rule.ts';
+import { stackResources } from './terraform-index.ts';
 
 export const AUDIT_SCHEMA = 'citycloud-audit-diff/v1';
 
@@ -80,6 +82,7 @@ export function changedFiles(a: OutputSide, b: OutputSide): { unchanged: number;
 const json = (side: OutputSide, path: string) =>
   side.digests.has(path) ? (JSON.parse(side.text(path)) as unknown) : undefined;
 const text = (side: OutputSide, path: string) => (side.digests.has(path) ? side.text(path) : undefined);
+const bytes = (side: OutputSide, path: string) => (side.digests.has(path) ? side.bytes(path) : undefined);
 
 /** The changes in one changed file. */
 export function diffFile(a: OutputSide, b: OutputSide, file: FileChange): Change[] {
@@ -87,18 +90,24 @@ export function diffFile(a: OutputSide, b: OutputSide, file: FileChange): Change
   switch (file.diffedAs) {
     case 'terraform': {
       const stack = TERRAFORM_STACK.exec(path)?.[1] as string;
-      return diffTerraformStack(path, stack, json(a, path) as never, json(b, path) as never);
+      return diffTerraformStack(path, stack, stackResources(bytes(a, path)), stackResources(bytes(b, path)));
     }
     case 'cloudformation': {
       const stack = CLOUDFORMATION_STACK.exec(path)?.[1] as string;
       return diffCloudFormation(path, stack, json(a, path) as never, json(b, path) as never);
     }
-    case 'inventory':
+    case 'inventory': {
+      // line by line where both sides are there and laid out as synth writes them; else whole
+      const delta = file.status === 'changed' ? modelDelta(a.bytes(path), b.bytes(path)) : null;
+      if (delta) return diffInventory(delta.before, delta.after, delta.servers);
       return diffInventory((json(a, path) ?? EMPTY_MODEL) as never, (json(b, path) ?? EMPTY_MODEL) as never);
+    }
     case 'network':
       return diffNetwork((json(a, path) ?? {}) as never, (json(b, path) ?? {}) as never);
     case 'monitoring':
-      return diffMonitoringFile(path, text(a, path), text(b, path));
+      return monitoringFileKind(path) === 'targets'
+        ? diffTargetFile(path, bytes(a, path), bytes(b, path))
+        : diffMonitoringFile(path, text(a, path), text(b, path));
     default:
       return [];
   }
@@ -117,8 +126,16 @@ const EMPTY_MODEL = {
   secondSite: null,
 };
 
-export function auditDiff(a: OutputSide, b: OutputSide): AuditReport {
+export async function auditDiff(a: OutputSide, b: OutputSide): Promise<AuditReport> {
   const files = changedFiles(a, b);
+  // every file to diff read first, the largest first: their digests are then made on the digest
+  // thread while the diff works, instead of after it
+  const size = (p: string) =>
+    Math.max(...[a, b].map((s) => s.manifest.artifacts.find((x) => x.path === p)?.bytes ?? 0));
+  for (const f of [...files.changed].filter((x) => x.diffedAs).sort((x, y) => size(y.path) - size(x.path)))
+    for (const s of [a, b]) if (s.digests.has(f.path)) s.bytes(f.path);
   const changes = rankChanges(files.changed.flatMap((f) => diffFile(a, b, f)));
+  // nothing is reported from a file that is not the one its manifest lists
+  await Promise.all([a.verified(), b.verified()]);
   return { schema: AUDIT_SCHEMA, old: side(a), new: side(b), counts: countByLevel(changes), files, changes };
 }

@@ -65,7 +65,11 @@ function destinations(model: CityModel, w: CityModel['warehouses'][number]): str
   ].sort();
 }
 
-export function diffInventory(before: CityModel, after: CityModel): Change[] {
+/**
+ * The changes between two models. With `servers`, only those servers are compared (the others are
+ * known to be the same), and each model need only hold the servers of the pools they belong to.
+ */
+export function diffInventory(before: CityModel, after: CityModel, servers?: ReadonlySet<string>): Change[] {
   const changes: Change[] = [];
   // racks
   const racksA = byId(before.racks, (r) => r.name);
@@ -87,7 +91,7 @@ export function diffInventory(before: CityModel, after: CityModel): Change[] {
   // servers: added, removed, moved to another rack or pool
   const serversA = byId(before.servers, (s) => s.name);
   const serversB = byId(after.servers, (s) => s.name);
-  for (const name of [...new Set([...serversA.keys(), ...serversB.keys()])].sort()) {
+  for (const name of [...(servers ?? new Set([...serversA.keys(), ...serversB.keys()]))].sort()) {
     const a = serversA.get(name);
     const b = serversB.get(name);
     if (a && b) {

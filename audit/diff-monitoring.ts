@@ -7,6 +7,7 @@
 import { parse } from 'yaml';
 import { attributeChanges } from './attribute-diff.ts';
 import type { Change } from './change.ts';
+import { alignItems, DiffableFile, type Entry } from './diffable-lines.ts';
 
 interface Rule {
   readonly alert?: string;
@@ -106,13 +107,100 @@ function keyed(rules: readonly Rule[]): Map<string, Rule> {
   return out;
 }
 
-function diffRules(artifact: string, a: RulesFile | undefined, b: RulesFile | undefined): Change[] {
-  const all = (f: RulesFile | undefined) => (f?.groups ?? []).flatMap((g) => g.rules ?? []);
+/**
+ * A rules file as synth writes it, cut into its rules' blocks of text (each `      - ` item of a
+ * group's rules and the lines under it); null when it is laid out otherwise.
+ */
+export function ruleBlocks(text: string): { readonly name: string; readonly text: string }[] | null {
+  const lines = text.split('\n');
+  if (lines[0] !== 'groups:') return null;
+  const blocks: { name: string; text: string }[] = [];
+  let current: string[] | null = null;
+  const close = () => {
+    if (current) {
+      const name = /^ {6}- (?:alert|record): (.+)$/.exec(current[0] as string)?.[1];
+      if (name === undefined) throw new Error('unexpected rule');
+      blocks.push({ name, text: current.join('\n') });
+    }
+    current = null;
+  };
+  try {
+    for (const line of lines.slice(1)) {
+      if (line.startsWith('      - ')) {
+        close();
+        current = [line];
+      } else if (line.startsWith('       ')) {
+        if (!current) return null;
+        current.push(line);
+      } else if (/^ {2}- name: |^ {4}[a-z_]+:|^$/.test(line)) close();
+      else return null;
+    }
+    close();
+  } catch {
+    return null;
+  }
+  return blocks;
+}
+
+/**
+ * The rules to compare: where both files are laid out as synth writes them, only the rules whose
+ * text differs and those sharing a name with one (their identity may depend on each other), each
+ * parsed on its own; otherwise every rule, the files parsed whole.
+ */
+function rulesToCompare(before: string | undefined, after: string | undefined): [Rule[], Rule[]] {
+  const all = (text: string | undefined) =>
+    ((text === undefined ? undefined : (parse(text) as RulesFile))?.groups ?? []).flatMap(
+      (g) => g.rules ?? [],
+    );
+  const ba = before === undefined ? null : ruleBlocks(before);
+  const bb = after === undefined ? null : ruleBlocks(after);
+  if (!ba || !bb) return [all(before), all(after)];
+  const count = (blocks: readonly { text: string }[]) => {
+    const m = new Map<string, number>();
+    for (const x of blocks) m.set(x.text, (m.get(x.text) ?? 0) + 1);
+    return m;
+  };
+  const ca = count(ba);
+  const cb = count(bb);
+  // a rule's identity is its name and labels; where a name and labels repeat (ServerDown per
+  // criticality), its selector too: every rule of such a name is compared, not only those changed
+  const identity = (x: { name: string; text: string }) =>
+    `${x.name}\u0000${(/\n {8}labels:\n((?: {10}.*\n?)*)/.exec(x.text)?.[1] ?? '').replace(/^ {10}severity: .*\n?/m, '')}`;
+  const repeated = new Set<string>();
+  for (const blocks of [ba, bb]) {
+    const seen = new Set<string>();
+    for (const x of blocks) {
+      const id = identity(x);
+      if (seen.has(id)) repeated.add(x.name);
+      seen.add(id);
+    }
+  }
+  const differs = (x: { text: string }, mine: Map<string, number>, other: Map<string, number>) =>
+    (other.get(x.text) ?? 0) < (mine.get(x.text) ?? 0);
+  const names = new Set<string>();
+  for (const x of ba) if (repeated.has(x.name) && differs(x, ca, cb)) names.add(x.name);
+  for (const x of bb) if (repeated.has(x.name) && differs(x, cb, ca)) names.add(x.name);
+  // the picked blocks are items of one sequence at the same indentation: one parse for all
+  const pick = (
+    blocks: readonly { name: string; text: string }[],
+    mine: Map<string, number>,
+    other: Map<string, number>,
+  ) =>
+    (parse(
+      blocks
+        .filter((x) => names.has(x.name) || differs(x, mine, other))
+        .map((x) => x.text)
+        .join('\n'),
+    ) ?? []) as Rule[];
+  return [pick(ba, ca, cb), pick(bb, cb, ca)];
+}
+
+function diffRules(artifact: string, a: readonly Rule[], b: readonly Rule[]): Change[] {
   const changes: Change[] = [];
   for (const kind of ['alert', 'recording-rule'] as const) {
     const pick = (r: Rule) => (kind === 'alert' ? r.alert !== undefined : r.record !== undefined);
-    const ma = keyed(all(a).filter(pick));
-    const mb = keyed(all(b).filter(pick));
+    const ma = keyed(a.filter(pick));
+    const mb = keyed(b.filter(pick));
     for (const id of [...new Set([...ma.keys(), ...mb.keys()])].sort()) {
       const x = ma.get(id);
       const y = mb.get(id);
@@ -275,6 +363,40 @@ function diffAlertmanager(
   return changes;
 }
 
+/**
+ * The changes between two versions of a target file: its groups (one per line, as synth writes
+ * them) matched line by line, and only the groups that differ parsed and compared by target.
+ */
+export function diffTargetFile(
+  path: string,
+  before: Buffer | undefined,
+  after: Buffer | undefined,
+): Change[] {
+  if (before && after) {
+    try {
+      const a = new DiffableFile(before);
+      const b = new DiffableFile(after);
+      const aligned = alignItems(a, b, '');
+      if (aligned) {
+        const groups = (f: DiffableFile, list: readonly Entry[]) =>
+          list.map((e) => f.parse(e)) as TargetGroups;
+        return diffTargets(
+          path,
+          groups(a, [...aligned.removed, ...aligned.changed.map(([x]) => x)]),
+          groups(b, [...aligned.added, ...aligned.changed.map(([, y]) => y)]),
+        );
+      }
+    } catch {
+      // not laid out one group per line: read whole below
+    }
+  }
+  return diffTargets(
+    path,
+    before && JSON.parse(before.toString('utf8')),
+    after && JSON.parse(after.toString('utf8')),
+  );
+}
+
 /** The changes between two versions of one monitoring file (either side may be absent). */
 export function diffMonitoringFile(
   path: string,
@@ -282,13 +404,12 @@ export function diffMonitoringFile(
   after: string | undefined,
 ): Change[] {
   const kind = monitoringFileKind(path);
+  if (kind === 'rules') return diffRules(path, ...rulesToCompare(before, after));
   const read = (text: string | undefined) =>
     text === undefined ? undefined : kind === 'targets' ? JSON.parse(text) : parse(text);
   const a = read(before);
   const b = read(after);
   switch (kind) {
-    case 'rules':
-      return diffRules(path, a, b);
     case 'prometheus':
       return diffScrapeJobs(path, a, b);
     case 'alertmanager':

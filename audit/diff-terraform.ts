@@ -6,11 +6,10 @@
 import { attributeChanges, holdsSecret, type Segment, schemaPath } from './attribute-diff.ts';
 import type { Change } from './change.ts';
 import { kubernetesForceNew } from './kubernetes-force-new.ts';
-
-type Resources = Record<string, Record<string, Record<string, unknown>>>;
+import { parsedStack, type StackResources } from './terraform-index.ts';
 
 export interface TerraformJson {
-  readonly resource?: Resources;
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
 /** cdktf's per-resource metadata (construct path, unique id): not configuration. */
@@ -29,70 +28,61 @@ function objectName(config: Record<string, unknown> | undefined): string {
 export function diffTerraformStack(
   artifact: string,
   stack: string,
-  before: TerraformJson | undefined,
-  after: TerraformJson | undefined,
+  before: TerraformJson | StackResources | undefined,
+  after: TerraformJson | StackResources | undefined,
 ): Change[] {
+  const a = before && 'addresses' in before ? before : parsedStack(before as TerraformJson | undefined);
+  const b = after && 'addresses' in after ? after : parsedStack(after as TerraformJson | undefined);
   const changes: Change[] = [];
-  // the namespaces the stack had before: a resource added to one of them changes what was there
-  const existing = new Set<string>();
-  for (const byName of Object.values(before?.resource ?? {}))
-    for (const r of Object.values(byName)) {
-      const ns = (r.metadata as { namespace?: unknown } | undefined)?.namespace;
-      if (typeof ns === 'string') existing.add(ns);
-    }
-  const types = [
-    ...new Set([...Object.keys(before?.resource ?? {}), ...Object.keys(after?.resource ?? {})]),
-  ].sort();
-  for (const type of types) {
-    const a = before?.resource?.[type] ?? {};
-    const b = after?.resource?.[type] ?? {};
-    const names = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    for (const name of names) {
-      const old = a[name];
-      const now = b[name];
-      const address = `${type}.${name}`;
-      const base = { area: 'terraform' as const, artifact, stack, kind: type, id: address };
-      const shown = objectName(now ?? old);
-      const what = `${address}${shown ? ` (${shown})` : ''}`;
-      const facts = { type, constructPath: constructPath(now ?? old) };
-      if (!old || !now) {
-        changes.push({
-          ...base,
-          action: old ? 'remove' : 'add',
-          summary: `${what} ${old ? 'removed' : 'added'}`,
-          attributes: [],
-          facts: {
-            ...facts,
-            holdsSecret: holdsSecret(old ?? now),
-            namespaceExisted: existing.has(
-              String((now?.metadata as { namespace?: unknown } | undefined)?.namespace),
-            ),
-          },
-          objects: { before: old, after: now },
-        });
-        continue;
-      }
-      const attributes = attributeChanges(old, now, {
-        ignoreKeys: METADATA,
-        forcesReplacement: (path: readonly Segment[]) => kubernetesForceNew(type, schemaPath(path)),
-      });
-      if (attributes.length === 0) continue;
-      const forcing = attributes.filter((x) => x.forcesReplacement);
+  const addresses = [...new Set([...a.addresses.keys(), ...b.addresses.keys()])].sort();
+  for (const address of addresses) {
+    const inA = a.addresses.get(address);
+    const inB = b.addresses.get(address);
+    if (inA && inB && a.same(address, b)) continue;
+    const type = (inA ?? inB)?.type as string;
+    const old = inA ? a.config(address) : undefined;
+    const now = inB ? b.config(address) : undefined;
+    const base = { area: 'terraform' as const, artifact, stack, kind: type, id: address };
+    const shown = objectName(now ?? old);
+    const what = `${address}${shown ? ` (${shown})` : ''}`;
+    const facts = { type, constructPath: constructPath(now ?? old) };
+    if (!old || !now) {
+      const namespace = (now?.metadata as { namespace?: unknown } | undefined)?.namespace;
       changes.push({
         ...base,
-        action: forcing.length > 0 ? 'replace' : 'change',
-        summary:
-          forcing.length > 0
-            ? `${what} replaced: ${forcing.map((x) => x.path).join(', ')} cannot change in place`
-            : `${what} changed: ${attributes
-                .slice(0, 3)
-                .map((x) => x.path)
-                .join(', ')}${attributes.length > 3 ? ` and ${attributes.length - 3} more` : ''}`,
-        attributes,
-        facts,
+        action: old ? 'remove' : 'add',
+        summary: `${what} ${old ? 'removed' : 'added'}`,
+        attributes: [],
+        facts: {
+          ...facts,
+          holdsSecret: holdsSecret(old ?? now),
+          // the namespaces the stack had before: a resource added to one changes what was there
+          namespaceExisted: typeof namespace === 'string' && a.hasNamespace(namespace),
+        },
         objects: { before: old, after: now },
       });
+      continue;
     }
+    const attributes = attributeChanges(old, now, {
+      ignoreKeys: METADATA,
+      forcesReplacement: (path: readonly Segment[]) => kubernetesForceNew(type, schemaPath(path)),
+    });
+    if (attributes.length === 0) continue;
+    const forcing = attributes.filter((x) => x.forcesReplacement);
+    changes.push({
+      ...base,
+      action: forcing.length > 0 ? 'replace' : 'change',
+      summary:
+        forcing.length > 0
+          ? `${what} replaced: ${forcing.map((x) => x.path).join(', ')} cannot change in place`
+          : `${what} changed: ${attributes
+              .slice(0, 3)
+              .map((x) => x.path)
+              .join(', ')}${attributes.length > 3 ? ` and ${attributes.length - 3} more` : ''}`,
+      attributes,
+      facts,
+      objects: { before: old, after: now },
+    });
   }
   return changes;
 }

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { capacityBench } from './bench/capacity-bench.ts';
+import { diffBench } from './bench/diff-bench.ts';
 import { type Bench, type BenchRow, formatTable } from './bench/harness.ts';
 import { modelBench } from './bench/model-bench.ts';
 import { monitoringBench } from './bench/monitoring-bench.ts';
@@ -23,6 +24,7 @@ const BENCHES: readonly Bench[] = [
   monitoringBench(WORK_DIR),
   runbookBench(WORK_DIR),
   capacityBench(WORK_DIR),
+  diffBench(WORK_DIR),
   synthBench(WORK_DIR),
 ];
 

@@ -88,3 +88,34 @@ export function withOneWard(city: string, into: string): string {
   writeFiles(into, files);
   return join(into, 'city.yaml');
 }
+
+/**
+ * A copy of a generated city changed in about 1% of its resources, in several stacks: the land
+ * warehouse's replicas asking for 44 cores instead of 48 (its StatefulSets), one server added to
+ * each rack of the first row that has room (node labels and taints in that row's stack), and
+ * every tenant's app image bumped (the apps and portal stacks).
+ */
+export function withOnePercentChanged(city: string, into: string): string {
+  const files = filesOfCity(city);
+  const data = parse(files['datacentre.yaml'] as string);
+  const height: number = data.datacentre.rackDefaults.heightU;
+  type Range = { u: number; count: number; model: string; pool: string };
+  const units = (r: Range) => r.count * (r.model === 'r650' ? 1 : 2);
+  for (const rack of data.datacentre.halls[0].rows[0].racks) {
+    const last = (rack.servers as Range[]).at(-1) as Range;
+    if (last.model === 'r650' && last.u + units(last) + 1 <= (rack.heightU ?? height))
+      rack.servers.push({ u: last.u + units(last), count: 1, model: last.model, pool: last.pool });
+  }
+  files['datacentre.yaml'] = toCompactYaml(data, ' servers added by the diff bench');
+  const land = /(\n {2}- id: land\n(?: {4}.*\n)*? {4}perReplica: \{ cpuCores: )48/;
+  if (!land.test(files['warehouses.yaml'] as string))
+    throw new Error(`${city}: no land warehouse asking for 48 cores`);
+  files['warehouses.yaml'] = (files['warehouses.yaml'] as string).replace(land, '$144');
+  files['tenants.yaml'] = (files['tenants.yaml'] as string).replace(
+    /(image: [^\s,}]+:)(\d+)\.(\d+)\.(\d+)/g,
+    (_, head: string, major: string, minor: string, patch: string) =>
+      `${head}${major}.${minor}.${Number(patch) + 1}`,
+  );
+  writeFiles(into, files);
+  return join(into, 'city.yaml');
+}

@@ -49,10 +49,12 @@ export function openSides(
     for (const f of made.reverse()) f();
   };
   try {
-    const sides = specs.map((spec) => {
+    // every ref resolved before anything is synthesized: a typo in the second fails at once
+    const resolved = specs.map((spec) => (existsSync(spec) ? null : resolveRef(spec, options.inventory)));
+    const sides = specs.map((spec, i) => {
+      const ref = resolved[i];
       // a folder is a synth output (openOutput says what is missing if it is not one)
-      if (existsSync(spec)) return openOutput(spec);
-      return synthesizeRef(spec, options, made);
+      return ref ? synthesizeRef(ref, options, made) : openOutput(spec);
     });
     return { sides, cleanUp };
   } catch (err) {
@@ -61,20 +63,22 @@ export function openSides(
   }
 }
 
-function synthesizeRef(
-  ref: string,
-  options: {
-    readonly inventory: string;
-    readonly cache: string | false;
-    readonly progress: (line: string) => void;
-  },
-  made: (() => void)[],
-): OutputSide {
-  const inventory = realpathSync(resolve(options.inventory));
+interface ResolvedRef {
+  readonly ref: string;
+  readonly sha: string;
+  /** The repository's top folder. */
+  readonly root: string;
+  /** The inventory's path within it. */
+  readonly inventory: string;
+}
+
+/** The commit `ref` names in the repository holding `inventory`. */
+function resolveRef(ref: string, inventoryPath: string): ResolvedRef {
+  const inventory = realpathSync(resolve(inventoryPath));
   const top = git(dirname(inventory), ['rev-parse', '--show-toplevel']);
   if (top.error || top.status !== 0)
     throw new AuditInputError(
-      `${ref}: no such folder, and ${options.inventory} is not in a git repository to read a ref from; give two synth output folders or two refs of the inventory's repository`,
+      `${ref}: no such folder, and ${inventoryPath} is not in a git repository to read a ref from; give two synth output folders or two refs of the inventory's repository`,
     );
   const root = top.stdout.trim();
   const commit = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
@@ -82,7 +86,14 @@ function synthesizeRef(
     throw new AuditInputError(
       `${ref}: neither a synth output folder (no ${MANIFEST_FILE}) nor a commit of ${root} (git rev-parse found none)`,
     );
-  const sha = commit.stdout.trim();
+  return { ref, sha: commit.stdout.trim(), root, inventory: relative(root, inventory) };
+}
+
+function synthesizeRef(
+  { ref, sha, root, inventory }: ResolvedRef,
+  options: { readonly cache: string | false; readonly progress: (line: string) => void },
+  made: (() => void)[],
+): OutputSide {
   const temp = mkdtempSync(join(tmpdir(), 'citycloud-diff-'));
   made.push(() => rmSync(temp, { recursive: true, force: true }));
   const tree = join(temp, 'worktree');
@@ -93,9 +104,9 @@ function synthesizeRef(
     git(root, ['worktree', 'remove', '--force', tree]);
     git(root, ['worktree', 'prune']);
   });
-  const inTree = join(tree, relative(root, inventory));
+  const inTree = join(tree, inventory);
   if (!existsSync(inTree))
-    throw new AuditInputError(`${ref}: ${relative(root, inventory)} does not exist at ${sha.slice(0, 12)}`);
+    throw new AuditInputError(`${ref}: ${inventory} does not exist at ${sha.slice(0, 12)}`);
   const out = join(temp, 'out');
   options.progress(`synthesizing ${ref} (${sha.slice(0, 12)}) in a temporary worktree…`);
   const r = spawnSync(

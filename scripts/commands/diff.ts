@@ -83,7 +83,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
       progress: (line) => console.error(line),
     });
     const [a, b] = evidenceSides.sides as [never, never];
-    report = auditDiff(a, b);
+    report = await auditDiff(a, b);
   }
   try {
     const parts = render(report, opts.format);

@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
 
 const hasSshKeygen = spawnSync('sh', ['-c', 'command -v ssh-keygen']).status === 0;
-if (!hasSshKeygen) console.warn('ssh-keygen is missing (apt-get install openssh-client): the evidence tests are skipped');
+if (!hasSshKeygen)
+  console.warn('ssh-keygen is missing (apt-get install openssh-client): the evidence tests are skipped');
 
 const REVIEWER = 'lan@hcmc.gov.vn';
 let dir = '';
@@ -76,11 +77,17 @@ beforeAll(() => {
 describe.skipIf(!hasSshKeygen)('the review bundle', () => {
   it('holds both sides’ digests, the diff’s own digest, the reviewer and an SSH signature', () => {
     const e = JSON.parse(readFileSync(bundle, 'utf8'));
-    expect(e).toMatchObject({ format: 'citycloud-review-evidence/v1', namespace: 'citycloud-review', reviewer: REVIEWER });
+    expect(e).toMatchObject({
+      format: 'citycloud-review-evidence/v1',
+      namespace: 'citycloud-review',
+      reviewer: REVIEWER,
+    });
     expect(e.diff.sha256).toBe(sha256(join(dir, 'report.json')));
     expect(e.new.manifestSha256).toBe(sha256(join(after, 'manifest.json')));
     const manifest = JSON.parse(readFileSync(join(after, 'manifest.json'), 'utf8'));
-    expect(e.new.artifacts).toEqual(Object.fromEntries(manifest.artifacts.map((a: { path: string; sha256: string }) => [a.path, a.sha256])));
+    expect(e.new.artifacts).toEqual(
+      Object.fromEntries(manifest.artifacts.map((a: { path: string; sha256: string }) => [a.path, a.sha256])),
+    );
     expect(e.signature).toMatch(/^-----BEGIN SSH SIGNATURE-----\n[\s\S]+-----END SSH SIGNATURE-----\n$/);
   });
 
@@ -88,7 +95,9 @@ describe.skipIf(!hasSshKeygen)('the review bundle', () => {
     const r = runCli(['verify', bundle, after, '--allowed-signers', allowed]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/is exactly the output lan@hcmc\.gov\.vn reviewed on .*; the signature verifies against the allowed signers/);
+    expect(r.stdout).toMatch(
+      /is exactly the output lan@hcmc\.gov\.vn reviewed on .*; the signature verifies against the allowed signers/,
+    );
   });
 
   it('refuses a tampered file, a missing file and an added Terraform file, naming each (exit 1)', () => {
@@ -99,8 +108,12 @@ describe.skipIf(!hasSshKeygen)('the review bundle', () => {
     const r = runCli(['verify', bundle, tampered, '--allowed-signers', allowed]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`✗ ${tampered}/monitoring/rules/citycloud.rules.yml: missing`);
-    expect(r.stderr).toContain(`✗ ${tampered}/terraform/stacks/tenants/cdk.tf.json: changed since the review`);
-    expect(r.stderr).toContain(`✗ ${tampered}/terraform/stacks/tenants/extra.tf.json: not in the reviewed output`);
+    expect(r.stderr).toContain(
+      `✗ ${tampered}/terraform/stacks/tenants/cdk.tf.json: changed since the review`,
+    );
+    expect(r.stderr).toContain(
+      `✗ ${tampered}/terraform/stacks/tenants/extra.tf.json: not in the reviewed output`,
+    );
     expect(r.stderr).toMatch(/is not verified by .*: 3 files differ from the review/);
   });
 
@@ -112,11 +125,25 @@ describe.skipIf(!hasSshKeygen)('the review bundle', () => {
 
   it('refuses a bundle signed by a key that is not allowed, and a bundle edited after signing', () => {
     const mallory = join(tempDir(), 'mallory.json');
-    const m = runCli(['diff', before, after, '--format', 'json', '--evidence', mallory, '--reviewer', REVIEWER, '--signing-key', join(dir, 'mallory')]);
+    const m = runCli([
+      'diff',
+      before,
+      after,
+      '--format',
+      'json',
+      '--evidence',
+      mallory,
+      '--reviewer',
+      REVIEWER,
+      '--signing-key',
+      join(dir, 'mallory'),
+    ]);
     expect(m.code).toBe(0);
     const r = runCli(['verify', mallory, after, '--allowed-signers', allowed]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/✗ the signature does not verify for reviewer "lan@hcmc\.gov\.vn" against .*reviewers\.allowed_signers: /);
+    expect(r.stderr).toMatch(
+      /✗ the signature does not verify for reviewer "lan@hcmc\.gov\.vn" against .*reviewers\.allowed_signers: /,
+    );
     // the digests of another out/ put into a good bundle: the signature no longer covers it
     const edited = join(tempDir(), 'edited.json');
     const e = JSON.parse(readFileSync(bundle, 'utf8'));
@@ -139,12 +166,15 @@ describe.skipIf(!hasSshKeygen)('the review bundle', () => {
     );
     const r = runCli(['verify', join(dir, 'report.json'), after]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`${join(dir, 'report.json')}: not a review bundle (format citycloud-review-evidence/v1 expected)`);
+    expect(r.stderr.trim()).toBe(
+      `${join(dir, 'report.json')}: not a review bundle (format citycloud-review-evidence/v1 expected)`,
+    );
   });
 });
 
 describe.skipIf(!hasSshKeygen)('deploy --approve with deploy.requireReview', () => {
-  const deploy = (out: string, ...extra: string[]) => runCli(['deploy', '--out', out, '--approve', '--inventory', inventory, ...extra]);
+  const deploy = (out: string, ...extra: string[]) =>
+    runCli(['deploy', '--out', out, '--approve', '--inventory', inventory, ...extra]);
 
   it('refuses without a bundle (exit 2), whichever inventory is named, since the out/ says so too', () => {
     const r = deploy(after);
@@ -160,17 +190,33 @@ describe.skipIf(!hasSshKeygen)('deploy --approve with deploy.requireReview', () 
     appendFileSync(join(tampered, 'terraform/stacks/tenants/cdk.tf.json'), ' ');
     const t = deploy(tampered, '--evidence', bundle);
     expect(t.code).toBe(1);
-    expect(t.stderr.trim()).toMatch(/^refused: .* is not the output reviewed in .*review\.json: terraform\/stacks\/tenants\/cdk\.tf\.json: changed since the review$/);
+    expect(t.stderr.trim()).toMatch(
+      /^refused: .* is not the output reviewed in .*review\.json: terraform\/stacks\/tenants\/cdk\.tf\.json: changed since the review$/,
+    );
     const mallory = join(tempDir(), 'mallory.json');
-    runCli(['diff', before, after, '--evidence', mallory, '--reviewer', REVIEWER, '--signing-key', join(dir, 'mallory')]);
+    runCli([
+      'diff',
+      before,
+      after,
+      '--evidence',
+      mallory,
+      '--reviewer',
+      REVIEWER,
+      '--signing-key',
+      join(dir, 'mallory'),
+    ]);
     const m = deploy(after, '--evidence', mallory);
     expect(m.code).toBe(1);
-    expect(m.stderr.trim()).toMatch(/^refused: .*mallory\.json: the signature does not verify for reviewer "lan@hcmc\.gov\.vn"/);
+    expect(m.stderr.trim()).toMatch(
+      /^refused: .*mallory\.json: the signature does not verify for reviewer "lan@hcmc\.gov\.vn"/,
+    );
   });
 
   it('passes the reviewed out/ on to the deploy (which then wants its saved plans)', () => {
     const r = deploy(after, '--evidence', bundle);
-    expect(r.stderr).toMatch(/^✓ .*after is the output lan@hcmc\.gov\.vn reviewed on .* \(signature verified against the allowed signers\)$/m);
+    expect(r.stderr).toMatch(
+      /^✓ .*after is the output lan@hcmc\.gov\.vn reviewed on .* \(signature verified against the allowed signers\)$/m,
+    );
     expect(r.stderr).not.toContain('refused');
   });
 });

@@ -1,0 +1,158 @@
+/**
+ * A Terraform JSON stack's resources by address, read so that two versions compare resource by
+ * resource without parsing either whole: cdktf writes the file indented by two spaces, a resource
+ * type per line at the fourth column and each resource's body between its name's line at the
+ * sixth and its closing brace there; the bodies are compared as bytes and only those that differ
+ * are parsed. A file laid out otherwise is parsed whole, with the same answers.
+ */
+
+export interface StackResources {
+  /** Resource addresses (type.name), each with its type and name. */
+  readonly addresses: ReadonlyMap<string, { readonly type: string; readonly name: string }>;
+  /** The resource's configuration. */
+  config(address: string): Record<string, unknown>;
+  /** Whether the resource is the same, byte for byte (or value for value), in `other`. */
+  same(address: string, other: StackResources): boolean;
+  /** Whether any resource of the stack is in this Kubernetes namespace. */
+  hasNamespace(namespace: string): boolean;
+}
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+/** The parsed-whole reading, for any layout. */
+class ParsedStack implements StackResources {
+  readonly addresses = new Map<string, { type: string; name: string }>();
+  private readonly text = new Map<string, string>();
+
+  constructor(private readonly resources: Resources) {
+    for (const [type, byName] of Object.entries(resources))
+      for (const name of Object.keys(byName)) this.addresses.set(`${type}.${name}`, { type, name });
+  }
+
+  config(address: string): Record<string, unknown> {
+    const a = this.addresses.get(address);
+    return (a ? this.resources[a.type]?.[a.name] : undefined) ?? {};
+  }
+
+  json(address: string): string {
+    let t = this.text.get(address);
+    if (t === undefined) {
+      t = JSON.stringify(this.config(address));
+      this.text.set(address, t);
+    }
+    return t;
+  }
+
+  same(address: string, other: StackResources): boolean {
+    const that = other instanceof ParsedStack ? other : null;
+    return that
+      ? this.json(address) === that.json(address)
+      : JSON.stringify(this.config(address)) === JSON.stringify(other.config(address));
+  }
+
+  hasNamespace(namespace: string): boolean {
+    for (const byName of Object.values(this.resources))
+      for (const r of Object.values(byName))
+        if ((r.metadata as { namespace?: unknown } | undefined)?.namespace === namespace) return true;
+    return false;
+  }
+}
+
+/** The byte-level reading of cdktf's layout. */
+class IndexedStack implements StackResources {
+  readonly addresses = new Map<string, { type: string; name: string }>();
+  private readonly ranges = new Map<string, { start: number; end: number }>();
+
+  constructor(
+    private readonly bytes: Buffer,
+    from: number,
+    to: number,
+  ) {
+    // line by line, through a one-byte-per-character copy (string searches stay in JavaScript; a
+    // Buffer search per line crosses into C++ each time): a type opens at the fourth column, a
+    // resource at the sixth, each closes with a brace at its own column
+    const t = bytes.toString('latin1', 0, to);
+    let type: string | null = null;
+    let open: { address: string; start: number } | null = null;
+    let at = from;
+    while (at >= 0 && at < to) {
+      const line = at + 1;
+      let indent = 0;
+      while (indent < 7 && t.charCodeAt(line + indent) === 32) indent++;
+      const c = t.charCodeAt(line + indent);
+      if (indent === 4 && c === 34) {
+        type = nameAt(bytes, line + 5, t.indexOf('": {', line + 5));
+      } else if (indent === 4 && c === 125) {
+        type = null;
+      } else if (indent === 6 && c === 34 && type !== null) {
+        const q = t.indexOf('": {', line + 7);
+        const name = nameAt(bytes, line + 7, q);
+        const address = `${type}.${name}`;
+        this.addresses.set(address, { type, name });
+        open = { address, start: q + 3 };
+      } else if (indent === 6 && c === 125 && open) {
+        this.ranges.set(open.address, { start: open.start, end: line + 7 });
+        open = null;
+      } else if (indent < 4 && c !== 10) throw new Error('not cdktf layout');
+      at = t.indexOf('\n', line);
+    }
+    if (open || this.addresses.size !== this.ranges.size) throw new Error('not cdktf layout');
+  }
+
+  config(address: string): Record<string, unknown> {
+    const r = this.ranges.get(address);
+    return r ? (JSON.parse(this.bytes.toString('utf8', r.start, r.end)) as Record<string, unknown>) : {};
+  }
+
+  same(address: string, other: StackResources): boolean {
+    const x = this.ranges.get(address);
+    if (!(other instanceof IndexedStack))
+      return JSON.stringify(this.config(address)) === JSON.stringify(other.config(address));
+    const y = other.ranges.get(address);
+    if (!x || !y) return false;
+    return (
+      x.end - x.start === y.end - y.start &&
+      this.bytes.compare(other.bytes, y.start, y.end, x.start, x.end) === 0
+    );
+  }
+
+  hasNamespace(namespace: string): boolean {
+    return this.bytes.includes(`"namespace": ${JSON.stringify(namespace)}`);
+  }
+}
+
+const RESOURCE = Buffer.from('\n  "resource": {\n');
+const OPENS = Buffer.from('": {');
+const TYPE_CLOSE = Buffer.from('\n    }');
+const RESOURCE_CLOSE = Buffer.from('\n      }');
+const SECTION_CLOSE = Buffer.from('\n  }');
+
+/** A JSON key's text between its quotes: as it is, unless it has an escape. */
+function nameAt(b: Buffer, start: number, end: number): string {
+  const escape = b.indexOf(92, start);
+  return escape >= 0 && escape < end
+    ? (JSON.parse(b.toString('utf8', start - 1, end + 1)) as string)
+    : b.toString('utf8', start, end);
+}
+
+/** The stack's resources; an absent file has none. */
+export function stackResources(bytes: Buffer | undefined): StackResources {
+  if (!bytes) return new ParsedStack({});
+  const at = bytes.indexOf(RESOURCE);
+  if (at >= 0) {
+    // the resource section ends at the first line closing at the third column after it
+    const end = bytes.indexOf(SECTION_CLOSE, at + RESOURCE.length - 1);
+    if (end > at)
+      try {
+        return new IndexedStack(bytes, at + RESOURCE.length - 1, end);
+      } catch {
+        // laid out otherwise: parsed whole below
+      }
+  }
+  const json = JSON.parse(bytes.toString('utf8')) as { resource?: Resources };
+  return new ParsedStack(json.resource ?? {});
+}
+
+/** The parsed reading of a stack given as data (tests, plans). */
+export const parsedStack = (json: { resource?: Resources } | undefined): StackResources =>
+  new ParsedStack(json?.resource ?? {});
