@@ -122,15 +122,12 @@ class IndexedStack implements StackResources {
 }
 
 const RESOURCE = Buffer.from('\n  "resource": {\n');
-const OPENS = Buffer.from('": {');
-const TYPE_CLOSE = Buffer.from('\n    }');
-const RESOURCE_CLOSE = Buffer.from('\n      }');
 const SECTION_CLOSE = Buffer.from('\n  }');
 
 /** A JSON key's text between its quotes: as it is, unless it has an escape. */
 function nameAt(b: Buffer, start: number, end: number): string {
-  const escape = b.indexOf(92, start);
-  return escape >= 0 && escape < end
+  const backslash = b.indexOf(92, start);
+  return backslash >= 0 && backslash < end
     ? (JSON.parse(b.toString('utf8', start - 1, end + 1)) as string)
     : b.toString('utf8', start, end);
 }

@@ -3,8 +3,9 @@
  * network policy opened, an alert loosened, a warehouse shrunk, a ward renumbered), synthesized
  * for real and diffed by the command line in all three formats; each change is named at its level.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AuditOutputs, auditOutputs } from '../helpers/audit-outputs.ts';
 import { runCli } from '../helpers/city.ts';
@@ -154,6 +155,56 @@ describe('citycloud diff of the built-in city before and after five changes', ()
     expect(none.code).toBe(2);
     expect(none.stderr.trim()).toMatch(
       /^no-such-ref-or-folder: neither a synth output folder \(no manifest\.json\) nor a commit of /,
+    );
+  });
+});
+
+describe('the fast paths read what the whole parse reads', () => {
+  it('gives the same changes from each file laid out otherwise (minified JSON, a commented rules file)', async () => {
+    const { openOutput } = await import('../../audit/output-side.ts');
+    const { changedFiles, diffFile } = await import('../../audit/audit-diff.ts');
+    const a = openOutput(o.before);
+    const b = openOutput(o.after);
+    const files = changedFiles(a, b).changed.filter((f) => f.diffedAs && f.status === 'changed');
+    expect(files.map((f) => f.diffedAs).sort()).toEqual(
+      expect.arrayContaining(['inventory', 'monitoring', 'network', 'terraform']),
+    );
+    // the same files re-laid out: JSON on one line, YAML with a comment first
+    const relaid = (side: typeof a, dir: string) => {
+      const copy = join(o.dir, dir);
+      const manifest = JSON.parse(readFileSync(join(side.dir, 'manifest.json'), 'utf8'));
+      for (const f of files) {
+        const text = side.text(f.path);
+        const other = f.path.endsWith('.json')
+          ? JSON.stringify(JSON.parse(text))
+          : `# laid out otherwise\n${text}`;
+        mkdirSync(dirname(join(copy, f.path)), { recursive: true });
+        writeFileSync(join(copy, f.path), other);
+        const entry = manifest.artifacts.find((x: { path: string }) => x.path === f.path);
+        entry.sha256 = createHash('sha256').update(other).digest('hex');
+      }
+      writeFileSync(join(copy, 'manifest.json'), JSON.stringify(manifest));
+      return openOutput(copy);
+    };
+    const x = relaid(a, 'relaid-before');
+    const y = relaid(b, 'relaid-after');
+    for (const f of files) {
+      const fast = diffFile(a, b, f);
+      expect(fast.length).toBeGreaterThan(0);
+      expect(JSON.stringify(diffFile(x, y, f))).toBe(JSON.stringify(fast));
+    }
+    await Promise.all([a.verified(), b.verified(), x.verified(), y.verified()]);
+  });
+
+  it('refuses a file changed after synth: what is diffed is what the manifest lists (exit 2)', () => {
+    const copy = join(o.dir, 'tampered');
+    cpSync(o.after, copy, { recursive: true });
+    appendFileSync(join(copy, 'terraform/stacks/tenants/cdk.tf.json'), ' ');
+    const r = runCli(['diff', o.before, copy, '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe(
+      `${copy}: terraform/stacks/tenants/cdk.tf.json is not the file its manifest lists (its sha256 differs): the folder was changed after synth; synthesize it again`,
     );
   });
 });
