@@ -115,7 +115,7 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
       allowedSigners: inv.deploy.allowedSigners ?? null,
       path: 'deploy',
     },
-    monitoring: { ...inv.monitoring },
+    monitoring: { ...inv.monitoring, disabledAlerts: [...inv.monitoring.disabledAlerts] },
   };
   return deepFreeze(model);
 }

@@ -402,6 +402,16 @@ const monitoring = z.strictObject({
   shards: positiveInt.max(64).default(1),
   /** Share of a district's points down at once that counts as the district isolated. */
   districtIsolatedRatio: z.number().gt(0).lte(1).default(0.5),
+  /**
+   * Alerts the city does not run, by name (e.g. NodeFilesystemFillingUp where disks are watched by
+   * another system): left out of the rules and their tests. `citycloud diff` reports each as an
+   * alert removed.
+   */
+  disabledAlerts: z
+    .array(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: 'an alert name, such as NodeFilesystemFillingUp' }),
+    )
+    .default([]),
 });
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -499,6 +509,7 @@ export const inventorySchema = z.strictObject({
     scrapeIntervalSeconds: 30,
     shards: 1,
     districtIsolatedRatio: 0.5,
+    disabledAlerts: [],
   }),
 });
 

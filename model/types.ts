@@ -71,6 +71,8 @@ export interface Monitoring {
   readonly scrapeIntervalSeconds: number;
   readonly shards: number;
   readonly districtIsolatedRatio: number;
+  /** Alerts left out of the rules, by name. */
+  readonly disabledAlerts: readonly string[];
 }
 
 export interface City {

@@ -7,9 +7,10 @@ import { serverRules } from './server-rules.ts';
 import { sloRules } from './slo-rules.ts';
 import { warehouseRules } from './warehouse-rules.ts';
 
-export const cityRuleSets = memoByModel((model: CityModel): RuleSet[] => [
-  serverRules(model),
-  warehouseRules(model),
-  networkRules(model),
-  sloRules(model),
-]);
+export const cityRuleSets = memoByModel((model: CityModel): RuleSet[] => {
+  // an alert the inventory disables is left out, and its promtool scenario with it
+  const disabled = new Set(model.monitoring.disabledAlerts);
+  return [serverRules(model), warehouseRules(model), networkRules(model), sloRules(model)].map((set) =>
+    disabled.size === 0 ? set : { ...set, alerts: set.alerts.filter((a) => !disabled.has(a.rule.alert)) },
+  );
+});

@@ -1,6 +1,6 @@
 /**
- * The issue's acceptance scenario: five changes to the built-in inventory (a rack removed, a
- * network policy opened, an alert loosened, a warehouse shrunk, a ward renumbered), synthesized
+ * The issue's acceptance scenario: changes to the built-in inventory (a rack removed, a network
+ * policy opened, an alert loosened and another dropped, a warehouse shrunk, a ward renumbered), synthesized
  * for real and diffed by the command line in all three formats; each change is named at its level.
  */
 import { createHash } from 'node:crypto';
@@ -24,7 +24,7 @@ beforeAll(() => {
 // biome-ignore lint/suspicious/noExplicitAny: the report's JSON as parsed
 const find = (pred: (c: any) => boolean) => report.changes.filter(pred);
 
-describe('citycloud diff of the built-in city before and after five changes', () => {
+describe('citycloud diff of the built-in city before and after six changes', () => {
   it('ranks each change at its level, with its rule', () => {
     const renumbered = find((c: { kind: string; id: string }) => c.kind === 'site' && c.id === 'w26734');
     expect(renumbered).toHaveLength(1);
@@ -40,6 +40,16 @@ describe('citycloud diff of the built-in city before and after five changes', ()
     expect(alert[0].rules[0]).toMatchObject({
       rule: 'AU013',
       because: 'alert DistrictIsolated loosened: threshold > 0.5 → > 0.8',
+    });
+
+    const dropped = find(
+      (c: { kind: string; id: string }) => c.kind === 'alert' && c.id === 'NodeFilesystemFillingUp',
+    );
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toMatchObject({
+      level: 'high',
+      action: 'remove',
+      rules: [{ rule: 'AU013', because: 'alert NodeFilesystemFillingUp removed' }],
     });
 
     const warehouse = find(
@@ -88,7 +98,7 @@ describe('citycloud diff of the built-in city before and after five changes', ()
       medium: report.changes.filter((c: { level: string }) => c.level === 'medium').length,
       low: report.changes.filter((c: { level: string }) => c.level === 'low').length,
     });
-    expect(report.counts.high).toBe(21);
+    expect(report.counts.high).toBe(22);
     const ranks = report.changes.map((c: { level: string }) =>
       ['critical', 'high', 'medium', 'low'].indexOf(c.level),
     );
@@ -128,15 +138,16 @@ describe('citycloud diff of the built-in city before and after five changes', ()
     const file = join(o.dir, 'diff.md');
     const r = runCli(['diff', o.before, o.after, '--output', file]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^0 critical, 21 high, \d+ medium, \d+ low — \d+ changes; report in /m);
+    expect(r.stderr).toMatch(/^0 critical, 22 high, \d+ medium, \d+ low — \d+ changes; report in /m);
     const md = readFileSync(file, 'utf8');
-    expect(md.indexOf('| 0 | 21 |')).toBeGreaterThan(0);
+    expect(md.indexOf('| 0 | 22 |')).toBeGreaterThan(0);
     expect(md.indexOf('### Critical and high')).toBeLessThan(md.indexOf('<details>'));
     for (const needle of [
       'AU016: site w26734 (ward, Phường Tân Định) renumbered',
       'AU013: alert DistrictIsolated loosened: threshold \\> 0.5 → \\> 0.8',
       'AU014: warehouse population: replicas 3 → 2',
       'AU010: network policy kubernetes\\_network\\_policy\\_v1.population-allow-readers',
+      'AU013: alert NodeFilesystemFillingUp removed',
     ])
       expect(md).toContain(needle);
     expect(md).toMatch(

@@ -3,7 +3,8 @@
  * auditor must see — a rack of the management pool removed (its tenant's request lowered to
  * fit), the meeting tenant allowed to reach the population warehouse (a network policy opened),
  * the DistrictIsolated alert loosened (0.5 → 0.8 of a district's points down), the population
- * warehouse shrunk from 3 replicas to 2, and ward w26734 renumbered.
+ * warehouse shrunk from 3 replicas to 2, ward w26734 renumbered, and the NodeFilesystemFillingUp
+ * alert dropped (monitoring.disabledAlerts).
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ function edit(file: string, from: string, to: string): void {
   writeFileSync(file, text.replace(from, to));
 }
 
-/** The five changes, made to a copy of the built-in inventory in `dir`. */
+/** The six changes, made to a copy of the built-in inventory in `dir`. */
 export function changedInventory(dir: string): string {
   cpSync(join(ROOT, 'inventory'), dir, { recursive: true });
   edit(
@@ -43,7 +44,11 @@ export function changedInventory(dir: string): string {
     '    requests: [{pool: meeting, cpuCores: 700, memoryGiB: 5600}]\n',
     '    requests: [{pool: meeting, cpuCores: 700, memoryGiB: 5600}]\n    reaches: [population]\n',
   );
-  edit(join(dir, 'monitoring.yaml'), 'districtIsolatedRatio: 0.5', 'districtIsolatedRatio: 0.8');
+  edit(
+    join(dir, 'monitoring.yaml'),
+    'districtIsolatedRatio: 0.5',
+    'districtIsolatedRatio: 0.8\n  disabledAlerts: [NodeFilesystemFillingUp]',
+  );
   edit(
     join(dir, 'warehouses.yaml'),
     '    shards: 16\n    replicas: 3\n',

@@ -227,6 +227,23 @@ describe.skipIf(!hasPrometheusTools)('checked by the real tools', () => {
     }
   }, 180_000);
 
+  it('leaves a disabled alert out of the rules and its scenario out of the tests, which still pass', async () => {
+    const small = loadCity(join(ROOT, 'test/fixtures/small-city.yaml')).model as CityModel;
+    const off = await writeOut({
+      ...small,
+      monitoring: { ...small.monitoring, disabledAlerts: ['ServerDown'] },
+    });
+    const rules = readFileSync(join(off, 'rules/citycloud.rules.yml'), 'utf8');
+    expect(rules).not.toContain('alert: ServerDown');
+    expect(rules).toContain('alert: NodeFilesystemFillingUp');
+    expect(readFileSync(join(off, 'tests/citycloud.rules.test.yml'), 'utf8')).not.toContain(
+      'alertname: ServerDown',
+    );
+    const r = runTool(PROMTOOL, ['test', 'rules', 'tests/citycloud.rules.test.yml'], off);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.code).toBe(0);
+  }, 180_000);
+
   it('amtool accepts alertmanager.yml and routes by severity, district and agency', () => {
     expect(runTool(AMTOOL, ['check-config', 'alertmanager.yml'], dir).code).toBe(0);
     const route = (...labels: string[]) =>
