@@ -79,6 +79,35 @@ function facts(type: string, before: unknown, after: unknown): Record<string, nu
   return f;
 }
 
+/**
+ * The rows of one of cloudformation-diff's summary tables (a head row, then `+`/`-` rows) as
+ * changes, each identified by what it says ("Resource: …; Effect: Allow; Action: s3:*"), numbered
+ * only where two rows say the same.
+ */
+function tableRows(
+  table: readonly (readonly string[])[],
+  describe: (sign: string, text: string) => Pick<Change, 'kind' | 'summary' | 'facts'>,
+): Omit<Change, 'area' | 'artifact' | 'stack'>[] {
+  const [head = [], ...rows] = table;
+  const seen = new Map<string, number>();
+  return rows.map((row) => {
+    const sign = row[0] ?? '';
+    const text = head
+      .slice(1)
+      .map((h, j) => (row[j + 1] ? `${h}: ${row[j + 1]}` : ''))
+      .filter(Boolean)
+      .join('; ');
+    const n = (seen.get(text) ?? 0) + 1;
+    seen.set(text, n);
+    return {
+      ...describe(sign, text),
+      id: n > 1 ? `${text} #${n}` : text,
+      action: sign === '-' ? ('remove' as const) : ('add' as const),
+      attributes: [],
+    };
+  });
+}
+
 export function diffCloudFormation(
   artifact: string,
   stack: string,
@@ -130,53 +159,24 @@ export function diffCloudFormation(
       objects: { before: old, after: now },
     });
   });
-  // IAM: each statement added, as cdk diff lists it; broadened when any grants more
+  // IAM statements and security-group rules, each added or removed, as cdk diff lists them
   const iam = diff.iamChanges;
-  if (iam.hasChanges) {
-    const rows = iam.summarizeStatements().slice(1);
-    const [head] = iam.summarizeStatements();
-    rows.forEach((row, i) => {
-      const sign = row[0] ?? '';
-      const text = (head ?? [])
-        .slice(1)
-        .map((h, j) => (row[j + 1] ? `${h}: ${row[j + 1]}` : ''))
-        .filter(Boolean)
-        .join('; ');
-      changes.push({
-        area: 'cloudformation',
-        artifact,
-        stack,
+  if (iam.hasChanges)
+    changes.push(
+      ...tableRows(iam.summarizeStatements(), (sign, text) => ({
         kind: 'iam-statement',
-        id: `${String(i + 1).padStart(3, '0')} ${text}`,
-        action: sign === '-' ? 'remove' : 'add',
         summary: `IAM statement ${sign === '-' ? 'removed' : 'added'}: ${text}`,
-        attributes: [],
         facts: { broadens: sign === '+' && iam.permissionsBroadened },
-      });
-    });
-  }
+      })).map((c) => ({ ...c, area: 'cloudformation' as const, artifact, stack })),
+    );
   const sg = diff.securityGroupChanges;
-  if (sg.hasChanges) {
-    const [head, ...rows] = sg.summarize();
-    rows.forEach((row, i) => {
-      const sign = row[0] ?? '';
-      const text = (head ?? [])
-        .slice(1)
-        .map((h, j) => (row[j + 1] ? `${h}: ${row[j + 1]}` : ''))
-        .filter(Boolean)
-        .join('; ');
-      changes.push({
-        area: 'cloudformation',
-        artifact,
-        stack,
+  if (sg.hasChanges)
+    changes.push(
+      ...tableRows(sg.summarize(), (sign, text) => ({
         kind: 'security-group-rule',
-        id: `${String(i + 1).padStart(3, '0')} ${text}`,
-        action: sign === '-' ? 'remove' : 'add',
         summary: `security-group rule ${sign === '-' ? 'removed' : 'added'}: ${text}`,
-        attributes: [],
         facts: { widens: sign === '+' },
-      });
-    });
-  }
+      })).map((c) => ({ ...c, area: 'cloudformation' as const, artifact, stack })),
+    );
   return changes;
 }

@@ -6,7 +6,7 @@
  */
 import { parse } from 'yaml';
 import { attributeChanges } from './attribute-diff.ts';
-import type { Change } from './change.ts';
+import type { AttributeChange, Change } from './change.ts';
 import { alignItems, DiffableFile, type Entry } from './diffable-lines.ts';
 
 interface Rule {
@@ -234,31 +234,52 @@ interface PrometheusConfig {
   readonly scrape_configs?: readonly ({ readonly job_name: string } & Record<string, unknown>)[];
 }
 
-function diffScrapeJobs(
+/**
+ * The changes between two keyed collections of one kind (scrape jobs, targets, routes,
+ * receivers): each key added, removed, or changed attribute by attribute; `says` words it.
+ */
+function keyedChanges<T>(
   artifact: string,
-  a: PrometheusConfig | undefined,
-  b: PrometheusConfig | undefined,
+  kind: string,
+  before: ReadonlyMap<string, T>,
+  after: ReadonlyMap<string, T>,
+  says: (id: string, x: T | undefined, y: T | undefined, attributes: readonly AttributeChange[]) => string,
 ): Change[] {
-  const ma = new Map((a?.scrape_configs ?? []).map((j) => [j.job_name, j]));
-  const mb = new Map((b?.scrape_configs ?? []).map((j) => [j.job_name, j]));
   const changes: Change[] = [];
-  for (const id of [...new Set([...ma.keys(), ...mb.keys()])].sort()) {
-    const x = ma.get(id);
-    const y = mb.get(id);
+  for (const id of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const x = before.get(id);
+    const y = after.get(id);
     const attributes = x && y ? attributeChanges(x, y) : [];
     if (x && y && attributes.length === 0) continue;
     changes.push({
       area: 'monitoring',
       artifact,
-      kind: 'scrape-job',
+      kind,
       id,
       action: !x ? 'add' : !y ? 'remove' : 'change',
-      summary: `scrape job ${id} ${!x ? 'added' : !y ? 'removed: its targets are no longer watched' : `changed: ${attributes.map((c) => c.path).join(', ')}`}`,
+      summary: says(id, x, y, attributes),
       attributes,
       facts: {},
     });
   }
   return changes;
+}
+
+const paths = (attributes: readonly AttributeChange[]) => attributes.map((c) => c.path).join(', ');
+
+function diffScrapeJobs(
+  artifact: string,
+  a: PrometheusConfig | undefined,
+  b: PrometheusConfig | undefined,
+): Change[] {
+  return keyedChanges(
+    artifact,
+    'scrape-job',
+    new Map((a?.scrape_configs ?? []).map((j) => [j.job_name, j])),
+    new Map((b?.scrape_configs ?? []).map((j) => [j.job_name, j])),
+    (id, x, y, attributes) =>
+      `scrape job ${id} ${!x ? 'added' : !y ? 'removed: its targets are no longer watched' : `changed: ${paths(attributes)}`}`,
+  );
 }
 
 type TargetGroups = readonly {
@@ -272,27 +293,10 @@ function diffTargets(artifact: string, a: TargetGroups | undefined, b: TargetGro
     for (const g of groups ?? []) for (const t of g.targets ?? []) m.set(t, g.labels ?? {});
     return m;
   };
-  const ma = index(a);
-  const mb = index(b);
-  const changes: Change[] = [];
-  for (const id of [...new Set([...ma.keys(), ...mb.keys()])].sort()) {
-    const x = ma.get(id);
-    const y = mb.get(id);
-    const attributes = x && y ? attributeChanges(x, y) : [];
-    if (x && y && attributes.length === 0) continue;
+  return keyedChanges(artifact, 'target', index(a), index(b), (id, x, y, attributes) => {
     const named = (y ?? x)?.instance ?? (y ?? x)?.server ?? (y ?? x)?.point;
-    changes.push({
-      area: 'monitoring',
-      artifact,
-      kind: 'target',
-      id,
-      action: !x ? 'add' : !y ? 'remove' : 'change',
-      summary: `target ${id}${named && named !== id ? ` (${named})` : ''} ${!x ? 'added' : !y ? 'no longer scraped' : `relabelled: ${attributes.map((c) => c.path).join(', ')}`}`,
-      attributes,
-      facts: {},
-    });
-  }
-  return changes;
+    return `target ${id}${named && named !== id ? ` (${named})` : ''} ${!x ? 'added' : !y ? 'no longer scraped' : `relabelled: ${paths(attributes)}`}`;
+  });
 }
 
 interface Route {
@@ -323,44 +327,24 @@ function diffAlertmanager(
   a: { route?: Route; receivers?: readonly { name: string }[] } | undefined,
   b: { route?: Route; receivers?: readonly { name: string }[] } | undefined,
 ): Change[] {
-  const changes: Change[] = [];
-  const ra = flattenRoutes(a?.route);
-  const rb = flattenRoutes(b?.route);
-  for (const id of [...new Set([...ra.keys(), ...rb.keys()])].sort()) {
-    const x = ra.get(id);
-    const y = rb.get(id);
-    const attributes = x && y ? attributeChanges(x, y) : [];
-    if (x && y && attributes.length === 0) continue;
-    changes.push({
-      area: 'monitoring',
+  return [
+    ...keyedChanges(
       artifact,
-      kind: 'route',
-      id,
-      action: !x ? 'add' : !y ? 'remove' : 'change',
-      summary: `route ${id} ${!x ? `added (to ${y?.receiver})` : !y ? `removed (was to ${x.receiver})` : `changed: ${attributes.map((c) => `${c.path} ${c.before ?? '—'} → ${c.after ?? '—'}`).join(', ')}`}`,
-      attributes,
-      facts: {},
-    });
-  }
-  const na = new Map((a?.receivers ?? []).map((r) => [r.name, r]));
-  const nb = new Map((b?.receivers ?? []).map((r) => [r.name, r]));
-  for (const id of [...new Set([...na.keys(), ...nb.keys()])].sort()) {
-    const x = na.get(id);
-    const y = nb.get(id);
-    const attributes = x && y ? attributeChanges(x, y) : [];
-    if (x && y && attributes.length === 0) continue;
-    changes.push({
-      area: 'monitoring',
+      'route',
+      flattenRoutes(a?.route),
+      flattenRoutes(b?.route),
+      (id, x, y, attributes) =>
+        `route ${id} ${!x ? `added (to ${y?.receiver})` : !y ? `removed (was to ${x.receiver})` : `changed: ${attributes.map((c) => `${c.path} ${c.before ?? '—'} → ${c.after ?? '—'}`).join(', ')}`}`,
+    ),
+    ...keyedChanges(
       artifact,
-      kind: 'receiver',
-      id,
-      action: !x ? 'add' : !y ? 'remove' : 'change',
-      summary: `receiver ${id} ${!x ? 'added' : !y ? 'removed' : `changed: ${attributes.map((c) => c.path).join(', ')}`}`,
-      attributes,
-      facts: {},
-    });
-  }
-  return changes;
+      'receiver',
+      new Map((a?.receivers ?? []).map((r) => [r.name, r])),
+      new Map((b?.receivers ?? []).map((r) => [r.name, r])),
+      (id, x, y, attributes) =>
+        `receiver ${id} ${!x ? 'added' : !y ? 'removed' : `changed: ${paths(attributes)}`}`,
+    ),
+  ];
 }
 
 /**
