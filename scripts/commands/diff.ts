@@ -4,7 +4,7 @@
  * into exit 1; `--evidence` signs what was reviewed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type AuditReport, auditDiff } from '../../audit/audit-diff.ts';
@@ -13,6 +13,7 @@ import { makeEvidence } from '../../audit/evidence.ts';
 import { reportHtml } from '../../audit/format-html.ts';
 import { reportJson } from '../../audit/format-json.ts';
 import { reportMarkdown } from '../../audit/format-markdown.ts';
+import type { OutputSide } from '../../audit/output-side.ts';
 import { planReport } from '../../audit/plan-report.ts';
 import { LEVELS, levelRank, type RiskLevel } from '../../audit/risk/risk-rule.ts';
 import { EXIT } from '../cli/exit-codes.ts';
@@ -50,9 +51,12 @@ function signingKey(given: string | undefined): string {
   );
 }
 
+/** Writes whole or not at all: a failed run leaves the file it would replace as it was. */
 function write(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 /** The report in the format asked for: one text, or (Markdown) the comment parts. */
@@ -67,25 +71,27 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
     throw new AuditInputError('--evidence needs --reviewer NAME: the principal the signature is made as');
   if (opts.evidence && opts.plan)
     throw new AuditInputError('--evidence signs a review of two synth outputs (OLD NEW), not of a plan');
+  // the reviewer's key is found before anything is written: a review that cannot be signed fails first
+  const key = opts.evidence ? signingKey(opts.signingKey) : null;
   let report: AuditReport;
-  let evidenceSides: ReturnType<typeof openSides> | null = null;
-  if (opts.plan) {
-    if (opts.old || opts.new) throw new AuditInputError('give either --plan FILE or OLD NEW, not both');
-    report = planReport(opts.plan);
-  } else {
-    if (!opts.old || !opts.new)
-      throw new AuditInputError(
-        'citycloud diff needs OLD and NEW (synth output folders or git refs), or --plan FILE',
-      );
-    evidenceSides = openSides([opts.old, opts.new], {
-      inventory: opts.inventory,
-      cache: opts.cache,
-      progress: (line) => console.error(line),
-    });
-    const [a, b] = evidenceSides.sides as [never, never];
-    report = await auditDiff(a, b);
-  }
+  let sides: ReturnType<typeof openSides> | null = null;
   try {
+    if (opts.plan) {
+      if (opts.old || opts.new) throw new AuditInputError('give either --plan FILE or OLD NEW, not both');
+      report = planReport(opts.plan);
+    } else {
+      if (!opts.old || !opts.new)
+        throw new AuditInputError(
+          'citycloud diff needs OLD and NEW (synth output folders or git refs), or --plan FILE',
+        );
+      sides = openSides([opts.old, opts.new], {
+        inventory: opts.inventory,
+        cache: opts.cache,
+        progress: (line) => console.error(line),
+      });
+      const [a, b] = sides.sides as [OutputSide, OutputSide];
+      report = await auditDiff(a, b);
+    }
     const parts = render(report, opts.format);
     if (opts.output) {
       parts.forEach((text, i) => {
@@ -99,22 +105,22 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
         `${LEVELS.map((l) => `${c[l]} ${l}`).join(', ')} — ${report.changes.length} changes; report in ${opts.output}${parts.length > 1 ? ` and ${parts.length - 1} more part${parts.length > 2 ? 's' : ''}` : ''}`,
       );
     } else process.stdout.write(parts.join('\n'));
-    if (opts.evidence && evidenceSides) {
-      const [a, b] = evidenceSides.sides as [never, never];
+    if (opts.evidence && sides && key) {
+      const [a, b] = sides.sides as [OutputSide, OutputSide];
       const evidence = makeEvidence({
         old: a,
         new: b,
         report,
         reportJson: reportJson(report),
         reviewer: opts.reviewer as string,
-        signingKey: signingKey(opts.signingKey),
+        signingKey: key,
         now: new Date(),
       });
       write(opts.evidence, `${JSON.stringify(evidence, null, 2)}\n`);
       console.error(`review evidence signed by ${opts.reviewer} written to ${opts.evidence}`);
     }
   } finally {
-    evidenceSides?.cleanUp();
+    sides?.cleanUp();
   }
   if (opts.failOn) {
     const worst = report.changes.find((c) => levelRank(c.level) <= levelRank(opts.failOn as RiskLevel));
