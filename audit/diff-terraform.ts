@@ -65,7 +65,7 @@ export function diffTerraformStack(
     }
     const attributes = attributeChanges(old, now, {
       ignoreKeys: METADATA,
-      forcesReplacement: (path: readonly Segment[]) => kubernetesForceNew(type, schemaPath(path)),
+      forcesReplacement: (path: readonly Segment[]) => kubernetesForceNew(type, schemaPath(path), old),
     });
     if (attributes.length === 0) continue;
     const forcing = attributes.filter((x) => x.forcesReplacement);

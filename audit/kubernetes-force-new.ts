@@ -81,9 +81,29 @@ export const KUBERNETES_FORCE_NEW: Readonly<Record<string, readonly ForceNew[]>>
   kubernetes_node_taint: [{ path: 'metadata.name', at: 'kubernetes/resource_kubernetes_node_taint.go:56' }],
 };
 
-/** Why changing `path` of a `type` replaces it ("ForceNew: kubernetes/…:N, provider vX"), or null. */
-export function kubernetesForceNew(type: string, path: string): string | null {
+/**
+ * Objects the provider replaces from its CustomizeDiff rather than its schema: a ConfigMap or
+ * Secret that was `immutable` is replaced when its data, binary data or immutability changes.
+ */
+const IMMUTABLE: Readonly<Record<string, string>> = {
+  kubernetes_config_map_v1: 'kubernetes/resource_kubernetes_config_map_v1.go:35',
+  kubernetes_secret_v1: 'kubernetes/resource_kubernetes_secret_v1.go:42',
+};
+const IMMUTABLE_FIELDS = ['data', 'binary_data', 'immutable'];
+
+/**
+ * Why changing `path` of a `type` replaces it ("ForceNew (provider vX, kubernetes/…:N)"), or null;
+ * `before` is the resource as it was (an immutable ConfigMap's data forces a new one).
+ */
+export function kubernetesForceNew(type: string, path: string, before?: unknown): string | null {
   for (const f of KUBERNETES_FORCE_NEW[type] ?? [])
     if (path === f.path || path.startsWith(`${f.path}.`)) return `ForceNew (${SOURCE}, ${f.at})`;
+  const immutable = IMMUTABLE[type];
+  if (
+    immutable &&
+    (before as { immutable?: unknown } | undefined)?.immutable === true &&
+    IMMUTABLE_FIELDS.some((f) => path === f || path.startsWith(`${f}.`))
+  )
+    return `ForceNew when immutable (${SOURCE}, ${immutable}, CustomizeDiff)`;
   return null;
 }

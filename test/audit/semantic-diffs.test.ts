@@ -147,6 +147,22 @@ describe('Terraform stacks, by address, with the Kubernetes provider’s ForceNe
     expect(dep.attributes[0]?.forcesReplacement).toContain('resource_kubernetes_deployment_v1.go:104');
   });
 
+  it('an immutable ConfigMap whose data changes is replaced (the provider’s CustomizeDiff); a mutable one is updated', () => {
+    const cm = (immutable: boolean, value: string) => ({
+      metadata: { name: 'settings', namespace: 'apps' },
+      immutable,
+      data: { mode: value },
+    });
+    const replaced = only(diffTf('kubernetes_config_map_v1', cm(true, 'a'), cm(true, 'b')));
+    expect(replaced).toMatchObject({ action: 'replace', level: 'medium' });
+    expect(replaced.attributes[0]?.forcesReplacement).toContain(
+      'resource_kubernetes_config_map_v1.go:35, CustomizeDiff',
+    );
+    expect(only(diffTf('kubernetes_config_map_v1', cm(false, 'a'), cm(false, 'b')))).toMatchObject({
+      action: 'change',
+    });
+  });
+
   it('a network policy added to a namespace that existed widens it; one of a new namespace does not', () => {
     const policy = {
       metadata: { name: 'allow', namespace: 'apps' },
