@@ -16,6 +16,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { planReport } from '../../audit/plan-report.ts';
+import { LEVELS } from '../../audit/risk/risk-rule.ts';
 import { DeployError, findCdk, findTool, planSummary, runDeploySteps } from '../../deploy/deploy-runner.ts';
 import { cdkSteps, deploySteps, type IacTool, PLAN_FILE, type StackDir } from '../../deploy/deploy-steps.ts';
 import { checkReviewGate, type ReviewPolicy } from '../../deploy/review-gate.ts';
@@ -165,9 +167,17 @@ export async function runDeploy(opts: DeployOptions): Promise<number> {
       continue;
     }
     writeFileSync(digestFile(s.name), `${digest(join(s.dir, PLAN_FILE))}\n`);
-    const { add, change, destroy } = planSummary(readFileSync(join(plansDir, `${s.name}.json`), 'utf8'));
+    const planFile = join(plansDir, `${s.name}.json`);
+    const { add, change, destroy } = planSummary(readFileSync(planFile, 'utf8'));
+    // the plan through the audit's risk rules: what a reviewer should look at first
+    const { counts } = planReport(planFile);
+    const risk = LEVELS.filter((l) => counts[l] > 0).map((l) => `${counts[l]} ${l}`);
     console.log(
-      `${s.name}: ${add} to add, ${change} to change, ${destroy} to destroy — plan in ${opts.out}/plans/${s.name}.json`,
+      `${s.name}: ${add} to add, ${change} to change, ${destroy} to destroy — plan in ${opts.out}/plans/${s.name}.json${
+        risk.length
+          ? `; by risk ${risk.join(', ')} (citycloud diff --plan ${opts.out}/plans/${s.name}.json)`
+          : ''
+      }`,
     );
   }
   if (offsite) {

@@ -122,7 +122,9 @@ describe.skipIf(!hasTerraform)(
 
       const plan = runCli(['deploy', '--out', out], dir);
       expect(plan.code).toBe(0);
-      expect(plan.stdout).toContain('demo: 2 to add, 0 to change, 0 to destroy');
+      expect(plan.stdout).toContain(
+        `demo: 2 to add, 0 to change, 0 to destroy — plan in ${out}/plans/demo.json; by risk 2 low (citycloud diff --plan ${out}/plans/demo.json)`,
+      );
       const json = JSON.parse(readFileSync(join(out, 'plans/demo.json'), 'utf8'));
       expect(json.resource_changes.map((r: { address: string }) => r.address)).toEqual([
         'terraform_data.a',
