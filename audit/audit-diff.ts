@@ -4,6 +4,7 @@
  * monitoring file), the changes ranked by the risk rules. Files with the same digest are not read.
  */
 import type { Change } from './change.ts';
+import { reconcileDerived } from './derived-changes.ts';
 import { diffCloudFormation } from './diff-cloudformation.ts';
 import { diffInventory } from './diff-inventory.ts';
 import { diffMonitoringFile, diffTargetFile, monitoringFileKind } from './diff-monitoring.ts';
@@ -134,7 +135,7 @@ export async function auditDiff(a: OutputSide, b: OutputSide): Promise<AuditRepo
     Math.max(...[a, b].map((s) => s.manifest.artifacts.find((x) => x.path === p)?.bytes ?? 0));
   for (const f of [...files.changed].filter((x) => x.diffedAs).sort((x, y) => size(y.path) - size(x.path)))
     for (const s of [a, b]) if (s.digests.has(f.path)) s.bytes(f.path);
-  const changes = rankChanges(files.changed.flatMap((f) => diffFile(a, b, f)));
+  const changes = rankChanges(reconcileDerived(files.changed.flatMap((f) => diffFile(a, b, f))));
   // nothing is reported from a file that is not the one its manifest lists
   await Promise.all([a.verified(), b.verified()]);
   return { schema: AUDIT_SCHEMA, old: side(a), new: side(b), counts: countByLevel(changes), files, changes };

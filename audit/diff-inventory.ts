@@ -146,7 +146,9 @@ export function diffInventory(before: CityModel, after: CityModel, servers?: Rea
         belowHeadroomBefore: wasShort,
         belowHeadroomAfter: isShort,
         ...(a ? { serversBefore: a.servers, coresBefore: a.cores } : {}),
-        ...(b ? { serversAfter: b.servers, coresAfter: b.cores, spareAfter: b.spare } : {}),
+        ...(b
+          ? { serversAfter: b.servers, coresAfter: b.cores, spareAfter: b.spare, limitAfter: b.limit }
+          : {}),
       },
     });
   }

@@ -223,7 +223,13 @@ function diffRules(artifact: string, a: readonly Rule[], b: readonly Rule[]): Ch
         action: 'change',
         summary: `${kind === 'alert' ? 'alert' : 'recording rule'} ${id} ${why.length ? `loosened: ${why.join('; ')}` : `changed: ${attributes.map((c) => c.path).join(', ')}`}`,
         attributes,
-        facts: { loosened: why },
+        facts: {
+          loosened: why,
+          // what audit/derived-changes.ts needs to tell a threshold that follows the inventory
+          thresholdOnly: why.length === 1 && (why[0] as string).startsWith('threshold'),
+          thresholdAfter: threshold(y.expr)?.value ?? Number.NaN,
+          pool: y.labels?.pool ?? '',
+        },
       });
     }
   }

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { attributeChanges, holdsSecret } from '../../audit/attribute-diff.ts';
 import { AUDIT_SCHEMA, type AuditReport } from '../../audit/audit-diff.ts';
 import type { Change } from '../../audit/change.ts';
+import { reconcileDerived } from '../../audit/derived-changes.ts';
 import { diffCloudFormation } from '../../audit/diff-cloudformation.ts';
 import { diffInventory } from '../../audit/diff-inventory.ts';
 import { diffMonitoringFile } from '../../audit/diff-monitoring.ts';
@@ -376,6 +377,38 @@ describe('monitoring: alerts by name and labels, jobs, targets, routes', () => {
       level: 'low',
     });
     expect(only(diff(pool(0.8), pool(0.9)))).toMatchObject({ level: 'high' });
+  });
+
+  it('a pool alert whose threshold follows the pool’s new headroom is an update; another raise stays a loosening', () => {
+    const pool = (t: number) => [
+      {
+        alert: 'PoolCpuOverHeadroom',
+        expr: `pool:cpu{pool="email"} > ${t}`,
+        for: '30m',
+        labels: { pool: 'email', severity: 'warning' },
+      },
+    ];
+    const poolGrew = (limit: number): Change => ({
+      area: 'inventory',
+      artifact: 'model/city.json',
+      kind: 'pool',
+      id: 'email',
+      action: 'change',
+      summary: 'pool email: 60 → 61 servers',
+      attributes: [],
+      facts: { belowHeadroomBefore: false, belowHeadroomAfter: false, limitAfter: limit },
+    });
+    const alert = diffMonitoringFile(
+      'monitoring/rules/citycloud.rules.yml',
+      rules(pool(0.8333)),
+      rules(pool(0.836)),
+    );
+    const follows = rank(reconcileDerived([...alert, poolGrew(51 / 61)])).find((c) => c.kind === 'alert');
+    expect(follows).toMatchObject({ level: 'low' });
+    expect(follows?.summary).toContain('its threshold follows pool email');
+    const other = rank(reconcileDerived([...alert, poolGrew(0.85)])).find((c) => c.kind === 'alert');
+    expect(other).toMatchObject({ level: 'high', firings: [{ rule: 'AU013' }] });
+    expect(only(rank(reconcileDerived(alert)))).toMatchObject({ level: 'high' });
   });
 
   it('a scrape job or a route removed is high; a target removed is medium', () => {
