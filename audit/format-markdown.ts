@@ -98,5 +98,7 @@ export function reportMarkdown(report: AuditReport, limit = COMMENT_LIMIT): stri
     } else current += `\n\n${s}`;
   }
   parts.push(current);
-  return parts.length === 1 ? parts : parts.map((p, i) => `${p}\n\n_part ${i + 1} of ${parts.length}_\n`);
+  return parts.length === 1
+    ? [`${parts[0]}\n`]
+    : parts.map((p, i) => `${p}\n\n_part ${i + 1} of ${parts.length}_\n`);
 }

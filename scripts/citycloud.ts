@@ -169,7 +169,7 @@ function program(): Command {
     )
     .option(
       '-i, --inventory <file>',
-      `the inventory whose repository git refs are read from (${shown(BUILTIN_INVENTORY)})`,
+      'the inventory whose repository git refs are read from',
       BUILTIN_INVENTORY,
     )
     .option('--cache <dir>', 'the synth cache for sides made from git refs', DEFAULT_CACHE_DIR)
@@ -197,11 +197,7 @@ function program(): Command {
       '--allowed-signers <file>',
       'the reviewers’ OpenSSH allowed-signers file (default: deploy.allowedSigners of the inventory)',
     )
-    .option(
-      '-i, --inventory <file>',
-      `the inventory naming the allowed signers (${shown(BUILTIN_INVENTORY)})`,
-      BUILTIN_INVENTORY,
-    )
+    .option('-i, --inventory <file>', 'the inventory naming the allowed signers', BUILTIN_INVENTORY)
     .option('--json', 'print the verification as JSON')
     .action(async (bundle: string, out: string, opts: Omit<VerifyOptions, 'bundle' | 'out'>) => {
       process.exitCode = runVerify({ ...opts, bundle, out });
