@@ -135,7 +135,14 @@ export async function auditDiff(a: OutputSide, b: OutputSide): Promise<AuditRepo
     Math.max(...[a, b].map((s) => s.manifest.artifacts.find((x) => x.path === p)?.bytes ?? 0));
   for (const f of [...files.changed].filter((x) => x.diffedAs).sort((x, y) => size(y.path) - size(x.path)))
     for (const s of [a, b]) if (s.digests.has(f.path)) s.bytes(f.path);
-  const changes = rankChanges(reconcileDerived(files.changed.flatMap((f) => diffFile(a, b, f))));
+  let changes: RankedChange[];
+  try {
+    changes = rankChanges(reconcileDerived(files.changed.flatMap((f) => diffFile(a, b, f))));
+  } catch (err) {
+    // a file changed after synth may not even parse: say that, rather than how it failed to
+    await Promise.all([a.verified(), b.verified()]);
+    throw err;
+  }
   // nothing is reported from a file that is not the one its manifest lists
   await Promise.all([a.verified(), b.verified()]);
   return { schema: AUDIT_SCHEMA, old: side(a), new: side(b), counts: countByLevel(changes), files, changes };

@@ -22,7 +22,7 @@ export interface OutputSide {
   /** Artifact path → sha256. */
   readonly digests: ReadonlyMap<string, string>;
   /**
-   * The artifact's bytes (read when first asked). Their digest is computed on the thread pool
+   * The artifact's bytes (read when first asked). Their digest is computed on a thread of its own
    * while the diff goes on; `verified()` says whether every file read is the one its manifest lists.
    */
   readonly bytes: (path: string) => Buffer;

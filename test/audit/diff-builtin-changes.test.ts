@@ -217,5 +217,10 @@ describe('the fast paths read what the whole parse reads', () => {
     expect(r.stderr.trim()).toBe(
       `${copy}: terraform/stacks/tenants/cdk.tf.json is not the file its manifest lists (its sha256 differs): the folder was changed after synth; synthesize it again`,
     );
+    // changed so that it no longer parses: the same answer, not a parse error
+    writeFileSync(join(copy, 'model/city.json'), '{"servers": [');
+    const broken = runCli(['diff', o.before, copy, '--format', 'json']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr.trim()).toMatch(/is not the file its manifest lists \(its sha256 differs\)/);
   });
 });
