@@ -49,6 +49,21 @@ function filesOfCity(city: string): Record<string, string> {
   return files;
 }
 
+type ServerRange = { u: number; count: number; model: string; pool: string };
+type RackData = { servers: ServerRange[]; heightU?: number };
+
+/**
+ * One more one-unit server after the last range of a rack, of its model and pool, when that range
+ * is of one-unit servers and the rack has a unit free above it; false when it has not.
+ */
+function addOneServer(rack: RackData, defaultHeight: number): boolean {
+  const last = rack.servers.at(-1) as ServerRange;
+  const next = last.u + last.count * (last.model === 'r650' ? 1 : 2);
+  if (last.model !== 'r650' || next + 1 > (rack.heightU ?? defaultHeight)) return false;
+  rack.servers.push({ u: next, count: 1, model: last.model, pool: last.pool });
+  return true;
+}
+
 /**
  * A copy of a generated city with one more server: a one-unit range after the last range of the
  * first rack that has room, in datacentre.yaml (so that one file of the inventory changes).
@@ -57,19 +72,14 @@ export function withOneServer(city: string, into: string): string {
   const files = filesOfCity(city);
   const data = parse(files['datacentre.yaml'] as string);
   const height: number = data.datacentre.rackDefaults.heightU;
-  type Range = { u: number; count: number; model: string; pool: string };
-  const units = (r: Range) => r.count * (r.model === 'r650' ? 1 : 2);
   for (const hall of data.datacentre.halls)
     for (const row of hall.rows)
-      for (const rack of row.racks) {
-        const last = (rack.servers as Range[]).at(-1) as Range;
-        if (last.model === 'r650' && last.u + units(last) + 1 <= (rack.heightU ?? height)) {
-          rack.servers.push({ u: last.u + units(last), count: 1, model: last.model, pool: last.pool });
+      for (const rack of row.racks)
+        if (addOneServer(rack, height)) {
           files['datacentre.yaml'] = toCompactYaml(data, ' one server added by the synth bench');
           writeFiles(into, files);
           return join(into, 'city.yaml');
         }
-      }
   throw new Error(`${city}: no rack with room for one more server`);
 }
 
@@ -99,13 +109,7 @@ export function withOnePercentChanged(city: string, into: string): string {
   const files = filesOfCity(city);
   const data = parse(files['datacentre.yaml'] as string);
   const height: number = data.datacentre.rackDefaults.heightU;
-  type Range = { u: number; count: number; model: string; pool: string };
-  const units = (r: Range) => r.count * (r.model === 'r650' ? 1 : 2);
-  for (const rack of data.datacentre.halls[0].rows[0].racks) {
-    const last = (rack.servers as Range[]).at(-1) as Range;
-    if (last.model === 'r650' && last.u + units(last) + 1 <= (rack.heightU ?? height))
-      rack.servers.push({ u: last.u + units(last), count: 1, model: last.model, pool: last.pool });
-  }
+  for (const rack of data.datacentre.halls[0].rows[0].racks) addOneServer(rack, height);
   files['datacentre.yaml'] = toCompactYaml(data, ' servers added by the diff bench');
   const land = /(\n {2}- id: land\n(?: {4}.*\n)*? {4}perReplica: \{ cpuCores: )48/;
   if (!land.test(files['warehouses.yaml'] as string))

@@ -1,5 +1,5 @@
 /** `citycloud runbook capacity-review`: forecast every pool, warehouse and uplink from Prometheus. */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
@@ -8,6 +8,7 @@ import { reviewJson, reviewMarkdown, reviewSummary } from '../../runbooks/capaci
 import { applyProposal, proposalPatch, proposeChanges } from '../../runbooks/capacity/proposal.ts';
 import { reviewHtml } from '../../runbooks/capacity/review-html.ts';
 import { EXIT } from '../cli/exit-codes.ts';
+import { writeWhole } from '../cli/write-whole.ts';
 
 export interface CapacityReviewOptions {
   readonly inventory: string;
@@ -21,12 +22,6 @@ export interface CapacityReviewOptions {
   readonly patch?: string;
   /** Apply the proposed change to the inventory files (after validating the result). */
   readonly apply?: boolean;
-}
-
-/** Written whole or not at all: a report half-written is worse than the last one. */
-function writeAtomically(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
 }
 
 export async function runCapacityReview(opts: CapacityReviewOptions): Promise<number> {
@@ -50,7 +45,7 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     ['capacity-review.json', reviewJson(review)],
   ];
   const files = written.map(([name, text]) => {
-    writeAtomically(join(opts.out, name), text);
+    writeWhole(join(opts.out, name), text);
     return join(opts.out, name);
   });
   const proposal = proposeChanges(model, sources, review);
@@ -73,7 +68,7 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
   }
   // the patch goes beside the reports, and where --patch says
   for (const file of [join(opts.out, 'capacity-review.patch'), ...(opts.patch ? [opts.patch] : [])]) {
-    writeAtomically(file, patch);
+    writeWhole(file, patch);
     out(
       edited.size > 0
         ? `  wrote ${file} (${edited.size} inventory ${edited.size === 1 ? 'file' : 'files'}; git apply ${file})`
@@ -92,7 +87,7 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
       console.error('✗ the proposed change does not validate; the inventory was left as it was');
       return EXIT.problems;
     }
-    for (const [file, { after }] of edited) writeAtomically(join(root, file), after);
+    for (const [file, { after }] of edited) writeWhole(join(root, file), after);
     out(`  applied to ${[...edited.keys()].map((f) => join(root, f)).join(', ')}`);
   }
   return review.resources.some((r) => r.runsShort) ? EXIT.problems : EXIT.ok;

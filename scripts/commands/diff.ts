@@ -4,9 +4,9 @@
  * into exit 1; `--evidence` signs what was reviewed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { type AuditReport, auditDiff } from '../../audit/audit-diff.ts';
 import { AuditInputError } from '../../audit/audit-error.ts';
 import { makeEvidence } from '../../audit/evidence.ts';
@@ -17,6 +17,7 @@ import type { OutputSide } from '../../audit/output-side.ts';
 import { planReport } from '../../audit/plan-report.ts';
 import { LEVELS, levelRank, type RiskLevel } from '../../audit/risk/risk-rule.ts';
 import { EXIT } from '../cli/exit-codes.ts';
+import { writeWhole } from '../cli/write-whole.ts';
 import { openSides } from './diff-sides.ts';
 
 export interface DiffOptions {
@@ -49,14 +50,6 @@ function signingKey(given: string | undefined): string {
   throw new AuditInputError(
     'no SSH key to sign the review with: pass --signing-key FILE (or set git config user.signingkey)',
   );
-}
-
-/** Writes whole or not at all: a failed run leaves the file it would replace as it was. */
-function write(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }
 
 /** The report in the format asked for: one text, or (Markdown) the comment parts. */
@@ -95,7 +88,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
     const parts = render(report, opts.format);
     if (opts.output) {
       parts.forEach((text, i) => {
-        write(
+        writeWhole(
           i === 0 ? (opts.output as string) : (opts.output as string).replace(/(\.md)?$/, `.part${i + 1}.md`),
           text,
         );
@@ -116,7 +109,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
         signingKey: key,
         now: new Date(),
       });
-      write(opts.evidence, `${JSON.stringify(evidence, null, 2)}\n`);
+      writeWhole(opts.evidence, `${JSON.stringify(evidence, null, 2)}\n`);
       console.error(`review evidence signed by ${opts.reviewer} written to ${opts.evidence}`);
     }
   } finally {
