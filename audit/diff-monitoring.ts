@@ -395,17 +395,15 @@ export function diffMonitoringFile(
 ): Change[] {
   const kind = monitoringFileKind(path);
   if (kind === 'rules') return diffRules(path, ...rulesToCompare(before, after));
-  const read = (text: string | undefined) =>
-    text === undefined ? undefined : kind === 'targets' ? JSON.parse(text) : parse(text);
-  const a = read(before);
-  const b = read(after);
+  const bytes = (text: string | undefined) => (text === undefined ? undefined : Buffer.from(text, 'utf8'));
+  if (kind === 'targets') return diffTargetFile(path, bytes(before), bytes(after));
+  const a = before === undefined ? undefined : parse(before);
+  const b = after === undefined ? undefined : parse(after);
   switch (kind) {
     case 'prometheus':
       return diffScrapeJobs(path, a, b);
     case 'alertmanager':
       return diffAlertmanager(path, a, b);
-    case 'targets':
-      return diffTargets(path, a, b);
     default:
       return [];
   }

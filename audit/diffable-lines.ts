@@ -172,16 +172,19 @@ export function itemKey(raw: string): string {
   return m ? (m[1] as string) : '';
 }
 
-/** The items of a list by key; null when an item has no key or a key repeats. */
-export function keyedItems(f: DiffableFile, path: string): Map<string, Entry> | null {
+/** Entries by key; null when one has no key or a key repeats. */
+function byKey(f: DiffableFile, entries: readonly Entry[]): Map<string, Entry> | null {
   const out = new Map<string, Entry>();
-  for (const e of f.items(path)) {
+  for (const e of entries) {
     const key = itemKey(f.raw(e));
     if (key === '' || out.has(key)) return null;
     out.set(key, e);
   }
   return out;
 }
+
+/** The items of a list by key; null when an item has no key or a key repeats. */
+export const keyedItems = (f: DiffableFile, path: string) => byKey(f, f.items(path));
 
 export interface SectionDelta {
   /** Keys of the items added, removed or changed (as written: a JSON string or number). */
@@ -217,17 +220,8 @@ export function alignItems(a: DiffableFile, b: DiffableFile, path: string): Alig
   )
     q++;
   const same = [...x.slice(0, p), ...x.slice(x.length - q)];
-  const keyed = (f: DiffableFile, list: readonly Entry[]) => {
-    const m = new Map<string, Entry>();
-    for (const e of list) {
-      const k = itemKey(f.raw(e));
-      if (k === '' || m.has(k)) return null;
-      m.set(k, e);
-    }
-    return m;
-  };
-  const mx = keyed(a, x.slice(p, x.length - q));
-  const my = keyed(b, y.slice(p, y.length - q));
+  const mx = byKey(a, x.slice(p, x.length - q));
+  const my = byKey(b, y.slice(p, y.length - q));
   if (!mx || !my) return null;
   const added: Entry[] = [];
   const changed: [Entry, Entry][] = [];
@@ -251,16 +245,15 @@ export function sectionDelta(
   path: string,
 ): SectionDelta | 'unkeyed' | null {
   if (a.sameSection(path, b)) return null;
-  const x = keyedItems(a, path);
-  const y = keyedItems(b, path);
-  if (!x || !y) return 'unkeyed';
-  const added: string[] = [];
-  const changed: string[] = [];
-  for (const [key, e] of y) {
-    const old = x.get(key);
-    if (!old) added.push(key);
-    else if (!a.same(old, b, e)) changed.push(key);
-  }
-  const removed = [...x.keys()].filter((k) => !y.has(k));
-  return { added, removed, changed };
+  const aligned = alignItems(a, b, path);
+  if (!aligned) return 'unkeyed';
+  const keys = (f: DiffableFile, list: readonly Entry[]) => list.map((e) => itemKey(f.raw(e)));
+  return {
+    added: keys(b, aligned.added),
+    removed: keys(a, aligned.removed),
+    changed: keys(
+      b,
+      aligned.changed.map(([, y]) => y),
+    ),
+  };
 }

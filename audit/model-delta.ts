@@ -86,34 +86,20 @@ export function modelDelta(a: Buffer, b: Buffer): ModelDelta | null {
     // racks are compared by name: the same ones need no more than it
     const racks = alignItems(fa, fb, 'racks');
     const rackNames = (racks?.same ?? []).map((e) => ({ name: fa.stringAfter(e, NAME) ?? '' }));
-    const side = (f: DiffableFile, own: readonly Entry[], ownRacks: readonly Entry[]) => {
-      const m: Record<string, unknown> = { servers: [...base, ...parse(f, own)] };
+    // the servers that differ, each parsed once: both models hold them, and they are what is compared
+    const ownBefore = parse(fa, [...servers.removed, ...servers.changed.map(([x]) => x)]);
+    const ownAfter = parse(fb, [...servers.added, ...servers.changed.map(([, y]) => y)]);
+    const side = (f: DiffableFile, own: readonly unknown[], ownRacks: readonly Entry[]) => {
+      const m: Record<string, unknown> = { servers: [...base, ...own] };
       for (const path of READ)
         m[path] = materialize(f, path) ?? (path === 'offsite' || path === 'secondSite' ? null : []);
       m.racks = racks ? [...rackNames, ...parse(f, ownRacks)] : materialize(f, 'racks');
       return m as unknown as CityModel;
     };
-    const named = (f: DiffableFile, list: readonly Entry[]) =>
-      list.map((e) => (f.parse(e) as { name: string }).name);
     return {
-      before: side(
-        fa,
-        [...servers.removed, ...servers.changed.map(([x]) => x)],
-        [...(racks?.removed ?? []), ...(racks?.changed.map(([x]) => x) ?? [])],
-      ),
-      after: side(
-        fb,
-        [...servers.added, ...servers.changed.map(([, y]) => y)],
-        [...(racks?.added ?? []), ...(racks?.changed.map(([, y]) => y) ?? [])],
-      ),
-      servers: new Set([
-        ...named(fa, servers.removed),
-        ...named(fb, servers.added),
-        ...named(
-          fb,
-          servers.changed.map(([, y]) => y),
-        ),
-      ]),
+      before: side(fa, ownBefore, [...(racks?.removed ?? []), ...(racks?.changed.map(([x]) => x) ?? [])]),
+      after: side(fb, ownAfter, [...(racks?.added ?? []), ...(racks?.changed.map(([, y]) => y) ?? [])]),
+      servers: new Set([...ownBefore, ...ownAfter].map((x) => (x as { name: string }).name)),
     };
   } catch {
     return null;
