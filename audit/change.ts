@@ -62,3 +62,10 @@ export function sortChanges<T extends Change>(changes: readonly T[]): T[] {
     return x < y ? -1 : x > y ? 1 : 0;
   });
 }
+
+/** The value at a path of keys inside parsed JSON (a template, a resource's configuration); undefined on the way. */
+export const valueAt = (v: unknown, ...keys: readonly (string | number)[]): unknown =>
+  keys.reduce<unknown>(
+    (x, k) => (x && typeof x === 'object' ? (x as Record<string | number, unknown>)[k] : undefined),
+    v,
+  );

@@ -7,7 +7,7 @@
  */
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { attributeChanges, type Segment } from './attribute-diff.ts';
-import type { Action, Change } from './change.ts';
+import { type Action, type Change, valueAt } from './change.ts';
 
 interface Template {
   readonly Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
@@ -23,41 +23,37 @@ const ACTION: Partial<Record<ResourceImpact, Action>> = {
   [ResourceImpact.WILL_ORPHAN]: 'remove',
 };
 
-const get = (v: unknown, ...keys: string[]): unknown =>
-  keys.reduce<unknown>(
-    (x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined),
-    v,
-  );
-
 /** Days an object-locked bucket keeps each version (0 when it has no lock). */
 function lockDays(props: unknown): number {
-  const r = get(props, 'ObjectLockConfiguration', 'Rule', 'DefaultRetention');
-  return Number(get(r, 'Days') ?? 0) + 365 * Number(get(r, 'Years') ?? 0);
+  const r = valueAt(props, 'ObjectLockConfiguration', 'Rule', 'DefaultRetention');
+  return Number(valueAt(r, 'Days') ?? 0) + 365 * Number(valueAt(r, 'Years') ?? 0);
 }
 
 /** Days a bucket keeps a noncurrent version before expiring it (Infinity when never). */
 function noncurrentDays(props: unknown): number {
-  const rules = (get(props, 'LifecycleConfiguration', 'Rules') ?? []) as unknown[];
+  const rules = (valueAt(props, 'LifecycleConfiguration', 'Rules') ?? []) as unknown[];
   const days = rules
-    .filter((r) => get(r, 'Status') !== 'Disabled')
-    .map((r) => Number(get(r, 'NoncurrentVersionExpiration', 'NoncurrentDays') ?? Number.POSITIVE_INFINITY));
+    .filter((r) => valueAt(r, 'Status') !== 'Disabled')
+    .map((r) =>
+      Number(valueAt(r, 'NoncurrentVersionExpiration', 'NoncurrentDays') ?? Number.POSITIVE_INFINITY),
+    );
   return Math.min(Number.POSITIVE_INFINITY, ...days);
 }
 
 const fullyBlocked = (props: unknown) =>
   ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every(
-    (k) => get(props, 'PublicAccessBlockConfiguration', k) === true,
+    (k) => valueAt(props, 'PublicAccessBlockConfiguration', k) === true,
   );
 
 /** A statement that allows anyone (Principal "*" or {AWS: "*"}) without a condition. */
 function allowsAnyone(props: unknown): boolean {
-  const statements = (get(props, 'PolicyDocument', 'Statement') ?? []) as unknown[];
+  const statements = (valueAt(props, 'PolicyDocument', 'Statement') ?? []) as unknown[];
   return statements.some((s) => {
-    const p = get(s, 'Principal');
+    const p = valueAt(s, 'Principal');
     return (
-      get(s, 'Effect') === 'Allow' &&
-      (p === '*' || get(p, 'AWS') === '*') &&
-      get(s, 'Condition') === undefined
+      valueAt(s, 'Effect') === 'Allow' &&
+      (p === '*' || valueAt(p, 'AWS') === '*') &&
+      valueAt(s, 'Condition') === undefined
     );
   });
 }

@@ -1,5 +1,5 @@
 /** What a risk rule is: an id, a level, why it matters, and a test of one change. */
-import type { Change } from '../change.ts';
+import { type Change, valueAt } from '../change.ts';
 
 export type RiskLevel = 'critical' | 'high' | 'medium' | 'low';
 
@@ -24,15 +24,9 @@ export interface RiskRule {
   readonly fires: (change: Change) => string | null;
 }
 
-const get = (v: unknown, ...keys: (string | number)[]): unknown =>
-  keys.reduce<unknown>(
-    (x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined),
-    v,
-  );
-
 /** A nested value of a changed object's configuration before or after. */
-export const before = (c: Change, ...keys: (string | number)[]) => get(c.objects?.before, ...keys);
-export const after = (c: Change, ...keys: (string | number)[]) => get(c.objects?.after, ...keys);
+export const before = (c: Change, ...keys: (string | number)[]) => valueAt(c.objects?.before, ...keys);
+export const after = (c: Change, ...keys: (string | number)[]) => valueAt(c.objects?.after, ...keys);
 
 /** The Terraform (or plan) resource type of a change, whatever area it came from. */
 export const resourceType = (c: Change) =>
