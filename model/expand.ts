@@ -1,5 +1,6 @@
 /** Expands a schema-valid inventory into the frozen, individually named city model. */
 import { AWS_REGION_COUNTRY } from './aws-regions.ts';
+import type { CompanionFiles } from './companion-files.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { expandDatacentre } from './expand-datacentre.ts';
 import { expandNetwork } from './expand-network.ts';
@@ -8,7 +9,11 @@ import type { Inventory } from './schema.ts';
 import type { InventorySources } from './source.ts';
 import type { CityModel } from './types.ts';
 
-export function expandCity(inv: Inventory, sources: InventorySources): CityModel {
+export function expandCity(
+  inv: Inventory,
+  sources: InventorySources,
+  companions: Pick<CompanionFiles, 'reviewers' | 'providerLock'> = { reviewers: [], providerLock: null },
+): CityModel {
   const dc = expandDatacentre(inv, sources);
   const network = expandNetwork(inv, sources);
   const { catalogue, services } = expandServices(inv, sources);
@@ -113,6 +118,8 @@ export function expandCity(inv: Inventory, sources: InventorySources): CityModel
     deploy: {
       requireReview: inv.deploy.requireReview,
       allowedSigners: inv.deploy.allowedSigners ?? null,
+      reviewers: companions.reviewers.map((r) => ({ ...r })),
+      providerLock: companions.providerLock?.map((p) => ({ ...p, hashes: [...p.hashes] })) ?? null,
       path: 'deploy',
     },
     monitoring: { ...inv.monitoring, disabledAlerts: [...inv.monitoring.disabledAlerts] },

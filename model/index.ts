@@ -1,5 +1,7 @@
 export * from './address-plan.ts';
+export * from './allowed-signers.ts';
 export * from './app-sizing.ts';
+export * from './companion-files.ts';
 export * from './deep-freeze.ts';
 export * from './expand.ts';
 export * from './finding.ts';
@@ -9,6 +11,7 @@ export * from './load-city.ts';
 export * from './model-path.ts';
 export * from './pool-headroom.ts';
 export * from './pool-servers.ts';
+export * from './provider-lock.ts';
 export * from './quote.ts';
 export * from './read-inventory.ts';
 export * from './rules/pack.ts';

@@ -4,6 +4,7 @@
  * back as findings, all of them at once.
  */
 
+import { readCompanionFiles } from './companion-files.ts';
 import { expandCity } from './expand.ts';
 import { checkExpansionLimits } from './expansion-limits.ts';
 import { type Finding, sortFindings } from './finding.ts';
@@ -18,6 +19,8 @@ export interface CityLoad {
   readonly model: CityModel | null;
   readonly findings: readonly Finding[];
   readonly sources: InventorySources;
+  /** Every file read (the inventory's and its companions'), relative to the root file's folder, with its digest. */
+  readonly inputs: readonly { readonly path: string; readonly sha256: string }[];
 }
 
 export interface LoadOptions {
@@ -27,12 +30,19 @@ export interface LoadOptions {
 
 export function loadCity(path: string, options: LoadOptions = {}): CityLoad {
   const { raw, sources } = readInventory(path, options.parseCache);
+  const inputs = sources.files.map((f) => ({ path: f.relativePath, sha256: f.sha256 }));
   const schema = checkSchema(raw, sources);
-  if (!schema.inventory) return { model: null, findings: sortFindings(schema.findings), sources };
+  if (!schema.inventory) return { model: null, findings: sortFindings(schema.findings), sources, inputs };
   const tooLarge = checkExpansionLimits(schema.inventory, sources);
-  if (tooLarge.length > 0) return { model: null, findings: sortFindings(tooLarge), sources };
-  const model = expandCity(schema.inventory, sources);
-  return { model, findings: sortFindings(validateCity(model, sources)), sources };
+  if (tooLarge.length > 0) return { model: null, findings: sortFindings(tooLarge), sources, inputs };
+  const companions = readCompanionFiles(path, schema.inventory.deploy.allowedSigners, sources);
+  const model = expandCity(schema.inventory, sources, companions);
+  return {
+    model,
+    findings: sortFindings(validateCity(model, sources)),
+    sources,
+    inputs: [...inputs, ...companions.inputs],
+  };
 }
 
 /** True when any finding is an error (warnings alone do not fail). */

@@ -26,7 +26,23 @@ function kindOf(st: ReturnType<typeof fstatSync>): string {
 }
 
 /** The file's bytes, or one line saying why it cannot be an inventory file. */
-export function readInventoryFile(abs: string): FileRead {
+/** What is read, for the messages: the inventory by default, or a file read with it. */
+export interface FileKind {
+  /** e.g. "the inventory". */
+  readonly noun: string;
+  /** e.g. "a YAML inventory file". */
+  readonly expected: string;
+  /** e.g. "a readable YAML file". */
+  readonly readable: string;
+}
+
+const INVENTORY: FileKind = {
+  noun: 'the inventory',
+  expected: 'a YAML inventory file',
+  readable: 'a readable YAML file',
+};
+
+export function readInventoryFile(abs: string, kind: FileKind = INVENTORY): FileRead {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO with no writer would block forever; the type is checked next
@@ -34,19 +50,21 @@ export function readInventoryFile(abs: string): FileRead {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (code === 'EISDIR')
-      return { problem: 'is a folder; expected a YAML inventory file such as city.yaml' };
+      return {
+        problem: `is a folder; expected ${kind.expected}${kind === INVENTORY ? ' such as city.yaml' : ''}`,
+      };
     const why = CANNOT_READ[code] ?? code ?? 'unknown error';
-    return { problem: `cannot read the inventory: ${why}; expected a readable YAML file` };
+    return { problem: `cannot read ${kind.noun}: ${why}; expected ${kind.readable}` };
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) {
-      const kind = kindOf(st);
+      const what = kindOf(st);
       return {
-        problem: `${kind}; expected a YAML inventory file${kind === 'is a folder' ? ' such as city.yaml' : ' (a regular file)'}`,
+        problem: `${what}; expected ${kind.expected}${what === 'is a folder' && kind === INVENTORY ? ' such as city.yaml' : ' (a regular file)'}`,
       };
     }
-    if (st.size > MAX_FILE_BYTES) return { problem: tooLarge(`is ${mib(st.size)}`) };
+    if (st.size > MAX_FILE_BYTES) return { problem: tooLarge(`is ${mib(st.size)}`, kind) };
     // read to the end, but never past the limit: a file may grow while it is read
     const chunks: Buffer[] = [];
     let total = 0;
@@ -56,13 +74,14 @@ export function readInventoryFile(abs: string): FileRead {
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > MAX_FILE_BYTES) return { problem: tooLarge(`grew past ${mib(MAX_FILE_BYTES)} while read`) };
+      if (total > MAX_FILE_BYTES)
+        return { problem: tooLarge(`grew past ${mib(MAX_FILE_BYTES)} while read`, kind) };
     }
     return { bytes: Buffer.concat(chunks, total) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     return {
-      problem: `cannot read the inventory: ${CANNOT_READ[code] ?? code}; expected a readable YAML file`,
+      problem: `cannot read ${kind.noun}: ${CANNOT_READ[code] ?? code}; expected ${kind.readable}`,
     };
   } finally {
     closeSync(fd);
@@ -71,6 +90,6 @@ export function readInventoryFile(abs: string): FileRead {
 
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
-function tooLarge(what: string): string {
-  return `${what}; expected an inventory file of at most ${mib(MAX_FILE_BYTES)}`;
+function tooLarge(what: string, kind: FileKind): string {
+  return `${what}; expected ${kind === INVENTORY ? 'an inventory file' : kind.expected} of at most ${mib(MAX_FILE_BYTES)}`;
 }

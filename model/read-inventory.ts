@@ -63,14 +63,14 @@ export interface RawInventory {
 
 const EXPECTED_TOP = 'expected a mapping of inventory sections (apiVersion, city, include, datacentre, …)';
 
-function displayPath(abs: string): string {
+export function displayPath(abs: string): string {
   const rel = relative(process.cwd(), abs);
   if (rel === '') return '.';
   return rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
 }
 
 /** Why the include at `abs` is not a file under the inventory's folder (links followed), or null. */
-function outsideOf(rootDir: string, realRootDir: string, abs: string): string | null {
+export function outsideOf(rootDir: string, realRootDir: string, abs: string): string | null {
   const inside = (dir: string, path: string) => {
     const rel = relative(dir, path);
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);

@@ -41,12 +41,19 @@ export interface CityModel {
   readonly monitoring: Monitoring;
 }
 
+import type { Reviewer } from './allowed-signers.ts';
+import type { LockedProvider } from './provider-lock.ts';
+
 /** How a deploy is gated (see model/schema.ts). */
 export interface DeploySettings {
   /** Apply only an out/ whose signed review bundle verifies. */
   readonly requireReview: boolean;
   /** The reviewers' OpenSSH allowed-signers file, as the inventory names it (relative to its root file). */
   readonly allowedSigners: string | null;
+  /** The signers that file lists (model/allowed-signers.ts): part of what a review reviews. */
+  readonly reviewers: readonly Reviewer[];
+  /** The providers Terraform's lock file beside the inventory pins (model/provider-lock.ts); null: no lock file. */
+  readonly providerLock: readonly LockedProvider[] | null;
   readonly path: string;
 }
 

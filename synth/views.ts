@@ -4,6 +4,7 @@
  */
 import { monitoringView } from '../monitoring/monitoring-view.ts';
 import { networkView } from '../network/network-view.ts';
+import { deployInputsView } from '../stacks/deploy-inputs-view.ts';
 import { offsiteView } from '../stacks/offsite/offsite-view.ts';
 import { terraformView } from '../stacks/terraform-view.ts';
 import { cachedView } from '../view/cached-view.ts';
@@ -18,4 +19,5 @@ export const VIEWS: readonly View[] = [
   cachedView(networkView, (model) => ({ city: model.city, network: model.network })),
   monitoringView,
   terraformView,
+  deployInputsView,
 ];

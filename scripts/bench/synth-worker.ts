@@ -20,12 +20,12 @@ const [mode, inventory, cacheDir, outDir] = process.argv.slice(2) as [string, st
 
 if (mode === 'ours') {
   const cache = cacheDir === '-' ? undefined : new SynthCache(cacheDir);
-  const { model, sources } = loadCity(inventory, { parseCache: cache?.inventoryParses() });
+  const { model, inputs } = loadCity(inventory, { parseCache: cache?.inventoryParses() });
   if (!model) throw new Error(`${inventory} does not load`);
   let offsiteMs: number | undefined;
   const result = await synthesize({
     model,
-    inputs: sources.files.map((f) => ({ path: f.relativePath, sha256: f.sha256 })),
+    inputs,
     outDir,
     cache,
     progress: (line) => {

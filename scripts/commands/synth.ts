@@ -1,6 +1,6 @@
 /** `citycloud synth`: validate, run every view, write out/ atomically, print what was written. */
 
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ConstructPropsError } from '../../constructs/construct-props-error.ts';
 import { type CityModel, hasErrors, loadCity } from '../../model/index.ts';
 import { OffsiteCheckError } from '../../stacks/offsite/offsite-check-error.ts';
@@ -47,8 +47,11 @@ export async function runSynth(opts: SynthCommandOptions): Promise<number> {
 export async function synthOnce(opts: SynthCommandOptions, cache: SynthCache | undefined): Promise<SynthRun> {
   const started = performance.now();
   const [hits, misses] = [cache?.hits ?? 0, cache?.misses ?? 0];
-  const { model, findings, sources } = loadCity(opts.inventory, { parseCache: cache?.inventoryParses() });
-  const inventoryFiles = sources.files.map((f) => resolve(f.file));
+  const { model, findings, sources, inputs } = loadCity(opts.inventory, {
+    parseCache: cache?.inventoryParses(),
+  });
+  // the companion files (the reviewers, the provider lock) are watched and kept out of the output too
+  const inventoryFiles = inputs.map((f) => resolve(dirname(resolve(opts.inventory)), f.path));
   const done = (code: number): SynthRun => ({ code, inventoryFiles, model });
   if (!model || hasErrors(findings)) {
     if (opts.json)
@@ -61,7 +64,6 @@ export async function synthOnce(opts: SynthCommandOptions, cache: SynthCache | u
     }
     return done(EXIT.problems);
   }
-  const inputs = sources.files.map((f) => ({ path: f.relativePath, sha256: f.sha256 }));
   // progress goes to stderr: stdout stays the summary (or the manifest with --json)
   // each line carries the seconds since the command started, so a slow part shows where it is
   const progress = opts.verbose
@@ -78,7 +80,7 @@ export async function synthOnce(opts: SynthCommandOptions, cache: SynthCache | u
       outDir: opts.out,
       cache,
       progress,
-      keep: sources.files.map((f) => f.file),
+      keep: inventoryFiles,
       notice: (line) => console.error(`citycloud: ${line}`),
     });
   } catch (err) {

@@ -40,6 +40,13 @@ describe('a cached view', () => {
   });
 
   it('is how synth runs the network view, keyed by the city and the network section', () => {
-    expect(VIEWS.map((v) => v.name)).toEqual(['offsite', 'model', 'network', 'monitoring', 'terraform']);
+    expect(VIEWS.map((v) => v.name)).toEqual([
+      'offsite',
+      'model',
+      'network',
+      'monitoring',
+      'terraform',
+      'deploy-inputs',
+    ]);
   });
 });
