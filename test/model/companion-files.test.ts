@@ -149,7 +149,8 @@ describe('the provider lock file', () => {
     ['a resource block', 'resource "x" "y" {\n}\n', /"resource \\"x\\" \\"y\\" \{" is not a provider block/],
     [
       'an interpolation in a hash',
-      'provider "registry.terraform.io/hashicorp/kubernetes" {\n  version = "2.38.0"\n  hashes = [\n    "h1:${file("/etc/passwd")}",\n  ]\n}\n',
+      // an HCL template, not a JavaScript one
+      `provider "registry.terraform.io/hashicorp/kubernetes" {\n  version = "2.38.0"\n  hashes = [\n    "h1:$\{file("/etc/passwd")}",\n  ]\n}\n`,
       /is not an h1: or zh: hash/,
     ],
     [
