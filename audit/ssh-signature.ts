@@ -9,35 +9,39 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditInputError } from './audit-error.ts';
 
-/** The namespace every citycloud review signature is made in: a signature for git or e-mail does not verify here. */
+/**
+ * The namespace a review of a change (OLD → NEW output) is signed in: a signature made for git,
+ * e-mail or a plan review does not verify as one.
+ */
 export const REVIEW_NAMESPACE = 'citycloud-review';
+/** The namespace a review of the plans made from a reviewed output is signed in. */
+export const PLAN_REVIEW_NAMESPACE = 'citycloud-plan-review';
+
+export type SignatureNamespace = typeof REVIEW_NAMESPACE | typeof PLAN_REVIEW_NAMESPACE;
 
 /** The argv of a signature of stdin with `key`. */
-export const signArgs = (key: string): string[] => ['-Y', 'sign', '-f', key, '-n', REVIEW_NAMESPACE];
+export const signArgs = (key: string, namespace: SignatureNamespace = REVIEW_NAMESPACE): string[] => [
+  '-Y',
+  'sign',
+  '-f',
+  key,
+  '-n',
+  namespace,
+];
 
 /** The argv of a verification of stdin against `signatureFile` for `principal` listed in `allowedSigners`. */
-export const verifyArgs = (allowedSigners: string, principal: string, signatureFile: string): string[] => [
-  '-Y',
-  'verify',
-  '-f',
-  allowedSigners,
-  '-I',
-  principal,
-  '-n',
-  REVIEW_NAMESPACE,
-  '-s',
-  signatureFile,
-];
+export const verifyArgs = (
+  allowedSigners: string,
+  principal: string,
+  signatureFile: string,
+  namespace: SignatureNamespace = REVIEW_NAMESPACE,
+): string[] => ['-Y', 'verify', '-f', allowedSigners, '-I', principal, '-n', namespace, '-s', signatureFile];
 
 /** The argv of a check that the signature is good, whoever made it (no allowed-signers file). */
-export const checkArgs = (signatureFile: string): string[] => [
-  '-Y',
-  'check-novalidate',
-  '-n',
-  REVIEW_NAMESPACE,
-  '-s',
-  signatureFile,
-];
+export const checkArgs = (
+  signatureFile: string,
+  namespace: SignatureNamespace = REVIEW_NAMESPACE,
+): string[] => ['-Y', 'check-novalidate', '-n', namespace, '-s', signatureFile];
 
 function sshKeygen(
   args: readonly string[],
@@ -52,8 +56,12 @@ function sshKeygen(
 }
 
 /** The armored SSH signature of `payload` made with `key` (a private key, or a public key whose private half is in ssh-agent). */
-export function signPayload(payload: string, key: string): string {
-  const r = sshKeygen(signArgs(key), payload);
+export function signPayload(
+  payload: string,
+  key: string,
+  namespace: SignatureNamespace = REVIEW_NAMESPACE,
+): string {
+  const r = sshKeygen(signArgs(key, namespace), payload);
   if (r.status !== 0 || !r.stdout.includes('BEGIN SSH SIGNATURE'))
     throw new AuditInputError(
       `ssh-keygen could not sign with ${key}: ${r.stderr.split('\n').at(-1) || `exit ${r.status}`}`,
@@ -74,13 +82,14 @@ export function verifyPayload(
   signature: string,
   principal: string,
   allowedSigners: string | null,
+  namespace: SignatureNamespace = REVIEW_NAMESPACE,
 ): SignatureCheck {
   const dir = mkdtempSync(join(tmpdir(), 'citycloud-sig-'));
   try {
     const sig = join(dir, 'evidence.sig');
     writeFileSync(sig, signature);
     const r = sshKeygen(
-      allowedSigners ? verifyArgs(allowedSigners, principal, sig) : checkArgs(sig),
+      allowedSigners ? verifyArgs(allowedSigners, principal, sig, namespace) : checkArgs(sig, namespace),
       payload,
     );
     const said = `${r.stdout.trim()} ${r.stderr}`.trim().split('\n').at(-1) ?? '';

@@ -4,21 +4,25 @@
  * particular a provider that cannot be installed because no registry is reachable.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fromRoot } from '../synth/project-root.ts';
-import type { DeployStep, IacTool } from './deploy-steps.ts';
+import { type DeployStep, type IacTool, SCRUBBED_ENV } from './deploy-steps.ts';
 import { redact } from './redact.ts';
 
 /** The deploy cannot go on; `exitCode` 2 for what the machine lacks, 1 for a failed step. */
 export class DeployError extends Error {
+  /** Each finding behind a refusal (every file that differs), for a command that lists them all. */
+  readonly details: readonly string[];
+
   constructor(
     message: string,
     readonly exitCode: 1 | 2,
+    details: readonly string[] = [],
   ) {
     // the message may quote a tool's output: never with a credential in it
     super(redact(message));
     this.name = 'DeployError';
+    this.details = details.map((d) => redact(d));
   }
 }
 
@@ -63,6 +67,14 @@ export function providerNotInstallable(stderr: string): string | null {
   );
 }
 
+/** The provider whose offered package failed the lock file's checksums, from Terraform's error text. */
+export function checksumMismatch(stderr: string): string | null {
+  const text = stderr.replace(/\s+/g, ' ');
+  if (!/doesn't match any of the checksums previously recorded in the dependency lock file/.test(text))
+    return null;
+  return /package for ([\w.-]+\/[\w.-]+\/[\w.-]+ [\w.-]+)/.exec(text)?.[1] ?? 'a provider';
+}
+
 function firstError(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.replace(/^[│╷╵\s]+/, '').trim());
   const i = lines.findIndex((l) => l.startsWith('Error:'));
@@ -79,13 +91,21 @@ function firstError(stderr: string): string {
 export interface StepResult {
   readonly step: DeployStep;
   readonly stdout: string;
+  /** What the tool said on stderr, redacted (cdk writes its diff there). */
+  readonly stderr: string;
+}
+
+/** The caller's environment without what SCRUBBED_ENV names, with the step's own on top. */
+export function stepEnv(step: DeployStep, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const kept = Object.fromEntries(Object.entries(env).filter(([k]) => !SCRUBBED_ENV.some((r) => r.test(k))));
+  return { ...kept, ...step.env };
 }
 
 function run(step: DeployStep): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(step.command, step.args, {
       cwd: step.cwd,
-      env: { ...process.env, ...step.env },
+      env: stepEnv(step),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -112,6 +132,12 @@ export async function runDeploySteps(
     const r = await run(step);
     if (r.code !== 0) {
       if (step.action === 'diff' || step.action === 'deploy') throw cdkError(step, r.stderr, r.code);
+      const mismatch = step.action === 'init' ? checksumMismatch(r.stderr) : null;
+      if (mismatch)
+        throw new DeployError(
+          `refused: ${step.command} init for stack ${step.stack} was offered a package of ${mismatch} that does not match the checksums of the reviewed lock file; nothing was installed or run — check the provider mirror (TF_CLI_CONFIG_FILE) or the registry`,
+          1,
+        );
       const provider = step.action === 'init' ? providerNotInstallable(r.stderr) : null;
       if (provider)
         throw new DeployError(
@@ -125,15 +151,7 @@ export async function runDeploySteps(
     }
     // the plan's JSON is kept as the tool wrote it (Terraform marks sensitive values itself);
     // what the tool said on stderr is a log, and is redacted like one
-    for (const [file, text] of [
-      [step.stdoutFile, r.stdout],
-      [step.stderrFile, redact(r.stderr)],
-    ] as const)
-      if (file) {
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, text);
-      }
-    results.push({ step, stdout: r.stdout });
+    results.push({ step, stdout: r.stdout, stderr: redact(r.stderr) });
   }
   return results;
 }

@@ -1,8 +1,9 @@
 /**
- * The deploy plan as data: for each stack, the exact command lines Terraform (or OpenTofu) runs.
- * Without approval: init, plan into a saved plan file, and show that plan as JSON for review.
- * With approval: apply exactly that saved plan — no new plan is made, so what runs is what was
- * reviewed. Printed, diffed and tested before anything runs.
+ * The deploy plan as data: for each stack, the exact command lines Terraform (or OpenTofu) runs,
+ * in the stack's staged copy (deploy/stage.ts). Without approval: init against the reviewed lock
+ * file, plan into a saved plan file, and show that plan as JSON for review. With approval: init
+ * the same way and apply exactly the reviewed saved plan — no new plan is made, so what runs is
+ * what was reviewed. Printed, diffed and tested before anything runs.
  */
 
 import { OFFSITE_STACK } from '../synth/out-layout.ts';
@@ -22,12 +23,8 @@ export interface DeployStep {
   readonly command: string;
   readonly args: readonly string[];
   readonly cwd: string;
-  /** Set on top of the caller's environment. */
+  /** Set on top of the caller's environment (less SCRUBBED_ENV). */
   readonly env: Readonly<Record<string, string>>;
-  /** Where the step's standard output is saved (the plan JSON), if anywhere. */
-  readonly stdoutFile?: string;
-  /** Where the step's standard error is saved (cdk writes its diff there), if anywhere. */
-  readonly stderrFile?: string;
 }
 
 /** The saved plan file, in each stack's folder. */
@@ -40,28 +37,42 @@ export const AUTOMATION_ENV: Readonly<Record<string, string>> = {
   CHECKPOINT_DISABLE: '1',
 };
 
+/**
+ * Variables of the caller's environment the tools never see: each would make them do other than
+ * the reviewed plan says — extra arguments on every command, another workspace (and so another
+ * state), a working folder outside the staged copy, a plugin cache allowed to bypass the lock file.
+ */
+export const SCRUBBED_ENV: readonly RegExp[] = [
+  /^TF_CLI_ARGS(_\w+)?$/,
+  /^TF_WORKSPACE$/,
+  /^TF_DATA_DIR$/,
+  /^TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE$/,
+];
+
+/** `init` that installs only providers whose packages match the reviewed lock file, and changes none of it. */
+const INIT = ['init', '-input=false', '-no-color', '-lockfile=readonly'];
+
 export function deploySteps(options: {
   readonly tool: IacTool;
+  /** Each stack's staged folder. */
   readonly stacks: readonly StackDir[];
-  /** Where `show -json` of each plan is written, as `<stack>.json`. */
-  readonly plansDir: string;
   readonly approve: boolean;
 }): DeployStep[] {
   return options.stacks.flatMap((s) => {
-    const step = (action: DeployStep['action'], args: string[], stdoutFile?: string): DeployStep => ({
+    const step = (action: DeployStep['action'], args: string[]): DeployStep => ({
       stack: s.name,
       action,
       command: options.tool,
       args,
       cwd: s.dir,
       env: AUTOMATION_ENV,
-      ...(stdoutFile ? { stdoutFile } : {}),
     });
-    if (options.approve) return [step('apply', ['apply', '-input=false', '-no-color', PLAN_FILE])];
+    if (options.approve)
+      return [step('init', INIT), step('apply', ['apply', '-input=false', '-no-color', PLAN_FILE])];
     return [
-      step('init', ['init', '-input=false', '-no-color']),
+      step('init', INIT),
       step('plan', ['plan', '-input=false', '-no-color', `-out=${PLAN_FILE}`]),
-      step('show', ['show', '-json', '-no-color', PLAN_FILE], `${options.plansDir}/${s.name}.json`),
+      step('show', ['show', '-json', '-no-color', PLAN_FILE]),
     ];
   });
 }
@@ -73,33 +84,30 @@ export const CDK_ENV: Readonly<Record<string, string>> = {
 };
 
 /**
- * The off-site stack through the AWS CDK command line, on a copy of the synthesized cloud
+ * The off-site stack through the AWS CDK command line, on the staged copy of the reviewed cloud
  * assembly (the CLI writes into the folder it reads; out/ stays as synth wrote it). Without
- * approval: the diff against what is deployed, for review. With approval: deploy through a
- * change set, the template having been checked to be the reviewed one.
+ * approval: the diff against what is deployed, for review (the CLI writes it on stderr). With
+ * approval: deploy through a change set, the template being the reviewed one.
  */
 export function cdkSteps(options: {
   /** Path of the `cdk` command line. */
   readonly cdk: string;
-  /** The copy of out/cloudformation the CLI works on. */
+  /** The staged cloud assembly the CLI works on. */
   readonly assemblyDir: string;
-  /** Where the diff is written, as `offsite.diff.txt`. */
-  readonly plansDir: string;
   readonly approve: boolean;
 }): DeployStep[] {
   const common = ['--app', options.assemblyDir, '--no-color', '--no-notices'];
-  const step = (action: 'diff' | 'deploy', args: string[], stderrFile?: string): DeployStep => ({
+  const step = (action: 'diff' | 'deploy', args: string[]): DeployStep => ({
     stack: OFFSITE_STACK,
     action,
     command: options.cdk,
     args,
     cwd: options.assemblyDir,
     env: CDK_ENV,
-    ...(stderrFile ? { stderrFile } : {}),
   });
   if (options.approve)
     return [
       step('deploy', ['deploy', ...common, '--method=change-set', '--require-approval=never', OFFSITE_STACK]),
     ];
-  return [step('diff', ['diff', ...common, OFFSITE_STACK], `${options.plansDir}/${OFFSITE_STACK}.diff.txt`)];
+  return [step('diff', ['diff', ...common, OFFSITE_STACK])];
 }

@@ -13,6 +13,7 @@ export * from './pool-headroom.ts';
 export * from './pool-servers.ts';
 export * from './provider-lock.ts';
 export * from './quote.ts';
+export * from './read-file.ts';
 export * from './read-inventory.ts';
 export * from './rules/pack.ts';
 export * from './rules/rule.ts';

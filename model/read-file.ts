@@ -1,6 +1,7 @@
 /**
- * Reads one inventory file, bounded: only a regular file, never more than MAX_FILE_BYTES. A device
- * (/dev/zero), a FIFO or a socket named as an inventory would otherwise grow without end or hang.
+ * Reads one inventory file — or any file citycloud is handed (a synth output's artifact, a plan) —
+ * bounded: only a regular file, never more than its limit. A device (/dev/zero), a FIFO or a
+ * socket named as an inventory would otherwise grow without end or hang.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
@@ -25,7 +26,6 @@ function kindOf(st: ReturnType<typeof fstatSync>): string {
   return 'is not a regular file';
 }
 
-/** The file's bytes, or one line saying why it cannot be an inventory file. */
 /** What is read, for the messages: the inventory by default, or a file read with it. */
 export interface FileKind {
   /** e.g. "the inventory". */
@@ -42,17 +42,34 @@ const INVENTORY: FileKind = {
   readable: 'a readable YAML file',
 };
 
-export function readInventoryFile(abs: string, kind: FileKind = INVENTORY): FileRead {
+export interface ReadLimits {
+  readonly maxBytes: number;
+  /** Refuse a symbolic link (O_NOFOLLOW) rather than read what it points to. */
+  readonly noFollow?: boolean;
+}
+
+/** The inventory file's bytes, or one line saying why it cannot be one. */
+export const readInventoryFile = (abs: string, kind: FileKind = INVENTORY): FileRead =>
+  readRegularFile(abs, kind, { maxBytes: MAX_FILE_BYTES });
+
+/** The bytes of a regular file of at most `limits.maxBytes`, or one line saying why not. */
+export function readRegularFile(abs: string, kind: FileKind, limits: ReadLimits): FileRead {
+  const max = limits.maxBytes;
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO with no writer would block forever; the type is checked next
-    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(
+      abs,
+      constants.O_RDONLY | constants.O_NONBLOCK | (limits.noFollow ? constants.O_NOFOLLOW : 0),
+    );
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (code === 'EISDIR')
       return {
         problem: `is a folder; expected ${kind.expected}${kind === INVENTORY ? ' such as city.yaml' : ''}`,
       };
+    if (code === 'ELOOP' && limits.noFollow)
+      return { problem: `is a symbolic link; expected ${kind.expected} (a regular file)` };
     const why = CANNOT_READ[code] ?? code ?? 'unknown error';
     return { problem: `cannot read ${kind.noun}: ${why}; expected ${kind.readable}` };
   }
@@ -64,18 +81,17 @@ export function readInventoryFile(abs: string, kind: FileKind = INVENTORY): File
         problem: `${what}; expected ${kind.expected}${what === 'is a folder' && kind === INVENTORY ? ' such as city.yaml' : ' (a regular file)'}`,
       };
     }
-    if (st.size > MAX_FILE_BYTES) return { problem: tooLarge(`is ${mib(st.size)}`, kind) };
+    if (st.size > max) return { problem: tooLarge(`is ${mib(st.size)}`, kind, max) };
     // read to the end, but never past the limit: a file may grow while it is read
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, MAX_FILE_BYTES + 1 - total));
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > MAX_FILE_BYTES)
-        return { problem: tooLarge(`grew past ${mib(MAX_FILE_BYTES)} while read`, kind) };
+      if (total > max) return { problem: tooLarge(`grew past ${mib(max)} while read`, kind, max) };
     }
     return { bytes: Buffer.concat(chunks, total) };
   } catch (err) {
@@ -90,6 +106,6 @@ export function readInventoryFile(abs: string, kind: FileKind = INVENTORY): File
 
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
-function tooLarge(what: string, kind: FileKind): string {
-  return `${what}; expected ${kind === INVENTORY ? 'an inventory file' : kind.expected} of at most ${mib(MAX_FILE_BYTES)}`;
+function tooLarge(what: string, kind: FileKind, max: number): string {
+  return `${what}; expected ${kind === INVENTORY ? 'an inventory file' : kind.expected} of at most ${mib(max)}`;
 }

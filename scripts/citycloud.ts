@@ -26,9 +26,10 @@ import {
   DEFAULT_RUNS_DIR,
   shown,
 } from './cli/defaults.ts';
+import { parseDuration } from './cli/duration.ts';
 import { EXIT } from './cli/exit-codes.ts';
 import { type CapacityReviewOptions, runCapacityReview } from './commands/capacity-review.ts';
-import { type DeployOptions, runDeploy } from './commands/deploy.ts';
+import { type DeployOptions, deployCommand } from './commands/deploy.ts';
 import { type DiffOptions, runDiff } from './commands/diff.ts';
 import { type MonitorUpOptions, runMonitorDown, runMonitorUp } from './commands/monitor.ts';
 import {
@@ -115,7 +116,14 @@ function program(): Command {
         'tofu',
       ]),
     )
-    .option('--evidence <bundle>', 'apply only if out/ is exactly the output this signed review bundle names')
+    .option(
+      '--evidence <bundle>',
+      'deploy only if out/ is exactly the output this signed change review (citycloud diff --evidence) names',
+    )
+    .option(
+      '--plan-evidence <bundle>',
+      'with --approve: apply only plans this signed plan review (citycloud diff --plan out/plans --evidence) covers',
+    )
     .option(
       '-i, --inventory <file>',
       `the inventory whose deploy section may require a review (default: the built-in city)`,
@@ -123,14 +131,18 @@ function program(): Command {
     )
     .option(
       '--allowed-signers <file>',
-      'the reviewers’ OpenSSH allowed-signers file (default: deploy.allowedSigners)',
+      'the reviewers’ OpenSSH allowed-signers file (default: those of the output deployed last)',
+    )
+    .option(
+      '--allow-rollback',
+      'apply a review made against another output than the one deployed last (recorded as a rollback)',
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  citycloud synth && citycloud deploy && citycloud deploy --approve\n  citycloud deploy --approve --evidence review.json',
+      '\nExamples:\n  citycloud synth && citycloud deploy && citycloud deploy --approve\n  citycloud deploy --evidence review.json\n  citycloud deploy --approve --evidence review.json --plan-evidence plan-review.json',
     )
     .action(async (opts: DeployOptions) => {
-      process.exitCode = await runDeploy(opts);
+      process.exitCode = await deployCommand(opts);
     });
 
   const level = (value: string) => {
@@ -145,7 +157,10 @@ function program(): Command {
     )
     .argument('[old]', 'the output before: a synth output folder, or a git ref of the inventory’s repository')
     .argument('[new]', 'the output after: a folder or a git ref')
-    .option('--plan <file>', 'review a plan instead: terraform show -json output (out/plans/<stack>.json)')
+    .option(
+      '--plan <file>',
+      'review plans instead: the folder citycloud deploy writes (out/plans) or one terraform show -json output',
+    )
     .addOption(
       new Option('-f, --format <format>', 'md, json or html').choices(['md', 'json', 'html']).default('md'),
     )
@@ -158,7 +173,15 @@ function program(): Command {
       'exit 1 when a change at this level or above is present: critical, high, medium',
       level,
     )
-    .option('--evidence <file>', 'write a signed review bundle of OLD → NEW here')
+    .option(
+      '--evidence <file>',
+      'write a signed review here: of OLD → NEW, or with --plan of the plans folder citycloud deploy made',
+    )
+    .option(
+      '--valid-for <duration>',
+      'with --evidence: the review stops being evidence after this long (e.g. 12h, 7d)',
+      (v: string) => parseDuration(v, 60_000, 400 * 86_400_000),
+    )
     .option(
       '--reviewer <name>',
       'who reviews: the principal of the signature (as in the allowed-signers file)',
@@ -175,7 +198,7 @@ function program(): Command {
     .option('--cache <dir>', 'the synth cache for sides made from git refs', DEFAULT_CACHE_DIR)
     .addHelpText(
       'after',
-      '\nExamples:\n  citycloud diff out-deployed out --format html -o diff.html\n  citycloud diff main HEAD --fail-on high\n  citycloud diff out-deployed out --evidence review.json --reviewer lan@hcmc.gov.vn\n  citycloud diff --plan out/plans/apps.json',
+      '\nExamples:\n  citycloud diff out-deployed out --format html -o diff.html\n  citycloud diff main HEAD --fail-on high\n  citycloud diff out-deployed out --evidence review.json --reviewer lan@hcmc.gov.vn\n  citycloud diff --plan out/plans --evidence plan-review.json --reviewer lan@hcmc.gov.vn',
     )
     .action(
       async (old: string | undefined, now: string | undefined, opts: Omit<DiffOptions, 'old' | 'new'>) => {
@@ -195,9 +218,10 @@ function program(): Command {
     .argument('<out>', 'the synth output folder to check')
     .option(
       '--allowed-signers <file>',
-      'the reviewers’ OpenSSH allowed-signers file (default: deploy.allowedSigners of the inventory)',
+      'the reviewers’ OpenSSH allowed-signers file (default: those of the output deployed last, from state/ beside OUT)',
     )
-    .option('-i, --inventory <file>', 'the inventory naming the allowed signers', BUILTIN_INVENTORY)
+    .option('--plan-evidence <bundle>', 'check the plans in OUT/plans against this signed plan review too')
+    .option('--allow-rollback', 'accept a review made against another output than the one deployed last')
     .option('--json', 'print the verification as JSON')
     .action(async (bundle: string, out: string, opts: Omit<VerifyOptions, 'bundle' | 'out'>) => {
       process.exitCode = runVerify({ ...opts, bundle, out });

@@ -7,8 +7,8 @@ import { capacityReview } from '../../runbooks/capacity/capacity-review.ts';
 import { reviewJson, reviewMarkdown, reviewSummary } from '../../runbooks/capacity/format-review.ts';
 import { applyProposal, proposalPatch, proposeChanges } from '../../runbooks/capacity/proposal.ts';
 import { reviewHtml } from '../../runbooks/capacity/review-html.ts';
+import { writeWhole } from '../../synth/atomic-file.ts';
 import { EXIT } from '../cli/exit-codes.ts';
-import { writeWhole } from '../cli/write-whole.ts';
 
 export interface CapacityReviewOptions {
   readonly inventory: string;

@@ -4,9 +4,9 @@
  * into exit 1; `--evidence` signs what was reviewed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type AuditReport, auditDiff } from '../../audit/audit-diff.ts';
 import { AuditInputError } from '../../audit/audit-error.ts';
 import { makeEvidence } from '../../audit/evidence.ts';
@@ -14,10 +14,12 @@ import { reportHtml } from '../../audit/format-html.ts';
 import { reportJson } from '../../audit/format-json.ts';
 import { reportMarkdown } from '../../audit/format-markdown.ts';
 import type { OutputSide } from '../../audit/output-side.ts';
-import { planReport } from '../../audit/plan-report.ts';
+import { makePlanReview } from '../../audit/plan-evidence.ts';
+import { planReport, plansFolderReport } from '../../audit/plan-report.ts';
+import { type PlansIndex, plansNotMadeFrom } from '../../audit/plans-folder.ts';
 import { LEVELS, levelRank, type RiskLevel } from '../../audit/risk/risk-rule.ts';
+import { writeWhole } from '../../synth/atomic-file.ts';
 import { EXIT } from '../cli/exit-codes.ts';
-import { writeWhole } from '../cli/write-whole.ts';
 import { openSides } from './diff-sides.ts';
 
 export interface DiffOptions {
@@ -30,6 +32,8 @@ export interface DiffOptions {
   readonly evidence?: string;
   readonly reviewer?: string;
   readonly signingKey?: string;
+  /** How long the review stays evidence, in milliseconds. */
+  readonly validFor?: number;
   readonly inventory: string;
   readonly cache: string | false;
 }
@@ -62,16 +66,34 @@ function render(report: AuditReport, format: DiffOptions['format']): string[] {
 export async function runDiff(opts: DiffOptions): Promise<number> {
   if (opts.evidence && !opts.reviewer)
     throw new AuditInputError('--evidence needs --reviewer NAME: the principal the signature is made as');
-  if (opts.evidence && opts.plan)
-    throw new AuditInputError('--evidence signs a review of two synth outputs (OLD NEW), not of a plan');
+  if (opts.evidence && opts.plan && !(existsSync(opts.plan) && statSync(opts.plan).isDirectory()))
+    throw new AuditInputError(
+      `--evidence signs a review of two synth outputs (OLD NEW) or of the plans folder citycloud deploy writes (out/plans), not of one plan file`,
+    );
+  if (opts.validFor !== undefined && !opts.evidence)
+    throw new AuditInputError(
+      '--valid-for is how long the review of --evidence stays evidence: give --evidence too',
+    );
   // the reviewer's key is found before anything is written: a review that cannot be signed fails first
   const key = opts.evidence ? signingKey(opts.signingKey) : null;
   let report: AuditReport;
   let sides: ReturnType<typeof openSides> | null = null;
+  let plans: PlansIndex | null = null;
   try {
     if (opts.plan) {
       if (opts.old || opts.new) throw new AuditInputError('give either --plan FILE or OLD NEW, not both');
-      report = planReport(opts.plan);
+      if (opts.evidence) {
+        // a reviewer signs only plans made from exactly the output beside them
+        const folder = plansFolderReport(opts.plan);
+        const out = resolve(opts.plan, '..');
+        const problems = plansNotMadeFrom(opts.plan, out, folder.index);
+        if (problems.length > 0)
+          throw new AuditInputError(
+            `not signed: the plans in ${opts.plan} were not made from the output ${out}: ${problems.slice(0, 3).join('; ')}; run citycloud deploy again`,
+          );
+        report = folder.report;
+        plans = folder.index;
+      } else report = planReport(opts.plan);
     } else {
       if (!opts.old || !opts.new)
         throw new AuditInputError(
@@ -98,19 +120,23 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
         `${LEVELS.map((l) => `${c[l]} ${l}`).join(', ')} — ${report.changes.length} changes; report in ${opts.output}${parts.length > 1 ? ` and ${parts.length - 1} more part${parts.length > 2 ? 's' : ''}` : ''}`,
       );
     } else process.stdout.write(parts.join('\n'));
-    if (opts.evidence && sides && key) {
-      const [a, b] = sides.sides as [OutputSide, OutputSide];
-      const evidence = makeEvidence({
-        old: a,
-        new: b,
+    if (opts.evidence && key) {
+      const signed = {
         report,
         reportJson: reportJson(report),
         reviewer: opts.reviewer as string,
         signingKey: key,
         now: new Date(),
-      });
-      writeWhole(opts.evidence, `${JSON.stringify(evidence, null, 2)}\n`);
-      console.error(`review evidence signed by ${opts.reviewer} written to ${opts.evidence}`);
+        ...(opts.validFor !== undefined ? { validForMs: opts.validFor } : {}),
+      };
+      const [a, b] = (sides?.sides ?? []) as OutputSide[];
+      const bundle = plans
+        ? makePlanReview({ ...signed, index: plans })
+        : makeEvidence({ ...signed, old: a as OutputSide, new: b as OutputSide });
+      writeWhole(opts.evidence, `${JSON.stringify(bundle, null, 2)}\n`);
+      console.error(
+        `${plans ? 'plan review' : 'review evidence'} signed by ${opts.reviewer} written to ${opts.evidence}${bundle.expiresAt ? ` (valid until ${bundle.expiresAt})` : ''}`,
+      );
     }
   } finally {
     sides?.cleanUp();

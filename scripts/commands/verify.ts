@@ -1,63 +1,92 @@
 /**
- * `citycloud verify BUNDLE OUT`: exit 0 only when OUT is exactly the NEW side the bundle's review
- * names and the signature is good (by an allowed signer, when an allowed-signers file is given or
- * named by the inventory); otherwise exit 1 with each differing file or the signature's problem.
+ * `citycloud verify BUNDLE OUT`: exit 0 only when OUT is exactly the NEW side the change review
+ * names, its signature is good by a reviewer the gate trusts (deploy/review-gate.ts: the
+ * `--allowed-signers` file, else the reviewers of the output deployed last), it has not expired
+ * and was made against the output deployed last; with `--plan-evidence`, the plans in OUT/plans
+ * are the ones that review signed, made from OUT. The same checks deploy makes before any tool
+ * runs — what verify passes, deploy applies, and nothing else.
  */
-import { dirname, resolve } from 'node:path';
-import { readEvidence, verifyEvidence } from '../../audit/evidence.ts';
-import { loadCity } from '../../model/index.ts';
+import { join, resolve } from 'node:path';
+import { readPlansIndex } from '../../audit/plans-folder.ts';
+import { checkPlans } from '../../deploy/deploy.ts';
+import { DeployError } from '../../deploy/deploy-runner.ts';
+import { openGate } from '../../deploy/review-gate.ts';
+import { LOCAL_STATE_DIR, PLANS_DIR } from '../../synth/out-layout.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 
 export interface VerifyOptions {
   readonly bundle: string;
   readonly out: string;
   readonly allowedSigners?: string;
-  readonly inventory?: string;
+  readonly planEvidence?: string;
+  readonly allowRollback?: boolean;
   readonly json?: boolean;
 }
 
-/** The allowed-signers file: the option, else the inventory's deploy.allowedSigners (relative to it). */
-function allowedSigners(opts: VerifyOptions): string | null {
-  if (opts.allowedSigners) return resolve(opts.allowedSigners);
-  if (!opts.inventory) return null;
-  const named = loadCity(opts.inventory).model?.deploy.allowedSigners;
-  return named ? resolve(dirname(opts.inventory), named) : null;
-}
-
 export function runVerify(opts: VerifyOptions): number {
-  const evidence = readEvidence(opts.bundle);
-  const v = verifyEvidence(evidence, opts.out, allowedSigners(opts));
-  const ok = v.sameOutput && v.signature.ok;
+  let lines: readonly string[] = [];
+  let problem: DeployError | null = null;
+  let reviewer = '';
+  let reviewedAt = '';
+  try {
+    const gate = openGate({
+      outDir: opts.out,
+      evidence: opts.bundle,
+      planEvidence: opts.planEvidence,
+      allowedSigners: opts.allowedSigners,
+      allowRollback: opts.allowRollback,
+      recordDir: resolve(opts.out, '..', LOCAL_STATE_DIR),
+      phase: 'verify',
+      keep: (p) => p.startsWith('terraform/'),
+    });
+    reviewer = gate.evidence?.reviewer ?? '';
+    reviewedAt = gate.evidence?.reviewedAt ?? '';
+    if (gate.planReview) {
+      const plans = join(opts.out, PLANS_DIR);
+      const index = readPlansIndexOrRefuse(plans);
+      checkPlans(
+        gate,
+        plans,
+        index,
+        Object.keys(gate.planReview.stacks),
+        opts.planEvidence,
+        'run citycloud deploy again',
+      );
+    }
+    lines = gate.lines;
+  } catch (err) {
+    if (!(err instanceof DeployError)) throw err;
+    problem = err;
+  }
   if (opts.json) {
     console.log(
       JSON.stringify(
         {
-          verified: ok,
-          reviewer: evidence.reviewer,
-          reviewedAt: evidence.reviewedAt,
-          differences: v.differences,
-          signature: v.signature,
+          verified: problem === null,
+          reviewer,
+          reviewedAt,
+          problem: problem?.message ?? null,
+          differences: problem?.details ?? [],
         },
         null,
         2,
       ),
     );
-    return ok ? EXIT.ok : EXIT.problems;
+    return problem ? problem.exitCode : EXIT.ok;
   }
-  for (const d of v.differences) console.error(`✗ ${opts.out}/${d}`);
-  if (!v.signature.ok) console.error(`✗ ${v.signature.problem}`);
-  if (!ok) {
-    console.error(
-      `✗ ${opts.out} is not verified by ${opts.bundle}${v.differences.length ? `: ${v.differences.length} file${v.differences.length > 1 ? 's differ' : ' differs'} from the review` : ''}`,
-    );
-    return EXIT.problems;
+  if (problem) {
+    for (const d of problem.details) console.error(`✗ ${opts.out}/${d}`);
+    console.error(`✗ ${problem.message}`);
+    return problem.exitCode;
   }
-  console.log(
-    `✓ ${opts.out} is exactly the output ${evidence.reviewer} reviewed on ${evidence.reviewedAt}; ${
-      v.signature.ok && v.signature.signerChecked
-        ? 'the signature verifies against the allowed signers'
-        : 'the signature is good, but its signer was not checked (no allowed-signers file: pass --allowed-signers)'
-    }`,
-  );
+  for (const line of lines) console.log(line);
   return EXIT.ok;
+}
+
+function readPlansIndexOrRefuse(plans: string) {
+  try {
+    return readPlansIndex(plans);
+  } catch (err) {
+    throw new DeployError(`no plans to check: ${(err as Error).message}`, 2);
+  }
 }

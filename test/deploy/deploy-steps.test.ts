@@ -1,24 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { cdkError, planSummary, providerNotInstallable } from '../../deploy/deploy-runner.ts';
+import { cdkError, planSummary, providerNotInstallable, stepEnv } from '../../deploy/deploy-runner.ts';
 import { cdkSteps, type DeployStep, deploySteps } from '../../deploy/deploy-steps.ts';
 
 const ENV = { TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 const stacks = [
-  { name: 'platform', dir: '/o/terraform/stacks/platform' },
-  { name: 'tenants', dir: '/o/terraform/stacks/tenants' },
+  { name: 'platform', dir: '/stage/out/terraform/stacks/platform' },
+  { name: 'tenants', dir: '/stage/out/terraform/stacks/tenants' },
 ];
+const INIT = ['init', '-input=false', '-no-color', '-lockfile=readonly'];
 
 describe('deploySteps', () => {
-  it('plans each stack: init, plan into a saved file, show it as JSON for review', () => {
-    expect(
-      deploySteps({ tool: 'terraform', stacks: stacks.slice(0, 1), plansDir: '/o/plans', approve: false }),
-    ).toEqual([
+  it('plans each stack in its staged copy: init against the reviewed lock file, plan into a saved file, show it as JSON', () => {
+    expect(deploySteps({ tool: 'terraform', stacks: stacks.slice(0, 1), approve: false })).toEqual([
       {
         stack: 'platform',
         action: 'init',
         command: 'terraform',
-        args: ['init', '-input=false', '-no-color'],
-        cwd: '/o/terraform/stacks/platform',
+        args: INIT,
+        cwd: '/stage/out/terraform/stacks/platform',
         env: ENV,
       },
       {
@@ -26,7 +25,7 @@ describe('deploySteps', () => {
         action: 'plan',
         command: 'terraform',
         args: ['plan', '-input=false', '-no-color', '-out=tfplan'],
-        cwd: '/o/terraform/stacks/platform',
+        cwd: '/stage/out/terraform/stacks/platform',
         env: ENV,
       },
       {
@@ -34,32 +33,35 @@ describe('deploySteps', () => {
         action: 'show',
         command: 'terraform',
         args: ['show', '-json', '-no-color', 'tfplan'],
-        cwd: '/o/terraform/stacks/platform',
+        cwd: '/stage/out/terraform/stacks/platform',
         env: ENV,
-        stdoutFile: '/o/plans/platform.json',
       },
     ]);
   });
 
-  it('applies exactly the saved plan when approved, and plans nothing new', () => {
-    expect(deploySteps({ tool: 'tofu', stacks, plansDir: '/o/plans', approve: true })).toEqual([
-      {
-        stack: 'platform',
-        action: 'apply',
-        command: 'tofu',
-        args: ['apply', '-input=false', '-no-color', 'tfplan'],
-        cwd: '/o/terraform/stacks/platform',
-        env: ENV,
-      },
-      {
-        stack: 'tenants',
-        action: 'apply',
-        command: 'tofu',
-        args: ['apply', '-input=false', '-no-color', 'tfplan'],
-        cwd: '/o/terraform/stacks/tenants',
-        env: ENV,
-      },
+  it('applies exactly the saved plan when approved (after the same init), and plans nothing new', () => {
+    const steps = deploySteps({ tool: 'tofu', stacks, approve: true });
+    expect(steps.map((s) => [s.stack, s.command, ...s.args])).toEqual([
+      ['platform', 'tofu', ...INIT],
+      ['platform', 'tofu', 'apply', '-input=false', '-no-color', 'tfplan'],
+      ['tenants', 'tofu', ...INIT],
+      ['tenants', 'tofu', 'apply', '-input=false', '-no-color', 'tfplan'],
     ]);
+    expect(steps.map((s) => s.cwd)).toEqual([stacks[0]?.dir, stacks[0]?.dir, stacks[1]?.dir, stacks[1]?.dir]);
+  });
+
+  it('runs the tools without what would make them do other than the reviewed plan says', () => {
+    const env = stepEnv(deploySteps({ tool: 'terraform', stacks, approve: true })[1] as DeployStep, {
+      PATH: '/usr/bin',
+      TF_CLI_ARGS: '-target=x',
+      TF_CLI_ARGS_apply: '-replace=y',
+      TF_WORKSPACE: 'evil',
+      TF_DATA_DIR: '/tmp/planted',
+      TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: '1',
+      TF_CLI_CONFIG_FILE: '/etc/terraformrc',
+      TF_IN_AUTOMATION: '0',
+    });
+    expect(env).toEqual({ PATH: '/usr/bin', TF_CLI_CONFIG_FILE: '/etc/terraformrc', ...ENV });
   });
 });
 
@@ -96,15 +98,8 @@ describe('planSummary', () => {
 
 describe('cdkSteps', () => {
   const CDK_ENV = { CI: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' };
-  it('diffs the off-site stack for review, on the copy of the assembly, saving what cdk writes', () => {
-    expect(
-      cdkSteps({
-        cdk: '/p/node_modules/.bin/cdk',
-        assemblyDir: '/tmp/a',
-        plansDir: '/o/plans',
-        approve: false,
-      }),
-    ).toEqual([
+  it('diffs the off-site stack for review, on the staged copy of the assembly', () => {
+    expect(cdkSteps({ cdk: '/p/node_modules/.bin/cdk', assemblyDir: '/tmp/a', approve: false })).toEqual([
       {
         stack: 'offsite',
         action: 'diff',
@@ -112,13 +107,12 @@ describe('cdkSteps', () => {
         args: ['diff', '--app', '/tmp/a', '--no-color', '--no-notices', 'offsite'],
         cwd: '/tmp/a',
         env: CDK_ENV,
-        stderrFile: '/o/plans/offsite.diff.txt',
       },
     ]);
   });
 
   it('deploys through a change set without prompting once approved', () => {
-    expect(cdkSteps({ cdk: 'cdk', assemblyDir: '/tmp/a', plansDir: '/o/plans', approve: true })).toEqual([
+    expect(cdkSteps({ cdk: 'cdk', assemblyDir: '/tmp/a', approve: true })).toEqual([
       {
         stack: 'offsite',
         action: 'deploy',
@@ -141,7 +135,7 @@ describe('cdkSteps', () => {
 });
 
 describe('cdkError', () => {
-  const step = cdkSteps({ cdk: 'cdk', assemblyDir: '/a', plansDir: '/p', approve: true })[0] as DeployStep;
+  const step = cdkSteps({ cdk: 'cdk', assemblyDir: '/a', approve: true })[0] as DeployStep;
   it('says to set credentials when cdk cannot resolve the account (exit 2)', () => {
     const e = cdkError(
       step,

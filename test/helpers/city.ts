@@ -53,12 +53,12 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs the real citycloud command line. */
-export function runCli(args: readonly string[], cwd = ROOT): RunResult {
+/** Runs the real citycloud command line (with `env` on top of this process's environment). */
+export function runCli(args: readonly string[], cwd = ROOT, env: NodeJS.ProcessEnv = {}): RunResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

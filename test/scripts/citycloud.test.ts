@@ -42,6 +42,7 @@ const ARTIFACTS = [
   'network/netbox/5-ip-addresses.csv',
   'network/topology.html',
   'network/topology.json',
+  'terraform/.terraform.lock.hcl',
   'terraform/deploy-order.json',
   'terraform/stacks/apps/cdk.tf.json',
   // '-' sorts before '/': the rows' stacks come before the platform's own
@@ -190,6 +191,7 @@ describe('citycloud synth', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.inventory.publicServices).toEqual({ total: 740, full: 460, partial: 280 });
     expect(manifest.inputs.map((i: { path: string }) => i.path)).toEqual([
+      '.terraform.lock.hcl',
       'addresses.yaml',
       'agencies.yaml',
       'city.yaml',

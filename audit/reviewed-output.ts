@@ -1,0 +1,147 @@
+/**
+ * Whether an out/ folder is exactly a list of reviewed files (path → sha256), and — for deploy —
+ * a copy of exactly those files made from the very bytes that were checked, so nothing can be
+ * swapped between the check and the use.
+ *
+ * Exactly: every reviewed file there, a regular file (never a link, a FIFO or a device), with the
+ * reviewed digest; every reviewed path one synth writes (`artifactRole`); and nothing else in the
+ * folder — no `.terraform/` (a planted provider, a workspace), no `tfplan`, no stray file — except
+ * the folder deploy writes its plans into, which a plan review covers on its own.
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readRegularFile } from '../model/index.ts';
+import { artifactRole, MANIFEST_FILE, PLANS_DIR } from '../synth/out-layout.ts';
+
+/** The largest artifact read: the 10x city's largest stack is ~20 MB. */
+export const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
+
+export const sha256Hex = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+
+/** A file of out/, read bounded, without following a link; a line saying why not otherwise. */
+export function readArtifact(outDir: string, path: string): { bytes: Buffer } | { problem: string } {
+  return readRegularFile(
+    join(outDir, path),
+    { noun: 'it', expected: 'the file synth wrote', readable: 'the file synth wrote, readable' },
+    { maxBytes: MAX_ARTIFACT_BYTES, noFollow: true },
+  );
+}
+
+export interface OutputCheck {
+  /** Each way the folder differs from the review, one line each, `path: what`. */
+  readonly differences: readonly string[];
+  /** The bytes checked, by path, for the files asked for (`keep`). */
+  readonly kept: ReadonlyMap<string, Buffer>;
+}
+
+/**
+ * The entries under `dir` that the review does not list: a file not listed, a link, anything else
+ * that is not a regular file, and a folder that holds nothing listed (said once, not file by file).
+ */
+function unlisted(
+  root: string,
+  dir: string,
+  listed: ReadonlySet<string>,
+  holds: ReadonlySet<string>,
+  out: string[],
+): void {
+  let names: string[];
+  try {
+    names = readdirSync(join(root, dir)).sort();
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = dir ? `${dir}/${name}` : name;
+    if (!dir && name === PLANS_DIR) continue;
+    const st = lstatSync(join(root, path));
+    if (st.isDirectory() && holds.has(path)) unlisted(root, path, listed, holds, out);
+    else if (st.isDirectory())
+      out.push(
+        `${path}/: not in the reviewed output${name === '.terraform' ? " (Terraform's working folder: a provider or a workspace planted there would be used)" : ''}`,
+      );
+    else if (st.isSymbolicLink() && listed.has(path))
+      continue; // said when it was read
+    else if (!st.isFile())
+      out.push(
+        `${path}: not in the reviewed output (${st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; synth writes none)`,
+      );
+    else if (!listed.has(path)) out.push(`${path}: not in the reviewed output`);
+  }
+}
+
+/**
+ * Checks `outDir` against `reviewed` (and its manifest's bytes against `manifestSha256`); the bytes
+ * of the paths `keep` selects are returned, read once, as checked.
+ */
+export function checkReviewedOutput(
+  outDir: string,
+  reviewed: ReadonlyMap<string, string>,
+  options: { readonly manifestSha256: string; readonly keep?: (path: string) => boolean },
+): OutputCheck {
+  const differences: string[] = [];
+  const kept = new Map<string, Buffer>();
+  const paths = [...reviewed.keys()].sort();
+  for (const path of paths)
+    if (artifactRole(path) === null)
+      differences.push(
+        `${path}: synth never writes this file, so no citycloud review can hold it (Terraform, OpenTofu or the AWS CDK may read it)`,
+      );
+  for (const path of [MANIFEST_FILE, ...paths]) {
+    const want = path === MANIFEST_FILE ? options.manifestSha256 : reviewed.get(path);
+    const read = readArtifact(outDir, path);
+    if ('problem' in read) {
+      differences.push(`${path}: ${/no such file/.test(read.problem) ? 'missing' : read.problem}`);
+      continue;
+    }
+    if (sha256Hex(read.bytes) !== want)
+      differences.push(
+        path === MANIFEST_FILE ? `${path}: not the reviewed manifest` : `${path}: changed since the review`,
+      );
+    else if (path !== MANIFEST_FILE && options.keep?.(path)) kept.set(path, read.bytes);
+  }
+  // nothing else: a tool may read what the review never saw
+  const listed = new Set([MANIFEST_FILE, ...paths]);
+  const holds = new Set(
+    paths.flatMap((p) =>
+      p
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+    ),
+  );
+  unlisted(outDir, '', listed, holds, differences);
+  return { differences, kept };
+}
+
+/** Writes checked bytes into `dir` under their paths (deploy's staged copy). */
+export function writeFiles(dir: string, files: ReadonlyMap<string, Uint8Array>): void {
+  for (const [path, bytes] of files) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true, mode: 0o700 });
+    writeFileSync(join(dir, path), bytes, { mode: 0o600 });
+  }
+}
+
+/** The files an output's own manifest lists (path → sha256) and the manifest's digest; a line saying why not. */
+export function readManifestFiles(
+  outDir: string,
+): { files: Map<string, string>; manifestSha256: string } | { problem: string } {
+  const read = readArtifact(outDir, MANIFEST_FILE);
+  if ('problem' in read) return { problem: `${outDir}/${MANIFEST_FILE}: ${read.problem}` };
+  let artifacts: unknown;
+  try {
+    artifacts = (JSON.parse(read.bytes.toString('utf8')) as { artifacts?: unknown }).artifacts;
+  } catch {
+    artifacts = null;
+  }
+  if (
+    !Array.isArray(artifacts) ||
+    !artifacts.every((a) => typeof a?.path === 'string' && typeof a?.sha256 === 'string')
+  )
+    return { problem: `${outDir}/${MANIFEST_FILE} is not the manifest citycloud synth writes` };
+  return {
+    files: new Map(artifacts.map((a: { path: string; sha256: string }) => [a.path, a.sha256])),
+    manifestSha256: sha256Hex(read.bytes),
+  };
+}
