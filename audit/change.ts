@@ -25,8 +25,149 @@ export interface AttributeChange {
   readonly sensitive?: boolean;
 }
 
-/** Facts a risk rule reads beyond the action (numbers before and after, what widened, …). */
-export type Facts = Readonly<Record<string, string | number | boolean | readonly string[]>>;
+/** The top-level blocks of a Terraform JSON configuration besides `resource`. */
+export type TerraformBlock =
+  | 'backend'
+  | 'required-provider'
+  | 'terraform-setting'
+  | 'provider'
+  | 'data'
+  | 'module'
+  | 'output'
+  | 'local'
+  | 'variable'
+  | 'import'
+  | 'moved'
+  | 'removed'
+  | 'check'
+  | 'other';
+
+/** The policies of the inventory that are not resources, diffed from the model. */
+export type Policy =
+  | 'state-backend'
+  | 'require-review'
+  | 'four-eyes'
+  | 'upgrade-window'
+  | 'residency'
+  | 'disabled-alerts';
+
+/**
+ * What a risk rule reads beyond the action, one shape per kind of object (`of` says which): a
+ * misspelt fact, or one read from the wrong kind of change, fails the type check.
+ */
+export type Facts =
+  | {
+      readonly of: 'terraform-resource';
+      readonly type: string;
+      readonly constructPath: string;
+      /** Added or removed whole: whether it holds a secret (never printed whole). */
+      readonly holdsSecret?: boolean;
+      /** Added: whether its namespace was in the stack before. */
+      readonly namespaceExisted?: boolean;
+    }
+  | {
+      readonly of: 'terraform-block';
+      readonly block: TerraformBlock;
+      /** A provider's, module's or required provider's source (`source@version`), before and after. */
+      readonly sourceBefore?: string;
+      readonly sourceAfter?: string;
+      /** The state backend's type, before and after. */
+      readonly backendBefore?: string;
+      readonly backendAfter?: string;
+    }
+  | {
+      readonly of: 'plan-resource';
+      readonly type: string;
+      readonly actions: string;
+      readonly actionReason: string;
+      /** The deposed object's key, when the change is to a deposed object. */
+      readonly deposed?: string;
+      /** Imported into the state by this plan. */
+      readonly importing?: boolean;
+      /** Its address before a `moved` block moved it. */
+      readonly movedFrom?: string;
+    }
+  | { readonly of: 'plan-output'; readonly actions: string; readonly sensitive: boolean }
+  | { readonly of: 'plan-read'; readonly type: string; readonly actionReason: string }
+  | {
+      readonly of: 'cloudformation-resource';
+      readonly type: string;
+      readonly bucket?: {
+        readonly lockDaysBefore: number;
+        readonly lockDaysAfter: number;
+        readonly noncurrentDaysBefore: number;
+        readonly noncurrentDaysAfter: number;
+        readonly publicBlockedBefore: boolean;
+        readonly publicBlockedAfter: boolean;
+      };
+      readonly bucketPolicy?: { readonly anyoneBefore: boolean; readonly anyoneAfter: boolean };
+    }
+  | { readonly of: 'iam-statement'; readonly broadens: boolean }
+  | { readonly of: 'security-group-rule'; readonly widens: boolean }
+  | { readonly of: 'rack'; readonly servers: number; readonly pools: readonly string[] }
+  | { readonly of: 'server'; readonly pool: string; readonly poolBefore?: string; readonly moved?: boolean }
+  | {
+      readonly of: 'pool';
+      readonly belowHeadroomBefore: boolean;
+      readonly belowHeadroomAfter: boolean;
+      /** What is short, when it is below its headroom after. */
+      readonly shortfall?: string;
+      readonly serversBefore?: number;
+      readonly coresBefore?: number;
+      readonly serversAfter?: number;
+      readonly coresAfter?: number;
+      readonly spareAfter?: number;
+      readonly limitAfter?: number;
+    }
+  | {
+      readonly of: 'warehouse';
+      readonly classification: string;
+      readonly replicasBefore?: number;
+      readonly shardsBefore?: number;
+      readonly storageTiBBefore?: number;
+      readonly replicasAfter?: number;
+      readonly shardsAfter?: number;
+      readonly storageTiBAfter?: number;
+      readonly newDestinations: readonly string[];
+    }
+  | { readonly of: 'offsite'; readonly retentionDaysBefore: number; readonly retentionDaysAfter: number }
+  | {
+      readonly of: 'policy';
+      readonly policy: Policy;
+      /** The policy's value before and after, as text (sensitive values never: there are none). */
+      readonly before: string;
+      readonly after: string;
+      /** For a list (countries, alerts): what it gained and lost. */
+      readonly added: readonly string[];
+      readonly removed: readonly string[];
+    }
+  | { readonly of: 'reviewer'; readonly principals: string; readonly key: string }
+  | {
+      readonly of: 'provider-lock';
+      readonly address: string;
+      readonly versionBefore?: string;
+      readonly versionAfter?: string;
+      readonly hashesChanged: boolean;
+    }
+  | { readonly of: 'network-object'; readonly prefix: string; readonly renumbered: boolean }
+  | {
+      readonly of: 'alert';
+      readonly severity: string;
+      /** How it was loosened (threshold, for, severity), one phrase each. */
+      readonly loosened: readonly string[];
+      /** Only its threshold changed (what audit/derived-changes.ts can explain). */
+      readonly thresholdOnly: boolean;
+      readonly thresholdAfter: number;
+      readonly pool: string;
+      /** Its threshold follows the pool's headroom after the inventory changed. */
+      readonly followsInventory?: boolean;
+    }
+  | { readonly of: 'monitoring-object' }
+  | {
+      readonly of: 'file';
+      /** The file is not one synth writes (no artifactRole): a tool may read it, no differ can. */
+      readonly unknown: true;
+    };
 
 export interface Change {
   readonly area: Area;

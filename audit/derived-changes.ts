@@ -13,17 +13,17 @@ const asWritten = (limit: number) => Math.floor(limit * 10_000) / 10_000;
 export function reconcileDerived(changes: readonly Change[]): Change[] {
   const limits = new Map<string, number>();
   for (const c of changes)
-    if (c.area === 'inventory' && c.kind === 'pool' && typeof c.facts.limitAfter === 'number')
-      limits.set(c.id, c.facts.limitAfter);
+    if (c.facts.of === 'pool' && c.facts.limitAfter !== undefined) limits.set(c.id, c.facts.limitAfter);
   if (limits.size === 0) return [...changes];
   return changes.map((c) => {
-    if (c.area !== 'monitoring' || c.kind !== 'alert' || c.facts.thresholdOnly !== true) return c;
-    const limit = limits.get(String(c.facts.pool));
-    if (limit === undefined || asWritten(limit) !== c.facts.thresholdAfter) return c;
+    const f = c.facts;
+    if (f.of !== 'alert' || !f.thresholdOnly) return c;
+    const limit = limits.get(f.pool);
+    if (limit === undefined || asWritten(limit) !== f.thresholdAfter) return c;
     return {
       ...c,
-      summary: `alert ${c.id}: its threshold follows pool ${c.facts.pool}'s headroom (N − k)/N, now ${c.facts.thresholdAfter}, as the pool changed`,
-      facts: { ...c.facts, loosened: [], followsInventory: true },
+      summary: `alert ${c.id}: its threshold follows pool ${f.pool}'s headroom (N − k)/N, now ${f.thresholdAfter}, as the pool changed`,
+      facts: { ...f, loosened: [], followsInventory: true },
     };
   });
 }

@@ -7,7 +7,7 @@
  */
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { attributeChanges, type Segment } from './attribute-diff.ts';
-import { type Action, type Change, valueAt } from './change.ts';
+import { type Action, type Change, type Facts, valueAt } from './change.ts';
 
 interface Template {
   readonly Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
@@ -58,21 +58,30 @@ function allowsAnyone(props: unknown): boolean {
   });
 }
 
-function facts(type: string, before: unknown, after: unknown): Record<string, number | boolean | string> {
-  const f: Record<string, number | boolean | string> = { type };
-  if (type === 'AWS::S3::Bucket') {
-    f.lockDaysBefore = lockDays(before);
-    f.lockDaysAfter = lockDays(after);
-    f.noncurrentDaysBefore = String(noncurrentDays(before));
-    f.noncurrentDaysAfter = String(noncurrentDays(after));
-    f.publicBlockedBefore = before === undefined || fullyBlocked(before);
-    f.publicBlockedAfter = after === undefined || fullyBlocked(after);
-  }
-  if (type === 'AWS::S3::BucketPolicy') {
-    f.anyoneBefore = before !== undefined && allowsAnyone(before);
-    f.anyoneAfter = after !== undefined && allowsAnyone(after);
-  }
-  return f;
+function facts(type: string, before: unknown, after: unknown): Facts {
+  if (type === 'AWS::S3::Bucket')
+    return {
+      of: 'cloudformation-resource',
+      type,
+      bucket: {
+        lockDaysBefore: lockDays(before),
+        lockDaysAfter: lockDays(after),
+        noncurrentDaysBefore: noncurrentDays(before),
+        noncurrentDaysAfter: noncurrentDays(after),
+        publicBlockedBefore: before === undefined || fullyBlocked(before),
+        publicBlockedAfter: after === undefined || fullyBlocked(after),
+      },
+    };
+  if (type === 'AWS::S3::BucketPolicy')
+    return {
+      of: 'cloudformation-resource',
+      type,
+      bucketPolicy: {
+        anyoneBefore: before !== undefined && allowsAnyone(before),
+        anyoneAfter: after !== undefined && allowsAnyone(after),
+      },
+    };
+  return { of: 'cloudformation-resource', type };
 }
 
 /**
@@ -162,7 +171,7 @@ export function diffCloudFormation(
       ...tableRows(iam.summarizeStatements(), (sign, text) => ({
         kind: 'iam-statement',
         summary: `IAM statement ${sign === '-' ? 'removed' : 'added'}: ${text}`,
-        facts: { broadens: sign === '+' && iam.permissionsBroadened },
+        facts: { of: 'iam-statement', broadens: sign === '+' && iam.permissionsBroadened },
       })).map((c) => ({ ...c, area: 'cloudformation' as const, artifact, stack })),
     );
   const sg = diff.securityGroupChanges;
@@ -171,7 +180,7 @@ export function diffCloudFormation(
       ...tableRows(sg.summarize(), (sign, text) => ({
         kind: 'security-group-rule',
         summary: `security-group rule ${sign === '-' ? 'removed' : 'added'}: ${text}`,
-        facts: { widens: sign === '+' },
+        facts: { of: 'security-group-rule', widens: sign === '+' },
       })).map((c) => ({ ...c, area: 'cloudformation' as const, artifact, stack })),
     );
   return changes;

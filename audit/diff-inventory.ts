@@ -85,7 +85,7 @@ export function diffInventory(before: CityModel, after: CityModel, servers?: Rea
       action: a ? 'remove' : 'add',
       summary: `rack ${name} ${a ? 'removed' : 'added'} with ${servers.length} servers${pools.length ? ` (pools ${pools.join(', ')})` : ''}`,
       attributes: [],
-      facts: { servers: servers.length, pools },
+      facts: { of: 'rack', servers: servers.length, pools },
     });
   }
   // servers: added, removed, moved to another rack or pool
@@ -107,7 +107,7 @@ export function diffInventory(before: CityModel, after: CityModel, servers?: Rea
             ? `server ${name} moved from pool ${a.pool} to ${b.pool}`
             : `server ${name} changed: ${attributes.map((x) => x.path).join(', ')}`,
         attributes,
-        facts: { pool: b.pool, poolBefore: a.pool, moved },
+        facts: { of: 'server', pool: b.pool, poolBefore: a.pool, moved },
       });
       continue;
     }
@@ -117,7 +117,7 @@ export function diffInventory(before: CityModel, after: CityModel, servers?: Rea
       action: a ? 'remove' : 'add',
       summary: `server ${name} ${a ? 'removed from' : 'added to'} pool ${s.pool} (rack ${s.rack})`,
       attributes: [],
-      facts: { pool: s.pool },
+      facts: { of: 'server', pool: s.pool },
     });
   }
   // pools: capacity and headroom after the change
@@ -143,6 +143,8 @@ export function diffInventory(before: CityModel, after: CityModel, servers?: Rea
         : `pool ${id}: ${a ? `${a.servers} → ` : ''}${b.servers} servers, ${a ? `${a.cores} → ` : ''}${b.cores} cores, keeps ${b.spare} spare (limit ${(b.limit * 100).toFixed(1)}%)${isShort ? `; below its headroom: ${shortB.get(pathB)}` : ''}`,
       attributes,
       facts: {
+        of: 'pool',
+        ...(isShort ? { shortfall: shortB.get(pathB) as string } : {}),
         belowHeadroomBefore: wasShort,
         belowHeadroomAfter: isShort,
         ...(a ? { serversBefore: a.servers, coresBefore: a.cores } : {}),
@@ -172,6 +174,7 @@ export function diffInventory(before: CityModel, after: CityModel, servers?: Rea
         : `warehouse ${id}: ${b.shards} shards × ${b.replicas} replicas, ${tib(b)} TiB${a ? ` (was ${a.shards} × ${a.replicas}, ${tib(a)} TiB)` : ''}${newPlaces.length ? `; data now also goes to: ${newPlaces.join('; ')}` : ''}`,
       attributes,
       facts: {
+        of: 'warehouse',
         classification: (b ?? a)?.classification ?? '',
         ...(a ? { replicasBefore: a.replicas, shardsBefore: a.shards, storageTiBBefore: tib(a) } : {}),
         ...(b ? { replicasAfter: b.replicas, shardsAfter: b.shards, storageTiBAfter: tib(b) } : {}),
@@ -190,6 +193,7 @@ export function diffInventory(before: CityModel, after: CityModel, servers?: Rea
       summary: `off-site tier changed: ${attributes.map((x) => `${x.path} ${x.before ?? '—'} → ${x.after ?? '—'}`).join(', ')}`,
       attributes,
       facts: {
+        of: 'offsite',
         retentionDaysBefore: before.offsite?.backupRetentionDays ?? 0,
         retentionDaysAfter: after.offsite?.backupRetentionDays ?? 0,
       },

@@ -211,7 +211,17 @@ function diffRules(artifact: string, a: readonly Rule[], b: readonly Rule[]): Ch
           action: x ? 'remove' : 'add',
           summary: `${kind === 'alert' ? 'alert' : 'recording rule'} ${id} ${x ? 'removed' : 'added'}`,
           attributes: [],
-          facts: { severity: (x ?? y)?.labels?.severity ?? '' },
+          facts:
+            kind === 'alert'
+              ? {
+                  of: 'alert',
+                  severity: (x ?? y)?.labels?.severity ?? '',
+                  loosened: [],
+                  thresholdOnly: false,
+                  thresholdAfter: Number.NaN,
+                  pool: (x ?? y)?.labels?.pool ?? '',
+                }
+              : { of: 'monitoring-object' },
         });
         continue;
       }
@@ -224,6 +234,8 @@ function diffRules(artifact: string, a: readonly Rule[], b: readonly Rule[]): Ch
         summary: `${kind === 'alert' ? 'alert' : 'recording rule'} ${id} ${why.length ? `loosened: ${why.join('; ')}` : `changed: ${attributes.map((c) => c.path).join(', ')}`}`,
         attributes,
         facts: {
+          of: 'alert',
+          severity: y.labels?.severity ?? '',
           loosened: why,
           // what audit/derived-changes.ts needs to tell a threshold that follows the inventory
           thresholdOnly: why.length === 1 && (why[0] as string).startsWith('threshold'),
@@ -265,7 +277,7 @@ function keyedChanges<T>(
       action: !x ? 'add' : !y ? 'remove' : 'change',
       summary: says(id, x, y, attributes),
       attributes,
-      facts: {},
+      facts: { of: 'monitoring-object' },
     });
   }
   return changes;

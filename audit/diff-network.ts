@@ -51,7 +51,11 @@ export function diffNetwork(before: Topology, after: Topology): Change[] {
           action: x ? 'remove' : 'add',
           summary: `${kind} ${describe(it)} ${x ? 'removed' : 'added'}`,
           attributes: [],
-          facts: { prefix: String((it as { prefix?: unknown }).prefix ?? '') },
+          facts: {
+            of: 'network-object',
+            prefix: String((it as { prefix?: unknown }).prefix ?? ''),
+            renumbered: false,
+          },
         });
         continue;
       }
@@ -66,7 +70,11 @@ export function diffNetwork(before: Topology, after: Topology): Change[] {
             ? `${kind} ${describe(y)} renumbered: ${renumbered.map((c) => `${c.path} ${c.before ?? '—'} → ${c.after ?? '—'}`).join(', ')}`
             : `${kind} ${describe(y)} changed: ${attributes.map((c) => `${c.path} ${c.before ?? '—'} → ${c.after ?? '—'}`).join(', ')}`,
         attributes,
-        facts: { renumbered: renumbered.length > 0 },
+        facts: {
+          of: 'network-object',
+          prefix: String((y as { prefix?: unknown }).prefix ?? ''),
+          renumbered: renumbered.length > 0,
+        },
       });
     }
   };

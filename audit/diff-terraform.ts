@@ -45,7 +45,7 @@ export function diffTerraformStack(
     const base = { area: 'terraform' as const, artifact, stack, kind: type, id: address };
     const shown = objectName(now ?? old);
     const what = `${address}${shown ? ` (${shown})` : ''}`;
-    const facts = { type, constructPath: constructPath(now ?? old) };
+    const facts = { of: 'terraform-resource' as const, type, constructPath: constructPath(now ?? old) };
     if (!old || !now) {
       const namespace = (now?.metadata as { namespace?: unknown } | undefined)?.namespace;
       changes.push({

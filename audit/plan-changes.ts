@@ -181,7 +181,12 @@ function toChange(
       action === 'replace' && replacePaths.size ? ` (${[...replacePaths].join(', ')})` : ''
     }`,
     attributes,
-    facts: { type: rc.type, actions: rc.change.actions.join(','), actionReason: rc.action_reason ?? '' },
+    facts: {
+      of: 'plan-resource',
+      type: rc.type,
+      actions: rc.change.actions.join(','),
+      actionReason: rc.action_reason ?? '',
+    },
     // the rules see the values with the sensitive ones masked: nothing they say can leak them
     objects: {
       before: maskedValues(masked(before, c.before_sensitive, SENSITIVE), secrets),

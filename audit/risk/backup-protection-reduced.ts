@@ -5,18 +5,24 @@
  */
 import type { Change } from '../change.ts';
 
-const num = (v: unknown) => Number(v ?? 0);
+import { COMPLIANT, firedIf, NOT_APPLICABLE, type RiskOutcome } from './risk-rule.ts';
 
-export function backupProtectionReduced(c: Change): string | null {
+export function backupProtectionReduced(c: Change): RiskOutcome {
   const f = c.facts;
+  if (f.of === 'offsite')
+    return firedIf(
+      f.retentionDaysAfter < f.retentionDaysBefore
+        ? [`off-site backup retention ${f.retentionDaysBefore} → ${f.retentionDaysAfter} days`]
+        : [],
+      `${c.id}: `,
+    );
+  if (f.of !== 'cloudformation-resource' || !f.bucket) return NOT_APPLICABLE;
+  if (c.action === 'add' || c.action === 'remove') return COMPLIANT;
+  const b = f.bucket;
   const why: string[] = [];
-  if (c.kind === 'AWS::S3::Bucket' && c.action !== 'add') {
-    if (num(f.lockDaysAfter) < num(f.lockDaysBefore) && c.action !== 'remove')
-      why.push(`object-lock retention ${f.lockDaysBefore} → ${f.lockDaysAfter} days`);
-    if (num(f.noncurrentDaysAfter) < num(f.noncurrentDaysBefore) && c.action !== 'remove')
-      why.push(`noncurrent versions kept ${f.noncurrentDaysBefore} → ${f.noncurrentDaysAfter} days`);
-  }
-  if (c.kind === 'offsite' && num(f.retentionDaysAfter) < num(f.retentionDaysBefore))
-    why.push(`off-site backup retention ${f.retentionDaysBefore} → ${f.retentionDaysAfter} days`);
-  return why.length ? `${c.id}: ${why.join('; ')}` : null;
+  if (b.lockDaysAfter < b.lockDaysBefore)
+    why.push(`object-lock retention ${b.lockDaysBefore} → ${b.lockDaysAfter} days`);
+  if (b.noncurrentDaysAfter < b.noncurrentDaysBefore)
+    why.push(`noncurrent versions kept ${b.noncurrentDaysBefore} → ${b.noncurrentDaysAfter} days`);
+  return firedIf(why, `${c.id}: `);
 }

@@ -3,5 +3,6 @@
  * changed outside the reviewed path, and the next apply will undo or keep that without a review.
  */
 import type { Change } from '../change.ts';
+import { fired, NOT_APPLICABLE, type RiskOutcome } from './risk-rule.ts';
 
-export const drift = (c: Change) => (c.action === 'drift' ? c.summary : null);
+export const drift = (c: Change): RiskOutcome => (c.action === 'drift' ? fired(c.summary) : NOT_APPLICABLE);

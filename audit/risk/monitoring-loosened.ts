@@ -4,15 +4,23 @@
  * An outage nobody is told about lasts until a citizen reports it.
  */
 import type { Change } from '../change.ts';
+import { COMPLIANT, fired, firedIf, NOT_APPLICABLE, type RiskOutcome } from './risk-rule.ts';
 
-export function monitoringLoosened(c: Change): string | null {
-  if (c.area !== 'monitoring') return null;
-  if (c.kind === 'alert' && c.action === 'remove') return `alert ${c.id} removed`;
-  const why = (c.facts.loosened ?? []) as readonly string[];
-  if (c.kind === 'alert' && why.length) return `alert ${c.id} loosened: ${why.join('; ')}`;
-  if (c.kind === 'scrape-job' && c.action === 'remove')
-    return `scrape job ${c.id} removed: its targets are not watched`;
-  if ((c.kind === 'route' || c.kind === 'receiver') && c.action === 'remove')
-    return `${c.kind} ${c.id} removed: alerts it delivered go elsewhere or nowhere`;
-  return null;
+export function monitoringLoosened(c: Change): RiskOutcome {
+  if (c.facts.of === 'policy' && c.facts.policy === 'disabled-alerts')
+    return firedIf(c.facts.added, 'alerts no longer run (monitoring.disabledAlerts): ');
+  if (c.area !== 'monitoring') return NOT_APPLICABLE;
+  if (c.facts.of === 'alert') {
+    if (c.action === 'remove') return fired(`alert ${c.id} removed`);
+    return firedIf(c.facts.loosened, `alert ${c.id} loosened: `);
+  }
+  if (c.kind === 'scrape-job')
+    return c.action === 'remove'
+      ? fired(`scrape job ${c.id} removed: its targets are not watched`)
+      : COMPLIANT;
+  if (c.kind === 'route' || c.kind === 'receiver')
+    return c.action === 'remove'
+      ? fired(`${c.kind} ${c.id} removed: alerts it delivered go elsewhere or nowhere`)
+      : COMPLIANT;
+  return NOT_APPLICABLE;
 }

@@ -4,7 +4,16 @@
  * widened or its exceptions cut; a security-group rule added. Reachability is how a breach spreads.
  */
 import type { Change } from '../change.ts';
-import { after, before, resourceType } from './risk-rule.ts';
+import {
+  after,
+  before,
+  COMPLIANT,
+  fired,
+  firedIf,
+  NOT_APPLICABLE,
+  type RiskOutcome,
+  resourceType,
+} from './risk-rule.ts';
 
 const POLICY = new Set(['kubernetes_network_policy_v1', 'kubernetes_network_policy']);
 
@@ -29,18 +38,20 @@ function peersOf(spec: unknown, direction: 'ingress' | 'egress'): Set<string> {
   return out;
 }
 
-export function networkAccessWidened(c: Change): string | null {
-  if (c.kind === 'security-group-rule' && c.facts.widens === true) return c.summary;
-  if (!POLICY.has(resourceType(c))) return null;
-  if (c.action === 'remove') return `network policy ${c.id} removed: what it limited is open again`;
+export function networkAccessWidened(c: Change): RiskOutcome {
+  if (c.facts.of === 'security-group-rule') return c.facts.widens ? fired(c.summary) : COMPLIANT;
+  if (!POLICY.has(resourceType(c))) return NOT_APPLICABLE;
+  if (c.action === 'remove') return fired(`network policy ${c.id} removed: what it limited is open again`);
   const b = after(c, 'spec');
   if (c.action === 'add') {
     // a new allow policy in a namespace that was there widens it; a new namespace's own policies do not
-    if (c.facts.namespaceExisted !== true) return null;
+    if (c.facts.of !== 'terraform-resource' || c.facts.namespaceExisted !== true) return COMPLIANT;
     const allowed = [...peersOf(b, 'ingress'), ...peersOf(b, 'egress')];
     return allowed.length
-      ? `network policy ${c.id} added to an existing namespace: it allows ${allowed.slice(0, 3).join('; ')}${allowed.length > 3 ? ` and ${allowed.length - 3} more` : ''}`
-      : null;
+      ? fired(
+          `network policy ${c.id} added to an existing namespace: it allows ${allowed.slice(0, 3).join('; ')}${allowed.length > 3 ? ` and ${allowed.length - 3} more` : ''}`,
+        )
+      : COMPLIANT;
   }
   const a = before(c, 'spec');
   const why: string[] = [];
@@ -57,5 +68,5 @@ export function networkAccessWidened(c: Change): string | null {
   }
   if (JSON.stringify(before(c, 'spec', 'pod_selector')) !== JSON.stringify(after(c, 'spec', 'pod_selector')))
     why.push('pod selector changed');
-  return why.length ? `network policy ${c.id}: ${why.join('; ')}` : null;
+  return firedIf(why, `network policy ${c.id}: `);
 }

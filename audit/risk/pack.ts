@@ -22,7 +22,7 @@ export const RISK_RULES: readonly RiskRule[] = [
     name: 'stateful-data-lost',
     level: 'critical',
     matters: 'a stateful resource replaced or removed takes its data with it (data loss)',
-    fires: statefulDataLost,
+    check: statefulDataLost,
   },
   {
     id: 'AU002',
@@ -30,7 +30,7 @@ export const RISK_RULES: readonly RiskRule[] = [
     level: 'critical',
     matters:
       'a shorter object lock or backup retention means fewer days to restore from, and lets an attacker delete sooner',
-    fires: backupProtectionReduced,
+    check: backupProtectionReduced,
   },
   {
     id: 'AU003',
@@ -38,49 +38,49 @@ export const RISK_RULES: readonly RiskRule[] = [
     level: 'critical',
     matters:
       'personal data sent to a place it was not before needs its own legal basis (Decree 13/2023, the residency rule)',
-    fires: personalDataNewPlace,
+    check: personalDataNewPlace,
   },
   {
     id: 'AU010',
     name: 'network-access-widened',
     level: 'high',
     matters: 'wider reachability is how a breach spreads from one system to the next',
-    fires: networkAccessWidened,
+    check: networkAccessWidened,
   },
   {
     id: 'AU011',
     name: 'newly-public',
     level: 'high',
     matters: 'a system reachable from the internet is a target from the moment it is published',
-    fires: newlyPublic,
+    check: newlyPublic,
   },
   {
     id: 'AU012',
     name: 'access-broadened',
     level: 'high',
     matters: 'every permission granted is one more thing a stolen credential can do',
-    fires: accessBroadened,
+    check: accessBroadened,
   },
   {
     id: 'AU013',
     name: 'monitoring-loosened',
     level: 'high',
     matters: 'an outage nobody is alerted to lasts until a citizen reports it',
-    fires: monitoringLoosened,
+    check: monitoringLoosened,
   },
   {
     id: 'AU014',
     name: 'warehouse-redundancy-reduced',
     level: 'high',
     matters: 'fewer replicas of a shard is one failure closer to losing its quorum and its data',
-    fires: warehouseRedundancyReduced,
+    check: warehouseRedundancyReduced,
   },
   {
     id: 'AU015',
     name: 'pool-below-headroom',
     level: 'high',
     matters: 'a pool below its headroom cannot lose a rack or take an upgrade wave without dropping load',
-    fires: poolBelowHeadroom,
+    check: poolBelowHeadroom,
   },
   {
     id: 'AU016',
@@ -88,7 +88,7 @@ export const RISK_RULES: readonly RiskRule[] = [
     level: 'high',
     matters:
       'every device, firewall rule and target that knows the old address must change with it, or the site goes dark',
-    fires: siteRenumbered,
+    check: siteRenumbered,
   },
   {
     id: 'AU020',
@@ -96,7 +96,7 @@ export const RISK_RULES: readonly RiskRule[] = [
     level: 'medium',
     matters: 'a replacement is a delete and a create: a gap in service and new identifiers',
     fallback: true,
-    fires: otherReplacement,
+    check: otherReplacement,
   },
   {
     id: 'AU021',
@@ -104,7 +104,7 @@ export const RISK_RULES: readonly RiskRule[] = [
     level: 'medium',
     matters: 'what depended on a removed object breaks',
     fallback: true,
-    fires: otherRemoval,
+    check: otherRemoval,
   },
   {
     id: 'AU022',
@@ -112,7 +112,7 @@ export const RISK_RULES: readonly RiskRule[] = [
     level: 'medium',
     matters: 'a change made outside the reviewed path is applied or undone without a review',
     fallback: true,
-    fires: drift,
+    check: drift,
   },
   {
     id: 'AU030',
@@ -120,7 +120,7 @@ export const RISK_RULES: readonly RiskRule[] = [
     level: 'low',
     matters: 'new objects to review; nothing existing is lost',
     fallback: true,
-    fires: addition,
+    check: addition,
   },
   {
     id: 'AU031',
@@ -128,6 +128,6 @@ export const RISK_RULES: readonly RiskRule[] = [
     level: 'low',
     matters: 'an update in place that no other rule finds risky',
     fallback: true,
-    fires: inPlaceUpdate,
+    check: inPlaceUpdate,
   },
 ];

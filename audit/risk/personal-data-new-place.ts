@@ -4,9 +4,9 @@
  * city's residency rule (and Decree 13/2023 on personal data) each new place needs its own basis.
  */
 import type { Change } from '../change.ts';
+import { firedIf, NOT_APPLICABLE, type RiskOutcome } from './risk-rule.ts';
 
-export function personalDataNewPlace(c: Change): string | null {
-  if (c.kind !== 'warehouse' || c.facts.classification !== 'personal') return null;
-  const places = (c.facts.newDestinations ?? []) as readonly string[];
-  return places.length ? `personal data of warehouse ${c.id} now also goes to: ${places.join('; ')}` : null;
+export function personalDataNewPlace(c: Change): RiskOutcome {
+  if (c.facts.of !== 'warehouse' || c.facts.classification !== 'personal') return NOT_APPLICABLE;
+  return firedIf(c.facts.newDestinations, `personal data of warehouse ${c.id} now also goes to: `);
 }

@@ -4,9 +4,13 @@
  * an upgrade wave out would then leave load with nowhere to run.
  */
 import type { Change } from '../change.ts';
+import { COMPLIANT, fired, NOT_APPLICABLE, type RiskOutcome } from './risk-rule.ts';
 
-export function poolBelowHeadroom(c: Change): string | null {
-  if (c.kind !== 'pool' || c.facts.belowHeadroomAfter !== true || c.facts.belowHeadroomBefore === true)
-    return null;
-  return `pool ${c.id} is left below its headroom: ${c.summary.replace(/^[^;]*; below its headroom: /, '')}`;
+export function poolBelowHeadroom(c: Change): RiskOutcome {
+  if (c.facts.of !== 'pool') return NOT_APPLICABLE;
+  return c.facts.belowHeadroomAfter && !c.facts.belowHeadroomBefore
+    ? fired(
+        `pool ${c.id} is left below its headroom: ${c.facts.shortfall ?? 'its requests no longer fit on N − k servers'}`,
+      )
+    : COMPLIANT;
 }

@@ -27,8 +27,10 @@ export function rankChanges(
   const ranked = sortChanges(changes).map((c) => {
     const fire = (list: readonly RiskRule[]) =>
       list.flatMap((r) => {
-        const because = r.fires(c);
-        return because ? [{ rule: r.id, level: r.level, because, matters: r.matters }] : [];
+        const outcome = r.check(c);
+        return outcome.status === 'fired'
+          ? [{ rule: r.id, level: r.level, because: outcome.because, matters: r.matters }]
+          : [];
       });
     let firings = fire(rules.filter((r) => !r.fallback));
     if (firings.length === 0) firings = fire(rules.filter((r) => r.fallback)).slice(0, 1);

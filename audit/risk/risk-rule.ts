@@ -20,14 +20,31 @@ export interface RiskRule {
    * "other replacements, deletions, additions").
    */
   readonly fallback?: boolean;
-  /** Why the rule fires on this change, in one line; null when it does not. */
-  readonly fires: (change: Change) => string | null;
+  /** Whether the rule applies to this change, and if it does whether it fires, and why (one line). */
+  readonly check: (change: Change) => RiskOutcome;
 }
+
+/** What a rule says of one change: not its kind of change, checked and fine, or fired with why. */
+export type RiskOutcome =
+  | { readonly status: 'not-applicable' }
+  | { readonly status: 'compliant' }
+  | { readonly status: 'fired'; readonly because: string };
+
+export const NOT_APPLICABLE: RiskOutcome = { status: 'not-applicable' };
+export const COMPLIANT: RiskOutcome = { status: 'compliant' };
+export const fired = (because: string): RiskOutcome => ({ status: 'fired', because });
+/** Fired with the reasons found, compliant when there are none. */
+export const firedIf = (reasons: readonly string[], prefix = ''): RiskOutcome =>
+  reasons.length ? fired(`${prefix}${reasons.join('; ')}`) : COMPLIANT;
 
 /** A nested value of a changed object's configuration before or after. */
 export const before = (c: Change, ...keys: (string | number)[]) => valueAt(c.objects?.before, ...keys);
 export const after = (c: Change, ...keys: (string | number)[]) => valueAt(c.objects?.after, ...keys);
 
-/** The Terraform (or plan) resource type of a change, whatever area it came from. */
-export const resourceType = (c: Change) =>
-  c.area === 'terraform' || c.area === 'plan' ? String(c.facts.type ?? c.kind) : c.kind;
+/** The Terraform (or plan, or CloudFormation) resource type of a change; its kind for other objects. */
+export const resourceType = (c: Change): string =>
+  c.facts.of === 'terraform-resource' ||
+  c.facts.of === 'plan-resource' ||
+  c.facts.of === 'cloudformation-resource'
+    ? c.facts.type
+    : c.kind;

@@ -4,7 +4,9 @@
  * same night, or the ward goes dark.
  */
 import type { Change } from '../change.ts';
+import { COMPLIANT, fired, NOT_APPLICABLE, type RiskOutcome } from './risk-rule.ts';
 
-export function siteRenumbered(c: Change): string | null {
-  return c.area === 'network' && c.kind === 'site' && c.facts.renumbered === true ? c.summary : null;
+export function siteRenumbered(c: Change): RiskOutcome {
+  if (c.facts.of !== 'network-object' || c.kind !== 'site') return NOT_APPLICABLE;
+  return c.facts.renumbered ? fired(c.summary) : COMPLIANT;
 }

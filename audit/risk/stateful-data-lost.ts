@@ -4,7 +4,7 @@
  * retention policy says Retain; a bucket's objects do not follow it to a new bucket).
  */
 import type { Change } from '../change.ts';
-import { resourceType } from './risk-rule.ts';
+import { COMPLIANT, fired, NOT_APPLICABLE, type RiskOutcome, resourceType } from './risk-rule.ts';
 
 const STATEFUL = new Set([
   'kubernetes_stateful_set_v1',
@@ -22,12 +22,14 @@ const STATEFUL = new Set([
   'warehouse',
 ]);
 
-export function statefulDataLost(c: Change): string | null {
-  if (c.action !== 'replace' && c.action !== 'remove') return null;
+export function statefulDataLost(c: Change): RiskOutcome {
   const type = resourceType(c);
-  if (!STATEFUL.has(type)) return null;
+  if (!STATEFUL.has(type)) return NOT_APPLICABLE;
+  if (c.action !== 'replace' && c.action !== 'remove') return COMPLIANT;
   const forcing = c.attributes.filter((a) => a.forcesReplacement).map((a) => a.path);
-  return c.action === 'replace'
-    ? `${type} ${c.id} is replaced${forcing.length ? ` (${forcing.join(', ')} cannot change in place)` : ''}: destroyed and created anew, its data with it`
-    : `${type} ${c.id} is removed, and the data it holds`;
+  return fired(
+    c.action === 'replace'
+      ? `${type} ${c.id} is replaced${forcing.length ? ` (${forcing.join(', ')} cannot change in place)` : ''}: destroyed and created anew, its data with it`
+      : `${type} ${c.id} is removed, and the data it holds`,
+  );
 }

@@ -4,27 +4,37 @@
  * its quorum, and the data behind a public service with it.
  */
 import type { Change } from '../change.ts';
-import { after, before, resourceType } from './risk-rule.ts';
+import {
+  after,
+  before,
+  COMPLIANT,
+  fired,
+  firedIf,
+  NOT_APPLICABLE,
+  type RiskOutcome,
+  resourceType,
+} from './risk-rule.ts';
 
-export function warehouseRedundancyReduced(c: Change): string | null {
+/** A figure lowered, said `name before → after`; none when it was not there on both sides. */
+const lowered = (name: string, was: number | undefined, is: number | undefined, unit = '') =>
+  was !== undefined && is !== undefined && is < was ? [`${name} ${was} → ${is}${unit}`] : [];
+
+export function warehouseRedundancyReduced(c: Change): RiskOutcome {
   const f = c.facts;
-  if (c.kind === 'warehouse' && c.action === 'change') {
-    const why: string[] = [];
-    if (Number(f.replicasAfter) < Number(f.replicasBefore))
-      why.push(`replicas ${f.replicasBefore} → ${f.replicasAfter}`);
-    if (Number(f.shardsAfter) < Number(f.shardsBefore))
-      why.push(`shards ${f.shardsBefore} → ${f.shardsAfter}`);
-    if (Number(f.storageTiBAfter) < Number(f.storageTiBBefore))
-      why.push(`storage ${f.storageTiBBefore} → ${f.storageTiBAfter} TiB`);
-    return why.length ? `warehouse ${c.id}: ${why.join(', ')}` : null;
+  if (f.of === 'warehouse') {
+    if (c.action !== 'change') return COMPLIANT;
+    return firedIf(
+      [
+        ...lowered('replicas', f.replicasBefore, f.replicasAfter),
+        ...lowered('shards', f.shardsBefore, f.shardsAfter),
+        ...lowered('storage', f.storageTiBBefore, f.storageTiBAfter, ' TiB'),
+      ],
+      `warehouse ${c.id}: `,
+    );
   }
-  if (
-    resourceType(c).startsWith('kubernetes_stateful_set') &&
-    (c.action === 'change' || c.action === 'replace')
-  ) {
-    const was = Number(before(c, 'spec', 'replicas'));
-    const is = Number(after(c, 'spec', 'replicas'));
-    if (is < was) return `StatefulSet ${c.id}: replicas ${was} → ${is}`;
-  }
-  return null;
+  if (!resourceType(c).startsWith('kubernetes_stateful_set')) return NOT_APPLICABLE;
+  if (c.action !== 'change' && c.action !== 'replace') return COMPLIANT;
+  const was = Number(before(c, 'spec', 'replicas'));
+  const is = Number(after(c, 'spec', 'replicas'));
+  return is < was ? fired(`StatefulSet ${c.id}: replicas ${was} → ${is}`) : COMPLIANT;
 }

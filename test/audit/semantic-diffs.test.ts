@@ -396,7 +396,7 @@ describe('monitoring: alerts by name and labels, jobs, targets, routes', () => {
       action: 'change',
       summary: 'pool email: 60 → 61 servers',
       attributes: [],
-      facts: { belowHeadroomBefore: false, belowHeadroomAfter: false, limitAfter: limit },
+      facts: { of: 'pool', belowHeadroomBefore: false, belowHeadroomAfter: false, limitAfter: limit },
     });
     const alert = diffMonitoringFile(
       'monitoring/rules/citycloud.rules.yml',
@@ -468,7 +468,7 @@ describe('the Markdown for a pull request', () => {
         action: i % 3 === 0 ? ('remove' as const) : ('add' as const),
         summary: `kubernetes_labels.dc1-h1-r01-k01-u${i} ${i % 3 === 0 ? 'removed' : 'added'}`,
         attributes: [],
-        facts: { type: 'kubernetes_labels' },
+        facts: { of: 'terraform-resource' as const, type: 'kubernetes_labels', constructPath: '' },
       })),
     );
     const report: AuditReport = {
