@@ -3,6 +3,7 @@
  * diffed by what it is (Terraform stack, CloudFormation template, the model, the topology, a
  * monitoring file), the changes ranked by the risk rules. Files with the same digest are not read.
  */
+import { artifactRole } from '../synth/out-layout.ts';
 import type { Change } from './change.ts';
 import { reconcileDerived } from './derived-changes.ts';
 import { diffCloudFormation } from './diff-cloudformation.ts';
@@ -22,10 +23,15 @@ const TERRAFORM_STACK = /^terraform\/stacks\/([^/]+)\/cdk\.tf\.json$/;
 const CLOUDFORMATION_STACK = /^cloudformation\/([^/]+)\.template\.json$/;
 const MODEL_FILE = 'model/city.json';
 
-/** What a changed file is diffed as; null for files derived from one of these (CSV, HTML, tests, metadata). */
+/**
+ * What a changed file is diffed as; null for files derived from one of these (CSV, HTML, tests,
+ * metadata); 'unknown' for a file synth never writes (synth/out-layout.ts), which is reported as
+ * such — no differ can say what it does, and a tool may read it.
+ */
 export function semanticKind(
   path: string,
-): 'terraform' | 'cloudformation' | 'inventory' | 'network' | 'monitoring' | null {
+): 'terraform' | 'cloudformation' | 'inventory' | 'network' | 'monitoring' | 'unknown' | null {
+  if (artifactRole(path) === null) return 'unknown';
   if (TERRAFORM_STACK.test(path)) return 'terraform';
   if (CLOUDFORMATION_STACK.test(path)) return 'cloudformation';
   if (path === MODEL_FILE) return 'inventory';
@@ -109,6 +115,19 @@ export function diffFile(a: OutputSide, b: OutputSide, file: FileChange): Change
       return monitoringFileKind(path) === 'targets'
         ? diffTargetFile(path, bytes(a, path), bytes(b, path))
         : diffMonitoringFile(path, text(a, path), text(b, path));
+    case 'unknown':
+      return [
+        {
+          area: 'output',
+          artifact: path,
+          kind: 'file',
+          id: path,
+          action: file.status === 'added' ? 'add' : file.status === 'removed' ? 'remove' : 'change',
+          summary: `${path} ${file.status}: a file synth never writes (Terraform, OpenTofu or the AWS CDK may read it; no differ can say what it does)`,
+          attributes: [],
+          facts: { of: 'file', unknown: true },
+        },
+      ];
     default:
       return [];
   }
@@ -133,7 +152,9 @@ export async function auditDiff(a: OutputSide, b: OutputSide): Promise<AuditRepo
   // thread while the diff works, instead of after it
   const size = (p: string) =>
     Math.max(...[a, b].map((s) => s.manifest.artifacts.find((x) => x.path === p)?.bytes ?? 0));
-  for (const f of [...files.changed].filter((x) => x.diffedAs).sort((x, y) => size(y.path) - size(x.path)))
+  for (const f of [...files.changed]
+    .filter((x) => x.diffedAs && x.diffedAs !== 'unknown')
+    .sort((x, y) => size(y.path) - size(x.path)))
     for (const s of [a, b]) if (s.digests.has(f.path)) s.bytes(f.path);
   let changes: RankedChange[];
   try {

@@ -6,7 +6,14 @@
  */
 
 /** Where a change was found. */
-export type Area = 'terraform' | 'cloudformation' | 'inventory' | 'network' | 'monitoring' | 'plan';
+export type Area =
+  | 'terraform'
+  | 'cloudformation'
+  | 'inventory'
+  | 'network'
+  | 'monitoring'
+  | 'plan'
+  | 'output';
 
 /** What happens to the object: replace is a delete and a create of the same identity. */
 export type Action = 'add' | 'remove' | 'change' | 'replace' | 'drift';

@@ -8,6 +8,7 @@ import { type CityModel, poolHeadrooms } from '../model/index.ts';
 import { poolCapacityHeadroom } from '../model/rules/pool-capacity-headroom.ts';
 import { attributeChanges } from './attribute-diff.ts';
 import type { Change } from './change.ts';
+import { diffPolicies } from './diff-policies.ts';
 
 const ARTIFACT = 'model/city.json';
 
@@ -198,5 +199,7 @@ export function diffInventory(before: CityModel, after: CityModel, servers?: Rea
         retentionDaysAfter: after.offsite?.backupRetentionDays ?? 0,
       },
     });
+  // the policies that are not resources: state, review, reviewers, lock, four eyes, residency, alerts
+  changes.push(...diffPolicies(before, after));
   return changes;
 }

@@ -5,6 +5,7 @@
  */
 import { attributeChanges, holdsSecret, type Segment, schemaPath } from './attribute-diff.ts';
 import type { Change } from './change.ts';
+import { diffTerraformBlocks } from './diff-terraform-blocks.ts';
 import { kubernetesForceNew } from './kubernetes-force-new.ts';
 import { parsedStack, type StackResources } from './terraform-index.ts';
 
@@ -33,7 +34,8 @@ export function diffTerraformStack(
 ): Change[] {
   const a = before && 'addresses' in before ? before : parsedStack(before as TerraformJson | undefined);
   const b = after && 'addresses' in after ? after : parsedStack(after as TerraformJson | undefined);
-  const changes: Change[] = [];
+  // every block, not only the resources: a backend or a provider moved is a change of everything
+  const changes: Change[] = diffTerraformBlocks(artifact, stack, a.blocks(), b.blocks());
   const addresses = [...new Set([...a.addresses.keys(), ...b.addresses.keys()])].sort();
   for (const address of addresses) {
     const inA = a.addresses.get(address);

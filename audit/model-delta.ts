@@ -9,7 +9,21 @@ import type { CityModel } from '../model/index.ts';
 import { alignItems, DiffableFile, type Entry, keyedItems, sectionDelta } from './diffable-lines.ts';
 
 /** The sections of the model the inventory diff reads whole (servers and racks are read by need). */
-const READ = ['pools', 'serverModels', 'warehouses', 'externalSystems', 'tenants', 'offsite', 'secondSite'];
+const READ = [
+  'pools',
+  'serverModels',
+  'warehouses',
+  'externalSystems',
+  'tenants',
+  'offsite',
+  'secondSite',
+  // the policies (audit/diff-policies.ts)
+  'terraformState',
+  'deploy',
+  'runbooks',
+  'residency',
+  'monitoring',
+];
 
 export interface ModelDelta {
   readonly before: CityModel;

@@ -15,6 +15,8 @@ export interface StackResources {
   same(address: string, other: StackResources): boolean;
   /** Whether any resource of the stack is in this Kubernetes namespace. */
   hasNamespace(namespace: string): boolean;
+  /** The stack's other top-level blocks (terraform, provider, data, module, output, …), parsed. */
+  blocks(): Record<string, unknown>;
 }
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
@@ -24,9 +26,16 @@ class ParsedStack implements StackResources {
   readonly addresses = new Map<string, { type: string; name: string }>();
   private readonly text = new Map<string, string>();
 
-  constructor(private readonly resources: Resources) {
+  constructor(
+    private readonly resources: Resources,
+    private readonly rest: Record<string, unknown> = {},
+  ) {
     for (const [type, byName] of Object.entries(resources))
       for (const name of Object.keys(byName)) this.addresses.set(`${type}.${name}`, { type, name });
+  }
+
+  blocks(): Record<string, unknown> {
+    return this.rest;
   }
 
   config(address: string): Record<string, unknown> {
@@ -65,8 +74,9 @@ class IndexedStack implements StackResources {
 
   constructor(
     private readonly bytes: Buffer,
-    from: number,
-    to: number,
+    /** Where the resource section's opening brace is, and its closing line. */
+    private readonly from: number,
+    private readonly to: number,
   ) {
     // line by line, through a one-byte-per-character copy (string searches stay in JavaScript; a
     // Buffer search per line crosses into C++ each time): a type opens at the fourth column, a
@@ -119,6 +129,15 @@ class IndexedStack implements StackResources {
   hasNamespace(namespace: string): boolean {
     return this.bytes.includes(`"namespace": ${JSON.stringify(namespace)}`);
   }
+
+  /** The file with its resource section emptied, parsed: the other blocks are small. */
+  blocks(): Record<string, unknown> {
+    const json = JSON.parse(
+      `${this.bytes.toString('utf8', 0, this.from - 1)}{}${this.bytes.toString('utf8', this.to + SECTION_CLOSE.length)}`,
+    ) as Record<string, unknown>;
+    delete json.resource;
+    return json;
+  }
 }
 
 const RESOURCE = Buffer.from('\n  "resource": {\n');
@@ -146,10 +165,11 @@ export function stackResources(bytes: Buffer | undefined): StackResources {
         // laid out otherwise: parsed whole below
       }
   }
-  const json = JSON.parse(bytes.toString('utf8')) as { resource?: Resources };
-  return new ParsedStack(json.resource ?? {});
+  return parsedStack(JSON.parse(bytes.toString('utf8')) as { resource?: Resources });
 }
 
 /** The parsed reading of a stack given as data (tests, plans). */
-export const parsedStack = (json: { resource?: Resources } | undefined): StackResources =>
-  new ParsedStack(json?.resource ?? {});
+export function parsedStack(json: object | undefined): StackResources {
+  const { resource, ...rest } = (json ?? {}) as { resource?: Resources } & Record<string, unknown>;
+  return new ParsedStack((resource ?? {}) as Resources, rest);
+}

@@ -3,7 +3,9 @@ import { accessBroadened } from './access-broadened.ts';
 import { addition } from './addition.ts';
 import { backupProtectionReduced } from './backup-protection-reduced.ts';
 import { drift } from './drift.ts';
+import { fourEyesOff } from './four-eyes-off.ts';
 import { inPlaceUpdate } from './in-place-update.ts';
+import { moduleSourceChanged } from './module-source-changed.ts';
 import { monitoringLoosened } from './monitoring-loosened.ts';
 import { networkAccessWidened } from './network-access-widened.ts';
 import { newlyPublic } from './newly-public.ts';
@@ -11,9 +13,15 @@ import { otherRemoval } from './other-removal.ts';
 import { otherReplacement } from './other-replacement.ts';
 import { personalDataNewPlace } from './personal-data-new-place.ts';
 import { poolBelowHeadroom } from './pool-below-headroom.ts';
+import { providerChanged } from './provider-changed.ts';
+import { residencyWidened } from './residency-widened.ts';
+import { reviewTurnedOff } from './review-turned-off.ts';
+import { reviewerAdded } from './reviewer-added.ts';
 import type { RiskRule } from './risk-rule.ts';
 import { siteRenumbered } from './site-renumbered.ts';
+import { stateBackendMoved } from './state-backend-moved.ts';
 import { statefulDataLost } from './stateful-data-lost.ts';
+import { unreviewableFile } from './unreviewable-file.ts';
 import { warehouseRedundancyReduced } from './warehouse-redundancy-reduced.ts';
 
 export const RISK_RULES: readonly RiskRule[] = [
@@ -39,6 +47,43 @@ export const RISK_RULES: readonly RiskRule[] = [
     matters:
       'personal data sent to a place it was not before needs its own legal basis (Decree 13/2023, the residency rule)',
     check: personalDataNewPlace,
+  },
+  {
+    id: 'AU004',
+    name: 'state-backend-moved',
+    level: 'critical',
+    matters:
+      'a plan against another state creates everything again or destroys what the real state holds, and that backend reads every secret the state keeps',
+    check: stateBackendMoved,
+  },
+  {
+    id: 'AU005',
+    name: 'review-turned-off',
+    level: 'critical',
+    matters: 'without the review gate, every later change applies without anyone reviewing it',
+    check: reviewTurnedOff,
+  },
+  {
+    id: 'AU006',
+    name: 'residency-widened',
+    level: 'critical',
+    matters:
+      'personal data kept in another country needs its own legal basis (Decree 13/2023, the residency rule)',
+    check: residencyWidened,
+  },
+  {
+    id: 'AU007',
+    name: 'unreviewable-file',
+    level: 'critical',
+    matters: 'a file synth never writes is read by the tools all the same, and no diff can say what it does',
+    check: unreviewableFile,
+  },
+  {
+    id: 'AU008',
+    name: 'module-source-changed',
+    level: 'high',
+    matters: 'a module from another source is other code, run with the deploy’s credentials',
+    check: moduleSourceChanged,
   },
   {
     id: 'AU010',
@@ -89,6 +134,28 @@ export const RISK_RULES: readonly RiskRule[] = [
     matters:
       'every device, firewall rule and target that knows the old address must change with it, or the site goes dark',
     check: siteRenumbered,
+  },
+  {
+    id: 'AU017',
+    name: 'reviewer-added',
+    level: 'high',
+    matters: 'every key among the reviewers can approve any change once this output is applied',
+    check: reviewerAdded,
+  },
+  {
+    id: 'AU018',
+    name: 'four-eyes-off',
+    level: 'high',
+    matters: 'a runbook its own operator approves has had no second person look at it',
+    check: fourEyesOff,
+  },
+  {
+    id: 'AU019',
+    name: 'provider-changed',
+    level: 'high',
+    matters:
+      'a provider pointed elsewhere applies everything there, and a provider from another source is other code with the deploy’s credentials',
+    check: providerChanged,
   },
   {
     id: 'AU020',

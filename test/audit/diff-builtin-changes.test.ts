@@ -98,7 +98,15 @@ describe('citycloud diff of the built-in city before and after six changes', () 
       medium: report.changes.filter((c: { level: string }) => c.level === 'medium').length,
       low: report.changes.filter((c: { level: string }) => c.level === 'low').length,
     });
-    expect(report.counts.high).toBe(22);
+    // the 22 of the five changes, and the policy that disables NodeFilesystemFillingUp itself
+    expect(report.counts.high).toBe(23);
+    const disabled = report.changes.find(
+      (c: { kind: string; id: string }) => c.kind === 'policy' && c.id === 'disabled-alerts',
+    );
+    expect(disabled).toMatchObject({
+      level: 'high',
+      summary: 'alerts the city does not run (monitoring.disabledAlerts): (none) → NodeFilesystemFillingUp',
+    });
     const ranks = report.changes.map((c: { level: string }) =>
       ['critical', 'high', 'medium', 'low'].indexOf(c.level),
     );
@@ -138,9 +146,9 @@ describe('citycloud diff of the built-in city before and after six changes', () 
     const file = join(o.dir, 'diff.md');
     const r = runCli(['diff', o.before, o.after, '--output', file]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^0 critical, 22 high, \d+ medium, \d+ low — \d+ changes; report in /m);
+    expect(r.stderr).toMatch(/^0 critical, 23 high, \d+ medium, \d+ low — \d+ changes; report in /m);
     const md = readFileSync(file, 'utf8');
-    expect(md.indexOf('| 0 | 22 |')).toBeGreaterThan(0);
+    expect(md.indexOf('| 0 | 23 |')).toBeGreaterThan(0);
     expect(md.indexOf('### Critical and high')).toBeLessThan(md.indexOf('<details>'));
     for (const needle of [
       'AU016: site w26734 (ward, Phường Tân Định) renumbered',
