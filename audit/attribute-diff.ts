@@ -5,6 +5,7 @@
  * a marker here, before anything can print them.
  */
 import { type AttributeChange, SENSITIVE } from './change.ts';
+import type { SecretMatcher } from './secret-matcher.ts';
 
 /** Keys whose values are secrets wherever they appear. */
 const SECRET_KEY =
@@ -37,7 +38,7 @@ export interface DiffOptions {
    * holding one is masked too, wherever it shows up again (Terraform copies an input into an
    * output without marking the copy).
    */
-  readonly secretValues?: readonly string[];
+  readonly secretValues?: SecretMatcher;
   /** Lists compared item by item in order, never by their items' names (a plan's sensitivity mirrors are by position). */
   readonly byPosition?: boolean;
   /** Keys left out of the comparison (e.g. cdktf's "//" metadata). */
@@ -79,10 +80,9 @@ function secretAt(key: Segment | undefined, parent: unknown, value: unknown): bo
 }
 
 /** Whether `value` (or any text in it) contains one of `secrets`. */
-function holdsValue(value: unknown, secrets: readonly string[] | undefined): boolean {
-  if (!secrets?.length || value === undefined) return false;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return secrets.some((s) => text.includes(s));
+function holdsValue(value: unknown, secrets: SecretMatcher | undefined): boolean {
+  if (!secrets || secrets.empty || value === undefined) return false;
+  return secrets.matches(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 /** Every item an object with a distinct string `name`: the list is keyed by name. */
@@ -163,7 +163,21 @@ export function attributeChanges(
         }
         return;
       }
+      const ka = a.map((x) => JSON.stringify(x));
+      const kb = b.map((x) => JSON.stringify(x));
       if (a.length === b.length) {
+        if (ka.every((k, i) => k === kb[i])) return;
+        // the same items in another order: a set's order means nothing, a list's does — said once
+        const sa = [...ka].sort();
+        const sb = [...kb].sort();
+        if (sa.every((k, i) => k === sb[i])) {
+          out.push({
+            path: formatPath(path),
+            before: '(these items)',
+            after: '(the same items, in another order)',
+          });
+          return;
+        }
         a.forEach((x, i) => {
           path.push(i);
           visit(x, b[i], path, { a, b }, hidden);
@@ -171,6 +185,35 @@ export function attributeChanges(
         });
         return;
       }
+      // another length: what was taken out and what was put in, item by item (as multisets)
+      const left = new Map<string, number[]>();
+      ka.forEach((k, i) => left.set(k, [...(left.get(k) ?? []), i]));
+      const added: number[] = [];
+      kb.forEach((k, j) => {
+        const at = left.get(k);
+        if (at?.length) at.shift();
+        else added.push(j);
+      });
+      const removed = [...left.values()].flat().sort((x, y) => x - y);
+      const item = (list: readonly unknown[], i: number, side: 'before' | 'after', mark: string) => {
+        path.push(i);
+        const hide =
+          hidden ||
+          Boolean(options.markedSensitive?.(path, side)) ||
+          holdsValue(list[i], options.secretValues) ||
+          holdsSecret(list[i]);
+        path.pop();
+        const why = options.forcesReplacement?.([...path]) ?? null;
+        out.push({
+          path: `${formatPath(path)}[${mark}]`,
+          [side]: hide ? SENSITIVE : shortText(list[i]),
+          ...(why ? { forcesReplacement: why } : {}),
+          ...(hide ? { sensitive: true } : {}),
+        });
+      };
+      for (const i of removed) item(a, i, 'before', '-');
+      for (const j of added) item(b, j, 'after', '+');
+      return;
     }
     if (sameValue(a, b)) return;
     // a value shown whole (an added block, a list that changed length) must not hold a secret

@@ -1,15 +1,26 @@
 /**
- * The changes of a Terraform (or OpenTofu) plan, from `terraform show -json` (format 1.x):
- * `resource_changes` with their actions — create, update, delete, and replace in either order
- * (["delete","create"], or ["create","delete"] under create_before_destroy) — the `action_reason`
- * and `replace_paths` Terraform gives, and `resource_drift` (what changed outside Terraform).
- * Values the plan marks sensitive (`before_sensitive`/`after_sensitive`) are masked before they
- * are compared, so they can never be printed; values known only after apply say so.
+ * The changes of a Terraform (or OpenTofu) plan, from `terraform show -json` (format 1.x), the
+ * whole truth of it (held against Terraform 1.11.4's own fixtures, internal/command/testdata/
+ * show-json, and against real plans): `resource_changes` with their actions — create, update,
+ * delete, replace in either order (["delete","create"], or ["create","delete"] under
+ * create_before_destroy), deposed objects, moves (`previous_address`), imports (`importing`) and
+ * data sources read during apply — with the `action_reason` and `replace_paths` Terraform gives;
+ * `resource_drift`; `output_changes`. A plan that errored, or says it cannot be applied while it
+ * lists changes, or is no plan at all (a state file), is refused, never read as "0 changes".
+ *
+ * Every value the plan marks sensitive anywhere — a resource's mirrors, an output, a variable, the
+ * prior state — is masked wherever it appears, in every resource (one automaton over all of them,
+ * audit/secret-matcher.ts); values known only after apply say so.
  */
 import { attributeChanges, type Segment, schemaPath } from './attribute-diff.ts';
 import { AuditInputError } from './audit-error.ts';
 import { type Action, type Change, SENSITIVE } from './change.ts';
+import { jsonBoundsProblem } from './json-bounds.ts';
 import { kubernetesForceNew } from './kubernetes-force-new.ts';
+import { SecretMatcher } from './secret-matcher.ts';
+
+/** The largest plan JSON read: the 10x city's largest stack plans to ~60 MB. */
+export const MAX_PLAN_JSON_BYTES = 256 * 1024 * 1024;
 
 export const UNKNOWN = '(known after apply)';
 
@@ -30,15 +41,40 @@ interface ResourceChange {
   readonly mode?: string;
   readonly type: string;
   readonly name: string;
-  readonly change: PlanChange;
+  readonly change: PlanChange & { readonly importing?: { readonly id?: string } };
   readonly action_reason?: string;
+  /** The deposed object this change is to (create_before_destroy left it behind). */
+  readonly deposed?: string;
+  /** Its address before a `moved` block. */
+  readonly previous_address?: string;
+}
+
+interface Values {
+  readonly outputs?: Readonly<Record<string, { readonly sensitive?: boolean; readonly value?: unknown }>>;
+  readonly root_module?: Module;
+}
+interface Module {
+  readonly resources?: readonly { readonly values?: unknown; readonly sensitive_values?: Mirror }[];
+  readonly child_modules?: readonly Module[];
 }
 
 export interface PlanJson {
   readonly format_version?: string;
   readonly terraform_version?: string;
+  readonly planned_values?: Values;
+  readonly prior_state?: { readonly values?: Values };
+  readonly variables?: Readonly<Record<string, { readonly value?: unknown }>>;
+  readonly configuration?: {
+    readonly root_module?: {
+      readonly variables?: Readonly<Record<string, { readonly sensitive?: boolean }>>;
+    };
+  };
   readonly resource_changes?: readonly ResourceChange[];
   readonly resource_drift?: readonly ResourceChange[];
+  readonly output_changes?: Readonly<Record<string, PlanChange>>;
+  readonly errored?: boolean;
+  readonly applyable?: boolean;
+  readonly complete?: boolean;
 }
 
 /** `value` with every leaf its mirror marks true replaced by `marker`. */
@@ -64,14 +100,39 @@ export function markedValues(value: unknown, mirror: Mirror, into: Set<string> =
   return into;
 }
 
-/** `value` with every string that holds one of `secrets` replaced by the sensitive marker. */
-function maskedValues(value: unknown, secrets: readonly string[]): unknown {
-  if (secrets.length === 0) return value;
-  if (typeof value === 'string') return secrets.some((x) => value.includes(x)) ? SENSITIVE : value;
+/** `value` with every string that holds one of the secrets replaced by the sensitive marker. */
+function maskedValues(value: unknown, secrets: SecretMatcher): unknown {
+  if (secrets.empty) return value;
+  if (typeof value === 'string') return secrets.matches(value) ? SENSITIVE : value;
   if (Array.isArray(value)) return value.map((v) => maskedValues(v, secrets));
   if (value !== null && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskedValues(v, secrets)]));
   return value;
+}
+
+/** Every value the plan marks sensitive anywhere (resources, outputs, variables, states). */
+function planSecrets(plan: PlanJson): Set<string> {
+  const into = new Set<string>();
+  for (const rc of [...(plan.resource_changes ?? []), ...(plan.resource_drift ?? [])]) {
+    markedValues(rc.change?.before, rc.change?.before_sensitive, into);
+    markedValues(rc.change?.after, rc.change?.after_sensitive, into);
+  }
+  for (const oc of Object.values(plan.output_changes ?? {})) {
+    markedValues(oc?.before, oc?.before_sensitive, into);
+    markedValues(oc?.after, oc?.after_sensitive, into);
+  }
+  const module = (m: Module | undefined) => {
+    for (const r of m?.resources ?? []) markedValues(r.values, r.sensitive_values, into);
+    for (const c of m?.child_modules ?? []) module(c);
+  };
+  for (const v of [plan.planned_values, plan.prior_state?.values]) {
+    for (const o of Object.values(v?.outputs ?? {})) if (o?.sensitive) markedValues(o.value, true, into);
+    module(v?.root_module);
+  }
+  const declared = plan.configuration?.root_module?.variables ?? {};
+  for (const [name, v] of Object.entries(plan.variables ?? {}))
+    if (declared[name]?.sensitive) markedValues(v?.value, true, into);
+  return into;
 }
 
 /** Whether the mirror marks `path` (or a block around it) sensitive. */
@@ -132,15 +193,21 @@ function toChange(
   stack: string | undefined,
   rc: ResourceChange,
   drift: boolean,
+  secrets: SecretMatcher,
 ): Change | null {
-  if (rc.mode === 'data') return null;
-  const kind = actionOf(rc.change.actions);
+  const c = rc.change;
+  if (rc.mode === 'data') return dataRead(artifact, stack, rc);
+  const moved = rc.previous_address && rc.previous_address !== rc.address ? rc.previous_address : undefined;
+  const importing = c.importing !== undefined;
+  const actions = c.actions.join(',');
+  // a move or an import with nothing else to do is still something the plan does
+  const kind =
+    actionOf(c.actions) ??
+    (actions === 'no-op' && (moved || importing) ? { action: 'change' as const } : null);
   if (!kind) return null;
   const action: Action = drift ? 'drift' : kind.action;
-  const c = rc.change;
   const before = c.before ?? undefined;
   const after = withUnknowns(c.after ?? undefined, c.after_unknown);
-  const secrets = [...markedValues(c.before, c.before_sensitive, markedValues(c.after, c.after_sensitive))];
   const replacePaths = new Set(
     (c.replace_paths ?? []).map((p) => p.filter((s): s is string => typeof s === 'string').join('.')),
   );
@@ -164,28 +231,40 @@ function toChange(
   const verb = drift
     ? 'changed outside Terraform (drift)'
     : action === 'add'
-      ? 'will be created'
+      ? importing
+        ? `will be imported (id ${c.importing?.id ?? '?'}) and created`
+        : 'will be created'
       : action === 'remove'
         ? 'will be destroyed'
         : action === 'replace'
           ? `will be replaced (${kind.order})`
-          : 'will be updated in place';
+          : actions === 'no-op'
+            ? importing
+              ? `will be imported (id ${c.importing?.id ?? '?'}), with no other change`
+              : 'is moved, with no other change'
+            : importing
+              ? `will be imported (id ${c.importing?.id ?? '?'}) and updated in place`
+              : 'will be updated in place';
+  const id = rc.deposed ? `${rc.address} (deposed object ${rc.deposed})` : rc.address;
   return {
     area: 'plan',
     artifact,
     ...(stack ? { stack } : {}),
     kind: rc.type,
-    id: rc.address,
+    id,
     action,
-    summary: `${rc.address} ${verb}${reason ? `: ${reason}` : ''}${
+    summary: `${rc.deposed ? `the deposed object ${rc.deposed} of ${rc.address}` : rc.address}${moved ? ` (moved from ${moved})` : ''} ${verb}${reason ? `: ${reason}` : ''}${
       action === 'replace' && replacePaths.size ? ` (${[...replacePaths].join(', ')})` : ''
     }`,
     attributes,
     facts: {
       of: 'plan-resource',
       type: rc.type,
-      actions: rc.change.actions.join(','),
+      actions,
       actionReason: rc.action_reason ?? '',
+      ...(rc.deposed ? { deposed: rc.deposed } : {}),
+      ...(importing ? { importing: true } : {}),
+      ...(moved ? { movedFrom: moved } : {}),
     },
     // the rules see the values with the sensitive ones masked: nothing they say can leak them
     objects: {
@@ -195,25 +274,133 @@ function toChange(
   };
 }
 
+/** A data source read during apply (its configuration depends on what the apply makes). */
+function dataRead(artifact: string, stack: string | undefined, rc: ResourceChange): Change | null {
+  if (!rc.change.actions.includes('read')) return null;
+  const reason = rc.action_reason ? (REASONS[rc.action_reason] ?? rc.action_reason) : null;
+  return {
+    area: 'plan',
+    artifact,
+    ...(stack ? { stack } : {}),
+    kind: rc.type,
+    id: rc.address,
+    action: 'change',
+    summary: `${rc.address} will be read during apply${reason ? `: ${reason}` : ''}`,
+    attributes: [],
+    facts: { of: 'plan-read', type: rc.type, actionReason: rc.action_reason ?? '' },
+  };
+}
+
+/** An output the plan changes (its value masked when the plan marks it sensitive). */
+function outputChange(
+  artifact: string,
+  stack: string | undefined,
+  name: string,
+  oc: PlanChange,
+  secrets: SecretMatcher,
+): Change | null {
+  const kind = actionOf(oc.actions ?? []);
+  if (!kind) return null;
+  const sensitive = oc.before_sensitive === true || oc.after_sensitive === true;
+  const attributes = attributeChanges(
+    oc.before ?? undefined,
+    withUnknowns(oc.after ?? undefined, oc.after_unknown),
+    {
+      byPosition: true,
+      secretValues: secrets,
+      markedSensitive: (path, side) =>
+        sensitive || markedAt(side === 'before' ? oc.before_sensitive : oc.after_sensitive, path),
+    },
+  );
+  return {
+    area: 'plan',
+    artifact,
+    ...(stack ? { stack } : {}),
+    kind: 'output',
+    id: `output.${name}`,
+    action: kind.action,
+    summary: `output ${name} ${kind.action === 'add' ? 'will be created' : kind.action === 'remove' ? 'will be removed' : 'will change'}${sensitive ? ' (sensitive)' : ''}`,
+    attributes,
+    facts: { of: 'plan-output', actions: (oc.actions ?? []).join(','), sensitive },
+  };
+}
+
+/** Lists whose items must be objects, if present. */
+const LISTS = ['resource_changes', 'resource_drift'] as const;
+
 export function parsePlan(text: string, file: string): PlanJson {
+  const bounds = jsonBoundsProblem(text, MAX_PLAN_JSON_BYTES);
+  if (bounds) throw new AuditInputError(`${file}: ${bounds}`);
   let plan: PlanJson;
   try {
     plan = JSON.parse(text) as PlanJson;
   } catch {
     throw new AuditInputError(`${file}: not JSON; expected the output of terraform show -json PLANFILE`);
   }
-  if (typeof plan?.format_version !== 'string' || !/^1\./.test(plan.format_version))
+  if (plan === null || typeof plan !== 'object' || Array.isArray(plan))
     throw new AuditInputError(
-      `${file}: format_version ${JSON.stringify(plan?.format_version)} is not a plan JSON format 1.x (terraform show -json PLANFILE)`,
+      `${file}: not a JSON object; expected the output of terraform show -json PLANFILE`,
     );
-  if (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes))
-    throw new AuditInputError(`${file}: resource_changes is not a list`);
+  if (typeof plan.format_version !== 'string' || !/^1\./.test(plan.format_version))
+    throw new AuditInputError(
+      `${file}: format_version ${JSON.stringify(plan.format_version)?.slice(0, 40)} is not a plan JSON format 1.x (terraform show -json PLANFILE)`,
+    );
+  if (plan.planned_values === undefined && plan.resource_changes === undefined)
+    throw new AuditInputError(
+      `${file}: not a plan — it has neither planned_values nor resource_changes (terraform show -json of a state file has values); expected terraform show -json PLANFILE`,
+    );
+  for (const list of LISTS) {
+    const v = plan[list];
+    if (
+      v !== undefined &&
+      (!Array.isArray(v) ||
+        !v.every((rc) => typeof rc?.address === 'string' && Array.isArray(rc?.change?.actions)))
+    )
+      throw new AuditInputError(`${file}: ${list} is not a list of changes with addresses and actions`);
+  }
+  if (
+    plan.output_changes !== undefined &&
+    (typeof plan.output_changes !== 'object' || plan.output_changes === null)
+  )
+    throw new AuditInputError(`${file}: output_changes is not an object`);
+  if (plan.errored === true)
+    throw new AuditInputError(
+      `${file}: the plan errored (errored: true): Terraform could not finish it, so it cannot be applied and what it lists is not all it would do; fix what terraform plan said and plan again`,
+    );
+  const acts = (rc: { change: { actions: readonly string[] } }) =>
+    rc.change.actions.some((a) => a !== 'no-op' && a !== 'read');
+  if (
+    plan.applyable === false &&
+    ((plan.resource_changes ?? []).some(acts) ||
+      Object.values(plan.output_changes ?? {}).some((o) => (o.actions ?? []).some((a) => a !== 'no-op')))
+  )
+    throw new AuditInputError(
+      `${file}: the plan says it cannot be applied (applyable: false) yet lists changes: not a plan Terraform would apply`,
+    );
   return plan;
 }
 
 export function planChanges(plan: PlanJson, artifact: string, stack?: string): Change[] {
-  return [
-    ...(plan.resource_changes ?? []).map((rc) => toChange(artifact, stack, rc, false)),
-    ...(plan.resource_drift ?? []).map((rc) => toChange(artifact, stack, rc, true)),
+  const secrets = new SecretMatcher([...planSecrets(plan)].filter((s) => s.length >= 3));
+  const changes = [
+    ...(plan.resource_changes ?? []).map((rc) => toChange(artifact, stack, rc, false, secrets)),
+    ...(plan.resource_drift ?? []).map((rc) => toChange(artifact, stack, rc, true, secrets)),
+    ...Object.entries(plan.output_changes ?? {}).map(([name, oc]) =>
+      outputChange(artifact, stack, name, oc, secrets),
+    ),
   ].filter((c): c is Change => c !== null);
+  if (plan.complete === false)
+    changes.push({
+      area: 'plan',
+      artifact,
+      ...(stack ? { stack } : {}),
+      kind: 'plan',
+      id: 'incomplete',
+      action: 'change',
+      summary:
+        'the plan is incomplete (complete: false): some changes are deferred until after this apply; plan and review again after it',
+      attributes: [],
+      facts: { of: 'plan-output', actions: 'deferred', sensitive: false },
+    });
+  return changes;
 }

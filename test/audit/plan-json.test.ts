@@ -179,6 +179,8 @@ describe('plans written out for what terraform_data cannot show', () => {
     ).toEqual([
       ['kubernetes_stateful_set_v1.population-s01', 'critical', 'replace'],
       ['kubernetes_config_map_v1.settings', 'medium', 'drift'],
+      // a data source read during apply is listed too
+      ['data.kubernetes_namespace_v1.x', 'low', 'change'],
       ['kubernetes_secret_v1.db', 'low', 'change'],
     ]);
     const set = report.changes[0];
@@ -189,7 +191,7 @@ describe('plans written out for what terraform_data cannot show', () => {
       after: 'b',
       forcesReplacement: 'replace_paths of the plan (spec.service_name)',
     });
-    expect(report.changes[2].attributes).toEqual([
+    expect(report.changes[3].attributes).toEqual([
       { path: 'data.password', before: '(sensitive value)', after: '(sensitive value)', sensitive: true },
     ]);
     expect(r.stdout).not.toMatch(/old-pw|new-pw/);
@@ -203,5 +205,192 @@ describe('plans written out for what terraform_data cannot show', () => {
     expect(r.stderr.trim()).toBe(
       `${file}: format_version "0.1" is not a plan JSON format 1.x (terraform show -json PLANFILE)`,
     );
+  });
+
+  const plan = (more: object) => ({ format_version: '1.2', planned_values: { root_module: {} }, ...more });
+  const refused = (body: object | string) => {
+    const file = write(typeof body === 'string' ? ({} as object) : body);
+    if (typeof body === 'string') writeFileSync(file, body);
+    const r = runCli(['diff', '--plan', file]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    return r.stderr.trim().slice(file.length + 2);
+  };
+
+  it('refuses a plan that errored, one that cannot be applied yet lists changes, and a state file (exit 2)', () => {
+    // Terraform 1.11.4's internal/command/testdata/show-json/plan-error: applyable and complete false, errored true
+    expect(refused(plan({ applyable: false, complete: false, errored: true }))).toMatch(
+      /^the plan errored \(errored: true\): Terraform could not finish it, so it cannot be applied/,
+    );
+    const create = {
+      address: 'terraform_data.a',
+      mode: 'managed',
+      type: 'terraform_data',
+      name: 'a',
+      change: { actions: ['create'], before: null, after: { input: 1 } },
+    };
+    expect(refused(plan({ applyable: false, resource_changes: [create] }))).toBe(
+      'the plan says it cannot be applied (applyable: false) yet lists changes: not a plan Terraform would apply',
+    );
+    // terraform show -json of a state: values, no planned_values
+    expect(
+      refused({ format_version: '1.0', terraform_version: '1.11.4', values: { root_module: {} } }),
+    ).toMatch(/^not a plan — it has neither planned_values nor resource_changes/);
+    expect(refused('[1, 2]')).toMatch(/^not a JSON object/);
+  });
+
+  it('a plan with nothing to do (applyable: false, no changes) is read as no change, not refused', () => {
+    const file = write(plan({ applyable: false, complete: true, errored: false, resource_changes: [] }));
+    const r = runCli(['diff', '--plan', file, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).changes).toEqual([]);
+  });
+
+  it('refuses a plan nested past its bounds in one line (exit 2, never an internal error)', () => {
+    const deep = `{"format_version":"1.2","planned_values":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    expect(refused(deep)).toBe('nests deeper than 256 levels; expected a plan as Terraform writes it');
+  });
+
+  it('lists deposed objects, moves, imports, outputs (masked when sensitive) and an incomplete plan', () => {
+    const rc = (address: string, actions: string[], more: object = {}) => ({
+      address,
+      mode: 'managed',
+      type: 'terraform_data',
+      name: address.split('.')[1],
+      change: {
+        actions,
+        before: { input: 'a' },
+        after: { input: 'a' },
+        before_sensitive: {},
+        after_sensitive: {},
+      },
+      ...more,
+    });
+    const file = write(
+      plan({
+        complete: false,
+        resource_changes: [
+          rc('terraform_data.old', ['delete'], { deposed: '00000001', action_reason: undefined }),
+          rc('terraform_data.b', ['no-op'], { previous_address: 'terraform_data.a' }),
+          {
+            ...rc('terraform_data.imp', ['no-op']),
+            change: { ...rc('x.y', ['no-op']).change, importing: { id: 'abc' } },
+          },
+        ],
+        output_changes: {
+          url: {
+            actions: ['create'],
+            before: null,
+            after: 'https://x',
+            after_unknown: false,
+            before_sensitive: false,
+            after_sensitive: false,
+          },
+          token: {
+            actions: ['update'],
+            before: 'tok-old-1',
+            after: 'tok-new-2',
+            after_unknown: false,
+            before_sensitive: true,
+            after_sensitive: true,
+          },
+        },
+      }),
+    );
+    const r = runCli(['diff', '--plan', file, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const summaries = JSON.parse(r.stdout)
+      .changes.map((c: { summary: string }) => c.summary)
+      .sort();
+    expect(summaries).toEqual([
+      'output token will change (sensitive)',
+      'output url will be created',
+      'terraform_data.b (moved from terraform_data.a) is moved, with no other change',
+      'terraform_data.imp will be imported (id abc), with no other change',
+      'the deposed object 00000001 of terraform_data.old will be destroyed',
+      'the plan is incomplete (complete: false): some changes are deferred until after this apply; plan and review again after it',
+    ]);
+    expect(r.stdout).not.toMatch(/tok-old-1|tok-new-2/);
+  });
+
+  it('masks a value marked sensitive in one resource wherever it appears unmarked, in every resource, output and variable', () => {
+    const secret = 'correct-horse-battery';
+    const file = write(
+      plan({
+        variables: { db_password: { value: 'var-secret-value' } },
+        configuration: { root_module: { variables: { db_password: { sensitive: true } } } },
+        resource_changes: [
+          {
+            address: 'terraform_data.a',
+            mode: 'managed',
+            type: 'terraform_data',
+            name: 'a',
+            change: {
+              actions: ['update'],
+              before: { input: 'x' },
+              after: { input: secret },
+              before_sensitive: {},
+              after_sensitive: { input: true },
+            },
+          },
+          {
+            address: 'terraform_data.b',
+            mode: 'managed',
+            type: 'terraform_data',
+            name: 'b',
+            change: {
+              actions: ['update'],
+              before: { input: 'y', tags: [] },
+              after: { input: `postgres://app:${secret}@db/x`, tags: ['var-secret-value'] },
+              before_sensitive: {},
+              after_sensitive: {},
+            },
+          },
+        ],
+      }),
+    );
+    for (const format of ['json', 'md', 'html']) {
+      const r = runCli(['diff', '--plan', file, '--format', format]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain(secret);
+      expect(r.stdout).not.toContain('var-secret-value');
+    }
+  });
+
+  it('shows what a list gained and lost when its length changes, and a reordered set once', () => {
+    const file = write(
+      plan({
+        resource_changes: [
+          {
+            address: 'kubernetes_network_policy_v1.p',
+            mode: 'managed',
+            type: 'kubernetes_network_policy_v1',
+            name: 'p',
+            change: {
+              actions: ['update'],
+              before: {
+                spec: [{ ingress: [{ port: '80' }, { port: '443' }], policy_types: ['Ingress', 'Egress'] }],
+              },
+              after: {
+                spec: [
+                  {
+                    ingress: [{ port: '80' }, { port: '5432' }, { port: '443' }],
+                    policy_types: ['Egress', 'Ingress'],
+                  },
+                ],
+              },
+              before_sensitive: {},
+              after_sensitive: {},
+            },
+          },
+        ],
+      }),
+    );
+    const r = runCli(['diff', '--plan', file, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).changes[0].attributes).toEqual([
+      { path: 'spec[0].ingress[+]', after: '{"port":"5432"}' },
+      { path: 'spec[0].policy_types', before: '(these items)', after: '(the same items, in another order)' },
+    ]);
   });
 });
