@@ -187,7 +187,7 @@ export function attributeChanges(
       }
       // another length: what was taken out and what was put in, item by item (as multisets)
       const left = new Map<string, number[]>();
-      ka.forEach((k, i) => left.set(k, [...(left.get(k) ?? []), i]));
+      for (const [i, k] of ka.entries()) left.set(k, [...(left.get(k) ?? []), i]);
       const added: number[] = [];
       kb.forEach((k, j) => {
         const at = left.get(k);

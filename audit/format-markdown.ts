@@ -4,6 +4,7 @@
  * sections. Split into parts under GitHub's 65,536-character limit for a comment, each part whole
  * (never cut inside a section) and saying which part of how many it is.
  */
+import { markdownCode, markdownText } from '../view/markdown.ts';
 import type { AuditReport } from './audit-diff.ts';
 import type { RankedChange } from './risk/rank-changes.ts';
 import { LEVELS } from './risk/risk-rule.ts';
@@ -13,22 +14,16 @@ export const COMMENT_LIMIT = 65_536;
 
 const ICON: Record<string, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '⬜' };
 
-/** Text for a Markdown table cell or line: no markup, no HTML, no line breaks from the input. */
-export function md(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_[\]|<>~&]/g, (c) => `\\${c}`)
-    .replace(/^([-=+#])/, '\\$1');
-}
+const md = markdownText;
 
 function changeBlock(c: RankedChange): string {
   const lines = [
-    `- ${ICON[c.level]} **${c.level}** · ${md(c.area)} · \`${c.artifact.replace(/`/g, "'")}\` — ${md(c.summary)}`,
+    `- ${ICON[c.level]} **${c.level}** · ${md(c.area)} · ${markdownCode(c.artifact)} — ${md(c.summary)}`,
   ];
   for (const f of c.firings) lines.push(`  - ${f.rule} (${f.level}): ${md(f.because)} — ${md(f.matters)}`);
   for (const a of c.attributes.slice(0, 50))
     lines.push(
-      `  - \`${a.path.replace(/`/g, "'")}\`: ${a.before === undefined ? '—' : md(a.before)} → ${a.after === undefined ? '—' : md(a.after)}${a.forcesReplacement ? ` **forces replacement** (${md(a.forcesReplacement)})` : ''}`,
+      `  - ${markdownCode(a.path)}: ${a.before === undefined ? '—' : md(a.before)} → ${a.after === undefined ? '—' : md(a.after)}${a.forcesReplacement ? ` **forces replacement** (${md(a.forcesReplacement)})` : ''}`,
     );
   if (c.attributes.length > 50) lines.push(`  - … and ${c.attributes.length - 50} more attributes`);
   return lines.join('\n');
@@ -83,7 +78,7 @@ export function reportMarkdown(report: AuditReport, limit = COMMENT_LIMIT): stri
     flush();
   }
   if (report.files.changed.length > 0) {
-    const derived = report.files.changed.filter((f) => f.diffedAs === null).map((f) => `\`${f.path}\``);
+    const derived = report.files.changed.filter((f) => f.diffedAs === null).map((f) => markdownCode(f.path));
     if (derived.length)
       sections.push(`Changed files derived from the above (not diffed on their own): ${derived.join(', ')}`);
   }

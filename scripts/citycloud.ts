@@ -17,6 +17,7 @@ import { ExecutorError } from '../runbooks/executors/executor.ts';
 import { LiveStateError } from '../runbooks/upgrade/live-state.ts';
 import { OutFolderError } from '../synth/out-folder.ts';
 import { fromRoot } from '../synth/project-root.ts';
+import { inert } from '../view/terminal.ts';
 import {
   BUILTIN_INVENTORY,
   DEFAULT_CACHE_DIR,
@@ -511,11 +512,11 @@ async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof InventoryInputError) {
-      for (const p of err.problems) console.error(formatInputProblem(p));
+      for (const p of err.problems) console.error(inert(formatInputProblem(p)));
       return EXIT.usage;
     }
     if (err instanceof LockRefused) {
-      console.error(err.message);
+      console.error(inert(err.message));
       return EXIT.problems;
     }
     if (
@@ -526,26 +527,28 @@ async function main(argv: string[]): Promise<number> {
       err instanceof ReviewError ||
       err instanceof ExecutorError
     ) {
-      console.error(err.message);
+      console.error(inert(err.message));
       return EXIT.usage;
     }
     if (err instanceof OutFolderError || err instanceof LocalStackError) {
-      console.error(err.message);
+      console.error(inert(err.message));
       return EXIT.usage;
     }
     if (err instanceof AuditInputError) {
-      console.error(err.message);
+      console.error(inert(err.message));
       return EXIT.usage;
     }
     if (err instanceof DeployError) {
-      console.error(err.message);
+      console.error(inert(err.message));
       return err.exitCode;
     }
     const e = err as Error;
     // one line, short, with no credential: an error of a library may quote whole inputs
     const message = redact(String(e?.message ?? err)).split('\n')[0] as string;
     console.error(
-      `citycloud: internal error (a bug in citycloud, not in your input): ${message.length > 300 ? `${message.slice(0, 300)}…` : message}; run again with CITYCLOUD_DEBUG=1 to see where, and report it`,
+      inert(
+        `citycloud: internal error (a bug in citycloud, not in your input): ${message.length > 300 ? `${message.slice(0, 300)}…` : message}; run again with CITYCLOUD_DEBUG=1 to see where, and report it`,
+      ),
     );
     if (process.env.CITYCLOUD_DEBUG === '1') console.error(redact(String(e?.stack)));
     return EXIT.internal;

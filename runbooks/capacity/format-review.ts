@@ -4,6 +4,7 @@
  * `citycloud-capacity-review/v1`, documented in README). Inventory names are escaped for Markdown.
  */
 
+import { markdownCode, markdownText } from '../../view/markdown.ts';
 import type { ResourceReview, Review } from './capacity-review.ts';
 import type { ResourceKind } from './reviewed-resources.ts';
 
@@ -16,9 +17,6 @@ export const KIND_NAMES: Record<ResourceKind, string> = {
   'warehouse-storage': 'warehouse storage',
   uplink: 'district uplink',
 };
-
-/** Markdown's inline special characters (and a table's bar), backslashed, so a name stays text. */
-export const escapeMarkdown = (text: string) => text.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 
 const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
 const gbps = (v: number) => `${(v / 1e9).toFixed(2)} Gbit/s`;
@@ -58,13 +56,13 @@ export function headline(review: Review): string {
 
 export function reviewMarkdown(review: Review): string {
   const row = (r: ResourceReview, i: number) =>
-    `| ${i + 1} | ${r.runsShort ? '**' : ''}${escapeMarkdown(r.resource.id)}${r.runsShort ? '**' : ''} | ${KIND_NAMES[r.resource.kind]} | ${formatValue(r, r.forecast.level)} | ${formatValue(r, r.resource.threshold)} | ${trend(r)} | ${crossText(r)} | ${intervalText(r)} |`;
+    `| ${i + 1} | ${r.runsShort ? '**' : ''}${markdownText(r.resource.id)}${r.runsShort ? '**' : ''} | ${KIND_NAMES[r.resource.kind]} | ${formatValue(r, r.forecast.level)} | ${formatValue(r, r.resource.threshold)} | ${trend(r)} | ${crossText(r)} | ${intervalText(r)} |`;
   const lines = [
     `# Capacity review, ${review.generatedAt.slice(0, 10)}`,
     '',
     `**${headline(review)}**`,
     '',
-    `History: ${review.days} days from ${escapeMarkdown(review.prometheus)}, each city day's 95th percentile as Prometheus computes it (${review.queries.length} range queries over ${review.samples.toLocaleString('en-US')} samples). Horizon: ${review.horizonDays} days. The interval is the 95% confidence of the trend's slope (Sen).`,
+    `History: ${review.days} days from ${markdownText(review.prometheus)}, each city day's 95th percentile as Prometheus computes it (${review.queries.length} range queries over ${review.samples.toLocaleString('en-US')} samples). Horizon: ${review.horizonDays} days. The interval is the 95% confidence of the trend's slope (Sen).`,
     '',
     '| # | resource | kind | now (daily p95) | threshold | trend / 30 days | crosses | interval |',
     '|--:|---|---|--:|--:|--:|---|---|',
@@ -74,7 +72,7 @@ export function reviewMarkdown(review: Review): string {
     '',
     ...review.resources.map(
       (r) =>
-        `- **${escapeMarkdown(r.resource.id)}** (${escapeMarkdown(r.resource.name)}), ${KIND_NAMES[r.resource.kind]}: \`${r.resource.record}{${r.resource.label}="${r.resource.id}"}\`; threshold ${formatValue(r, r.resource.threshold)}, ${escapeMarkdown(r.resource.why)}; ${fitText(r)}.`,
+        `- **${markdownText(r.resource.id)}** (${markdownText(r.resource.name)}), ${KIND_NAMES[r.resource.kind]}: ${markdownCode(`${r.resource.record}{${r.resource.label}="${r.resource.id}"}`)}; threshold ${formatValue(r, r.resource.threshold)}, ${markdownText(r.resource.why)}; ${fitText(r)}.`,
     ),
     '',
   ];

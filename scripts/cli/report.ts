@@ -1,4 +1,5 @@
 /** How findings and inventory counts read on a terminal. */
+
 import type { ConstructPropsError } from '../../constructs/construct-props-error.ts';
 import {
   type Finding,
@@ -6,6 +7,7 @@ import {
   type InventoryCounts,
   type InventorySources,
 } from '../../model/index.ts';
+import { inert } from '../../view/terminal.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 const plural = (x: number, word: string) => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
@@ -32,7 +34,8 @@ export function findingTally(findings: readonly Finding[]): string {
 }
 
 export function printFindings(findings: readonly Finding[], write: (line: string) => void): void {
-  for (const f of findings) write(formatFinding(f));
+  // a finding quotes the inventory: whatever its names hold, they print as text
+  for (const f of findings) write(inert(formatFinding(f)));
 }
 
 /** A finding as JSON output: flat, with the location spelled out. */

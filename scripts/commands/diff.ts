@@ -19,6 +19,7 @@ import { planReport, plansFolderReport } from '../../audit/plan-report.ts';
 import { type PlansIndex, plansNotMadeFrom } from '../../audit/plans-folder.ts';
 import { LEVELS, levelRank, type RiskLevel } from '../../audit/risk/risk-rule.ts';
 import { writeWhole } from '../../synth/atomic-file.ts';
+import { inert } from '../../view/terminal.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { openSides } from './diff-sides.ts';
 
@@ -77,7 +78,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
   // the reviewer's key is found before anything is written: a review that cannot be signed fails first
   const key = opts.evidence ? signingKey(opts.signingKey) : null;
   let report: AuditReport;
-  let sides: ReturnType<typeof openSides> | null = null;
+  let sides: Awaited<ReturnType<typeof openSides>> | null = null;
   let plans: PlansIndex | null = null;
   try {
     if (opts.plan) {
@@ -99,7 +100,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
         throw new AuditInputError(
           'citycloud diff needs OLD and NEW (synth output folders or git refs), or --plan FILE',
         );
-      sides = openSides([opts.old, opts.new], {
+      sides = await openSides([opts.old, opts.new], {
         inventory: opts.inventory,
         cache: opts.cache,
         progress: (line) => console.error(line),
@@ -144,7 +145,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
   if (opts.failOn) {
     const worst = report.changes.find((c) => levelRank(c.level) <= levelRank(opts.failOn as RiskLevel));
     if (worst) {
-      console.error(`--fail-on ${opts.failOn}: ${worst.level} change: ${worst.summary}`);
+      console.error(inert(`--fail-on ${opts.failOn}: ${worst.level} change: ${worst.summary}`));
       return EXIT.problems;
     }
   }

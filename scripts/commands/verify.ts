@@ -12,6 +12,7 @@ import { checkPlans } from '../../deploy/deploy.ts';
 import { DeployError } from '../../deploy/deploy-runner.ts';
 import { openGate } from '../../deploy/review-gate.ts';
 import { LOCAL_STATE_DIR, PLANS_DIR } from '../../synth/out-layout.ts';
+import { inert } from '../../view/terminal.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 
 export interface VerifyOptions {
@@ -75,11 +76,12 @@ export function runVerify(opts: VerifyOptions): number {
     return problem ? problem.exitCode : EXIT.ok;
   }
   if (problem) {
-    for (const d of problem.details) console.error(`✗ ${opts.out}/${d}`);
-    console.error(`✗ ${problem.message}`);
+    // the file names are out/'s: whatever they hold, they print as text
+    for (const d of problem.details) console.error(inert(`✗ ${opts.out}/${d}`));
+    console.error(inert(`✗ ${problem.message}`));
     return problem.exitCode;
   }
-  for (const line of lines) console.log(line);
+  for (const line of lines) console.log(inert(line));
   return EXIT.ok;
 }
 

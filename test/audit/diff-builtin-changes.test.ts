@@ -151,7 +151,7 @@ describe('citycloud diff of the built-in city before and after six changes', () 
     expect(md.indexOf('| 0 | 23 |')).toBeGreaterThan(0);
     expect(md.indexOf('### Critical and high')).toBeLessThan(md.indexOf('<details>'));
     for (const needle of [
-      'AU016: site w26734 (ward, Phường Tân Định) renumbered',
+      'AU016: site w26734 \\(ward, Phường Tân Định\\) renumbered',
       'AU013: alert DistrictIsolated loosened: threshold \\> 0.5 → \\> 0.8',
       'AU014: warehouse population: replicas 3 → 2',
       'AU010: network policy kubernetes\\_network\\_policy\\_v1.population-allow-readers',

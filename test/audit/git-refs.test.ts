@@ -52,6 +52,7 @@ describe('citycloud diff of two git refs', () => {
     const r = runCli(
       ['diff', 'HEAD~1', 'HEAD', '--inventory', city, '--format', 'json', '--cache', join(repo, '.cache')],
       repo,
+      KEY,
     );
     expect(r.stderr).toMatch(/synthesizing HEAD~1 \([0-9a-f]{12}\) in a temporary worktree…/);
     expect(r.code).toBe(0);
@@ -69,14 +70,14 @@ describe('citycloud diff of two git refs', () => {
   });
 
   it('says when a ref is not there or its inventory does not synthesize (exit 2)', () => {
-    const none = runCli(['diff', 'HEAD', 'no-such-branch', '--inventory', city], repo);
+    const none = runCli(['diff', 'HEAD', 'no-such-branch', '--inventory', city], repo, KEY);
     expect(none.code).toBe(2);
     expect(none.stderr.trim()).toBe(
       `no-such-branch: neither a synth output folder (no manifest.json) nor a commit of ${repo} (git rev-parse found none)`,
     );
     writeFileSync(city, 'city: [broken\n');
     git(repo, 'commit', '-q', '-am', 'broken');
-    const broken = runCli(['diff', 'HEAD~1', 'HEAD', '--inventory', city], repo);
+    const broken = runCli(['diff', 'HEAD~1', 'HEAD', '--inventory', city], repo, KEY);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/^HEAD: its inventory does not synthesize \(exit 2\): /m);
     expect(git(repo, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
@@ -249,5 +250,5 @@ describe.each([
     expect(readdirSync(tmp).filter((n) => n.startsWith('citycloud-diff-'))).toEqual([]);
     for (const pid of synths) expect(alive(pid), `synth ${pid}`).toBe(false);
     expect(processesWith(temp)).toEqual(new Map());
-  });
+  }, 400_000);
 });

@@ -393,4 +393,33 @@ describe('plans written out for what terraform_data cannot show', () => {
       { path: 'spec[0].policy_types', before: '(these items)', after: '(the same items, in another order)' },
     ]);
   });
+
+  it('text from the plan reaches a person inert: Markdown without mentions, links, images or HTML; a terminal without escapes', () => {
+    const hostile =
+      'x @city/admins ![i](https://evil.example/p.png) <img src=x onerror=alert(1)> \u202eexe.txt \u001b]0;pwned\u0007';
+    const file = write(
+      plan({
+        resource_changes: [
+          {
+            address: `kubernetes_config_map_v1.${hostile}`,
+            mode: 'managed',
+            type: 'kubernetes_config_map_v1',
+            name: hostile,
+            change: { actions: ['delete'], before: { data: { note: hostile } }, after: null },
+          },
+        ],
+      }),
+    );
+    const md = runCli(['diff', '--plan', file, '--format', 'md']);
+    expect(md.code).toBe(0);
+    // markup only ever escaped: no unescaped link, image or tag, no mention, no override, no escape
+    expect(md.stdout).not.toMatch(/@city|(?<!\\)\]\(|(?<!\\)<img|\u202e/);
+    expect(md.stdout).not.toContain('\u001b');
+    expect(md.stdout).toContain('\\!\\[i\\]\\(https:\u200b//evil.example/p.png\\)');
+    expect(md.stdout).toContain('@\u200bcity/admins');
+    const term = runCli(['diff', '--plan', file, '--format', 'json', '--fail-on', 'medium']);
+    expect(term.code).toBe(1);
+    for (const c of ['\u001b', '\u0007', '\u202e']) expect(term.stderr).not.toContain(c);
+    expect(term.stderr).toContain('--fail-on medium: medium change: kubernetes_config_map_v1.x @city/admins');
+  });
 });

@@ -209,7 +209,8 @@ describe('every block of a Terraform stack', () => {
       {},
       {
         data: { http: { probe: { url: 'https://example.org' } } },
-        output: { o: { value: '${terraform_data.a.output}' } },
+        // a Terraform interpolation, not a JavaScript template
+        output: { o: { value: `$\{terraform_data.a.output}` } },
         locals: { token: 'hunter2-not-shown' },
         variable: { v: { type: 'string' } },
         import: [{ to: 'terraform_data.a', id: 'x' }],
