@@ -13,6 +13,7 @@ import { diffNetwork, TOPOLOGY_FILE } from './diff-network.ts';
 import { diffTerraformStack } from './diff-terraform.ts';
 import { modelDelta } from './model-delta.ts';
 import type { OutputSide } from './output-side.ts';
+import { countRead } from './reader-stats.ts';
 import { countByLevel, type RankedChange, rankChanges } from './risk/rank-changes.ts';
 import type { RiskLevel } from './risk/risk-rule.ts';
 import { stackResources } from './terraform-index.ts';
@@ -106,6 +107,7 @@ export function diffFile(a: OutputSide, b: OutputSide, file: FileChange): Change
     case 'inventory': {
       // line by line where both sides are there and laid out as synth writes them; else whole
       const delta = file.status === 'changed' ? modelDelta(a.bytes(path), b.bytes(path)) : null;
+      countRead('model', delta !== null);
       if (delta) return diffInventory(delta.before, delta.after, delta.servers);
       return diffInventory((json(a, path) ?? EMPTY_MODEL) as never, (json(b, path) ?? EMPTY_MODEL) as never);
     }

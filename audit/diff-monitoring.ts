@@ -4,10 +4,12 @@
  * recording rules; scrape jobs; the targets each target file lists; Alertmanager's routes keyed
  * by their matchers from the root. Reads the Prometheus, rules and Alertmanager YAML synth wrote.
  */
+
 import { parse } from 'yaml';
 import { attributeChanges } from './attribute-diff.ts';
 import type { AttributeChange, Change } from './change.ts';
 import { alignItems, DiffableFile, type Entry } from './diffable-lines.ts';
+import { countRead } from './reader-stats.ts';
 
 interface Rule {
   readonly alert?: string;
@@ -154,6 +156,7 @@ function rulesToCompare(before: string | undefined, after: string | undefined): 
     );
   const ba = before === undefined ? null : ruleBlocks(before);
   const bb = after === undefined ? null : ruleBlocks(after);
+  countRead('rules', ba !== null && bb !== null);
   if (!ba || !bb) return [all(before), all(after)];
   const count = (blocks: readonly { text: string }[]) => {
     const m = new Map<string, number>();
@@ -380,6 +383,7 @@ export function diffTargetFile(
       const b = new DiffableFile(after);
       const aligned = alignItems(a, b, '');
       if (aligned) {
+        countRead('targets', true);
         const groups = (f: DiffableFile, list: readonly Entry[]) =>
           list.map((e) => f.parse(e)) as TargetGroups;
         return diffTargets(
@@ -392,6 +396,7 @@ export function diffTargetFile(
       // not laid out one group per line: read whole below
     }
   }
+  countRead('targets', false);
   return diffTargets(
     path,
     before && JSON.parse(before.toString('utf8')),

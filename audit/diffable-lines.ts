@@ -129,6 +129,17 @@ export class DiffableFile {
   }
 
   /** The items of a list section, one per line. */
+  /** The value at a dotted path, parsed section by section (only what it holds); undefined when absent. */
+  value(path: string): unknown {
+    const m = this.member(path);
+    if (!m) return undefined;
+    if (m.kind === 'value') return this.parse(m);
+    if (m.kind === 'list') return this.items(path).map((e) => this.parse(e));
+    const out: Record<string, unknown> = {};
+    for (const name of this.members(path).keys()) out[name] = this.value(`${path}.${name}`);
+    return out;
+  }
+
   items(path: string): Entry[] {
     let out = this.itemCache.get(path);
     if (out) return out;

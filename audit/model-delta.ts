@@ -32,17 +32,6 @@ export interface ModelDelta {
   readonly servers: ReadonlySet<string>;
 }
 
-/** A member as a value. */
-function materialize(f: DiffableFile, path: string): unknown {
-  const m = f.member(path);
-  if (!m) return undefined;
-  if (m.kind === 'value') return f.parse(m);
-  if (m.kind === 'list') return f.items(path).map((e) => f.parse(e));
-  const out: Record<string, unknown> = {};
-  for (const name of f.members(path).keys()) out[name] = materialize(f, `${path}.${name}`);
-  return out;
-}
-
 const POOL = '"pool":"';
 const RACK = '"rack":"';
 const MODEL = '"model":"';
@@ -106,8 +95,8 @@ export function modelDelta(a: Buffer, b: Buffer): ModelDelta | null {
     const side = (f: DiffableFile, own: readonly unknown[], ownRacks: readonly Entry[]) => {
       const m: Record<string, unknown> = { servers: [...base, ...own] };
       for (const path of READ)
-        m[path] = materialize(f, path) ?? (path === 'offsite' || path === 'secondSite' ? null : []);
-      m.racks = racks ? [...rackNames, ...parse(f, ownRacks)] : materialize(f, 'racks');
+        m[path] = f.value(path) ?? (path === 'offsite' || path === 'secondSite' ? null : []);
+      m.racks = racks ? [...rackNames, ...parse(f, ownRacks)] : f.value('racks');
       return m as unknown as CityModel;
     };
     return {

@@ -14,6 +14,7 @@ import { notMadeFrom, readSavedPlan } from './plan-file.ts';
 import { readArtifact, readManifestFiles, sha256Hex } from './reviewed-output.ts';
 import { readBundleJson } from './signed-bundle.ts';
 import { type REGISTRY, stackProviders } from './stack-providers.ts';
+import { stackBlocks } from './terraform-index.ts';
 
 export const PLANS_FORMAT = 'citycloud-plans/v1';
 export const PLANS_INDEX = 'plans.json';
@@ -97,7 +98,7 @@ export function planNotMadeFrom(
 ): string | null {
   let stack: unknown;
   try {
-    stack = JSON.parse(stackBytes.toString('utf8'));
+    stack = stackBlocks(stackBytes);
   } catch {
     return 'the reviewed stack is not JSON';
   }

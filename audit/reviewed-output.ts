@@ -8,8 +8,8 @@
  * folder — no `.terraform/` (a planted provider, a workspace), no `tfplan`, no stray file — except
  * the folder deploy writes its plans into, which a plan review covers on its own.
  */
-import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { hash } from 'node:crypto';
+import { closeSync, type Dirent, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readRegularFile } from '../model/index.ts';
 import { artifactRole, MANIFEST_FILE, PLANS_DIR } from '../synth/out-layout.ts';
@@ -17,7 +17,8 @@ import { artifactRole, MANIFEST_FILE, PLANS_DIR } from '../synth/out-layout.ts';
 /** The largest artifact read: the 10x city's largest stack is ~20 MB. */
 export const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
 
-export const sha256Hex = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+/** The sha256 of bytes or text, in hex (Node's one-shot hash: no Hash object for a single update). */
+export const sha256Hex = (bytes: Uint8Array | string): string => hash('sha256', bytes, 'hex');
 
 /** A file of out/, read bounded, without following a link; a line saying why not otherwise. */
 export function readArtifact(outDir: string, path: string): { bytes: Buffer } | { problem: string } {
@@ -46,16 +47,19 @@ function unlisted(
   holds: ReadonlySet<string>,
   out: string[],
 ): void {
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(join(root, dir)).sort();
+    // the entries' types as the folder lists them: a link is a link, never followed
+    entries = readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    );
   } catch {
     return;
   }
-  for (const name of names) {
+  for (const st of entries) {
+    const name = st.name;
     const path = dir ? `${dir}/${name}` : name;
     if (!dir && name === PLANS_DIR) continue;
-    const st = lstatSync(join(root, path));
     if (st.isDirectory() && holds.has(path)) unlisted(root, path, listed, holds, out);
     else if (st.isDirectory())
       out.push(
@@ -115,11 +119,24 @@ export function checkReviewedOutput(
   return { differences, kept };
 }
 
-/** Writes checked bytes into `dir` under their paths (deploy's staged copy). */
+/**
+ * Writes checked bytes into `dir` under their paths (deploy's staged copy): each file created
+ * anew (`wx`: nothing there is followed or overwritten), private to the user; each folder made once.
+ */
 export function writeFiles(dir: string, files: ReadonlyMap<string, Uint8Array>): void {
+  const made = new Set<string>();
   for (const [path, bytes] of files) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true, mode: 0o700 });
-    writeFileSync(join(dir, path), bytes, { mode: 0o600 });
+    const folder = dirname(join(dir, path));
+    if (!made.has(folder)) {
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      made.add(folder);
+    }
+    const fd = openSync(join(dir, path), 'wx', 0o600);
+    try {
+      for (let at = 0; at < bytes.byteLength; ) at += writeSync(fd, bytes, at);
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
  * sixth and its closing brace there; the bodies are compared as bytes and only those that differ
  * are parsed. A file laid out otherwise is parsed whole, with the same answers.
  */
+import { countRead } from './reader-stats.ts';
 
 export interface StackResources {
   /** Resource addresses (type.name), each with its type and name. */
@@ -74,9 +75,8 @@ class IndexedStack implements StackResources {
 
   constructor(
     private readonly bytes: Buffer,
-    /** Where the resource section's opening brace is, and its closing line. */
-    private readonly from: number,
-    private readonly to: number,
+    from: number,
+    to: number,
   ) {
     // line by line, through a one-byte-per-character copy (string searches stay in JavaScript; a
     // Buffer search per line crosses into C++ each time): a type opens at the fourth column, a
@@ -132,11 +132,7 @@ class IndexedStack implements StackResources {
 
   /** The file with its resource section emptied, parsed: the other blocks are small. */
   blocks(): Record<string, unknown> {
-    const json = JSON.parse(
-      `${this.bytes.toString('utf8', 0, this.from - 1)}{}${this.bytes.toString('utf8', this.to + SECTION_CLOSE.length)}`,
-    ) as Record<string, unknown>;
-    delete json.resource;
-    return json;
+    return stackBlocks(this.bytes);
   }
 }
 
@@ -160,11 +156,14 @@ export function stackResources(bytes: Buffer | undefined): StackResources {
     const end = bytes.indexOf(SECTION_CLOSE, at + RESOURCE.length - 1);
     if (end > at)
       try {
-        return new IndexedStack(bytes, at + RESOURCE.length - 1, end);
+        const indexed = new IndexedStack(bytes, at + RESOURCE.length - 1, end);
+        countRead('terraform-stack', true);
+        return indexed;
       } catch {
         // laid out otherwise: parsed whole below
       }
   }
+  countRead('terraform-stack', false);
   return parsedStack(JSON.parse(bytes.toString('utf8')) as { resource?: Resources });
 }
 
@@ -172,4 +171,28 @@ export function stackResources(bytes: Buffer | undefined): StackResources {
 export function parsedStack(json: object | undefined): StackResources {
   const { resource, ...rest } = (json ?? {}) as { resource?: Resources } & Record<string, unknown>;
   return new ParsedStack((resource ?? {}) as Resources, rest);
+}
+
+/**
+ * A stack's blocks other than `resource` (terraform, provider, …), without reading its resources:
+ * in cdktf's layout the resource section runs from its opening line to the first line closing at
+ * the third column, which is cut out before parsing (a JSON string holds no raw line break, so no
+ * value can fake that line); any other layout is parsed whole.
+ */
+export function stackBlocks(bytes: Buffer): Record<string, unknown> {
+  const at = bytes.indexOf(RESOURCE);
+  const end = at >= 0 ? bytes.indexOf(SECTION_CLOSE, at + RESOURCE.length - 1) : -1;
+  if (end > at) {
+    try {
+      const json = JSON.parse(
+        `${bytes.toString('utf8', 0, at + RESOURCE.length - 2)}{}${bytes.toString('utf8', end + SECTION_CLOSE.length)}`,
+      ) as Record<string, unknown>;
+      delete json.resource;
+      return json;
+    } catch {
+      // laid out otherwise: parsed whole below
+    }
+  }
+  const { resource: _, ...rest } = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+  return rest;
 }

@@ -18,9 +18,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditInputError } from '../audit/audit-error.ts';
+import { DiffableFile } from '../audit/diffable-lines.ts';
 import { type Evidence, readEvidence, verifyEvidence } from '../audit/evidence.ts';
 import { type PlanReview, readPlanReview } from '../audit/plan-evidence.ts';
-import { checkReviewedOutput, readArtifact, readManifestFiles, sha256Hex } from '../audit/reviewed-output.ts';
+import { checkReviewedOutput, readManifestFiles } from '../audit/reviewed-output.ts';
 import { checkSignature, expiryProblem } from '../audit/signed-bundle.ts';
 import { formatFinding, hasErrors, loadCity } from '../model/index.ts';
 import { type DeployRecord, lastDeploy, RECORD_FILE } from './deploy-record.ts';
@@ -28,21 +29,28 @@ import { DeployError } from './deploy-runner.ts';
 
 const short = (sha: string) => sha.slice(0, 12);
 
+/** The model an output carries, in out/. */
+export const MODEL_FILE = 'model/city.json';
+
 /**
- * Whether the output declares that it needs a review. Fail closed: only a model that is listed in
- * the manifest (or the review) with its digest, parses, and says `requireReview: false` says no.
+ * Whether the output's model declares that it needs a review, from its checked bytes. Fail closed:
+ * only a model that was checked against its listed digest, parses, and says `requireReview: false`
+ * says no. Read as synth lays it out, section by section (the 10x city's model is 8 MB, its deploy
+ * section a line), else parsed whole.
  */
-export function outRequiresReview(outDir: string, reviewed: ReadonlyMap<string, string>): boolean {
-  const path = 'model/city.json';
-  const read = readArtifact(outDir, path);
-  if ('problem' in read || reviewed.get(path) !== sha256Hex(read.bytes)) return true;
+export function modelRequiresReview(model: Buffer | undefined): boolean {
+  if (!model) return true;
+  let deploy: unknown;
   try {
-    const flag = (JSON.parse(read.bytes.toString('utf8')) as { deploy?: { requireReview?: unknown } }).deploy
-      ?.requireReview;
-    return flag !== false;
+    deploy = new DiffableFile(model).value('deploy');
   } catch {
-    return true;
+    try {
+      deploy = (JSON.parse(model.toString('utf8')) as { deploy?: unknown }).deploy;
+    } catch {
+      return true;
+    }
   }
+  return (deploy as { requireReview?: unknown } | undefined)?.requireReview !== false;
 }
 
 /** The files out/'s own manifest lists, and its digest (no review: what synth wrote is what is used). */
@@ -167,19 +175,19 @@ export function openGate(o: GateOptions): OpenGate {
     ? new Map(Object.entries(evidence.new.artifacts))
     : (manifest?.files as Map<string, string>);
   const manifestSha256 = evidence ? evidence.new.manifestSha256 : (manifest?.manifestSha256 as string);
-  const required =
-    inventoryRequiresReview(o.inventory) ||
-    outRequiresReview(o.outDir, reviewed) ||
-    Boolean(last?.requireReview);
+  // the model is kept from the one check of out/: whether it asks for a review is read from it
+  const keep = (p: string) => p === MODEL_FILE || o.keep(p);
+  const policy = inventoryRequiresReview(o.inventory) || Boolean(last?.requireReview);
   if (!evidence) {
     if (o.phase === 'verify')
       throw new DeployError('verify needs the review bundle to check out/ against', 2);
+    const check = checkReviewedOutput(o.outDir, reviewed, { manifestSha256, keep });
+    const required = policy || modelRequiresReview(check.kept.get(MODEL_FILE));
     if (required)
       throw new DeployError(
         `a review is required (deploy.requireReview${last?.requireReview ? ' of the output deployed last' : ''}, or an output whose model does not say otherwise): deploy only with a signed review of ${o.outDir} — run citycloud diff <deployed> ${o.outDir} --evidence review.json --reviewer <name>, then citycloud deploy --evidence review.json`,
         2,
       );
-    const check = checkReviewedOutput(o.outDir, reviewed, { manifestSha256, keep: o.keep });
     if (check.differences.length > 0)
       throw new DeployError(
         `${o.outDir} is not what synth wrote (its manifest): ${listed(check.differences)}; run citycloud synth again`,
@@ -200,12 +208,13 @@ export function openGate(o: GateOptions): OpenGate {
   }
   const { signers, cleanUp } = trustedSigners(o.allowedSigners, last, o.recordDir);
   try {
+    const v = verifyEvidence(evidence, o.outDir, signers?.file ?? null, { now, keep });
+    const required = policy || modelRequiresReview(v.kept.get(MODEL_FILE));
     if (required && !signers)
       throw new DeployError(
         `a review is required, and no reviewers are known to check its signature against: no deploy is recorded in ${join(o.recordDir, RECORD_FILE)} — for the first deploy, name the reviewers with --allowed-signers FILE`,
         2,
       );
-    const v = verifyEvidence(evidence, o.outDir, signers?.file ?? null, { now, keep: o.keep });
     // a bundle whose signature fails is no review at all: said before what it would list
     if (!v.signature.ok) refuse(`${o.evidence}: ${v.signature.problem}`);
     if (!v.sameOutput)

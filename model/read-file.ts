@@ -85,15 +85,18 @@ export function readRegularFile(abs: string, kind: FileKind, limits: ReadLimits)
     // read to the end, but never past the limit: a file may grow while it is read
     const chunks: Buffer[] = [];
     let total = 0;
+    // the size it says first (one read for most files), then more only if it grows meanwhile
+    let want = Math.min(st.size + 1, max + 1);
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
+      const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(want, max + 1 - total)));
+      want = 1 << 20;
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
       if (total > max) return { problem: tooLarge(`grew past ${mib(max)} while read`, kind, max) };
     }
-    return { bytes: Buffer.concat(chunks, total) };
+    return { bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     return {

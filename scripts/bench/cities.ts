@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { PROVIDER_LOCK_FILE } from '../../model/index.ts';
 import { BUILTIN_INVENTORY } from '../cli/defaults.ts';
 import { generateCityFiles } from '../generate-city.ts';
 import { toCompactYaml } from '../generators/scale-city.ts';
@@ -41,11 +42,13 @@ export function thirtyXCity(workDir: string): string {
   return file;
 }
 
-/** The text of a city's root file and of every file it includes, by name. */
+/** The text of a city's root file, of every file it includes, and of its provider lock file, by name. */
 function filesOfCity(city: string): Record<string, string> {
   const files: Record<string, string> = {};
   for (const name of ['city.yaml', ...(parse(readFileSync(city, 'utf8')).include as string[])])
     files[name] = readFileSync(join(city, '..', name), 'utf8');
+  const lock = join(city, '..', PROVIDER_LOCK_FILE);
+  if (existsSync(lock)) files[PROVIDER_LOCK_FILE] = readFileSync(lock, 'utf8');
   return files;
 }
 

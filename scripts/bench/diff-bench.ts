@@ -3,6 +3,10 @@
  * about 1% of their resources across several stacks, against microdiff (a general deep-diff
  * library) on the same Terraform JSON files in the same run. Target: under 0.5 s and at most half
  * the library's time.
+ *
+ * Row deploy-stage:10x: what `citycloud deploy` does to the 10x output before any tool runs — its
+ * review gate's check of every file and the staged private copy of the tool inputs — against
+ * copying the folder with `cp -r`. Target: at most twice the copy.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -49,12 +53,26 @@ export function diffBench(workDir: string): Bench {
         ['peer', before, after, '3', '9'],
       );
       const n = (ours as Measurement & { changes: number }).changes;
+      log('deploy-stage:10x: the gate and the staged copy of the 10x output, against cp -r…');
+      const stage = compareRow(
+        'deploy-stage:10x',
+        'cp -r of the output folder',
+        './deploy-stage-worker.ts',
+        ['ours', after, '2', '7'],
+        ['peer', after, '2', '7'],
+      );
       const rows: BenchRow[] = [
         {
           ...row,
           target: '< 500 ms, ratio ≤ 0.5',
           met: row.value < 500 && row.ratio <= 0.5,
           note: `${n.toLocaleString('en-US')} changes of ${resources(before).toLocaleString('en-US')} resources`,
+        },
+        {
+          ...stage.row,
+          target: 'ratio ≤ 2',
+          met: stage.row.ratio <= 2,
+          note: `${((stage.ours.bytes ?? 0) / 1024 / 1024).toFixed(1)} MB of tool inputs staged, every file of the output checked`,
         },
       ];
       return rows;

@@ -207,10 +207,25 @@ describe('the fast paths read what the whole parse reads', () => {
     };
     const x = relaid(a, 'relaid-before');
     const y = relaid(b, 'relaid-after');
+    const { readerStats, resetReaderStats } = await import('../../audit/reader-stats.ts');
     for (const f of files) {
+      resetReaderStats();
       const fast = diffFile(a, b, f);
+      // what synth wrote is read by the fast reader, never silently parsed whole
+      // (the topology is small and has no fast reader: it is parsed whole, by design)
+      const hasFastReader = f.diffedAs !== 'network';
+      const taken = Object.entries(readerStats).filter(([, n]) => n.fast > 0 || n.whole > 0);
+      expect(taken.length, f.path).toBe(hasFastReader ? 1 : 0);
+      if (hasFastReader) expect(taken[0]?.[1], f.path).toMatchObject({ whole: 0 });
       expect(fast.length).toBeGreaterThan(0);
+      resetReaderStats();
       expect(JSON.stringify(diffFile(x, y, f))).toBe(JSON.stringify(fast));
+      // and the same file laid out otherwise falls back to the whole parse, with the same answer
+      if (hasFastReader)
+        expect(
+          Object.values(readerStats).reduce((n, r) => n + r.whole, 0),
+          f.path,
+        ).toBeGreaterThan(0);
     }
     await Promise.all([a.verified(), b.verified(), x.verified(), y.verified()]);
   });
