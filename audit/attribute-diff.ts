@@ -163,11 +163,21 @@ export function attributeChanges(
         }
         return;
       }
+      if (a.length === b.length && !options.byPosition) {
+        // a configuration's lists (not name-keyed): item by item, walked once
+        a.forEach((x, i) => {
+          path.push(i);
+          visit(x, b[i], path, { a, b }, hidden);
+          path.pop();
+        });
+        return;
+      }
       const ka = a.map((x) => JSON.stringify(x));
       const kb = b.map((x) => JSON.stringify(x));
       if (a.length === b.length) {
         if (ka.every((k, i) => k === kb[i])) return;
-        // the same items in another order: a set's order means nothing, a list's does — said once
+        // a plan's list of the same items in another order (a set's order means nothing, a
+        // list's does): said once
         const sa = [...ka].sort();
         const sb = [...kb].sort();
         if (sa.every((k, i) => k === sb[i])) {
@@ -242,4 +252,51 @@ export function holdsSecret(value: unknown, key?: Segment, parent?: unknown): bo
   if (Array.isArray(value)) return value.some((v, i) => holdsSecret(v, i, value));
   if (isObject(value)) return Object.entries(value).some(([k, v]) => holdsSecret(v, k, value));
   return false;
+}
+
+/**
+ * Every leaf of an object added or removed whole, each with its path and value (secrets masked as
+ * in a change): a reviewer sees what a new resource holds, not only that there is one.
+ */
+export function leafAttributes(
+  value: unknown,
+  side: 'before' | 'after',
+  options: Pick<DiffOptions, 'ignoreKeys' | 'markedSensitive' | 'secretValues'> = {},
+): AttributeChange[] {
+  const out: AttributeChange[] = [];
+  const walk = (v: unknown, path: Segment[], parent: unknown, secret: boolean): void => {
+    const key = path.at(-1);
+    const hidden =
+      secret ||
+      (v !== undefined && secretAt(key, parent, v)) ||
+      Boolean(options.markedSensitive?.(path, side));
+    if (isObject(v) && Object.keys(v).length > 0) {
+      for (const k of Object.keys(v).sort())
+        if (!options.ignoreKeys?.has(k)) {
+          path.push(k);
+          walk(v[k], path, v, hidden);
+          path.pop();
+        }
+      return;
+    }
+    if (Array.isArray(v) && v.length > 0) {
+      const named = options.markedSensitive ? null : namedItems(v);
+      v.forEach((x, i) => {
+        const item = named ? ({ name: (x as { name: string }).name } as const) : i;
+        path.push(item);
+        walk(x, path, v, hidden);
+        path.pop();
+      });
+      return;
+    }
+    if (v === undefined) return;
+    const hide = hidden || holdsValue(v, options.secretValues);
+    out.push({
+      path: formatPath(path),
+      [side]: hide ? SENSITIVE : shortText(v),
+      ...(hide ? { sensitive: true } : {}),
+    });
+  };
+  walk(value, [], undefined, false);
+  return out;
 }

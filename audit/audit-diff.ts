@@ -4,6 +4,7 @@
  * monitoring file), the changes ranked by the risk rules. Files with the same digest are not read.
  */
 import { artifactRole } from '../synth/out-layout.ts';
+import { AuditInputError } from './audit-error.ts';
 import type { Change } from './change.ts';
 import { reconcileDerived } from './derived-changes.ts';
 import { diffCloudFormation } from './diff-cloudformation.ts';
@@ -16,6 +17,7 @@ import type { OutputSide } from './output-side.ts';
 import { countRead } from './reader-stats.ts';
 import { countByLevel, type RankedChange, rankChanges } from './risk/rank-changes.ts';
 import type { RiskLevel } from './risk/risk-rule.ts';
+import { DuplicateKeyError } from './strict-json.ts';
 import { stackResources } from './terraform-index.ts';
 
 export const AUDIT_SCHEMA = 'citycloud-audit-diff/v1';
@@ -92,13 +94,34 @@ const json = (side: OutputSide, path: string) =>
 const text = (side: OutputSide, path: string) => (side.digests.has(path) ? side.text(path) : undefined);
 const bytes = (side: OutputSide, path: string) => (side.digests.has(path) ? side.bytes(path) : undefined);
 
-/** The changes in one changed file. */
+/**
+ * The changes in one changed file. A file that does not parse, or gives a key twice (which
+ * Terraform reads otherwise than JSON.parse), is refused as input (exit 2), naming it.
+ */
 export function diffFile(a: OutputSide, b: OutputSide, file: FileChange): Change[] {
+  try {
+    return changesIn(a, b, file);
+  } catch (err) {
+    if (err instanceof SyntaxError || err instanceof DuplicateKeyError)
+      throw new AuditInputError(
+        `${b.label}: ${file.path} cannot be diffed: ${err instanceof DuplicateKeyError ? err.message : `it is not valid JSON (${err.message.slice(0, 80)})`}; expected the file synth writes`,
+      );
+    throw err;
+  }
+}
+
+function changesIn(a: OutputSide, b: OutputSide, file: FileChange): Change[] {
   const { path } = file;
   switch (file.diffedAs) {
     case 'terraform': {
       const stack = TERRAFORM_STACK.exec(path)?.[1] as string;
-      return diffTerraformStack(path, stack, stackResources(bytes(a, path)), stackResources(bytes(b, path)));
+      // the side under review is read strictly: no key twice, as Terraform reads it
+      return diffTerraformStack(
+        path,
+        stack,
+        stackResources(bytes(a, path)),
+        stackResources(bytes(b, path), true),
+      );
     }
     case 'cloudformation': {
       const stack = CLOUDFORMATION_STACK.exec(path)?.[1] as string;

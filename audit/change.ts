@@ -71,6 +71,8 @@ export type Facts =
       readonly holdsSecret?: boolean;
       /** Added: whether its namespace was in the stack before. */
       readonly namespaceExisted?: boolean;
+      /** The provisioners its configuration (after) runs, by type: commands on the machine that applies. */
+      readonly provisioners?: readonly string[];
     }
   | {
       readonly of: 'terraform-block';

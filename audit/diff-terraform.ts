@@ -3,7 +3,7 @@
  * (type.name), added, removed, or changed attribute by attribute, each changed attribute saying
  * whether the Kubernetes provider replaces the resource for it.
  */
-import { attributeChanges, holdsSecret, type Segment, schemaPath } from './attribute-diff.ts';
+import { attributeChanges, holdsSecret, leafAttributes, type Segment, schemaPath } from './attribute-diff.ts';
 import type { Change } from './change.ts';
 import { diffTerraformBlocks } from './diff-terraform-blocks.ts';
 import { kubernetesForceNew } from './kubernetes-force-new.ts';
@@ -18,6 +18,13 @@ const METADATA = new Set(['//']);
 
 const constructPath = (r: Record<string, unknown> | undefined) =>
   ((r?.['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path ?? '') as string;
+
+/** The provisioners a resource's configuration runs (local-exec, remote-exec, file), by type. */
+function provisionersOf(config: Record<string, unknown> | undefined): string[] {
+  const blocks = config?.provisioner;
+  const list = Array.isArray(blocks) ? blocks : blocks ? [blocks] : [];
+  return [...new Set(list.flatMap((b) => (b && typeof b === 'object' ? Object.keys(b) : [])))].sort();
+}
 
 /** The resource's Kubernetes object, for a summary line: kind namespace/name. */
 function objectName(config: Record<string, unknown> | undefined): string {
@@ -50,16 +57,19 @@ export function diffTerraformStack(
     const facts = { of: 'terraform-resource' as const, type, constructPath: constructPath(now ?? old) };
     if (!old || !now) {
       const namespace = (now?.metadata as { namespace?: unknown } | undefined)?.namespace;
+      const provisioners = provisionersOf(now);
       changes.push({
         ...base,
         action: old ? 'remove' : 'add',
-        summary: `${what} ${old ? 'removed' : 'added'}`,
-        attributes: [],
+        summary: `${what} ${old ? 'removed' : 'added'}${provisioners.length ? ` with provisioners (${provisioners.join(', ')})` : ''}`,
+        // what it holds, leaf by leaf: a reviewer sees what a new resource does, not only its name
+        attributes: leafAttributes(old ?? now, old ? 'before' : 'after', { ignoreKeys: METADATA }),
         facts: {
           ...facts,
           holdsSecret: holdsSecret(old ?? now),
           // the namespaces the stack had before: a resource added to one changes what was there
           namespaceExisted: typeof namespace === 'string' && a.hasNamespace(namespace),
+          ...(provisioners.length ? { provisioners } : {}),
         },
         objects: { before: old, after: now },
       });
@@ -71,6 +81,7 @@ export function diffTerraformStack(
     });
     if (attributes.length === 0) continue;
     const forcing = attributes.filter((x) => x.forcesReplacement);
+    const provisioners = provisionersOf(now);
     changes.push({
       ...base,
       action: forcing.length > 0 ? 'replace' : 'change',
@@ -82,7 +93,7 @@ export function diffTerraformStack(
               .map((x) => x.path)
               .join(', ')}${attributes.length > 3 ? ` and ${attributes.length - 3} more` : ''}`,
       attributes,
-      facts,
+      facts: provisioners.length ? { ...facts, provisioners } : facts,
       objects: { before: old, after: now },
     });
   }

@@ -3,6 +3,7 @@
  * fixed order, changes in rank order, no time, nothing sensitive (an object's configuration is
  * never included, only the attributes with sensitive values already masked).
  */
+import { inertJson } from '../view/terminal.ts';
 import type { AuditReport } from './audit-diff.ts';
 
 export function reportJson(report: AuditReport): string {
@@ -25,5 +26,6 @@ export function reportJson(report: AuditReport): string {
       attributes: c.attributes,
     })),
   };
-  return `${JSON.stringify(out, null, 2)}\n`;
+  // a name or a value from the inventory or a plan reads as text wherever the report is shown
+  return `${inertJson(JSON.stringify(out, null, 2))}\n`;
 }

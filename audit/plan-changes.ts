@@ -12,7 +12,7 @@
  * prior state — is masked wherever it appears, in every resource (one automaton over all of them,
  * audit/secret-matcher.ts); values known only after apply say so.
  */
-import { attributeChanges, type Segment, schemaPath } from './attribute-diff.ts';
+import { attributeChanges, leafAttributes, type Segment, schemaPath } from './attribute-diff.ts';
 import { AuditInputError } from './audit-error.ts';
 import { type Action, type Change, SENSITIVE } from './change.ts';
 import { jsonBoundsProblem } from './json-bounds.ts';
@@ -226,7 +226,12 @@ function toChange(
             return kind.action === 'replace' ? kubernetesForceNew(rc.type, p) : null;
           },
         })
-      : [];
+      : // created or destroyed: what it holds, leaf by leaf
+        leafAttributes(action === 'add' ? after : before, action === 'add' ? 'after' : 'before', {
+          secretValues: secrets,
+          markedSensitive: (path, side) =>
+            markedAt(side === 'before' ? c.before_sensitive : c.after_sensitive, path),
+        });
   const reason = rc.action_reason ? (REASONS[rc.action_reason] ?? rc.action_reason) : null;
   const verb = drift
     ? 'changed outside Terraform (drift)'

@@ -26,6 +26,8 @@ export interface PlanReview extends SignedBundle {
   readonly output: { readonly manifestSha256: string };
   readonly changeReview: string | null;
   readonly tool: PlansIndex['tool'];
+  /** The off-site stack's template and the diff of it the reviewer read, when it was planned. */
+  readonly offsite: PlansIndex['offsite'];
   /** Stack → the digests of its saved plan and of its JSON. */
   readonly stacks: Readonly<Record<string, { readonly planSha256: string; readonly jsonSha256: string }>>;
   readonly report: {
@@ -55,6 +57,7 @@ export function makePlanReview(options: {
       output: { manifestSha256: index.output.manifestSha256 },
       changeReview: index.changeReview,
       tool: index.tool,
+      offsite: index.offsite,
       stacks: Object.fromEntries(
         [...index.stacks]
           .sort((a, b) => (a.stack < b.stack ? -1 : 1))

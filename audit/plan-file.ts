@@ -22,8 +22,68 @@ export interface SavedPlan {
   readonly lock: readonly LockedProvider[];
 }
 
+/**
+ * Why a zip is not laid out the one way Terraform (Go's archive/zip) writes a plan, or null: one
+ * end record at the very end, no zip64 (a second directory some readers take and others do not —
+ * a file two readers would read as two plans), the central directory just before it, the local
+ * entries one after another from the start, each named as its directory entry says, no name twice.
+ */
+export function zipLayoutProblem(b: Uint8Array): string | null {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const u32 = (at: number) => (at + 4 <= b.byteLength ? v.getUint32(at, true) : -1);
+  const u16 = (at: number) => (at + 2 <= b.byteLength ? v.getUint16(at, true) : -1);
+  const end = b.byteLength - 22;
+  if (end < 0 || u32(end) !== 0x06054b50 || u16(end + 20) !== 0)
+    return 'no end record at its very end (or a comment after it)';
+  if (end >= 20 && u32(end - 20) === 0x07064b50) return 'a zip64 directory, which Terraform does not write';
+  const [disk, cdDisk, here, total, size, offset] = [
+    u16(end + 4),
+    u16(end + 6),
+    u16(end + 8),
+    u16(end + 10),
+    u32(end + 12),
+    u32(end + 16),
+  ];
+  if (disk !== 0 || cdDisk !== 0 || here !== total) return 'more than one disk';
+  if (offset + size !== end) return 'its central directory is not just before its end record';
+  const names = new Set<string>();
+  let at = offset;
+  let local = 0;
+  for (let i = 0; i < total; i++) {
+    if (u32(at) !== 0x02014b50) return `directory entry ${i + 1} is not one`;
+    const flags = u16(at + 8);
+    const compressed = u32(at + 20);
+    const [nameLength, extraLength, commentLength] = [u16(at + 28), u16(at + 30), u16(at + 32)];
+    const localAt = u32(at + 42);
+    const name = Buffer.from(b.subarray(at + 46, at + 46 + nameLength)).toString('latin1');
+    if (compressed === 0xffffffff || localAt === 0xffffffff)
+      return 'zip64 sizes, which Terraform does not write';
+    if (names.has(name)) return `two entries named ${JSON.stringify(name.slice(0, 60))}`;
+    names.add(name);
+    if (name.startsWith('/') || name.split('/').includes('..'))
+      return `an entry named ${JSON.stringify(name.slice(0, 60))}`;
+    if (localAt !== local || u32(local) !== 0x04034b50)
+      return `entry ${JSON.stringify(name.slice(0, 60))} is not where the entries before it end`;
+    const [localName, localExtra] = [u16(local + 26), u16(local + 28)];
+    if (Buffer.from(b.subarray(local + 30, local + 30 + localName)).toString('latin1') !== name)
+      return `entry ${JSON.stringify(name.slice(0, 60))} is named otherwise in its local header`;
+    local += 30 + localName + localExtra + compressed;
+    // a data descriptor after the data (Go writes one): with its signature 16 bytes, without 12
+    if (flags & 8) local += u32(local) === 0x08074b50 ? 16 : 12;
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  if (at !== end) return 'its central directory holds more than its entries';
+  if (local !== offset) return 'bytes between its last entry and its directory';
+  return null;
+}
+
 /** The parts of a saved plan that say what it was made from; AuditInputError when it is not a plan. */
 export function readSavedPlan(bytes: Uint8Array, file: string): SavedPlan {
+  const layout = zipLayoutProblem(bytes);
+  if (layout)
+    throw new AuditInputError(
+      `${file}: not a saved plan as Terraform writes one (${layout}); run citycloud deploy again`,
+    );
   const names: string[] = [];
   let unpacked = 0;
   let files: Record<string, Uint8Array>;

@@ -5,10 +5,13 @@
  * digest. The index is not trusted on its own — anyone who can write to out/ can write it — it
  * says which files belong together; a signed plan review, or the output's own digests, bind them.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LockedProvider, parseProviderLock } from '../model/index.ts';
-import { PROVIDER_LOCK_ARTIFACT } from '../synth/out-layout.ts';
+import { writeWhole } from '../synth/atomic-file.ts';
+import { OFFSITE_STACK, PROVIDER_LOCK_ARTIFACT } from '../synth/out-layout.ts';
+
+const OFFSITE_TEMPLATE = `${OFFSITE_STACK}.template.json`;
+
 import { AuditInputError } from './audit-error.ts';
 import { notMadeFrom, readSavedPlan } from './plan-file.ts';
 import { readArtifact, readManifestFiles, sha256Hex } from './reviewed-output.ts';
@@ -34,16 +37,19 @@ export interface PlansIndex {
   readonly changeReview: string | null;
   readonly madeAt: string;
   readonly stacks: readonly PlannedStack[];
-  /** The off-site template whose diff was shown, when the off-site stack was planned. */
-  readonly offsite: { readonly templateSha256: string } | null;
+  /** The off-site template whose diff was shown, and that diff, when the off-site stack was planned. */
+  readonly offsite: { readonly templateSha256: string; readonly diffSha256: string } | null;
 }
 
 const STACK = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const planFile = (stack: string) => `${stack}.tfplan`;
+/** What `cdk diff` said of the off-site stack. */
+export const OFFSITE_DIFF_FILE = 'offsite.diff.txt';
 export const planJsonFile = (stack: string) => `${stack}.json`;
 
+/** Writes the index whole, by rename: a link planted at its name is replaced, never followed. */
 export function writePlansIndex(dir: string, index: PlansIndex): void {
-  writeFileSync(join(dir, PLANS_INDEX), `${JSON.stringify(index, null, 2)}\n`);
+  writeWhole(join(dir, PLANS_INDEX), `${JSON.stringify(index, null, 2)}\n`);
 }
 
 const HEX = /^[0-9a-f]{64}$/;
@@ -129,6 +135,14 @@ export function plansNotMadeFrom(plansDir: string, outDir: string, index: PlansI
   if (typeof lockBytes === 'string') return [lockBytes];
   const lock = parseProviderLock(lockBytes.toString('utf8'), PROVIDER_LOCK_ARTIFACT).providers;
   const problems: string[] = [];
+  if (index.offsite) {
+    const template = m.files.get(`cloudformation/${OFFSITE_TEMPLATE}`);
+    const diff = readArtifact(plansDir, OFFSITE_DIFF_FILE);
+    if (template !== index.offsite.templateSha256)
+      problems.push(`the off-site diff was made of another template than ${outDir}'s`);
+    if ('problem' in diff || sha256Hex(diff.bytes) !== index.offsite.diffSha256)
+      problems.push(`${OFFSITE_DIFF_FILE} is not the diff citycloud deploy wrote`);
+  }
   for (const s of index.stacks) {
     const stack = artifact(`terraform/stacks/${s.stack}/cdk.tf.json`);
     if (typeof stack === 'string') {

@@ -6,6 +6,7 @@
  * are parsed. A file laid out otherwise is parsed whole, with the same answers.
  */
 import { countRead } from './reader-stats.ts';
+import { DuplicateKeyError, parseStrictJson } from './strict-json.ts';
 
 export interface StackResources {
   /** Resource addresses (type.name), each with its type and name. */
@@ -68,6 +69,10 @@ class ParsedStack implements StackResources {
   }
 }
 
+/** Whether the line from `line` to `eol` is a closing brace at `col`, with at most a comma after it. */
+const closesAt = (t: string, line: number, eol: number, col: number) =>
+  eol === line + col + 1 || (eol === line + col + 2 && t.charCodeAt(line + col + 1) === 44);
+
 /** The byte-level reading of cdktf's layout. */
 class IndexedStack implements StackResources {
   readonly addresses = new Map<string, { type: string; name: string }>();
@@ -77,6 +82,7 @@ class IndexedStack implements StackResources {
     private readonly bytes: Buffer,
     from: number,
     to: number,
+    private readonly strict: boolean,
   ) {
     // line by line, through a one-byte-per-character copy (string searches stay in JavaScript; a
     // Buffer search per line crosses into C++ each time): a type opens at the fourth column, a
@@ -85,33 +91,57 @@ class IndexedStack implements StackResources {
     let type: string | null = null;
     let open: { address: string; start: number } | null = null;
     let at = from;
+    // every line at the fourth or sixth column is exactly one of cdktf's (a type or a resource
+    // opening, or its closing brace with at most a comma), every deeper line inside a resource:
+    // anything else — a second resource after a closing brace, an address twice — is no cdktf
+    // layout, and the file is read whole (strictly) instead
+    const notLayout = () => {
+      throw new Error('not cdktf layout');
+    };
     while (at >= 0 && at < to) {
       const line = at + 1;
+      const next = t.indexOf('\n', line);
+      const eol = next < 0 ? to : Math.min(next, to);
       let indent = 0;
       while (indent < 7 && t.charCodeAt(line + indent) === 32) indent++;
       const c = t.charCodeAt(line + indent);
-      if (indent === 4 && c === 34) {
-        type = nameAt(bytes, line + 5, t.indexOf('": {', line + 5));
-      } else if (indent === 4 && c === 125) {
+      if (indent === 4 && c === 34 && open === null) {
+        const q = t.indexOf('": {', line + 5);
+        if (q !== eol - 4) notLayout();
+        type = nameAt(bytes, line + 5, q);
+      } else if (indent === 4 && c === 125 && open === null) {
+        if (!closesAt(t, line, eol, 4)) notLayout();
         type = null;
-      } else if (indent === 6 && c === 34 && type !== null) {
+      } else if (indent === 6 && c === 34 && type !== null && open === null) {
         const q = t.indexOf('": {', line + 7);
+        if (q !== eol - 4) notLayout();
         const name = nameAt(bytes, line + 7, q);
         const address = `${type}.${name}`;
+        if (this.addresses.has(address)) notLayout();
         this.addresses.set(address, { type, name });
         open = { address, start: q + 3 };
       } else if (indent === 6 && c === 125 && open) {
+        if (!closesAt(t, line, eol, 6)) notLayout();
         this.ranges.set(open.address, { start: open.start, end: line + 7 });
         open = null;
-      } else if (indent < 4 && c !== 10) throw new Error('not cdktf layout');
-      at = t.indexOf('\n', line);
+      } else if ((indent < 7 || open === null) && c !== 10) notLayout();
+      at = next;
     }
     if (open || this.addresses.size !== this.ranges.size) throw new Error('not cdktf layout');
   }
 
   config(address: string): Record<string, unknown> {
     const r = this.ranges.get(address);
-    return r ? (JSON.parse(this.bytes.toString('utf8', r.start, r.end)) as Record<string, unknown>) : {};
+    if (!r) return {};
+    const text = this.bytes.toString('utf8', r.start, r.end);
+    try {
+      return (this.strict ? parseStrictJson(text) : JSON.parse(text)) as Record<string, unknown>;
+    } catch (err) {
+      // said where it is in the stack, not in the resource's own text
+      if (err instanceof DuplicateKeyError)
+        throw new DuplicateKeyError(err.key, ['resource', address, err.path].filter(Boolean).join('.'));
+      throw err;
+    }
   }
 
   same(address: string, other: StackResources): boolean {
@@ -147,8 +177,11 @@ function nameAt(b: Buffer, start: number, end: number): string {
     : b.toString('utf8', start, end);
 }
 
-/** The stack's resources; an absent file has none. */
-export function stackResources(bytes: Buffer | undefined): StackResources {
+/**
+ * The stack's resources; an absent file has none. `strict` (the side a review is of): a key given
+ * twice in what is read is refused (DuplicateKeyError), as Terraform would read it otherwise.
+ */
+export function stackResources(bytes: Buffer | undefined, strict = false): StackResources {
   if (!bytes) return new ParsedStack({});
   const at = bytes.indexOf(RESOURCE);
   if (at >= 0) {
@@ -156,7 +189,7 @@ export function stackResources(bytes: Buffer | undefined): StackResources {
     const end = bytes.indexOf(SECTION_CLOSE, at + RESOURCE.length - 1);
     if (end > at)
       try {
-        const indexed = new IndexedStack(bytes, at + RESOURCE.length - 1, end);
+        const indexed = new IndexedStack(bytes, at + RESOURCE.length - 1, end, strict);
         countRead('terraform-stack', true);
         return indexed;
       } catch {
@@ -164,7 +197,8 @@ export function stackResources(bytes: Buffer | undefined): StackResources {
       }
   }
   countRead('terraform-stack', false);
-  return parsedStack(JSON.parse(bytes.toString('utf8')) as { resource?: Resources });
+  const text = bytes.toString('utf8');
+  return parsedStack((strict ? parseStrictJson(text) : JSON.parse(text)) as { resource?: Resources });
 }
 
 /** The parsed reading of a stack given as data (tests, plans). */
@@ -183,16 +217,20 @@ export function stackBlocks(bytes: Buffer): Record<string, unknown> {
   const at = bytes.indexOf(RESOURCE);
   const end = at >= 0 ? bytes.indexOf(SECTION_CLOSE, at + RESOURCE.length - 1) : -1;
   if (end > at) {
+    const text = `${bytes.toString('utf8', 0, at + RESOURCE.length - 2)}{}${bytes.toString('utf8', end + SECTION_CLOSE.length)}`;
+    let json: Record<string, unknown> | null = null;
     try {
-      const json = JSON.parse(
-        `${bytes.toString('utf8', 0, at + RESOURCE.length - 2)}{}${bytes.toString('utf8', end + SECTION_CLOSE.length)}`,
-      ) as Record<string, unknown>;
-      delete json.resource;
-      return json;
-    } catch {
+      // a key twice among the other blocks (a second "resource" among them) is refused
+      json = parseStrictJson(text) as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) throw err;
       // laid out otherwise: parsed whole below
     }
+    if (json) {
+      delete json.resource;
+      return json;
+    }
   }
-  const { resource: _, ...rest } = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+  const { resource: _, ...rest } = parseStrictJson(bytes.toString('utf8')) as Record<string, unknown>;
   return rest;
 }

@@ -2,8 +2,9 @@
  * The deploy plan as data: for each stack, the exact command lines Terraform (or OpenTofu) runs,
  * in the stack's staged copy (deploy/stage.ts). Without approval: init against the reviewed lock
  * file, plan into a saved plan file, and show that plan as JSON for review. With approval: init
- * the same way and apply exactly the reviewed saved plan — no new plan is made, so what runs is
- * what was reviewed. Printed, diffed and tested before anything runs.
+ * the same way, show the saved plan again (deploy refuses it unless it shows exactly as the JSON
+ * that was reviewed) and apply exactly it — no new plan is made, so what runs is what was
+ * reviewed. Printed, diffed and tested before anything runs.
  */
 
 import { OFFSITE_STACK } from '../synth/out-layout.ts';
@@ -40,13 +41,18 @@ export const AUTOMATION_ENV: Readonly<Record<string, string>> = {
 /**
  * Variables of the caller's environment the tools never see: each would make them do other than
  * the reviewed plan says — extra arguments on every command, another workspace (and so another
- * state), a working folder outside the staged copy, a plugin cache allowed to bypass the lock file.
+ * state), a working folder outside the staged copy, a plugin cache allowed to bypass the lock file,
+ * a provider process attached from outside, values for variables.
  */
 export const SCRUBBED_ENV: readonly RegExp[] = [
   /^TF_CLI_ARGS(_\w+)?$/,
   /^TF_WORKSPACE$/,
   /^TF_DATA_DIR$/,
   /^TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE$/,
+  // a provider already running, attached instead of the one the lock file pins
+  /^TF_REATTACH_PROVIDERS$/,
+  // values for the configuration's variables, which the review never saw
+  /^TF_VAR_/,
 ];
 
 /** `init` that installs only providers whose packages match the reviewed lock file, and changes none of it. */
@@ -67,8 +73,13 @@ export function deploySteps(options: {
       cwd: s.dir,
       env: AUTOMATION_ENV,
     });
+    // approved: the saved plan shown again first, so that what applies is what the reviewer read
     if (options.approve)
-      return [step('init', INIT), step('apply', ['apply', '-input=false', '-no-color', PLAN_FILE])];
+      return [
+        step('init', INIT),
+        step('show', ['show', '-json', '-no-color', PLAN_FILE]),
+        step('apply', ['apply', '-input=false', '-no-color', PLAN_FILE]),
+      ];
     return [
       step('init', INIT),
       step('plan', ['plan', '-input=false', '-no-color', `-out=${PLAN_FILE}`]),

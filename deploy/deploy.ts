@@ -16,6 +16,7 @@ import { basename, join, resolve } from 'node:path';
 import { AuditInputError } from '../audit/audit-error.ts';
 import { planReport } from '../audit/plan-report.ts';
 import {
+  OFFSITE_DIFF_FILE,
   PLANS_FORMAT,
   type PlannedStack,
   type PlansIndex,
@@ -40,7 +41,7 @@ import {
 } from '../synth/out-layout.ts';
 import { appendDeploy } from './deploy-record.ts';
 import { DeployError, findCdk, findTool, planSummary, runDeploySteps } from './deploy-runner.ts';
-import { cdkSteps, deploySteps, type IacTool, PLAN_FILE } from './deploy-steps.ts';
+import { cdkSteps, type DeployStep, deploySteps, type IacTool, PLAN_FILE } from './deploy-steps.ts';
 import { type OpenGate, openGate } from './review-gate.ts';
 import { reviewedLock, stackPath, stageOutput } from './stage.ts';
 
@@ -199,8 +200,9 @@ async function plan(opts: DeployOptions, io: DeployIo, gate: OpenGate, sel: Sele
         cdkSteps({ cdk: sel.cdk, assemblyDir: staged.assemblyDir, approve: false }),
         io.log,
       );
-      writeWhole(join(plans, `${OFFSITE_STACK}.diff.txt`), diff?.stderr ?? '');
-      offsite = { templateSha256: gate.reviewed.get(TEMPLATE) as string };
+      const text = diff?.stderr ?? '';
+      writeWhole(join(plans, OFFSITE_DIFF_FILE), text);
+      offsite = { templateSha256: gate.reviewed.get(TEMPLATE) as string, diffSha256: sha256Hex(text) };
     }
     const kept = same ? (earlier?.stacks ?? []).filter((s) => !sel.stacks.includes(s.stack)) : [];
     writePlansIndex(plans, {
@@ -319,8 +321,18 @@ async function apply(
   const extra = checkPlans(gate, plans, index, sel.stacks, opts.planEvidence, again);
   if (sel.offsite && index.offsite?.templateSha256 !== gate.reviewed.get(TEMPLATE))
     throw new DeployError(
-      `stack ${OFFSITE_STACK} has no reviewed diff of this template (run citycloud deploy and review ${join(plans, `${OFFSITE_STACK}.diff.txt`)} first)`,
+      `stack ${OFFSITE_STACK} has no reviewed diff of this template (run citycloud deploy and review ${join(plans, OFFSITE_DIFF_FILE)} first)`,
       2,
+    );
+  // with a review, the off-site diff is one the plan review read
+  if (
+    sel.offsite &&
+    gate.planReview &&
+    JSON.stringify(gate.planReview.offsite ?? null) !== JSON.stringify(index.offsite ?? null)
+  )
+    throw new DeployError(
+      `refused: the off-site stack's diff is not the one ${opts.planEvidence} reviewed; ${again}`,
+      1,
     );
   const staged = stageOutput({
     outDir: opts.out,
@@ -333,14 +345,22 @@ async function apply(
   const applied: string[] = [];
   try {
     for (const stack of sel.stacks) {
-      await runDeploySteps(
-        deploySteps({
-          tool: sel.tool,
-          stacks: [{ name: stack, dir: staged.stackDir(stack) }],
-          approve: true,
-        }),
-        io.log,
-      );
+      const [init, show, applyStep] = deploySteps({
+        tool: sel.tool,
+        stacks: [{ name: stack, dir: staged.stackDir(stack) }],
+        approve: true,
+      }) as [DeployStep, DeployStep, DeployStep];
+      // the saved plan, shown by the tool that applies it, must read exactly as the JSON that was
+      // reviewed: a plan swapped for another (made with -destroy, -replace, another workspace, or
+      // a zip two readers read differently) shows otherwise, and is refused before it applies
+      const [, shown] = await runDeploySteps([init, show], io.log);
+      const reviewedJson = index.stacks.find((s) => s.stack === stack)?.jsonSha256;
+      if (sha256Hex(shown?.stdout ?? '') !== reviewedJson)
+        throw new DeployError(
+          `refused: the saved plan of stack ${stack} does not show as the plan that was reviewed (terraform show -json of it differs from ${planJsonFile(stack)}); nothing of it was applied — ${again}`,
+          1,
+        );
+      await runDeploySteps([applyStep], io.log);
       applied.push(stack);
       io.say(`✓ ${stack}: applied the reviewed plan`);
     }

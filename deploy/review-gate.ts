@@ -18,12 +18,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditInputError } from '../audit/audit-error.ts';
+import { cloudAssemblyProblem } from '../audit/cloud-assembly-check.ts';
 import { DiffableFile } from '../audit/diffable-lines.ts';
 import { type Evidence, readEvidence, verifyEvidence } from '../audit/evidence.ts';
 import { type PlanReview, readPlanReview } from '../audit/plan-evidence.ts';
 import { checkReviewedOutput, readManifestFiles } from '../audit/reviewed-output.ts';
 import { checkSignature, expiryProblem } from '../audit/signed-bundle.ts';
-import { formatFinding, hasErrors, loadCity } from '../model/index.ts';
+import {
+  allowedSignersText,
+  type DeploySettings,
+  formatFinding,
+  hasErrors,
+  loadCity,
+  providerLockText,
+} from '../model/index.ts';
+import { ALLOWED_SIGNERS_ARTIFACT, PROVIDER_LOCK_ARTIFACT } from '../synth/out-layout.ts';
 import { type DeployRecord, lastDeploy, RECORD_FILE } from './deploy-record.ts';
 import { DeployError } from './deploy-runner.ts';
 
@@ -39,7 +48,12 @@ export const MODEL_FILE = 'model/city.json';
  * section a line), else parsed whole.
  */
 export function modelRequiresReview(model: Buffer | undefined): boolean {
-  if (!model) return true;
+  return modelDeploy(model)?.requireReview !== false;
+}
+
+/** The model's deploy section, read from its checked bytes; undefined when it cannot be read. */
+function modelDeploy(model: Buffer | undefined): Partial<DeploySettings> | undefined {
+  if (!model) return undefined;
   let deploy: unknown;
   try {
     deploy = new DiffableFile(model).value('deploy');
@@ -47,10 +61,29 @@ export function modelRequiresReview(model: Buffer | undefined): boolean {
     try {
       deploy = (JSON.parse(model.toString('utf8')) as { deploy?: unknown }).deploy;
     } catch {
-      return true;
+      return undefined;
     }
   }
-  return (deploy as { requireReview?: unknown } | undefined)?.requireReview !== false;
+  return deploy !== null && typeof deploy === 'object' ? (deploy as Partial<DeploySettings>) : undefined;
+}
+
+/**
+ * Why the files deploy trusts besides the stacks are not what the reviewed model makes them, or
+ * null: the reviewers' file and the lock file are rendered from the model (whose diff shows each
+ * reviewer and provider), and the cloud assembly's manifests must say what synth writes — a file
+ * edited beside an unchanged model would otherwise be applied, or trusted, unseen.
+ */
+export function deployInputsProblem(kept: ReadonlyMap<string, Buffer>): string | null {
+  const deploy = modelDeploy(kept.get(MODEL_FILE));
+  const reviewers = Array.isArray(deploy?.reviewers) ? deploy.reviewers : [];
+  const signers = kept.get(ALLOWED_SIGNERS_ARTIFACT)?.toString('utf8') ?? null;
+  if (signers !== (reviewers.length ? allowedSignersText(reviewers) : null))
+    return `${ALLOWED_SIGNERS_ARTIFACT} is not the reviewers the model lists`;
+  const lock = kept.get(PROVIDER_LOCK_ARTIFACT)?.toString('utf8') ?? null;
+  if (lock !== (deploy?.providerLock ? providerLockText(deploy.providerLock) : null))
+    return `${PROVIDER_LOCK_ARTIFACT} is not the lock file the model pins`;
+  const assembly = cloudAssemblyProblem(kept);
+  return assembly ? `the off-site cloud assembly is not as synth writes it: ${assembly}` : null;
 }
 
 /** The files out/'s own manifest lists, and its digest (no review: what synth wrote is what is used). */
@@ -176,7 +209,12 @@ export function openGate(o: GateOptions): OpenGate {
     : (manifest?.files as Map<string, string>);
   const manifestSha256 = evidence ? evidence.new.manifestSha256 : (manifest?.manifestSha256 as string);
   // the model is kept from the one check of out/: whether it asks for a review is read from it
-  const keep = (p: string) => p === MODEL_FILE || o.keep(p);
+  const keep = (p: string) =>
+    p === MODEL_FILE ||
+    p === ALLOWED_SIGNERS_ARTIFACT ||
+    p === PROVIDER_LOCK_ARTIFACT ||
+    p.startsWith('cloudformation/') ||
+    o.keep(p);
   const policy = inventoryRequiresReview(o.inventory) || Boolean(last?.requireReview);
   if (!evidence) {
     if (o.phase === 'verify')
@@ -188,11 +226,13 @@ export function openGate(o: GateOptions): OpenGate {
         `a review is required (deploy.requireReview${last?.requireReview ? ' of the output deployed last' : ''}, or an output whose model does not say otherwise): deploy only with a signed review of ${o.outDir} — run citycloud diff <deployed> ${o.outDir} --evidence review.json --reviewer <name>, then citycloud deploy --evidence review.json`,
         2,
       );
-    if (check.differences.length > 0)
+    const inputs = check.differences.length === 0 ? deployInputsProblem(check.kept) : null;
+    const differences = inputs ? [inputs] : check.differences;
+    if (differences.length > 0)
       throw new DeployError(
-        `${o.outDir} is not what synth wrote (its manifest): ${listed(check.differences)}; run citycloud synth again`,
+        `${o.outDir} is not what synth wrote (its manifest): ${listed(differences)}; run citycloud synth again`,
         2,
-        check.differences,
+        differences,
       );
     return {
       required,
@@ -223,6 +263,8 @@ export function openGate(o: GateOptions): OpenGate {
         1,
         v.differences,
       );
+    const inputs = deployInputsProblem(v.kept);
+    if (inputs) throw new DeployError(`refused: ${inputs}`, 1, [inputs]);
     if (v.expired) refuse(`${o.evidence}: ${v.expired}`);
     if (required && !v.signature.signerChecked)
       refuse('the review signature was not checked against allowed signers');

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFiles } from '../audit/reviewed-output.ts';
 import { type REGISTRY, stackProviders } from '../audit/stack-providers.ts';
+import { DuplicateKeyError } from '../audit/strict-json.ts';
 import { stackBlocks } from '../audit/terraform-index.ts';
 import { type LockedProvider, parseProviderLock, providerLockText } from '../model/index.ts';
 import { LOCAL_STATE_DIR, PROVIDER_LOCK_ARTIFACT } from '../synth/out-layout.ts';
@@ -51,8 +52,13 @@ export function stackLock(
   try {
     // only its blocks besides the resources are read: the 10x city's stacks are 20 MB
     json = stackBlocks(bytes);
-  } catch {
-    throw new DeployError(`stack ${stack}: its cdk.tf.json is not JSON`, 2);
+  } catch (err) {
+    throw new DeployError(
+      err instanceof DuplicateKeyError
+        ? `stack ${stack}: in its cdk.tf.json ${err.message}: Terraform would read it otherwise than the review did`
+        : `stack ${stack}: its cdk.tf.json is not JSON`,
+      2,
+    );
   }
   const needs = stackProviders(json, lock, tool);
   if ('unpinned' in needs)

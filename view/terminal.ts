@@ -22,3 +22,15 @@ export function inert(text: string, options: { readonly lines?: boolean } = {}):
         .join('\n')
     : t.replace(/\n/g, ' ').replace(CONTROL, '');
 }
+
+/** What JSON may carry as a character but a terminal or an editor would act on. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is escaped
+const LIVE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text with the characters a terminal or an editor would act on — C1 controls, bidirectional
+ * overrides, line separators — written as `\\uXXXX` escapes: the same value, read by any parser,
+ * inert where it is shown (JSON.stringify escapes only the C0 controls).
+ */
+export const inertJson = (json: string): string =>
+  json.replace(LIVE_IN_JSON, (c) => `\\u${(c.codePointAt(0) as number).toString(16).padStart(4, '0')}`);

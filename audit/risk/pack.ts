@@ -14,6 +14,7 @@ import { otherReplacement } from './other-replacement.ts';
 import { personalDataNewPlace } from './personal-data-new-place.ts';
 import { poolBelowHeadroom } from './pool-below-headroom.ts';
 import { providerChanged } from './provider-changed.ts';
+import { provisionerRuns } from './provisioner-runs.ts';
 import { residencyWidened } from './residency-widened.ts';
 import { reviewTurnedOff } from './review-turned-off.ts';
 import { reviewerAdded } from './reviewer-added.ts';
@@ -84,6 +85,14 @@ export const RISK_RULES: readonly RiskRule[] = [
     level: 'high',
     matters: 'a module from another source is other code, run with the deploy’s credentials',
     check: moduleSourceChanged,
+  },
+  {
+    id: 'AU009',
+    name: 'provisioner-runs',
+    level: 'critical',
+    matters:
+      'a provisioner runs commands on the machine that applies, with its credentials: whatever it says is done, outside any plan',
+    check: provisionerRuns,
   },
   {
     id: 'AU010',

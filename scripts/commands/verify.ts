@@ -12,7 +12,7 @@ import { checkPlans } from '../../deploy/deploy.ts';
 import { DeployError } from '../../deploy/deploy-runner.ts';
 import { openGate } from '../../deploy/review-gate.ts';
 import { LOCAL_STATE_DIR, PLANS_DIR } from '../../synth/out-layout.ts';
-import { inert } from '../../view/terminal.ts';
+import { inert, inertJson } from '../../view/terminal.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 
 export interface VerifyOptions {
@@ -61,16 +61,18 @@ export function runVerify(opts: VerifyOptions): number {
   }
   if (opts.json) {
     console.log(
-      JSON.stringify(
-        {
-          verified: problem === null,
-          reviewer,
-          reviewedAt,
-          problem: problem?.message ?? null,
-          differences: problem?.details ?? [],
-        },
-        null,
-        2,
+      inertJson(
+        JSON.stringify(
+          {
+            verified: problem === null,
+            reviewer,
+            reviewedAt,
+            problem: problem?.message ?? null,
+            differences: problem?.details ?? [],
+          },
+          null,
+          2,
+        ),
       ),
     );
     return problem ? problem.exitCode : EXIT.ok;

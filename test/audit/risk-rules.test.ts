@@ -77,6 +77,18 @@ const CASES: Record<string, { fired: Change; compliant?: Change; notApplicable: 
       notApplicable: block({ of: 'terraform-block', block: 'provider' }),
       because: /^module\.m runs code from b@1 \(was a@1\)$/,
     },
+    'provisioner-runs': {
+      fired: change(
+        { of: 'terraform-resource', type: 'terraform_data', constructPath: '', provisioners: ['local-exec'] },
+        { area: 'terraform', id: 'terraform_data.d', action: 'add' },
+      ),
+      compliant: change(
+        { of: 'terraform-resource', type: 'terraform_data', constructPath: '' },
+        { area: 'terraform', action: 'add' },
+      ),
+      notApplicable: SERVER,
+      because: /^terraform_data\.d runs provisioners \(local-exec\) when it is applied$/,
+    },
     'reviewer-added': {
       fired: change(
         { of: 'reviewer', principals: 'm@x', key: 'ssh-ed25519 AAAA' },

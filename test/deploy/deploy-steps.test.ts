@@ -39,25 +39,32 @@ describe('deploySteps', () => {
     ]);
   });
 
-  it('applies exactly the saved plan when approved (after the same init), and plans nothing new', () => {
+  it('applies exactly the saved plan when approved (after the same init, shown again), and plans nothing new', () => {
     const steps = deploySteps({ tool: 'tofu', stacks, approve: true });
     expect(steps.map((s) => [s.stack, s.command, ...s.args])).toEqual([
       ['platform', 'tofu', ...INIT],
+      ['platform', 'tofu', 'show', '-json', '-no-color', 'tfplan'],
       ['platform', 'tofu', 'apply', '-input=false', '-no-color', 'tfplan'],
       ['tenants', 'tofu', ...INIT],
+      ['tenants', 'tofu', 'show', '-json', '-no-color', 'tfplan'],
       ['tenants', 'tofu', 'apply', '-input=false', '-no-color', 'tfplan'],
     ]);
-    expect(steps.map((s) => s.cwd)).toEqual([stacks[0]?.dir, stacks[0]?.dir, stacks[1]?.dir, stacks[1]?.dir]);
+    expect(steps.map((s) => s.cwd)).toEqual([
+      ...Array(3).fill(stacks[0]?.dir),
+      ...Array(3).fill(stacks[1]?.dir),
+    ]);
   });
 
   it('runs the tools without what would make them do other than the reviewed plan says', () => {
-    const env = stepEnv(deploySteps({ tool: 'terraform', stacks, approve: true })[1] as DeployStep, {
+    const env = stepEnv(deploySteps({ tool: 'terraform', stacks, approve: true })[2] as DeployStep, {
       PATH: '/usr/bin',
       TF_CLI_ARGS: '-target=x',
       TF_CLI_ARGS_apply: '-replace=y',
       TF_WORKSPACE: 'evil',
       TF_DATA_DIR: '/tmp/planted',
       TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: '1',
+      TF_REATTACH_PROVIDERS: '{"registry.terraform.io/hashicorp/kubernetes": {}}',
+      TF_VAR_token: 'x',
       TF_CLI_CONFIG_FILE: '/etc/terraformrc',
       TF_IN_AUTOMATION: '0',
     });

@@ -7,8 +7,10 @@
  * first deploy, the plans and their review, the apply; then each attack of the review-gate issue.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditDiff } from '../../audit/audit-diff.ts';
 import { makeEvidence } from '../../audit/evidence.ts';
@@ -19,6 +21,7 @@ import { plansFolderReport } from '../../audit/plan-report.ts';
 import { readPlansIndex } from '../../audit/plans-folder.ts';
 import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
 import { demoStack, editOutput } from '../helpers/outputs.ts';
+import { polyglotZip } from '../helpers/polyglot-zip.ts';
 import { allowedSigners, keygen } from '../helpers/reviewers.ts';
 
 const LAN = 'lan@hcmc.gov.vn';
@@ -300,6 +303,212 @@ describe('the reviewed apply', () => {
   });
 });
 
+describe('hole 1 again: a saved plan that reads otherwise than the JSON the reviewer signed', () => {
+  let change = '';
+  let changeReview = '';
+  let saved = '';
+  const tfplan = () => join(change, 'plans/demo.tfplan');
+  /** The honest plan's prior state, as the author can take it from the plan file itself. */
+  const priorState = () =>
+    Buffer.from(
+      unzipSync(readFileSync(tfplan()), { filter: (f) => f.name === 'tfstate' }).tfstate as Uint8Array,
+    );
+  /** A plan the author makes in a folder of their own: the reviewed stack (or `stack`), the deployed state. */
+  function authorsPlan(args: string[], stack?: string): Buffer {
+    const mine = join(tempDir(), 'atk');
+    const dir = join(mine, 'out/terraform/stacks/demo');
+    mkdirSync(dir, { recursive: true });
+    mkdirSync(join(mine, 'state'), { recursive: true });
+    writeFileSync(
+      join(dir, 'cdk.tf.json'),
+      stack ?? readFileSync(join(change, 'terraform/stacks/demo/cdk.tf.json')),
+    );
+    writeFileSync(join(mine, 'state/demo.tfstate'), priorState());
+    for (const a of [
+      ['init', '-input=false'],
+      ['plan', '-input=false', '-out=tfplan', ...args],
+    ])
+      expect(spawnSync('terraform', a, { cwd: dir, env: { ...process.env, ...TF_ENV } }).status).toBe(0);
+    return readFileSync(join(dir, 'tfplan'));
+  }
+  /** The author's plan put in place of the honest one, the index naming its digest; the JSON kept. */
+  function swapIn(plan: Buffer): void {
+    writeFileSync(tfplan(), plan);
+    const index = JSON.parse(readFileSync(join(change, 'plans/plans.json'), 'utf8'));
+    index.stacks[0].planSha256 = createHash('sha256').update(plan).digest('hex');
+    writeFileSync(join(change, 'plans/plans.json'), JSON.stringify(index));
+  }
+  const apply = (review: string) =>
+    runCli([
+      'deploy',
+      '--out',
+      change,
+      '--stack',
+      'demo',
+      '--approve',
+      '--evidence',
+      changeReview,
+      '--plan-evidence',
+      review,
+    ]);
+
+  beforeAll(() => {
+    // a reviewed change on top of what is deployed (a, b): c added
+    change = join(dir, 'site', 'out-c');
+    cpSync(out, change, { recursive: true });
+    rmSync(join(change, 'plans'), { recursive: true, force: true });
+    editOutput(change, {
+      'terraform/stacks/demo/cdk.tf.json': demoStack({
+        a: { input: 'hello' },
+        b: { input: 'world' },
+        c: { input: 'new' },
+      }),
+    });
+    changeReview = join(dir, 'review-c.json');
+    expect(sign(out, change, changeReview).code).toBe(0);
+    const plan = runCli(['deploy', '--out', change, '--stack', 'demo', '--evidence', changeReview]);
+    expect(plan.code, plan.stderr).toBe(0);
+    saved = join(tempDir(), 'plans');
+    cpSync(join(change, 'plans'), saved, { recursive: true });
+  }, 120_000);
+  afterAll(() => {
+    rmSync(join(change, 'plans'), { recursive: true });
+    cpSync(saved, join(change, 'plans'), { recursive: true });
+  });
+
+  it('a plan made with -destroy from the very reviewed stack, its JSON left honest: the reviewer signs it, deploy refuses it (exit 1)', () => {
+    swapIn(authorsPlan(['-destroy']));
+    const review = join(dir, 'destroy-plan-review.json');
+    // the embedded configuration is the reviewed one: the signing cannot tell
+    expect(
+      runCli([
+        'diff',
+        '--plan',
+        join(change, 'plans'),
+        '--evidence',
+        review,
+        '--reviewer',
+        LAN,
+        '--signing-key',
+        lan,
+      ]).code,
+    ).toBe(0);
+    const r = apply(review);
+    expect(r.code).toBe(1);
+    expect(lastLine(r.stderr)).toMatch(
+      /^refused: the saved plan of stack demo does not show as the plan that was reviewed \(terraform show -json of it differs from demo\.json\); nothing of it was applied/,
+    );
+    expect(r.stderr).not.toMatch(/terraform apply/);
+    expect(stateNames()).toEqual(['a', 'b']);
+    rmSync(join(change, 'plans'), { recursive: true });
+    cpSync(saved, join(change, 'plans'), { recursive: true });
+  }, 120_000);
+
+  it('a zip that reads as the honest plan to citycloud and as another to Terraform is refused (exit 2), nothing run', () => {
+    const marker = join(dir, 'polyglot-ran');
+    const evil = authorsPlan(
+      [],
+      JSON.stringify({
+        terraform: { backend: { local: { path: '../../../../state/demo.tfstate' } } },
+        resource: {
+          terraform_data: {
+            a: { input: 'hello' },
+            b: { input: 'world' },
+            pwn: { input: 'x', provisioner: [{ 'local-exec': { command: `touch ${marker}` } }] },
+          },
+        },
+      }),
+    );
+    swapIn(polyglotZip(readFileSync(join(saved, 'demo.tfplan')), evil));
+    const refusedSigning = runCli([
+      'diff',
+      '--plan',
+      join(change, 'plans'),
+      '--evidence',
+      join(dir, 'x.json'),
+      '--reviewer',
+      LAN,
+      '--signing-key',
+      lan,
+    ]);
+    expect(refusedSigning.code).toBe(2);
+    expect(refusedSigning.stderr).toContain(
+      'not a saved plan as Terraform writes one (a zip64 directory, which Terraform does not write)',
+    );
+    // even with a plan review signed over it by a reviewer whose tool was bypassed
+    const { report, index } = plansFolderReport(join(change, 'plans'));
+    const forced = join(dir, 'polyglot-plan-review.json');
+    writeFileSync(
+      forced,
+      JSON.stringify(
+        makePlanReview({
+          index,
+          report,
+          reportJson: reportJson(report),
+          reviewer: LAN,
+          signingKey: lan,
+          now: new Date(),
+        }),
+      ),
+    );
+    const r = apply(forced);
+    expect(r.code).toBe(2);
+    expect(lastLine(r.stderr)).toContain('not a saved plan as Terraform writes one');
+    expect(existsSync(marker)).toBe(false);
+    expect(stateNames()).toEqual(['a', 'b']);
+  }, 120_000);
+});
+
+describe('hole 3: files deploy trusts, edited beside an unchanged model', () => {
+  const spoilAndCheck = (files: Record<string, string>, says: string) => {
+    const spoiled = copyOfOut();
+    editOutput(spoiled, files);
+    const bundle = join(tempDir(), 'review.json');
+    expect(sign(oldOut, spoiled, bundle).code).toBe(0);
+    const v = runCli(['verify', bundle, spoiled, '--allowed-signers', allowed]);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain(says);
+    const d = runCli([
+      'deploy',
+      '--out',
+      spoiled,
+      '--stack',
+      'demo',
+      '--evidence',
+      bundle,
+      '--allowed-signers',
+      allowed,
+    ]);
+    expect(d.code).toBe(1);
+    expect(lastLine(d.stderr)).toContain(says);
+  };
+
+  it('a key added to out/deploy/allowed_signers alone is refused', () => {
+    spoilAndCheck(
+      {
+        'deploy/allowed_signers': `${readFileSync(join(out, 'deploy/allowed_signers'), 'utf8')}mallory@example.org ${readFileSync(`${mallory}.pub`, 'utf8')}`,
+      },
+      'deploy/allowed_signers is not the reviewers the model lists',
+    );
+  }, 60_000);
+
+  it('a cloud assembly manifest naming another template, or an asset that runs a command, is refused', () => {
+    const manifest = JSON.parse(readFileSync(join(out, 'cloudformation/manifest.json'), 'utf8'));
+    manifest.artifacts.offsite.properties.templateFile = 'tree.json';
+    spoilAndCheck(
+      { 'cloudformation/manifest.json': JSON.stringify(manifest) },
+      "the off-site cloud assembly is not as synth writes it: its stack's templateFile is not what synth writes",
+    );
+    const assets = JSON.parse(readFileSync(join(out, 'cloudformation/offsite.assets.json'), 'utf8'));
+    const [asset] = Object.values(assets.files) as { source: Record<string, unknown> }[];
+    if (asset) asset.source = { executable: ['sh', '-c', 'id > /tmp/pwned'], packaging: 'file' };
+    spoilAndCheck(
+      { 'cloudformation/offsite.assets.json': JSON.stringify(assets) },
+      "its template asset's source is not the template file alone",
+    );
+  }, 120_000);
+});
+
 describe('hole 2: files Terraform reads that the review never lists', () => {
   it('a .terraform/ folder (a planted provider, another workspace) in a stack: verify and deploy refuse it', () => {
     const spoiled = copyOfOut();
@@ -408,6 +617,19 @@ describe('hole 4: a reviewer added by the change itself', () => {
       /^refused: .*review\.json: the signature does not verify for reviewer "mallory@example\.org" against /,
     );
   }, 60_000);
+});
+
+describe('what verify says of a reviewer named to mislead', () => {
+  it('prints a bidirectional override or an escape sequence in a reviewer name as text, in JSON too', () => {
+    const bundle = join(tempDir(), 'review.json');
+    expect(sign(oldOut, out, bundle, mallory, 'mallory\u202e@gov.vn\u001b[2J').code).toBe(0);
+    const j = runCli(['verify', bundle, out, '--json']);
+    expect(JSON.parse(j.stdout).verified).toBe(false);
+    for (const c of ['\u202e', '\u001b']) expect(j.stdout).not.toContain(c);
+    expect(j.stdout).toContain('\\u202e');
+    const t = runCli(['verify', bundle, out]);
+    for (const c of ['\u202e', '\u001b']) expect(t.stderr).not.toContain(c);
+  });
 });
 
 describe('hole 7: an output whose model says nothing is taken as requiring review', () => {

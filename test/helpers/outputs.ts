@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parseProviderLock, providerLockText } from '../../model/index.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -73,16 +74,21 @@ export function demoStack(
   );
 }
 
-/** A minimal out/ holding one demo stack and a model saying whether a review is required. */
+/**
+ * A minimal out/ holding one demo stack and a model saying whether a review is required — and,
+ * given a lock file's text, the providers it pins, in the model and as synth writes the file.
+ */
 export function outputWithStack(
   dir: string,
   resources: Record<string, unknown>,
-  options: { requireReview?: boolean; terraform?: Record<string, unknown> } = {},
+  options: { requireReview?: boolean; terraform?: Record<string, unknown>; lock?: string } = {},
 ): string {
   const out = join(dir, 'out');
+  const providerLock = options.lock ? parseProviderLock(options.lock, 'lock').providers : null;
   editOutput(out, {
-    'model/city.json': `${JSON.stringify({ deploy: { requireReview: options.requireReview ?? false } })}\n`,
+    'model/city.json': `${JSON.stringify({ deploy: { requireReview: options.requireReview ?? false, providerLock } })}\n`,
     'terraform/stacks/demo/cdk.tf.json': demoStack(resources, options.terraform),
+    ...(providerLock ? { 'terraform/.terraform.lock.hcl': providerLockText(providerLock) } : {}),
   });
   return out;
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
@@ -97,15 +97,11 @@ describe('citycloud deploy of the off-site stack with the real AWS CDK command l
 
   it('refuses to deploy an off-site template whose diff was not shown (exit 2)', () => {
     const out = join(tempDir(), 'out');
-    editOutput(out, {
-      'model/city.json': '{"deploy": {"requireReview": false}}',
-      'cloudformation/manifest.json': '{}',
-      'cloudformation/offsite.template.json': '{}',
-    });
-    const r = runCli(['deploy', '--out', out, '--approve']);
+    expect(runCli(['synth', '-i', SMALL_CITY, '--out', out, '--no-cache']).code).toBe(0);
+    const r = runCli(['deploy', '--out', out, '--approve', '--stack', 'offsite']);
     expect(r.code).toBe(2);
     expect(lastLine(r.stderr)).toMatch(
-      /^no reviewed plans: .*out\/plans\/plans\.json: no such plans index written by citycloud deploy; run citycloud deploy and review its plans again$/,
+      /^no reviewed plans: .*out\/plans\/plans\.json: no such plans index written by citycloud deploy; run citycloud deploy --stack offsite and review its plans again$/,
     );
   });
 });
@@ -162,6 +158,19 @@ describe('citycloud deploy with the real Terraform (terraform_data, no provider 
     );
   }, 60_000);
 
+  it('writes its plans index over a link planted at its name, never through it', () => {
+    const dir = tempDir();
+    const out = outputWithStack(dir, { a: { input: 'hello' } });
+    mkdirSync(join(dir, 'state'), { recursive: true });
+    writeFileSync(join(dir, 'state/precious'), 'the state');
+    mkdirSync(join(out, 'plans'));
+    symlinkSync('../../state/precious', join(out, 'plans/plans.json'));
+    symlinkSync('../../state/precious', join(out, 'plans/demo.json'));
+    expect(runCli(['deploy', '--out', out], dir).code).toBe(0);
+    expect(readFileSync(join(dir, 'state/precious'), 'utf8')).toBe('the state');
+    expect(lstatSync(join(out, 'plans/plans.json')).isSymbolicLink()).toBe(false);
+  }, 60_000);
+
   it('refuses a plan made from an output synthesized since (exit 2)', () => {
     const dir = tempDir();
     const out = outputWithStack(dir, { a: { input: 'hello' } });
@@ -196,9 +205,9 @@ describe('citycloud deploy with the real Terraform (terraform_data, no provider 
       { a: { input: 'x' } },
       {
         terraform: { required_providers: { kubernetes: { source: 'kubernetes', version: '2.38.0' } } },
+        lock: LOCK,
       },
     );
-    editOutput(out, { 'terraform/.terraform.lock.hcl': LOCK });
     // a filesystem mirror holding a package that runs a command when Terraform starts it
     const marker = join(dir, 'provider-ran');
     const mirror = join(dir, 'mirror/registry.terraform.io/hashicorp/kubernetes');
@@ -232,11 +241,9 @@ describe('citycloud deploy with the real Terraform (terraform_data, no provider 
             kubernetes: { source: 'registry.invalid/city/kubernetes', version: '1.0.0' },
           },
         },
+        lock: `provider "registry.invalid/city/kubernetes" {\n  version = "1.0.0"\n  hashes = [\n    "zh:${'0'.repeat(64)}",\n  ]\n}\n`,
       },
     );
-    editOutput(out, {
-      'terraform/.terraform.lock.hcl': `provider "registry.invalid/city/kubernetes" {\n  version = "1.0.0"\n  hashes = [\n    "zh:${'0'.repeat(64)}",\n  ]\n}\n`,
-    });
     const r = runCli(['deploy', '--out', out]);
     expect(r.code).toBe(2);
     expect(lastLine(r.stderr)).toMatch(
