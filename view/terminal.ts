@@ -24,7 +24,6 @@ export function inert(text: string, options: { readonly lines?: boolean } = {}):
 }
 
 /** What JSON may carry as a character but a terminal or an editor would act on. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are what is escaped
 const LIVE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**

@@ -16,7 +16,7 @@ let before = '';
 const STACK = 'terraform/stacks/demo/cdk.tf.json';
 
 /** NEW: a copy of the old output whose demo stack is `text`. */
-function after(text: string): string {
+function newSide(text: string): string {
   const o = join(tempDir(), 'out');
   cpSync(before, o, { recursive: true });
   editOutput(o, { [STACK]: text });
@@ -36,7 +36,7 @@ describe('the diff reads a stack as Terraform does', () => {
       '$1, "d": {"input": "cluster-admin", "provisioner": [{"local-exec": {"command": "touch /tmp/x"}}]}',
     );
     expect(hidden).not.toBe(honest);
-    const r = diff(after(hidden));
+    const r = diff(newSide(hidden));
     expect(r.code, r.stderr).toBe(0);
     const changes = JSON.parse(r.stdout).changes;
     const d = changes.find((c: { id: string }) => c.id === 'terraform_data.d');
@@ -48,7 +48,7 @@ describe('the diff reads a stack as Terraform does', () => {
 
   it('an added resource shows every value it holds (secrets masked)', () => {
     const r = diff(
-      after(
+      newSide(
         demoStack({
           a: { input: 'hello' },
           b: { input: 'world' },
@@ -66,7 +66,7 @@ describe('the diff reads a stack as Terraform does', () => {
 
   it('a key given twice is refused in one line (exit 2): Terraform would read both, JSON.parse only the last', () => {
     const twice = `{"terraform": {"backend": {"local": {"path": "../../../../state/demo.tfstate"}}}, "resource": {"terraform_data": {"evil": {"input": "cluster-admin"}}}, "resource": {"terraform_data": {"a": {"input": "hello"}, "b": {"input": "world"}}}}`;
-    const r = diff(after(twice));
+    const r = diff(newSide(twice));
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(
       /: terraform\/stacks\/demo\/cdk\.tf\.json cannot be diffed: the key "resource" is given twice in the top-level object; expected the file synth writes$/,
@@ -75,11 +75,11 @@ describe('the diff reads a stack as Terraform does', () => {
       '"input": "world"',
       '"input": "world", "input": "other"',
     );
-    expect(diff(after(nested)).stderr).toContain(
+    expect(diff(newSide(nested)).stderr).toContain(
       'the key "input" is given twice in resource.terraform_data.b',
     );
     // and deploy will not apply such a stack either
-    const o = after(twice);
+    const o = newSide(twice);
     const d = runCli(['deploy', '--out', o, '--stack', 'demo']);
     expect(d.code).toBe(2);
     expect(d.stderr.trim()).toBe(
@@ -96,7 +96,7 @@ describe('the diff reads a stack as Terraform does', () => {
     ['a cut file', (t: string) => t.slice(0, t.length / 2)],
   ])('%s: refused as input (exit 2), never an internal error', (_what, spoil) => {
     const r = diff(
-      after(spoil(demoStack({ a: { input: 'hello' }, b: { input: 'world' }, c: { input: 'c' } }))),
+      newSide(spoil(demoStack({ a: { input: 'hello' }, b: { input: 'world' }, c: { input: 'c' } }))),
     );
     expect(r.stderr).not.toContain('internal error');
     if (r.code !== 0) {
