@@ -9,6 +9,7 @@ import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { keygen } from '../helpers/reviewers.ts';
 
 const hasSshKeygen = spawnSync('sh', ['-c', 'command -v ssh-keygen']).status === 0;
 if (!hasSshKeygen)
@@ -22,12 +23,6 @@ let bundle = '';
 let allowed = '';
 let inventory = '';
 
-function keygen(name: string): string {
-  const key = join(dir, name);
-  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key]);
-  expect(r.status).toBe(0);
-  return key;
-}
 /** A bundle of the same review, signed as the reviewer but with a key the allowed signers do not list. */
 const signedByMallory = (bundle: string) =>
   runCli([
@@ -51,8 +46,8 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 
 beforeAll(() => {
   dir = tempDir('citycloud-evidence-');
-  const lan = keygen('lan');
-  keygen('mallory');
+  const lan = keygen(dir, 'lan');
+  keygen(dir, 'mallory');
   allowed = join(dir, 'reviewers.allowed_signers');
   writeFileSync(allowed, `${REVIEWER} namespaces="citycloud-review" ${readFileSync(`${lan}.pub`, 'utf8')}`);
   // the city with a review required; the new side also moves a warehouse to 2 shards

@@ -42,7 +42,12 @@ let planReview = '';
 
 const sign = (from: string, to: string, bundle: string, key = lan, reviewer = LAN, ...extra: string[]) =>
   runCli(['diff', from, to, '--evidence', bundle, '--reviewer', reviewer, '--signing-key', key, ...extra]);
-const deploy = (...args: string[]) => runCli(['deploy', '--out', out, '--stack', 'demo', ...args]);
+/** deploy of the demo stack of the output `o`. */
+const deployAt = (o: string, ...args: string[]) => runCli(['deploy', '--out', o, '--stack', 'demo', ...args]);
+const deploy = (...args: string[]) => deployAt(out, ...args);
+/** deploy --approve of NEW with the change review, a plan review and the operator's reviewers. */
+const approve = (plans: string) =>
+  deploy('--approve', '--evidence', review, '--plan-evidence', plans, '--allowed-signers', allowed);
 /** The last line a command printed on stderr: its refusal, after what the gate said before it. */
 const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
 const stateNames = () =>
@@ -69,6 +74,29 @@ function synthWithDemo(city: string, target: string, resources: Record<string, u
   editOutput(target, { 'terraform/stacks/demo/cdk.tf.json': demoStack(resources) });
   return target;
 }
+/**
+ * A plan review of whatever the plans folder holds, signed by the reviewer in-process — as if the
+ * reviewer's own tool, which refuses such plans, had been bypassed.
+ */
+function forcedPlanReview(plans: string, name: string): string {
+  const { report, index } = plansFolderReport(plans);
+  const file = join(dir, name);
+  writeFileSync(
+    file,
+    JSON.stringify(
+      makePlanReview({
+        index,
+        report,
+        reportJson: reportJson(report),
+        reviewer: LAN,
+        signingKey: lan,
+        now: new Date(),
+      }),
+    ),
+  );
+  return file;
+}
+
 /** A copy of NEW to spoil. */
 function copyOfOut(): string {
   const copy = join(tempDir(), 'site', 'out');
@@ -190,15 +218,7 @@ describe('hole 1: a saved plan swapped for one made from other configuration', (
   }, 120_000);
 
   it('is not what the plan review signed: refused before any tool runs (exit 1)', () => {
-    const r = deploy(
-      '--approve',
-      '--evidence',
-      review,
-      '--plan-evidence',
-      planReview,
-      '--allowed-signers',
-      allowed,
-    );
+    const r = approve(planReview);
     expect(r.code).toBe(1);
     expect(lastLine(r.stderr)).toMatch(
       /^refused: the saved plan of stack demo is not one .*plan-review\.json reviewed \(its digest differs\)$/,
@@ -227,30 +247,8 @@ describe('hole 1: a saved plan swapped for one made from other configuration', (
   });
 
   it('even signed by a reviewer (whose tool was bypassed), its embedded configuration is refused (exit 1)', async () => {
-    const { report, index } = plansFolderReport(join(out, 'plans'));
-    const forced = join(dir, 'forced-plan-review.json');
-    writeFileSync(
-      forced,
-      JSON.stringify(
-        makePlanReview({
-          index,
-          report,
-          reportJson: reportJson(report),
-          reviewer: LAN,
-          signingKey: lan,
-          now: new Date(),
-        }),
-      ),
-    );
-    const r = deploy(
-      '--approve',
-      '--evidence',
-      review,
-      '--plan-evidence',
-      forced,
-      '--allowed-signers',
-      allowed,
-    );
+    const forced = forcedPlanReview(join(out, 'plans'), 'forced-plan-review.json');
+    const r = approve(forced);
     expect(r.code).toBe(1);
     expect(lastLine(r.stderr)).toMatch(
       /^refused: the saved plan of stack demo was not made from the reviewed output: the configuration it embeds is not the reviewed cdk\.tf\.json; /,
@@ -266,15 +264,7 @@ describe('hole 1: a saved plan swapped for one made from other configuration', (
 
 describe('the reviewed apply', () => {
   it('applies exactly the reviewed plan and records it beside the state', () => {
-    const r = deploy(
-      '--approve',
-      '--evidence',
-      review,
-      '--plan-evidence',
-      planReview,
-      '--allowed-signers',
-      allowed,
-    );
+    const r = approve(planReview);
     expect(r.stderr).toContain(`✓ the plans are the ones ${LAN} reviewed on`);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('✓ demo: applied the reviewed plan');
@@ -339,18 +329,7 @@ describe('hole 1 again: a saved plan that reads otherwise than the JSON the revi
     writeFileSync(join(change, 'plans/plans.json'), JSON.stringify(index));
   }
   const apply = (review: string) =>
-    runCli([
-      'deploy',
-      '--out',
-      change,
-      '--stack',
-      'demo',
-      '--approve',
-      '--evidence',
-      changeReview,
-      '--plan-evidence',
-      review,
-    ]);
+    deployAt(change, '--approve', '--evidence', changeReview, '--plan-evidence', review);
 
   beforeAll(() => {
     // a reviewed change on top of what is deployed (a, b): c added
@@ -366,7 +345,7 @@ describe('hole 1 again: a saved plan that reads otherwise than the JSON the revi
     });
     changeReview = join(dir, 'review-c.json');
     expect(sign(out, change, changeReview).code).toBe(0);
-    const plan = runCli(['deploy', '--out', change, '--stack', 'demo', '--evidence', changeReview]);
+    const plan = deployAt(change, '--evidence', changeReview);
     expect(plan.code, plan.stderr).toBe(0);
     saved = join(tempDir(), 'plans');
     cpSync(join(change, 'plans'), saved, { recursive: true });
@@ -436,21 +415,7 @@ describe('hole 1 again: a saved plan that reads otherwise than the JSON the revi
       'not a saved plan as Terraform writes one (a zip64 directory, which Terraform does not write)',
     );
     // even with a plan review signed over it by a reviewer whose tool was bypassed
-    const { report, index } = plansFolderReport(join(change, 'plans'));
-    const forced = join(dir, 'polyglot-plan-review.json');
-    writeFileSync(
-      forced,
-      JSON.stringify(
-        makePlanReview({
-          index,
-          report,
-          reportJson: reportJson(report),
-          reviewer: LAN,
-          signingKey: lan,
-          now: new Date(),
-        }),
-      ),
-    );
+    const forced = forcedPlanReview(join(change, 'plans'), 'polyglot-plan-review.json');
     const r = apply(forced);
     expect(r.code).toBe(2);
     expect(lastLine(r.stderr)).toContain('not a saved plan as Terraform writes one');
@@ -468,17 +433,7 @@ describe('hole 3: files deploy trusts, edited beside an unchanged model', () => 
     const v = runCli(['verify', bundle, spoiled, '--allowed-signers', allowed]);
     expect(v.code).toBe(1);
     expect(v.stderr).toContain(says);
-    const d = runCli([
-      'deploy',
-      '--out',
-      spoiled,
-      '--stack',
-      'demo',
-      '--evidence',
-      bundle,
-      '--allowed-signers',
-      allowed,
-    ]);
+    const d = deployAt(spoiled, '--evidence', bundle, '--allowed-signers', allowed);
     expect(d.code).toBe(1);
     expect(lastLine(d.stderr)).toContain(says);
   };
@@ -530,17 +485,7 @@ describe('hole 2: files Terraform reads that the review never lists', () => {
     expect(v.stderr).toContain(
       `✗ ${spoiled}/terraform/stacks/demo/extra.tf.json: not in the reviewed output (a symbolic link; synth writes none)`,
     );
-    const d = runCli([
-      'deploy',
-      '--out',
-      spoiled,
-      '--stack',
-      'demo',
-      '--evidence',
-      review,
-      '--allowed-signers',
-      allowed,
-    ]);
+    const d = deployAt(spoiled, '--evidence', review, '--allowed-signers', allowed);
     expect(d.code).toBe(1);
     expect(d.stderr.trim()).toMatch(
       /^refused: .* is not the output reviewed in .*review\.json: terraform\/stacks\/demo\/\.terraform\/: /,
@@ -565,17 +510,7 @@ describe('hole 2: files Terraform reads that the review never lists', () => {
       expect(v.stderr).toContain(
         `✗ ${spoiled}/${path}: synth never writes this file, so no citycloud review can hold it`,
       );
-      const d = runCli([
-        'deploy',
-        '--out',
-        spoiled,
-        '--stack',
-        'demo',
-        '--evidence',
-        bundle,
-        '--allowed-signers',
-        allowed,
-      ]);
+      const d = deployAt(spoiled, '--evidence', bundle, '--allowed-signers', allowed);
       expect(d.code).toBe(1);
       expect(d.stderr).toContain(`${path}: synth never writes this file`);
     },
@@ -601,17 +536,7 @@ describe('hole 4: a reviewer added by the change itself', () => {
     expect(v.code).toBe(1);
     // nor is a review of it, however signed, without known reviewers
     expect(runCli(['verify', bundle, theirs]).code).toBe(2);
-    const d = runCli([
-      'deploy',
-      '--out',
-      theirs,
-      '--stack',
-      'demo',
-      '--evidence',
-      bundle,
-      '--allowed-signers',
-      allowed,
-    ]);
+    const d = deployAt(theirs, '--evidence', bundle, '--allowed-signers', allowed);
     expect(d.code).toBe(1);
     expect(d.stderr.trim()).toMatch(
       /^refused: .*review\.json: the signature does not verify for reviewer "mallory@example\.org" against /,
@@ -644,7 +569,7 @@ describe('hole 7: an output whose model says nothing is taken as requiring revie
     const spoiled = join(dir, 'site', `out-${_what.split(' ')[0]}`);
     cpSync(out, spoiled, { recursive: true });
     editOutput(spoiled, { 'model/city.json': model });
-    const r = runCli(['deploy', '--out', spoiled, '--stack', 'demo', '--approve']);
+    const r = deployAt(spoiled, '--approve');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^a review is required/);
     expect(stateNames()).toEqual(['a', 'b']);
