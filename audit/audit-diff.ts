@@ -17,7 +17,7 @@ import type { OutputSide } from './output-side.ts';
 import { countRead } from './reader-stats.ts';
 import { countByLevel, type RankedChange, rankChanges } from './risk/rank-changes.ts';
 import type { RiskLevel } from './risk/risk-rule.ts';
-import { DuplicateKeyError } from './strict-json.ts';
+import { DuplicateKeyError, parseStrictJson } from './strict-json.ts';
 import { stackResources } from './terraform-index.ts';
 
 export const AUDIT_SCHEMA = 'citycloud-audit-diff/v1';
@@ -89,8 +89,13 @@ export function changedFiles(a: OutputSide, b: OutputSide): { unchanged: number;
   return { unchanged, changed };
 }
 
-const json = (side: OutputSide, path: string) =>
-  side.digests.has(path) ? (JSON.parse(side.text(path)) as unknown) : undefined;
+/** A file parsed whole; the NEW side strictly (a key twice is refused: a tool would read it otherwise). */
+const json = (side: OutputSide, path: string, strict = false) =>
+  side.digests.has(path)
+    ? strict
+      ? parseStrictJson(side.text(path))
+      : (JSON.parse(side.text(path)) as unknown)
+    : undefined;
 const text = (side: OutputSide, path: string) => (side.digests.has(path) ? side.text(path) : undefined);
 const bytes = (side: OutputSide, path: string) => (side.digests.has(path) ? side.bytes(path) : undefined);
 
@@ -125,17 +130,20 @@ function changesIn(a: OutputSide, b: OutputSide, file: FileChange): Change[] {
     }
     case 'cloudformation': {
       const stack = CLOUDFORMATION_STACK.exec(path)?.[1] as string;
-      return diffCloudFormation(path, stack, json(a, path) as never, json(b, path) as never);
+      return diffCloudFormation(path, stack, json(a, path) as never, json(b, path, true) as never);
     }
     case 'inventory': {
       // line by line where both sides are there and laid out as synth writes them; else whole
       const delta = file.status === 'changed' ? modelDelta(a.bytes(path), b.bytes(path)) : null;
       countRead('model', delta !== null);
       if (delta) return diffInventory(delta.before, delta.after, delta.servers);
-      return diffInventory((json(a, path) ?? EMPTY_MODEL) as never, (json(b, path) ?? EMPTY_MODEL) as never);
+      return diffInventory(
+        (json(a, path) ?? EMPTY_MODEL) as never,
+        (json(b, path, true) ?? EMPTY_MODEL) as never,
+      );
     }
     case 'network':
-      return diffNetwork((json(a, path) ?? {}) as never, (json(b, path) ?? {}) as never);
+      return diffNetwork((json(a, path) ?? {}) as never, (json(b, path, true) ?? {}) as never);
     case 'monitoring':
       return monitoringFileKind(path) === 'targets'
         ? diffTargetFile(path, bytes(a, path), bytes(b, path))

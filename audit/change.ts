@@ -95,6 +95,8 @@ export type Facts =
       readonly importing?: boolean;
       /** Its address before a `moved` block moved it. */
       readonly movedFrom?: string;
+      /** The provisioners its configuration runs (from the plan's configuration), by type. */
+      readonly provisioners?: readonly string[];
     }
   | { readonly of: 'plan-output'; readonly actions: string; readonly sensitive: boolean }
   | { readonly of: 'plan-read'; readonly type: string; readonly actionReason: string }

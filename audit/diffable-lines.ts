@@ -87,7 +87,13 @@ export class DiffableFile {
     return this.members(parentPath, parent).get(dot < 0 ? path : path.slice(dot + 1));
   }
 
-  /** The members of an object section, found by their indentation. */
+  /**
+   * The members of an object section, found by their indentation. Every line of the section is
+   * accounted for — a member's line, or a line of a member's own section — and a one-line value is
+   * one JSON value: a line that held more (`"a": 1, "deploy": {…}`) or a name given twice would be
+   * read otherwise by `JSON.parse`, so the file is refused as not laid out as synth writes it (the
+   * reader falls back to parsing it whole, strictly).
+   */
   members(path: string, section = this.member(path)): Map<string, Member> {
     let out = this.memberCache.get(path);
     if (out) return out;
@@ -96,9 +102,14 @@ export class DiffableFile {
     const b = this.bytes;
     const pad = ' '.repeat(section.indent);
     const lead = Buffer.from(`\n${pad}"`);
+    const notLayout = () => {
+      throw new Error('not a diffable JSON file');
+    };
     // every member line follows a newline (the first, the opening line's)
-    let at = b.indexOf(lead, section.start - 1);
+    let expect = section.start - 1;
+    let at = b.indexOf(lead, expect);
     while (at >= 0 && at < section.end) {
+      if (at !== expect) notLayout();
       const s = at + 1 + section.indent;
       let eol = b.indexOf(10, s);
       if (eol < 0 || eol > section.end) eol = section.end;
@@ -106,11 +117,12 @@ export class DiffableFile {
       if (b[e - 1] === 44) e--;
       const close = b.indexOf('":', s + 1);
       const name = JSON.parse(b.toString('utf8', s, close + 1)) as string;
+      if (out.has(name)) notLayout();
       const v = close + 3;
       const opens = e - v === 1 ? b[v] : 0;
       if (opens === 91 || opens === 123) {
         const closer = b.indexOf(`\n${pad}${opens === 91 ? ']' : '}'}`, eol);
-        if (closer < 0) throw new Error('not a diffable JSON file');
+        if (closer < 0) notLayout();
         out.set(name, {
           name,
           start: eol + 1,
@@ -118,17 +130,23 @@ export class DiffableFile {
           kind: opens === 91 ? 'list' : 'object',
           indent: section.indent + 2,
         });
+        const after = b.indexOf(10, closer + 1);
+        expect = after < 0 || after > section.end ? section.end : after;
         at = b.indexOf(lead, closer + 1);
       } else {
+        // one value on the line, and nothing after it
+        JSON.parse(b.toString('utf8', v, e));
         out.set(name, { name, start: v, end: e, kind: 'value', indent: section.indent });
+        expect = eol;
         at = b.indexOf(lead, eol);
       }
     }
+    // nothing after the last member but the section's end
+    if (b.subarray(expect, section.end).some((c) => c !== 10 && c !== 32)) notLayout();
     this.memberCache.set(path, out);
     return out;
   }
 
-  /** The items of a list section, one per line. */
   /** The value at a dotted path, parsed section by section (only what it holds); undefined when absent. */
   value(path: string): unknown {
     const m = this.member(path);
@@ -140,6 +158,7 @@ export class DiffableFile {
     return out;
   }
 
+  /** The items of a list section, one per line. */
   items(path: string): Entry[] {
     let out = this.itemCache.get(path);
     if (out) return out;

@@ -4,17 +4,22 @@
  * reads it there while the thread hashes those same bytes (no copy, and no second read that could
  * see another version of the file).
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { readRegularFile } from '../model/index.ts';
+import { AuditInputError } from './audit-error.ts';
 
 /** The thread's script: plain JavaScript, no module to find beside a build. */
 const SCRIPT = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-parentPort.on('message', ({ id, shared, length }) => {
-  parentPort.postMessage({ id, sha256: createHash('sha256').update(new Uint8Array(shared, 0, length)).digest('hex') });
+parentPort.on('message', ({ id, shared, offset, length }) => {
+  parentPort.postMessage({ id, sha256: createHash('sha256').update(new Uint8Array(shared, offset, length)).digest('hex') });
 });
 `;
+
+/** The largest file read into shared memory (as reviewed-output.ts's bound). */
+const MAX_SHARED_BYTES = 512 * 1024 * 1024;
 
 export class DigestThread {
   private worker: Worker | null = null;
@@ -41,30 +46,31 @@ export class DigestThread {
     return w;
   }
 
-  /** Reads the file into shared memory; returns its bytes now and their sha256 (hex) when hashed. */
-  read(path: string): { bytes: Buffer; sha256: Promise<string> } {
-    const fd = openSync(path, 'r');
-    let bytes: Buffer;
-    try {
-      const size = fstatSync(fd).size;
-      const shared = new SharedArrayBuffer(size);
-      bytes = Buffer.from(shared);
-      let done = 0;
-      while (done < size) {
-        const n = readSync(fd, bytes, done, size - done, done);
-        if (n === 0) break;
-        done += n;
-      }
-      if (done < size) bytes = bytes.subarray(0, done);
-    } finally {
-      closeSync(fd);
-    }
+  /**
+   * Reads a file of out/ — bounded, a regular file only, never through a link — into shared memory;
+   * returns its bytes now and their sha256 (hex) when hashed on the thread. AuditInputError when
+   * it cannot be read (`label` says which output).
+   */
+  read(path: string, label = path): { bytes: Buffer; sha256: Promise<string> } {
+    const read = readRegularFile(
+      path,
+      { noun: 'it', expected: 'the file synth wrote', readable: 'the file synth wrote, readable' },
+      { maxBytes: MAX_SHARED_BYTES, noFollow: true, shared: true },
+    );
+    if ('problem' in read) throw new AuditInputError(`${label}: ${read.problem}`);
+    return { bytes: read.bytes, sha256: this.hash(read.bytes) };
+  }
+
+  /** The sha256 (hex) of `bytes`, made on the thread when they are in shared memory, here otherwise. */
+  hash(bytes: Buffer): Promise<string> {
+    if (!(bytes.buffer instanceof SharedArrayBuffer))
+      return Promise.resolve(createHash('sha256').update(bytes).digest('hex'));
     const worker = this.start();
     const id = this.next++;
     const sha256 = new Promise<string>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     worker.ref();
-    worker.postMessage({ id, shared: bytes.buffer, length: bytes.length });
-    return { bytes, sha256 };
+    worker.postMessage({ id, shared: bytes.buffer, offset: bytes.byteOffset, length: bytes.length });
+    return sha256;
   }
 
   /** Stops the thread (pending digests are rejected). */
@@ -74,3 +80,6 @@ export class DigestThread {
     if (w) await w.terminate();
   }
 }
+
+/** One digest thread for the process: every side's and every check's files are hashed there. */
+export const DIGESTS = new DigestThread();

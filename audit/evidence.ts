@@ -114,13 +114,13 @@ export interface Verification {
   readonly kept: ReadonlyMap<string, Buffer>;
 }
 
-export function verifyEvidence(
+export async function verifyEvidence(
   evidence: Evidence,
   outDir: string,
   allowedSigners: string | null,
   options: { readonly now?: Date; readonly keep?: (path: string) => boolean } = {},
-): Verification {
-  const check = checkReviewedOutput(outDir, reviewedFiles(evidence), {
+): Promise<Verification> {
+  const check = await checkReviewedOutput(outDir, reviewedFiles(evidence), {
     manifestSha256: evidence.new.manifestSha256,
     ...(options.keep ? { keep: options.keep } : {}),
   });

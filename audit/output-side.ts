@@ -7,10 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE, MANIFEST_FORMATS, type Manifest } from '../synth/manifest.ts';
 import { AuditInputError } from './audit-error.ts';
-import { DigestThread } from './digest-thread.ts';
-
-/** One digest thread for the process: every side's files are hashed there. */
-const DIGESTS = new DigestThread();
+import { DIGESTS } from './digest-thread.ts';
 
 export interface OutputSide {
   /** How the side is named in the report: the folder, or the git ref it was synthesized from. */
@@ -61,7 +58,7 @@ export function openOutput(dir: string, label = dir): OutputSide {
       const p = join(dir, path);
       if (!existsSync(p))
         throw new AuditInputError(`${label}: ${path} is listed in its manifest but missing from ${dir}`);
-      const read = DIGESTS.read(p);
+      const read = DIGESTS.read(p, `${label}: ${path}`);
       raw = read.bytes;
       // what is diffed must be what the manifest (and so a review bundle) names; the digest is
       // made on a thread of its own, of the same bytes, beside the diff

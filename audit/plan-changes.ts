@@ -67,6 +67,10 @@ export interface PlanJson {
   readonly configuration?: {
     readonly root_module?: {
       readonly variables?: Readonly<Record<string, { readonly sensitive?: boolean }>>;
+      readonly resources?: readonly {
+        readonly address?: string;
+        readonly provisioners?: readonly { readonly type?: string }[];
+      }[];
     };
   };
   readonly resource_changes?: readonly ResourceChange[];
@@ -194,6 +198,7 @@ function toChange(
   rc: ResourceChange,
   drift: boolean,
   secrets: SecretMatcher,
+  provisioners: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Change | null {
   const c = rc.change;
   if (rc.mode === 'data') return dataRead(artifact, stack, rc);
@@ -270,6 +275,10 @@ function toChange(
       ...(rc.deposed ? { deposed: rc.deposed } : {}),
       ...(importing ? { importing: true } : {}),
       ...(moved ? { movedFrom: moved } : {}),
+      // a resource of a count or for_each is configured once, at its address without the key
+      ...((provisioners.get(rc.address.replace(/\[[^\]]*\]$/, '')) ?? []).length
+        ? { provisioners: provisioners.get(rc.address.replace(/\[[^\]]*\]$/, '')) }
+        : {}),
     },
     // the rules see the values with the sensitive ones masked: nothing they say can leak them
     objects: {
@@ -387,8 +396,16 @@ export function parsePlan(text: string, file: string): PlanJson {
 
 export function planChanges(plan: PlanJson, artifact: string, stack?: string): Change[] {
   const secrets = new SecretMatcher([...planSecrets(plan)].filter((s) => s.length >= 3));
+  // the provisioners each resource's configuration runs: in no resource change, only here
+  const provisioners = new Map(
+    (plan.configuration?.root_module?.resources ?? []).flatMap((r) =>
+      r.address && r.provisioners?.length
+        ? [[r.address, [...new Set(r.provisioners.map((p) => String(p.type)))].sort()] as const]
+        : [],
+    ),
+  );
   const changes = [
-    ...(plan.resource_changes ?? []).map((rc) => toChange(artifact, stack, rc, false, secrets)),
+    ...(plan.resource_changes ?? []).map((rc) => toChange(artifact, stack, rc, false, secrets, provisioners)),
     ...(plan.resource_drift ?? []).map((rc) => toChange(artifact, stack, rc, true, secrets)),
     ...Object.entries(plan.output_changes ?? {}).map(([name, oc]) =>
       outputChange(artifact, stack, name, oc, secrets),

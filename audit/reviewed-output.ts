@@ -13,6 +13,7 @@ import { closeSync, type Dirent, mkdirSync, openSync, readdirSync, writeSync } f
 import { dirname, join } from 'node:path';
 import { readRegularFile } from '../model/index.ts';
 import { artifactRole, MANIFEST_FILE, PLANS_DIR } from '../synth/out-layout.ts';
+import { DIGESTS } from './digest-thread.ts';
 
 /** The largest artifact read: the 10x city's largest stack is ~20 MB. */
 export const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
@@ -21,11 +22,15 @@ export const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
 export const sha256Hex = (bytes: Uint8Array | string): string => hash('sha256', bytes, 'hex');
 
 /** A file of out/, read bounded, without following a link; a line saying why not otherwise. */
-export function readArtifact(outDir: string, path: string): { bytes: Buffer } | { problem: string } {
+export function readArtifact(
+  outDir: string,
+  path: string,
+  options: { readonly shared?: boolean } = {},
+): { bytes: Buffer } | { problem: string } {
   return readRegularFile(
     join(outDir, path),
     { noun: 'it', expected: 'the file synth wrote', readable: 'the file synth wrote, readable' },
-    { maxBytes: MAX_ARTIFACT_BYTES, noFollow: true },
+    { maxBytes: MAX_ARTIFACT_BYTES, noFollow: true, ...(options.shared ? { shared: true } : {}) },
   );
 }
 
@@ -77,13 +82,14 @@ function unlisted(
 
 /**
  * Checks `outDir` against `reviewed` (and its manifest's bytes against `manifestSha256`); the bytes
- * of the paths `keep` selects are returned, read once, as checked.
+ * of the paths `keep` selects are returned, read once, as checked. Each file is read into shared
+ * memory and hashed on the digest thread while the next is read: the check costs about the hashing.
  */
-export function checkReviewedOutput(
+export async function checkReviewedOutput(
   outDir: string,
   reviewed: ReadonlyMap<string, string>,
   options: { readonly manifestSha256: string; readonly keep?: (path: string) => boolean },
-): OutputCheck {
+): Promise<OutputCheck> {
   const differences: string[] = [];
   const kept = new Map<string, Buffer>();
   const paths = [...reviewed.keys()].sort();
@@ -92,18 +98,22 @@ export function checkReviewedOutput(
       differences.push(
         `${path}: synth never writes this file, so no citycloud review can hold it (Terraform, OpenTofu or the AWS CDK may read it)`,
       );
+  const hashed: { path: string; bytes: Buffer; sha256: Promise<string> }[] = [];
   for (const path of [MANIFEST_FILE, ...paths]) {
-    const want = path === MANIFEST_FILE ? options.manifestSha256 : reviewed.get(path);
-    const read = readArtifact(outDir, path);
+    const read = readArtifact(outDir, path, { shared: true });
     if ('problem' in read) {
       differences.push(`${path}: ${/no such file/.test(read.problem) ? 'missing' : read.problem}`);
       continue;
     }
-    if (sha256Hex(read.bytes) !== want)
+    hashed.push({ path, bytes: read.bytes, sha256: DIGESTS.hash(read.bytes) });
+  }
+  for (const { path, bytes, sha256 } of hashed) {
+    const want = path === MANIFEST_FILE ? options.manifestSha256 : reviewed.get(path);
+    if ((await sha256) !== want)
       differences.push(
         path === MANIFEST_FILE ? `${path}: not the reviewed manifest` : `${path}: changed since the review`,
       );
-    else if (path !== MANIFEST_FILE && options.keep?.(path)) kept.set(path, read.bytes);
+    else if (path !== MANIFEST_FILE && options.keep?.(path)) kept.set(path, bytes);
   }
   // nothing else: a tool may read what the review never saw
   const listed = new Set([MANIFEST_FILE, ...paths]);

@@ -69,6 +69,16 @@ class ParsedStack implements StackResources {
   }
 }
 
+/** A key's line: exactly one JSON string at its column, then `: {` to the end of the line. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a JSON string holds no raw control character
+const NAME_LINE = /"(?:[^"\\\u0000-\u001f]|\\.)*": \{/y;
+
+/** Whether the line from `line` to `eol` is exactly a key (one JSON string) opening an object at `col`. */
+function nameLine(t: string, line: number, eol: number, col: number): boolean {
+  NAME_LINE.lastIndex = line + col;
+  return NAME_LINE.test(t) && NAME_LINE.lastIndex === eol;
+}
+
 /** Whether the line from `line` to `eol` is a closing brace at `col`, with at most a comma after it. */
 const closesAt = (t: string, line: number, eol: number, col: number) =>
   eol === line + col + 1 || (eol === line + col + 2 && t.charCodeAt(line + col + 1) === 44);
@@ -106,15 +116,15 @@ class IndexedStack implements StackResources {
       while (indent < 7 && t.charCodeAt(line + indent) === 32) indent++;
       const c = t.charCodeAt(line + indent);
       if (indent === 4 && c === 34 && open === null) {
-        const q = t.indexOf('": {', line + 5);
-        if (q !== eol - 4) notLayout();
-        type = nameAt(bytes, line + 5, q);
+        // the whole line one JSON string and its opening brace: no second key hides after it
+        if (!nameLine(t, line, eol, 4)) notLayout();
+        type = nameAt(bytes, line + 5, eol - 4);
       } else if (indent === 4 && c === 125 && open === null) {
         if (!closesAt(t, line, eol, 4)) notLayout();
         type = null;
       } else if (indent === 6 && c === 34 && type !== null && open === null) {
-        const q = t.indexOf('": {', line + 7);
-        if (q !== eol - 4) notLayout();
+        if (!nameLine(t, line, eol, 6)) notLayout();
+        const q = eol - 4;
         const name = nameAt(bytes, line + 7, q);
         const address = `${type}.${name}`;
         if (this.addresses.has(address)) notLayout();

@@ -2,9 +2,10 @@
  * The deploy plan as data: for each stack, the exact command lines Terraform (or OpenTofu) runs,
  * in the stack's staged copy (deploy/stage.ts). Without approval: init against the reviewed lock
  * file, plan into a saved plan file, and show that plan as JSON for review. With approval: init
- * the same way, show the saved plan again (deploy refuses it unless it shows exactly as the JSON
- * that was reviewed) and apply exactly it — no new plan is made, so what runs is what was
- * reviewed. Printed, diffed and tested before anything runs.
+ * the same way, plan again and show it (deploy applies it only if its JSON is, but for its time,
+ * the JSON that was reviewed) and apply exactly that plan — never a plan file from out/, which
+ * carries a backend and a workspace of its own that no JSON shows. Printed, diffed and tested
+ * before anything runs.
  */
 
 import { OFFSITE_STACK } from '../synth/out-layout.ts';
@@ -73,10 +74,12 @@ export function deploySteps(options: {
       cwd: s.dir,
       env: AUTOMATION_ENV,
     });
-    // approved: the saved plan shown again first, so that what applies is what the reviewer read
+    // approved: planned again here, from the reviewed stack against the real state, and shown —
+    // deploy applies that plan only if it is, change for change, the plan that was reviewed
     if (options.approve)
       return [
         step('init', INIT),
+        step('plan', ['plan', '-input=false', '-no-color', `-out=${PLAN_FILE}`]),
         step('show', ['show', '-json', '-no-color', PLAN_FILE]),
         step('apply', ['apply', '-input=false', '-no-color', PLAN_FILE]),
       ];

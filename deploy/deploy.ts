@@ -113,7 +113,7 @@ export async function runDeploy(opts: DeployOptions, io: DeployIo): Promise<numb
   const recordDir = resolve(opts.out, '..', LOCAL_STATE_DIR);
   const phase = opts.approve ? 'apply' : 'plan';
   // the gate comes first: a refused deploy is refused whatever is installed
-  const gate = openGate({
+  const gate = await openGate({
     outDir: opts.out,
     evidence: opts.evidence,
     planEvidence: opts.planEvidence,
@@ -239,9 +239,9 @@ async function plan(opts: DeployOptions, io: DeployIo, gate: OpenGate, sel: Sele
 }
 
 /**
- * The saved plans of `stacks`, each checked before any is applied: the one planned (its digest in
- * the index), covered by the plan review when there is one, and made from exactly the reviewed
- * stack and lock file. Returns each plan's bytes, as checked, to stage.
+ * The reviewed plans of `stacks`, each checked before any is applied: the one planned (its digest
+ * in the index), covered by the plan review when there is one, and made from exactly the reviewed
+ * stack and lock file. Returns each plan's JSON, as checked — what the apply must plan again.
  */
 export function checkPlans(
   gate: OpenGate,
@@ -250,9 +250,9 @@ export function checkPlans(
   stacks: readonly string[],
   planEvidence: string | undefined,
   again: string,
-): Map<string, { name: string; bytes: Uint8Array }> {
+): Map<string, Buffer> {
   const lock = reviewedLock(gate.kept);
-  const extra = new Map<string, { name: string; bytes: Uint8Array }>();
+  const reviewed = new Map<string, Buffer>();
   for (const stack of stacks) {
     const entry = index.stacks.find((s) => s.stack === stack);
     if (!entry) throw new DeployError(`stack ${stack} has no reviewed plan; ${again}`, 2);
@@ -283,9 +283,33 @@ export function checkPlans(
         `refused: the saved plan of stack ${stack} was not made from the reviewed output: ${why}; ${again}`,
         1,
       );
-    extra.set(stack, { name: PLAN_FILE, bytes: files.plan });
+    reviewed.set(stack, files.json);
   }
-  return extra;
+  return reviewed;
+}
+
+/**
+ * How a plan made now differs from the reviewed one, or null when it is the same plan: the same
+ * JSON but for the time it was made (`terraform show -json` is deterministic otherwise).
+ */
+export function planDifference(reviewed: string, fresh: string): string | null {
+  const read = (text: string) => {
+    const { timestamp: _, ...rest } = JSON.parse(text) as Record<string, unknown>;
+    return rest;
+  };
+  const a = read(reviewed);
+  const b = read(fresh);
+  if (JSON.stringify(a) === JSON.stringify(b)) return null;
+  const byAddress = (p: Record<string, unknown>) =>
+    new Map(
+      ((p.resource_changes ?? []) as { address: string }[]).map((rc) => [rc.address, JSON.stringify(rc)]),
+    );
+  const x = byAddress(a);
+  const y = byAddress(b);
+  const differ = [...new Set([...x.keys(), ...y.keys()])].filter((k) => x.get(k) !== y.get(k)).sort();
+  return differ.length
+    ? `it would change ${differ.slice(0, 3).join(', ')}${differ.length > 3 ? ` and ${differ.length - 3} more` : ''} otherwise`
+    : 'it differs in what it was planned against (the prior state, outputs or configuration)';
 }
 
 /** A file deploy made itself, read back bounded and without following a link. */
@@ -318,7 +342,7 @@ async function apply(
     );
   if (index.tool !== sel.tool)
     throw new DeployError(`the plans in ${plans} were made by ${index.tool}, not ${sel.tool}; ${again}`, 2);
-  const extra = checkPlans(gate, plans, index, sel.stacks, opts.planEvidence, again);
+  const reviewedJson = checkPlans(gate, plans, index, sel.stacks, opts.planEvidence, again);
   if (sel.offsite && index.offsite?.templateSha256 !== gate.reviewed.get(TEMPLATE))
     throw new DeployError(
       `stack ${OFFSITE_STACK} has no reviewed diff of this template (run citycloud deploy and review ${join(plans, OFFSITE_DIFF_FILE)} first)`,
@@ -340,24 +364,24 @@ async function apply(
     stacks: sel.stacks,
     offsite: sel.offsite,
     tool: sel.tool,
-    extra,
   });
   const applied: string[] = [];
   try {
     for (const stack of sel.stacks) {
-      const [init, show, applyStep] = deploySteps({
+      const [init, plan, show, applyStep] = deploySteps({
         tool: sel.tool,
         stacks: [{ name: stack, dir: staged.stackDir(stack) }],
         approve: true,
-      }) as [DeployStep, DeployStep, DeployStep];
-      // the saved plan, shown by the tool that applies it, must read exactly as the JSON that was
-      // reviewed: a plan swapped for another (made with -destroy, -replace, another workspace, or
-      // a zip two readers read differently) shows otherwise, and is refused before it applies
-      const [, shown] = await runDeploySteps([init, show], io.log);
-      const reviewedJson = index.stacks.find((s) => s.stack === stack)?.jsonSha256;
-      if (sha256Hex(shown?.stdout ?? '') !== reviewedJson)
+      }) as [DeployStep, DeployStep, DeployStep, DeployStep];
+      // planned again here, from the reviewed stack, against the real state and backend: applied
+      // only if it is the plan the reviewer read — a plan file from out/ is never applied (it
+      // carries a backend and a workspace of its own, which no JSON shows), and a state changed
+      // since the review gives another plan, refused
+      const [, , shown] = await runDeploySteps([init, plan, show], io.log);
+      const why = planDifference((reviewedJson.get(stack) as Buffer).toString('utf8'), shown?.stdout ?? '');
+      if (why)
         throw new DeployError(
-          `refused: the saved plan of stack ${stack} does not show as the plan that was reviewed (terraform show -json of it differs from ${planJsonFile(stack)}); nothing of it was applied — ${again}`,
+          `refused: planned again, stack ${stack} is not the plan that was reviewed (${planJsonFile(stack)}): ${why}; nothing of it was applied — ${again}`,
           1,
         );
       await runDeploySteps([applyStep], io.log);

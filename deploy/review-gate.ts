@@ -24,6 +24,7 @@ import { type Evidence, readEvidence, verifyEvidence } from '../audit/evidence.t
 import { type PlanReview, readPlanReview } from '../audit/plan-evidence.ts';
 import { checkReviewedOutput, readManifestFiles } from '../audit/reviewed-output.ts';
 import { checkSignature, expiryProblem } from '../audit/signed-bundle.ts';
+import { DuplicateKeyError, parseStrictJson } from '../audit/strict-json.ts';
 import {
   allowedSignersText,
   type DeploySettings,
@@ -58,9 +59,12 @@ function modelDeploy(model: Buffer | undefined): Partial<DeploySettings> | undef
   try {
     deploy = new DiffableFile(model).value('deploy');
   } catch {
+    // laid out otherwise: parsed whole, strictly — as the diff reads it when its reader falls back
     try {
-      deploy = (JSON.parse(model.toString('utf8')) as { deploy?: unknown }).deploy;
-    } catch {
+      deploy = (parseStrictJson(model.toString('utf8')) as { deploy?: unknown }).deploy;
+    } catch (err) {
+      if (err instanceof DuplicateKeyError)
+        throw new DeployError(`refused: in ${MODEL_FILE} ${err.message}: it reads two ways`, 1);
       return undefined;
     }
   }
@@ -185,7 +189,7 @@ function refuse(message: string): never {
 }
 
 /** Checks everything the gate checks before any tool runs; throws DeployError with the first refusal. */
-export function openGate(o: GateOptions): OpenGate {
+export async function openGate(o: GateOptions): Promise<OpenGate> {
   const now = o.now ?? new Date();
   const last = lastDeploy(o.recordDir);
   const lines: string[] = [];
@@ -219,7 +223,7 @@ export function openGate(o: GateOptions): OpenGate {
   if (!evidence) {
     if (o.phase === 'verify')
       throw new DeployError('verify needs the review bundle to check out/ against', 2);
-    const check = checkReviewedOutput(o.outDir, reviewed, { manifestSha256, keep });
+    const check = await checkReviewedOutput(o.outDir, reviewed, { manifestSha256, keep });
     const required = policy || modelRequiresReview(check.kept.get(MODEL_FILE));
     if (required)
       throw new DeployError(
@@ -248,7 +252,7 @@ export function openGate(o: GateOptions): OpenGate {
   }
   const { signers, cleanUp } = trustedSigners(o.allowedSigners, last, o.recordDir);
   try {
-    const v = verifyEvidence(evidence, o.outDir, signers?.file ?? null, { now, keep });
+    const v = await verifyEvidence(evidence, o.outDir, signers?.file ?? null, { now, keep });
     const required = policy || modelRequiresReview(v.kept.get(MODEL_FILE));
     if (required && !signers)
       throw new DeployError(

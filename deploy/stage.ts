@@ -2,8 +2,8 @@
  * The staged copy deploy runs the tools in: a fresh private folder (mode 0700) holding exactly the
  * checked bytes of the reviewed tool inputs — each stack's cdk.tf.json with the reviewed lock
  * file's entries for the providers it needs (`terraform init -lockfile=readonly` verifies every
- * provider package against them), the off-site cloud assembly — and, for an apply, the reviewed
- * saved plans. Nothing else of out/ is there: no `.terraform/`, no plan, no stray file.
+ * provider package against them), the off-site cloud assembly. Nothing else of out/ is there: no
+ * `.terraform/`, no plan, no stray file.
  *
  * The local state keeps its place: out/'s stacks name it relative to themselves
  * (`../../../../state/<stack>.tfstate`), so the copy is laid out as out/ is, with `state` beside it
@@ -75,8 +75,6 @@ export function stageOutput(o: {
   readonly stacks: readonly string[];
   readonly offsite: boolean;
   readonly tool: keyof typeof REGISTRY;
-  /** Files added to a stack's folder (the saved plan an apply applies), by stack. */
-  readonly extra?: ReadonlyMap<string, { readonly name: string; readonly bytes: Uint8Array }>;
 }): StagedOutput {
   const root = mkdtempSync(join(tmpdir(), 'citycloud-deploy-'));
   const cleanUp = () => rmSync(root, { recursive: true, force: true });
@@ -93,8 +91,6 @@ export function stageOutput(o: {
           `out/terraform/stacks/${stack}/.terraform.lock.hcl`,
           Buffer.from(providerLockText(providers)),
         );
-      const extra = o.extra?.get(stack);
-      if (extra) files.set(`out/terraform/stacks/${stack}/${extra.name}`, extra.bytes);
     }
     if (o.offsite)
       for (const [path, bytes] of o.kept)

@@ -46,6 +46,8 @@ export interface ReadLimits {
   readonly maxBytes: number;
   /** Refuse a symbolic link (O_NOFOLLOW) rather than read what it points to. */
   readonly noFollow?: boolean;
+  /** Read into shared memory (a SharedArrayBuffer), for a worker thread to read the same bytes. */
+  readonly shared?: boolean;
 }
 
 /** The inventory file's bytes, or one line saying why it cannot be one. */
@@ -88,7 +90,11 @@ export function readRegularFile(abs: string, kind: FileKind, limits: ReadLimits)
     // the size it says first (one read for most files), then more only if it grows meanwhile
     let want = Math.min(st.size + 1, max + 1);
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(want, max + 1 - total)));
+      const size = Math.max(1, Math.min(want, max + 1 - total));
+      const chunk =
+        limits.shared && chunks.length === 0
+          ? Buffer.from(new SharedArrayBuffer(size))
+          : Buffer.allocUnsafe(size);
       want = 1 << 20;
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;

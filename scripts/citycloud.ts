@@ -225,7 +225,7 @@ function program(): Command {
     .option('--allow-rollback', 'accept a review made against another output than the one deployed last')
     .option('--json', 'print the verification as JSON')
     .action(async (bundle: string, out: string, opts: Omit<VerifyOptions, 'bundle' | 'out'>) => {
-      process.exitCode = runVerify({ ...opts, bundle, out });
+      process.exitCode = await runVerify({ ...opts, bundle, out });
     });
 
   const monitor = cli

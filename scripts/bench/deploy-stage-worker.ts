@@ -14,14 +14,14 @@ import { join } from 'node:path';
 import { openGate } from '../../deploy/review-gate.ts';
 import { stageOutput } from '../../deploy/stage.ts';
 import { artifactRole, DEPLOY_ORDER_FILE, isToolInput } from '../../synth/out-layout.ts';
-import { measure } from './harness.ts';
+import { measureAsync } from './harness.ts';
 
 const [mode, out, warmups, runs] = process.argv.slice(2) as [string, string, string, string];
 const records = mkdtempSync(join(tmpdir(), 'citycloud-bench-record-'));
 let bytes = 0;
 
-function ours(): void {
-  const gate = openGate({
+async function ours(): Promise<void> {
+  const gate = await openGate({
     outDir: out,
     recordDir: records,
     phase: 'plan',
@@ -39,12 +39,12 @@ function ours(): void {
   staged.cleanUp();
 }
 
-function peer(): void {
+async function peer(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'citycloud-bench-cp-'));
   execFileSync('cp', ['-r', out, join(dir, 'out')]);
   rmSync(dir, { recursive: true, force: true });
 }
 
-const result = measure(mode === 'ours' ? ours : peer, Number(warmups), Number(runs));
+const result = await measureAsync(mode === 'ours' ? ours : peer, Number(warmups), Number(runs));
 rmSync(records, { recursive: true, force: true });
 console.log(JSON.stringify({ ...result, bytes }));

@@ -24,13 +24,13 @@ export interface VerifyOptions {
   readonly json?: boolean;
 }
 
-export function runVerify(opts: VerifyOptions): number {
+export async function runVerify(opts: VerifyOptions): Promise<number> {
   let lines: readonly string[] = [];
   let problem: DeployError | null = null;
   let reviewer = '';
   let reviewedAt = '';
   try {
-    const gate = openGate({
+    const gate = await openGate({
       outDir: opts.out,
       evidence: opts.bundle,
       planEvidence: opts.planEvidence,

@@ -422,4 +422,38 @@ describe('plans written out for what terraform_data cannot show', () => {
     for (const c of ['\u001b', '\u0007', '\u202e']) expect(term.stderr).not.toContain(c);
     expect(term.stderr).toContain('--fail-on medium: medium change: kubernetes_config_map_v1.x @city/admins');
   });
+
+  it('a resource whose configuration runs a provisioner is critical in a plan too (AU009)', () => {
+    const file = write(
+      plan({
+        resource_changes: [
+          {
+            address: 'terraform_data.x[0]',
+            mode: 'managed',
+            type: 'terraform_data',
+            name: 'x',
+            change: {
+              actions: ['create'],
+              before: null,
+              after: { input: 'ok' },
+              after_unknown: {},
+              after_sensitive: {},
+            },
+          },
+        ],
+        configuration: {
+          root_module: {
+            resources: [
+              { address: 'terraform_data.x', provisioners: [{ type: 'local-exec', expressions: {} }] },
+            ],
+          },
+        },
+      }),
+    );
+    const r = runCli(['diff', '--plan', file, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout).changes[0];
+    expect(c).toMatchObject({ id: 'terraform_data.x[0]', level: 'critical' });
+    expect(c.rules.map((x: { rule: string }) => x.rule)).toEqual(['AU009']);
+  });
 });

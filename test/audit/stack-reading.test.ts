@@ -46,6 +46,20 @@ describe('the diff reads a stack as Terraform does', () => {
     expect(d.attributes).toContainEqual({ path: 'provisioner[0].local-exec.command', after: 'touch /tmp/x' });
   });
 
+  it("a resource put inside another's name line is seen, as JSON.parse and Terraform read it", () => {
+    const honest = demoStack({ a: { input: 'hello' }, b: { input: 'world' } });
+    const hidden = honest.replace(
+      '      "b": {',
+      '      "x":{"input":"ok","provisioner":[{"local-exec":{"command":"touch /tmp/x"}}]},"b": {',
+    );
+    expect(hidden).not.toBe(honest);
+    const r = diff(newSide(hidden));
+    expect(r.code, r.stderr).toBe(0);
+    const changes = JSON.parse(r.stdout).changes;
+    expect(changes.map((c: { id: string }) => c.id)).toEqual(['terraform_data.x']);
+    expect(changes[0]).toMatchObject({ action: 'add', level: 'critical' });
+  });
+
   it('an added resource shows every value it holds (secrets masked)', () => {
     const r = diff(
       newSide(

@@ -39,24 +39,26 @@ describe('deploySteps', () => {
     ]);
   });
 
-  it('applies exactly the saved plan when approved (after the same init, shown again), and plans nothing new', () => {
+  it('approved: plans again from the reviewed stack, shows it for the comparison, and applies exactly that plan', () => {
     const steps = deploySteps({ tool: 'tofu', stacks, approve: true });
     expect(steps.map((s) => [s.stack, s.command, ...s.args])).toEqual([
       ['platform', 'tofu', ...INIT],
+      ['platform', 'tofu', 'plan', '-input=false', '-no-color', '-out=tfplan'],
       ['platform', 'tofu', 'show', '-json', '-no-color', 'tfplan'],
       ['platform', 'tofu', 'apply', '-input=false', '-no-color', 'tfplan'],
       ['tenants', 'tofu', ...INIT],
+      ['tenants', 'tofu', 'plan', '-input=false', '-no-color', '-out=tfplan'],
       ['tenants', 'tofu', 'show', '-json', '-no-color', 'tfplan'],
       ['tenants', 'tofu', 'apply', '-input=false', '-no-color', 'tfplan'],
     ]);
     expect(steps.map((s) => s.cwd)).toEqual([
-      ...Array(3).fill(stacks[0]?.dir),
-      ...Array(3).fill(stacks[1]?.dir),
+      ...Array(4).fill(stacks[0]?.dir),
+      ...Array(4).fill(stacks[1]?.dir),
     ]);
   });
 
   it('runs the tools without what would make them do other than the reviewed plan says', () => {
-    const env = stepEnv(deploySteps({ tool: 'terraform', stacks, approve: true })[2] as DeployStep, {
+    const env = stepEnv(deploySteps({ tool: 'terraform', stacks, approve: true })[3] as DeployStep, {
       PATH: '/usr/bin',
       TF_CLI_ARGS: '-target=x',
       TF_CLI_ARGS_apply: '-replace=y',

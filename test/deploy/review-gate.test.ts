@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditDiff } from '../../audit/audit-diff.ts';
 import { makeEvidence } from '../../audit/evidence.ts';
 import { reportJson } from '../../audit/format-json.ts';
@@ -269,7 +269,7 @@ describe('the reviewed apply', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('✓ demo: applied the reviewed plan');
     expect(r.stderr).toContain('▸ demo: terraform init -input=false -no-color -lockfile=readonly');
-    expect(r.stderr).not.toContain('terraform plan');
+    expect(r.stderr).toMatch(/^▸ demo: terraform plan -input=false -no-color -out=tfplan$/m);
     expect(stateNames()).toEqual(['a', 'b']);
     const record = readFileSync(join(state, 'citycloud-deploys.jsonl'), 'utf8').trim().split('\n');
     expect(record).toHaveLength(1);
@@ -293,41 +293,76 @@ describe('the reviewed apply', () => {
   });
 });
 
-describe('hole 1 again: a saved plan that reads otherwise than the JSON the reviewer signed', () => {
+describe('hole 1 again: a plan file that is not what its JSON says — never applied', () => {
   let change = '';
   let changeReview = '';
   let saved = '';
+  /** The deploy's state and record as they were before each test, put back after it. */
+  const kept = new Map<string, Buffer>();
   const tfplan = () => join(change, 'plans/demo.tfplan');
   /** The honest plan's prior state, as the author can take it from the plan file itself. */
   const priorState = () =>
     Buffer.from(
-      unzipSync(readFileSync(tfplan()), { filter: (f) => f.name === 'tfstate' }).tfstate as Uint8Array,
+      unzipSync(readFileSync(join(saved, 'demo.tfplan')), { filter: (f) => f.name === 'tfstate' })
+        .tfstate as Uint8Array,
     );
-  /** A plan the author makes in a folder of their own: the reviewed stack (or `stack`), the deployed state. */
-  function authorsPlan(args: string[], stack?: string): Buffer {
+  /**
+   * A plan the author makes in a folder of their own from the reviewed stack (or `stack`) and the
+   * deployed state (or none): `backend` keeps that state elsewhere, `args` go to their plan.
+   */
+  function authorsPlan(o: { args?: string[]; stack?: string; backend?: string; emptyState?: boolean }): {
+    plan: Buffer;
+    json: string;
+  } {
     const mine = join(tempDir(), 'atk');
-    const dir = join(mine, 'out/terraform/stacks/demo');
-    mkdirSync(dir, { recursive: true });
+    const folder = join(mine, 'out/terraform/stacks/demo');
+    mkdirSync(folder, { recursive: true });
     mkdirSync(join(mine, 'state'), { recursive: true });
     writeFileSync(
-      join(dir, 'cdk.tf.json'),
-      stack ?? readFileSync(join(change, 'terraform/stacks/demo/cdk.tf.json')),
+      join(folder, 'cdk.tf.json'),
+      o.stack ?? readFileSync(join(change, 'terraform/stacks/demo/cdk.tf.json')),
     );
-    writeFileSync(join(mine, 'state/demo.tfstate'), priorState());
+    if (!o.emptyState) writeFileSync(o.backend ?? join(mine, 'state/demo.tfstate'), priorState());
+    const env = { ...process.env, ...TF_ENV };
     for (const a of [
-      ['init', '-input=false'],
-      ['plan', '-input=false', '-out=tfplan', ...args],
+      ['init', '-input=false', ...(o.backend ? [`-backend-config=path=${o.backend}`] : [])],
+      ['plan', '-input=false', '-out=tfplan', ...(o.args ?? [])],
     ])
-      expect(spawnSync('terraform', a, { cwd: dir, env: { ...process.env, ...TF_ENV } }).status).toBe(0);
-    return readFileSync(join(dir, 'tfplan'));
+      expect(spawnSync('terraform', a, { cwd: folder, env }).status).toBe(0);
+    const json = spawnSync('terraform', ['show', '-json', 'tfplan'], {
+      cwd: folder,
+      env,
+      encoding: 'utf8',
+    }).stdout;
+    return { plan: readFileSync(join(folder, 'tfplan')), json };
   }
-  /** The author's plan put in place of the honest one, the index naming its digest; the JSON kept. */
-  function swapIn(plan: Buffer): void {
+  /** The author's plan (and, given, its JSON) put in place of the honest one, the index naming their digests. */
+  function swapIn(plan: Buffer, json?: string): void {
     writeFileSync(tfplan(), plan);
+    if (json !== undefined) writeFileSync(join(change, 'plans/demo.json'), json);
     const index = JSON.parse(readFileSync(join(change, 'plans/plans.json'), 'utf8'));
-    index.stacks[0].planSha256 = createHash('sha256').update(plan).digest('hex');
+    const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
+    index.stacks[0].planSha256 = sha(plan);
+    index.stacks[0].jsonSha256 = sha(readFileSync(join(change, 'plans/demo.json')));
     writeFileSync(join(change, 'plans/plans.json'), JSON.stringify(index));
   }
+  /** The reviewer signs what the plans folder holds, with their own tool. */
+  const planReviewOf = (name: string) => {
+    const file = join(dir, name);
+    const r = runCli([
+      'diff',
+      '--plan',
+      join(change, 'plans'),
+      '--evidence',
+      file,
+      '--reviewer',
+      LAN,
+      '--signing-key',
+      lan,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    return file;
+  };
   const apply = (review: string) =>
     deployAt(change, '--approve', '--evidence', changeReview, '--plan-evidence', review);
 
@@ -350,44 +385,63 @@ describe('hole 1 again: a saved plan that reads otherwise than the JSON the revi
     saved = join(tempDir(), 'plans');
     cpSync(join(change, 'plans'), saved, { recursive: true });
   }, 120_000);
-  afterAll(() => {
+  beforeEach(() => {
+    for (const f of ['demo.tfstate', 'citycloud-deploys.jsonl']) kept.set(f, readFileSync(join(state, f)));
+  });
+  afterEach(() => {
+    for (const [f, bytes] of kept) writeFileSync(join(state, f), bytes);
     rmSync(join(change, 'plans'), { recursive: true });
     cpSync(saved, join(change, 'plans'), { recursive: true });
   });
 
-  it('a plan made with -destroy from the very reviewed stack, its JSON left honest: the reviewer signs it, deploy refuses it (exit 1)', () => {
-    swapIn(authorsPlan(['-destroy']));
-    const review = join(dir, 'destroy-plan-review.json');
-    // the embedded configuration is the reviewed one: the signing cannot tell
-    expect(
-      runCli([
-        'diff',
-        '--plan',
-        join(change, 'plans'),
-        '--evidence',
-        review,
-        '--reviewer',
-        LAN,
-        '--signing-key',
-        lan,
-      ]).code,
-    ).toBe(0);
-    const r = apply(review);
+  it('a plan file made with -destroy, its JSON left honest and signed: never applied — the change the reviewer read is', () => {
+    swapIn(authorsPlan({ args: ['-destroy'] }).plan);
+    const r = apply(planReviewOf('destroy-plan-review.json'));
+    expect(r.code, r.stderr).toBe(0);
+    // planned again from the reviewed stack, shown as the reviewed JSON, applied: c added, nothing destroyed
+    expect(r.stderr).toMatch(/^▸ demo: terraform plan -input=false -no-color -out=tfplan$/m);
+    expect(stateNames()).toEqual(['a', 'b', 'c']);
+  }, 120_000);
+
+  it('a plan whose recorded backend keeps the state elsewhere, its JSON the same: the state stays where the reviewed stack keeps it', () => {
+    const elsewhere = join(tempDir(), 'elsewhere.tfstate');
+    const theirs = authorsPlan({ backend: elsewhere });
+    swapIn(theirs.plan, theirs.json);
+    const before = readFileSync(elsewhere);
+    const r = apply(planReviewOf('backend-plan-review.json'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(stateNames()).toEqual(['a', 'b', 'c']);
+    expect(readFileSync(elsewhere).equals(before)).toBe(true);
+  }, 120_000);
+
+  it('a plan made against a state of their own, JSON and all, signed: planned again against the real one, refused (exit 1)', () => {
+    // against an empty state their plan creates a, b and c, and says so: that is what is signed
+    const theirs = authorsPlan({ backend: join(tempDir(), 'empty.tfstate'), emptyState: true });
+    swapIn(theirs.plan, theirs.json);
+    const r = apply(planReviewOf('other-state-plan-review.json'));
     expect(r.code).toBe(1);
     expect(lastLine(r.stderr)).toMatch(
-      /^refused: the saved plan of stack demo does not show as the plan that was reviewed \(terraform show -json of it differs from demo\.json\); nothing of it was applied/,
+      /^refused: planned again, stack demo is not the plan that was reviewed \(demo\.json\): it would change terraform_data\.a, terraform_data\.b otherwise; nothing of it was applied/,
     );
-    expect(r.stderr).not.toMatch(/terraform apply/);
     expect(stateNames()).toEqual(['a', 'b']);
-    rmSync(join(change, 'plans'), { recursive: true });
-    cpSync(saved, join(change, 'plans'), { recursive: true });
+  }, 120_000);
+
+  it('a review made before the state moved on is refused: planned again, the plan differs (exit 1)', () => {
+    const review = planReviewOf('stale-plan-review.json');
+    expect(apply(review).code).toBe(0);
+    // the same reviews again: c is there now, so the plan is no longer the one reviewed
+    const again = apply(review);
+    expect(again.code).toBe(1);
+    expect(lastLine(again.stderr)).toMatch(
+      /^refused: planned again, stack demo is not the plan that was reviewed \(demo\.json\): it would change terraform_data\.c otherwise; nothing of it was applied/,
+    );
+    expect(again.stderr).not.toMatch(/terraform apply/);
   }, 120_000);
 
   it('a zip that reads as the honest plan to citycloud and as another to Terraform is refused (exit 2), nothing run', () => {
     const marker = join(dir, 'polyglot-ran');
-    const evil = authorsPlan(
-      [],
-      JSON.stringify({
+    const evil = authorsPlan({
+      stack: JSON.stringify({
         terraform: { backend: { local: { path: '../../../../state/demo.tfstate' } } },
         resource: {
           terraform_data: {
@@ -397,7 +451,7 @@ describe('hole 1 again: a saved plan that reads otherwise than the JSON the revi
           },
         },
       }),
-    );
+    }).plan;
     swapIn(polyglotZip(readFileSync(join(saved, 'demo.tfplan')), evil));
     const refusedSigning = runCli([
       'diff',
@@ -415,8 +469,7 @@ describe('hole 1 again: a saved plan that reads otherwise than the JSON the revi
       'not a saved plan as Terraform writes one (a zip64 directory, which Terraform does not write)',
     );
     // even with a plan review signed over it by a reviewer whose tool was bypassed
-    const forced = forcedPlanReview(join(change, 'plans'), 'polyglot-plan-review.json');
-    const r = apply(forced);
+    const r = apply(forcedPlanReview(join(change, 'plans'), 'polyglot-plan-review.json'));
     expect(r.code).toBe(2);
     expect(lastLine(r.stderr)).toContain('not a saved plan as Terraform writes one');
     expect(existsSync(marker)).toBe(false);
@@ -541,6 +594,69 @@ describe('hole 4: a reviewer added by the change itself', () => {
     expect(d.stderr.trim()).toMatch(
       /^refused: .*review\.json: the signature does not verify for reviewer "mallory@example\.org" against /,
     );
+  }, 60_000);
+});
+
+describe('hole 4 again: a reviewer added in a model the diff and the gate would read differently', () => {
+  it('is refused by the diff (exit 2), by verify and by deploy (exit 1)', () => {
+    const theirs = copyOfOut();
+    const model = readFileSync(join(theirs, 'model/city.json'), 'utf8');
+    const deploySection = JSON.parse(model).deploy;
+    const key = readFileSync(`${mallory}.pub`, 'utf8').trim();
+    const malloryEntry = JSON.stringify({ principals: LAN, options: '', key });
+    // mallory's key, as lan, in the deploy section the gate reads …
+    const lanLine = /\n( {6}\{"principals":"lan@hcmc\.gov\.vn"[^\n]*\})\n/.exec(model)?.[1] as string;
+    expect(lanLine).toBeDefined();
+    let spoiled = model.replace(`${lanLine}\n`, `${lanLine},\n      ${malloryEntry}\n`);
+    // … two lines joined so the diff's line reader gives up, and a last line JSON.parse would read
+    // as the deploy section (lan alone) where a line reader sees only apiVersion
+    spoiled = spoiled.replace(
+      /"fourEyes": (true|false),\n\s+"upgradeWindow"/,
+      '"fourEyes": $1, "upgradeWindow"',
+    );
+    spoiled = spoiled.replace(
+      /\n\}\n?$/,
+      `,\n  "apiVersion": "citycloud/v1", "deploy": ${JSON.stringify(deploySection)}\n}\n`,
+    );
+    editOutput(theirs, {
+      'model/city.json': spoiled,
+      'deploy/allowed_signers': `${readFileSync(join(out, 'deploy/allowed_signers'), 'utf8')}${LAN} ${key}\n`,
+    });
+    const bundle = join(tempDir(), 'review.json');
+    const d = sign(out, theirs, bundle);
+    expect(d.code).toBe(2);
+    expect(d.stderr.trim()).toMatch(
+      /model\/city\.json cannot be diffed: the key "(apiVersion|deploy)" is given twice in the top-level object/,
+    );
+    // signed anyway (a reviewer's tool bypassed): the gate reads it one way only, strictly
+    const forced = join(tempDir(), 'forced.json');
+    const sides = [openOutput(out), openOutput(theirs)] as const;
+    const report = {
+      schema: 'citycloud-audit-diff/v1',
+      counts: { critical: 0, high: 0, medium: 0, low: 0 },
+    } as never;
+    writeFileSync(
+      forced,
+      JSON.stringify(
+        makeEvidence({
+          old: sides[0],
+          new: sides[1],
+          report,
+          reportJson: '{}',
+          reviewer: LAN,
+          signingKey: lan,
+          now: new Date(),
+        }),
+      ),
+    );
+    const v = runCli(['verify', forced, theirs]);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toMatch(
+      /refused: in model\/city\.json the key "(apiVersion|deploy)" is given twice in the top-level object: it reads two ways/,
+    );
+    const g = deployAt(theirs, '--evidence', forced);
+    expect(g.code).toBe(1);
+    expect(lastLine(g.stderr)).toMatch(/it reads two ways$/);
   }, 60_000);
 });
 

@@ -131,7 +131,8 @@ describe('citycloud deploy with the real Terraform (terraform_data, no provider 
     expect(apply.code, apply.stderr).toBe(0);
     expect(apply.stdout).toContain('✓ demo: applied the reviewed plan');
     expect(apply.stderr).toMatch(/^▸ demo: terraform apply -input=false -no-color tfplan$/m);
-    expect(apply.stderr).not.toContain('terraform plan');
+    // planned again from the reviewed stack, and applied only as the same plan
+    expect(apply.stderr).toMatch(/^▸ demo: terraform plan -input=false -no-color -out=tfplan$/m);
     const state = JSON.parse(readFileSync(join(dir, 'state/demo.tfstate'), 'utf8'));
     expect(state.resources.map((r: { name: string }) => r.name)).toEqual(['a', 'b']);
     const record = JSON.parse(readFileSync(join(dir, 'state/citycloud-deploys.jsonl'), 'utf8'));
