@@ -5,11 +5,12 @@
  * reads both), nothing added without what it holds, and a file that does not parse is an input
  * error (exit 2), never an internal one.
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readerStats, resetReaderStats } from '../../audit/reader-stats.ts';
-import { runCli, tempDir } from '../helpers/city.ts';
+import { BIN, runCli, tempDir } from '../helpers/city.ts';
 import { demoStack, editOutput, outputWithStack } from '../helpers/outputs.ts';
 
 let before = '';
@@ -117,6 +118,23 @@ describe('the diff reads a stack as Terraform does', () => {
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     } else expect(JSON.parse(r.stdout).changes.length).toBeGreaterThan(0);
+  });
+
+  it('a file of the output that is a named pipe is refused in one line (exit 2), never waited on', () => {
+    const o = newSide(demoStack({ a: { input: 'hello' }, b: { input: 'world' }, c: { input: 'c' } }));
+    const manifest = readFileSync(join(o, 'manifest.json'), 'utf8');
+    rmSync(join(o, STACK));
+    expect(spawnSync('mkfifo', [join(o, STACK)]).status).toBe(0);
+    writeFileSync(join(o, 'manifest.json'), manifest);
+    const r = spawnSync(process.execPath, [BIN, 'diff', before, o, '--format', 'json'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(
+      /terraform\/stacks\/demo\/cdk\.tf\.json: is a named pipe \(FIFO\); expected the file synth wrote \(a regular file\)$/,
+    );
   });
 
   it('the line-by-line reader is taken on what synth writes, and not on a line it cannot vouch for', async () => {
