@@ -21,7 +21,8 @@ import {
 } from './signed-bundle.ts';
 import { REVIEW_NAMESPACE, type SignatureCheck } from './ssh-signature.ts';
 
-export { canonicalJson, signedPayload } from './signed-bundle.ts';
+export { canonicalJson } from '../view/canonical-json.ts';
+export { signedPayload } from './signed-bundle.ts';
 
 export const EVIDENCE_FORMAT = 'citycloud-review-evidence/v1';
 

@@ -6,19 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { readRegularFile } from '../model/index.ts';
+import { canonicalJson } from '../view/canonical-json.ts';
 import { AuditInputError } from './audit-error.ts';
 import { type SignatureCheck, type SignatureNamespace, signPayload, verifyPayload } from './ssh-signature.ts';
-
-/** Keys sorted at every level: the bytes that are signed do not depend on how the bundle was written. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value);
-}
 
 export interface SignedBundle {
   readonly format: string;

@@ -12,7 +12,14 @@ import { redact } from '../deploy/redact.ts';
 import { formatInputProblem, InventoryInputError } from '../model/index.ts';
 import { LocalStackError } from '../monitoring/local/local-stack.ts';
 import { ReviewError } from '../runbooks/capacity/capacity-review.ts';
-import { LockRefused, RunNotFound, RunStoreUnavailable } from '../runbooks/engine/run-store.ts';
+import { PROMETHEUS_AUTH_ENV, PrometheusAuthError } from '../runbooks/engine/prometheus-auth.ts';
+import {
+  JournalRefused,
+  JournalUnwritable,
+  LockRefused,
+  RunNotFound,
+  RunStoreUnavailable,
+} from '../runbooks/engine/run-store.ts';
 import { ExecutorError } from '../runbooks/executors/executor.ts';
 import { LiveStateError } from '../runbooks/upgrade/live-state.ts';
 import { OutFolderError } from '../synth/out-folder.ts';
@@ -24,7 +31,6 @@ import {
   DEFAULT_MONITOR_DIR,
   DEFAULT_OUT,
   DEFAULT_REVIEW_DIR,
-  DEFAULT_RUNS_DIR,
   shown,
 } from './cli/defaults.ts';
 import { parseDuration } from './cli/duration.ts';
@@ -41,6 +47,7 @@ import {
   runUnlock,
   runUpgradeExecute,
   runUpgradePlan,
+  type StoreOptions,
 } from './commands/runbook.ts';
 import { runSynth } from './commands/synth.ts';
 import { watchSynth } from './commands/synth-watch.ts';
@@ -318,18 +325,29 @@ function runbookCommands(cli: Command, inventoryHelp: string): void {
   };
   const storeOptions = (c: Command) =>
     c
+      .option('-i, --inventory <file>', inventoryHelp, BUILTIN_INVENTORY)
       .addOption(
         new Option(
           '--state <backend>',
           'where the lock and journals live (default: pg when the inventory keeps Terraform state in PostgreSQL, else local)',
         ).choices(['local', 'pg']),
       )
-      .option('--runs-dir <dir>', 'the local store’s folder', DEFAULT_RUNS_DIR)
+      .option(
+        '--runs-dir <dir>',
+        'the local store’s folder (default: ~/.local/state/citycloud/runs/<city code>, one per city for this account)',
+      )
       .option('--state-url <url>', 'the PostgreSQL store’s connection string (default: $PG_CONN_STR)');
   const executeOptions = (c: Command) =>
     storeOptions(c)
-      .option('-i, --inventory <file>', inventoryHelp, BUILTIN_INVENTORY)
-      .option('--prometheus <url>', 'the Prometheus the gates ask', 'http://127.0.0.1:9090')
+      .option(
+        '--prometheus <url>',
+        'the Prometheus the gates ask (no credentials in it)',
+        'http://127.0.0.1:9090',
+      )
+      .option(
+        '--prometheus-auth-file <file>',
+        `Prometheus' basic-auth credentials, netrc-style (machine HOST login USER password PASS; mode 600); or set ${PROMETHEUS_AUTH_ENV}=user:password`,
+      )
       .addOption(
         new Option('--executor <name>', 'what acts on the fleet')
           .choices(['sim', 'kubectl-ssh'])
@@ -415,10 +433,10 @@ function runbookCommands(cli: Command, inventoryHelp: string): void {
         inventory: string;
         to?: string;
         prometheus: string;
+        prometheusAuthFile?: string;
         json?: boolean;
       }>();
-      if (!opts.to) throw new RunbookUsageError('the plan needs the target version: --to VERSION');
-      process.exitCode = await runUpgradePlan({ ...opts, to: opts.to });
+      process.exitCode = await runUpgradePlan(opts);
     });
   executeOptions(
     runbook
@@ -437,21 +455,24 @@ function runbookCommands(cli: Command, inventoryHelp: string): void {
       .argument('[run]'),
   )
     .option('--json', 'print it as JSON')
-    .action(
-      async (
-        run: string | undefined,
-        opts: { runsDir: string; state?: 'local' | 'pg'; stateUrl?: string; json?: boolean },
-      ) => {
-        process.exitCode = await runStatus(run, { ...opts, inventory: '' });
-      },
-    );
+    .action(async (run: string | undefined, opts: StoreOptions & { json?: boolean }) => {
+      process.exitCode = await runStatus(run, opts);
+    });
   runbook
     .command('capacity-review')
     .description(
       'forecast every pool, warehouse and district uplink from the Prometheus history: when each crosses its threshold',
     )
     .option('-i, --inventory <file>', inventoryHelp, BUILTIN_INVENTORY)
-    .option('--prometheus <url>', 'the Prometheus with the history', 'http://127.0.0.1:9090')
+    .option(
+      '--prometheus <url>',
+      'the Prometheus with the history (no credentials in it)',
+      'http://127.0.0.1:9090',
+    )
+    .option(
+      '--prometheus-auth-file <file>',
+      `Prometheus' basic-auth credentials, netrc-style (mode 600); or set ${PROMETHEUS_AUTH_ENV}=user:password`,
+    )
     .option('--days <n>', 'days of history read', whole('days', 28, 400), 90)
     .option(
       '--horizon <days>',
@@ -485,21 +506,21 @@ function runbookCommands(cli: Command, inventoryHelp: string): void {
       process.exitCode = await runCapacityReview(opts);
     });
   storeOptions(
-    runbook.command('unlock').description('break the fleet’s runbook lock, journaling who and why'),
+    runbook
+      .command('unlock')
+      .description(
+        'break the lock of a run that is dead or stale (of one alive only with --force), journaling who and why',
+      ),
   )
     .option('--reason <text>', 'why (journaled)')
     .option('--operator <name>', 'who breaks it (default: your user name)')
-    .action(
-      async (opts: {
-        runsDir: string;
-        state?: 'local' | 'pg';
-        stateUrl?: string;
-        reason?: string;
-        operator?: string;
-      }) => {
-        process.exitCode = await runUnlock({ ...opts, inventory: '' });
-      },
-    );
+    .option(
+      '--force',
+      'break it although its holder looks alive (its pid runs here, or its heartbeat is fresh); journaled as forced',
+    )
+    .action(async (opts: StoreOptions & { reason?: string; operator?: string; force?: boolean }) => {
+      process.exitCode = await runUnlock(opts);
+    });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -522,13 +543,21 @@ async function main(argv: string[]): Promise<number> {
     if (
       err instanceof RunbookUsageError ||
       err instanceof RunNotFound ||
-      err instanceof RunStoreUnavailable ||
+      err instanceof JournalRefused ||
       err instanceof LiveStateError ||
       err instanceof ReviewError ||
-      err instanceof ExecutorError
+      err instanceof PrometheusAuthError
     ) {
       console.error(inert(err.message));
       return EXIT.usage;
+    }
+    if (err instanceof RunStoreUnavailable || err instanceof JournalUnwritable) {
+      console.error(inert(err.message));
+      return EXIT.paused;
+    }
+    if (err instanceof ExecutorError) {
+      console.error(inert(err.message));
+      return EXIT.unavailable;
     }
     if (err instanceof OutFolderError || err instanceof LocalStackError) {
       console.error(inert(err.message));

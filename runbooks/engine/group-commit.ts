@@ -1,9 +1,11 @@
 /**
  * The journals' group commit: records get their sequence number as they are appended; the first
  * is written at once, and those appended while a write is under way wait and go together in the
- * next one. Each append resolves when the write holding its record is durable (an fsync, a
+ * next one. Each record carries the digest of the one before it (runbooks/engine/journal-chain.ts).
+ * Each append resolves when the write holding its record is durable (an fsync, a
  * commit); a failed write rejects every append in it.
  */
+import { type ChainHead, recordDigest } from './journal-chain.ts';
 import type { JournalEvent, JournalRecord } from './journal-records.ts';
 
 export class GroupCommit {
@@ -15,11 +17,21 @@ export class GroupCommit {
   constructor(
     /** Makes a batch of records durable, in order. */
     private readonly write: (batch: readonly JournalRecord[]) => Promise<void>,
-    private seq: number,
+    /** The chain's head when the journal was opened. */
+    private head: ChainHead,
   ) {}
 
   append(event: JournalEvent): Promise<JournalRecord> {
-    const record = { seq: ++this.seq, at: new Date().toISOString(), ...event } as JournalRecord;
+    // the record as it is stored and read back (no undefined fields): what its digest covers
+    const record = JSON.parse(
+      JSON.stringify({
+        seq: this.head.seq + 1,
+        at: new Date().toISOString(),
+        prev: this.head.digest,
+        ...event,
+      }),
+    ) as JournalRecord;
+    this.head = { seq: record.seq, digest: recordDigest(record) };
     return new Promise((resolve, reject) => {
       this.pending.push({ record, done: () => resolve(record), fail: reject });
       void this.drain();

@@ -14,6 +14,15 @@ export interface Actor {
   readonly pid: number;
 }
 
+/**
+ * Whether two names are one person, however typed: `Alice`, ` alice` and `ＡＬＩＣＥ` are the same
+ * identity (Unicode compatibility form, case-folded, trimmed). Four-eyes compares identities.
+ */
+export const sameIdentity = (a: string, b: string): boolean => {
+  const key = (s: string) => s.normalize('NFKC').trim().toLowerCase();
+  return key(a) === key(b);
+};
+
 export type JournalEvent =
   | {
       readonly kind: 'run-started';
@@ -79,10 +88,24 @@ export type JournalEvent =
       readonly outcome: 'succeeded' | 'failed';
       readonly reason: string;
     }
-  | { readonly kind: 'unlocked'; readonly by: Actor; readonly reason: string; readonly lock: unknown };
+  | {
+      readonly kind: 'unlocked';
+      readonly by: Actor;
+      readonly reason: string;
+      readonly lock: unknown;
+      /** The holder was alive (its pid here, or a fresh heartbeat): broken with --force. */
+      readonly forced?: boolean;
+    };
 
-/** A record as stored: its place in the journal and when it was written. */
-export type JournalRecord = JournalEvent & { readonly seq: number; readonly at: string };
+/**
+ * A record as stored: its place in the journal, when it was written, and the digest of the record
+ * before it (runbooks/engine/journal-chain.ts).
+ */
+export type JournalRecord = JournalEvent & {
+  readonly seq: number;
+  readonly at: string;
+  readonly prev: string;
+};
 
 export interface ServerProgress {
   /** Steps done (or found already done), in order. */

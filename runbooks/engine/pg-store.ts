@@ -2,22 +2,31 @@
  * The team's run store, in PostgreSQL: operators on several machines share one lock and the
  * journals, so two cannot run at once and either can resume the other's run.
  *
- * - The lock is a session advisory lock (`pg_try_advisory_lock`): held while the holder's
- *   connection lives, released by the server when it dies (a `kill -9`, a lost machine), so it
- *   cannot go stale the way a file can. Who holds it is kept beside it (`lock_holder`), with a
- *   heartbeat. `unlock` ends the holder's session (`pg_terminate_backend`), which is what breaks
- *   an advisory lock held by a hung process.
- * - The journal is a table of (run, seq, at, record); a trigger refuses UPDATE and DELETE, so it
- *   is append-only. Records appended while a flush is under way share the next INSERT (group
- *   commit); a record is durable when its transaction commits.
+ * - The lock is a session advisory lock (`pg_try_advisory_lock`) of the store's database:
+ *   held while the holder's connection lives, released by the server when it dies (a `kill -9`,
+ *   a lost machine), so it cannot go stale the way a file can. Who holds it is kept beside it
+ *   (`lock_holder`), with a heartbeat. `unlock` ends the holder's session (`pg_terminate_backend`,
+ *   in this database only), which is what breaks an advisory lock held by a hung process.
+ * - The journal is a table of (run, seq, at, record). Triggers refuse UPDATE, DELETE and TRUNCATE,
+ *   and an INSERT unless its session holds the fleet's lock and its seq follows the run's last:
+ *   one writer, append-only. Records carry the chain of runbooks/engine/journal-chain.ts, checked
+ *   whenever a journal is read. Records appended while a flush is under way share the next INSERT
+ *   (group commit); a record is durable when its transaction commits.
+ * - The runbooks' role needs only SELECT and INSERT on the journal (and SELECT, INSERT, UPDATE,
+ *   DELETE on lock_holder); an administrator creates the schema once, as docs/runbooks.md shows
+ *   (`DDL` below), or the first run does it when its role may.
+ * - A connection lost mid-run fails the next journal write: the run stops there, resumable.
  */
 import pg from 'pg';
 import { GroupCommit } from './group-commit.ts';
+import { type ChainHead, checkChain } from './journal-chain.ts';
 import type { Actor, JournalEvent, JournalRecord } from './journal-records.ts';
 import {
   HEARTBEAT_SECONDS,
   type HeldLock,
   type Journal,
+  JournalUnwritable,
+  type Liveness,
   LOCK_EXPIRES_SECONDS,
   type LockInfo,
   LockRefused,
@@ -27,12 +36,15 @@ import {
 } from './run-store.ts';
 
 export const SCHEMA = 'citycloud_runbooks';
-/** The advisory lock's key: one fleet, one runbook at a time. */
+/** The advisory lock's key: one fleet, one runbook at a time (advisory locks belong to a database). */
 const FLEET_LOCK = 7_279_001;
 /** A second key, for creating the tables once when several clients start together. */
 const DDL_LOCK = 7_279_002;
+/** The fleet lock's row in pg_locks: this database's, granted. */
+const FLEET_LOCK_ROWS = `locktype = 'advisory' AND granted AND classid = 0 AND objid = ${FLEET_LOCK} AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 
-const DDL = `
+/** The store's schema, for an administrator to run once (docs/runbooks.md prints it). */
+export const DDL = `
 CREATE SCHEMA IF NOT EXISTS ${SCHEMA};
 CREATE TABLE IF NOT EXISTS ${SCHEMA}.journal (
   run text NOT NULL,
@@ -49,9 +61,27 @@ CREATE OR REPLACE FUNCTION ${SCHEMA}.refuse_change() RETURNS trigger LANGUAGE pl
 BEGIN
   RAISE EXCEPTION 'the runbook journal is append-only: % refused', TG_OP;
 END $$;
+CREATE OR REPLACE FUNCTION ${SCHEMA}.one_writer() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  last bigint;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_locks WHERE ${FLEET_LOCK_ROWS} AND pid = pg_backend_pid()) THEN
+    RAISE EXCEPTION 'the runbook journal is written only by the holder of the fleet''s runbook lock';
+  END IF;
+  SELECT max(seq) INTO last FROM ${SCHEMA}.journal WHERE run = NEW.run;
+  IF NEW.seq IS DISTINCT FROM coalesce(last, 0) + 1 THEN
+    RAISE EXCEPTION 'run % record % does not follow its last record %', NEW.run, NEW.seq, coalesce(last, 0);
+  END IF;
+  RETURN NEW;
+END $$;
 CREATE OR REPLACE TRIGGER journal_append_only BEFORE UPDATE OR DELETE ON ${SCHEMA}.journal
   FOR EACH ROW EXECUTE FUNCTION ${SCHEMA}.refuse_change();
+CREATE OR REPLACE TRIGGER journal_no_truncate BEFORE TRUNCATE ON ${SCHEMA}.journal
+  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.refuse_change();
+CREATE OR REPLACE TRIGGER journal_one_writer BEFORE INSERT ON ${SCHEMA}.journal
+  FOR EACH ROW EXECUTE FUNCTION ${SCHEMA}.one_writer();
 `;
+const TRIGGERS = ['journal_append_only', 'journal_no_truncate', 'journal_one_writer'];
 
 /** Where a connection string points, without its password, for messages. */
 export function describeUrl(url: string): string {
@@ -64,13 +94,20 @@ export function describeUrl(url: string): string {
   }
 }
 
+/** Why a query failed, in a few words (the server's message, or the connection's error code). */
+const why = (err: unknown) => {
+  const e = err as Error & { code?: string };
+  return (e.message || e.code || String(err)).split('\n')[0] as string;
+};
+
 class PgJournal implements Journal {
   private readonly commits: GroupCommit;
 
   constructor(
     private readonly client: pg.Client,
     private readonly run: string,
-    seq: number,
+    private readonly where: string,
+    head: ChainHead,
   ) {
     // one INSERT of every record waiting: durable when it commits
     this.commits = new GroupCommit(async (batch) => {
@@ -79,11 +116,17 @@ class PgJournal implements Journal {
         values.push(run, r.seq, r.at, JSON.stringify(r));
         return `($${4 * i + 1}, $${4 * i + 2}, $${4 * i + 3}, $${4 * i + 4})`;
       });
-      await client.query(
-        `INSERT INTO ${SCHEMA}.journal (run, seq, at, record) VALUES ${rows.join(', ')}`,
-        values,
-      );
-    }, seq);
+      try {
+        await client.query(
+          `INSERT INTO ${SCHEMA}.journal (run, seq, at, record) VALUES ${rows.join(', ')}`,
+          values,
+        );
+      } catch (err) {
+        throw new JournalUnwritable(
+          `the journal in ${where} cannot be written (${why(err)}); this run acts on nothing more`,
+        );
+      }
+    }, head);
   }
 
   get flushes(): number {
@@ -94,11 +137,8 @@ class PgJournal implements Journal {
     return this.commits.append(event);
   }
 
-  async read(): Promise<JournalRecord[]> {
-    const r = await this.client.query(`SELECT record FROM ${SCHEMA}.journal WHERE run = $1 ORDER BY seq`, [
-      this.run,
-    ]);
-    return r.rows.map((row: { record: JournalRecord }) => row.record);
+  read(): Promise<JournalRecord[]> {
+    return readJournal(this.client, this.run, this.where).then((j) => j.records);
   }
 
   close(): Promise<void> {
@@ -106,11 +146,38 @@ class PgJournal implements Journal {
   }
 }
 
+/** A run's records in order, checked in the chain (JournalRefused names the first wrong one). */
+async function readJournal(
+  client: pg.Client,
+  run: string,
+  where: string,
+): Promise<{ records: JournalRecord[]; head: ChainHead }> {
+  const r = await client.query(`SELECT seq, record FROM ${SCHEMA}.journal WHERE run = $1 ORDER BY seq`, [
+    run,
+  ]);
+  const records = r.rows.map((row: { record: unknown }) => row.record);
+  const head = checkChain(records, run, (i) => `${where}, run ${run}, row seq ${r.rows[i]?.seq}`);
+  return { records: records as JournalRecord[], head };
+}
+
+const UNKNOWN_HOLDER: LockInfo = {
+  run: '(unknown)',
+  user: '?',
+  host: '?',
+  pid: 0,
+  startedAt: '?',
+  heartbeatAt: '?',
+  expiresAfterSeconds: LOCK_EXPIRES_SECONDS,
+};
+
 export class PgRunStore implements RunStore {
   private client: pg.Client | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    readonly storeArgs = '',
+  ) {}
 
   get where(): string {
     return describeUrl(this.url);
@@ -127,41 +194,63 @@ export class PgRunStore implements RunStore {
       const e = err as Error & { code?: string };
       throw new RunStoreUnavailable(`${this.where} is unreachable (${e.code ?? e.message.split('\n')[0]})`);
     }
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
-    await client.query(DDL);
-    await client.query('COMMIT');
+    try {
+      await this.ensureSchema(client);
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw err;
+    }
     this.client = client;
     return client;
   }
 
-  async currentLock(): Promise<LockInfo | null> {
-    const c = await this.connect();
-    const held = await c.query(
-      "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = $1",
-      [FLEET_LOCK],
+  /** Creates the schema when a part is missing and the role may; says what to do when it may not. */
+  private async ensureSchema(client: pg.Client): Promise<void> {
+    const present = await client.query(
+      `SELECT to_regclass($1) IS NOT NULL AS holder,
+              (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass($2) AND tgname = ANY($3))::int AS triggers`,
+      [`${SCHEMA}.lock_holder`, `${SCHEMA}.journal`, TRIGGERS],
     );
-    if (held.rowCount === 0) return null;
-    const r = await c.query(`SELECT info FROM ${SCHEMA}.lock_holder WHERE fleet = 'fleet'`);
-    return (r.rows[0]?.info as LockInfo | undefined) ?? null;
+    if (present.rows[0]?.holder && present.rows[0]?.triggers === TRIGGERS.length) return;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+      await client.query(DDL);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw new RunStoreUnavailable(
+        `${this.where} has no runbook store schema (${SCHEMA}) or an old one, and this role cannot create it (${why(err)}); an administrator creates it once as docs/runbooks.md shows`,
+      );
+    }
   }
 
-  async acquire(owner: Actor & { run: string }): Promise<{ lock: HeldLock; tookOver: LockInfo | null }> {
+  async currentLock(): Promise<LockInfo | null> {
     const c = await this.connect();
-    const got = await c.query('SELECT pg_try_advisory_lock($1) AS ok', [FLEET_LOCK]);
-    if (!got.rows[0]?.ok) {
-      const held = (await this.currentLock()) ?? {
-        run: '(unknown)',
-        user: '?',
-        host: '?',
-        pid: 0,
-        startedAt: '?',
-        heartbeatAt: '?',
-        expiresAfterSeconds: LOCK_EXPIRES_SECONDS,
+    const held = await c.query(`SELECT 1 FROM pg_locks WHERE ${FLEET_LOCK_ROWS}`);
+    if (held.rowCount === 0) return null;
+    const r = await c.query(`SELECT info FROM ${SCHEMA}.lock_holder WHERE fleet = 'fleet'`);
+    return (r.rows[0]?.info as LockInfo | undefined) ?? UNKNOWN_HOLDER;
+  }
+
+  /** The holder's session is alive while it holds the lock: stale only when its heartbeat stopped. */
+  async liveness(lock: LockInfo, now = Date.now()): Promise<Liveness> {
+    const beat = Date.parse(lock.heartbeatAt);
+    if (!Number.isFinite(beat))
+      return { state: 'stale', why: 'its session holds the lock, but its heartbeat cannot be read' };
+    if (now - beat > lock.expiresAfterSeconds * 1000)
+      return {
+        state: 'stale',
+        why: `its session holds the lock, but sent no heartbeat for ${Math.round((now - beat) / 1000)} s (hung?)`,
       };
-      // the holder's session is alive (the server would have released the lock otherwise)
-      throw new LockRefused(held, null);
-    }
+    return {
+      state: 'alive',
+      why: `its session holds the lock and its heartbeat is ${Math.max(0, Math.round((now - beat) / 1000))} s old`,
+    };
+  }
+
+  /** Records who holds the lock just taken, starts its heartbeat, gives the handle that releases it. */
+  private async hold(c: pg.Client, owner: Actor & { run: string }): Promise<HeldLock> {
     const now = new Date().toISOString();
     const info: LockInfo = {
       ...owner,
@@ -182,36 +271,55 @@ export class PgRunStore implements RunStore {
     }, HEARTBEAT_SECONDS * 1000);
     this.heartbeat.unref();
     return {
-      lock: {
-        info,
-        release: async () => {
-          if (this.heartbeat) clearInterval(this.heartbeat);
-          this.heartbeat = null;
-          await c.query(`DELETE FROM ${SCHEMA}.lock_holder WHERE fleet = 'fleet'`);
-          await c.query('SELECT pg_advisory_unlock($1)', [FLEET_LOCK]);
-        },
+      info,
+      release: async () => {
+        if (this.heartbeat) clearInterval(this.heartbeat);
+        this.heartbeat = null;
+        // a lost connection has released the lock already
+        await c.query(`DELETE FROM ${SCHEMA}.lock_holder WHERE fleet = 'fleet'`).catch(() => {});
+        await c.query('SELECT pg_advisory_unlock($1)', [FLEET_LOCK]).catch(() => {});
       },
-      tookOver: null,
     };
   }
 
-  async breakLock(): Promise<LockInfo | null> {
+  async acquire(owner: Actor & { run: string }): Promise<{ lock: HeldLock; tookOver: LockInfo | null }> {
     const c = await this.connect();
-    const held = await this.currentLock();
+    const got = await c.query('SELECT pg_try_advisory_lock($1) AS ok', [FLEET_LOCK]);
+    if (!got.rows[0]?.ok) {
+      const held = (await this.currentLock()) ?? UNKNOWN_HOLDER;
+      throw new LockRefused(held, await this.liveness(held), this.storeArgs);
+    }
+    return { lock: await this.hold(c, owner), tookOver: null };
+  }
+
+  async breakLock(owner: Actor & { run: string }): Promise<{ broken: LockInfo; lock: HeldLock } | null> {
+    const c = await this.connect();
+    const broken = await this.currentLock();
+    if (!broken) return null;
+    // end the holder's session (this database's only), then wait for the server to release its lock
     await c.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = $1 AND pid <> pg_backend_pid()",
-      [FLEET_LOCK],
+      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE ${FLEET_LOCK_ROWS} AND pid <> pg_backend_pid()`,
     );
-    await c.query(`DELETE FROM ${SCHEMA}.lock_holder WHERE fleet = 'fleet'`);
-    return held;
+    try {
+      await c.query('BEGIN');
+      await c.query("SET LOCAL lock_timeout = '30s'");
+      await c.query('SELECT pg_advisory_lock($1)', [FLEET_LOCK]);
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw new RunStoreUnavailable(
+        `ended the session of run ${broken.run}, but its lock was not released within 30 s (${why(err)}); try again`,
+      );
+    }
+    return { broken, lock: await this.hold(c, owner) };
   }
 
   async journal(run: string, options: { create: boolean }): Promise<Journal> {
     const c = await this.connect();
-    const r = await c.query(`SELECT max(seq) AS seq FROM ${SCHEMA}.journal WHERE run = $1`, [run]);
-    const seq = r.rows[0]?.seq === null || r.rows[0]?.seq === undefined ? null : Number(r.rows[0].seq);
-    if (seq === null && !options.create) throw new RunNotFound(`no run ${run.slice(0, 60)} in ${this.where}`);
-    return new PgJournal(c, run, seq ?? 0);
+    const { records, head } = await readJournal(c, run, this.where);
+    if (records.length === 0 && !options.create)
+      throw new RunNotFound(`no run ${run.slice(0, 60)} in ${this.where}`);
+    return new PgJournal(c, run, this.where, head);
   }
 
   async runs(): Promise<string[]> {

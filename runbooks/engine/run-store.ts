@@ -8,6 +8,8 @@ import type { Actor, JournalEvent, JournalRecord } from './journal-records.ts';
 
 export interface LockInfo extends Actor {
   readonly run: string;
+  /** Random, per acquisition: the holder's journal writes check the lock still carries it. */
+  readonly token?: string;
   readonly startedAt: string;
   readonly heartbeatAt: string;
   /** A lock whose heartbeat is older than this is stale. */
@@ -28,18 +30,31 @@ export interface Journal {
   close(): Promise<void>;
 }
 
-/** The lock is held by another run (or a stale one): who, since when, and what to do. */
+/**
+ * A lock's holder: `alive` (its pid runs on this host, or its heartbeat is fresh), `dead` (its pid
+ * is gone from this host, or its database session ended) or `stale` (no heartbeat for longer than
+ * the lock allows: hung, or on a machine that is gone).
+ */
+export interface Liveness {
+  readonly state: 'alive' | 'dead' | 'stale';
+  readonly why: string;
+}
+
+/** The lock is held by another run (alive, or a dead or stale one): who, since when, and what to do. */
 export class LockRefused extends Error {
   constructor(
     readonly lock: LockInfo,
-    /** Why the lock looks stale, or null when its holder is alive. */
-    readonly stale: string | null,
+    readonly liveness: Liveness,
+    /** The store's non-default options, repeated in the commands suggested. */
+    storeArgs: string,
   ) {
     const who = `run ${lock.run} by ${lock.user}@${lock.host} (pid ${lock.pid}, since ${lock.startedAt}, last heartbeat ${lock.heartbeatAt})`;
     super(
-      stale
-        ? `the fleet's runbook lock is stale: ${who}; ${stale}. Make sure it is not running, then break the lock with: citycloud runbook unlock --reason "…"`
-        : `another runbook holds the fleet's lock: ${who}; wait for it to finish, or see it with: citycloud runbook status ${lock.run}`,
+      liveness.state === 'alive'
+        ? `another runbook holds the fleet's lock: ${who}; wait for it to finish, or see it with: citycloud runbook status ${lock.run}${storeArgs}`
+        : liveness.state === 'dead'
+          ? `the fleet's runbook lock is held by a run that is dead: ${who}; ${liveness.why}. Continue that run (it takes the lock over) with: citycloud runbook resume ${lock.run}${storeArgs}`
+          : `the fleet's runbook lock is stale: ${who}; ${liveness.why}. Make sure it is not running, break the lock with: citycloud runbook unlock --reason "…"${storeArgs}, then continue that run with: citycloud runbook resume ${lock.run}${storeArgs}`,
     );
     this.name = 'LockRefused';
   }
@@ -48,6 +63,8 @@ export class LockRefused extends Error {
 export interface RunStore {
   /** Where the runs are kept, for messages. */
   readonly where: string;
+  /** The options that name this store when they are not the defaults (` --runs-dir DIR`), for hints. */
+  readonly storeArgs: string;
   /**
    * Takes the fleet's lock for `run`, or throws LockRefused. `takeOverDeadOf`: a resume may take
    * over the lock of that same run when its holder is certainly dead (a pid gone on this host,
@@ -58,8 +75,13 @@ export interface RunStore {
     options?: { takeOverDeadOf?: string },
   ): Promise<{ lock: HeldLock; tookOver: LockInfo | null }>;
   currentLock(): Promise<LockInfo | null>;
-  /** Breaks the lock whoever holds it; returns what it was. */
-  breakLock(): Promise<LockInfo | null>;
+  /** Whether the lock's holder is alive, dead or stale, and why it looks so. */
+  liveness(lock: LockInfo): Promise<Liveness>;
+  /**
+   * Breaks the lock, whoever holds it, and takes it for `owner` (so the break can be journaled by
+   * the only writer); returns what it was, or null when no lock was held.
+   */
+  breakLock(owner: Actor & { run: string }): Promise<{ broken: LockInfo; lock: HeldLock } | null>;
   journal(run: string, options: { create: boolean }): Promise<Journal>;
   /** Every run's id, oldest first. */
   runs(): Promise<string[]>;
@@ -71,6 +93,29 @@ export class RunNotFound extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'RunNotFound';
+  }
+}
+
+/**
+ * A journal that was changed outside citycloud (its chain or a record's shape is wrong), or that
+ * cannot be obeyed as it is: nothing in it is acted on. The message says where and what.
+ */
+export class JournalRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JournalRefused';
+  }
+}
+
+/**
+ * The journal cannot be written any more: the lock was broken (`unlock --force`) or the store's
+ * connection was lost. Nothing more is acted on, since nothing could be journaled; the run stops,
+ * resumable (exit 75).
+ */
+export class JournalUnwritable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JournalUnwritable';
   }
 }
 

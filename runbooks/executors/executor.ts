@@ -3,6 +3,12 @@
  * `state` reads what the engine checks before acting, so a resumed run repeats no effect.
  */
 
+/**
+ * What a version may be: it reaches remote shells, URLs and Prometheus label matchers, so it is
+ * checked before anything runs (letters, digits and . _ + ~ -, at most 64).
+ */
+export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}$/;
+
 /** What the engine checks before a step. */
 export interface ServerFacts {
   /** The version running now, and the one installed (they differ until a reboot). */

@@ -10,7 +10,7 @@
  * `citycloud_node_version{version="…"} 1`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { type Executor, ExecutorError, type ServerFacts } from './executor.ts';
+import { type Executor, ExecutorError, type ServerFacts, VERSION_PATTERN } from './executor.ts';
 
 export interface KubectlSshOptions {
   /** kubectl's global flags before the verb: --context, --kubeconfig, or --server/--token. */
@@ -33,7 +33,6 @@ export interface KubectlSshOptions {
 }
 
 export const DEFAULT_UPGRADE_COMMAND = 'sudo /usr/local/sbin/citycloud-os-upgrade {version}';
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}$/;
 
 /** One argument for a POSIX shell: single-quoted, any single quote closed and escaped. */
 export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -105,7 +104,7 @@ export class KubectlSshExecutor implements Executor {
       case 'node':
         return this.kubectlArgv('get', 'node', server, '-o', 'jsonpath={.spec.unschedulable}');
       case 'upgrade': {
-        if (!VERSION.test(version))
+        if (!VERSION_PATTERN.test(version))
           throw new ExecutorError(`"${version.slice(0, 40)}" is not an OS image version`);
         const command = (this.options.upgradeCommand ?? DEFAULT_UPGRADE_COMMAND).replaceAll(
           '{version}',

@@ -11,6 +11,7 @@
  *   out takes at most one replica of any shard, and never a majority of a quorum.
  */
 import { type CityModel, type Criticality, type PoolHeadroom, poolHeadrooms } from '../../model/index.ts';
+import { VERSION_PATTERN } from '../executors/executor.ts';
 
 export const UPGRADE_PLAN_FORMAT = 'citycloud-upgrade-plan/v1';
 
@@ -157,13 +158,106 @@ export function planUpgrade(model: CityModel, live: LiveState, target: string): 
   };
 }
 
-/** Why a plan would break a safety property, or null: the checks the engine runs before acting. */
-export function planProblem(plan: UpgradePlan): string | null {
-  const byPool = new Map(plan.pools.map((p) => [p.pool, p]));
+/** Why a target version cannot be used, or null. */
+export const versionProblem = (version: string): string | null =>
+  VERSION_PATTERN.test(version)
+    ? null
+    : `${JSON.stringify(version.slice(0, 80))} is not a version: expected 1 to 64 letters, digits and . _ + ~ -, starting with a letter or digit`;
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+const isWhole = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isText = (v: unknown) => typeof v === 'string' && v.length > 0;
+const isCriticality = (v: unknown) => typeof v === 'string' && Object.hasOwn(RANK, v);
+
+/** What is wrong with the shape of a plan read back from a journal, or null. */
+function shapeProblem(v: unknown): string | null {
+  if (!isObject(v)) return 'it is not an object';
+  if (v.format !== UPGRADE_PLAN_FORMAT)
+    return `its format is ${JSON.stringify(v.format)}, not ${UPGRADE_PLAN_FORMAT}`;
+  if (typeof v.target !== 'string') return 'it has no target version';
+  for (const k of ['fleet', 'toUpgrade', 'alreadyAtTarget', 'notInService'])
+    if (!isWhole(v[k])) return `its ${k} is not a count`;
+  if (!Array.isArray(v.versionUnknown) || !v.versionUnknown.every(isText))
+    return 'its versionUnknown is not a list of server names';
+  if (!Array.isArray(v.pools)) return 'it has no pools';
+  for (const p of v.pools) {
+    if (!isObject(p) || !isText(p.pool) || !isText(p.kind) || !isCriticality(p.criticality))
+      return 'a pool of it is not a pool';
+    for (const k of ['servers', 'toUpgrade', 'wave', 'spare'] as const)
+      if (!isWhole(p[k])) return `pool ${p.pool}: its ${k} is not a count`;
+    if (typeof p.limit !== 'number' || !Number.isFinite(p.limit) || typeof p.oneRackAtATime !== 'boolean')
+      return `pool ${p.pool}: its limit or oneRackAtATime is missing`;
+  }
+  if (!Array.isArray(v.waves)) return 'it has no waves';
+  for (const w of v.waves) {
+    if (!isObject(w) || !isWhole(w.index) || (w.kind !== 'canary' && w.kind !== 'rolling'))
+      return 'a wave of it is not a wave';
+    if (!(w.criticality === 'all' || isCriticality(w.criticality)))
+      return `wave ${w.index}: its criticality is not one`;
+    if (!Array.isArray(w.servers)) return `wave ${w.index} has no servers`;
+    for (const s of w.servers)
+      if (!isObject(s) || !isText(s.server) || !isText(s.pool) || !isText(s.rack))
+        return `wave ${w.index}: a server of it is not a server, pool and rack`;
+  }
+  return null;
+}
+
+/** A plan read back from a journal: the plan, or why it is not one. */
+export function readPlan(value: unknown): { plan: UpgradePlan } | { problem: string } {
+  const problem = shapeProblem(value);
+  return problem ? { problem } : { plan: value as UpgradePlan };
+}
+
+/**
+ * Why a plan would break a safety property of the inventory, or null: the checks a new run passes
+ * and every resume passes again, against the inventory, never against what the plan says of
+ * itself (a journal can be written by hand). Every server is one of the inventory's, in service,
+ * in the pool and rack the inventory gives, upgraded once; a wave takes at most the pool's w of
+ * the inventory (one server of each pool in the canary wave) and one rack of a warehouse pool;
+ * the plan's pools carry the inventory's numbers, which the gates judge by.
+ */
+export function planProblem(plan: UpgradePlan, model: CityModel): string | null {
+  const version = versionProblem(plan.target);
+  if (version) return `its target ${version}`;
+  const headrooms = poolHeadrooms(model);
+  const pools = new Map(model.pools.map((p) => [p.id, p]));
+  const servers = new Map(model.servers.map((s) => [s.name, s]));
+  const inService = new Set(model.phases.filter((p) => p.status === 'in-service').map((p) => p.id));
+  const planned = new Set<string>();
+  for (const p of plan.pools) {
+    const pool = pools.get(p.pool);
+    const h = headrooms.get(p.pool);
+    if (!pool || !h) return `it names pool ${p.pool}, which the inventory does not have`;
+    if (planned.has(p.pool)) return `it names pool ${p.pool} twice`;
+    planned.add(p.pool);
+    const truth = {
+      kind: pool.kind,
+      criticality: pool.criticality,
+      servers: h.servers,
+      wave: h.wave,
+      spare: h.spare,
+      limit: h.limit,
+      oneRackAtATime: pool.kind === 'warehouse',
+    };
+    for (const [k, v] of Object.entries(truth))
+      if (p[k as keyof typeof truth] !== v)
+        return `pool ${p.pool}: the plan says ${k} ${JSON.stringify(p[k as keyof typeof truth])}, the inventory gives ${JSON.stringify(v)}`;
+  }
   const seen = new Set<string>();
-  for (const wave of plan.waves) {
+  let last = -1;
+  for (const [i, wave] of plan.waves.entries()) {
+    if (wave.index <= last) return `wave ${wave.index} comes after wave ${last}`;
+    last = wave.index;
+    if (wave.kind === 'canary' && i !== 0) return `wave ${wave.index} is a canary wave after the first`;
     const out = new Map<string, { n: number; racks: Set<string> }>();
     for (const s of wave.servers) {
+      const known = servers.get(s.server);
+      if (!known) return `wave ${wave.index} names server ${s.server}, which the inventory does not have`;
+      if (!inService.has(known.phase))
+        return `wave ${wave.index} names server ${s.server}, of phase ${known.phase}, which is not in service`;
+      if (known.pool !== s.pool || known.rack !== s.rack)
+        return `wave ${wave.index} puts ${s.server} in pool ${s.pool} rack ${s.rack}; the inventory has it in pool ${known.pool} rack ${known.rack}`;
       if (seen.has(s.server)) return `wave ${wave.index} upgrades ${s.server} a second time`;
       seen.add(s.server);
       const o = out.get(s.pool) ?? { n: 0, racks: new Set<string>() };
@@ -172,12 +266,12 @@ export function planProblem(plan: UpgradePlan): string | null {
       out.set(s.pool, o);
     }
     for (const [pool, o] of out) {
-      const p = byPool.get(pool);
-      if (!p) return `wave ${wave.index} names pool ${pool}, which the plan does not have`;
-      if (o.n > p.wave)
-        return `wave ${wave.index} takes ${o.n} servers of pool ${pool}, over its w of ${p.wave}`;
-      if (p.oneRackAtATime && o.racks.size > 1)
+      if (!planned.has(pool)) return `wave ${wave.index} names pool ${pool}, which the plan does not have`;
+      if (pools.get(pool)?.kind === 'warehouse' && o.racks.size > 1)
         return `wave ${wave.index} takes ${o.racks.size} racks of warehouse pool ${pool} at once`;
+      const w = wave.kind === 'canary' ? 1 : (headrooms.get(pool) as PoolHeadroom).wave;
+      if (o.n > w)
+        return `wave ${wave.index} takes ${o.n} servers of pool ${pool}, over its w of ${w}${wave.kind === 'canary' ? ' in the canary wave' : ''}`;
     }
   }
   return null;

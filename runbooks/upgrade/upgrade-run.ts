@@ -17,13 +17,20 @@ import {
   replay,
   STEPS,
   type StepName,
+  sameIdentity,
 } from '../engine/journal-records.ts';
 import { describeWindow, insideWindow, nextOpening } from '../engine/maintenance-window.ts';
 import type { Reporter } from '../engine/progress.ts';
-import type { HeldLock, Journal, RunStore } from '../engine/run-store.ts';
+import {
+  type HeldLock,
+  type Journal,
+  JournalRefused,
+  JournalUnwritable,
+  type RunStore,
+} from '../engine/run-store.ts';
 import type { Executor } from '../executors/executor.ts';
 import { evaluateGates, type GateOutcome } from './upgrade-gates.ts';
-import { planProblem, type UpgradePlan, type UpgradeWave } from './upgrade-plan.ts';
+import { planProblem, readPlan, type UpgradePlan, type UpgradeWave } from './upgrade-plan.ts';
 
 export interface RunSettings {
   readonly prometheus: string;
@@ -87,10 +94,15 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 type ServerResult = 'done' | 'failed' | 'interrupted';
 
+/** A step's own failure, kept apart from a journal that can no longer be written. */
+const journalLost = (err: unknown): err is JournalUnwritable => err instanceof JournalUnwritable;
+
 class UpgradeRun {
   /** Servers failed in this execution: --max-failures counts these. */
   private failures = 0;
   private readonly failedSet = new Set<string>();
+  /** Set when the journal cannot be written any more: nothing more is acted on. */
+  private lost: JournalUnwritable | null = null;
 
   constructor(
     private readonly ctx: RunContext,
@@ -110,7 +122,7 @@ class UpgradeRun {
   }
 
   private get aborted(): boolean {
-    return this.ctx.signal?.aborted === true;
+    return this.ctx.signal?.aborted === true || this.lost !== null;
   }
 
   async execute(): Promise<RunOutcome> {
@@ -128,9 +140,12 @@ class UpgradeRun {
         if (waited) return waited;
       }
       if (this.aborted) return this.pause('interrupted (SIGINT/SIGTERM) before a wave; resume it');
-      const started = Date.now();
+      // a resumed wave's duration counts from its journaled start
+      const started = begun
+        ? Date.parse(this.state.waveTimes.get(wave.index)?.started ?? '') || Date.now()
+        : Date.now();
       if (!begun) await this.log({ kind: 'wave-started', wave: wave.index });
-      const title = `wave ${wave.index}/${total - 1} (${wave.kind === 'canary' ? 'canary: one server of each pool' : `${wave.criticality} pools`}): ${wave.servers.length} servers`;
+      const title = `wave ${wave.index}/${total - 1} (${wave.kind === 'canary' ? 'canary: one server of each pool' : `${wave.criticality} pools`}): ${wave.servers.length} ${wave.servers.length === 1 ? 'server' : 'servers'}`;
       const results = await reporter.wave(
         title,
         wave.servers.map((s) => ({
@@ -139,6 +154,7 @@ class UpgradeRun {
         })),
         this.ctx.settings.concurrency,
       );
+      if (this.lost) throw this.lost;
       if (results.includes('interrupted') || this.aborted)
         return this.pause(
           'interrupted (SIGINT/SIGTERM) in a wave; the servers under way finished; resume it',
@@ -205,22 +221,58 @@ class UpgradeRun {
     server: string,
     update: (t: string) => void,
   ): Promise<ServerResult> {
+    const progress = this.state.servers.get(server);
+    if (progress?.done.includes('uncordon')) {
+      update('done before');
+      return 'done';
+    }
+    if (progress?.skipped) {
+      update(`skipped before: ${progress.skipped}`);
+      return 'done';
+    }
+    // an interrupt stops servers from starting; one under way finishes, so none is left out of service
+    if (this.aborted) return 'interrupted';
+    try {
+      return await this.steps(wave, server, update);
+    } catch (err) {
+      if (journalLost(err)) {
+        this.lost ??= err;
+        update(`stopped: ${err.message}`);
+        return 'interrupted';
+      }
+      throw err;
+    }
+  }
+
+  /** The steps of one server; a step that fails after its started record gets its failed record. */
+  private async steps(wave: UpgradeWave, server: string, update: (t: string) => void): Promise<ServerResult> {
     const { executor } = this.ctx;
     const target = this.plan.target;
     const progress = this.state.servers.get(server);
     const done = new Set(progress?.done ?? []);
     let started = progress?.started ?? null;
-    if (done.has('uncordon')) {
-      update('done before');
-      return 'done';
-    }
-    // an interrupt stops servers from starting; one under way finishes, so none is left out of service
-    if (this.aborted) return 'interrupted';
+    const fresh = done.size === 0 && started === null && !progress?.failed;
     for (const step of STEPS) {
-      if (done.has(step)) continue;
-      const command = executor.describe(step, server, target);
+      // a drain is repeated until the upgrade is done: it is harmless on a drained server, and a
+      // journal saying "drained" is not taken on trust before the server is acted on
+      if (done.has(step) && !(step === 'drain' && !done.has('upgrade'))) continue;
+      if (this.lost) return 'interrupted';
       try {
+        const command = executor.describe(step, server, target);
         const facts = await executor.facts(server);
+        // planned with its version unknown, but it runs the target: nothing to do, nothing touched
+        if (
+          step === 'cordon' &&
+          fresh &&
+          facts.version === target &&
+          facts.installed === target &&
+          !facts.cordoned
+        ) {
+          const reason = `it runs ${target} already (found before its first step)`;
+          update(`skipped: ${reason}`);
+          await this.log({ kind: 'server-skipped', wave: wave.index, server, reason });
+          return 'done';
+        }
         const already = this.alreadyDone(step, facts, started?.step === step ? started : null);
         if (already) {
           update(`${step}: already (${already})`);
@@ -236,6 +288,9 @@ class UpgradeRun {
             detail: already,
           });
         } else {
+          // the OS steps act only on a server out of service, whatever the journal says was done
+          if ((step === 'upgrade' || step === 'reboot') && !facts.cordoned)
+            throw new Error(`it is not cordoned; refusing to ${step} a server in service`);
           update(`${step}: ${command}`);
           await this.log({
             kind: 'step-started',
@@ -252,6 +307,7 @@ class UpgradeRun {
         }
         started = null;
       } catch (err) {
+        if (journalLost(err)) throw err;
         const error = (err as Error).message.split('\n')[0] as string;
         update(`${step}: failed: ${error}`);
         this.failures++;
@@ -411,7 +467,7 @@ export interface StartOptions {
 
 /** Starts a new run: takes the lock, journals the plan and the approval, executes. */
 export async function startUpgrade(ctx: RunContext, start: StartOptions): Promise<RunOutcome> {
-  const problem = planProblem(start.plan);
+  const problem = planProblem(start.plan, ctx.model);
   if (problem) throw new Error(`the plan breaks a safety property: ${problem}`);
   const run = newRunId();
   const { lock } = await ctx.store.acquire({ ...ctx.actor, run });
@@ -442,13 +498,41 @@ export async function startUpgrade(ctx: RunContext, start: StartOptions): Promis
   }
 }
 
+/**
+ * Why a journaled run may not be resumed, or null: it must have started and been approved, its
+ * plan must pass the inventory's safety rules as they are now, and with four eyes its approver
+ * must be someone other than whoever started it and whoever resumes it. A journal can be written
+ * by hand: nothing in it is obeyed that the inventory does not confirm.
+ */
+function resumeProblem(ctx: RunContext, run: string, state: RunState): string | null {
+  if (!state.started)
+    return `run ${run} has no records: it was stopped before its first one and acted on nothing; start a new run`;
+  if (!state.approval)
+    return `run ${run} has no approval record: it was stopped before it was approved and acted on nothing; start a new run`;
+  const read = readPlan(state.started.plan);
+  if ('problem' in read)
+    return `run ${run}: its journaled plan is not a plan (${read.problem}); it is not resumed`;
+  const problem = planProblem(read.plan, ctx.model);
+  if (problem)
+    return `run ${run}: its journaled plan breaks the inventory's safety rules (${problem}); it is not resumed — plan a new run from the inventory`;
+  if (ctx.model.runbooks.fourEyes) {
+    const approver = state.approval.approvedBy;
+    if (sameIdentity(approver, state.started.by.user))
+      return `run ${run} was approved by ${approver}, who started it; runbooks.fourEyes needs someone else's approval: plan a new run`;
+    if (sameIdentity(approver, ctx.actor.user))
+      return `run ${run} was approved by ${approver}, who may not also run it (runbooks.fourEyes): someone else resumes it`;
+  }
+  return null;
+}
+
 /** Resumes a run from its journal: its own plan, from the first step not done. */
 export async function resumeUpgrade(ctx: RunContext, run: string): Promise<RunOutcome> {
   let journal: Journal | null = await ctx.store.journal(run, { create: false });
   const before = replay(await journal.read());
   await journal.close();
   journal = null;
-  if (!before.started) throw new Error(`run ${run} has no run-started record; it cannot be resumed`);
+  const refused = resumeProblem(ctx, run, before);
+  if (refused) throw new JournalRefused(refused);
   if (before.finished?.outcome === 'succeeded')
     return { run, status: 'succeeded', reason: `run ${run} had already finished: ${before.finished.reason}` };
   let lock: HeldLock | null = null;
@@ -456,6 +540,10 @@ export async function resumeUpgrade(ctx: RunContext, run: string): Promise<RunOu
     const acquired = await ctx.store.acquire({ ...ctx.actor, run }, { takeOverDeadOf: run });
     lock = acquired.lock;
     journal = await ctx.store.journal(run, { create: false });
+    // read again under the lock: what a run that held it until now wrote is part of it
+    const state = replay(await journal.read());
+    const again = resumeProblem(ctx, run, state);
+    if (again) throw new JournalRefused(again);
     const tookOver = acquired.tookOver
       ? { user: acquired.tookOver.user, host: acquired.tookOver.host, pid: acquired.tookOver.pid }
       : undefined;
@@ -468,10 +556,10 @@ export async function resumeUpgrade(ctx: RunContext, run: string): Promise<RunOu
       ctx.reporter.line(
         `took over the lock of run ${run} from ${tookOver.user}@${tookOver.host} pid ${tookOver.pid}, which is no longer running (journaled)`,
       );
-    const plan = before.started.plan as UpgradePlan;
+    const plan = state.started?.plan as UpgradePlan;
     return await new UpgradeRun(ctx, run, plan, journal, replay(await journal.read())).execute();
   } finally {
-    await journal?.close();
+    await journal?.close().catch(() => {});
     await lock?.release();
   }
 }

@@ -1,13 +1,19 @@
 /** Where the built-in city lives, wherever citycloud is run from. */
-import { relative } from 'node:path';
+import { homedir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fromRoot } from '../../synth/project-root.ts';
 
 export const BUILTIN_INVENTORY = fromRoot('inventory/city.yaml');
 export const DEFAULT_OUT = 'out';
 /** Where `monitor up` keeps the local stack's config, data, logs and pid files. */
 export const DEFAULT_MONITOR_DIR = '.citycloud/monitor';
-/** Where the runbooks keep their lock and journals (the local store). */
-export const DEFAULT_RUNS_DIR = '.citycloud/runs';
+/**
+ * Where the runbooks keep their lock and journals (the local store) unless --runs-dir names a
+ * folder: the user's state folder, per city (XDG_STATE_HOME, else ~/.local/state), so two
+ * checkouts of the inventory share one lock of the fleet instead of one each.
+ */
+export const defaultRunsDir = (cityCode: string): string =>
+  join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'citycloud', 'runs', cityCode);
 /** Where the capacity review writes its reports. */
 export const DEFAULT_REVIEW_DIR = '.citycloud/capacity-review';
 /** Where synth keeps the stack parts it rendered, by content, for the next synth. */

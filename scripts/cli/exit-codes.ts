@@ -7,8 +7,13 @@ export const EXIT = {
   /** Bad usage or unreadable input. */
   usage: 2,
   /**
-   * A runbook stopped and can be resumed: outside its maintenance window, its gates unanswerable
-   * past --gate-timeout, or interrupted (sysexits' EX_TEMPFAIL: try again later).
+   * A tool the command needs is missing: an executor's kubectl or ssh (sysexits' EX_UNAVAILABLE).
+   */
+  unavailable: 69,
+  /**
+   * A runbook stopped and can be resumed, or could not start for now: outside its maintenance
+   * window, its gates unanswerable past --gate-timeout, interrupted, its run store unreachable or
+   * its journal no longer writable (sysexits' EX_TEMPFAIL: try again later).
    */
   paused: 75,
   /** An internal error: a bug in citycloud, not a problem of the input (sysexits' EX_SOFTWARE). */

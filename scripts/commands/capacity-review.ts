@@ -7,12 +7,14 @@ import { capacityReview } from '../../runbooks/capacity/capacity-review.ts';
 import { reviewJson, reviewMarkdown, reviewSummary } from '../../runbooks/capacity/format-review.ts';
 import { applyProposal, proposalPatch, proposeChanges } from '../../runbooks/capacity/proposal.ts';
 import { reviewHtml } from '../../runbooks/capacity/review-html.ts';
+import { prometheusWithAuth } from '../../runbooks/engine/prometheus-auth.ts';
 import { writeWhole } from '../../synth/atomic-file.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 
 export interface CapacityReviewOptions {
   readonly inventory: string;
   readonly prometheus: string;
+  readonly prometheusAuthFile?: string;
   readonly days: number;
   readonly horizon: number;
   readonly storageThreshold: number;
@@ -25,6 +27,7 @@ export interface CapacityReviewOptions {
 }
 
 export async function runCapacityReview(opts: CapacityReviewOptions): Promise<number> {
+  const prometheus = prometheusWithAuth(opts.prometheus, { authFile: opts.prometheusAuthFile });
   const { model, findings, sources } = loadCity(opts.inventory);
   if (!model || hasErrors(findings)) {
     for (const f of findings) console.error(formatFinding(f));
@@ -32,7 +35,7 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     return EXIT.problems;
   }
   const review = await capacityReview(model, {
-    prometheus: opts.prometheus,
+    prometheus: prometheus.query,
     days: opts.days,
     horizonDays: opts.horizon,
     storageThreshold: opts.storageThreshold,

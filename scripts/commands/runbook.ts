@@ -6,16 +6,27 @@ import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { type CityModel, formatFinding, hasErrors, loadCity } from '../../model/index.ts';
 import { FileRunStore } from '../../runbooks/engine/file-store.ts';
-import { type Actor, replay } from '../../runbooks/engine/journal-records.ts';
+import { type Actor, replay, sameIdentity } from '../../runbooks/engine/journal-records.ts';
 import { PgRunStore } from '../../runbooks/engine/pg-store.ts';
 import { ListrReporter, PlainReporter, type Reporter } from '../../runbooks/engine/progress.ts';
-import type { RunStore } from '../../runbooks/engine/run-store.ts';
+import { prometheusWithAuth } from '../../runbooks/engine/prometheus-auth.ts';
+import {
+  JournalRefused,
+  JournalUnwritable,
+  type LockInfo,
+  type RunStore,
+} from '../../runbooks/engine/run-store.ts';
 import type { Executor } from '../../runbooks/executors/executor.ts';
 import { KubectlSshExecutor } from '../../runbooks/executors/kubectl-ssh-executor.ts';
 import { SimExecutor } from '../../runbooks/executors/sim-executor.ts';
 import { formatPlan } from '../../runbooks/upgrade/format-plan.ts';
 import { liveVersions } from '../../runbooks/upgrade/live-state.ts';
-import { planUpgrade, type UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
+import {
+  planUpgrade,
+  readPlan,
+  type UpgradePlan,
+  versionProblem,
+} from '../../runbooks/upgrade/upgrade-plan.ts';
 import {
   type RunContext,
   type RunOutcome,
@@ -23,7 +34,9 @@ import {
   resumeUpgrade,
   startUpgrade,
 } from '../../runbooks/upgrade/upgrade-run.ts';
-import { formatStatus, upgradeStatus } from '../../runbooks/upgrade/upgrade-status.ts';
+import { formatStatus, type UpgradeStatus, upgradeStatus } from '../../runbooks/upgrade/upgrade-status.ts';
+import { inert } from '../../view/terminal.ts';
+import { BUILTIN_INVENTORY, defaultRunsDir } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 
 /** Bad usage of a runbook command: one line, exit 2. */
@@ -37,13 +50,15 @@ export class RunbookUsageError extends Error {
 export interface StoreOptions {
   readonly inventory: string;
   readonly state?: 'local' | 'pg';
-  readonly runsDir: string;
+  /** The local store's folder; by default the user's, per city (defaultRunsDir). */
+  readonly runsDir?: string;
   readonly stateUrl?: string;
 }
 
 export interface ExecuteOptions extends StoreOptions {
   readonly to?: string;
   readonly prometheus: string;
+  readonly prometheusAuthFile?: string;
   readonly executor: 'sim' | 'kubectl-ssh';
   readonly simulator: string;
   readonly approvedBy?: string;
@@ -69,16 +84,54 @@ function loadModel(inventory: string): CityModel {
   return model;
 }
 
+/** A command-line argument as a POSIX shell reads it back (quoted only when it must be). */
+const shellArg = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The options naming the store that are not the defaults, repeated in every hint printed. */
+function storeArgs(opts: StoreOptions): string {
+  return [
+    opts.inventory !== BUILTIN_INVENTORY && !opts.runsDir && opts.state !== 'pg'
+      ? ` --inventory ${shellArg(opts.inventory)}`
+      : '',
+    opts.state ? ` --state ${opts.state}` : '',
+    opts.runsDir ? ` --runs-dir ${shellArg(opts.runsDir)}` : '',
+  ].join('');
+}
+
 /** The store the inventory implies (PostgreSQL when Terraform's state is there), or the one asked. */
-function storeOf(model: CityModel | null, opts: StoreOptions): RunStore {
-  const kind = opts.state ?? (model?.terraformState.backend === 'pg' ? 'pg' : 'local');
-  if (kind === 'local') return new FileRunStore(opts.runsDir);
+function storeOf(model: CityModel, opts: StoreOptions): RunStore {
+  const kind = opts.state ?? (model.terraformState.backend === 'pg' ? 'pg' : 'local');
+  if (kind === 'local')
+    return new FileRunStore(opts.runsDir ?? defaultRunsDir(model.city.code), storeArgs(opts));
   const url = opts.stateUrl ?? process.env.PG_CONN_STR;
   if (!url)
     throw new RunbookUsageError(
       'the PostgreSQL run store needs a connection string: --state-url postgres://… or PG_CONN_STR (as Terraform’s pg backend reads it)',
     );
-  return new PgRunStore(url);
+  return new PgRunStore(url, storeArgs(opts));
+}
+
+/** What the local store protects, said at the start of every run that uses it. */
+const storeScope = (store: RunStore, model: CityModel) =>
+  store instanceof FileRunStore
+    ? `local run store ${store.where}: it keeps one run at a time of ${model.city.name} for this account on this machine only; operators on other machines or accounts share the PostgreSQL store (--state pg)`
+    : `run store ${store.where}: one run at a time of ${model.city.name} for everyone using it`;
+
+/** The Prometheus to query (credentials from --prometheus-auth-file or the environment) and to show. */
+function prometheusOf(opts: { prometheus: string; prometheusAuthFile?: string }) {
+  try {
+    return prometheusWithAuth(opts.prometheus, { authFile: opts.prometheusAuthFile });
+  } catch (err) {
+    throw new RunbookUsageError((err as Error).message);
+  }
+}
+
+/** The target version, checked before anything is asked or acted on. */
+function targetOf(to: string | undefined, what: string): string {
+  if (to === undefined) throw new RunbookUsageError(`${what} needs the target version: --to VERSION`);
+  const problem = versionProblem(to);
+  if (problem) throw new RunbookUsageError(`--to ${problem}; nothing was done`);
+  return to;
 }
 
 const actor = (operator?: string): Actor => ({
@@ -104,8 +157,8 @@ function executorOf(opts: ExecuteOptions, shown: Reporter): Executor {
   });
 }
 
-const settings = (opts: ExecuteOptions): RunSettings => ({
-  prometheus: opts.prometheus,
+const settings = (opts: ExecuteOptions, prometheus: string): RunSettings => ({
+  prometheus,
   maxFailures: opts.maxFailures,
   gateSettleSeconds: opts.gateSettle,
   gateTimeoutSeconds: opts.gateTimeout,
@@ -149,7 +202,7 @@ function crashHook(): RunContext['afterAction'] {
 const exitOf = (o: RunOutcome) =>
   o.status === 'succeeded' ? EXIT.ok : o.status === 'failed' ? EXIT.problems : EXIT.paused;
 
-function printOutcome(o: RunOutcome, status: ReturnType<typeof upgradeStatus>, json?: boolean): void {
+function printOutcome(o: RunOutcome, status: UpgradeStatus, storeArgs: string, json?: boolean): void {
   if (json) {
     console.log(JSON.stringify({ ...status, outcome: o.status, reason: o.reason }, null, 2));
     return;
@@ -159,27 +212,39 @@ function printOutcome(o: RunOutcome, status: ReturnType<typeof upgradeStatus>, j
   console.log(`${how} ${o.status}: ${o.reason}`);
   if (o.status !== 'succeeded')
     console.log(
-      `  see it: citycloud runbook status ${o.run}; continue it: citycloud runbook resume ${o.run}`,
+      `  see it: citycloud runbook status ${o.run}${storeArgs}; continue it: citycloud runbook resume ${o.run}${storeArgs}`,
     );
 }
 
-async function statusOf(store: RunStore, run: string) {
+/** A run's status from its journal (its plan read as a plan), or null when it has no records. */
+async function statusOf(store: RunStore, run: string): Promise<UpgradeStatus | null> {
   const journal = await store.journal(run, { create: false });
   try {
-    return upgradeStatus(run, replay(await journal.read()));
+    const state = replay(await journal.read());
+    if (!state.started) return null;
+    const read = readPlan(state.started.plan);
+    if ('problem' in read)
+      throw new JournalRefused(`run ${run}: its journaled plan is not a plan (${read.problem})`);
+    return upgradeStatus(run, state);
   } finally {
     await journal.close();
   }
 }
 
+const noRecords = (run: string) =>
+  `run ${run} has no records: it was stopped as it started, before its first record, and acted on nothing`;
+
 export async function runUpgradePlan(opts: {
   inventory: string;
-  to: string;
+  to?: string;
   prometheus: string;
+  prometheusAuthFile?: string;
   json?: boolean;
 }): Promise<number> {
+  const to = targetOf(opts.to, 'the plan');
+  const prometheus = prometheusOf(opts);
   const model = loadModel(opts.inventory);
-  const plan = planUpgrade(model, await liveVersions(opts.prometheus, opts.to), opts.to);
+  const plan = planUpgrade(model, await liveVersions(prometheus.query, to), to);
   console.log(opts.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
   return EXIT.ok;
 }
@@ -199,55 +264,90 @@ async function approval(
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     approver = (
       await rl.question(
-        `Upgrade ${plan.toUpgrade} servers to ${plan.target} in ${plan.waves.length} waves. Approver's name (empty to cancel): `,
+        `Upgrade ${plan.toUpgrade} ${plan.toUpgrade === 1 ? 'server' : 'servers'} to ${plan.target} in ${plan.waves.length} ${plan.waves.length === 1 ? 'wave' : 'waves'}. Approver's name (empty to cancel): `,
       )
     ).trim();
     rl.close();
     if (!approver) throw new RunbookUsageError('not approved; nothing was done');
   }
-  if (model.runbooks.fourEyes && approver === operator)
-    throw new RunbookUsageError(
-      `runbooks.fourEyes is on: the approver must be someone other than the operator (${operator}); nothing was done`,
-    );
+  fourEyes(model, operator, approver);
   return approver;
 }
 
-export async function runUpgradeExecute(opts: ExecuteOptions): Promise<number> {
-  if (!opts.to) throw new RunbookUsageError('--execute needs the target version: --to VERSION');
-  const model = loadModel(opts.inventory);
-  const who = actor(opts.operator);
+/** With runbooks.fourEyes, the approver is another person than the operator, however either is typed. */
+function fourEyes(model: CityModel, operator: string, approver: string): void {
+  if (model.runbooks.fourEyes && sameIdentity(approver, operator))
+    throw new RunbookUsageError(
+      `runbooks.fourEyes is on: the approver (${approver}) must be someone other than the operator (${operator}); nothing was done`,
+    );
+}
+
+/** The run's context, from the command line: every argument checked before anything acts. */
+function contextOf(model: CityModel, store: RunStore, opts: ExecuteOptions, signal: AbortSignal): RunContext {
   const progress = reporter(opts.json);
-  const executor = executorOf(opts, progress);
-  const plan = planUpgrade(model, await liveVersions(opts.prometheus, opts.to), opts.to);
-  const approvedBy = await approval(model, who.user, opts.approvedBy, plan);
+  return {
+    model,
+    store,
+    executor: executorOf(opts, progress),
+    reporter: progress,
+    actor: actor(opts.operator),
+    settings: settings(opts, prometheusOf(opts).query),
+    signal,
+    afterAction: crashHook(),
+  };
+}
+
+/** Prints how a run ended; a run stopped because its journal could not be written says so in one line. */
+async function finished(
+  store: RunStore,
+  opts: ExecuteOptions,
+  go: () => Promise<RunOutcome>,
+): Promise<number> {
+  let outcome: RunOutcome;
+  try {
+    outcome = await go();
+  } catch (err) {
+    if (err instanceof JournalUnwritable) {
+      console.error(
+        inert(
+          `‖ stopped: ${err.message}; the servers under way finished their current step. Resume it once the store is back: citycloud runbook resume RUN${store.storeArgs}`,
+        ),
+      );
+      return EXIT.paused;
+    }
+    throw err;
+  }
+  const status = await statusOf(store, outcome.run);
+  if (status) printOutcome(outcome, status, store.storeArgs, opts.json);
+  return exitOf(outcome);
+}
+
+export async function runUpgradeExecute(opts: ExecuteOptions): Promise<number> {
+  const to = targetOf(opts.to, '--execute');
+  prometheusOf(opts);
+  const model = loadModel(opts.inventory);
   const store = storeOf(model, opts);
   const { signal, done } = interruptible();
   try {
-    const outcome = await startUpgrade(
-      {
-        model,
-        store,
-        executor,
-        reporter: progress,
-        actor: who,
-        settings: settings(opts),
-        signal,
-        afterAction: crashHook(),
-      },
-      {
+    const ctx = contextOf(model, store, opts, signal);
+    // an approval given on the command line is checked before anything is asked
+    if (opts.approvedBy?.trim()) fourEyes(model, ctx.actor.user, opts.approvedBy.trim());
+    const plan = planUpgrade(model, await liveVersions(ctx.settings.prometheus, to), to);
+    const approvedBy = await approval(model, ctx.actor.user, opts.approvedBy, plan);
+    ctx.reporter.line(storeScope(store, model));
+    return await finished(store, opts, () =>
+      startUpgrade(ctx, {
         plan,
         approvedBy,
         options: {
           executor: opts.executor,
-          prometheus: opts.prometheus,
+          prometheus: prometheusOf(opts).shown,
           maxFailures: opts.maxFailures,
           gateSettle: opts.gateSettle,
           gateTimeout: opts.gateTimeout,
         },
-      },
+      }),
     );
-    printOutcome(outcome, await statusOf(store, outcome.run), opts.json);
-    return exitOf(outcome);
   } finally {
     done();
     await store.close();
@@ -255,49 +355,56 @@ export async function runUpgradeExecute(opts: ExecuteOptions): Promise<number> {
 }
 
 export async function runResume(run: string, opts: ExecuteOptions): Promise<number> {
+  prometheusOf(opts);
   const model = loadModel(opts.inventory);
-  const progress = reporter(opts.json);
   const store = storeOf(model, opts);
   const { signal, done } = interruptible();
   try {
-    const outcome = await resumeUpgrade(
-      {
-        model,
-        store,
-        executor: executorOf(opts, progress),
-        reporter: progress,
-        actor: actor(opts.operator),
-        settings: settings(opts),
-        signal,
-        afterAction: crashHook(),
-      },
-      run,
-    );
-    printOutcome(outcome, await statusOf(store, outcome.run), opts.json);
-    return exitOf(outcome);
+    const ctx = contextOf(model, store, opts, signal);
+    ctx.reporter.line(storeScope(store, model));
+    return await finished(store, opts, () => resumeUpgrade(ctx, run));
   } finally {
     done();
     await store.close();
   }
 }
 
+/** A lock as journaled: its token is the holder's write key, not a fact for the record. */
+const withoutToken = ({ token: _, ...lock }: LockInfo) => lock;
+
+/** The lock's holder, whether it is alive, dead or stale, and why it looks so. */
+async function describeLock(store: RunStore, lock: LockInfo): Promise<string> {
+  const live = await store.liveness(lock);
+  return `run ${lock.run} by ${lock.user}@${lock.host} pid ${lock.pid}, heartbeat ${lock.heartbeatAt}: ${live.state} (${live.why})`;
+}
+
 export async function runStatus(
   run: string | undefined,
   opts: StoreOptions & { json?: boolean },
 ): Promise<number> {
-  const store = storeOf(null, opts);
+  const store = storeOf(loadModel(opts.inventory), opts);
   try {
-    const id = run ?? (await store.runs()).at(-1);
+    let id = run;
+    let status: UpgradeStatus | null = null;
+    if (id) status = await statusOf(store, id);
+    // the latest run with records: one killed before its first is said and skipped
+    else
+      for (const r of (await store.runs()).reverse()) {
+        id = r;
+        status = await statusOf(store, r);
+        if (status) break;
+        if (!opts.json) console.log(`${noRecords(r)}; skipped`);
+      }
     if (!id) throw new RunbookUsageError(`no runbook has run yet (${store.where})`);
-    const status = await statusOf(store, id);
     const lock = await store.currentLock();
-    if (opts.json) console.log(JSON.stringify({ ...status, lock }, null, 2));
+    const liveness = lock ? await store.liveness(lock) : null;
+    if (opts.json)
+      console.log(
+        JSON.stringify({ ...(status ?? { run: id, state: 'no records' }), lock, liveness }, null, 2),
+      );
     else {
-      console.log(formatStatus(status));
-      if (lock)
-        console.log(
-          `  lock: run ${lock.run} by ${lock.user}@${lock.host} pid ${lock.pid}, heartbeat ${lock.heartbeatAt}`,
-        );
+      console.log(status ? formatStatus(status) : noRecords(id));
+      if (lock) console.log(`  lock: ${await describeLock(store, lock)}`);
     }
     return EXIT.ok;
   } finally {
@@ -306,28 +413,50 @@ export async function runStatus(
 }
 
 export async function runUnlock(
-  opts: StoreOptions & { reason?: string; operator?: string },
+  opts: StoreOptions & { reason?: string; operator?: string; force?: boolean },
 ): Promise<number> {
   const reason = opts.reason?.trim();
   if (!reason)
     throw new RunbookUsageError('unlock needs --reason TEXT: it is journaled with who broke the lock');
-  const store = storeOf(null, opts);
+  const store = storeOf(loadModel(opts.inventory), opts);
   try {
     const lock = await store.currentLock();
     if (!lock) {
       console.log(`no runbook lock is held (${store.where})`);
       return EXIT.ok;
     }
-    await store.breakLock();
+    const live = await store.liveness(lock);
+    if (live.state === 'alive' && !opts.force)
+      throw new RunbookUsageError(
+        `the lock's holder is alive: ${await describeLock(store, lock)}; breaking it would let a second run act beside it. Wait for it, or stop it; if you are sure it is stuck, break the lock with --force (journaled)`,
+      );
     const who = actor(opts.operator);
-    // journaled in the run that held it, when it has a journal
-    if ((await store.runs()).includes(lock.run)) {
-      const journal = await store.journal(lock.run, { create: false });
-      await journal.append({ kind: 'unlocked', by: who, reason, lock });
-      await journal.close();
+    // the unlock takes the lock itself, so its record is written by the journal's only writer
+    const taken = await store.breakLock({ ...who, run: lock.run });
+    if (!taken) {
+      console.log(`no runbook lock is held any more (${store.where})`);
+      return EXIT.ok;
+    }
+    try {
+      if ((await store.runs()).includes(taken.broken.run)) {
+        const journal = await store.journal(taken.broken.run, { create: false });
+        try {
+          await journal.append({
+            kind: 'unlocked',
+            by: who,
+            reason,
+            lock: withoutToken(taken.broken),
+            ...(live.state === 'alive' ? { forced: true } : {}),
+          });
+        } finally {
+          await journal.close();
+        }
+      }
+    } finally {
+      await taken.lock.release();
     }
     console.log(
-      `✓ broke the lock of run ${lock.run} (${lock.user}@${lock.host} pid ${lock.pid}); journaled: ${who.user} — ${reason}`,
+      `✓ broke the lock of run ${taken.broken.run} (${taken.broken.user}@${taken.broken.host} pid ${taken.broken.pid}, ${live.state}${live.state === 'alive' ? ', --force' : ''}); journaled: ${who.user} — ${reason}. Continue that run with: citycloud runbook resume ${taken.broken.run}${store.storeArgs}`,
     );
     return EXIT.ok;
   } finally {

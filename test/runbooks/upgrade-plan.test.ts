@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CityModel, loadCity, poolHeadrooms } from '../../model/index.ts';
-import { planProblem, planUpgrade, type UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
+import { planProblem, planUpgrade, readPlan, type UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
 import { BUILTIN_CITY, modelOf, smallCity } from '../helpers/city.ts';
 
 const builtin = loadCity(BUILTIN_CITY).model as CityModel;
@@ -16,7 +16,7 @@ describe('the upgrade plan', () => {
     expect(planned).toHaveLength(1028);
     expect(new Set(planned)).toEqual(new Set(inService));
     expect(plan.notInService).toBe(48);
-    expect(planProblem(plan)).toBeNull();
+    expect(planProblem(plan, builtin)).toBeNull();
   });
 
   it('starts with a canary wave of one server per pool, the least critical pools first', () => {
@@ -73,9 +73,9 @@ describe('the upgrade plan', () => {
   it('refuses a plan that breaks a safety property', () => {
     const twice: UpgradePlan = {
       ...plan,
-      waves: [...plan.waves, plan.waves[1] as UpgradePlan['waves'][number]],
+      waves: [...plan.waves, { ...(plan.waves[1] as UpgradePlan['waves'][number]), index: 999 }],
     };
-    expect(planProblem(twice)).toMatch(/a second time/);
+    expect(planProblem(twice, builtin)).toMatch(/a second time/);
     const wide = plan.waves.find((w) =>
       w.servers.some((s) => s.pool === 'wh-population'),
     ) as UpgradePlan['waves'][number];
@@ -94,6 +94,72 @@ describe('the upgrade plan', () => {
         },
       ],
     };
-    expect(planProblem(twoRacks)).toMatch(/2 racks of warehouse pool wh-population/);
+    expect(planProblem(twoRacks, builtin)).toMatch(/2 racks of warehouse pool wh-population/);
+  });
+
+  it('checks a plan against the inventory, never against what the plan says of itself', () => {
+    const web = builtin.servers.filter((s) => s.pool === 'email' && s.phase === '2023');
+    const w = poolHeadrooms(builtin).get('email')?.wave as number;
+    expect(web.length).toBeGreaterThan(w);
+    // a whole pool in one wave, with the plan's own w raised to match
+    const wholePool: UpgradePlan = {
+      ...plan,
+      pools: plan.pools.map((p) => (p.pool === 'email' ? { ...p, wave: web.length } : p)),
+      waves: [
+        {
+          index: 1,
+          kind: 'rolling',
+          criticality: 'high',
+          servers: web.map((s) => ({ server: s.name, pool: s.pool, rack: s.rack })),
+        },
+      ],
+    };
+    expect(planProblem(wholePool, builtin)).toBe(
+      `pool email: the plan says wave ${web.length}, the inventory gives ${w}`,
+    );
+    expect(planProblem({ ...wholePool, pools: plan.pools }, builtin)).toBe(
+      `wave 1 takes ${web.length} servers of pool email, over its w of ${w}`,
+    );
+    const first = web[0] as (typeof web)[number];
+    const one = (server: string, pool: string, rack: string): UpgradePlan => ({
+      ...plan,
+      waves: [{ index: 1, kind: 'rolling', criticality: 'high', servers: [{ server, pool, rack }] }],
+    });
+    expect(planProblem(one('email-x99', 'email', first.rack), builtin)).toBe(
+      'wave 1 names server email-x99, which the inventory does not have',
+    );
+    expect(planProblem(one(first.name, 'email', 'r99'), builtin)).toBe(
+      `wave 1 puts ${first.name} in pool email rack r99; the inventory has it in pool email rack ${first.rack}`,
+    );
+    const planned = builtin.servers.find((s) => s.phase !== '2023') as (typeof web)[number];
+    expect(planProblem(one(planned.name, planned.pool, planned.rack), builtin)).toMatch(
+      /of phase .*, which is not in service$/,
+    );
+    const canary = plan.waves[0] as UpgradePlan['waves'][number];
+    expect(
+      planProblem(
+        {
+          ...plan,
+          waves: [
+            {
+              ...canary,
+              servers: [
+                ...canary.servers,
+                { server: (web[1] as typeof first).name, pool: 'email', rack: (web[1] as typeof first).rack },
+              ],
+            },
+          ],
+        },
+        builtin,
+      ),
+    ).toMatch(/^wave 0 takes 2 servers of pool email, over its w of 1 in the canary wave$/);
+    expect(planProblem({ ...plan, target: 'bad;version' }, builtin)).toMatch(
+      /^its target "bad;version" is not a version/,
+    );
+    expect(readPlan({ ...plan, waves: [{ index: -1 }] })).toEqual({ problem: 'a wave of it is not a wave' });
+    expect(readPlan({ ...plan, format: 'x' })).toEqual({
+      problem: 'its format is "x", not citycloud-upgrade-plan/v1',
+    });
+    expect(readPlan(JSON.parse(JSON.stringify(plan)))).toEqual({ plan });
   });
 });
