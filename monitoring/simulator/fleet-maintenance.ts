@@ -37,6 +37,8 @@ export interface MaintenanceRecord {
   /** Upgrade requests each server received (only servers with one or more). */
   readonly upgrades: Readonly<Record<string, number>>;
   readonly reboots: Readonly<Record<string, number>>;
+  /** Cordon requests each server received: a server taken out of service, even for nothing. */
+  readonly cordons: Readonly<Record<string, number>>;
   /** Per pool: the most of its servers, and of its racks, unavailable at the same time. */
   readonly pools: Readonly<Record<string, { readonly maxOut: number; readonly maxRacksOut: number }>>;
   /** Servers unavailable now. */
@@ -70,6 +72,7 @@ export class FleetMaintenance {
   private readonly poolOf = new Map<string, { pool: string; rack: string }>();
   private readonly members = new Map<string, string[]>();
   private readonly upgrades = new Map<string, number>();
+  private readonly cordons = new Map<string, number>();
   private readonly reboots = new Map<string, number>();
   private readonly maxOut = new Map<string, { maxOut: number; maxRacksOut: number }>();
 
@@ -170,6 +173,7 @@ export class FleetMaintenance {
     switch (action) {
       case 'cordon':
         s.cordoned = true;
+        this.cordons.set(server, (this.cordons.get(server) ?? 0) + 1);
         break;
       case 'drain':
         if (!s.cordoned) throw new RangeError(`server ${server} is not cordoned; cordon it before draining`);
@@ -244,6 +248,7 @@ export class FleetMaintenance {
     const sorted = <T>(m: Map<string, T>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)));
     return {
       upgrades: sorted(this.upgrades),
+      cordons: sorted(this.cordons),
       reboots: sorted(this.reboots),
       pools: sorted(this.maxOut),
       unavailable: [...this.state]

@@ -18,6 +18,7 @@
  * - A connection lost mid-run fails the next journal write: the run stops there, resumable.
  */
 import pg from 'pg';
+import { parse } from 'pg-connection-string';
 import { GroupCommit } from './group-commit.ts';
 import { type ChainHead, checkChain } from './journal-chain.ts';
 import type { Actor, JournalEvent, JournalRecord } from './journal-records.ts';
@@ -83,14 +84,23 @@ CREATE OR REPLACE TRIGGER journal_one_writer BEFORE INSERT ON ${SCHEMA}.journal
 `;
 const TRIGGERS = ['journal_append_only', 'journal_no_truncate', 'journal_one_writer'];
 
-/** Where a connection string points, without its password, for messages. */
+/** Whether a connection string holds a password. */
+export function hasPassword(url: string): boolean {
+  try {
+    return Boolean(parse(url).password);
+  } catch {
+    return false;
+  }
+}
+
+/** Where a connection string points, without its password, for messages (pg's own parser). */
 export function describeUrl(url: string): string {
   try {
-    const u = new URL(url);
-    const host = u.hostname || u.searchParams.get('host') || '(socket)';
-    return `PostgreSQL at ${host}${u.port ? `:${u.port}` : ''}/${u.pathname.replace(/^\//, '')}`;
+    const c = parse(url);
+    const host = !c.host ? '(socket)' : c.host.startsWith('/') ? `socket ${c.host}` : c.host;
+    return `PostgreSQL at ${host}${c.port && !c.host?.startsWith('/') ? `:${c.port}` : ''}/${c.database ?? ''}`;
   } catch {
-    return 'PostgreSQL (a connection string that is not a URL)';
+    return 'PostgreSQL (a connection string that cannot be read)';
   }
 }
 

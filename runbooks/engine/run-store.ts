@@ -113,6 +113,9 @@ export class JournalRefused extends Error {
  * resumable (exit 75).
  */
 export class JournalUnwritable extends Error {
+  /** The run that stopped, once known (set by the runbook that was writing). */
+  run: string | null = null;
+
   constructor(message: string) {
     super(message);
     this.name = 'JournalUnwritable';

@@ -2,7 +2,9 @@
  * The health gates between waves, in PromQL over the same recording rules and series the alerts
  * use, so they mean the same on the real fleet and on the simulator:
  *
- * - wave-back: every server of the wave answers its scrape and runs the target version;
+ * - wave-back: every server of the wave answers its scrape and runs the target version; a server
+ *   not seen so whose last scrape is older than the wave's end (when every server of it was back)
+ *   is not yet seen — inconclusive, a reading to wait for — not failed;
  * - fleet-up: no other server is down (a fault elsewhere stops the run, too);
  * - critical-alerts: no critical alert is firing;
  * - error-budget-burn: each tier's public services burn their error budget below the paging
@@ -28,7 +30,9 @@ export interface GateOutcome {
 interface Gate {
   readonly gate: string;
   readonly query: string;
-  judge(samples: readonly Sample[]): Omit<GateOutcome, 'gate' | 'query'>;
+  /** A second query the judgement needs (its samples are the judge's second argument). */
+  readonly also?: string;
+  judge(samples: readonly Sample[], also: readonly Sample[]): Omit<GateOutcome, 'gate' | 'query'>;
 }
 
 /** The page threshold of the fast-burn SLO alert (monitoring/rules/slo-rules.ts). */
@@ -46,7 +50,8 @@ function gatesFor(
   model: CityModel,
   plan: UpgradePlan,
   wave: UpgradeWave,
-  failed: ReadonlySet<string> = new Set(),
+  failed: ReadonlySet<string>,
+  since: number,
 ): Gate[] {
   const names = wave.servers.map((s) => s.server);
   // the wave's servers come back in wave-back; servers that failed are counted by --max-failures
@@ -56,20 +61,29 @@ function gatesFor(
     {
       gate: 'wave-back',
       query: `(up{job="node",instance=~"${regexOf(names)}"} == 1) and on(instance) (citycloud_node_version{version="${target}"} == 1)`,
-      judge: (samples) => {
+      // when each of the wave's servers was last scraped
+      also: `timestamp(up{job="node",instance=~"${regexOf(names)}"})`,
+      judge: (samples, scraped) => {
         const back = new Set(samples.map((s) => s.labels.instance));
         const missing = names.filter((n) => !back.has(n));
-        return missing.length === 0
-          ? {
-              result: 'passed',
-              value: `${back.size}/${names.length}`,
-              reason: `every server of the wave is up at ${target}`,
-            }
-          : {
-              result: 'failed',
-              value: `${back.size}/${names.length}`,
-              reason: `${missing.length} of the wave's servers are not up at ${target}: ${list(missing)}`,
-            };
+        const lastScrape = new Map(scraped.map((s) => [s.labels.instance as string, s.value]));
+        // a reading taken before the server was back says nothing of it now
+        const notYet = missing.filter((n) => !((lastScrape.get(n) ?? Number.NEGATIVE_INFINITY) >= since));
+        const notBack = missing.filter((n) => !notYet.includes(n));
+        const value = `${back.size}/${names.length}`;
+        if (notBack.length > 0)
+          return {
+            result: 'failed',
+            value,
+            reason: `${notBack.length} of the wave's servers are not up at ${target}, scraped since they came back: ${list(notBack)}`,
+          };
+        if (notYet.length > 0)
+          return {
+            result: 'inconclusive',
+            value,
+            reason: `${notYet.length} of the wave's servers have not been scraped since they came back (${list(notYet)}); waiting for a reading`,
+          };
+        return { result: 'passed', value, reason: `every server of the wave is up at ${target}` };
       },
     },
     {
@@ -188,19 +202,29 @@ export async function evaluateGates(
   plan: UpgradePlan,
   wave: UpgradeWave,
   failed: ReadonlySet<string> = new Set(),
+  /** When the wave's servers were all back (Unix seconds): readings older say nothing of them. */
+  since = Number.NEGATIVE_INFINITY,
 ): Promise<GateOutcome[]> {
   return Promise.all(
-    gatesFor(model, plan, wave, failed).map(async (g) => {
-      const answer = await instantQuery(prometheus, g.query);
-      if (!answer.answered)
+    gatesFor(model, plan, wave, failed, since).map(async (g) => {
+      const [answer, also] = await Promise.all([
+        instantQuery(prometheus, g.query),
+        g.also ? instantQuery(prometheus, g.also) : Promise.resolve({ answered: true as const, samples: [] }),
+      ]);
+      const unanswered = !answer.answered ? answer : !also.answered ? also : null;
+      if (unanswered && !unanswered.answered)
         return {
           gate: g.gate,
           query: g.query,
           result: 'inconclusive' as const,
           value: 'no answer',
-          reason: answer.problem,
+          reason: unanswered.problem,
         };
-      return { gate: g.gate, query: g.query, ...g.judge(answer.samples) };
+      return {
+        gate: g.gate,
+        query: g.query,
+        ...g.judge(answer.answered ? answer.samples : [], also.answered ? also.samples : []),
+      };
     }),
   );
 }

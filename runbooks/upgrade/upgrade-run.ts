@@ -159,13 +159,15 @@ class UpgradeRun {
         return this.pause(
           'interrupted (SIGINT/SIGTERM) in a wave; the servers under way finished; resume it',
         );
+      // every server of the wave is back (or failed): readings older than this say nothing of them
+      const back = Date.now() / 1000;
       const failed = results.filter((r) => r === 'failed').length;
       if (this.failures > this.ctx.settings.maxFailures)
         return this.finish(
           'failed',
           `${this.failures} server(s) failed, more than --max-failures ${this.ctx.settings.maxFailures}; fix them and resume, or raise --max-failures`,
         );
-      const gates = await this.gates(wave, failed);
+      const gates = await this.gates(wave, failed, back);
       if (gates) return gates;
       await this.log({
         kind: 'wave-done',
@@ -381,7 +383,7 @@ class UpgradeRun {
   }
 
   /** The gates after a wave: settle, retry the unanswerable, never pass what is not answered. */
-  private async gates(wave: UpgradeWave, failedInWave: number): Promise<RunOutcome | null> {
+  private async gates(wave: UpgradeWave, failedInWave: number, back: number): Promise<RunOutcome | null> {
     const { settings, reporter, model } = this.ctx;
     // servers that failed (tolerated by --max-failures) are not expected back
     const failedServers = new Set(wave.servers.map((s) => s.server).filter((n) => this.failedSet.has(n)));
@@ -403,6 +405,7 @@ class UpgradeRun {
             this.plan,
             checked,
             this.failedSet,
+            back,
           );
           const unanswered = outcomes.filter((o) => o.result === 'inconclusive');
           const failed = outcomes.filter((o) => o.result === 'failed');
@@ -459,6 +462,12 @@ class UpgradeRun {
   }
 }
 
+/** A stop for a journal that cannot be written, with the run it stopped. */
+function named(err: unknown, run: string): unknown {
+  if (journalLost(err)) err.run ??= run;
+  return err;
+}
+
 export interface StartOptions {
   readonly plan: UpgradePlan;
   readonly approvedBy: string;
@@ -492,6 +501,8 @@ export async function startUpgrade(ctx: RunContext, start: StartOptions): Promis
       `run ${run}: ${start.plan.toUpgrade} servers in ${start.plan.waves.length} waves, journal in ${ctx.store.where}`,
     );
     return await new UpgradeRun(ctx, run, start.plan, journal, replay(await journal.read())).execute();
+  } catch (err) {
+    throw named(err, run);
   } finally {
     await journal?.close();
     await lock.release();
@@ -558,6 +569,8 @@ export async function resumeUpgrade(ctx: RunContext, run: string): Promise<RunOu
       );
     const plan = state.started?.plan as UpgradePlan;
     return await new UpgradeRun(ctx, run, plan, journal, replay(await journal.read())).execute();
+  } catch (err) {
+    throw named(err, run);
   } finally {
     await journal?.close().catch(() => {});
     await lock?.release();

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { type CityModel, formatFinding, hasErrors, loadCity } from '../../model/index.ts';
 import { FileRunStore } from '../../runbooks/engine/file-store.ts';
 import { type Actor, replay, sameIdentity } from '../../runbooks/engine/journal-records.ts';
-import { PgRunStore } from '../../runbooks/engine/pg-store.ts';
+import { hasPassword, PgRunStore } from '../../runbooks/engine/pg-store.ts';
 import { ListrReporter, PlainReporter, type Reporter } from '../../runbooks/engine/progress.ts';
 import { prometheusWithAuth } from '../../runbooks/engine/prometheus-auth.ts';
 import {
@@ -103,6 +103,10 @@ function storeOf(model: CityModel, opts: StoreOptions): RunStore {
   const kind = opts.state ?? (model.terraformState.backend === 'pg' ? 'pg' : 'local');
   if (kind === 'local')
     return new FileRunStore(opts.runsDir ?? defaultRunsDir(model.city.code), storeArgs(opts));
+  if (opts.stateUrl !== undefined && hasPassword(opts.stateUrl))
+    throw new RunbookUsageError(
+      '--state-url carries a password, which every user sees in ps; give the connection string in PG_CONN_STR, or its password in PGPASSWORD or ~/.pgpass',
+    );
   const url = opts.stateUrl ?? process.env.PG_CONN_STR;
   if (!url)
     throw new RunbookUsageError(
@@ -310,7 +314,7 @@ async function finished(
     if (err instanceof JournalUnwritable) {
       console.error(
         inert(
-          `‖ stopped: ${err.message}; the servers under way finished their current step. Resume it once the store is back: citycloud runbook resume RUN${store.storeArgs}`,
+          `‖ stopped: ${err.message}; the servers under way finished their current step. Resume it once the store is back: citycloud runbook resume ${err.run ?? 'RUN'}${store.storeArgs}`,
         ),
       );
       return EXIT.paused;

@@ -140,9 +140,9 @@ export interface RunningCli {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnCli(args: readonly string[], env: Record<string, string> = {}): RunningCli {
+export function spawnCli(args: readonly string[], env: Record<string, string> = {}, cwd = ROOT): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

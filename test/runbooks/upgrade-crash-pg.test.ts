@@ -4,12 +4,19 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CityModel, loadCity } from '../../model/index.ts';
 import { PgRunStore, SCHEMA } from '../../runbooks/engine/pg-store.ts';
 import { LockRefused, RunStoreUnavailable } from '../../runbooks/engine/run-store.ts';
 import { runCli } from '../helpers/city.ts';
-import { hasLocalStack, type LocalFleet, startFleet } from '../helpers/local-fleet.ts';
+import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
 import { hasPostgres, startPostgres, type ThrowAwayPostgres } from '../helpers/postgres.ts';
-import { crashCity, expectExactlyOnce, killAndResume } from '../helpers/upgrade-crash.ts';
+import {
+  crashCity,
+  executeArgs,
+  expectExactlyOnce,
+  killAndResume,
+  runArgs,
+} from '../helpers/upgrade-crash.ts';
 
 describe.skipIf(!hasPostgres || !hasLocalStack)('the upgrade runbook with its state in PostgreSQL', () => {
   let db: ThrowAwayPostgres;
@@ -85,6 +92,35 @@ describe.skipIf(!hasPostgres || !hasLocalStack)('the upgrade runbook with its st
     } finally {
       await client.end();
     }
+  }, 600_000);
+
+  it('stops resumable (exit 75) when its database connection is lost mid-run, and a resume finishes it', async () => {
+    const store = ['--state', 'pg', '--state-url', db.url];
+    const common = runArgs(fleet, store, city);
+    const before = (await fleetRecord(fleet.simulator)).upgrades;
+    const cli = spawnCli([...executeArgs('2027.06'), '--operator', 'minh', ...common]);
+    await cli.line(/: upgrade: /);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'citycloud-runbook'",
+      );
+    } finally {
+      await client.end();
+    }
+    const end = await cli.exited;
+    expect(end.code, cli.output().slice(-2000)).toBe(75);
+    const last = cli.output().trim().split('\n').at(-1) as string;
+    expect(last, cli.output().slice(-3000)).toMatch(
+      /^‖ stopped: the journal in PostgreSQL at socket \S+ cannot be written \(.+\); this run acts on nothing more; the servers under way finished their current step\. Resume it once the store is back: citycloud runbook resume upgrade-\d{8}-\d{6}-[0-9a-f]{4} --state pg$/,
+    );
+    const run = (last.match(/upgrade-\d{8}-\d{6}-[0-9a-f]{4}/) as RegExpMatchArray)[0];
+    const resumed = spawnCli(['runbook', 'resume', run, '--operator', 'lan', ...common]);
+    expect((await resumed.exited).code, resumed.output().slice(-2000)).toBe(0);
+    const after = (await fleetRecord(fleet.simulator)).upgrades;
+    const model = loadCity(city).model as CityModel;
+    for (const s of model.servers) expect((after[s.name] ?? 0) - (before[s.name] ?? 0), s.name).toBe(1);
   }, 600_000);
 
   it('says where it could not connect, without the password', async () => {

@@ -57,7 +57,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
     const self = runCli([...args, '--approved-by', 'lan']);
     expect(self.code).toBe(2);
     expect(self.stderr).toContain(
-      'runbooks.fourEyes is on: the approver must be someone other than the operator (lan); nothing was done',
+      'runbooks.fourEyes is on: the approver (lan) must be someone other than the operator (lan); nothing was done',
     );
     expect(readdirSync(runs)).toEqual([]);
     expect(await upgrades(fleet)).toBe(0);
