@@ -491,7 +491,11 @@ function runbookCommands(cli: Command, inventoryHelp: string): void {
       },
       0.8,
     )
-    .option('--out <dir>', 'where the Markdown and JSON reports go', DEFAULT_REVIEW_DIR)
+    .option(
+      '--out <dir>',
+      'where the reports go: capacity-review.md (for the ticket), .html (the charts), .json (the data) and .patch (the proposed inventory change)',
+      DEFAULT_REVIEW_DIR,
+    )
     .option('--json', 'print the review as JSON')
     .option(
       '--patch <file>',

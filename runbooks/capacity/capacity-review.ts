@@ -43,9 +43,21 @@ export interface ReviewSettings extends ReviewOptions {
 export interface ResourceReview {
   readonly resource: ReviewedResource;
   readonly forecast: Forecast;
+  /** The latest whole day's 95th percentile: where the resource stands now. */
+  readonly now: number;
+  /** Days whose value was left out: NaN, infinite, negative or absurdly over the threshold. */
+  readonly dropped: number;
   /** The date it crosses (YYYY-MM-DD, the city's), with the interval; null when it does not. */
   readonly crosses: { readonly on: string; readonly earliest: string; readonly latest: string | null } | null;
   readonly runsShort: boolean;
+}
+
+/** A resource whose history has too few usable days to forecast, and why. */
+export interface Unforecastable {
+  readonly resource: ReviewedResource;
+  readonly days: number;
+  readonly dropped: number;
+  readonly reason: string;
 }
 
 export interface Review {
@@ -58,7 +70,16 @@ export interface Review {
   readonly samples: number;
   /** Sorted by days left: the soonest first, those that never cross last. */
   readonly resources: readonly ResourceReview[];
+  /** Resources the data cannot forecast: the review cannot vouch for them (exit 1). */
+  readonly unforecastable: readonly Unforecastable[];
 }
+
+/**
+ * Whether a day's value can be used: a number, not negative (no utilisation, volume or traffic
+ * is), and not over a thousand times the threshold (no measurement is; such a value is a broken
+ * exporter or a hostile one, and would swamp the trend).
+ */
+const usable = (v: number, threshold: number) => Number.isFinite(v) && v >= 0 && v <= threshold * 1000;
 
 const DAY = 86_400;
 const cityDate = (t: number) => new Date((t + CITY_UTC_OFFSET) * 1000).toISOString().slice(0, 10);
@@ -193,6 +214,7 @@ export async function capacityReview(model: CityModel, settings: ReviewSettings)
     capacityScales(model, settings.prometheus),
   ]);
   const reviews: ResourceReview[] = [];
+  const unforecastable: Unforecastable[] = [];
   const missing: string[] = [];
   const short: string[] = [];
   for (const resource of resources) {
@@ -205,17 +227,39 @@ export async function capacityReview(model: CityModel, settings: ReviewSettings)
       continue;
     }
     const scale = scales.get(`${resource.kind} ${resource.id}`) ?? 1;
-    const scaled = scale === 1 ? daily : daily.map((d) => ({ day: d.day, p95: d.p95 * scale }));
-    if (daily.length < MIN_HISTORY_DAYS) {
-      short.push(`${query}: ${daily.length} whole days`);
+    const kept = daily.filter((d) => usable(d.p95, resource.threshold));
+    const dropped = daily.length - kept.length;
+    const scaled = scale === 1 ? kept : kept.map((d) => ({ day: d.day, p95: d.p95 * scale }));
+    if (kept.length < MIN_HISTORY_DAYS) {
+      if (dropped === 0) short.push(`${query}: ${daily.length} whole days`);
+      else
+        unforecastable.push({
+          resource,
+          days: kept.length,
+          dropped,
+          reason: `only ${kept.length} of its ${daily.length} whole days have a usable value (${dropped} NaN, infinite, negative or over 1000× the threshold); a forecast needs ${MIN_HISTORY_DAYS}`,
+        });
       continue;
     }
     const f = forecast(scaled, resource.threshold);
+    if (
+      ![f.level, f.slopePerDay, f.slopeLowPerDay, f.slopeHighPerDay, f.peakOverTrend].every(Number.isFinite)
+    ) {
+      unforecastable.push({
+        resource,
+        days: kept.length,
+        dropped,
+        reason: 'its trend cannot be computed from its values (they overflow)',
+      });
+      continue;
+    }
     const lastDay = (daily.at(-1)?.day ?? settings.now) + DAY;
     const at = (d: number | null) => (d === null ? null : cityDate(lastDay + d * DAY));
     reviews.push({
       resource,
       forecast: f,
+      now: (scaled.at(-1) as DailyValue).p95,
+      dropped,
       crosses:
         f.daysToCross === null
           ? null
@@ -245,5 +289,6 @@ export async function capacityReview(model: CityModel, settings: ReviewSettings)
     queries,
     samples: [...histories.values()].reduce((sum, h) => sum + h.samples, 0),
     resources: reviews,
+    unforecastable,
   };
 }

@@ -107,6 +107,12 @@ export interface Forecast {
   readonly daysToCrossLatest: number | null;
 }
 
+/**
+ * The furthest a crossing is forecast: a century. A slope of almost nothing would put it past any
+ * date a calendar can write; past this it is "not within a century" (null).
+ */
+export const MAX_FORECAST_DAYS = 36_500;
+
 /** Fewest days since a level shift that a trend is fitted on. */
 export const MIN_FIT_DAYS = 14;
 /** The days whose peaks above the trend are the weekly cycle's: the last four weeks. */
@@ -130,7 +136,11 @@ export function forecast(daily: readonly DailyValue[], threshold: number): Forec
   // the trend's own level at which the peaks reach the threshold
   const trendLimit = threshold / peakOverTrend;
   const over = level >= trendLimit;
-  const days = (slope: number) => (over ? 0 : slope > 0 ? (trendLimit - level) / slope : null);
+  const days = (slope: number) => {
+    if (over) return 0;
+    const d = slope > 0 ? (trendLimit - level) / slope : null;
+    return d !== null && Number.isFinite(d) && d <= MAX_FORECAST_DAYS ? d : null;
+  };
   return {
     daily,
     method:

@@ -6,6 +6,7 @@
 
 import { markdownCode, markdownText } from '../../view/markdown.ts';
 import type { ResourceReview, Review } from './capacity-review.ts';
+import { MAX_FORECAST_DAYS } from './forecast.ts';
 import type { ResourceKind } from './reviewed-resources.ts';
 
 export const REVIEW_SCHEMA = 'citycloud-capacity-review/v1';
@@ -39,7 +40,10 @@ export const fitText = (r: ResourceReview) =>
 
 export const crossText = (r: ResourceReview) => {
   const f = r.forecast;
-  if (f.daysToCross === null) return 'not crossing (flat or falling)';
+  if (f.daysToCross === null)
+    return f.slopePerDay > 0
+      ? `not crossing within ${MAX_FORECAST_DAYS / 365} years`
+      : 'not crossing (flat or falling)';
   if (f.daysToCross === 0) return 'already over';
   return `${r.crosses?.on} (${Math.round(f.daysToCross)} d)`;
 };
@@ -49,14 +53,31 @@ export const intervalText = (r: ResourceReview) =>
 
 export function headline(review: Review): string {
   const short = review.resources.filter((r) => r.runsShort);
+  const n = review.unforecastable.length;
+  const cannot =
+    n === 0
+      ? ''
+      : ` ${n} ${n === 1 ? 'resource' : 'resources'} cannot be forecast from ${n === 1 ? 'its' : 'their'} data.`;
+  if (short.length === 0 && n > 0)
+    return `Nothing forecast crosses its threshold within ${review.horizonDays} days, but${cannot.charAt(1).toLowerCase()}${cannot.slice(2)}`;
   return short.length === 0
     ? `Nothing is forecast to cross its threshold within ${review.horizonDays} days.`
-    : `${short.length} of ${review.resources.length} resources ${short.length === 1 ? 'is' : 'are'} forecast to cross ${short.length === 1 ? 'its threshold' : 'their thresholds'} within ${review.horizonDays} days.`;
+    : `${short.length} of ${review.resources.length} resources ${short.length === 1 ? 'is' : 'are'} forecast to cross ${short.length === 1 ? 'its threshold' : 'their thresholds'} within ${review.horizonDays} days.${cannot}`;
 }
+
+/** Days left out of a resource's history, said where its figures are explained. */
+const droppedText = (dropped: number) =>
+  dropped === 0
+    ? ''
+    : `; ${dropped} ${dropped === 1 ? 'day' : 'days'} left out (NaN, infinite, negative or over 1000× the threshold)`;
+
+/** Why a resource could not be forecast, one line. */
+export const unforecastableText = (u: Review['unforecastable'][number]) =>
+  `${u.resource.id} (${KIND_NAMES[u.resource.kind]}): ${u.reason}`;
 
 export function reviewMarkdown(review: Review): string {
   const row = (r: ResourceReview, i: number) =>
-    `| ${i + 1} | ${r.runsShort ? '**' : ''}${markdownText(r.resource.id)}${r.runsShort ? '**' : ''} | ${KIND_NAMES[r.resource.kind]} | ${formatValue(r, r.forecast.level)} | ${formatValue(r, r.resource.threshold)} | ${trend(r)} | ${crossText(r)} | ${intervalText(r)} |`;
+    `| ${i + 1} | ${r.runsShort ? '**' : ''}${markdownText(r.resource.id)}${r.runsShort ? '**' : ''} | ${KIND_NAMES[r.resource.kind]} | ${formatValue(r, r.now)} | ${formatValue(r, r.resource.threshold)} | ${trend(r)} | ${crossText(r)} | ${intervalText(r)} |`;
   const lines = [
     `# Capacity review, ${review.generatedAt.slice(0, 10)}`,
     '',
@@ -68,11 +89,22 @@ export function reviewMarkdown(review: Review): string {
     '|--:|---|---|--:|--:|--:|---|---|',
     ...review.resources.map(row),
     '',
+    ...(review.unforecastable.length === 0
+      ? []
+      : [
+          '## Cannot be forecast',
+          '',
+          ...review.unforecastable.map(
+            (u) =>
+              `- **${markdownText(u.resource.id)}** (${markdownText(u.resource.name)}), ${KIND_NAMES[u.resource.kind]}: ${markdownCode(`${u.resource.record}{${u.resource.label}="${u.resource.id}"}`)}: ${markdownText(u.reason)}.`,
+          ),
+          '',
+        ]),
     '## How each figure was made',
     '',
     ...review.resources.map(
       (r) =>
-        `- **${markdownText(r.resource.id)}** (${markdownText(r.resource.name)}), ${KIND_NAMES[r.resource.kind]}: ${markdownCode(`${r.resource.record}{${r.resource.label}="${r.resource.id}"}`)}; threshold ${formatValue(r, r.resource.threshold)}, ${markdownText(r.resource.why)}; ${fitText(r)}.`,
+        `- **${markdownText(r.resource.id)}** (${markdownText(r.resource.name)}), ${KIND_NAMES[r.resource.kind]}: ${markdownCode(`${r.resource.record}{${r.resource.label}="${r.resource.id}"}`)}; threshold ${formatValue(r, r.resource.threshold)}, ${markdownText(r.resource.why)}; ${fitText(r)}${droppedText(r.dropped)}.`,
     ),
     '',
   ];
@@ -89,13 +121,14 @@ export function reviewSummary(review: Review, files: readonly string[]): string 
     `  ${'resource'.padEnd(w)}  ${'kind'.padEnd(17)}  ${'now'.padStart(12)}  ${'threshold'.padStart(12)}  crosses`,
     ...shown.map(
       (r) =>
-        `${r.runsShort ? '✗' : ' '} ${r.resource.id.padEnd(w)}  ${KIND_NAMES[r.resource.kind].padEnd(17)}  ${formatValue(r, r.forecast.level).padStart(12)}  ${formatValue(r, r.resource.threshold).padStart(12)}  ${crossText(r)}${intervalText(r) ? `, ${intervalText(r)}` : ''}`,
+        `${r.runsShort ? '✗' : ' '} ${r.resource.id.padEnd(w)}  ${KIND_NAMES[r.resource.kind].padEnd(17)}  ${formatValue(r, r.now).padStart(12)}  ${formatValue(r, r.resource.threshold).padStart(12)}  ${crossText(r)}${intervalText(r) ? `, ${intervalText(r)}` : ''}`,
     ),
     ...(review.resources.length > shown.length
       ? [
           `  … and ${review.resources.length - shown.length} more, none crossing within ${review.horizonDays} days`,
         ]
       : []),
+    ...review.unforecastable.map((u) => `? ${unforecastableText(u)}`),
     '',
     ...files.map((f) => `  wrote ${f}`),
   ].join('\n');

@@ -9,7 +9,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { escapeHtml, htmlPage } from '../../view/html-page.ts';
 import type { Review } from './capacity-review.ts';
-import { crossText, fitText, formatValue, headline, intervalText, KIND_NAMES } from './format-review.ts';
+import {
+  crossText,
+  fitText,
+  formatValue,
+  headline,
+  intervalText,
+  KIND_NAMES,
+  unforecastableText,
+} from './format-review.ts';
 
 const require = createRequire(import.meta.url);
 let uplot: { js: string; css: string } | null = null;
@@ -46,6 +54,14 @@ const SCRIPT = `
   const data = JSON.parse(document.getElementById('citycloud-data').textContent);
   const DAY = 86400;
   const fmt = (unit) => unit === 'ratio' ? (v) => v == null ? '' : (v * 100).toFixed(1) + '%' : (v) => v == null ? '' : (v / 1e9).toFixed(2) + ' Gbit/s';
+  // an axis as wide as its widest label in the axis font (uPlot's autosize), so "10.00 Gbit/s" is never cut
+  const axisSize = (u, values, i, cycle) => {
+    const axis = u.axes[i];
+    if (cycle > 1) return axis._size;
+    const longest = (values || []).reduce((a, v) => (String(v).length > a.length ? String(v) : a), '');
+    u.ctx.font = axis.font[0];
+    return Math.ceil(axis.ticks.size + axis.gap + (longest ? u.ctx.measureText(longest).width / devicePixelRatio : 0));
+  };
   for (const r of data.resources) {
     const el = document.getElementById(r.chartId).querySelector('.plot');
     const last = r.daily[r.daily.length - 1][0];
@@ -78,9 +94,12 @@ const SCRIPT = `
         { label: 'threshold', stroke: '#b42318', width: 1.5, value: (u, v) => value(v) },
       ],
       bands: [{ series: [5, 4], fill: 'rgba(191,57,137,0.12)' }],
-      axes: [{}, { values: (u, vals) => vals.map(value), size: 80 }],
+      axes: [{}, { values: (u, vals) => vals.map(value), size: axisSize }],
       hooks: {
         draw: [(u) => {
+          // how wide the y axis was drawn, for whoever checks the page
+          el.dataset.axisWidth = String(Math.round(u.axes[1]._size));
+        }, (u) => {
           if (crossX == null) return;
           const x = Math.round(u.valToPos(crossX, 'x', true));
           const ctx = u.ctx;
@@ -105,7 +124,7 @@ export function reviewHtml(review: Review): string {
   const rows = review.resources
     .map((r, i) => {
       const id = chartId(r.resource.kind, r.resource.id);
-      return `<tr${r.runsShort ? ' class="short"' : ''} data-days="${r.forecast.daysToCross ?? ''}"><td class="num">${i + 1}</td><td><a href="#${escapeHtml(id)}">${escapeHtml(r.resource.id)}</a></td><td>${escapeHtml(KIND_NAMES[r.resource.kind])}</td><td class="num">${escapeHtml(formatValue(r, r.forecast.level))}</td><td class="num">${escapeHtml(formatValue(r, r.resource.threshold))}</td><td>${escapeHtml(crossText(r))}</td><td>${escapeHtml(intervalText(r))}</td></tr>`;
+      return `<tr${r.runsShort ? ' class="short"' : ''} data-days="${r.forecast.daysToCross ?? ''}"><td class="num">${i + 1}</td><td><a href="#${escapeHtml(id)}">${escapeHtml(r.resource.id)}</a></td><td>${escapeHtml(KIND_NAMES[r.resource.kind])}</td><td class="num">${escapeHtml(formatValue(r, r.now))}</td><td class="num">${escapeHtml(formatValue(r, r.resource.threshold))}</td><td>${escapeHtml(crossText(r))}</td><td>${escapeHtml(intervalText(r))}</td></tr>`;
     })
     .join('\n');
   const charts = review.resources
@@ -138,11 +157,12 @@ export function reviewHtml(review: Review): string {
     lang: 'en',
     style: `${assets.css}\n${STYLE}`,
     body: `<h1>Capacity review, ${escapeHtml(review.generatedAt.slice(0, 10))}</h1>
-<p class="lead${review.resources.some((r) => r.runsShort) ? ' short' : ''}">${escapeHtml(headline(review))}</p>
+<p class="lead${review.resources.some((r) => r.runsShort) || review.unforecastable.length > 0 ? ' short' : ''}">${escapeHtml(headline(review))}</p>
 <p class="legend">${escapeHtml(`History: ${review.days} days from ${review.prometheus}, each city day's 95th percentile as Prometheus computes it; horizon ${review.horizonDays} days. The forecast follows the weekly peaks; the band is the slope's 95% interval (Sen).`)}</p>
 <table id="summary"><thead><tr><th>#</th><th>resource</th><th>kind</th><th>now (daily p95)</th><th>threshold</th><th>crosses</th><th>interval</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
+${review.unforecastable.length === 0 ? '' : `<h2>Cannot be forecast</h2><ul id="unforecastable">${review.unforecastable.map((u) => `<li>${escapeHtml(unforecastableText(u))}</li>`).join('')}</ul>`}
 ${charts}`,
     dataJson: JSON.stringify(data),
     script: `${assets.js}\n${SCRIPT}`,

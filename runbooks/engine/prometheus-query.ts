@@ -49,6 +49,47 @@ type ApiBody = {
   data?: { resultType?: string; result?: unknown[] };
 };
 
+/**
+ * The most bytes of one answer read: a query that matches far more series than it should (a
+ * label gone wrong, a hostile Prometheus) is refused, not read into memory. The reviews' range
+ * queries answer a few hundred kilobytes for the built-in city.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/** The read limit: MAX_ANSWER_BYTES, or CITYCLOUD_PROMETHEUS_MAX_ANSWER_BYTES when it is a whole number. */
+function answerLimit(): number {
+  const v = Number(process.env.CITYCLOUD_PROMETHEUS_MAX_ANSWER_BYTES);
+  return Number.isSafeInteger(v) && v > 0 ? v : MAX_ANSWER_BYTES;
+}
+
+const bytesText = (n: number) => (n % 1048576 === 0 ? `${n / 1048576} MiB` : `${n} bytes`);
+
+/** The body's text, read up to `max` bytes; rejects (and stops reading) past it. */
+async function boundedText(res: Response, max: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel();
+    throw new Error(
+      `its answer is ${declared} bytes, over the ${max / 1024 / 1024} MiB read; narrow the query`,
+    );
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new Error(`its answer is over the read limit of ${bytesText(max)}; narrow the query`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** A POST to an API path; the body on success, or why there is none. */
 async function ask(
   base: string,
@@ -72,9 +113,11 @@ async function ask(
       e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (e.cause?.code ?? e.message);
     return { ok: false, problem: `Prometheus at ${shown} is unreachable (${why})` };
   }
+  const text = await boundedText(res, answerLimit()).catch((err: Error) => ({ error: err.message }));
+  if (typeof text !== 'string') return { ok: false, problem: `Prometheus at ${shown}: ${text.error}` };
   let body: ApiBody;
   try {
-    body = (await res.json()) as ApiBody;
+    body = JSON.parse(text) as ApiBody;
   } catch {
     return { ok: false, problem: `Prometheus at ${shown} answered HTTP ${res.status} without JSON` };
   }

@@ -1,5 +1,6 @@
 /** `citycloud runbook capacity-review`: forecast every pool, warehouse and uplink from Prometheus. */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
@@ -24,6 +25,17 @@ export interface CapacityReviewOptions {
   readonly patch?: string;
   /** Apply the proposed change to the inventory files (after validating the result). */
   readonly apply?: boolean;
+}
+
+/**
+ * Where the patch applies from: the top of the inventory's git repository, its paths relative to
+ * it (as `git apply` reads them, from anywhere with -C), or the inventory's folder outside one.
+ */
+function patchBase(root: string): { dir: string; prefix: string } {
+  const top = spawnSync('git', ['-C', root, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  const dir = top.status === 0 && top.stdout.trim() ? top.stdout.trim() : root;
+  const rel = relative(realpathSync(dir), realpathSync(root)).replace(/\\/g, '/');
+  return { dir, prefix: rel === '' ? '' : `${rel}/` };
 }
 
 export async function runCapacityReview(opts: CapacityReviewOptions): Promise<number> {
@@ -57,10 +69,8 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     text: readFileSync(join(root, file), 'utf8'),
     doc: (sources.files.find((f) => f.relativePath === file) ?? sources.root).doc,
   }));
-  const patch = proposalPatch(
-    edited,
-    relative(process.cwd(), root).replace(/\\/g, '/').replace(/(.)$/, '$1/'),
-  );
+  const base = patchBase(root);
+  const patch = proposalPatch(edited, base.prefix);
   const out = opts.json ? console.error : console.log;
   if (opts.json) process.stdout.write(reviewJson(review));
   else console.log(reviewSummary(review, files));
@@ -74,7 +84,7 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     writeWhole(file, patch);
     out(
       edited.size > 0
-        ? `  wrote ${file} (${edited.size} inventory ${edited.size === 1 ? 'file' : 'files'}; git apply ${file})`
+        ? `  wrote ${file} (${edited.size} inventory ${edited.size === 1 ? 'file' : 'files'}; git -C ${base.dir} apply ${resolve(file)})`
         : `  wrote ${file} (empty: no change proposed)`,
     );
   }
@@ -93,5 +103,8 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     for (const [file, { after }] of edited) writeWhole(join(root, file), after);
     out(`  applied to ${[...edited.keys()].map((f) => join(root, f)).join(', ')}`);
   }
-  return review.resources.some((r) => r.runsShort) ? EXIT.problems : EXIT.ok;
+  // a resource that cannot be forecast is one the review cannot vouch for
+  return review.resources.some((r) => r.runsShort) || review.unforecastable.length > 0
+    ? EXIT.problems
+    : EXIT.ok;
 }

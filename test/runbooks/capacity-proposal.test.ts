@@ -36,7 +36,17 @@ function reviewOf(kind: string, id: string, level: number, slope: number): Revie
     horizonDays: 180,
     queries: [],
     samples: 0,
-    resources: [{ resource, forecast: f, crosses: null, runsShort: (f.daysToCross ?? 999) <= 180 }],
+    resources: [
+      {
+        resource,
+        forecast: f,
+        now: (f.daily.at(-1) as { p95: number }).p95,
+        dropped: 0,
+        crosses: null,
+        runsShort: (f.daysToCross ?? 999) <= 180,
+      },
+    ],
+    unforecastable: [],
   };
 }
 

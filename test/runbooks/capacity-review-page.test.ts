@@ -30,22 +30,27 @@ function review(): Review {
     ['later', 0.5, 0.001, 'pool-memory'],
     ['<img src=x onerror=alert(1)>', 0.3, 0.0005, 'warehouse-storage'],
     ['over', 0.9, 0.001, 'pool-cpu'],
+    ['hub-d1', 0.5, 0.001, 'uplink'],
   ];
   const resources = cases.map(([id, level, slope, kind]) => {
+    // an uplink in bit/s, against 10 Gbit/s; the rest shares of 0.8
+    const scale = kind === 'uplink' ? 1e10 / 0.8 : 1;
     const resource: ReviewedResource = {
       kind,
       id,
       name: `${id} pool`,
-      record: 'pool:node_cpu_utilisation:ratio_rate5m',
-      label: 'pool',
-      threshold: 0.8,
-      unit: 'ratio',
+      record: kind === 'uplink' ? 'district:uplink_bits:rate5m' : 'pool:node_cpu_utilisation:ratio_rate5m',
+      label: kind === 'uplink' ? 'district' : 'pool',
+      threshold: 0.8 * scale,
+      unit: kind === 'uplink' ? 'bit/s' : 'ratio',
       why: 'a test',
     };
-    const f = forecast(daily(level, slope), 0.8);
+    const f = forecast(daily(level * scale, slope * scale), 0.8 * scale);
     return {
       resource,
       forecast: f,
+      now: (f.daily.at(-1) as DailyValue).p95,
+      dropped: 0,
       crosses:
         f.daysToCross === null ? null : { on: '2027-01-01', earliest: '2026-12-20', latest: '2027-01-10' },
       runsShort: f.daysToCross !== null && f.daysToCross <= 180,
@@ -61,6 +66,14 @@ function review(): Review {
     queries: ['pool:node_cpu_utilisation:ratio_rate5m'],
     samples: 1000,
     resources,
+    unforecastable: [
+      {
+        resource: { ...(resources[0] as Review['resources'][number]).resource, id: 'all-nan' },
+        days: 0,
+        dropped: 90,
+        reason: 'only 0 of its 90 whole days have a usable value',
+      },
+    ],
   };
 }
 
@@ -96,6 +109,28 @@ describe.skipIf(!hasChromium)('the capacity review page in Chromium', () => {
     // each chart has its seven series (history, trend, forecast, the interval, the threshold)
     const drawn = await page.$$eval('.plot', (els) => els.map((e) => e.getAttribute('data-drawn')));
     expect(drawn).toEqual(r.resources.map(() => '6'));
+    // the uplink's axis is as wide as its widest label, "10.00 Gbit/s" (once cut to "0.00 Gbit/s")
+    const uplink = chartId('uplink', 'hub-d1');
+    await page.locator(`[id="${uplink}"] .plot[data-axis-width]`).waitFor();
+    const fits = await page.evaluate((id) => {
+      type El = { dataset: Record<string, string>; querySelector(s: string): El };
+      type Doc = {
+        getElementById(id: string): El;
+        createElement(t: string): {
+          getContext(k: string): { font: string; measureText(t: string): { width: number } };
+        };
+      };
+      const doc = (globalThis as unknown as { document: Doc }).document;
+      const el = doc.getElementById(id).querySelector('.plot');
+      const c = doc.createElement('canvas').getContext('2d');
+      c.font =
+        '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+      return { axis: Number(el.dataset.axisWidth), label: c.measureText('10.00 Gbit/s').width };
+    }, uplink);
+    expect(fits.axis - 15).toBeGreaterThanOrEqual(fits.label);
+    expect(await page.textContent('#unforecastable')).toBe(
+      'all-nan (pool CPU): only 0 of its 90 whole days have a usable value',
+    );
     // the script ran and the markup in a name stayed text
     expect(await page.$$eval('img', (els) => els.length)).toBe(0);
     expect(await page.textContent('#summary')).toContain('<img src=x onerror=alert(1)>');

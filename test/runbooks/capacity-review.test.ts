@@ -213,6 +213,33 @@ describe.skipIf(!hasLocalStack)(
       );
     });
 
+    it('writes a patch that applies from anywhere: paths from the top of the inventory’s repository', () => {
+      const repo = tempDir();
+      spawnSync('git', ['init', '-q', repo]);
+      cpSync(dirname(inventory), join(repo, 'city'), { recursive: true });
+      const patch = join(tempDir(), 'capacity.patch');
+      // run from another folder, naming the inventory by its full path
+      const review = reviewCli(
+        [
+          '--inventory',
+          join(repo, 'city', 'city.yaml'),
+          '--prometheus',
+          prometheus,
+          '--out',
+          tempDir(),
+          '--patch',
+          patch,
+        ],
+        tempDir(),
+      );
+      expect(review.code, review.stdout + review.stderr).toBe(1);
+      expect(readFileSync(patch, 'utf8')).toMatch(/^--- a\/city\/datacentre\.yaml$/m);
+      expect(review.stdout).toContain(`git -C ${repo} apply ${patch}`);
+      const applied = spawnSync('git', ['-C', repo, 'apply', patch], { encoding: 'utf8' });
+      expect(applied.status, applied.stderr).toBe(0);
+      expect(runCli(['validate', '--inventory', join(repo, 'city', 'city.yaml')]).code).toBe(0);
+    });
+
     it('applies nothing when the proposed change does not validate, saying why', () => {
       // a Terraform stack bound the rows hold today (the largest has 256 resources) but not with
       // the servers the proposal adds to h1-r03: --apply must leave every file as it was
