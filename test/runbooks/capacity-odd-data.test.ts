@@ -77,7 +77,8 @@ describe.skipIf(!hasLocalStack)('the capacity review, on odd data from a real Pr
     await untilTrue(
       'the backfilled history',
       60,
-      async () => (await query(prometheus, 'count_over_time(pool:node_cpu_utilisation:ratio_rate5m[1d])')).length > 0,
+      async () =>
+        (await query(prometheus, 'count_over_time(pool:node_cpu_utilisation:ratio_rate5m[1d])')).length > 0,
     );
   }, 120_000);
   afterAll(() => {
@@ -136,7 +137,9 @@ describe.skipIf(!hasLocalStack)('the capacity review, on odd data from a real Pr
     expect(r.stdout).toContain('? web (pool CPU): only 0 of its');
     const md = readFileSync(join(out, 'capacity-review.md'), 'utf8');
     expect(md).toContain('## Cannot be forecast');
-    expect(md).toContain(`${memory?.dropped} days left out (NaN, infinite, negative or over 1000× the threshold)`);
+    expect(md).toContain(
+      `${memory?.dropped} days left out (NaN, infinite, negative or over 1000× the threshold)`,
+    );
   });
 
   it('refuses an answer over its read limit in one line (exit 2)', () => {
