@@ -244,7 +244,7 @@ export async function stackUp(
   });
   if (running.length > 0)
     throw new LocalStackError(
-      `the local stack in ${options.dir} is already running: ${running.join(', ')}; run citycloud monitor down first`,
+      `the local stack in ${options.dir} is already running: ${running.join(', ')}; run citycloud monitor down --dir ${options.dir} first`,
     );
   for (const [rel, content] of localStackFiles(model, options.ports, options.timeScale)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });

@@ -12,13 +12,19 @@
  * carries the token of its acquisition, so a run whose lock was broken (`unlock --force`) stops
  * instead of writing beside the next holder.
  *
+ * Nothing in the folder is trusted: the lock file and the journals are opened without following
+ * a link, only when they are regular files of a bounded size, and the lock file is written whole
+ * through a temporary file created exclusively (so a link planted in its place is never written
+ * through). A lock file that cannot be read is a lock of unknown owner, never a run's.
+ *
  * This store protects one machine's runs folder. Two operators with two runs folders, or on two
  * machines, are two locks: a team shares the PostgreSQL store (docs/runbooks.md).
  */
 
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { GroupCommit } from './group-commit.ts';
@@ -34,58 +40,111 @@ import {
   LOCK_EXPIRES_SECONDS,
   type LockInfo,
   LockRefused,
+  lockOf,
   pidAlive,
+  RUN_ID,
   RunNotFound,
   type RunStore,
+  RunStoreUnavailable,
+  unreadableLock,
 } from './run-store.ts';
 
-const RUN_ID = /^[a-z]+-\d{8}-\d{6}-[0-9a-f]{4}$/;
+/** The largest journal read: a run of the built-in city writes a few megabytes. */
+export const MAX_JOURNAL_BYTES = 256 * 1024 * 1024;
+const MAX_LOCK_BYTES = 64 * 1024;
+/** Opened for reading: never through a link, never waiting on a named pipe. */
+const READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /**
- * Parses and checks the journal's text: the records (each checked in the chain) and the length of
- * the good part, without a torn last line.
+ * Parses and checks the journal's bytes: the records (each checked in the chain) and the length
+ * of the good part, without a torn last line.
  */
 export function parseJournal(
-  text: string,
+  bytes: Buffer,
   file: string,
   run: string,
 ): { records: JournalRecord[]; goodBytes: number; head: ChainHead } {
   const records: unknown[] = [];
-  let good = 0;
-  const lines = text.split('\n');
-  // the last element follows the last newline: empty, or a torn line never made durable
-  for (let i = 0; i < lines.length - 1; i++) {
-    const line = lines[i] as string;
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    // the rest has no newline: a torn last line, never made durable
+    if (end < 0) break;
     try {
-      records.push(JSON.parse(line));
+      records.push(JSON.parse(utf8.decode(bytes.subarray(start, end))));
     } catch {
       // a line with its newline was written whole (a record and its newline go in one write)
       throw new JournalRefused(
-        `${file}:${i + 1}: a journal line that is not JSON; the journal was changed by hand`,
+        `${file}:${line}: a journal line that is not JSON text; the journal was changed by hand`,
       );
     }
-    good += Buffer.byteLength(line) + 1;
+    start = end + 1;
   }
   const head = checkChain(records, run, (i) => `${file}:${i + 1}`);
-  return { records: records as JournalRecord[], goodBytes: good, head };
+  return { records: records as JournalRecord[], goodBytes: start, head };
+}
+
+/** Why a file of the folder cannot be used, from an fs error. */
+const refusedFile = (file: string, err: unknown): Error => {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new RunNotFound(`no ${file}`);
+  if (code === 'ELOOP') return new JournalRefused(`${file} is a symbolic link, not a file citycloud wrote`);
+  return new JournalRefused(`${file} cannot be read (${code ?? (err as Error).message})`);
+};
+
+/** A regular file's bytes, read without following a link or waiting on a pipe, at most `max`. */
+async function readRegular(
+  file: string,
+  max: number,
+  flags = READ,
+): Promise<{ bytes: Buffer; handle: FileHandle }> {
+  const handle = await open(file, flags);
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new JournalRefused(`${file} is not a regular file`);
+    if (st.size > max)
+      throw new JournalRefused(`${file} is ${st.size} bytes, over the ${max} a journal may have`);
+    return { bytes: await handle.readFile(), handle };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
 }
 
 class FileJournal implements Journal {
   private readonly commits: GroupCommit;
+  private writer: FileHandle | null = null;
 
   constructor(
-    private readonly handle: FileHandle,
     private readonly file: string,
     private readonly run: string,
     head: ChainHead,
+    /** The length of the good part, when a torn last line follows it (cut before the first write). */
+    torn: number | null,
     /** Throws JournalUnwritable when this process no longer holds the lock. */
     holding: () => Promise<void>,
   ) {
     this.commits = new GroupCommit(async (batch) => {
       await holding();
-      await handle.write(batch.map((r) => `${JSON.stringify(r)}\n`).join(''));
-      await handle.datasync();
+      const w = await this.open(torn);
+      await w.write(batch.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      await w.datasync();
     }, head);
+  }
+
+  /** The append handle, opened at the first write (a reader never needs the folder writable). */
+  private async open(torn: number | null): Promise<FileHandle> {
+    if (this.writer) return this.writer;
+    const w = await open(this.file, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+    if (!(await w.stat()).isFile()) {
+      await w.close();
+      throw new JournalRefused(`${this.file} is not a regular file`);
+    }
+    // drop a torn last line: it never became durable, so nothing acted on it
+    if (torn !== null) await w.truncate(torn);
+    this.writer = w;
+    return w;
   }
 
   get flushes(): number {
@@ -97,28 +156,32 @@ class FileJournal implements Journal {
   }
 
   async read(): Promise<JournalRecord[]> {
-    return parseJournal(await readFile(this.file, 'utf8'), this.file, this.run).records;
+    const { bytes, handle } = await readRegular(this.file, MAX_JOURNAL_BYTES);
+    await handle.close();
+    return parseJournal(bytes, this.file, this.run).records;
   }
 
   async close(): Promise<void> {
     await this.commits.settled();
-    await this.handle.close();
+    await this.writer?.close();
+    this.writer = null;
   }
 }
 
-/** A lock file that cannot be read (cut short by a crash while written): still a lock, of unknown owner. */
-const UNREADABLE_LOCK: LockInfo = {
-  run: '(unreadable lock file)',
-  user: '?',
-  host: '?',
-  pid: 0,
-  startedAt: '?',
-  heartbeatAt: '?',
-  expiresAfterSeconds: LOCK_EXPIRES_SECONDS,
-};
-
 const sameAcquisition = (a: LockInfo | null, b: LockInfo) =>
-  a !== null && a.token === b.token && a.run === b.run && a.pid === b.pid && a.host === b.host;
+  a !== null &&
+  !a.unreadable &&
+  a.token === b.token &&
+  a.run === b.run &&
+  a.pid === b.pid &&
+  a.host === b.host;
+
+const KINDS: readonly [string, (s: import('node:fs').Stats) => boolean][] = [
+  ['a symbolic link', (s) => s.isSymbolicLink()],
+  ['a folder', (s) => s.isDirectory()],
+  ['a named pipe', (s) => s.isFIFO()],
+  ['a socket', (s) => s.isSocket()],
+];
 
 export class FileRunStore implements RunStore {
   private heartbeat: NodeJS.Timeout | null = null;
@@ -138,43 +201,57 @@ export class FileRunStore implements RunStore {
     return join(this.dir, 'lock.json');
   }
 
+  /** A folder that cannot be used as the runs folder: one line, what and why. */
+  private unusable(err: unknown): Error {
+    if (err instanceof JournalRefused || err instanceof RunNotFound || err instanceof LockRefused) return err;
+    const code = (err as NodeJS.ErrnoException).code;
+    return new RunStoreUnavailable(
+      `${this.dir} cannot be used as the runs folder (${code ?? (err as Error).message})`,
+    );
+  }
+
   async currentLock(): Promise<LockInfo | null> {
-    let text: string;
+    let st: import('node:fs').Stats;
     try {
-      text = await readFile(this.lockFile, 'utf8');
+      st = await lstat(this.lockFile);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
+      throw this.unusable(err);
     }
+    const kind = KINDS.find(([, is]) => is(st));
+    if (kind) return unreadableLock(`${this.lockFile} is ${kind[0]}, not a lock file citycloud wrote`);
     try {
-      const v = JSON.parse(text) as LockInfo;
-      return v !== null && typeof v === 'object' && typeof v.run === 'string' ? v : UNREADABLE_LOCK;
-    } catch {
-      return UNREADABLE_LOCK;
+      const { bytes, handle } = await readRegular(this.lockFile, MAX_LOCK_BYTES);
+      await handle.close();
+      return (
+        lockOf(JSON.parse(bytes.toString('utf8'))) ??
+        unreadableLock(`${this.lockFile} is not a lock citycloud wrote`)
+      );
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      // a lock file cut short by a crash while it was written: still a lock, of unknown owner
+      return unreadableLock(`${this.lockFile} cannot be read (${(err as Error).message.split('\n')[0]})`);
     }
   }
 
-  /** Dead when its pid is gone from this host, stale when its heartbeat is old, else alive. */
+  /**
+   * Alive when its pid runs on this host (however old its heartbeat: a process stopped with
+   * Ctrl-Z wakes up), dead when its pid is gone from this host, stale when its heartbeat is old.
+   */
   static liveness(lock: LockInfo, now = Date.now()): Liveness {
-    if (lock.host === hostname() && Number.isSafeInteger(lock.pid) && lock.pid > 0 && !pidAlive(lock.pid))
-      return { state: 'dead', why: `pid ${lock.pid} is not running on this host` };
+    if (lock.unreadable) return { state: 'stale', why: lock.unreadable };
+    if (lock.host === hostname() && lock.pid > 0)
+      return pidAlive(lock.pid)
+        ? { state: 'alive', why: `pid ${lock.pid} is running on this host` }
+        : { state: 'dead', why: `pid ${lock.pid} is not running on this host` };
     const beat = Date.parse(lock.heartbeatAt);
     if (!Number.isFinite(beat)) return { state: 'stale', why: 'its heartbeat cannot be read' };
-    const expires = Number.isFinite(lock.expiresAfterSeconds)
-      ? lock.expiresAfterSeconds
-      : LOCK_EXPIRES_SECONDS;
-    if (now - beat > expires * 1000)
+    if (now - beat > lock.expiresAfterSeconds * 1000)
       return {
         state: 'stale',
-        why: `no heartbeat for ${Math.round((now - beat) / 1000)} s (it expires after ${expires} s)`,
+        why: `no heartbeat for ${Math.round((now - beat) / 1000)} s (it expires after ${lock.expiresAfterSeconds} s)`,
       };
-    return {
-      state: 'alive',
-      why:
-        lock.host === hostname()
-          ? `pid ${lock.pid} is running on this host`
-          : `its heartbeat is ${Math.max(0, Math.round((now - beat) / 1000))} s old`,
-    };
+    return { state: 'alive', why: `its heartbeat is ${Math.max(0, Math.round((now - beat) / 1000))} s old` };
   }
 
   liveness(lock: LockInfo): Promise<Liveness> {
@@ -195,10 +272,22 @@ export class FileRunStore implements RunStore {
     };
   }
 
-  /** Writes the lock file whole (a temporary file, then rename), over whatever was there. */
+  /**
+   * Writes the lock file whole, over whatever was there: a temporary file of a random name,
+   * created exclusively (never through a link planted in its place), then renamed.
+   */
   private async replaceLock(info: LockInfo): Promise<void> {
-    const tmp = `${this.lockFile}.${process.pid}`;
-    await writeFile(tmp, JSON.stringify(info));
+    const tmp = join(this.dir, `.lock.json.${randomBytes(8).toString('hex')}`);
+    const handle = await open(
+      tmp,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o644,
+    );
+    try {
+      await handle.writeFile(JSON.stringify(info));
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, this.lockFile);
   }
 
@@ -213,7 +302,8 @@ export class FileRunStore implements RunStore {
         if (this.heartbeat) clearInterval(this.heartbeat);
         this.heartbeat = null;
         this.held = null;
-        if (sameAcquisition(await this.currentLock(), info)) await rm(this.lockFile, { force: true });
+        if (sameAcquisition(await this.currentLock().catch(() => null), info))
+          await rm(this.lockFile, { force: true });
       },
     };
   }
@@ -222,19 +312,32 @@ export class FileRunStore implements RunStore {
     owner: Actor & { run: string },
     options: { takeOverDeadOf?: string } = {},
   ): Promise<{ lock: HeldLock; tookOver: LockInfo | null }> {
-    await mkdir(this.dir, { recursive: true });
     const info = this.newLock(owner);
     let tookOver: LockInfo | null = null;
     try {
-      await writeFile(this.lockFile, JSON.stringify(info), { flag: 'wx' });
+      await mkdir(this.dir, { recursive: true });
+      // created exclusively: two processes cannot both take it, and a link in its place is a lock
+      const handle = await open(
+        this.lockFile,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        0o644,
+      );
+      try {
+        await handle.writeFile(JSON.stringify(info));
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const held = (await this.currentLock()) ?? UNREADABLE_LOCK;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw this.unusable(err);
+      const held =
+        (await this.currentLock()) ?? unreadableLock(`${this.lockFile} vanished while it was read`);
       const live = FileRunStore.liveness(held);
       // a resume may take over its own run's lock when its holder is certainly dead
       if (!(options.takeOverDeadOf === held.run && live.state === 'dead'))
         throw new LockRefused(held, live, this.storeArgs);
-      await this.replaceLock(info);
+      await this.replaceLock(info).catch((e) => {
+        throw this.unusable(e);
+      });
       tookOver = held;
     }
     return { lock: this.hold(info), tookOver };
@@ -247,11 +350,19 @@ export class FileRunStore implements RunStore {
     await this.replaceLock({ ...info, heartbeatAt: new Date().toISOString() }).catch(() => {});
   }
 
-  async breakLock(owner: Actor & { run: string }): Promise<{ broken: LockInfo; lock: HeldLock } | null> {
+  async breakLock(
+    owner: Actor & { run: string },
+    expected?: LockInfo,
+  ): Promise<{ broken: LockInfo; lock: HeldLock } | null> {
     const broken = await this.currentLock();
     if (!broken) return null;
+    // the lock judged is the lock broken: a holder that changed meanwhile is not broken blind
+    if (expected && JSON.stringify(expected) !== JSON.stringify(broken))
+      throw new LockRefused(broken, FileRunStore.liveness(broken), this.storeArgs);
     const info = this.newLock(owner);
-    await this.replaceLock(info);
+    await this.replaceLock(info).catch((e) => {
+      throw this.unusable(e);
+    });
     return { broken, lock: this.hold(info) };
   }
 
@@ -261,9 +372,9 @@ export class FileRunStore implements RunStore {
     const now = await this.currentLock().catch(() => null);
     if (mine && sameAcquisition(now, mine)) return;
     throw new JournalUnwritable(
-      now
+      now && !now.unreadable
         ? `the fleet's runbook lock was broken: it is now held by ${now.user}@${now.host} pid ${now.pid} (run ${now.run}); this run stopped writing its journal and acts on nothing more`
-        : "the fleet's runbook lock was broken (lock.json removed); this run stopped writing its journal and acts on nothing more",
+        : "the fleet's runbook lock was broken; this run stopped writing its journal and acts on nothing more",
     );
   }
 
@@ -272,33 +383,51 @@ export class FileRunStore implements RunStore {
       throw new RunNotFound(`"${run.slice(0, 60)}" is not a run id (such as upgrade-20261201-220000-1a2b)`);
     const dir = join(this.dir, run);
     const file = join(dir, 'journal.jsonl');
-    if (options.create) await mkdir(dir, { recursive: true });
-    let handle: FileHandle;
+    if (options.create) {
+      try {
+        await mkdir(dir);
+        // a new run's journal is new: one already there (a run id guessed ahead) is refused
+        await (
+          await open(
+            file,
+            constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+            0o644,
+          )
+        ).close();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+          throw new JournalRefused(`${file} exists already: a new run's journal must be new`);
+        throw this.unusable(err);
+      }
+    }
+    let bytes: Buffer;
     try {
-      handle = await open(file, options.create ? 'a+' : 'r+');
+      const st = await lstat(dir).catch(() => null);
+      if (st && !st.isDirectory()) throw new JournalRefused(`${dir} is not a folder`);
+      const read = await readRegular(file, MAX_JOURNAL_BYTES);
+      await read.handle.close();
+      bytes = read.bytes;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      if (err instanceof JournalRefused) throw err;
+      if (
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ||
+        (err as NodeJS.ErrnoException).code === 'ENOTDIR'
+      )
         throw new RunNotFound(`no run ${run} in ${this.dir}`);
-      throw err;
+      throw refusedFile(file, err);
     }
-    let head: ChainHead;
-    try {
-      const text = await handle.readFile({ encoding: 'utf8' });
-      const parsed = parseJournal(text, file, run);
-      head = parsed.head;
-      const goodBytes = parsed.goodBytes;
-      // drop a torn last line: it never became durable, so nothing acted on it (only the holder may)
-      if (goodBytes < Buffer.byteLength(text) && this.held?.run === run) await handle.truncate(goodBytes);
-    } finally {
-      await handle.close();
-    }
-    const appendHandle = await open(file, 'a');
-    return new FileJournal(appendHandle, file, run, head, () => this.holding());
+    const { goodBytes, head } = parseJournal(bytes, file, run);
+    return new FileJournal(file, run, head, goodBytes < bytes.length ? goodBytes : null, () =>
+      this.holding(),
+    );
   }
 
   async runs(): Promise<string[]> {
     try {
-      return (await readdir(this.dir)).filter((n) => RUN_ID.test(n)).sort();
+      return (await readdir(this.dir, { withFileTypes: true }))
+        .filter((e) => e.isDirectory() && RUN_ID.test(e.name))
+        .map((e) => e.name)
+        .sort();
     } catch {
       return [];
     }

@@ -5,7 +5,7 @@
  * Each append resolves when the write holding its record is durable (an fsync, a
  * commit); a failed write rejects every append in it.
  */
-import { type ChainHead, recordDigest } from './journal-chain.ts';
+import { type ChainHead, recordDigest, recordProblem } from './journal-chain.ts';
 import type { JournalEvent, JournalRecord } from './journal-records.ts';
 
 export class GroupCommit {
@@ -13,6 +13,8 @@ export class GroupCommit {
   private writing = false;
   /** Writes made, for the benchmark. */
   flushes = 0;
+  /** The first write that failed: every append after it fails the same way. */
+  private failed: Error | null = null;
 
   constructor(
     /** Makes a batch of records durable, in order. */
@@ -22,16 +24,24 @@ export class GroupCommit {
   ) {}
 
   append(event: JournalEvent): Promise<JournalRecord> {
-    // the record as it is stored and read back (no undefined fields): what its digest covers
-    const record = JSON.parse(
+    // after a failed write nothing more is written: what follows would not follow the journal
+    if (this.failed) return Promise.reject(this.failed);
+    // the record as it is stored and read back (no undefined fields, no NUL, which PostgreSQL's
+    // jsonb refuses): what its digest covers
+    const fields = JSON.parse(
       JSON.stringify({
         seq: this.head.seq + 1,
         at: new Date().toISOString(),
         prev: this.head.digest,
         ...event,
-      }),
-    ) as JournalRecord;
-    this.head = { seq: record.seq, digest: recordDigest(record) };
+      }).replace(/\\u0000/g, '\\ufffd'),
+    ) as Omit<JournalRecord, 'digest'>;
+    const record = { ...fields, digest: recordDigest(fields) } as JournalRecord;
+    // never write a record the journal's reader would refuse
+    const problem = recordProblem(record, this.head);
+    if (problem)
+      return Promise.reject(new Error(`a journal record citycloud would refuse to read: ${problem}`));
+    this.head = { seq: record.seq, digest: record.digest };
     return new Promise((resolve, reject) => {
       this.pending.push({ record, done: () => resolve(record), fail: reject });
       void this.drain();
@@ -49,7 +59,8 @@ export class GroupCommit {
           this.flushes++;
           for (const b of batch) b.done();
         } catch (err) {
-          for (const b of batch) b.fail(err as Error);
+          this.failed = err as Error;
+          for (const b of [...batch, ...this.pending.splice(0)]) b.fail(err as Error);
         }
       }
     } finally {

@@ -1,7 +1,8 @@
 /**
- * The journal's chain: every record carries `prev`, the SHA-256 of the record before it in
- * canonical JSON (the first record: of the run's id), so a record edited, inserted, removed or
- * moved from another run breaks the chain at its place. Each record is also checked for the shape
+ * The journal's chain: every record carries `digest`, the SHA-256 of itself (without that field)
+ * in canonical JSON, and `prev`, the digest of the record before it (the first record: of the
+ * run's id), so a record edited — the last one too —, inserted, removed or moved from another run
+ * is found at its place. Each record is also checked for the shape
  * its kind has, so a hand-written one is refused before anything folds or obeys it.
  *
  * The chain tells where a journal was changed; it is not a signature. Whoever can write a whole
@@ -29,9 +30,11 @@ export const chainStart = (run: string): ChainHead => ({
   digest: createHash('sha256').update(`${JOURNAL_FORMAT}\0${run}`).digest('hex'),
 });
 
-/** The digest of a record as the next one names it. */
-export const recordDigest = (record: JournalRecord): string =>
-  createHash('sha256').update(canonicalJson(record)).digest('hex');
+/** The digest of a record (all of it but its own `digest` field), which the next one names. */
+export const recordDigest = (record: Omit<JournalRecord, 'digest'> & { digest?: string }): string => {
+  const { digest: _, ...rest } = record;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+};
 
 type Check = (v: unknown) => boolean;
 const str: Check = (v) => typeof v === 'string';
@@ -85,12 +88,16 @@ const SHAPES: Readonly<Record<JournalRecord['kind'], Readonly<Record<string, Che
 };
 
 /** What is wrong with a record at its place in the chain, or null. */
-function recordProblem(value: unknown, expected: ChainHead): string | null {
+export function recordProblem(value: unknown, expected: ChainHead): string | null {
   if (!obj(value)) return 'not a JSON object';
   const r = value as Record<string, unknown>;
   if (r.seq !== expected.seq + 1)
     return `its seq is ${JSON.stringify(r.seq)}, expected ${expected.seq + 1} (a record was removed, inserted or moved)`;
   if (!str(r.at) || !Number.isFinite(Date.parse(r.at as string))) return 'its time ("at") is not a time';
+  if (r.digest !== recordDigest(r as unknown as JournalRecord))
+    return r.digest === undefined
+      ? 'it has no "digest" (written by hand, or by a citycloud without journal chains)'
+      : 'its "digest" is not its own: the record was changed after it was written';
   if (r.prev !== expected.digest)
     return r.prev === undefined
       ? 'it has no "prev" digest (written by hand, or by a citycloud without journal chains)'
@@ -125,7 +132,9 @@ export function checkChain(
       throw new JournalRefused(`${place(i)}: a second run-started record in one run`);
     if (i === 1 && r.kind !== 'approval')
       throw new JournalRefused(`${place(i)}: a run's second record is its approval, not ${r.kind}`);
-    head = { seq: r.seq, digest: recordDigest(r) };
+    if (i > 1 && r.kind === 'approval')
+      throw new JournalRefused(`${place(i)}: a second approval record in one run (a run is approved once)`);
+    head = { seq: r.seq, digest: r.digest };
   }
   return head;
 }

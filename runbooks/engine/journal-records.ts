@@ -19,7 +19,13 @@ export interface Actor {
  * identity (Unicode compatibility form, case-folded, trimmed). Four-eyes compares identities.
  */
 export const sameIdentity = (a: string, b: string): boolean => {
-  const key = (s: string) => s.normalize('NFKC').trim().toLowerCase();
+  // invisible characters (zero-width, soft hyphen, bidi marks) make no other person
+  const key = (s: string) =>
+    s
+      .normalize('NFKC')
+      .replace(/[\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}]/gu, '')
+      .trim()
+      .toLowerCase();
   return key(a) === key(b);
 };
 
@@ -98,13 +104,15 @@ export type JournalEvent =
     };
 
 /**
- * A record as stored: its place in the journal, when it was written, and the digest of the record
- * before it (runbooks/engine/journal-chain.ts).
+ * A record as stored: its place in the journal, when it was written, the digest of the record
+ * before it and its own (runbooks/engine/journal-chain.ts).
  */
 export type JournalRecord = JournalEvent & {
   readonly seq: number;
   readonly at: string;
   readonly prev: string;
+  /** The SHA-256 of the record without this field: the next record's `prev`. */
+  readonly digest: string;
 };
 
 export interface ServerProgress {

@@ -31,9 +31,12 @@ import {
   LOCK_EXPIRES_SECONDS,
   type LockInfo,
   LockRefused,
+  lockOf,
+  RUN_ID,
   RunNotFound,
   type RunStore,
   RunStoreUnavailable,
+  unreadableLock,
 } from './run-store.ts';
 
 export const SCHEMA = 'citycloud_runbooks';
@@ -43,6 +46,9 @@ const FLEET_LOCK = 7_279_001;
 const DDL_LOCK = 7_279_002;
 /** The fleet lock's row in pg_locks: this database's, granted. */
 const FLEET_LOCK_ROWS = `locktype = 'advisory' AND granted AND classid = 0 AND objid = ${FLEET_LOCK} AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
+/** The version of the schema below: an older one is brought up to it (by a role that may). */
+const SCHEMA_VERSION = 'citycloud-runbooks/v2';
 
 /** The store's schema, for an administrator to run once (docs/runbooks.md prints it). */
 export const DDL = `
@@ -69,6 +75,9 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_locks WHERE ${FLEET_LOCK_ROWS} AND pid = pg_backend_pid()) THEN
     RAISE EXCEPTION 'the runbook journal is written only by the holder of the fleet''s runbook lock';
   END IF;
+  IF NEW.run !~ '^[a-z]+-[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$' OR (NEW.record->>'seq') IS DISTINCT FROM NEW.seq::text THEN
+    RAISE EXCEPTION 'a journal row must have a run id and carry its own seq';
+  END IF;
   SELECT max(seq) INTO last FROM ${SCHEMA}.journal WHERE run = NEW.run;
   IF NEW.seq IS DISTINCT FROM coalesce(last, 0) + 1 THEN
     RAISE EXCEPTION 'run % record % does not follow its last record %', NEW.run, NEW.seq, coalesce(last, 0);
@@ -81,13 +90,18 @@ CREATE OR REPLACE TRIGGER journal_no_truncate BEFORE TRUNCATE ON ${SCHEMA}.journ
   FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.refuse_change();
 CREATE OR REPLACE TRIGGER journal_one_writer BEFORE INSERT ON ${SCHEMA}.journal
   FOR EACH ROW EXECUTE FUNCTION ${SCHEMA}.one_writer();
+COMMENT ON FUNCTION ${SCHEMA}.one_writer() IS '${SCHEMA_VERSION}';
 `;
 const TRIGGERS = ['journal_append_only', 'journal_no_truncate', 'journal_one_writer'];
 
-/** Whether a connection string holds a password. */
+/** Whether a connection string is a postgres:// URL (the keyword form is not read here). */
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
+
+/** Whether a connection string holds a password (or a key's passphrase). */
 export function hasPassword(url: string): boolean {
   try {
-    return Boolean(parse(url).password);
+    const c = parse(url) as { password?: string; sslpassword?: string };
+    return Boolean(c.password) || Boolean(c.sslpassword) || /[?&]sslpassword=/i.test(url);
   } catch {
     return false;
   }
@@ -95,6 +109,7 @@ export function hasPassword(url: string): boolean {
 
 /** Where a connection string points, without its password, for messages (pg's own parser). */
 export function describeUrl(url: string): string {
+  if (!isPostgresUrl(url)) return 'PostgreSQL (a connection string that is not a postgres:// URL)';
   try {
     const c = parse(url);
     const host = !c.host ? '(socket)' : c.host.startsWith('/') ? `socket ${c.host}` : c.host;
@@ -170,16 +185,6 @@ async function readJournal(
   return { records: records as JournalRecord[], head };
 }
 
-const UNKNOWN_HOLDER: LockInfo = {
-  run: '(unknown)',
-  user: '?',
-  host: '?',
-  pid: 0,
-  startedAt: '?',
-  heartbeatAt: '?',
-  expiresAfterSeconds: LOCK_EXPIRES_SECONDS,
-};
-
 export class PgRunStore implements RunStore {
   private client: pg.Client | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -195,7 +200,14 @@ export class PgRunStore implements RunStore {
 
   private async connect(): Promise<pg.Client> {
     if (this.client) return this.client;
-    const client = new pg.Client({ connectionString: this.url, application_name: 'citycloud-runbook' });
+    let client: pg.Client;
+    try {
+      // the client reads TLS files named in the string (sslkey, sslcert) as it is made
+      client = new pg.Client({ connectionString: this.url, application_name: 'citycloud-runbook' });
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      throw new RunStoreUnavailable(`${this.where} cannot be used (${e.code ?? e.message.split('\n')[0]})`);
+    }
     // a connection lost mid-run fails the next query; it must not crash the process
     client.on('error', () => {});
     try {
@@ -218,10 +230,13 @@ export class PgRunStore implements RunStore {
   private async ensureSchema(client: pg.Client): Promise<void> {
     const present = await client.query(
       `SELECT to_regclass($1) IS NOT NULL AS holder,
-              (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass($2) AND tgname = ANY($3))::int AS triggers`,
-      [`${SCHEMA}.lock_holder`, `${SCHEMA}.journal`, TRIGGERS],
+              (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass($2) AND tgname = ANY($3))::int AS triggers,
+              (SELECT obj_description(p.oid, 'pg_proc') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = $4 AND p.proname = 'one_writer') AS version`,
+      [`${SCHEMA}.lock_holder`, `${SCHEMA}.journal`, TRIGGERS, SCHEMA],
     );
-    if (present.rows[0]?.holder && present.rows[0]?.triggers === TRIGGERS.length) return;
+    const row = present.rows[0];
+    if (row?.holder && row?.triggers === TRIGGERS.length && row?.version === SCHEMA_VERSION) return;
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
@@ -240,11 +255,13 @@ export class PgRunStore implements RunStore {
     const held = await c.query(`SELECT 1 FROM pg_locks WHERE ${FLEET_LOCK_ROWS}`);
     if (held.rowCount === 0) return null;
     const r = await c.query(`SELECT info FROM ${SCHEMA}.lock_holder WHERE fleet = 'fleet'`);
-    return (r.rows[0]?.info as LockInfo | undefined) ?? UNKNOWN_HOLDER;
+    if (r.rows.length === 0) return unreadableLock('its holder has not said who it is');
+    return lockOf(r.rows[0]?.info) ?? unreadableLock('its lock_holder row is not a lock citycloud wrote');
   }
 
   /** The holder's session is alive while it holds the lock: stale only when its heartbeat stopped. */
   async liveness(lock: LockInfo, now = Date.now()): Promise<Liveness> {
+    if (lock.unreadable) return { state: 'stale', why: lock.unreadable };
     const beat = Date.parse(lock.heartbeatAt);
     if (!Number.isFinite(beat))
       return { state: 'stale', why: 'its session holds the lock, but its heartbeat cannot be read' };
@@ -296,16 +313,22 @@ export class PgRunStore implements RunStore {
     const c = await this.connect();
     const got = await c.query('SELECT pg_try_advisory_lock($1) AS ok', [FLEET_LOCK]);
     if (!got.rows[0]?.ok) {
-      const held = (await this.currentLock()) ?? UNKNOWN_HOLDER;
+      const held = (await this.currentLock()) ?? unreadableLock('it was released while it was read');
       throw new LockRefused(held, await this.liveness(held), this.storeArgs);
     }
     return { lock: await this.hold(c, owner), tookOver: null };
   }
 
-  async breakLock(owner: Actor & { run: string }): Promise<{ broken: LockInfo; lock: HeldLock } | null> {
+  async breakLock(
+    owner: Actor & { run: string },
+    expected?: LockInfo,
+  ): Promise<{ broken: LockInfo; lock: HeldLock } | null> {
     const c = await this.connect();
     const broken = await this.currentLock();
     if (!broken) return null;
+    // the lock judged is the lock broken: a holder that changed meanwhile is not broken blind
+    if (expected && JSON.stringify(expected) !== JSON.stringify(broken))
+      throw new LockRefused(broken, await this.liveness(broken), this.storeArgs);
     // end the holder's session (this database's only), then wait for the server to release its lock
     await c.query(
       `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE ${FLEET_LOCK_ROWS} AND pid <> pg_backend_pid()`,
@@ -325,6 +348,8 @@ export class PgRunStore implements RunStore {
   }
 
   async journal(run: string, options: { create: boolean }): Promise<Journal> {
+    if (!RUN_ID.test(run))
+      throw new RunNotFound(`"${run.slice(0, 60)}" is not a run id (such as upgrade-20261201-220000-1a2b)`);
     const c = await this.connect();
     const { records, head } = await readJournal(c, run, this.where);
     if (records.length === 0 && !options.create)
@@ -334,7 +359,10 @@ export class PgRunStore implements RunStore {
 
   async runs(): Promise<string[]> {
     const c = await this.connect();
-    const r = await c.query(`SELECT DISTINCT run FROM ${SCHEMA}.journal ORDER BY run`);
+    // a run id of another shape (anyone with INSERT may write one) is none of the runbooks'
+    const r = await c.query(`SELECT DISTINCT run FROM ${SCHEMA}.journal WHERE run ~ $1 ORDER BY run`, [
+      RUN_ID.source,
+    ]);
     return r.rows.map((row: { run: string }) => row.run);
   }
 

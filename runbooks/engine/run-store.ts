@@ -6,8 +6,13 @@
  */
 import type { Actor, JournalEvent, JournalRecord } from './journal-records.ts';
 
+/** What a run's id looks like: the runbook, the time (UTC) and four random hex digits. */
+export const RUN_ID = /^[a-z]+-\d{8}-\d{6}-[0-9a-f]{4}$/;
+
 export interface LockInfo extends Actor {
   readonly run: string;
+  /** Set when the lock is held but cannot be read: why (a file cut short, not a file, not a lock). */
+  readonly unreadable?: string;
   /** Random, per acquisition: the holder's journal writes check the lock still carries it. */
   readonly token?: string;
   readonly startedAt: string;
@@ -50,11 +55,13 @@ export class LockRefused extends Error {
   ) {
     const who = `run ${lock.run} by ${lock.user}@${lock.host} (pid ${lock.pid}, since ${lock.startedAt}, last heartbeat ${lock.heartbeatAt})`;
     super(
-      liveness.state === 'alive'
-        ? `another runbook holds the fleet's lock: ${who}; wait for it to finish, or see it with: citycloud runbook status ${lock.run}${storeArgs}`
-        : liveness.state === 'dead'
-          ? `the fleet's runbook lock is held by a run that is dead: ${who}; ${liveness.why}. Continue that run (it takes the lock over) with: citycloud runbook resume ${lock.run}${storeArgs}`
-          : `the fleet's runbook lock is stale: ${who}; ${liveness.why}. Make sure it is not running, break the lock with: citycloud runbook unlock --reason "…"${storeArgs}, then continue that run with: citycloud runbook resume ${lock.run}${storeArgs}`,
+      lock.unreadable
+        ? `the fleet's runbook lock is held but cannot be read: ${lock.unreadable}. Make sure no run is going, then break it with: citycloud runbook unlock --reason "…"${storeArgs}`
+        : liveness.state === 'alive'
+          ? `another runbook holds the fleet's lock: ${who}; wait for it to finish, or see it with: citycloud runbook status ${lock.run}${storeArgs}`
+          : liveness.state === 'dead'
+            ? `the fleet's runbook lock is held by a run that is dead: ${who}; ${liveness.why}. Continue that run (it takes the lock over) with: citycloud runbook resume ${lock.run}${storeArgs}`
+            : `the fleet's runbook lock is stale: ${who}; ${liveness.why}. Make sure it is not running, break the lock with: citycloud runbook unlock --reason "…"${storeArgs}, then continue that run with: citycloud runbook resume ${lock.run}${storeArgs}`,
     );
     this.name = 'LockRefused';
   }
@@ -81,7 +88,11 @@ export interface RunStore {
    * Breaks the lock, whoever holds it, and takes it for `owner` (so the break can be journaled by
    * the only writer); returns what it was, or null when no lock was held.
    */
-  breakLock(owner: Actor & { run: string }): Promise<{ broken: LockInfo; lock: HeldLock } | null>;
+  breakLock(
+    owner: Actor & { run: string },
+    /** The lock judged before: when the lock found is another, nothing is broken (LockRefused). */
+    expected?: LockInfo,
+  ): Promise<{ broken: LockInfo; lock: HeldLock } | null>;
   journal(run: string, options: { create: boolean }): Promise<Journal>;
   /** Every run's id, oldest first. */
   runs(): Promise<string[]>;
@@ -129,6 +140,40 @@ export class RunStoreUnavailable extends Error {
     this.name = 'RunStoreUnavailable';
   }
 }
+
+/** A lock's fields as read back (from a file or a table anyone may have written), or null. */
+export function lockOf(v: unknown): LockInfo | null {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+  const l = v as Record<string, unknown>;
+  const text = (x: unknown) => typeof x === 'string' && x.length > 0 && x.length <= 256;
+  if (
+    typeof l.run !== 'string' ||
+    !RUN_ID.test(l.run) ||
+    !text(l.user) ||
+    !text(l.host) ||
+    !Number.isSafeInteger(l.pid) ||
+    (l.pid as number) < 0 ||
+    !text(l.startedAt) ||
+    !text(l.heartbeatAt) ||
+    typeof l.expiresAfterSeconds !== 'number' ||
+    !((l.expiresAfterSeconds as number) > 0) ||
+    (l.token !== undefined && typeof l.token !== 'string')
+  )
+    return null;
+  return l as unknown as LockInfo;
+}
+
+/** A lock that is held but cannot be read: of unknown owner, and never obeyed as a run's. */
+export const unreadableLock = (why: string): LockInfo => ({
+  run: '(unknown)',
+  unreadable: why,
+  user: '?',
+  host: '?',
+  pid: 0,
+  startedAt: '?',
+  heartbeatAt: '?',
+  expiresAfterSeconds: LOCK_EXPIRES_SECONDS,
+});
 
 /** Seconds between heartbeats, and after how many without one a lock is stale. */
 export const HEARTBEAT_SECONDS = 10;

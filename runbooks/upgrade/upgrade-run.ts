@@ -9,7 +9,7 @@
  * follows it, so no server changes wave.
  */
 import { randomBytes } from 'node:crypto';
-import type { CityModel } from '../../model/index.ts';
+import { type CityModel, type PoolHeadroom, poolHeadrooms } from '../../model/index.ts';
 import {
   type Actor,
   type JournalEvent,
@@ -30,7 +30,13 @@ import {
 } from '../engine/run-store.ts';
 import type { Executor } from '../executors/executor.ts';
 import { evaluateGates, type GateOutcome } from './upgrade-gates.ts';
-import { planProblem, readPlan, type UpgradePlan, type UpgradeWave } from './upgrade-plan.ts';
+import {
+  planProblem,
+  readPlan,
+  type UpgradePlan,
+  type UpgradeWave,
+  type WaveServer,
+} from './upgrade-plan.ts';
 
 export interface RunSettings {
   readonly prometheus: string;
@@ -74,10 +80,10 @@ export interface RunOutcome {
   readonly reason: string;
 }
 
-/** A new run's id: the runbook, the time (UTC) and four random hex digits. */
-export function newRunId(now = new Date()): string {
+/** A new run's id: the runbook, the time (UTC) and four random hex digits (run-store.ts RUN_ID). */
+export function newRunId(runbook = 'upgrade', now = new Date()): string {
   const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `upgrade-${t}-${randomBytes(2).toString('hex')}`;
+  return `${runbook}-${t}-${randomBytes(2).toString('hex')}`;
 }
 
 /** Waits `ms`, or less when the signal aborts. */
@@ -101,6 +107,8 @@ class UpgradeRun {
   /** Servers failed in this execution: --max-failures counts these. */
   private failures = 0;
   private readonly failedSet = new Set<string>();
+  /** Servers this execution finished (done or skipped): never gone through again. */
+  private readonly finished = new Set<string>();
   /** Set when the journal cannot be written any more: nothing more is acted on. */
   private lost: JournalUnwritable | null = null;
 
@@ -133,12 +141,33 @@ class UpgradeRun {
       const retry = planned.servers.filter((s) => this.state.servers.get(s.server)?.failed);
       if (this.state.wavesPassed.has(planned.index) && retry.length === 0) continue;
       const wave = this.state.wavesPassed.has(planned.index) ? { ...planned, servers: retry } : planned;
-      // a wave starts only inside the window; one under way is finished (a retry starts anew)
+      // a wave starts only inside the window; outside it, a wave under way finishes the servers
+      // the fleet says are out of service, and the rest wait for the window (a journal saying a
+      // wave began is not taken on trust)
       const begun = this.state.waveTimes.has(wave.index) && !this.state.wavesPassed.has(wave.index);
-      if (!begun) {
-        const waited = await this.awaitWindow();
-        if (waited) return waited;
+      if (begun && !insideWindow(this.ctx.model.runbooks.upgradeWindow, this.now())) {
+        const underWay = wave.servers.filter((s) => this.underWay(s.server));
+        if (underWay.length > 0) {
+          const results = await reporter.wave(
+            `wave ${wave.index}/${total - 1}, outside the window: finishing the ${underWay.length} ${underWay.length === 1 ? 'server' : 'servers'} under way`,
+            underWay.map((s) => ({
+              title: `${s.server} (${s.pool}, ${s.rack})`,
+              run: (update: (t: string) => void) => this.upgradeServer(wave, s.server, update, true),
+            })),
+            this.ctx.settings.concurrency,
+          );
+          if (this.lost) throw this.lost;
+          if (results.includes('interrupted') || this.aborted)
+            return this.pause(
+              'interrupted (SIGINT/SIGTERM) in a wave; the servers under way finished; resume it',
+            );
+        }
       }
+      const waited = await this.awaitWindow();
+      if (waited) return waited;
+      // failed servers still out of service count against their pool, in every later wave
+      const over = this.overWithFailed(wave);
+      if (over) return this.finish('failed', over);
       if (this.aborted) return this.pause('interrupted (SIGINT/SIGTERM) before a wave; resume it');
       // a resumed wave's duration counts from its journaled start
       const started = begun
@@ -172,7 +201,8 @@ class UpgradeRun {
       await this.log({
         kind: 'wave-done',
         wave: wave.index,
-        seconds: Math.round((Date.now() - started) / 100) / 10,
+        // never below 0: a journaled start from a clock ahead of this one says nothing of the wave
+        seconds: Math.max(0, Math.round((Date.now() - started) / 100) / 10),
       });
     }
     if (this.failedSet.size > 0)
@@ -217,15 +247,57 @@ class UpgradeRun {
     return { run: this.run, status: outcome, reason };
   }
 
+  /** Whether the journal says a server's steps began and are not finished (the fleet is asked too). */
+  private underWay(server: string): boolean {
+    const p = this.state.servers.get(server);
+    if (!p || this.finished.has(server) || p.done.includes('uncordon') || p.skipped) return false;
+    return p.started !== null || p.done.length > 0 || p.failed !== null;
+  }
+
+  /**
+   * Why a wave would take a pool past its w, or a warehouse pool past one rack, counting the
+   * servers that failed in this run and may still be out of service; null when it would not.
+   */
+  private overWithFailed(wave: UpgradeWave): string | null {
+    if (this.failedSet.size === 0) return null;
+    const where = new Map(this.plan.waves.flatMap((w) => w.servers.map((s) => [s.server, s] as const)));
+    const headrooms = poolHeadrooms(this.ctx.model);
+    const kinds = new Map(this.ctx.model.pools.map((p) => [p.id, p.kind]));
+    const pools = new Set(wave.servers.map((s) => s.pool));
+    for (const pool of pools) {
+      const mine = wave.servers.filter((s) => s.pool === pool && !this.failedSet.has(s.server));
+      const out = [...this.failedSet]
+        .map((n) => where.get(n))
+        .filter((s): s is WaveServer => s !== undefined && s.pool === pool);
+      if (out.length === 0 || mine.length === 0) continue;
+      const w = (headrooms.get(pool) as PoolHeadroom).wave;
+      const racks = new Set([...mine, ...out].map((s) => s.rack));
+      if (mine.length + out.length > w || (kinds.get(pool) === 'warehouse' && racks.size > 1))
+        return `pool ${pool} has ${out.length} failed server(s) that may still be out of service (${out
+          .map((s) => s.server)
+          .slice(0, 5)
+          .join(
+            ', ',
+          )}); wave ${wave.index} would take it past ${kinds.get(pool) === 'warehouse' && racks.size > 1 ? 'one rack' : `its w of ${w}`}. Fix them and resume`;
+    }
+    return null;
+  }
+
   /** One server through every step it has not done. */
   private async upgradeServer(
     wave: UpgradeWave,
     server: string,
     update: (t: string) => void,
+    /** Outside the window: act only on a server the fleet says is out of service already. */
+    onlyIfOut = false,
   ): Promise<ServerResult> {
     const progress = this.state.servers.get(server);
-    if (progress?.done.includes('uncordon')) {
+    if (progress?.done.includes('uncordon') || this.finished.has(server)) {
       update('done before');
+      return 'done';
+    }
+    if (onlyIfOut && !(await this.ctx.executor.facts(server).catch(() => null))?.cordoned) {
+      update('in service: it waits for the maintenance window');
       return 'done';
     }
     if (progress?.skipped) {
@@ -235,7 +307,9 @@ class UpgradeRun {
     // an interrupt stops servers from starting; one under way finishes, so none is left out of service
     if (this.aborted) return 'interrupted';
     try {
-      return await this.steps(wave, server, update);
+      const result = await this.steps(wave, server, update);
+      if (result === 'done') this.finished.add(server);
+      return result;
     } catch (err) {
       if (journalLost(err)) {
         this.lost ??= err;

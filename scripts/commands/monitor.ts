@@ -2,7 +2,9 @@
 import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
 import { stackDown, stackUp } from '../../monitoring/local/local-stack.ts';
 import { fromRoot } from '../../synth/project-root.ts';
+import { DEFAULT_MONITOR_DIR } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
+import { shellArg } from '../cli/shell-arg.ts';
 
 /** The process entry point that serves the fleet simulator (always from the sources, through tsx). */
 const SIMULATOR = fromRoot('scripts/serve-simulator.ts');
@@ -72,7 +74,9 @@ export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
     console.log(
       `  simulator     ${up.urls.simulator}  (faults: POST ${up.urls.simulator}/faults, Content-Type: application/json, {"kind":"server-down","target":"<server>"})`,
     );
-    console.log('  stop with: citycloud monitor down');
+    console.log(
+      `  stop with: citycloud monitor down${opts.dir === DEFAULT_MONITOR_DIR ? '' : ` --dir ${shellArg(opts.dir)}`}`,
+    );
   }
   return EXIT.ok;
 }

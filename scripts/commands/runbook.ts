@@ -7,13 +7,14 @@ import { createInterface } from 'node:readline/promises';
 import { type CityModel, formatFinding, hasErrors, loadCity } from '../../model/index.ts';
 import { FileRunStore } from '../../runbooks/engine/file-store.ts';
 import { type Actor, replay, sameIdentity } from '../../runbooks/engine/journal-records.ts';
-import { hasPassword, PgRunStore } from '../../runbooks/engine/pg-store.ts';
+import { hasPassword, isPostgresUrl, PgRunStore } from '../../runbooks/engine/pg-store.ts';
 import { ListrReporter, PlainReporter, type Reporter } from '../../runbooks/engine/progress.ts';
 import { prometheusWithAuth } from '../../runbooks/engine/prometheus-auth.ts';
 import {
   JournalRefused,
   JournalUnwritable,
   type LockInfo,
+  RunNotFound,
   type RunStore,
 } from '../../runbooks/engine/run-store.ts';
 import type { Executor } from '../../runbooks/executors/executor.ts';
@@ -28,6 +29,7 @@ import {
   versionProblem,
 } from '../../runbooks/upgrade/upgrade-plan.ts';
 import {
+  newRunId,
   type RunContext,
   type RunOutcome,
   type RunSettings,
@@ -35,9 +37,10 @@ import {
   startUpgrade,
 } from '../../runbooks/upgrade/upgrade-run.ts';
 import { formatStatus, type UpgradeStatus, upgradeStatus } from '../../runbooks/upgrade/upgrade-status.ts';
-import { inert } from '../../view/terminal.ts';
+import { inert, inertJson } from '../../view/terminal.ts';
 import { BUILTIN_INVENTORY, defaultRunsDir } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
+import { shellArg } from '../cli/shell-arg.ts';
 
 /** Bad usage of a runbook command: one line, exit 2. */
 export class RunbookUsageError extends Error {
@@ -84,9 +87,6 @@ function loadModel(inventory: string): CityModel {
   return model;
 }
 
-/** A command-line argument as a POSIX shell reads it back (quoted only when it must be). */
-const shellArg = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
 /** The options naming the store that are not the defaults, repeated in every hint printed. */
 function storeArgs(opts: StoreOptions): string {
   return [
@@ -103,6 +103,14 @@ function storeOf(model: CityModel, opts: StoreOptions): RunStore {
   const kind = opts.state ?? (model.terraformState.backend === 'pg' ? 'pg' : 'local');
   if (kind === 'local')
     return new FileRunStore(opts.runsDir ?? defaultRunsDir(model.city.code), storeArgs(opts));
+  for (const [from, v] of [
+    ['--state-url', opts.stateUrl],
+    ['PG_CONN_STR', opts.stateUrl === undefined ? process.env.PG_CONN_STR : undefined],
+  ] as const)
+    if (v !== undefined && !isPostgresUrl(v))
+      throw new RunbookUsageError(
+        `${from} must be a postgres:// URL (a keyword string such as "host=… password=…" is not read, and would be shown)`,
+      );
   if (opts.stateUrl !== undefined && hasPassword(opts.stateUrl))
     throw new RunbookUsageError(
       '--state-url carries a password, which every user sees in ps; give the connection string in PG_CONN_STR, or its password in PGPASSWORD or ~/.pgpass',
@@ -138,11 +146,27 @@ function targetOf(to: string | undefined, what: string): string {
   return to;
 }
 
+/**
+ * A person's name as given (--operator, --approved-by): one to 64 visible characters, no control,
+ * format or invisible character (a zero-width space would make `alice` another name).
+ */
+function personName(name: string, option: string): string {
+  const n = name.trim();
+  if (n.length === 0 || n.length > 64 || /[\p{C}\p{Default_Ignorable_Code_Point}]/u.test(n))
+    throw new RunbookUsageError(
+      `${option} must be a person's name: 1 to 64 visible characters, none of them control, format or invisible`,
+    );
+  return n;
+}
+
 const actor = (operator?: string): Actor => ({
-  user: operator ?? userInfo().username,
+  user: personName(operator ?? userInfo().username, '--operator'),
   host: hostname(),
   pid: process.pid,
 });
+
+/** Prints text from the journal, the lock or the fleet: inert on a terminal, whatever it holds. */
+const show = (text: string) => console.log(inert(text, { lines: true }));
 
 /** The live task list on a terminal wide enough to draw it; timestamped lines otherwise. */
 const reporter = (json?: boolean): Reporter =>
@@ -208,12 +232,12 @@ const exitOf = (o: RunOutcome) =>
 
 function printOutcome(o: RunOutcome, status: UpgradeStatus, storeArgs: string, json?: boolean): void {
   if (json) {
-    console.log(JSON.stringify({ ...status, outcome: o.status, reason: o.reason }, null, 2));
+    console.log(inertJson(JSON.stringify({ ...status, outcome: o.status, reason: o.reason }, null, 2)));
     return;
   }
-  console.log(formatStatus(status));
+  show(formatStatus(status));
   const how = o.status === 'succeeded' ? '✓' : o.status === 'failed' ? '✗' : '‖';
-  console.log(`${how} ${o.status}: ${o.reason}`);
+  show(`${how} ${o.status}: ${o.reason}`);
   if (o.status !== 'succeeded')
     console.log(
       `  see it: citycloud runbook status ${o.run}${storeArgs}; continue it: citycloud runbook resume ${o.run}${storeArgs}`,
@@ -259,7 +283,7 @@ async function approval(
   approvedBy: string | undefined,
   plan: UpgradePlan,
 ): Promise<string> {
-  let approver = approvedBy?.trim();
+  let approver = approvedBy === undefined ? undefined : personName(approvedBy, '--approved-by');
   if (!approver) {
     if (!process.stdin.isTTY)
       throw new RunbookUsageError(
@@ -273,6 +297,7 @@ async function approval(
     ).trim();
     rl.close();
     if (!approver) throw new RunbookUsageError('not approved; nothing was done');
+    approver = personName(approver, "the approver's name");
   }
   fourEyes(model, operator, approver);
   return approver;
@@ -335,7 +360,8 @@ export async function runUpgradeExecute(opts: ExecuteOptions): Promise<number> {
   try {
     const ctx = contextOf(model, store, opts, signal);
     // an approval given on the command line is checked before anything is asked
-    if (opts.approvedBy?.trim()) fourEyes(model, ctx.actor.user, opts.approvedBy.trim());
+    if (opts.approvedBy !== undefined)
+      fourEyes(model, ctx.actor.user, personName(opts.approvedBy, '--approved-by'));
     const plan = planUpgrade(model, await liveVersions(ctx.settings.prometheus, to), to);
     const approvedBy = await approval(model, ctx.actor.user, opts.approvedBy, plan);
     ctx.reporter.line(storeScope(store, model));
@@ -379,7 +405,9 @@ const withoutToken = ({ token: _, ...lock }: LockInfo) => lock;
 /** The lock's holder, whether it is alive, dead or stale, and why it looks so. */
 async function describeLock(store: RunStore, lock: LockInfo): Promise<string> {
   const live = await store.liveness(lock);
-  return `run ${lock.run} by ${lock.user}@${lock.host} pid ${lock.pid}, heartbeat ${lock.heartbeatAt}: ${live.state} (${live.why})`;
+  return lock.unreadable
+    ? `held, but cannot be read: ${lock.unreadable}`
+    : `run ${lock.run} by ${lock.user}@${lock.host} pid ${lock.pid}, heartbeat ${lock.heartbeatAt}: ${live.state} (${live.why})`;
 }
 
 export async function runStatus(
@@ -391,24 +419,36 @@ export async function runStatus(
     let id = run;
     let status: UpgradeStatus | null = null;
     if (id) status = await statusOf(store, id);
-    // the latest run with records: one killed before its first is said and skipped
+    // the latest run with records: one killed before its first, or unreadable, is said and skipped
     else
       for (const r of (await store.runs()).reverse()) {
         id = r;
-        status = await statusOf(store, r);
+        try {
+          status = await statusOf(store, r);
+        } catch (err) {
+          if (!(err instanceof JournalRefused || err instanceof RunNotFound)) throw err;
+          if (!opts.json) show(`run ${r} cannot be read (${err.message}); skipped`);
+          continue;
+        }
         if (status) break;
-        if (!opts.json) console.log(`${noRecords(r)}; skipped`);
+        if (!opts.json) show(`${noRecords(r)}; skipped`);
       }
     if (!id) throw new RunbookUsageError(`no runbook has run yet (${store.where})`);
     const lock = await store.currentLock();
     const liveness = lock ? await store.liveness(lock) : null;
     if (opts.json)
       console.log(
-        JSON.stringify({ ...(status ?? { run: id, state: 'no records' }), lock, liveness }, null, 2),
+        inertJson(
+          JSON.stringify(
+            { ...(status ?? { run: id, state: 'no records' }), lock: lock && withoutToken(lock), liveness },
+            null,
+            2,
+          ),
+        ),
       );
     else {
-      console.log(status ? formatStatus(status) : noRecords(id));
-      if (lock) console.log(`  lock: ${await describeLock(store, lock)}`);
+      show(status ? formatStatus(status) : noRecords(id));
+      if (lock) show(`  lock: ${await describeLock(store, lock)}`);
     }
     return EXIT.ok;
   } finally {
@@ -422,6 +462,7 @@ export async function runUnlock(
   const reason = opts.reason?.trim();
   if (!reason)
     throw new RunbookUsageError('unlock needs --reason TEXT: it is journaled with who broke the lock');
+  const who = actor(opts.operator);
   const store = storeOf(loadModel(opts.inventory), opts);
   try {
     const lock = await store.currentLock();
@@ -434,16 +475,21 @@ export async function runUnlock(
       throw new RunbookUsageError(
         `the lock's holder is alive: ${await describeLock(store, lock)}; breaking it would let a second run act beside it. Wait for it, or stop it; if you are sure it is stuck, break the lock with --force (journaled)`,
       );
-    const who = actor(opts.operator);
+    // the run's journal is checked before anything is broken: a journal refused stops the unlock
+    const journaled = !lock.unreadable && (await store.runs()).includes(lock.run);
+    if (journaled) await (await store.journal(lock.run, { create: false })).close();
     // the unlock takes the lock itself, so its record is written by the journal's only writer
-    const taken = await store.breakLock({ ...who, run: lock.run });
+    const taken = await store.breakLock(
+      { ...who, run: lock.unreadable ? newRunId('unlock') : lock.run },
+      lock,
+    );
     if (!taken) {
       console.log(`no runbook lock is held any more (${store.where})`);
       return EXIT.ok;
     }
     try {
-      if ((await store.runs()).includes(taken.broken.run)) {
-        const journal = await store.journal(taken.broken.run, { create: false });
+      if (journaled) {
+        const journal = await store.journal(lock.run, { create: false });
         try {
           await journal.append({
             kind: 'unlocked',
@@ -459,8 +505,11 @@ export async function runUnlock(
     } finally {
       await taken.lock.release();
     }
-    console.log(
-      `✓ broke the lock of run ${taken.broken.run} (${taken.broken.user}@${taken.broken.host} pid ${taken.broken.pid}, ${live.state}${live.state === 'alive' ? ', --force' : ''}); journaled: ${who.user} — ${reason}. Continue that run with: citycloud runbook resume ${taken.broken.run}${store.storeArgs}`,
+    const forced = live.state === 'alive' ? ', --force' : '';
+    show(
+      lock.unreadable
+        ? `✓ broke a lock that could not be read (${lock.unreadable}); not journaled: it names no run`
+        : `✓ broke the lock of run ${lock.run} (${lock.user}@${lock.host} pid ${lock.pid}, ${live.state}${forced}); ${journaled ? `journaled: ${who.user} — ${reason}` : `not journaled: run ${lock.run} has no journal in ${store.where}`}. Continue that run with: citycloud runbook resume ${lock.run}${store.storeArgs}`,
     );
     return EXIT.ok;
   } finally {

@@ -133,7 +133,7 @@ describe.skipIf(!hasStack)('citycloud monitor up / down with the real Prometheus
     const again = runCli(up);
     expect(again.code).toBe(2);
     expect(again.stderr.trim()).toMatch(
-      /is already running: simulator \(pid \d+\), alertmanager \(pid \d+\), prometheus \(pid \d+\); run citycloud monitor down first$/,
+      /is already running: simulator \(pid \d+\), alertmanager \(pid \d+\), prometheus \(pid \d+\); run citycloud monitor down --dir \S+ first$/,
     );
   });
 

@@ -168,7 +168,7 @@ describe('the local journal', () => {
     const edited = [...good];
     edited[3] = (edited[3] as string).replace('"wave":1', '"wave":7');
     expect(await refusal(edited)).toBe(
-      `${file}:5: its "prev" is not the digest of the record before it (that record, or this one, was changed, inserted or removed)`,
+      `${file}:4: its "digest" is not its own: the record was changed after it was written`,
     );
     expect(await refusal([...good.slice(0, 3), ...good.slice(4)])).toBe(
       `${file}:4: its seq is 5, expected 4 (a record was removed, inserted or moved)`,
@@ -177,11 +177,11 @@ describe('the local journal', () => {
       new RegExp(`^${file}:2: its seq is 3, expected 2`),
     );
     expect(await refusal(['{"seq":1,"at":"2026-12-01T22:00:00Z","kind":"run-started"}'])).toBe(
-      `${file}:1: it has no "prev" digest (written by hand, or by a citycloud without journal chains)`,
+      `${file}:1: it has no "digest" (written by hand, or by a citycloud without journal chains)`,
     );
     // a whole chain written by hand is a chain, but a record of the wrong shape is still refused
     expect(await refusal(['not json'])).toBe(
-      `${file}:1: a journal line that is not JSON; the journal was changed by hand`,
+      `${file}:1: a journal line that is not JSON text; the journal was changed by hand`,
     );
     // another run's journal moved here: its first record names the other run
     const other = new FileRunStore(tempDir());
@@ -211,5 +211,31 @@ describe('the local journal', () => {
     await j.close();
     await taken?.lock.release();
     expect(lines(join(dir, RUN, 'journal.jsonl')).map((l) => JSON.parse(l).seq)).toEqual([1, 2, 3]);
+  });
+
+  it('writes only records it would read back: a NUL made visible, an empty name refused before it is written', async () => {
+    const store = new FileRunStore(tempDir());
+    const { j, lock } = await openRun(store);
+    const failed = await j.append({
+      kind: 'step-failed',
+      wave: 0,
+      server: 's1',
+      step: 'cordon',
+      error: 'boom\u0000boom',
+    });
+    expect(failed.error).toBe('boom\ufffdboom');
+    const empty = await j.append({ kind: 'resumed', by: { ...me, user: '' } }).catch((e) => e);
+    expect((empty as Error).message).toBe(
+      'a journal record citycloud would refuse to read: a resumed record whose "by" is {"user":"","host":"' +
+        me.host +
+        '","pid":' +
+        me.pid +
+        '}',
+    );
+    await j.close();
+    await lock.release();
+    const again = await store.journal(RUN, { create: false });
+    expect((await again.read()).map((r) => r.kind)).toEqual(['run-started', 'approval', 'step-failed']);
+    await again.close();
   });
 });

@@ -101,8 +101,21 @@ describe.skipIf(!hasPostgres)('the PostgreSQL run store, used carelessly or agai
     await sql(runbook, async (c) => {
       await c.query('SELECT pg_advisory_lock(7279001)');
       await expect(
-        c.query(`INSERT INTO ${SCHEMA}.journal (run, seq, at, record) VALUES ($1, 9, now(), '{}')`, [run]),
+        c.query(`INSERT INTO ${SCHEMA}.journal (run, seq, at, record) VALUES ($1, 9, now(), '{"seq":9}')`, [
+          run,
+        ]),
       ).rejects.toThrow(/does not follow its last record 2/);
+      // a row of a run id of another shape, or whose record names another seq, is refused
+      await expect(
+        c.query(`INSERT INTO ${SCHEMA}.journal (run, seq, at, record) VALUES ($1, 1, now(), '{"seq":1}')`, [
+          `z${'z'.repeat(1000)}`,
+        ]),
+      ).rejects.toThrow(/a journal row must have a run id and carry its own seq/);
+      await expect(
+        c.query(`INSERT INTO ${SCHEMA}.journal (run, seq, at, record) VALUES ($1, 3, now(), '{"seq":4}')`, [
+          run,
+        ]),
+      ).rejects.toThrow(/a journal row must have a run id and carry its own seq/);
       // in sequence it goes in, and the chain finds it at its place
       await c.query(`INSERT INTO ${SCHEMA}.journal (run, seq, at, record) VALUES ($1, 3, now(), $2)`, [
         run,
@@ -118,7 +131,7 @@ describe.skipIf(!hasPostgres)('the PostgreSQL run store, used carelessly or agai
     const err = (await store.journal(run, { create: false }).catch((e) => e)) as Error;
     expect(err).toBeInstanceOf(JournalRefused);
     expect(err.message).toBe(
-      `${new PgRunStore(runbook).where}, run ${run}, row seq 3: its "prev" is not the digest of the record before it (that record, or this one, was changed, inserted or removed)`,
+      `${new PgRunStore(runbook).where}, run ${run}, row seq 3: it has no "digest" (written by hand, or by a citycloud without journal chains)`,
     );
     await store.close();
   });

@@ -5,65 +5,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
-import { FileRunStore } from '../../runbooks/engine/file-store.ts';
-import type { JournalEvent } from '../../runbooks/engine/journal-records.ts';
 import { planUpgrade, type UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
 import { BUILTIN_CITY, runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
 import { freePorts } from '../helpers/local-fleet.ts';
-
-const RUN = 'upgrade-20261201-220000-0a0b';
-
-/** A pid that was alive a moment ago and is not any more. */
-const deadPid = () => spawnSync('true').pid as number;
-
-/**
- * A journal written through the store, as a run (or a forger who knows the chain) would: the
- * lock taken for `holder`, the records appended, the lock left held (as by a run still going, or
- * killed) unless `release`.
- */
-async function writeRun(
-  runs: string,
-  o: {
-    holder?: { user: string; host: string; pid: number };
-    plan?: UpgradePlan;
-    by?: string;
-    approvedBy?: string | null;
-    more?: JournalEvent[];
-    release?: boolean;
-  } = {},
-): Promise<void> {
-  const holder = o.holder ?? { user: 'minh', host: hostname(), pid: deadPid() };
-  const store = new FileRunStore(runs);
-  const { lock } = await store.acquire({ ...holder, run: RUN });
-  const j = await store.journal(RUN, { create: true });
-  await j.append({
-    kind: 'run-started',
-    runbook: 'upgrade',
-    by: { ...holder, user: o.by ?? holder.user },
-    executor: 'sim',
-    plan: o.plan ?? smallPlan,
-    options: {},
-  });
-  if (o.approvedBy !== null)
-    await j.append({
-      kind: 'approval',
-      approvedBy: o.approvedBy ?? 'lan',
-      operator: holder.user,
-      fourEyes: false,
-    });
-  for (const e of o.more ?? []) await j.append(e);
-  await j.close();
-  if (o.release) await lock.release();
-  await store.close();
-}
-
-const small = loadCity(SMALL_CITY).model as CityModel;
-const smallPlan = planUpgrade(small, { versions: new Map() }, '2026.12');
-const journalOf = (runs: string) =>
-  readFileSync(join(runs, RUN, 'journal.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+import { deadPid, journalOf, RUN, smallPlan, writeRun } from '../helpers/written-runs.ts';
 
 describe('citycloud runbook', () => {
   it('unlock breaks a dead run’s lock only with a reason, and journals who and why in the run that held it', async () => {
@@ -186,7 +131,7 @@ describe('citycloud runbook', () => {
     for (const cmd of [resume(c), runCli(['runbook', 'status', RUN, '--runs-dir', c])]) {
       expect(cmd.code).toBe(2);
       expect(cmd.stderr.trim()).toBe(
-        `${file}:4: its "prev" is not the digest of the record before it (that record, or this one, was changed, inserted or removed)`,
+        `${file}:3: its "digest" is not its own: the record was changed after it was written`,
       );
     }
     // and nothing was acted on: the lock is the dead writer's still, the journal as it was

@@ -9,7 +9,14 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { BIN, ROOT, runCli, SMALL_CITY, smallCity, tempDir, writeCity } from '../helpers/city.ts';
-import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
+import {
+  fleetRecord,
+  hasLocalStack,
+  type LocalFleet,
+  serverState,
+  spawnCli,
+  startFleet,
+} from '../helpers/local-fleet.ts';
 import { executeArgs, runArgs, TARGET } from '../helpers/upgrade-crash.ts';
 
 const upgrades = async (fleet: LocalFleet) =>
@@ -145,7 +152,7 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
     }
   }, 300_000);
 
-  it('aborts past --max-failures, tolerates up to it (still exit 1, naming the server), and retries it on resume', async () => {
+  it('aborts past --max-failures, tolerates up to it while no pool would go past its w with it out (exit 1, naming the server), and retries it on resume', async () => {
     const runs = tempDir();
     const common = [...runArgs(fleet, ['--runs-dir', runs], SMALL_CITY), '--gate-settle', '10'];
     // the first server of pool web is in the canary wave; a fault keeps it from answering
@@ -170,9 +177,13 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
       const run = (first.output().match(/upgrade-\d{8}-\d{6}-[0-9a-f]{4}/) as RegExpMatchArray)[0];
       const tolerated = spawnCli(['runbook', 'resume', run, ...common, '--max-failures', '1']);
       expect((await tolerated.exited).code).toBe(1);
+      // tolerated, but still out of service (cordoned): web's next wave would make two out, over w
       expect(tolerated.output()).toContain(
-        `✗ failed: every wave passed its gates, but 1 server(s) failed (within --max-failures 1): ${victim}; fix them and resume to try them again`,
+        `✗ failed: pool web has 1 failed server(s) that may still be out of service (${victim}); wave 1 would take it past its w of 1. Fix them and resume`,
       );
+      expect((await serverState(fleet.simulator, victim)).cordoned).toBe(true);
+      // and no wave after the canary took a web server while it was out
+      expect((await fleetRecord(fleet.simulator)).pools.web?.maxOut).toBeLessThanOrEqual(1);
     } finally {
       await fetch(`${fleet.simulator}/faults`, { method: 'DELETE' });
     }
