@@ -223,7 +223,7 @@ describe('the local journal', () => {
       step: 'cordon',
       error: 'boom\u0000boom',
     });
-    expect(failed.error).toBe('boom\ufffdboom');
+    expect((failed as { error?: string }).error).toBe('boom\ufffdboom');
     const empty = await j.append({ kind: 'resumed', by: { ...me, user: '' } }).catch((e) => e);
     expect((empty as Error).message).toBe(
       'a journal record citycloud would refuse to read: a resumed record whose "by" is {"user":"","host":"' +

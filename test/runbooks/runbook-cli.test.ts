@@ -8,7 +8,7 @@ import { type CityModel, loadCity } from '../../model/index.ts';
 import { planUpgrade, type UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
 import { BUILTIN_CITY, runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
 import { freePorts } from '../helpers/local-fleet.ts';
-import { deadPid, journalOf, RUN, smallPlan, writeRun } from '../helpers/written-runs.ts';
+import { journalOf, RUN, smallPlan, writeRun } from '../helpers/written-runs.ts';
 
 describe('citycloud runbook', () => {
   it('unlock breaks a dead run’s lock only with a reason, and journals who and why in the run that held it', async () => {
