@@ -7,8 +7,8 @@
  * the shards' partial sums (rules/shard-split.ts says why federation).
  */
 import type { CityModel } from '../model/index.ts';
-import { FEDERATE_JOB } from './rules/federation-rules.ts';
-import { FEDERATE_MATCH, SHARD_LABEL } from './rules/shard-split.ts';
+import { FEDERATE_CURRENT_JOB, FEDERATE_JOB } from './rules/federation-rules.ts';
+import { FEDERATE_CURRENT_MATCH, FEDERATE_MATCH, SHARD_LABEL } from './rules/shard-split.ts';
 import { GLOBAL_RULES_FILE, RULES_FILE, SHARD_RULES_FILE } from './rules-file.ts';
 
 export interface PrometheusOptions {
@@ -124,7 +124,8 @@ export function prometheusConfig(model: CityModel, options: PrometheusOptions): 
 
 /**
  * The global Prometheus: federates every shard's partial records (`honor_labels`, so each keeps
- * its `prometheus_shard`), adds them up and evaluates the aggregate alerts (GLOBAL_RULES_FILE).
+ * its `prometheus_shard`), adds them up and evaluates the aggregate alerts (GLOBAL_RULES_FILE);
+ * and, in a second job, the per-server series the runbooks read (FEDERATE_CURRENT_JOB says why).
  */
 export function globalPrometheusConfig(
   model: CityModel,
@@ -144,7 +145,15 @@ export function globalPrometheusConfig(
         job_name: FEDERATE_JOB,
         honor_labels: true,
         metrics_path: '/federate',
-        params: { 'match[]': [FEDERATE_MATCH] },
+        params: { 'match[]': [...FEDERATE_MATCH] },
+        static_configs: [{ targets: [...options.shardAddresses] }],
+      },
+      {
+        job_name: FEDERATE_CURRENT_JOB,
+        honor_labels: true,
+        honor_timestamps: false,
+        metrics_path: '/federate',
+        params: { 'match[]': [...FEDERATE_CURRENT_MATCH] },
         static_configs: [{ targets: [...options.shardAddresses] }],
       },
     ],

@@ -6,8 +6,16 @@ import type { CityModel } from '../../model/index.ts';
 import { alertRule } from '../rule-types.ts';
 import type { RuleSet } from './rule-set.ts';
 
-/** The global's scrape job of the shards' /federate. */
+/** The global's scrape job of the shards' /federate: their partial records. */
 export const FEDERATE_JOB = 'federate';
+/**
+ * The global's second job on the shards' /federate: the per-server series the runbooks read,
+ * stamped with the global's own scrape time (`honor_timestamps: false`), so that a series a shard
+ * no longer has — a version replaced, an alert resolved, every series of a shard that does not
+ * answer — is marked stale at once, as on a single Prometheus (federated samples keeping their
+ * own timestamps are never marked stale: they would linger for the lookback, 5 minutes).
+ */
+export const FEDERATE_CURRENT_JOB = 'federate-current';
 
 export function federationRules(model: CityModel): RuleSet {
   return {

@@ -7,6 +7,7 @@
  * single Prometheus, and evaluates every aggregate alert on whole pools.
  */
 import type { CityModel } from '../../model/index.ts';
+import { NODE_VERSION } from '../metrics/node-version.ts';
 import type { RecordingRule } from '../rule-types.ts';
 import { cityRuleSets } from './all-rules.ts';
 import { federationRules } from './federation-rules.ts';
@@ -16,8 +17,26 @@ import type { RuleSet } from './rule-set.ts';
 export const SHARD_LABEL = 'prometheus_shard';
 /** Every partial record starts so; the global's federation selects them by this prefix. */
 export const PARTIAL_PREFIX = 'shard_';
-/** The series the global federates from each shard. */
-export const FEDERATE_MATCH = `{__name__=~"${PARTIAL_PREFIX}.+"}`;
+/** The partial records the global federates from each shard, with the shards' own timestamps. */
+export const FEDERATE_MATCH: readonly string[] = [`{__name__=~"${PARTIAL_PREFIX}.+"}`];
+/**
+ * When each server was last scraped, recorded on its shard (a partial by name, so federated with
+ * the rest): a per-server reading on the global is fresh only when this says so.
+ */
+export const SCRAPED_AT = `${PARTIAL_PREFIX}instance:up:timestamp`;
+/**
+ * The raw series the runbooks read per server, which the global federates too (in its own job,
+ * FEDERATE_CURRENT_JOB), so an upgrade's gates and the capacity review ask the global alone as
+ * they ask a single Prometheus: `up` of the node job (a wave's servers back, no other server down,
+ * which servers the history covers), the version each server runs, and the alerts firing on the
+ * shards (a server down in a critical pool is judged on its shard). About three series per server
+ * with SCRAPED_AT, against the hundreds of each server's raw metrics.
+ */
+export const FEDERATE_CURRENT_MATCH: readonly string[] = [
+  'up{job="node"}',
+  `${NODE_VERSION}{job="node"}`,
+  'ALERTS{alertstate="firing"}',
+];
 
 export interface ShardedRuleSets {
   /** What every shard evaluates: the partial records and the per-target alerts. */
@@ -50,5 +69,10 @@ export function splitRuleSets(sets: readonly RuleSet[]): ShardedRuleSets {
 /** The city's rules for `monitoring.shards` > 1, the global's federation alerts included. */
 export function cityShardedRuleSets(model: CityModel): ShardedRuleSets {
   const split = splitRuleSets(cityRuleSets(model));
-  return { shard: split.shard, global: [...split.global, federationRules(model)] };
+  const scrapedAt: RuleSet = {
+    name: 'citycloud-runbooks-shard',
+    recording: [{ record: SCRAPED_AT, expr: 'timestamp(up{job="node"})' }],
+    alerts: [],
+  };
+  return { shard: [...split.shard, scrapedAt], global: [...split.global, federationRules(model)] };
 }

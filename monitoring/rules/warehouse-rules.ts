@@ -7,6 +7,8 @@ import type { RuleSet } from './rule-set.ts';
 
 /** The used share of each warehouse's data volumes. */
 export const VOLUME_USED = 'warehouse:citycloud_warehouse_volume_used:ratio';
+/** A shard's part of each warehouse's volume capacity, which the global adds up. */
+export const VOLUME_CAPACITY_PARTIAL = `shard_warehouse:${WAREHOUSE_VOLUME_CAPACITY}:sum`;
 
 /** Live replicas of each warehouse shard (`shard` here is the warehouse's, not Prometheus'). */
 const LIVE_REPLICAS = 'warehouse_shard:citycloud_warehouse_replica_up:sum';
@@ -98,9 +100,9 @@ export function warehouseRules(model: CityModel): RuleSet {
       sharded: {
         partials: [
           { record: `shard_warehouse:${WAREHOUSE_VOLUME_USED}:sum`, expr: used },
-          { record: `shard_warehouse:${WAREHOUSE_VOLUME_CAPACITY}:sum`, expr: size },
+          { record: VOLUME_CAPACITY_PARTIAL, expr: size },
         ],
-        expr: `sum by (warehouse) (shard_warehouse:${WAREHOUSE_VOLUME_USED}:sum) / sum by (warehouse) (shard_warehouse:${WAREHOUSE_VOLUME_CAPACITY}:sum)`,
+        expr: `sum by (warehouse) (shard_warehouse:${WAREHOUSE_VOLUME_USED}:sum) / sum by (warehouse) (${VOLUME_CAPACITY_PARTIAL})`,
       },
     },
     ...model.warehouses.flatMap((w) =>

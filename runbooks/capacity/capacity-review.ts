@@ -5,6 +5,8 @@
  */
 import type { CityModel } from '../../model/index.ts';
 import { WAREHOUSE_VOLUME_CAPACITY } from '../../monitoring/metrics/warehouse-volume.ts';
+import { FEDERATE_CURRENT_JOB } from '../../monitoring/rules/federation-rules.ts';
+import { VOLUME_CAPACITY_PARTIAL } from '../../monitoring/rules/warehouse-rules.ts';
 import {
   activeTargets,
   hasScrapeJob,
@@ -144,15 +146,15 @@ const median = (values: readonly number[]) => {
 };
 
 /**
- * The node targets Prometheus scrapes: none when it has no node job (a global Prometheus); a
- * Prometheus just started lists its targets only after its discovery's first update (5 s), so
- * wait for them, up to 15 s.
+ * The node targets Prometheus scrapes: a Prometheus just started lists its targets only after its
+ * discovery's first update (5 s), so wait for them, up to 15 s. A global Prometheus has no node
+ * job: the shards' targets are the `up{job="node"}` series it federates from them.
  */
 async function nodeTargets(model: CityModel, prometheus: string): Promise<TargetsAnswer> {
   // every server of the inventory already scraped: nothing to scale, no target list to read
   const up = await instantQuery(prometheus, 'count(up{job="node"})');
   if (up.answered && up.samples[0]?.value === model.servers.length) return { answered: true, targets: [] };
-  if (!(await hasScrapeJob(prometheus, 'node'))) return { answered: true, targets: [] };
+  if (!(await hasScrapeJob(prometheus, 'node'))) return federatedNodes(prometheus);
   const until = Date.now() + 15_000;
   for (;;) {
     const t = await activeTargets(prometheus, 'node');
@@ -162,20 +164,53 @@ async function nodeTargets(model: CityModel, prometheus: string): Promise<Target
 }
 
 /**
+ * The node targets of every shard, as a global Prometheus federates their `up`: only once each
+ * shard has answered the federation (up to 15 s), since a shard not read would make its servers
+ * look removed from the fleet. None when this Prometheus federates nothing.
+ */
+async function federatedNodes(prometheus: string): Promise<TargetsAnswer> {
+  if (!(await hasScrapeJob(prometheus, FEDERATE_CURRENT_JOB))) return { answered: true, targets: [] };
+  const until = Date.now() + 15_000;
+  for (;;) {
+    const [shards, read] = await Promise.all([
+      activeTargets(prometheus, FEDERATE_CURRENT_JOB),
+      instantQuery(prometheus, `up{job="${FEDERATE_CURRENT_JOB}"} == 1`),
+    ]);
+    if (!shards.answered) return shards;
+    if (!read.answered) return read;
+    const answering = new Set(read.samples.map((s) => s.labels.instance));
+    const silent = shards.targets.map((t) => t.instance ?? '').filter((i) => !answering.has(i));
+    if (silent.length === 0) {
+      const nodes = await instantQuery(prometheus, 'up{job="node"}');
+      return nodes.answered ? { answered: true, targets: nodes.samples.map((s) => s.labels) } : nodes;
+    }
+    if (Date.now() > until)
+      return {
+        answered: false,
+        problem: `the global Prometheus at ${shownUrl(prometheus)} cannot read shard(s) ${silent.join(', ')}, so which servers its history covers is not known`,
+      };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
  * How the inventory's capacity compares with the capacity the history was measured on, per
- * resource: a pool's history is a share of the servers Prometheus scrapes (its node targets), a
- * warehouse's of the
- * volumes its exporter reports; an inventory that adds servers or volumes (a proposal applied)
- * scales the measured shares down by as much. 1 where Prometheus does not say (a global
- * Prometheus keeps no per-server series) or nothing changed.
+ * resource: a pool's history is a share of the servers Prometheus scrapes (its node targets, or
+ * with shards those the global federates), a warehouse's of the volumes its exporter reports (or
+ * the shards' sums of them); an inventory that adds servers or volumes (a proposal applied)
+ * scales the measured shares down by as much. 1 where nothing changed.
  */
 async function capacityScales(model: CityModel, prometheus: string): Promise<Map<string, number>> {
   const scales = new Map<string, number>();
   const [targets, volumes] = await Promise.all([
     nodeTargets(model, prometheus),
-    instantQuery(prometheus, `sum by (warehouse) (${WAREHOUSE_VOLUME_CAPACITY})`),
+    instantQuery(
+      prometheus,
+      `sum by (warehouse) (${WAREHOUSE_VOLUME_CAPACITY}) or sum by (warehouse) (${VOLUME_CAPACITY_PARTIAL})`,
+    ),
   ]);
-  const nodes = targets.answered ? targets.targets : [];
+  if (!targets.answered) throw new ReviewError(targets.problem);
+  const nodes = targets.targets;
   if (nodes.length > 0) {
     const scraped = new Set(nodes.map((t) => t.instance));
     const models = new Map(model.serverModels.map((m) => [m.id, m]));

@@ -15,9 +15,10 @@
  * error, no value where one is needed). An inconclusive gate never passes.
  */
 import type { CityModel } from '../../model/index.ts';
+import { SCRAPED_AT } from '../../monitoring/rules/shard-split.ts';
 import type { GateResult } from '../engine/journal-records.ts';
 import { instantQuery, type Sample } from '../engine/prometheus-query.ts';
-import type { UpgradePlan, UpgradeWave } from './upgrade-plan.ts';
+import { serversInService, type UpgradePlan, type UpgradeWave } from './upgrade-plan.ts';
 
 export interface GateOutcome {
   readonly gate: string;
@@ -56,13 +57,15 @@ function gatesFor(
   const names = wave.servers.map((s) => s.server);
   // the wave's servers come back in wave-back; servers that failed are counted by --max-failures
   const known = new Set([...names, ...failed]);
+  const inService = serversInService(model).map((s) => s.name);
   const target = plan.target.replace(/["\\]/g, '');
   const gates: Gate[] = [
     {
       gate: 'wave-back',
       query: `(up{job="node",instance=~"${regexOf(names)}"} == 1) and on(instance) (citycloud_node_version{version="${target}"} == 1)`,
-      // when each of the wave's servers was last scraped
-      also: `timestamp(up{job="node",instance=~"${regexOf(names)}"})`,
+      // when each of the wave's servers was last scraped: as its shard recorded it, or (a single
+      // Prometheus) its reading's own time
+      also: `max by (instance) (${SCRAPED_AT}{instance=~"${regexOf(names)}"}) or max by (instance) (timestamp(up{job="node",instance=~"${regexOf(names)}"}))`,
       judge: (samples, scraped) => {
         const back = new Set(samples.map((s) => s.labels.instance));
         const missing = names.filter((n) => !back.has(n));
@@ -89,17 +92,28 @@ function gatesFor(
     {
       gate: 'fleet-up',
       query: 'up{job="node"} == 0',
-      judge: (samples) => {
+      // which servers have a reading at all: one without (a target not scraped yet, or a shard
+      // the global cannot read) is not known to be up
+      also: 'group by (instance) (up{job="node"})',
+      judge: (samples, seen) => {
         const down = samples
           .map((s) => s.labels.instance as string)
           .filter((n) => !known.has(n))
           .sort();
-        return down.length === 0
+        if (down.length > 0)
+          return {
+            result: 'failed',
+            value: String(down.length),
+            reason: `${down.length} server(s) outside the wave are down: ${list(down)}`,
+          };
+        const read = new Set(seen.map((s) => s.labels.instance));
+        const unread = inService.filter((n) => !known.has(n) && !read.has(n));
+        return unread.length === 0
           ? { result: 'passed', value: '0', reason: 'no other server is down' }
           : {
-              result: 'failed',
-              value: String(down.length),
-              reason: `${down.length} server(s) outside the wave are down: ${list(down)}`,
+              result: 'inconclusive',
+              value: `${unread.length} unread`,
+              reason: `${unread.length} server(s) outside the wave have no reading (${list(unread)}); waiting for one`,
             };
       },
     },

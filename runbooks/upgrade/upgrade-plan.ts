@@ -65,6 +65,12 @@ export interface LiveState {
   readonly versions: ReadonlyMap<string, string>;
 }
 
+/** The servers of the phases in service: those built, which the upgrade acts on and the gates watch. */
+export const serversInService = (model: CityModel) => {
+  const phases = new Set(model.phases.filter((p) => p.status === 'in-service').map((p) => p.id));
+  return model.servers.filter((s) => phases.has(s.phase));
+};
+
 const RANK: Record<Criticality, number> = { normal: 0, high: 1, critical: 2 };
 const CRITICALITIES: readonly Criticality[] = ['normal', 'high', 'critical'];
 
@@ -92,8 +98,7 @@ export function planUpgrade(model: CityModel, live: LiveState, target: string): 
   const pending = new Map<string, WaveServer[]>();
   let already = 0;
   const unknown: string[] = [];
-  const inService = new Set(model.phases.filter((p) => p.status === 'in-service').map((p) => p.id));
-  const built = model.servers.filter((s) => inService.has(s.phase));
+  const built = serversInService(model);
   const builtPerPool = new Map<string, number>();
   for (const s of built) builtPerPool.set(s.pool, (builtPerPool.get(s.pool) ?? 0) + 1);
   for (const s of [...built].sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -223,7 +228,7 @@ export function planProblem(plan: UpgradePlan, model: CityModel): string | null 
   const headrooms = poolHeadrooms(model);
   const pools = new Map(model.pools.map((p) => [p.id, p]));
   const servers = new Map(model.servers.map((s) => [s.name, s]));
-  const inService = new Set(model.phases.filter((p) => p.status === 'in-service').map((p) => p.id));
+  const inService = new Set(serversInService(model).map((s) => s.name));
   const planned = new Set<string>();
   for (const p of plan.pools) {
     const pool = pools.get(p.pool);
@@ -254,7 +259,7 @@ export function planProblem(plan: UpgradePlan, model: CityModel): string | null 
     for (const s of wave.servers) {
       const known = servers.get(s.server);
       if (!known) return `wave ${wave.index} names server ${s.server}, which the inventory does not have`;
-      if (!inService.has(known.phase))
+      if (!inService.has(known.name))
         return `wave ${wave.index} names server ${s.server}, of phase ${known.phase}, which is not in service`;
       if (known.pool !== s.pool || known.rack !== s.rack)
         return `wave ${wave.index} puts ${s.server} in pool ${s.pool} rack ${s.rack}; the inventory has it in pool ${known.pool} rack ${known.rack}`;

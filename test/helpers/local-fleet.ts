@@ -75,11 +75,25 @@ export function monitorUpArgs(o: {
   ];
 }
 
-export async function startFleet(inventory: string, timeScale = 30): Promise<LocalFleet> {
-  const [prometheus, alertmanager, simulator] = (await freePorts(3)) as [number, number, number];
+export async function startFleet(
+  inventory: string,
+  timeScale = 30,
+  options: { readonly shards?: number; readonly historyDays?: number } = {},
+): Promise<LocalFleet> {
+  const shards = options.shards ?? 1;
+  const [prometheus, alertmanager, simulator, ...shardPorts] = (await freePorts(
+    3 + (shards > 1 ? shards : 0),
+  )) as [number, number, number, ...number[]];
   const dir = join(tempDir(), 'monitor');
   const up = runCli(
-    monitorUpArgs({ inventory, dir, ports: { prometheus, alertmanager, simulator }, timeScale }),
+    monitorUpArgs({
+      inventory,
+      dir,
+      ports: { prometheus, alertmanager, simulator },
+      timeScale,
+      ...(options.historyDays ? { historyDays: options.historyDays } : {}),
+      ...(shards > 1 ? { more: ['--shards', String(shards), '--shard-ports', shardPorts.join(',')] } : {}),
+    }),
   );
   if (up.code !== 0) throw new Error(`monitor up failed: ${up.stderr || up.stdout}`);
   const fleet: LocalFleet = {
@@ -91,6 +105,7 @@ export async function startFleet(inventory: string, timeScale = 30): Promise<Loc
       runCli(['monitor', 'down', '--dir', dir]);
     },
   };
+  // with shards, the global has the versions once it has federated them
   await untilTrue('every server scraped', 120, async () => {
     const r = await query(fleet.prometheus, 'count(citycloud_node_version)');
     return r.length === 1;

@@ -63,7 +63,7 @@ describe('monitoring.shards: 3', () => {
     }
   });
 
-  it('has the global federate every shard’s partial records, keeping their labels', () => {
+  it('has the global federate every shard’s partial records and the runbooks’ per-server series, keeping their labels', () => {
     const config = parse(readFileSync(join(dir, 'prometheus-global.yml'), 'utf8'));
     expect(config.rule_files).toEqual(['rules/citycloud.global.rules.yml']);
     expect(config.scrape_configs).toEqual([
@@ -72,6 +72,19 @@ describe('monitoring.shards: 3', () => {
         honor_labels: true,
         metrics_path: '/federate',
         params: { 'match[]': ['{__name__=~"shard_.+"}'] },
+        static_configs: [
+          { targets: ['prometheus-shard-0:9090', 'prometheus-shard-1:9090', 'prometheus-shard-2:9090'] },
+        ],
+      },
+      {
+        // the runbooks' per-server series, stamped on arrival so that what a shard drops goes stale
+        job_name: 'federate-current',
+        honor_labels: true,
+        honor_timestamps: false,
+        metrics_path: '/federate',
+        params: {
+          'match[]': ['up{job="node"}', 'citycloud_node_version{job="node"}', 'ALERTS{alertstate="firing"}'],
+        },
         static_configs: [
           { targets: ['prometheus-shard-0:9090', 'prometheus-shard-1:9090', 'prometheus-shard-2:9090'] },
         ],
