@@ -27,6 +27,8 @@ export interface PrometheusOptions {
   };
   /** This shard and how many there are; omitted for a single server. */
   readonly shard?: { readonly index: number; readonly of: number };
+  /** How often the connection points are probed, seconds (default: the scrape interval). */
+  readonly probeIntervalSeconds?: number;
 }
 
 export const FLEET_OPTIONS: PrometheusOptions = {
@@ -64,13 +66,17 @@ export function prometheusConfig(model: CityModel, options: PrometheusOptions): 
   const interval = `${model.monitoring.scrapeIntervalSeconds}s`;
   // the multi-target pattern: the target becomes the exporter's `target` parameter and the
   // series' instance, and the exporter the address scraped
-  const probe = (
-    job: string,
-    module: string,
-    port: string,
-    via = { path: '/probe', address: options.blackboxAddress, targets: options.targets.points },
-  ) => ({
+  const points = { path: '/probe', address: options.blackboxAddress, targets: options.targets.points };
+  const probe = (job: string, module: string, port: string, via = points) => ({
     job_name: job,
+    ...(via === points &&
+    options.probeIntervalSeconds &&
+    options.probeIntervalSeconds !== model.monitoring.scrapeIntervalSeconds
+      ? {
+          scrape_interval: `${options.probeIntervalSeconds}s`,
+          scrape_timeout: `${options.probeIntervalSeconds}s`,
+        }
+      : {}),
     metrics_path: via.path,
     params: { module: [module] },
     file_sd_configs: [{ files: [via.targets] }],

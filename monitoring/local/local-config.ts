@@ -50,6 +50,28 @@ export function scaleRules(sets: readonly RuleSet[], timeScale: number, scrapeSe
   }));
 }
 
+/**
+ * The fewest seconds between two scrapes of a target on a faster clock: every server answers
+ * from the one simulator process, and at 1 s a busy 2-core machine answers late, so servers that
+ * are up read as down (the scrape timeout is the interval).
+ */
+export const SCRAPE_FLOOR_SECONDS = 2;
+/**
+ * The fewest seconds between two probes of a connection point on a faster clock: points are
+ * most of the targets (two probes each) and no runbook gate reads them, so they are probed less
+ * often than servers are scraped; a point down is seen up to this much later.
+ */
+export const PROBE_FLOOR_SECONDS = 5;
+
+/** The local stack's scrape interval and probe interval, seconds, at a time scale. */
+export function localIntervals(model: CityModel, timeScale: number) {
+  const interval = Math.max(
+    SCRAPE_FLOOR_SECONDS,
+    Math.round(model.monitoring.scrapeIntervalSeconds / timeScale),
+  );
+  return { interval, probeInterval: Math.max(PROBE_FLOOR_SECONDS, interval) };
+}
+
 /** The config file of shard `index` in the local stack's folder. */
 export const shardConfigFile = (index: number) => `prometheus-shard-${index}.yml`;
 
@@ -58,10 +80,11 @@ export const shardConfigFile = (index: number) => `prometheus-shard-${index}.yml
  * `ports.shards` and the global (prometheus.yml, on `ports.prometheus`) with the rules split.
  */
 function prometheusFiles(model: CityModel, ports: LocalPorts, timeScale: number): [string, string][] {
-  const interval = Math.max(1, Math.round(model.monitoring.scrapeIntervalSeconds / timeScale));
+  const { interval, probeInterval } = localIntervals(model, timeScale);
   const scaled = { ...model, monitoring: { ...model.monitoring, scrapeIntervalSeconds: interval } };
   const alertmanagerAddress = `127.0.0.1:${ports.alertmanager}`;
   const options = {
+    probeIntervalSeconds: probeInterval,
     blackboxAddress: `127.0.0.1:${ports.simulator}`,
     snmpAddress: `127.0.0.1:${ports.simulator}`,
     alertmanagerAddress,

@@ -71,6 +71,28 @@ describe.skipIf(!hasStack)('citycloud monitor up / down with the real Prometheus
     expect(up.map((t) => t.labels.instance).sort()[0]).toBe('dc1-h1-r01-k01-u01');
   });
 
+  it('at --time-scale 60, scrapes servers every 2 s and probes points every 5 s, as Prometheus says (the floors)', async () => {
+    const jobs = await until('every job’s targets', 30, async () => {
+      const body = (await (await fetch(`${prom}/api/v1/targets?state=active`)).json()) as {
+        data: {
+          activeTargets: { labels: Record<string, string>; scrapeInterval: string; scrapeTimeout: string }[];
+        };
+      };
+      const by = new Map(
+        body.data.activeTargets.map((t) => [t.labels.job, `${t.scrapeInterval}/${t.scrapeTimeout}`]),
+      );
+      return by.size >= 6 ? by : undefined;
+    });
+    expect(Object.fromEntries(jobs)).toEqual({
+      node: '2s/2s',
+      warehouse: '2s/2s',
+      services: '2s/2s',
+      'snmp-uplinks': '2s/2s',
+      'blackbox-icmp': '5s/5s',
+      'blackbox-tcp': '5s/5s',
+    });
+  });
+
   it('has 90 days of history from the first minute', async () => {
     expect(started.stdout).toMatch(
       /history: 90 days of pools, warehouse volumes and uplinks backfilled \([\d,]+ samples, [\d.]+ s\)/,
