@@ -41,7 +41,7 @@ describe.skipIf(!hasLocalStack)('the runbooks on a sharded Prometheus (monitor u
       return Number(r[0]?.value[1]) === model.servers.length;
     });
   }, 240_000);
-  afterAll(() => fleet?.down());
+  afterAll(() => fleet?.down(), 60_000);
 
   const planOf = (target: string) => {
     const r = runCli([
