@@ -168,6 +168,23 @@ class FileJournal implements Journal {
   }
 }
 
+/**
+ * Writes a file that must not exist yet: created exclusively, never through a link (EEXIST when
+ * anything, a link included, is in its place), so two processes cannot both create it.
+ */
+async function createNew(file: string, text: string): Promise<void> {
+  const handle = await open(
+    file,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o644,
+  );
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+}
+
 const sameAcquisition = (a: LockInfo | null, b: LockInfo) =>
   a !== null &&
   !a.unreadable &&
@@ -278,16 +295,7 @@ export class FileRunStore implements RunStore {
    */
   private async replaceLock(info: LockInfo): Promise<void> {
     const tmp = join(this.dir, `.lock.json.${randomBytes(8).toString('hex')}`);
-    const handle = await open(
-      tmp,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      0o644,
-    );
-    try {
-      await handle.writeFile(JSON.stringify(info));
-    } finally {
-      await handle.close();
-    }
+    await createNew(tmp, JSON.stringify(info));
     await rename(tmp, this.lockFile);
   }
 
@@ -317,16 +325,7 @@ export class FileRunStore implements RunStore {
     try {
       await mkdir(this.dir, { recursive: true });
       // created exclusively: two processes cannot both take it, and a link in its place is a lock
-      const handle = await open(
-        this.lockFile,
-        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-        0o644,
-      );
-      try {
-        await handle.writeFile(JSON.stringify(info));
-      } finally {
-        await handle.close();
-      }
+      await createNew(this.lockFile, JSON.stringify(info));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw this.unusable(err);
       const held =
@@ -387,13 +386,7 @@ export class FileRunStore implements RunStore {
       try {
         await mkdir(dir);
         // a new run's journal is new: one already there (a run id guessed ahead) is refused
-        await (
-          await open(
-            file,
-            constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-            0o644,
-          )
-        ).close();
+        await createNew(file, '');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST')
           throw new JournalRefused(`${file} exists already: a new run's journal must be new`);

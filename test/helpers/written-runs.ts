@@ -13,6 +13,18 @@ import { planUpgrade, type UpgradePlan } from '../../runbooks/upgrade/upgrade-pl
 import { SMALL_CITY } from './city.ts';
 
 export const RUN = 'upgrade-20261201-220000-0a0b';
+/**
+ * The small city with nothing listening where its Prometheus and simulator would be: a resume
+ * that got past its checks would fail on the fleet, never act on one.
+ */
+export const CLOSED_FLEET = [
+  '--inventory',
+  SMALL_CITY,
+  '--prometheus',
+  'http://127.0.0.1:1',
+  '--simulator',
+  'http://127.0.0.1:1',
+];
 
 /** A pid that was alive a moment ago and is not any more. */
 export const deadPid = () => spawnSync('true').pid as number;

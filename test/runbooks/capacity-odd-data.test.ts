@@ -85,20 +85,28 @@ describe.skipIf(!hasLocalStack)('the capacity review, on odd data from a real Pr
     child?.kill('SIGTERM');
   });
 
+  /** The review of the small city's 35 days, its reports written to `out`. */
+  const review = (out: string, env: NodeJS.ProcessEnv = {}) =>
+    runCli(
+      [
+        'runbook',
+        'capacity-review',
+        '--inventory',
+        SMALL_CITY,
+        '--prometheus',
+        prometheus,
+        '--days',
+        '35',
+        '--out',
+        out,
+      ],
+      undefined,
+      env,
+    );
+
   it('drops what is not a value, counts it, and says which series cannot be forecast', () => {
     const out = join(tempDir(), 'review');
-    const r = runCli([
-      'runbook',
-      'capacity-review',
-      '--inventory',
-      SMALL_CITY,
-      '--prometheus',
-      prometheus,
-      '--days',
-      '35',
-      '--out',
-      out,
-    ]);
+    const r = review(out);
     expect(r.stderr).not.toContain('internal error');
     expect(r.code, r.stderr).toBe(1);
     const json = JSON.parse(readFileSync(join(out, 'capacity-review.json'), 'utf8')) as {
@@ -144,22 +152,7 @@ describe.skipIf(!hasLocalStack)('the capacity review, on odd data from a real Pr
 
   it('refuses an answer over its read limit in one line (exit 2)', () => {
     // the limit lowered to 512 bytes (64 MiB by default): the review's answers are larger
-    const r = runCli(
-      [
-        'runbook',
-        'capacity-review',
-        '--inventory',
-        SMALL_CITY,
-        '--prometheus',
-        prometheus,
-        '--days',
-        '35',
-        '--out',
-        join(tempDir(), 'x'),
-      ],
-      undefined,
-      { CITYCLOUD_PROMETHEUS_MAX_ANSWER_BYTES: '512' },
-    );
+    const r = review(join(tempDir(), 'x'), { CITYCLOUD_PROMETHEUS_MAX_ANSWER_BYTES: '512' });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toMatch(

@@ -8,7 +8,7 @@ import { type CityModel, loadCity } from '../../model/index.ts';
 import { planUpgrade, type UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
 import { BUILTIN_CITY, runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
 import { freePorts } from '../helpers/local-fleet.ts';
-import { journalOf, RUN, smallPlan, writeRun } from '../helpers/written-runs.ts';
+import { CLOSED_FLEET, journalOf, RUN, smallPlan, writeRun } from '../helpers/written-runs.ts';
 
 describe('citycloud runbook', () => {
   it('unlock breaks a dead run’s lock only with a reason, and journals who and why in the run that held it', async () => {
@@ -88,14 +88,7 @@ describe('citycloud runbook', () => {
   });
 
   it('resumes nothing a journal says that the inventory does not confirm', async () => {
-    const fleetArgs = [
-      '--inventory',
-      SMALL_CITY,
-      '--prometheus',
-      'http://127.0.0.1:1',
-      '--simulator',
-      'http://127.0.0.1:1',
-    ];
+    const fleetArgs = CLOSED_FLEET;
     const resume = (runs: string) => runCli(['runbook', 'resume', RUN, '--runs-dir', runs, ...fleetArgs]);
     // a chain written by hand: a whole pool in one wave, the plan's w raised to match
     const web = smallPlan.pools.find((p) => p.pool === 'web') as UpgradePlan['pools'][number];

@@ -11,17 +11,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sameIdentity } from '../../runbooks/engine/journal-records.ts';
-import { runCli, SMALL_CITY, smallCity, tempDir, writeCity } from '../helpers/city.ts';
-import { journalOf, RUN, writeRun } from '../helpers/written-runs.ts';
-
-const closed = [
-  '--inventory',
-  SMALL_CITY,
-  '--prometheus',
-  'http://127.0.0.1:1',
-  '--simulator',
-  'http://127.0.0.1:1',
-];
+import { runCli, smallCity, tempDir, writeCity } from '../helpers/city.ts';
+import { CLOSED_FLEET, journalOf, RUN, writeRun } from '../helpers/written-runs.ts';
 
 describe('the runbook commands against a hostile runs folder', () => {
   it('never writes through a link planted where the lock goes, and breaks only the link', async () => {
@@ -32,7 +23,7 @@ describe('the runbook commands against a hostile runs folder', () => {
     symlinkSync(victim, join(runs, 'lock.json'));
     const status = runCli(['runbook', 'status', '--runs-dir', runs]);
     expect(status.code).toBe(2); // no run yet
-    const resume = runCli(['runbook', 'resume', RUN, '--runs-dir', runs, ...closed]);
+    const resume = runCli(['runbook', 'resume', RUN, '--runs-dir', runs, ...CLOSED_FLEET]);
     expect(resume.code).toBe(2);
     await writeRun(tempDir()); // the folder of another: this one has no run
     const unlock = runCli(['runbook', 'unlock', '--runs-dir', runs, '--reason', 'a link']);
@@ -59,7 +50,7 @@ describe('the runbook commands against a hostile runs folder', () => {
         expiresAfterSeconds: 60,
       }),
     );
-    const r = runCli(['runbook', 'resume', RUN, '--runs-dir', runs, ...closed]);
+    const r = runCli(['runbook', 'resume', RUN, '--runs-dir', runs, ...CLOSED_FLEET]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
       `the fleet's runbook lock is held but cannot be read: ${join(runs, 'lock.json')} is not a lock citycloud wrote. Make sure no run is going, then break it with: citycloud runbook unlock --reason "…" --runs-dir ${runs}`,
@@ -89,7 +80,7 @@ describe('the runbook commands against a hostile runs folder', () => {
     const dirLock = tempDir();
     await writeRun(dirLock, { release: true });
     mkdirSync(join(dirLock, 'lock.json'));
-    const locked = runCli(['runbook', 'resume', RUN, '--runs-dir', dirLock, ...closed]);
+    const locked = runCli(['runbook', 'resume', RUN, '--runs-dir', dirLock, ...CLOSED_FLEET]);
     expect(locked.code).toBe(1);
     expect(locked.stderr.trim()).toMatch(
       /lock is held but cannot be read: .*lock\.json is a folder, not a lock file citycloud wrote/,
@@ -105,7 +96,7 @@ describe('the runbook commands against a hostile runs folder', () => {
       'lan',
       '--runs-dir',
       '/etc/passwd/x',
-      ...closed,
+      ...CLOSED_FLEET,
     ]);
     expect(bad.stderr).not.toContain('internal error');
   });
@@ -162,7 +153,7 @@ describe('the runbook commands against a hostile runs folder', () => {
       '--runs-dir',
       runs,
       '--exit-outside-window',
-      ...closed,
+      ...CLOSED_FLEET,
       '--inventory',
       inventory,
     ]);
@@ -187,7 +178,7 @@ describe('the runbook commands against a hostile runs folder', () => {
       'root\u200b',
       '--runs-dir',
       tempDir(),
-      ...closed,
+      ...CLOSED_FLEET,
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
