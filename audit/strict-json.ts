@@ -4,10 +4,14 @@
  * (or refuses an argument given twice). A stack with a key twice would be read one way by the diff
  * and another by the tool that applies it, so it is refused, naming the key and where it is.
  */
+
 import { visit } from 'jsonc-parser';
+import { UserError } from '../model/index.ts';
 
 /** A key given twice in one object: the reader must refuse the file. */
-export class DuplicateKeyError extends Error {
+export class DuplicateKeyError extends UserError {
+  /** Exit 2: unreadable input. */
+  readonly exitCode = 2;
   constructor(
     readonly key: string,
     readonly path: string,

@@ -3,14 +3,16 @@
  * turns a failure into one line that says which stack, which step, and what to do — in
  * particular a provider that cannot be installed because no registry is reachable.
  */
+
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { UserError } from '../model/index.ts';
 import { fromRoot } from '../synth/project-root.ts';
 import { type DeployStep, type IacTool, SCRUBBED_ENV } from './deploy-steps.ts';
 import { redact } from './redact.ts';
 
 /** The deploy cannot go on; `exitCode` 2 for what the machine lacks, 1 for a failed step. */
-export class DeployError extends Error {
+export class DeployError extends UserError {
   /** Each finding behind a refusal (every file that differs), for a command that lists them all. */
   readonly details: readonly string[];
 

@@ -25,5 +25,6 @@ export * from './summary.ts';
 export * from './topology-analysis.ts';
 export type * from './types.ts';
 export * from './uplink-demand.ts';
+export * from './user-error.ts';
 export * from './validate.ts';
 export * from './warehouse-placement.ts';

@@ -1,5 +1,7 @@
 /** Input that cannot be used as an inventory at all: a missing file, text that is not YAML. */
 
+import { UserError } from './user-error.ts';
+
 export interface InputProblem {
   readonly file: string;
   readonly line?: number;
@@ -15,7 +17,9 @@ export function formatInputProblem(p: InputProblem): string {
 }
 
 /** Thrown when the inventory cannot be read or parsed; carries every problem found. */
-export class InventoryInputError extends Error {
+export class InventoryInputError extends UserError {
+  /** Exit 2: unreadable input. */
+  readonly exitCode = 2;
   constructor(readonly problems: readonly InputProblem[]) {
     super(problems.map(formatInputProblem).join('\n'));
     this.name = 'InventoryInputError';

@@ -5,24 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { AuditInputError } from '../audit/audit-error.ts';
 import { LEVELS } from '../audit/risk/risk-rule.ts';
-import { DeployError } from '../deploy/deploy-runner.ts';
 import { redact } from '../deploy/redact.ts';
-import { formatInputProblem, InventoryInputError } from '../model/index.ts';
-import { LocalStackError } from '../monitoring/local/local-stack.ts';
-import { ReviewError } from '../runbooks/capacity/capacity-review.ts';
-import { PROMETHEUS_AUTH_ENV, PrometheusAuthError } from '../runbooks/engine/prometheus-auth.ts';
-import {
-  JournalRefused,
-  JournalUnwritable,
-  LockRefused,
-  RunNotFound,
-  RunStoreUnavailable,
-} from '../runbooks/engine/run-store.ts';
-import { ExecutorError } from '../runbooks/executors/executor.ts';
-import { LiveStateError } from '../runbooks/upgrade/live-state.ts';
-import { OutFolderError } from '../synth/out-folder.ts';
+import { formatInputProblem, InventoryInputError, UserError } from '../model/index.ts';
+import { PROMETHEUS_AUTH_ENV } from '../runbooks/engine/prometheus-auth.ts';
 import { fromRoot } from '../synth/project-root.ts';
 import { inert } from '../view/terminal.ts';
 import {
@@ -538,40 +524,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof InventoryInputError) {
       for (const p of err.problems) console.error(inert(formatInputProblem(p)));
-      return EXIT.usage;
+      return err.exitCode;
     }
-    if (err instanceof LockRefused) {
-      console.error(inert(err.message));
-      return EXIT.problems;
-    }
-    if (
-      err instanceof RunbookUsageError ||
-      err instanceof RunNotFound ||
-      err instanceof JournalRefused ||
-      err instanceof LiveStateError ||
-      err instanceof ReviewError ||
-      err instanceof PrometheusAuthError
-    ) {
-      console.error(inert(err.message));
-      return EXIT.usage;
-    }
-    if (err instanceof RunStoreUnavailable || err instanceof JournalUnwritable) {
-      console.error(inert(err.message));
-      return EXIT.paused;
-    }
-    if (err instanceof ExecutorError) {
-      console.error(inert(err.message));
-      return EXIT.unavailable;
-    }
-    if (err instanceof OutFolderError || err instanceof LocalStackError) {
-      console.error(inert(err.message));
-      return EXIT.usage;
-    }
-    if (err instanceof AuditInputError) {
-      console.error(inert(err.message));
-      return EXIT.usage;
-    }
-    if (err instanceof DeployError) {
+    // every error a user should read says its own exit code (model/user-error.ts); a bug's is 70
+    if (err instanceof UserError && err.exitCode !== EXIT.internal) {
       console.error(inert(err.message));
       return err.exitCode;
     }

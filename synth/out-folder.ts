@@ -4,13 +4,17 @@
  * folder the user works in, the inventory, or a folder inside another citycloud output (whose next
  * synth would delete it, Terraform state and all).
  */
+
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
+import { UserError } from '../model/index.ts';
 import { LOCAL_STATE_DIR } from '../stacks/local-state.ts';
 import { MANIFEST_FILE, MANIFEST_FORMATS } from './manifest.ts';
 
 /** The output folder cannot be used; the message says why and what to do. */
-export class OutFolderError extends Error {
+export class OutFolderError extends UserError {
+  /** Exit 2: bad usage. */
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'OutFolderError';

@@ -3,7 +3,7 @@
  * manifest, and replace out/ atomically. Same model, same bytes.
  */
 import { posix } from 'node:path';
-import type { CityModel } from '../model/index.ts';
+import { type CityModel, UserError } from '../model/index.ts';
 import type { Artifact, View } from '../view/view.ts';
 import { recoverLeftovers, replaceFolder } from './atomic-folder.ts';
 import { buildManifest, MANIFEST_FILE, type Manifest, toBytes } from './manifest.ts';
@@ -14,7 +14,9 @@ import { VIEWS } from './views.ts';
 export { MANIFEST_FILE };
 
 /** A view produced something synth cannot write: a bug in the view, not in the inventory. */
-export class ViewError extends Error {
+export class ViewError extends UserError {
+  /** Exit 70: a bug in a view. */
+  readonly exitCode = 70;
   constructor(view: string, message: string) {
     super(`view ${view}: ${message}`);
     this.name = 'ViewError';

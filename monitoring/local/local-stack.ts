@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { CityModel } from '../../model/index.ts';
+import { type CityModel, UserError } from '../../model/index.ts';
 import { capacityHistory } from '../history/capacity-history.ts';
 import { type LocalPorts, localStackFiles, shardConfigFile } from './local-config.ts';
 
@@ -18,7 +18,9 @@ export const BINARIES = [
 ] as const;
 
 /** The stack cannot start: a binary is missing, it is already running, a part did not come up. */
-export class LocalStackError extends Error {
+export class LocalStackError extends UserError {
+  /** Exit 2: the stack cannot be started as asked: bad usage. */
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'LocalStackError';

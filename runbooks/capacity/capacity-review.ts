@@ -3,7 +3,7 @@
  * the real fleet and on the local stack's history), a forecast per resource, sorted by the days
  * each has left. Every way the data can fall short is a ReviewError naming what is missing.
  */
-import type { CityModel } from '../../model/index.ts';
+import { type CityModel, UserError } from '../../model/index.ts';
 import { WAREHOUSE_VOLUME_CAPACITY } from '../../monitoring/metrics/warehouse-volume.ts';
 import { FEDERATE_CURRENT_JOB } from '../../monitoring/rules/federation-rules.ts';
 import { VOLUME_CAPACITY_PARTIAL } from '../../monitoring/rules/warehouse-rules.ts';
@@ -20,7 +20,9 @@ import { type DailyValue, type Forecast, forecast } from './forecast.ts';
 import { type ReviewedResource, type ReviewOptions, reviewedResources } from './reviewed-resources.ts';
 
 /** The review cannot be made: Prometheus unreachable, a series missing, too little history. */
-export class ReviewError extends Error {
+export class ReviewError extends UserError {
+  /** Exit 2: the history cannot be read. */
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'ReviewError';

@@ -152,7 +152,6 @@ export function replay(records: readonly JournalRecord[]): RunState {
   const servers = new Map<string, ServerProgress>();
   const passed = new Set<number>();
   const times = new Map<number, { started: string; done?: string; seconds?: number }>();
-  const failedGates = new Set<number>();
   const progress = (server: string) => {
     let p = servers.get(server);
     if (!p) {
@@ -175,7 +174,6 @@ export function replay(records: readonly JournalRecord[]): RunState {
         break;
       case 'wave-started':
         if (!times.has(r.wave)) times.set(r.wave, { started: r.at });
-        failedGates.delete(r.wave);
         break;
       case 'step-started': {
         const p = progress(r.server);
@@ -201,7 +199,6 @@ export function replay(records: readonly JournalRecord[]): RunState {
         break;
       case 'gate':
         lastGate = r;
-        if (r.result === 'failed') failedGates.add(r.wave);
         break;
       case 'wave-done': {
         passed.add(r.wave);

@@ -5,13 +5,17 @@
  * or `default login … password …`) or the environment (CITYCLOUD_PROMETHEUS_AUTH=user:password).
  * The credentials live in memory only; what is printed or written is the URL without them.
  */
+
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { UserError } from '../../model/index.ts';
 
 export const PROMETHEUS_AUTH_ENV = 'CITYCLOUD_PROMETHEUS_AUTH';
 const MAX_NETRC_BYTES = 64 * 1024;
 
 /** A credential source that cannot be used: one line, what to do. */
-export class PrometheusAuthError extends Error {
+export class PrometheusAuthError extends UserError {
+  /** Exit 2: bad usage. */
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'PrometheusAuthError';

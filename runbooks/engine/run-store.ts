@@ -4,6 +4,7 @@
  * (runbooks/engine/pg-store.ts). Both give the same guarantees: one run at a time per fleet, a
  * journal record durable before `append` resolves, and records that are never changed.
  */
+import { UserError } from '../../model/index.ts';
 import type { Actor, JournalEvent, JournalRecord } from './journal-records.ts';
 
 /** What a run's id looks like: the runbook, the time (UTC) and four random hex digits. */
@@ -46,7 +47,9 @@ export interface Liveness {
 }
 
 /** The lock is held by another run (alive, or a dead or stale one): who, since when, and what to do. */
-export class LockRefused extends Error {
+export class LockRefused extends UserError {
+  /** Exit 1: another run holds the fleet. */
+  readonly exitCode = 1;
   constructor(
     readonly lock: LockInfo,
     readonly liveness: Liveness,
@@ -100,7 +103,9 @@ export interface RunStore {
 }
 
 /** The run asked for is not in the store, or its id is malformed. */
-export class RunNotFound extends Error {
+export class RunNotFound extends UserError {
+  /** Exit 2: bad usage. */
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'RunNotFound';
@@ -111,7 +116,9 @@ export class RunNotFound extends Error {
  * A journal that was changed outside citycloud (its chain or a record's shape is wrong), or that
  * cannot be obeyed as it is: nothing in it is acted on. The message says where and what.
  */
-export class JournalRefused extends Error {
+export class JournalRefused extends UserError {
+  /** Exit 2: unreadable input: the journal fails its checks. */
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'JournalRefused';
@@ -123,7 +130,9 @@ export class JournalRefused extends Error {
  * connection was lost. Nothing more is acted on, since nothing could be journaled; the run stops,
  * resumable (exit 75).
  */
-export class JournalUnwritable extends Error {
+export class JournalUnwritable extends UserError {
+  /** Exit 75: stopped, resumable. */
+  readonly exitCode = 75;
   /** The run that stopped, once known (set by the runbook that was writing). */
   run: string | null = null;
 
@@ -134,7 +143,9 @@ export class JournalUnwritable extends Error {
 }
 
 /** The store cannot be reached (a database down, a folder that cannot be written). */
-export class RunStoreUnavailable extends Error {
+export class RunStoreUnavailable extends UserError {
+  /** Exit 75: try again when the store answers. */
+  readonly exitCode = 75;
   constructor(message: string) {
     super(message);
     this.name = 'RunStoreUnavailable';

@@ -2,6 +2,7 @@
  * What the upgrade runbook acts through. Every action is idempotent on the fleet itself, and
  * `state` reads what the engine checks before acting, so a resumed run repeats no effect.
  */
+import { UserError } from '../../model/index.ts';
 
 /**
  * What a version may be: it reaches remote shells, URLs and Prometheus label matchers, so it is
@@ -37,7 +38,9 @@ export interface Executor {
 }
 
 /** An action failed (after its retries): the message says what was run and what it said. */
-export class ExecutorError extends Error {
+export class ExecutorError extends UserError {
+  /** Exit 69: what acts on the fleet is missing or fails. */
+  readonly exitCode = 69;
   constructor(message: string) {
     super(message);
     this.name = 'ExecutorError';

@@ -3,12 +3,15 @@
  * (`citycloud_node_version`, written by the upgrade for node_exporter's textfile collector on the
  * real fleet, served by the simulator locally).
  */
+import { UserError } from '../../model/index.ts';
 import { NODE_VERSION } from '../../monitoring/metrics/node-version.ts';
 import { instantQuery } from '../engine/prometheus-query.ts';
 import type { LiveState } from './upgrade-plan.ts';
 
 /** The live state could not be read: the message names the URL and what to do. */
-export class LiveStateError extends Error {
+export class LiveStateError extends UserError {
+  /** Exit 2: the live state cannot be read. */
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'LiveStateError';

@@ -1,4 +1,6 @@
-/** Exit codes of every citycloud command (DESIGN.md, command-line contract). */
+import type { ExitCode } from '../../model/index.ts';
+
+/** Exit codes of every citycloud command; each error class says its own (model/user-error.ts). */
 export const EXIT = {
   /** Success. */
   ok: 0,
@@ -18,4 +20,4 @@ export const EXIT = {
   paused: 75,
   /** An internal error: a bug in citycloud, not a problem of the input (sysexits' EX_SOFTWARE). */
   internal: 70,
-} as const;
+} as const satisfies Record<string, 0 | ExitCode>;

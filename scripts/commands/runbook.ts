@@ -4,7 +4,7 @@
  */
 import { hostname, userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import { type CityModel, formatFinding, hasErrors, loadCity } from '../../model/index.ts';
+import { type CityModel, formatFinding, hasErrors, loadCity, UserError } from '../../model/index.ts';
 import { FileRunStore } from '../../runbooks/engine/file-store.ts';
 import { type Actor, replay, sameIdentity } from '../../runbooks/engine/journal-records.ts';
 import { hasPassword, isPostgresUrl, PgRunStore } from '../../runbooks/engine/pg-store.ts';
@@ -43,7 +43,9 @@ import { EXIT } from '../cli/exit-codes.ts';
 import { shellArg } from '../cli/shell-arg.ts';
 
 /** Bad usage of a runbook command: one line, exit 2. */
-export class RunbookUsageError extends Error {
+export class RunbookUsageError extends UserError {
+  /** Exit 2: bad usage. */
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'RunbookUsageError';
