@@ -3,7 +3,7 @@
  * for the HTML pages, Prometheus's promtool, amtool, blackbox_exporter and node_exporter for the
  * monitoring config and rules, PostgreSQL and OpenSSH for the runbooks. Runs before `npm test`; needs root and apt-get, and says so when it cannot.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
 interface Tool {
@@ -69,23 +69,32 @@ function present(path: string): boolean {
   return readdirSync(parent).some((name) => existsSync(`${parent}${name}${rest}`));
 }
 
+/** The tools missing, named with what each is for. */
+const named = (tools: readonly Tool[]) => tools.map((t) => `${t.path} (${t.why})`).join(', ');
+const underCi = process.env.CI === 'true';
+
 const missing = TEST_TOOLS.filter((t) => !present(t.path));
 if (missing.length > 0) {
   const packages = [...new Set(missing.map((t) => t.apt))];
   const canInstall = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
-  if (!canInstall) {
-    console.error(
-      `citycloud tests: missing ${missing.map((t) => `${t.path} (${t.why})`).join(', ')}; install with: sudo apt-get install -y ${packages.join(' ')} — the tests that need them will be skipped`,
-    );
-  } else {
+  if (canInstall) {
     console.error(
       `citycloud tests: installing ${packages.join(', ')} with apt-get (${missing.map((t) => t.why).join('; ')})…`,
     );
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
-      stdio: 'inherit',
-      env,
-    });
+    const run = (args: string[]) => spawnSync('apt-get', args, { stdio: 'inherit', env }).status === 0;
+    if (run(['update', '-qq'])) run(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
+  }
+  const still = missing.filter((t) => !present(t.path));
+  if (still.length > 0) {
+    const install = `sudo apt-get install -y ${[...new Set(still.map((t) => t.apt))].join(' ')}`;
+    if (underCi) {
+      // a CI run never passes without the suites these tools drive
+      console.error(`citycloud tests: CI=true and missing ${named(still)}; install with: ${install}`);
+      process.exit(1);
+    }
+    console.error(
+      `citycloud tests: missing ${named(still)}; install with: ${install} — the suites that need them will be skipped, and listed at the end`,
+    );
   }
 }

@@ -6,14 +6,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AUDIT_SCHEMA, type AuditReport } from '../../audit/audit-diff.ts';
 import { diffMonitoringFile } from '../../audit/diff-monitoring.ts';
 import { diffTerraformStack } from '../../audit/diff-terraform.ts';
 import { reportHtml } from '../../audit/format-html.ts';
 import { countByLevel, rankChanges } from '../../audit/risk/rank-changes.ts';
-import { hasChromium, launchChromium, openPage } from '../helpers/chromium.ts';
+import { launchChromium, openPage } from '../helpers/chromium.ts';
 import { tempDir } from '../helpers/city.ts';
+import { CHROMIUM_BROWSER, describeWith } from '../helpers/needs.ts';
 
 const HOSTILE = '<img src=x onerror="document.title=\'pwned\'">';
 
@@ -72,13 +73,13 @@ beforeAll(async () => {
   const file = join(tempDir(), 'diff.html');
   writeFileSync(file, reportHtml(r));
   url = `file://${file}`;
-  if (hasChromium) browser = await launchChromium();
+  if (CHROMIUM_BROWSER.present) browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
 });
 
-describe.skipIf(!hasChromium)('the audit diff page in Chromium', () => {
+describeWith([CHROMIUM_BROWSER], 'the audit diff page in Chromium', () => {
   it('shows the counts and every change, makes no request, and logs no error', async () => {
     const requests: string[] = [];
     const context = await browser.newContext();

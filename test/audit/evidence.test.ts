@@ -3,17 +3,13 @@
  * citycloud verify accepts exactly the reviewed out/ and refuses a tampered, missing or added file,
  * another out/, an edited bundle and a signer not allowed; deploy --approve is gated on it.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { describeWith, SSH_KEYGEN } from '../helpers/needs.ts';
 import { keygen } from '../helpers/reviewers.ts';
-
-const hasSshKeygen = spawnSync('sh', ['-c', 'command -v ssh-keygen']).status === 0;
-if (!hasSshKeygen)
-  console.warn('ssh-keygen is missing (apt-get install openssh-client): the evidence tests are skipped');
 
 const REVIEWER = 'lan@hcmc.gov.vn';
 let dir = '';
@@ -82,7 +78,7 @@ beforeAll(() => {
   expect(r.code).toBe(0);
 }, 120_000);
 
-describe.skipIf(!hasSshKeygen)('the review bundle', () => {
+describeWith([SSH_KEYGEN], 'the review bundle', () => {
   it('holds both sides’ digests, the diff’s own digest, the reviewer and an SSH signature', () => {
     const e = JSON.parse(readFileSync(bundle, 'utf8'));
     expect(e).toMatchObject({

@@ -9,9 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/city.ts';
-
-const hasTerraform = spawnSync('sh', ['-c', 'command -v terraform']).status === 0;
-if (!hasTerraform) console.warn('terraform is not installed: the plans made by Terraform are skipped');
+import { describeWith, TERRAFORM } from '../helpers/needs.ts';
 
 const tfEnv = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 function terraform(dir: string, args: string[]): string {
@@ -26,7 +24,7 @@ const config = (resources: object) => JSON.stringify({ resource: { terraform_dat
 // biome-ignore lint/suspicious/noExplicitAny: the report's JSON as parsed
 type Report = any;
 
-describe.skipIf(!hasTerraform)('a plan made by Terraform', () => {
+describeWith([TERRAFORM], 'a plan made by Terraform', () => {
   let plan = '';
   let report: Report;
   beforeAll(() => {

@@ -1,11 +1,7 @@
 /** Headless Debian Chromium through playwright-core, for the pages citycloud writes. */
-import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`${CHROMIUM} is missing (apt-get install chromium): the page tests are skipped`);
 
 /** Chromium as the machine allows it: headless, no sandbox (root), no background network. */
 export function launchChromium(): Promise<Browser> {

@@ -4,15 +4,11 @@
  * process that a test can watch line by line and kill.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { MaintenanceRecord, ServerState } from '../../monitoring/simulator/fleet-maintenance.ts';
 import { BIN, ROOT, runCli, tempDir } from './city.ts';
-import { hasPrometheusTools } from './tools.ts';
-
-export const hasLocalStack =
-  hasPrometheusTools && existsSync('/usr/bin/prometheus') && existsSync('/usr/bin/prometheus-alertmanager');
 
 /** Ports nothing listens on right now. */
 export async function freePorts(n: number): Promise<number[]> {

@@ -3,7 +3,7 @@
  * user, in a temporary folder, listening only on a Unix socket in that folder (no TCP port to
  * collide with anything), stopped and removed by `stop()`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +17,6 @@ export function postgresBin(): string | null {
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], 'bin') : null;
 }
-
-const postgresUser = () => spawnSync('id', ['-u', 'postgres']).status === 0;
-export const hasPostgres = postgresBin() !== null && postgresUser() && process.getuid?.() === 0;
 
 export interface ThrowAwayPostgres {
   /** A connection string for the `postgres` superuser over the socket. */

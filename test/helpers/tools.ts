@@ -1,15 +1,9 @@
 /** The real command-line tools the monitoring tests drive (Debian's Prometheus packages). */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 
 export const PROMTOOL = '/usr/bin/promtool';
 export const AMTOOL = '/usr/bin/amtool';
 export const BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
-export const hasPrometheusTools = [PROMTOOL, AMTOOL, BLACKBOX].every(existsSync);
-if (!hasPrometheusTools)
-  console.warn(
-    'promtool, amtool or blackbox_exporter is missing (apt-get install prometheus prometheus-alertmanager prometheus-blackbox-exporter): the monitoring tool checks are skipped',
-  );
 
 export interface ToolRun {
   readonly code: number;

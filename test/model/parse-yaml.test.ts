@@ -1,3 +1,4 @@
+// integration: parses hostile inventories of megabytes (vitest.config.ts)
 import { describe, expect, it } from 'vitest';
 import { MAX_NESTING, parseYaml } from '../../model/parse-yaml.ts';
 

@@ -5,7 +5,8 @@ import { parse, stringify } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { BUILTIN_CITY, ROOT, tempDir } from '../helpers/city.ts';
 import { writeMonitoringOut } from '../helpers/monitoring-out.ts';
-import { AMTOOL, BLACKBOX, hasPrometheusTools, PROMTOOL, runTool } from '../helpers/tools.ts';
+import { describeWith, PROMETHEUS_TOOLS } from '../helpers/needs.ts';
+import { AMTOOL, BLACKBOX, PROMTOOL, runTool } from '../helpers/tools.ts';
 
 const model = loadCity(BUILTIN_CITY).model as CityModel;
 
@@ -193,7 +194,7 @@ describe('the generated rules', () => {
   });
 });
 
-describe.skipIf(!hasPrometheusTools)('checked by the real tools', () => {
+describeWith([PROMETHEUS_TOOLS], 'checked by the real tools', () => {
   let dir = '';
   beforeAll(async () => {
     dir = await writeOut(model);

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
-import { hasPrometheusTools } from '../helpers/tools.ts';
+import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
 
-const hasStack =
-  hasPrometheusTools && existsSync('/usr/bin/prometheus') && existsSync('/usr/bin/prometheus-alertmanager');
 const PORTS = { prometheus: 29090, alertmanager: 29093, simulator: 29200 };
 const prom = `http://127.0.0.1:${PORTS.prometheus}`;
 const sim = `http://127.0.0.1:${PORTS.simulator}`;
@@ -28,7 +25,7 @@ async function until<T>(what: string, seconds: number, probe: () => Promise<T | 
 const alerts = async () =>
   ((await (await fetch(`${prom}/api/v1/alerts`)).json()) as { data: { alerts: Alert[] } }).data.alerts;
 
-describe.skipIf(!hasStack)('citycloud monitor up / down with the real Prometheus', () => {
+describeWith([LOCAL_STACK], 'citycloud monitor up / down with the real Prometheus', () => {
   const dir = join(tempDir(), 'monitor');
   const up = [
     'monitor',

@@ -5,16 +5,17 @@
  * expression runs on the real filesystem series.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { cityRuleSets } from '../../monitoring/rules/all-rules.ts';
 import { FS } from '../../monitoring/rules/server-rules.ts';
 import { RULES_FILE, rulesYaml } from '../../monitoring/rules-file.ts';
 import { BUILTIN_CITY, tempDir } from '../helpers/city.ts';
-import { freePorts, hasLocalStack, query, untilTrue } from '../helpers/local-fleet.ts';
+import { freePorts, query, untilTrue } from '../helpers/local-fleet.ts';
+import { describeWith, LOCAL_STACK, NODE_EXPORTER_TOOL } from '../helpers/needs.ts';
 
 const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 const model = loadCity(BUILTIN_CITY).model as CityModel;
@@ -27,7 +28,7 @@ interface RuleHealth {
   lastEvaluation: string;
 }
 
-describe.skipIf(!hasLocalStack || !existsSync(NODE_EXPORTER))('the rules on a real node_exporter', () => {
+describeWith([LOCAL_STACK, NODE_EXPORTER_TOOL], 'the rules on a real node_exporter', () => {
   const dir = tempDir();
   const children: ChildProcess[] = [];
   let prometheus = '';

@@ -7,7 +7,8 @@ import { renderTemplate } from '../../monitoring/rule-tests.ts';
 import { promLiteral } from '../../monitoring/rule-types.ts';
 import { modelOf, tempDir } from '../helpers/city.ts';
 import { HOSTILE, hostileCity } from '../helpers/hostile-city.ts';
-import { hasPrometheusTools, PROMTOOL, runTool } from '../helpers/tools.ts';
+import { describeWith, PROMETHEUS_TOOLS } from '../helpers/needs.ts';
+import { PROMTOOL, runTool } from '../helpers/tools.ts';
 
 describe('promLiteral', () => {
   it.each([
@@ -21,7 +22,7 @@ describe('promLiteral', () => {
   });
 });
 
-describe.skipIf(!hasPrometheusTools)('alerts of a city whose pool names are Go templates', () => {
+describeWith([PROMETHEUS_TOOLS], 'alerts of a city whose pool names are Go templates', () => {
   it('show the names as written: promtool expands the annotations and finds the literal text', async () => {
     const out = tempDir();
     for (const a of await monitoringView.render(modelOf(hostileCity()))) {

@@ -1,3 +1,4 @@
+// integration: runs the rule scenarios of the 10x city (vitest.config.ts)
 /**
  * The generated promtool tests pass at scale: in the 10x city a pool has 1,000 servers, where an
  * N+1 threshold, (N−1)/N, was 99.9% and the headroom alerts' own tests failed.

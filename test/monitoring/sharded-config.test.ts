@@ -15,7 +15,8 @@ import { SERVICE_REQUESTS } from '../../monitoring/metrics/service-requests.ts';
 import { WAREHOUSE_REPLICA_UP } from '../../monitoring/metrics/warehouse-replica.ts';
 import { BUILTIN_CITY, ROOT } from '../helpers/city.ts';
 import { writeMonitoringOut } from '../helpers/monitoring-out.ts';
-import { hasPrometheusTools, PROMTOOL, runTool } from '../helpers/tools.ts';
+import { describeWith, PROMETHEUS_TOOLS } from '../helpers/needs.ts';
+import { PROMTOOL, runTool } from '../helpers/tools.ts';
 
 const builtin = loadCity(BUILTIN_CITY).model as CityModel;
 const sharded = { ...builtin, monitoring: { ...builtin.monitoring, shards: 3 } };
@@ -152,7 +153,7 @@ describe('monitoring.shards: 3', () => {
     expect(existsSync(join(single, 'rules/citycloud.shard.rules.yml'))).toBe(false);
   });
 
-  describe.skipIf(!hasPrometheusTools)('checked by promtool', () => {
+  describeWith([PROMETHEUS_TOOLS], 'checked by promtool', () => {
     it('accepts every shard’s config, the global’s, and both rules files', () => {
       for (const file of ['prometheus-shard-0.yml', 'prometheus-shard-2.yml', 'prometheus-global.yml']) {
         const r = runTool(PROMTOOL, ['check', 'config', file], dir);

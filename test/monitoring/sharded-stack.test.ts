@@ -9,11 +9,12 @@
 
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { type CityModel, loadCity, poolHeadrooms } from '../../model/index.ts';
 import { ROOT, runCli, tempDir } from '../helpers/city.ts';
-import { freePorts, hasLocalStack, monitorUpArgs, query, untilTrue } from '../helpers/local-fleet.ts';
+import { freePorts, monitorUpArgs, query, untilTrue } from '../helpers/local-fleet.ts';
+import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
 
 /**
  * The built-in city with its first three districts (d760 among them): every server and pool, and
@@ -47,7 +48,7 @@ interface AmAlert {
   status: { state: string };
 }
 
-describe.skipIf(!hasLocalStack)('monitor up --shards 3 on the real binaries', () => {
+describeWith([LOCAL_STACK], 'monitor up --shards 3 on the real binaries', () => {
   const dir = join(tempDir(), 'monitor');
   let global = '';
   let alertmanager = '';

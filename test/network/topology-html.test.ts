@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { topologyHtml } from '../../network/topology-html.ts';
 import { generateCityYaml } from '../../scripts/generate-city.ts';
-import { hasChromium, launchChromium, openPage } from '../helpers/chromium.ts';
+import { launchChromium, openPage } from '../helpers/chromium.ts';
 import { BUILTIN_CITY, modelOf, smallCity, tempDir, writeCity } from '../helpers/city.ts';
+import { CHROMIUM_BROWSER, describeWith } from '../helpers/needs.ts';
 
 /** Writes a model's topology page to a temporary file and returns its URL. */
 function pageOf(model: CityModel): string {
@@ -17,7 +18,7 @@ function pageOf(model: CityModel): string {
 
 const builtin = loadCity(BUILTIN_CITY).model as CityModel;
 
-describe.skipIf(!hasChromium)('topology.html in Chromium', () => {
+describeWith([CHROMIUM_BROWSER], 'topology.html in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();

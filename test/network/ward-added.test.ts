@@ -1,3 +1,4 @@
+// integration: synthesizes the built-in city twice (vitest.config.ts)
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -7,11 +7,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { capacityHistory } from '../../monitoring/history/capacity-history.ts';
 import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
-import { freePorts, hasLocalStack, query, untilTrue } from '../helpers/local-fleet.ts';
+import { freePorts, query, untilTrue } from '../helpers/local-fleet.ts';
+import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
 
 const DAY = 86_400;
 
@@ -27,7 +28,7 @@ function rewrite(text: string, series: string, value: (t: number, v: string) => 
     .join('\n');
 }
 
-describe.skipIf(!hasLocalStack)('the capacity review, on odd data from a real Prometheus', () => {
+describeWith([LOCAL_STACK], 'the capacity review, on odd data from a real Prometheus', () => {
   const model = loadCity(SMALL_CITY).model as CityModel;
   const dir = tempDir();
   let prometheus = '';

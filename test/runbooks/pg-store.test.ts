@@ -6,10 +6,11 @@
  */
 import { hostname } from 'node:os';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PgRunStore, SCHEMA } from '../../runbooks/engine/pg-store.ts';
 import { JournalRefused, JournalUnwritable } from '../../runbooks/engine/run-store.ts';
-import { hasPostgres, startPostgres, type ThrowAwayPostgres } from '../helpers/postgres.ts';
+import { describeWith, POSTGRES } from '../helpers/needs.ts';
+import { startPostgres, type ThrowAwayPostgres } from '../helpers/postgres.ts';
 
 const RUN = 'upgrade-20261201-220000-0a0b';
 const me = { user: 'lan', host: hostname(), pid: process.pid };
@@ -42,7 +43,7 @@ async function startRun(store: PgRunStore, run = RUN) {
   return { j, lock };
 }
 
-describe.skipIf(!hasPostgres)('the PostgreSQL run store, used carelessly or against it', () => {
+describeWith([POSTGRES], 'the PostgreSQL run store, used carelessly or against it', () => {
   let db: ThrowAwayPostgres;
   let admin: string;
   let runbook: string;

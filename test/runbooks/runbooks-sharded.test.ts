@@ -7,25 +7,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import type { Review } from '../../runbooks/capacity/capacity-review.ts';
 import { evaluateGates } from '../../runbooks/upgrade/upgrade-gates.ts';
 import type { UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
 import { runCli, smallCity, tempDir, writeCity } from '../helpers/city.ts';
-import {
-  fleetRecord,
-  hasLocalStack,
-  type LocalFleet,
-  query,
-  startFleet,
-  untilTrue,
-} from '../helpers/local-fleet.ts';
+import { fleetRecord, type LocalFleet, query, startFleet, untilTrue } from '../helpers/local-fleet.ts';
+import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
 import { executeArgs, runArgs, TARGET } from '../helpers/upgrade-crash.ts';
 
 const SHARDS = 3;
 
-describe.skipIf(!hasLocalStack)('the runbooks on a sharded Prometheus (monitor up --shards 3)', () => {
+describeWith([LOCAL_STACK], 'the runbooks on a sharded Prometheus (monitor up --shards 3)', () => {
   const inventory = writeCity({ 'city.yaml': smallCity() });
   const model = loadCity(inventory).model as CityModel;
   let fleet: LocalFleet;

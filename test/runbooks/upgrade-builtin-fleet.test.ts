@@ -3,15 +3,16 @@
  * the city upgraded exactly once, counted by the simulator, and no wave past a pool's w or two
  * racks of a warehouse pool, checked on the simulator's own record of what was out at once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity, poolHeadrooms } from '../../model/index.ts';
 import { BUILTIN_CITY, runCli, tempDir } from '../helpers/city.ts';
-import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
+import { fleetRecord, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
+import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
 import { executeArgs } from '../helpers/upgrade-crash.ts';
 
 const model = loadCity(BUILTIN_CITY).model as CityModel;
 
-describe.skipIf(!hasLocalStack)('citycloud runbook upgrade on the built-in fleet', () => {
+describeWith([LOCAL_STACK], 'citycloud runbook upgrade on the built-in fleet', () => {
   let fleet: LocalFleet;
   beforeAll(async () => {
     fleet = await startFleet(BUILTIN_CITY, 30);

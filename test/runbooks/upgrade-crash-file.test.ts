@@ -1,12 +1,13 @@
 /** kill -9 at 20 moments of an upgrade, each followed by a resume: exactly once (local run store). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/city.ts';
-import { hasLocalStack, type LocalFleet, startFleet } from '../helpers/local-fleet.ts';
+import { type LocalFleet, startFleet } from '../helpers/local-fleet.ts';
+import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
 import { crashCity, expectExactlyOnce, killAndResume } from '../helpers/upgrade-crash.ts';
 
-describe.skipIf(!hasLocalStack)('the upgrade runbook, killed and resumed (local run store)', () => {
+describeWith([LOCAL_STACK], 'the upgrade runbook, killed and resumed (local run store)', () => {
   let fleet: LocalFleet;
   const city = crashCity();
   beforeAll(async () => {

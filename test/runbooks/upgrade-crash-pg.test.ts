@@ -3,13 +3,14 @@
  * two operators cannot run at once, and either resumes the other's run.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { PgRunStore, SCHEMA } from '../../runbooks/engine/pg-store.ts';
 import { LockRefused, RunStoreUnavailable } from '../../runbooks/engine/run-store.ts';
 import { runCli } from '../helpers/city.ts';
-import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
-import { hasPostgres, startPostgres, type ThrowAwayPostgres } from '../helpers/postgres.ts';
+import { fleetRecord, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
+import { describeWith, LOCAL_STACK, POSTGRES } from '../helpers/needs.ts';
+import { startPostgres, type ThrowAwayPostgres } from '../helpers/postgres.ts';
 import {
   crashCity,
   executeArgs,
@@ -18,7 +19,7 @@ import {
   runArgs,
 } from '../helpers/upgrade-crash.ts';
 
-describe.skipIf(!hasPostgres || !hasLocalStack)('the upgrade runbook with its state in PostgreSQL', () => {
+describeWith([POSTGRES, LOCAL_STACK], 'the upgrade runbook with its state in PostgreSQL', () => {
   let db: ThrowAwayPostgres;
   let fleet: LocalFleet;
   const city = crashCity();

@@ -4,25 +4,19 @@
  * are enforced before anything changes.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { BIN, ROOT, runCli, SMALL_CITY, smallCity, tempDir, writeCity } from '../helpers/city.ts';
-import {
-  fleetRecord,
-  hasLocalStack,
-  type LocalFleet,
-  serverState,
-  spawnCli,
-  startFleet,
-} from '../helpers/local-fleet.ts';
+import { fleetRecord, type LocalFleet, serverState, spawnCli, startFleet } from '../helpers/local-fleet.ts';
+import { describeWith, itWith, LOCAL_STACK, SCRIPT } from '../helpers/needs.ts';
 import { executeArgs, runArgs, TARGET } from '../helpers/upgrade-crash.ts';
 
 const upgrades = async (fleet: LocalFleet) =>
   Object.values((await fleetRecord(fleet.simulator)).upgrades).reduce((a, b) => a + b, 0);
 
-describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and approval', () => {
+describeWith([LOCAL_STACK], 'the upgrade runbook’s gates, window and approval', () => {
   let fleet: LocalFleet;
   const model = loadCity(SMALL_CITY).model as CityModel;
   beforeAll(async () => {
@@ -198,7 +192,8 @@ describe.skipIf(!hasLocalStack)('the upgrade runbook’s gates, window and appro
     for (const s of model.servers) expect((after[s.name] ?? 0) - (before[s.name] ?? 0), s.name).toBe(1);
   }, 300_000);
 
-  it.skipIf(!existsSync('/usr/bin/script'))(
+  itWith(
+    [SCRIPT],
     'on a terminal: asks for the approver, and shows a live task list of the waves, the steps and their commands',
     async () => {
       const runs = tempDir();

@@ -5,15 +5,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { ROOT, SMALL_CITY, tempDir } from '../helpers/city.ts';
-import { fleetRecord, hasLocalStack, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
+import { fleetRecord, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
+import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
 import { executeArgs, runArgs } from '../helpers/upgrade-crash.ts';
 
 const runIdOf = (text: string) => (text.match(/upgrade-\d{8}-\d{6}-[0-9a-f]{4}/) as RegExpMatchArray)[0];
 
-describe.skipIf(!hasLocalStack)('the upgrade runbook, stopped and resumed', () => {
+describeWith([LOCAL_STACK], 'the upgrade runbook, stopped and resumed', () => {
   let fleet: LocalFleet;
   const model = loadCity(SMALL_CITY).model as CityModel;
   beforeAll(async () => {

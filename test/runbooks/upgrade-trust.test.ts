@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { FileRunStore } from '../../runbooks/engine/file-store.ts';
 import { PlainReporter } from '../../runbooks/engine/progress.ts';
@@ -17,14 +17,8 @@ import { evaluateGates } from '../../runbooks/upgrade/upgrade-gates.ts';
 import { planUpgrade, type UpgradeWave } from '../../runbooks/upgrade/upgrade-plan.ts';
 import { startUpgrade } from '../../runbooks/upgrade/upgrade-run.ts';
 import { SMALL_CITY, tempDir } from '../helpers/city.ts';
-import {
-  fleetRecord,
-  hasLocalStack,
-  type LocalFleet,
-  query,
-  spawnCli,
-  startFleet,
-} from '../helpers/local-fleet.ts';
+import { fleetRecord, type LocalFleet, query, spawnCli, startFleet } from '../helpers/local-fleet.ts';
+import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
 import { executeArgs } from '../helpers/upgrade-crash.ts';
 
 const PASSWORD = 'Tr0ub4dor&3-citycloud';
@@ -37,7 +31,7 @@ function filesUnder(dir: string): { file: string; text: string }[] {
     .map((file) => ({ file, text: readFileSync(file, 'utf8') }));
 }
 
-describe.skipIf(!hasLocalStack)('the upgrade runbook, trusted by two operators', () => {
+describeWith([LOCAL_STACK], 'the upgrade runbook, trusted by two operators', () => {
   let fleet: LocalFleet;
   let proxy: Server;
   let guarded = '';

@@ -1,3 +1,4 @@
+// integration: synthesizes the stacks of the city at every scale (vitest.config.ts)
 /**
  * No Terraform stack exceeds the inventory's bound, at any scale, and a split never moves a
  * resource: adding a row or shards adds stacks (or fills the last one), nothing changes stack.

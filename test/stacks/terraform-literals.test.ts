@@ -7,8 +7,7 @@ import { terraformLiteral, terraformLiterals } from '../../stacks/terraform-lite
 import { terraformView } from '../../stacks/terraform-view.ts';
 import { modelOf, smallCity, tempDir } from '../helpers/city.ts';
 import { HOSTILE, hostileCity } from '../helpers/hostile-city.ts';
-
-const hasTerraform = spawnSync('sh', ['-c', 'command -v terraform']).status === 0;
+import { itWith, TERRAFORM } from '../helpers/needs.ts';
 
 /** Every string in a JSON value. */
 function strings(value: unknown, out: string[] = []): string[] {
@@ -67,7 +66,7 @@ describe('the Terraform stacks of a city whose names are Terraform expressions',
     }
   });
 
-  it.skipIf(!hasTerraform)('is read back by the real Terraform as the text that was written', () => {
+  itWith([TERRAFORM], 'is read back by the real Terraform as the text that was written', () => {
     const tenants = stacks.find((s) => JSON.stringify(s).includes('display-name')) as {
       resource: {
         kubernetes_namespace_v1: Record<string, { metadata: { annotations: Record<string, string> } }>;

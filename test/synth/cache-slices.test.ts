@@ -1,3 +1,4 @@
+// integration: renders every view once per leaf field of the schema (vitest.config.ts)
 /**
  * The incremental synth cannot go stale. A stack part or a cached view is reused when the digest
  * of its slice of the model is unchanged; a slice that misses a field its renderer reads would

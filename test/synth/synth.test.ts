@@ -1,3 +1,4 @@
+// integration: synthesizes the whole built-in city, several times (vitest.config.ts)
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,9 +4,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../synth/manifest.ts';
 import { embedJson, escapeHtml, htmlPage } from '../../view/html-page.ts';
-import { hasChromium, launchChromium, openPage } from '../helpers/chromium.ts';
+import { launchChromium, openPage } from '../helpers/chromium.ts';
 import { runCli, tempDir, writeCity } from '../helpers/city.ts';
 import { HOSTILE, hostileCity } from '../helpers/hostile-city.ts';
+import { CHROMIUM_BROWSER, describeWith } from '../helpers/needs.ts';
 
 describe('escapeHtml and embedJson', () => {
   it('escape what would end an element or an attribute', () => {
@@ -32,7 +33,7 @@ describe('escapeHtml and embedJson', () => {
   });
 });
 
-describe.skipIf(!hasChromium)('every page citycloud writes, for a city whose names are markup', () => {
+describeWith([CHROMIUM_BROWSER], 'every page citycloud writes, for a city whose names are markup', () => {
   let browser: Browser;
   let pages: string[] = [];
   let out = '';

@@ -1,3 +1,4 @@
+// integration: validates the 10x, 30x and 100x cities (vitest.config.ts)
 /** Every scale is a valid city: the built-in one and its 10x, 30x and 100x copies validate. */
 import { describe, expect, it } from 'vitest';
 import { countInventory, hasErrors, loadCity } from '../../../model/index.ts';
