@@ -1,6 +1,7 @@
 /**
- * The layout rule of ../shared/DESIGN.md and docs/architecture.md: each folder imports only the
- * folders above it in the table, so dependencies point one way and the folders form no cycle.
+ * The layout rule of docs/architecture.md and the README's table of folders (both tables are held
+ * to FOLDERS by test/scripts/layout-rule.test.ts): each folder imports only the folders above it
+ * in the table, so dependencies point one way and the folders form no cycle.
  * `npm test` runs it (npm run lint:layout); a wrong import fails with the rule's name and why.
  */
 const FOLDERS = {

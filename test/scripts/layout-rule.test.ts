@@ -1,6 +1,6 @@
 /** The layout rule (.dependency-cruiser.cjs) holds for the project, and fails a wrong import by name. */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/city.ts';
@@ -12,7 +12,47 @@ const cruise = (cwd: string, folders: string[]) =>
     encoding: 'utf8',
   });
 
+/** The folders of the rule, in order, and what each may import (.dependency-cruiser.cjs). */
+function cruiserFolders(): [string, string[]][] {
+  const text = readFileSync(join(ROOT, '.dependency-cruiser.cjs'), 'utf8');
+  const block = (text.match(/^const FOLDERS = \{\n([\s\S]*?)\n\};/m) as RegExpMatchArray)[1] as string;
+  return block.split('\n').map((line) => {
+    const [, folder, list] = line.match(/^ {2}(\w+): \[(.*)\],$/) as RegExpMatchArray;
+    return [folder as string, [...(list as string).matchAll(/'(\w+)'/g)].map((m) => m[1] as string)];
+  });
+}
+
+/** A document's table of folders: folder → what it may import, as the rule reads it. */
+function documentedFolders(file: string, order: readonly string[]): Map<string, string[]> {
+  const rows = [...readFileSync(join(ROOT, file), 'utf8').matchAll(/^\| `(\w+)\/` \|.*\| ([^|]+) \|$/gm)];
+  return new Map(
+    rows.map((r) => {
+      const folder = r[1] as string;
+      const cell = (r[2] as string).trim();
+      const allowed =
+        cell === 'nothing of ours'
+          ? []
+          : cell === 'all of the above'
+            ? order.slice(0, order.indexOf(folder))
+            : cell.split(',').map((x) => x.trim());
+      return [folder, allowed];
+    }),
+  );
+}
+
 describe('the layout rule', () => {
+  it.each(['README.md', 'docs/architecture.md'])('is what %s’s table of folders says', (file) => {
+    const rule = cruiserFolders();
+    const documented = documentedFolders(
+      file,
+      rule.map(([f]) => f),
+    );
+    for (const [folder, allowed] of rule)
+      expect(documented.get(folder)?.slice().sort(), `${file}: ${folder}/ may import`).toEqual(
+        allowed.slice().sort(),
+      );
+  });
+
   it('holds for citycloud itself', () => {
     const r = cruise(ROOT, [
       'model',
@@ -22,7 +62,9 @@ describe('the layout rule', () => {
       'network',
       'monitoring',
       'synth',
+      'audit',
       'deploy',
+      'runbooks',
       'scripts',
     ]);
     expect(r.stdout).toContain('no dependency violations found');
