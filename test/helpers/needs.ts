@@ -69,6 +69,12 @@ export const SCRIPT: Need = {
   get: 'apt-get install bsdutils',
 };
 
+export const TMPFS: Need = {
+  what: 'a tmpfs at /dev/shm (it lists a folder in the order its files were written)',
+  present: existsSync('/dev/shm'),
+  get: 'mount -t tmpfs tmpfs /dev/shm',
+};
+
 /** What of `needs` is missing, in one line; null when nothing is. */
 function missing(needs: readonly Need[]): string | null {
   const gone = needs.filter((n) => !n.present);

@@ -1,7 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CityModel, loadCity, poolHeadrooms } from '../../model/index.ts';
-import { planProblem, planUpgrade, readPlan, type UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
-import { BUILTIN_CITY, modelOf, smallCity } from '../helpers/city.ts';
+import {
+  planProblem,
+  planUpgrade,
+  readPlan,
+  serversInService,
+  type UpgradePlan,
+} from '../../runbooks/upgrade/upgrade-plan.ts';
+import { BUILTIN_CITY, modelOf, ROOT, smallCity } from '../helpers/city.ts';
 
 const builtin = loadCity(BUILTIN_CITY).model as CityModel;
 const none = { versions: new Map<string, string>() };
@@ -66,8 +74,26 @@ describe('the upgrade plan', () => {
     expect(partial.toUpgrade).toBe(928);
   });
 
-  it('is a pure function: the same inputs give the same plan', () => {
-    expect(JSON.stringify(planUpgrade(builtin, none, TARGET))).toBe(JSON.stringify(plan));
+  it('is a pure function: the same plan in another process, whatever order the live state lists its servers in', () => {
+    // another process: nothing this one cached or ordered can leak into the plan
+    const script = `import { loadCity } from ${JSON.stringify(join(ROOT, 'model/index.ts'))};
+      import { planUpgrade } from ${JSON.stringify(join(ROOT, 'runbooks/upgrade/upgrade-plan.ts'))};
+      process.stdout.write(JSON.stringify(planUpgrade(loadCity(${JSON.stringify(BUILTIN_CITY)}).model, { versions: new Map() }, ${JSON.stringify(TARGET)})));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout).toBe(JSON.stringify(plan));
+    // the same servers at the target, listed forwards and backwards
+    const some = serversInService(builtin)
+      .filter((_, i) => i % 7 === 0)
+      .map((s) => [s.name, TARGET] as [string, string]);
+    const forwards = planUpgrade(builtin, { versions: new Map(some) }, TARGET);
+    const backwards = planUpgrade(builtin, { versions: new Map([...some].reverse()) }, TARGET);
+    expect(forwards.alreadyAtTarget).toBe(some.length);
+    expect(JSON.stringify(backwards)).toBe(JSON.stringify(forwards));
   });
 
   it('refuses a plan that breaks a safety property', () => {
