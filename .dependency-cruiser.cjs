@@ -5,16 +5,17 @@
  * `npm test` runs it (npm run lint:layout); a wrong import fails with the rule's name and why.
  */
 const FOLDERS = {
+  exec: [],
   model: [],
   view: ['model'],
   constructs: ['model'],
   stacks: ['model', 'view', 'constructs'],
   network: ['model', 'view'],
   monitoring: ['model', 'view', 'network'],
-  synth: ['model', 'view', 'constructs', 'stacks', 'network', 'monitoring'],
+  synth: ['exec', 'model', 'view', 'constructs', 'stacks', 'network', 'monitoring'],
   audit: ['model', 'view', 'synth'],
-  deploy: ['model', 'synth', 'audit'],
-  runbooks: ['model', 'view', 'monitoring'],
+  deploy: ['exec', 'model', 'synth', 'audit'],
+  runbooks: ['exec', 'model', 'view', 'monitoring'],
 };
 const ALL = [...Object.keys(FOLDERS), 'scripts', 'test', 'bin'];
 

@@ -7,15 +7,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+import { pidAlive } from '../exec/pid-alive.ts';
 
 /**
  * Clears what replacements killed half-way left beside `target` (their process is gone), and
@@ -34,7 +26,7 @@ export function recoverLeftovers(target: string): string[] {
       name,
       m: name.startsWith(prefix) ? /^(tmp|old)-(\d+)$/.exec(name.slice(prefix.length)) : null,
     }))
-    .filter((l) => l.m && !isAlive(Number(l.m[2])))
+    .filter((l) => l.m && !pidAlive(Number(l.m[2])))
     // the previous output first: it decides whether target is missing
     .sort((a, b) => (a.m?.[1] === 'old' ? -1 : 0) - (b.m?.[1] === 'old' ? -1 : 0));
   for (const { name, m } of leftovers) {

@@ -27,6 +27,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { pidAlive } from '../../exec/pid-alive.ts';
 import { GroupCommit } from './group-commit.ts';
 import { type ChainHead, checkChain } from './journal-chain.ts';
 import type { Actor, JournalEvent, JournalRecord } from './journal-records.ts';
@@ -41,7 +42,6 @@ import {
   type LockInfo,
   LockRefused,
   lockOf,
-  pidAlive,
   RUN_ID,
   RunNotFound,
   type RunStore,

@@ -189,13 +189,3 @@ export const unreadableLock = (why: string): LockInfo => ({
 /** Seconds between heartbeats, and after how many without one a lock is stale. */
 export const HEARTBEAT_SECONDS = 10;
 export const LOCK_EXPIRES_SECONDS = 60;
-
-/** Whether a pid names a live process on this machine. */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -55,6 +55,7 @@ describe('the layout rule', () => {
 
   it('holds for citycloud itself', () => {
     const r = cruise(ROOT, [
+      'exec',
       'model',
       'view',
       'constructs',
