@@ -165,9 +165,10 @@ describeWith([LOCAL_STACK], 'the runbooks on a sharded Prometheus (monitor up --
   it('with a shard the global cannot read: the gates wait (its servers unread, not up), the review refuses to guess', async () => {
     const shard = Number(readFileSync(join(fleet.dir, 'prometheus-shard-1.pid'), 'utf8'));
     process.kill(shard, 'SIGKILL');
+    // both of the global's jobs on the shard (its partials, and the per-server series the gates read)
     await untilTrue('the global seeing the shard down', 60, async () => {
-      const r = await query(fleet.prometheus, 'count(up{job="federate"} == 0)');
-      return r[0]?.value[1] === '1';
+      const r = await query(fleet.prometheus, 'count(up{job=~"federate|federate-current"} == 0)');
+      return r[0]?.value[1] === '2';
     });
     const plan = planOf('2027.01');
     const wave = plan.waves[0] as UpgradePlan['waves'][number];
