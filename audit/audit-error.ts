@@ -4,8 +4,4 @@ import { UserError } from '../model/index.ts';
 export class AuditInputError extends UserError {
   /** Exit 2: unreadable input. */
   readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'AuditInputError';
-  }
 }

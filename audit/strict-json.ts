@@ -17,7 +17,6 @@ export class DuplicateKeyError extends UserError {
     readonly path: string,
   ) {
     super(`the key ${JSON.stringify(key.slice(0, 60))} is given twice in ${path || 'the top-level object'}`);
-    this.name = 'DuplicateKeyError';
   }
 }
 

@@ -16,6 +16,5 @@ export class ConstructPropsError extends UserError {
     readonly modelPath?: string,
   ) {
     super(message);
-    this.name = 'ConstructPropsError';
   }
 }

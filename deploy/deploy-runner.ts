@@ -23,7 +23,6 @@ export class DeployError extends UserError {
   ) {
     // the message may quote a tool's output: never with a credential in it
     super(redact(message));
-    this.name = 'DeployError';
     this.details = details.map((d) => redact(d));
   }
 }

@@ -22,6 +22,5 @@ export class InventoryInputError extends UserError {
   readonly exitCode = 2;
   constructor(readonly problems: readonly InputProblem[]) {
     super(problems.map(formatInputProblem).join('\n'));
-    this.name = 'InventoryInputError';
   }
 }

@@ -14,4 +14,10 @@ export type ExitCode = 1 | 2 | 69 | 70 | 75;
 /** An error whose message is the one line the user reads, and which ends the command with `exitCode`. */
 export abstract class UserError extends Error {
   abstract readonly exitCode: ExitCode;
+
+  constructor(message: string) {
+    super(message);
+    // each class's own name, as a stack trace or a worker's reply shows it
+    this.name = new.target.name;
+  }
 }

@@ -67,16 +67,15 @@ export function prometheusConfig(model: CityModel, options: PrometheusOptions): 
   // the multi-target pattern: the target becomes the exporter's `target` parameter and the
   // series' instance, and the exporter the address scraped
   const points = { path: '/probe', address: options.blackboxAddress, targets: options.targets.points };
+  // the points' probes on their own interval when one is given (a timeout as long)
+  const every = options.probeIntervalSeconds ?? model.monitoring.scrapeIntervalSeconds;
+  const pointTiming =
+    every === model.monitoring.scrapeIntervalSeconds
+      ? {}
+      : { scrape_interval: `${every}s`, scrape_timeout: `${every}s` };
   const probe = (job: string, module: string, port: string, via = points) => ({
     job_name: job,
-    ...(via === points &&
-    options.probeIntervalSeconds &&
-    options.probeIntervalSeconds !== model.monitoring.scrapeIntervalSeconds
-      ? {
-          scrape_interval: `${options.probeIntervalSeconds}s`,
-          scrape_timeout: `${options.probeIntervalSeconds}s`,
-        }
-      : {}),
+    ...(via === points ? pointTiming : {}),
     metrics_path: via.path,
     params: { module: [module] },
     file_sd_configs: [{ files: [via.targets] }],

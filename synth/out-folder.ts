@@ -15,10 +15,6 @@ import { MANIFEST_FILE, MANIFEST_FORMATS } from './manifest.ts';
 export class OutFolderError extends UserError {
   /** Exit 2: bad usage. */
   readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'OutFolderError';
-  }
 }
 
 /** True when `path` is `dir` or inside it. */

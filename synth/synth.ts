@@ -19,7 +19,6 @@ export class ViewError extends UserError {
   readonly exitCode = 70;
   constructor(view: string, message: string) {
     super(`view ${view}: ${message}`);
-    this.name = 'ViewError';
   }
 }
 

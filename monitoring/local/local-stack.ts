@@ -21,10 +21,6 @@ export const BINARIES = [
 export class LocalStackError extends UserError {
   /** Exit 2: the stack cannot be started as asked: bad usage. */
   readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'LocalStackError';
-  }
 }
 
 interface Part {

@@ -23,10 +23,6 @@ import { type ReviewedResource, type ReviewOptions, reviewedResources } from './
 export class ReviewError extends UserError {
   /** Exit 2: the history cannot be read. */
   readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReviewError';
-  }
 }
 
 /** Asia/Ho_Chi_Minh: UTC+7, no daylight saving; the review's days are the city's. */
@@ -157,10 +153,21 @@ async function nodeTargets(model: CityModel, prometheus: string): Promise<Target
   const up = await instantQuery(prometheus, 'count(up{job="node"})');
   if (up.answered && up.samples[0]?.value === model.servers.length) return { answered: true, targets: [] };
   if (!(await hasScrapeJob(prometheus, 'node'))) return federatedNodes(prometheus);
+  return askUntil(async (last) => {
+    const t = await activeTargets(prometheus, 'node');
+    return !t.answered || t.targets.length > 0 || last ? t : null;
+  });
+}
+
+/**
+ * Asks every half second, for up to 15 s, until `attempt` gives its answer (not null); the attempt
+ * told it is the last must give one.
+ */
+async function askUntil<T>(attempt: (last: boolean) => Promise<T | null>): Promise<T> {
   const until = Date.now() + 15_000;
   for (;;) {
-    const t = await activeTargets(prometheus, 'node');
-    if (!t.answered || t.targets.length > 0 || Date.now() > until) return t;
+    const answer = await attempt(Date.now() > until);
+    if (answer !== null) return answer;
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -172,8 +179,7 @@ async function nodeTargets(model: CityModel, prometheus: string): Promise<Target
  */
 async function federatedNodes(prometheus: string): Promise<TargetsAnswer> {
   if (!(await hasScrapeJob(prometheus, FEDERATE_CURRENT_JOB))) return { answered: true, targets: [] };
-  const until = Date.now() + 15_000;
-  for (;;) {
+  return askUntil(async (last): Promise<TargetsAnswer | null> => {
     const [shards, read] = await Promise.all([
       activeTargets(prometheus, FEDERATE_CURRENT_JOB),
       instantQuery(prometheus, `up{job="${FEDERATE_CURRENT_JOB}"} == 1`),
@@ -186,13 +192,13 @@ async function federatedNodes(prometheus: string): Promise<TargetsAnswer> {
       const nodes = await instantQuery(prometheus, 'up{job="node"}');
       return nodes.answered ? { answered: true, targets: nodes.samples.map((s) => s.labels) } : nodes;
     }
-    if (Date.now() > until)
-      return {
-        answered: false,
-        problem: `the global Prometheus at ${shownUrl(prometheus)} cannot read shard(s) ${silent.join(', ')}, so which servers its history covers is not known`,
-      };
-    await new Promise((r) => setTimeout(r, 500));
-  }
+    return last
+      ? {
+          answered: false,
+          problem: `the global Prometheus at ${shownUrl(prometheus)} cannot read shard(s) ${silent.join(', ')}, so which servers its history covers is not known`,
+        }
+      : null;
+  });
 }
 
 /**

@@ -16,10 +16,6 @@ const MAX_NETRC_BYTES = 64 * 1024;
 export class PrometheusAuthError extends UserError {
   /** Exit 2: bad usage. */
   readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'PrometheusAuthError';
-  }
 }
 
 interface Credentials {

@@ -66,7 +66,6 @@ export class LockRefused extends UserError {
             ? `the fleet's runbook lock is held by a run that is dead: ${who}; ${liveness.why}. Continue that run (it takes the lock over) with: citycloud runbook resume ${lock.run}${storeArgs}`
             : `the fleet's runbook lock is stale: ${who}; ${liveness.why}. Make sure it is not running, break the lock with: citycloud runbook unlock --reason "…"${storeArgs}, then continue that run with: citycloud runbook resume ${lock.run}${storeArgs}`,
     );
-    this.name = 'LockRefused';
   }
 }
 
@@ -106,10 +105,6 @@ export interface RunStore {
 export class RunNotFound extends UserError {
   /** Exit 2: bad usage. */
   readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunNotFound';
-  }
 }
 
 /**
@@ -119,10 +114,6 @@ export class RunNotFound extends UserError {
 export class JournalRefused extends UserError {
   /** Exit 2: unreadable input: the journal fails its checks. */
   readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'JournalRefused';
-  }
 }
 
 /**
@@ -135,21 +126,12 @@ export class JournalUnwritable extends UserError {
   readonly exitCode = 75;
   /** The run that stopped, once known (set by the runbook that was writing). */
   run: string | null = null;
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'JournalUnwritable';
-  }
 }
 
 /** The store cannot be reached (a database down, a folder that cannot be written). */
 export class RunStoreUnavailable extends UserError {
   /** Exit 75: try again when the store answers. */
   readonly exitCode = 75;
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunStoreUnavailable';
-  }
 }
 
 /** A lock's fields as read back (from a file or a table anyone may have written), or null. */

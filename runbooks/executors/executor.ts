@@ -41,8 +41,4 @@ export interface Executor {
 export class ExecutorError extends UserError {
   /** Exit 69: what acts on the fleet is missing or fails. */
   readonly exitCode = 69;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExecutorError';
-  }
 }

@@ -12,10 +12,6 @@ import type { LiveState } from './upgrade-plan.ts';
 export class LiveStateError extends UserError {
   /** Exit 2: the live state cannot be read. */
   readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'LiveStateError';
-  }
 }
 
 export async function liveVersions(prometheus: string, target: string): Promise<LiveState> {

@@ -46,10 +46,6 @@ import { shellArg } from '../cli/shell-arg.ts';
 export class RunbookUsageError extends UserError {
   /** Exit 2: bad usage. */
   readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunbookUsageError';
-  }
 }
 
 export interface StoreOptions {

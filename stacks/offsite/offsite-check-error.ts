@@ -6,6 +6,5 @@ export class OffsiteCheckError extends UserError {
   readonly exitCode = 1;
   constructor(readonly findings: readonly string[]) {
     super(`the off-site stack fails its checks:\n${findings.join('\n')}`);
-    this.name = 'OffsiteCheckError';
   }
 }
