@@ -8,6 +8,7 @@ import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { commandFiles } from '../bin/current-build.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const DIST = join(ROOT, 'dist');
@@ -43,7 +44,9 @@ export async function buildDist({ entries = ENTRIES, outdir = DIST, quiet = fals
     const s = statSync(join(ROOT, path));
     inputs[path] = { size: s.size, mtimeMs: s.mtimeMs };
   }
-  writeFileSync(join(building, 'build.json'), `${JSON.stringify({ entries, inputs }, null, 2)}\n`);
+  // the command modules are found by listing their folder: a module added or removed makes the build stale
+  const commands = commandFiles(ROOT);
+  writeFileSync(join(building, 'build.json'), `${JSON.stringify({ entries, inputs, commands }, null, 2)}\n`);
   rmSync(outdir, { recursive: true, force: true });
   renameSync(building, outdir);
   if (!quiet)

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Option } from 'commander';
 import { type AuditReport, auditDiff } from '../../audit/audit-diff.ts';
 import { AuditInputError } from '../../audit/audit-error.ts';
 import { makeEvidence } from '../../audit/evidence.ts';
@@ -20,7 +21,11 @@ import { type PlansIndex, plansNotMadeFrom } from '../../audit/plans-folder.ts';
 import { LEVELS, levelRank, type RiskLevel } from '../../audit/risk/risk-rule.ts';
 import { writeWhole } from '../../synth/atomic-file.ts';
 import { inert } from '../../view/terminal.ts';
+import type { CommandModule } from '../cli/command-module.ts';
+import { DEFAULT_CACHE_DIR } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
+import { withInventory } from '../cli/options.ts';
+import { duration } from '../cli/parsers.ts';
 import { openSides } from './diff-sides.ts';
 
 export interface DiffOptions {
@@ -151,3 +156,69 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
   }
   return EXIT.ok;
 }
+
+export const command: CommandModule = {
+  register: (cli) =>
+    withInventory(
+      cli
+        .command('diff')
+        .description(
+          'the risk-ranked semantic diff of two synth outputs (folders or git refs), or of a Terraform plan',
+        )
+        .argument(
+          '[old]',
+          'the output before: a synth output folder, or a git ref of the inventory’s repository',
+        )
+        .argument('[new]', 'the output after: a folder or a git ref')
+        .option(
+          '--plan <file>',
+          'review plans instead: the folder citycloud deploy writes (out/plans) or one terraform show -json output',
+        )
+        .addOption(
+          new Option('-f, --format <format>', 'md, json or html')
+            .choices(['md', 'json', 'html'])
+            .default('md'),
+        )
+        .option(
+          '-o, --output <file>',
+          'write the report here (Markdown parts beyond the first as <file>.partN.md)',
+        )
+        .addOption(
+          new Option('--fail-on <level>', 'exit 1 when a change at this level or above is present').choices(
+            LEVELS,
+          ),
+        )
+        .option(
+          '--evidence <file>',
+          'write a signed review here: of OLD → NEW, or with --plan of the plans folder citycloud deploy made',
+        )
+        .option(
+          '--valid-for <duration>',
+          'with --evidence: the review stops being evidence after this long (e.g. 12h, 7d)',
+          duration(60_000, 400 * 86_400_000),
+        )
+        .option(
+          '--reviewer <name>',
+          'who reviews: the principal of the signature (as in the allowed-signers file)',
+        )
+        .option(
+          '--signing-key <file>',
+          'the reviewer’s SSH key (default: git’s user.signingkey, else ~/.ssh/id_ed25519)',
+        ),
+      'the inventory whose repository git refs are read from',
+    )
+      .option('--cache <dir>', 'the synth cache for sides made from git refs', DEFAULT_CACHE_DIR)
+      .addHelpText(
+        'after',
+        '\nExamples:\n  citycloud diff out-deployed out --format html -o diff.html\n  citycloud diff main HEAD --fail-on high\n  citycloud diff out-deployed out --evidence review.json --reviewer lan@hcmc.gov.vn\n  citycloud diff --plan out/plans --evidence plan-review.json --reviewer lan@hcmc.gov.vn',
+      )
+      .action(
+        async (old: string | undefined, now: string | undefined, opts: Omit<DiffOptions, 'old' | 'new'>) => {
+          process.exitCode = await runDiff({
+            ...opts,
+            ...(old ? { old } : {}),
+            ...(now ? { new: now } : {}),
+          });
+        },
+      ),
+};

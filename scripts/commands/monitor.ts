@@ -2,8 +2,11 @@
 import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
 import { stackDown, stackUp } from '../../monitoring/local/local-stack.ts';
 import { fromRoot } from '../../synth/project-root.ts';
+import type { CommandModule } from '../cli/command-module.ts';
 import { DEFAULT_MONITOR_DIR } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
+import { withInventory } from '../cli/options.ts';
+import { day, decimal, port, portList, wholeNumber } from '../cli/parsers.ts';
 import { shellArg } from '../cli/shell-arg.ts';
 
 /** The process entry point that serves the fleet simulator (always from the sources, through tsx). */
@@ -86,3 +89,63 @@ export async function runMonitorDown(opts: { dir: string }): Promise<number> {
   console.log(stopped.length > 0 ? `✓ stopped ${stopped.join(', ')}` : `nothing was running in ${opts.dir}`);
   return EXIT.ok;
 }
+
+export const command: CommandModule = {
+  register: (cli) => {
+    const monitor = cli
+      .command('monitor')
+      .description('the local Prometheus, Alertmanager and fleet simulator (127.0.0.1 only)');
+    withInventory(
+      monitor
+        .command('up')
+        .description('start Prometheus, Alertmanager and the simulated fleet of the inventory'),
+    )
+      .option('-d, --dir <dir>', 'folder for their config, data, logs and pid files', DEFAULT_MONITOR_DIR)
+      .option('--prometheus-port <port>', 'Prometheus port', port, 9090)
+      .option('--alertmanager-port <port>', 'Alertmanager port', port, 9093)
+      .option('--simulator-port <port>', 'fleet simulator port', port, 9200)
+      .option(
+        '--shards <n>',
+        'shard Prometheus servers, federated by a global one on the Prometheus port (default: the inventory’s monitoring.shards)',
+        wholeNumber('a whole number of shards', 1, 16),
+      )
+      .option(
+        '--shard-ports <ports>',
+        'the shards’ ports, comma-separated (default: 9190, 9191, …)',
+        portList,
+      )
+      .option(
+        '--time-scale <n>',
+        'divide scrape intervals and alert for-windows by n (for demonstrations and tests)',
+        decimal('a number', 1, 3600),
+        1,
+      )
+      .option(
+        '--history-days <n>',
+        'days of history to backfill on the first start (0: none)',
+        wholeNumber('a whole number of days', 0, 400),
+        90,
+      )
+      .option(
+        '--load-date <date>',
+        'simulate the fleet’s load as of this date (YYYY-MM-DD) instead of today’s: the load model grows with time',
+        day,
+      )
+      .option('--json', 'print the URLs and pids as JSON')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  citycloud monitor up && curl -s localhost:9090/api/v1/targets | head\n  citycloud monitor up --shards 3   # three shards and a global Prometheus on :9090',
+      )
+      .action(async (opts: MonitorUpOptions) => {
+        process.exitCode = await runMonitorUp(opts);
+      });
+    monitor
+      .command('down')
+      .description('stop exactly the processes monitor up started (by their pid files)')
+      .option('-d, --dir <dir>', 'the folder monitor up used', DEFAULT_MONITOR_DIR)
+      .action(async (opts: { dir: string }) => {
+        process.exitCode = await runMonitorDown(opts);
+      });
+    return monitor;
+  },
+};

@@ -14,7 +14,7 @@ import { warmViews } from '../../synth/synth.ts';
 import { SynthCache } from '../../synth/synth-cache.ts';
 import { shown } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
-import { type SynthCommandOptions, synthOnce } from './synth.ts';
+import { type SynthCommandOptions, synthOnce } from './synth-once.ts';
 
 /** Editors save in bursts (write, rename, chmod): one run for a burst. */
 export const SETTLE_MS = 50;

@@ -1,7 +1,9 @@
 /** `citycloud validate`: every finding with file, line and model path; exit 1 when any is an error. */
 import { countInventory, hasErrors, loadCity } from '../../model/index.ts';
+import type { CommandModule } from '../cli/command-module.ts';
 import { shown } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
+import { withInventory } from '../cli/options.ts';
 import { countsLines, findingJson, findingTally, printFindings } from '../cli/report.ts';
 
 export interface ValidateOptions {
@@ -29,3 +31,17 @@ export function runValidate(opts: ValidateOptions): number {
   if (model) for (const line of countsLines(countInventory(model))) console.log(`  ${line}`);
   return EXIT.ok;
 }
+
+export const command: CommandModule = {
+  register: (cli) =>
+    withInventory(
+      cli
+        .command('validate')
+        .description('validate the inventory; every finding with file, line and model path'),
+    )
+      .option('--json', 'print the findings as JSON')
+      .addHelpText('after', '\nExample:\n  citycloud validate --inventory inventory/city.yaml')
+      .action((opts: ValidateOptions) => {
+        process.exitCode = runValidate(opts);
+      }),
+};

@@ -13,6 +13,7 @@ import { DeployError } from '../../deploy/deploy-runner.ts';
 import { openGate } from '../../deploy/review-gate.ts';
 import { LOCAL_STATE_DIR, PLANS_DIR } from '../../synth/out-layout.ts';
 import { inert, inertJson } from '../../view/terminal.ts';
+import type { CommandModule } from '../cli/command-module.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 
 export interface VerifyOptions {
@@ -94,3 +95,24 @@ function readPlansIndexOrRefuse(plans: string) {
     throw new DeployError(`no plans to check: ${(err as Error).message}`, 2);
   }
 }
+
+export const command: CommandModule = {
+  register: (cli) =>
+    cli
+      .command('verify')
+      .description(
+        'check that an output folder is exactly the one a signed review bundle names, and its signature',
+      )
+      .argument('<bundle>', 'the review bundle (citycloud diff --evidence)')
+      .argument('<out>', 'the synth output folder to check')
+      .option(
+        '--allowed-signers <file>',
+        'the reviewers’ OpenSSH allowed-signers file (default: those of the output deployed last, from state/ beside OUT)',
+      )
+      .option('--plan-evidence <bundle>', 'check the plans in OUT/plans against this signed plan review too')
+      .option('--allow-rollback', 'accept a review made against another output than the one deployed last')
+      .option('--json', 'print the verification as JSON')
+      .action(async (bundle: string, out: string, opts: Omit<VerifyOptions, 'bundle' | 'out'>) => {
+        process.exitCode = await runVerify({ ...opts, bundle, out });
+      }),
+};

@@ -3,14 +3,18 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
-import { capacityReview } from '../../runbooks/capacity/capacity-review.ts';
-import { reviewJson, reviewMarkdown, reviewSummary } from '../../runbooks/capacity/format-review.ts';
-import { applyProposal, proposalPatch, proposeChanges } from '../../runbooks/capacity/proposal.ts';
-import { reviewHtml } from '../../runbooks/capacity/review-html.ts';
-import { prometheusWithAuth } from '../../runbooks/engine/prometheus-auth.ts';
-import { writeWhole } from '../../synth/atomic-file.ts';
-import { EXIT } from '../cli/exit-codes.ts';
+import { formatFinding, hasErrors, loadCity } from '../../../model/index.ts';
+import { capacityReview } from '../../../runbooks/capacity/capacity-review.ts';
+import { reviewJson, reviewMarkdown, reviewSummary } from '../../../runbooks/capacity/format-review.ts';
+import { applyProposal, proposalPatch, proposeChanges } from '../../../runbooks/capacity/proposal.ts';
+import { reviewHtml } from '../../../runbooks/capacity/review-html.ts';
+import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
+import { writeWhole } from '../../../synth/atomic-file.ts';
+import type { CommandModule } from '../../cli/command-module.ts';
+import { DEFAULT_REVIEW_DIR } from '../../cli/defaults.ts';
+import { EXIT } from '../../cli/exit-codes.ts';
+import { withInventory, withPrometheus } from '../../cli/options.ts';
+import { decimal, wholeNumber } from '../../cli/parsers.ts';
 
 export interface CapacityReviewOptions {
   readonly inventory: string;
@@ -108,3 +112,49 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     ? EXIT.problems
     : EXIT.ok;
 }
+
+export const command: CommandModule = {
+  under: 'runbook',
+  register: (runbook) =>
+    withPrometheus(
+      withInventory(
+        runbook
+          .command('capacity-review')
+          .description(
+            'forecast every pool, warehouse and district uplink from the Prometheus history: when each crosses its threshold',
+          ),
+      ),
+      'with the history',
+    )
+      .option('--days <n>', 'days of history read', wholeNumber('days', 28, 400), 90)
+      .option(
+        '--horizon <days>',
+        'a crossing within this many days runs short (exit 1)',
+        wholeNumber('days', 1, 3650),
+        180,
+      )
+      .option(
+        '--storage-threshold <share>',
+        'the share of a warehouse’s volumes it may fill',
+        decimal('a share', 0, 1, { above: true }),
+        0.8,
+      )
+      .option(
+        '--out <dir>',
+        'where the reports go: capacity-review.md (for the ticket), .html (the charts), .json (the data) and .patch (the proposed inventory change)',
+        DEFAULT_REVIEW_DIR,
+      )
+      .option('--json', 'print the review as JSON')
+      .option(
+        '--patch <file>',
+        'write the inventory change that restores the headroom as a unified diff (git apply)',
+      )
+      .option('--apply', 'apply that change to the inventory files, when the result validates')
+      .addHelpText(
+        'after',
+        '\nExit: 1 when anything is forecast to cross within --horizon, 0 when nothing is, 2 when the history cannot be read.\n\nExample:\n  citycloud monitor up && citycloud runbook capacity-review',
+      )
+      .action(async (opts: CapacityReviewOptions) => {
+        process.exitCode = await runCapacityReview(opts);
+      }),
+};
