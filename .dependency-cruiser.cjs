@@ -11,7 +11,7 @@ const FOLDERS = {
   constructs: ['model'],
   stacks: ['model', 'view', 'constructs'],
   network: ['model', 'view'],
-  monitoring: ['model', 'view', 'network'],
+  monitoring: ['exec', 'model', 'view', 'network'],
   synth: ['exec', 'model', 'view', 'constructs', 'stacks', 'network', 'monitoring'],
   audit: ['model', 'view', 'synth'],
   deploy: ['exec', 'model', 'synth', 'audit'],

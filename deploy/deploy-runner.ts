@@ -4,12 +4,14 @@
  * particular a provider that cannot be installed because no registry is reachable.
  */
 
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { onPath } from '../exec/on-path.ts';
+import { redact } from '../exec/redact.ts';
+import { runArgv } from '../exec/run-argv.ts';
+import { commandLine } from '../exec/shell-quote.ts';
 import { UserError } from '../model/index.ts';
 import { fromRoot } from '../synth/project-root.ts';
 import { type DeployStep, type IacTool, SCRUBBED_ENV } from './deploy-steps.ts';
-import { redact } from './redact.ts';
 
 /** The deploy cannot go on; `exitCode` 2 for what the machine lacks, 1 for a failed step. */
 export class DeployError extends UserError {
@@ -26,8 +28,6 @@ export class DeployError extends UserError {
     this.details = details.map((d) => redact(d));
   }
 }
-
-const onPath = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 
 /** The tool to use: the one asked for, else terraform, else tofu; says how to install when none is there. */
 export function findTool(wanted?: IacTool): IacTool {
@@ -102,26 +102,6 @@ export function stepEnv(step: DeployStep, env: NodeJS.ProcessEnv = process.env):
   return { ...kept, ...step.env };
 }
 
-function run(step: DeployStep): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(step.command, step.args, {
-      cwd: step.cwd,
-      env: stepEnv(step),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
-
 /** Runs the steps in order, reporting each; stops at the first failure with a DeployError. */
 export async function runDeploySteps(
   steps: readonly DeployStep[],
@@ -129,8 +109,8 @@ export async function runDeploySteps(
 ): Promise<StepResult[]> {
   const results: StepResult[] = [];
   for (const step of steps) {
-    log(redact(`▸ ${step.stack}: ${step.command} ${step.args.join(' ')}`));
-    const r = await run(step);
+    log(redact(`▸ ${step.stack}: ${commandLine([step.command, ...step.args])}`));
+    const r = await runArgv([step.command, ...step.args], { cwd: step.cwd, env: stepEnv(step) });
     if (r.code !== 0) {
       if (step.action === 'diff' || step.action === 'deploy') throw cdkError(step, r.stderr, r.code);
       const mismatch = step.action === 'init' ? checksumMismatch(r.stderr) : null;

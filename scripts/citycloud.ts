@@ -5,7 +5,7 @@
  * shown only with CITYCLOUD_DEBUG=1.
  */
 import { CommanderError } from 'commander';
-import { redact } from '../deploy/redact.ts';
+import { redact } from '../exec/redact.ts';
 import { formatInputProblem, InventoryInputError, UserError } from '../model/index.ts';
 import { inert } from '../view/terminal.ts';
 import { EXIT } from './cli/exit-codes.ts';

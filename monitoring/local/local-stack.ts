@@ -6,6 +6,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { onPath } from '../../exec/on-path.ts';
+import { pidAlive } from '../../exec/pid-alive.ts';
 import { type CityModel, UserError } from '../../model/index.ts';
 import { capacityHistory } from '../history/capacity-history.ts';
 import { type LocalPorts, localStackFiles, shardConfigFile } from './local-config.ts';
@@ -35,24 +37,14 @@ interface Part {
 
 // by URL, so the simulator starts whatever folder citycloud is run from
 const TSX = import.meta.resolve('tsx');
-const onPath = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 const pidFile = (dir: string, part: string) => join(dir, `${part}.pid`);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The pid a pid file names, if that process is alive and still the one we started. */
 function runningPid(dir: string, part: string, marker: string): number | null {
   const file = pidFile(dir, part);
   if (!existsSync(file)) return null;
   const pid = Number(readFileSync(file, 'utf8').trim());
-  if (!Number.isInteger(pid) || !alive(pid)) return null;
+  if (!Number.isInteger(pid) || !pidAlive(pid)) return null;
   const cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
   return cmdline.includes(marker) ? pid : null;
 }
@@ -294,8 +286,8 @@ export async function stackDown(dirOption: string, simulator: string): Promise<s
     if (pid) {
       process.kill(pid, 'SIGTERM');
       const until = Date.now() + 10_000;
-      while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      while (pidAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
       stopped.push(`${p.name} (pid ${pid})`);
     }
     rmSync(pidFile(dir, p.name), { force: true });

@@ -28,9 +28,9 @@ import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pidAlive } from '../../exec/pid-alive.ts';
-import { GroupCommit } from './group-commit.ts';
+import { groupCommitJournal } from './group-commit.ts';
 import { type ChainHead, checkChain } from './journal-chain.ts';
-import type { Actor, JournalEvent, JournalRecord } from './journal-records.ts';
+import type { Actor, JournalRecord } from './journal-records.ts';
 import {
   HEARTBEAT_SECONDS,
   type HeldLock,
@@ -112,60 +112,49 @@ async function readRegular(
   }
 }
 
-class FileJournal implements Journal {
-  private readonly commits: GroupCommit;
-  private writer: FileHandle | null = null;
-
-  constructor(
-    private readonly file: string,
-    private readonly run: string,
-    head: ChainHead,
-    /** The length of the good part, when a torn last line follows it (cut before the first write). */
-    torn: number | null,
-    /** Throws JournalUnwritable when this process no longer holds the lock. */
-    holding: () => Promise<void>,
-  ) {
-    this.commits = new GroupCommit(async (batch) => {
-      await holding();
-      const w = await this.open(torn);
-      await w.write(batch.map((r) => `${JSON.stringify(r)}\n`).join(''));
-      await w.datasync();
-    }, head);
-  }
-
-  /** The append handle, opened at the first write (a reader never needs the folder writable). */
-  private async open(torn: number | null): Promise<FileHandle> {
-    if (this.writer) return this.writer;
-    const w = await open(this.file, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+/**
+ * A run's journal file: appended through a group commit (each batch one write and one fdatasync,
+ * through a handle opened at the first write, so a reader never needs the folder writable).
+ */
+function fileJournal(
+  file: string,
+  run: string,
+  head: ChainHead,
+  /** The length of the good part, when a torn last line follows it (cut before the first write). */
+  torn: number | null,
+  /** Throws JournalUnwritable when this process no longer holds the lock. */
+  holding: () => Promise<void>,
+): Journal {
+  let writer: FileHandle | null = null;
+  const writable = async (): Promise<FileHandle> => {
+    if (writer) return writer;
+    const w = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
     if (!(await w.stat()).isFile()) {
       await w.close();
-      throw new JournalRefused(`${this.file} is not a regular file`);
+      throw new JournalRefused(`${file} is not a regular file`);
     }
     // drop a torn last line: it never became durable, so nothing acted on it
     if (torn !== null) await w.truncate(torn);
-    this.writer = w;
+    writer = w;
     return w;
-  }
-
-  get flushes(): number {
-    return this.commits.flushes;
-  }
-
-  append(event: JournalEvent): Promise<JournalRecord> {
-    return this.commits.append(event);
-  }
-
-  async read(): Promise<JournalRecord[]> {
-    const { bytes, handle } = await readRegular(this.file, MAX_JOURNAL_BYTES);
-    await handle.close();
-    return parseJournal(bytes, this.file, this.run).records;
-  }
-
-  async close(): Promise<void> {
-    await this.commits.settled();
-    await this.writer?.close();
-    this.writer = null;
-  }
+  };
+  return groupCommitJournal(head, {
+    write: async (batch) => {
+      await holding();
+      const w = await writable();
+      await w.write(batch.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      await w.datasync();
+    },
+    read: async () => {
+      const { bytes, handle } = await readRegular(file, MAX_JOURNAL_BYTES);
+      await handle.close();
+      return parseJournal(bytes, file, run).records;
+    },
+    release: async () => {
+      await writer?.close();
+      writer = null;
+    },
+  });
 }
 
 /**
@@ -410,9 +399,7 @@ export class FileRunStore implements RunStore {
       throw refusedFile(file, err);
     }
     const { goodBytes, head } = parseJournal(bytes, file, run);
-    return new FileJournal(file, run, head, goodBytes < bytes.length ? goodBytes : null, () =>
-      this.holding(),
-    );
+    return fileJournal(file, run, head, goodBytes < bytes.length ? goodBytes : null, () => this.holding());
   }
 
   async runs(): Promise<string[]> {

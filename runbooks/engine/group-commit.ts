@@ -7,12 +7,34 @@
  */
 import { type ChainHead, recordDigest, recordProblem } from './journal-chain.ts';
 import type { JournalEvent, JournalRecord } from './journal-records.ts';
+import type { Journal } from './run-store.ts';
+
+/** What a store gives a journal: how a batch becomes durable, how the journal is read, what closing releases. */
+export interface JournalParts {
+  /** Makes a batch of records durable, in order (an fsync, a commit). */
+  write(batch: readonly JournalRecord[]): Promise<void>;
+  /** Every record, checked in the chain. */
+  read(): Promise<JournalRecord[]>;
+  /** Releases what the writes held (a file handle), once every append is settled. */
+  release?(): Promise<void>;
+}
+
+/** A store's journal: its appends go through one group commit of the store's writes. */
+export function groupCommitJournal(head: ChainHead, parts: JournalParts): Journal {
+  const commits = new GroupCommit((batch) => parts.write(batch), head);
+  return {
+    append: (event) => commits.append(event),
+    read: () => parts.read(),
+    close: async () => {
+      await commits.settled();
+      await parts.release?.();
+    },
+  };
+}
 
 export class GroupCommit {
   private pending: { record: JournalRecord; done: () => void; fail: (e: Error) => void }[] = [];
   private writing = false;
-  /** Writes made, for the benchmark. */
-  flushes = 0;
   /** The first write that failed: every append after it fails the same way. */
   private failed: Error | null = null;
 
@@ -56,7 +78,6 @@ export class GroupCommit {
         const batch = this.pending.splice(0);
         try {
           await this.write(batch.map((b) => b.record));
-          this.flushes++;
           for (const b of batch) b.done();
         } catch (err) {
           this.failed = err as Error;

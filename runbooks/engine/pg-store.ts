@@ -19,9 +19,9 @@
  */
 import pg from 'pg';
 import { parse } from 'pg-connection-string';
-import { GroupCommit } from './group-commit.ts';
+import { groupCommitJournal } from './group-commit.ts';
 import { type ChainHead, checkChain } from './journal-chain.ts';
-import type { Actor, JournalEvent, JournalRecord } from './journal-records.ts';
+import type { Actor, JournalRecord } from './journal-records.ts';
 import {
   HEARTBEAT_SECONDS,
   type HeldLock,
@@ -125,17 +125,10 @@ const why = (err: unknown) => {
   return (e.message || e.code || String(err)).split('\n')[0] as string;
 };
 
-class PgJournal implements Journal {
-  private readonly commits: GroupCommit;
-
-  constructor(
-    private readonly client: pg.Client,
-    private readonly run: string,
-    private readonly where: string,
-    head: ChainHead,
-  ) {
-    // one INSERT of every record waiting: durable when it commits
-    this.commits = new GroupCommit(async (batch) => {
+/** A run's journal in the database: each batch of the group commit one INSERT, durable when it commits. */
+function pgJournal(client: pg.Client, run: string, where: string, head: ChainHead): Journal {
+  return groupCommitJournal(head, {
+    write: async (batch) => {
       const values: unknown[] = [];
       const rows = batch.map((r, i) => {
         values.push(run, r.seq, r.at, JSON.stringify(r));
@@ -151,24 +144,9 @@ class PgJournal implements Journal {
           `the journal in ${where} cannot be written (${why(err)}); this run acts on nothing more`,
         );
       }
-    }, head);
-  }
-
-  get flushes(): number {
-    return this.commits.flushes;
-  }
-
-  append(event: JournalEvent): Promise<JournalRecord> {
-    return this.commits.append(event);
-  }
-
-  read(): Promise<JournalRecord[]> {
-    return readJournal(this.client, this.run, this.where).then((j) => j.records);
-  }
-
-  close(): Promise<void> {
-    return this.commits.settled();
-  }
+    },
+    read: () => readJournal(client, run, where).then((j) => j.records),
+  });
 }
 
 /** A run's records in order, checked in the chain (JournalRefused names the first wrong one). */
@@ -354,7 +332,7 @@ export class PgRunStore implements RunStore {
     const { records, head } = await readJournal(c, run, this.where);
     if (records.length === 0 && !options.create)
       throw new RunNotFound(`no run ${run.slice(0, 60)} in ${this.where}`);
-    return new PgJournal(c, run, this.where, head);
+    return pgJournal(c, run, this.where, head);
   }
 
   async runs(): Promise<string[]> {

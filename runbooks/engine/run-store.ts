@@ -31,8 +31,6 @@ export interface Journal {
   /** Appends a record; resolves once it is durable (records appended together share one flush). */
   append(event: JournalEvent): Promise<JournalRecord>;
   read(): Promise<JournalRecord[]>;
-  /** Flushes made (fsyncs or commits), for the benchmark. */
-  readonly flushes: number;
   close(): Promise<void>;
 }
 

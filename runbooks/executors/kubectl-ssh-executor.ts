@@ -9,7 +9,10 @@
  * command), and at boot both are copied to node_exporter's textfile collector as
  * `citycloud_node_version{version="…"} 1`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { onPath } from '../../exec/on-path.ts';
+import { withRetries } from '../../exec/retry.ts';
+import { runArgv } from '../../exec/run-argv.ts';
+import { commandLine, shellQuote } from '../../exec/shell-quote.ts';
 import { type Executor, ExecutorError, type ServerFacts, VERSION_PATTERN } from './executor.ts';
 
 export interface KubectlSshOptions {
@@ -34,9 +37,6 @@ export interface KubectlSshOptions {
 
 export const DEFAULT_UPGRADE_COMMAND = 'sudo /usr/local/sbin/citycloud-os-upgrade {version}';
 
-/** One argument for a POSIX shell: single-quoted, any single quote closed and escaped. */
-export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 type Step = 'cordon' | 'drain' | 'upgrade' | 'reboot' | 'uncordon';
 
 export class KubectlSshExecutor implements Executor {
@@ -55,7 +55,7 @@ export class KubectlSshExecutor implements Executor {
       [options.kubectl ?? 'kubectl', 'kubectl (https://kubernetes.io/docs/tasks/tools/)'],
       [options.ssh ?? 'ssh', 'openssh-client (apt-get install -y openssh-client)'],
     ] as const)
-      if (spawnSync('sh', ['-c', 'command -v "$1"', 'sh', tool]).status !== 0)
+      if (!onPath(tool))
         throw new ExecutorError(
           `${tool} is not installed; the kubectl-ssh executor needs it: install ${pkg}`,
         );
@@ -126,34 +126,27 @@ export class KubectlSshExecutor implements Executor {
   }
 
   describe(step: Step, server: string, version: string): string {
-    return this.describeArgv(this.argv(step, server, version));
+    return commandLine(this.argv(step, server, version));
   }
 
   /** Runs an argv with retries and backoff; returns stdout, or throws with the last stderr line. */
-  private async run(argv: readonly string[], attempts = this.options.attempts ?? 3): Promise<string> {
-    let delay = this.options.backoffMs ?? 2000;
-    let last = '';
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      const { code, stdout, stderr } = await exec(argv);
-      const shown = `${this.describeArgv(argv)} (attempt ${attempt}/${attempts})`;
-      if (code === 0) {
-        this.options.onAttempt?.(`${shown}: ok`);
-        return stdout;
-      }
-      last = stderr.trim().split('\n').at(-1) ?? `exit ${code}`;
-      this.options.onAttempt?.(`${shown}: exit ${code}: ${last}`);
-      if (attempt < attempts) {
-        await new Promise((r) => setTimeout(r, delay));
-        delay *= 2;
-      }
-    }
-    throw new ExecutorError(
-      `${this.describeArgv(argv)} failed ${attempts} times; last: ${last.slice(0, 300)}`,
+  private run(argv: readonly string[], attempts = this.options.attempts ?? 3): Promise<string> {
+    const shown = commandLine(argv);
+    return withRetries(
+      async ({ attempt, of }) => {
+        const { code, stdout, stderr } = await runArgv(argv);
+        if (code === 0) {
+          this.options.onAttempt?.(`${shown} (attempt ${attempt}/${of}): ok`);
+          return stdout;
+        }
+        const last = stderr.trim().split('\n').at(-1) || `exit ${code}`;
+        this.options.onAttempt?.(`${shown} (attempt ${attempt}/${of}): exit ${code}: ${last}`);
+        throw new ExecutorError(
+          `${shown} failed ${attempt} ${attempt === 1 ? 'time' : 'times'}; last: ${last.slice(0, 300)}`,
+        );
+      },
+      { attempts, backoffMs: this.options.backoffMs ?? 2000 },
     );
-  }
-
-  private describeArgv(argv: readonly string[]): string {
-    return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shellQuote(a))).join(' ');
   }
 
   /** The server's boot id and versions over ssh, or null when ssh does not answer. */
@@ -191,21 +184,4 @@ export class KubectlSshExecutor implements Executor {
   async uncordon(server: string) {
     await this.run(this.argv('uncordon', server));
   }
-}
-
-function exec(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const [cmd, ...args] = argv as [string, ...string[]];
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-    });
-    child.on('error', (err) => resolve({ code: 127, stdout, stderr: err.message }));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
 }

@@ -1,4 +1,6 @@
 /** `citycloud monitor up` / `down`: the local Prometheus, Alertmanager and fleet simulator. */
+
+import { shellArg } from '../../exec/shell-quote.ts';
 import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
 import { stackDown, stackUp } from '../../monitoring/local/local-stack.ts';
 import { fromRoot } from '../../synth/project-root.ts';
@@ -7,7 +9,6 @@ import { DEFAULT_MONITOR_DIR } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { withInventory } from '../cli/options.ts';
 import { day, decimal, port, portList, wholeNumber } from '../cli/parsers.ts';
-import { shellArg } from '../cli/shell-arg.ts';
 
 /** The process entry point that serves the fleet simulator (always from the sources, through tsx). */
 const SIMULATOR = fromRoot('scripts/serve-simulator.ts');

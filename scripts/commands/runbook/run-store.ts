@@ -3,6 +3,7 @@
  * one asked for (--state, --runs-dir, --state-url), and the inventory it is read from.
  */
 import { type Command, Option } from 'commander';
+import { shellArg } from '../../../exec/shell-quote.ts';
 import { type CityModel, formatFinding, hasErrors, loadCity, UserError } from '../../../model/index.ts';
 import { FileRunStore } from '../../../runbooks/engine/file-store.ts';
 import { hasPassword, isPostgresUrl, PgRunStore } from '../../../runbooks/engine/pg-store.ts';
@@ -10,7 +11,6 @@ import type { LockInfo, RunStore } from '../../../runbooks/engine/run-store.ts';
 import { inert } from '../../../view/terminal.ts';
 import { BUILTIN_INVENTORY, defaultRunsDir } from '../../cli/defaults.ts';
 import { withInventory } from '../../cli/options.ts';
-import { shellArg } from '../../cli/shell-arg.ts';
 
 /** Bad usage of a runbook command: one line, exit 2. */
 export class RunbookUsageError extends UserError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redact } from '../../deploy/redact.ts';
+import { redact } from '../../exec/redact.ts';
 
 describe('redact', () => {
   it.each([
