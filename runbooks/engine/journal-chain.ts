@@ -67,7 +67,7 @@ const SHAPES: Readonly<Record<JournalRecord['kind'], Readonly<Record<string, Che
     options: obj,
   },
   approval: { approvedBy: text, operator: text, fourEyes: bool },
-  resumed: { by: actor, tookOverLockOf: optional(actor) },
+  resumed: { by: actor, tookOverLockOf: optional(actor), options: optional(obj) },
   'wave-started': { wave: whole },
   'step-started': { wave: whole, server: text, step, command: str, bootId: optional(str) },
   'step-done': { wave: whole, server: text, step, outcome: oneOf('done', 'already'), detail: optional(str) },

@@ -37,6 +37,7 @@ export type JournalEvent =
       readonly executor: string;
       /** The plan as it was approved: resume follows it, never a recomputed one. */
       readonly plan: unknown;
+      /** The settings the run acts with (the executor, the gates' Prometheus, the limits). */
       readonly options: Readonly<Record<string, unknown>>;
     }
   | {
@@ -45,7 +46,13 @@ export type JournalEvent =
       readonly operator: string;
       readonly fourEyes: boolean;
     }
-  | { readonly kind: 'resumed'; readonly by: Actor; readonly tookOverLockOf?: Actor }
+  | {
+      readonly kind: 'resumed';
+      readonly by: Actor;
+      readonly tookOverLockOf?: Actor;
+      /** The settings the run acts with from here on (those the resume was given). */
+      readonly options?: Readonly<Record<string, unknown>>;
+    }
   | { readonly kind: 'wave-started'; readonly wave: number }
   | {
       readonly kind: 'step-started';
@@ -139,6 +146,8 @@ export interface RunState {
   readonly lastGate: Extract<JournalEvent, { kind: 'gate' }> | null;
   readonly finished: Extract<JournalEvent, { kind: 'run-finished' }> | null;
   readonly paused: string | null;
+  /** The settings the run acts with: its start's, or those of its last resume. */
+  readonly options: Readonly<Record<string, unknown>>;
   readonly records: number;
 }
 
@@ -149,6 +158,7 @@ export function replay(records: readonly JournalRecord[]): RunState {
   let lastGate: RunState['lastGate'] = null;
   let finished: RunState['finished'] = null;
   let paused: string | null = null;
+  let options: RunState['options'] = {};
   const servers = new Map<string, ServerProgress>();
   const passed = new Set<number>();
   const times = new Map<number, { started: string; done?: string; seconds?: number }>();
@@ -164,6 +174,7 @@ export function replay(records: readonly JournalRecord[]): RunState {
     switch (r.kind) {
       case 'run-started':
         started = r;
+        options = r.options;
         break;
       case 'approval':
         approval = r;
@@ -171,6 +182,7 @@ export function replay(records: readonly JournalRecord[]): RunState {
       case 'resumed':
         paused = null;
         finished = null;
+        if (r.options) options = r.options;
         break;
       case 'wave-started':
         if (!times.has(r.wave)) times.set(r.wave, { started: r.at });
@@ -225,6 +237,7 @@ export function replay(records: readonly JournalRecord[]): RunState {
     lastGate,
     finished,
     paused,
+    options,
     records: records.length,
   };
 }

@@ -610,8 +610,25 @@ function resumeProblem(ctx: RunContext, run: string, state: RunState): string | 
   return null;
 }
 
-/** Resumes a run from its journal: its own plan, from the first step not done. */
-export async function resumeUpgrade(ctx: RunContext, run: string): Promise<RunOutcome> {
+/** The settings that differ between `was` and `now`: `maxFailures 0 → 5`. */
+export function settingsChanged(
+  was: Readonly<Record<string, unknown>>,
+  now: Readonly<Record<string, unknown>>,
+): string[] {
+  return [...new Set([...Object.keys(was), ...Object.keys(now)])]
+    .filter((k) => JSON.stringify(was[k]) !== JSON.stringify(now[k]))
+    .map((k) => `${k} ${JSON.stringify(was[k]) ?? '(none)'} → ${JSON.stringify(now[k]) ?? '(none)'}`);
+}
+
+/**
+ * Resumes a run from its journal: its own plan, from the first step not done, with the settings
+ * the resume was given (journaled; those that differ from the ones the run last had are said).
+ */
+export async function resumeUpgrade(
+  ctx: RunContext,
+  run: string,
+  options: Readonly<Record<string, unknown>>,
+): Promise<RunOutcome> {
   let journal: Journal | null = await ctx.store.journal(run, { create: false });
   const before = replay(await journal.read());
   await journal.close();
@@ -636,7 +653,11 @@ export async function resumeUpgrade(ctx: RunContext, run: string): Promise<RunOu
       kind: 'resumed',
       by: ctx.actor,
       ...(tookOver ? { tookOverLockOf: tookOver } : {}),
+      options,
     });
+    const changed = settingsChanged(state.options, options);
+    if (changed.length > 0)
+      ctx.reporter.line(`run ${run} goes on with other settings than it last had: ${changed.join(', ')}`);
     if (tookOver)
       ctx.reporter.line(
         `took over the lock of run ${run} from ${tookOver.user}@${tookOver.host} pid ${tookOver.pid}, which is no longer running (journaled)`,

@@ -26,6 +26,8 @@ export interface UpgradeStatus {
   readonly reason: string | null;
   readonly startedBy: string;
   readonly approvedBy: string | null;
+  /** The settings the run acts with (its start's, or its last resume's), as journaled. */
+  readonly settings: Readonly<Record<string, unknown>>;
   readonly totals: {
     readonly planned: number;
     /** Servers whose upgrade this run started (and found done, after a crash or not). */
@@ -92,6 +94,7 @@ export function upgradeStatus(run: string, state: RunState): UpgradeStatus {
     reason: state.finished?.reason ?? state.paused ?? null,
     startedBy: by ? `${by.user}@${by.host}` : '?',
     approvedBy: state.approval?.approvedBy ?? null,
+    settings: state.options,
     totals: { planned: plan.toUpgrade, upgraded, alreadyUpgraded: already, failed, skipped, remaining },
     failures,
     lastGate: state.lastGate
@@ -112,6 +115,11 @@ export function formatStatus(s: UpgradeStatus): string {
   const lines = [
     `run ${s.run}: upgrade to ${s.target}, ${s.state}${s.reason ? ` — ${s.reason}` : ''}`,
     `  started by ${s.startedBy}, approved by ${s.approvedBy ?? '(none)'}`,
+    `  settings: ${
+      Object.entries(s.settings)
+        .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(' · ') || '(none journaled)'
+    }`,
     `  ${t.upgraded} upgraded · ${t.alreadyUpgraded} already at ${s.target} · ${t.failed} failed · ${t.skipped} skipped · ${t.remaining} remaining of ${t.planned}`,
   ];
   if (s.lastGate)

@@ -1,8 +1,9 @@
 /**
  * The generated rules on a real node_exporter (Debian's prometheus-node-exporter on 127.0.0.1),
  * scraped by a real Prometheus as one server of a warehouse pool: the pool and warehouse records
- * come out as shares from 0 to 1, every rule evaluates without an error, and the disk alert's
- * expression runs on the real filesystem series.
+ * come out as shares from 0 to 1, every rule evaluates without an error, and the disk alerts'
+ * selector picks out of a second exporter's filesystems exactly the disk-backed ones of the mount
+ * table the test gives it (every kind of filesystem, memory-backed ones included).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,13 +29,32 @@ interface RuleHealth {
   lastEvaluation: string;
 }
 
+/** The fixture's mount table: every kind of filesystem, each on a folder of its own. */
+const MOUNTS = [
+  { device: '/dev/fixture-a', fstype: 'ext4', disk: true },
+  { device: '/dev/fixture-b', fstype: 'xfs', disk: true },
+  { device: 'tmpfs', fstype: 'tmpfs', disk: false },
+  { device: 'ramfs', fstype: 'ramfs', disk: false },
+  { device: 'overlay', fstype: 'overlay', disk: false },
+  { device: '/dev/loop0', fstype: 'squashfs', disk: false },
+] as const;
+const FIXTURE = 'fixture-mounts';
+
 describeWith([LOCAL_STACK, NODE_EXPORTER_TOOL], 'the rules on a real node_exporter', () => {
   const dir = tempDir();
   const children: ChildProcess[] = [];
   let prometheus = '';
+  const mountpoint = (i: number) => join(dir, 'mounts', String(i));
 
   beforeAll(async () => {
-    const [exporterPort, prometheusPort] = (await freePorts(2)) as [number, number];
+    const [exporterPort, prometheusPort, fixturePort] = (await freePorts(3)) as [number, number, number];
+    // node_exporter reads the mount table from its procfs (1/mounts) and statfs()s each mount point
+    mkdirSync(join(dir, 'procfs', '1'), { recursive: true });
+    MOUNTS.forEach((_, i) => mkdirSync(mountpoint(i), { recursive: true }));
+    writeFileSync(
+      join(dir, 'procfs', '1', 'mounts'),
+      MOUNTS.map((m, i) => `${m.device} ${mountpoint(i)} ${m.fstype} rw 0 0\n`).join(''),
+    );
     prometheus = `http://127.0.0.1:${prometheusPort}`;
     mkdirSync(join(dir, 'rules'), { recursive: true });
     writeFileSync(join(dir, RULES_FILE), rulesYaml(cityRuleSets(model)));
@@ -56,6 +76,7 @@ describeWith([LOCAL_STACK, NODE_EXPORTER_TOOL], 'the rules on a real node_export
                   criticality: 'critical',
                 },
               },
+              { targets: [`127.0.0.1:${fixturePort}`], labels: { instance: FIXTURE } },
             ],
           },
         ],
@@ -66,6 +87,14 @@ describeWith([LOCAL_STACK, NODE_EXPORTER_TOOL], 'the rules on a real node_export
       children.push(child);
     };
     start(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${exporterPort}`]);
+    // the filesystem collector alone, on the fixture's mount table, leaving out no kind of filesystem
+    start(NODE_EXPORTER, [
+      `--web.listen-address=127.0.0.1:${fixturePort}`,
+      `--path.procfs=${join(dir, 'procfs')}`,
+      '--collector.disable-defaults',
+      '--collector.filesystem',
+      '--collector.filesystem.fs-types-exclude=^$',
+    ]);
     start('prometheus', [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
@@ -74,7 +103,8 @@ describeWith([LOCAL_STACK, NODE_EXPORTER_TOOL], 'the rules on a real node_export
     await untilTrue('the pool records from the real exporter', 60, async () => {
       const cpu = await query(prometheus, 'pool:node_cpu_utilisation:ratio_rate5m');
       const wh = await query(prometheus, 'warehouse:node_cpu_utilisation:ratio_rate5m');
-      return cpu.length === 1 && wh.length === 1;
+      const mounts = await query(prometheus, `node_filesystem_avail_bytes{instance="${FIXTURE}"}`);
+      return cpu.length === 1 && wh.length === 1 && mounts.length === MOUNTS.length;
     });
   }, 90_000);
   afterAll(() => {
@@ -114,12 +144,15 @@ describeWith([LOCAL_STACK, NODE_EXPORTER_TOOL], 'the rules on a real node_export
     expect(unhealthy).toEqual([]);
   });
 
-  it('runs the disk alert’s selector on the real filesystems, leaving out the memory-backed ones', async () => {
-    const watched = await query(prometheus, `node_filesystem_avail_bytes{${FS}}`);
-    const all = await query(prometheus, 'node_filesystem_avail_bytes{job="node"}');
-    expect(watched.length).toBeGreaterThan(0);
-    expect(watched.every((s) => !/^(tmpfs|ramfs|overlay|squashfs)$/.test(s.metric.fstype ?? ''))).toBe(true);
-    // this machine has tmpfs mounts (/dev/shm at least), which the alert must not watch
-    if (all.some((s) => s.metric.fstype === 'tmpfs')) expect(watched.length).toBeLessThan(all.length);
+  it('runs the disk alerts’ selector on every kind of filesystem, keeping exactly the disk-backed ones', async () => {
+    const mountpoints = async (selector: string) =>
+      (await query(prometheus, `node_filesystem_avail_bytes{${selector}}`))
+        .map((s) => s.metric.mountpoint)
+        .sort();
+    // what the mount table says, not what the selector says
+    const every = MOUNTS.map((_, i) => mountpoint(i)).sort();
+    const disks = MOUNTS.flatMap((m, i) => (m.disk ? [mountpoint(i)] : [])).sort();
+    expect(await mountpoints(`instance="${FIXTURE}"`)).toEqual(every);
+    expect(await mountpoints(`${FS},instance="${FIXTURE}"`)).toEqual(disks);
   });
 });

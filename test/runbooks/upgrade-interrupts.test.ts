@@ -3,11 +3,11 @@
  * by gates left unanswerable past --gate-timeout; its resume then finishes the fleet, once each.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
-import { ROOT, SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { ROOT, runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
 import { fleetRecord, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
 import { executeArgs, runArgs } from '../helpers/upgrade-crash.ts';
@@ -63,9 +63,24 @@ describeWith([LOCAL_STACK], 'the upgrade runbook, stopped and resumed', () => {
     expect(run.output()).toMatch(
       /‖ paused: gates after wave 0 stayed inconclusive past --gate-timeout 6 s \(\S+: Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable \(no answer within 5 s\)\); nothing more was upgraded; resume it once Prometheus answers/,
     );
-    const resume = spawnCli(['runbook', 'resume', runIdOf(run.output()), ...common]);
+    const id = runIdOf(run.output());
+    const resume = spawnCli(['runbook', 'resume', id, ...common]);
     expect((await resume.exited).code, resume.output().slice(-1500)).toBe(0);
     await expectOnceEach(before);
+    // resumed without --gate-timeout 6: the run goes on with the common 120 s, says so and journals it
+    expect(resume.output()).toContain(
+      `run ${id} goes on with other settings than it last had: gateTimeout 6 → 120`,
+    );
+    const resumed = readFileSync(join(runs, id, 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; options?: Record<string, unknown> })
+      .filter((r) => r.kind === 'resumed');
+    expect(resumed.map((r) => r.options?.gateTimeout)).toEqual([120]);
+    const status = runCli(['runbook', 'status', id, '--runs-dir', runs]);
+    expect(status.stdout).toMatch(
+      /^ {2}settings: executor sim · prometheus http:\/\/127\.0\.0\.1:\d+\/? · maxFailures 0 · gateSettle \d+ · gateTimeout 120 · rebootTimeout \d+ · concurrency \d+ · outsideWindow \w+$/m,
+    );
   }, 300_000);
 
   it('drives the real kubectl with the kubectl-ssh executor, and reports a cluster it cannot reach as a failed server', async () => {

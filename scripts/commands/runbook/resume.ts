@@ -1,12 +1,18 @@
 /** `citycloud runbook resume RUN`: continue a run from its journal, no step repeated, none skipped. */
 import { resumeUpgrade } from '../../../runbooks/upgrade/upgrade-run.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
-import { type ExecuteOptions, execute, sayStore, withExecuteOptions } from './upgrade-execution.ts';
+import {
+  type ExecuteOptions,
+  execute,
+  journaledSettings,
+  sayStore,
+  withExecuteOptions,
+} from './upgrade-execution.ts';
 
 export const runResume = (run: string, opts: ExecuteOptions): Promise<number> =>
-  execute(opts, (ctx) => {
+  execute(opts, (ctx, prometheus) => {
     sayStore(ctx);
-    return resumeUpgrade(ctx, run);
+    return resumeUpgrade(ctx, run, journaledSettings(opts, prometheus));
   });
 
 export const command: CommandModule = {

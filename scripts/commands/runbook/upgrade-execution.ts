@@ -219,5 +219,17 @@ export async function execute(
   }
 }
 
+/** The settings a run acts with, as journaled when it starts and at each resume. */
+export const journaledSettings = (opts: ExecuteOptions, prometheus: string): Record<string, unknown> => ({
+  executor: opts.executor,
+  prometheus,
+  maxFailures: opts.maxFailures,
+  gateSettle: opts.gateSettle,
+  gateTimeout: opts.gateTimeout,
+  rebootTimeout: opts.rebootTimeout,
+  concurrency: opts.concurrency,
+  outsideWindow: opts.exitOutsideWindow ? 'exit' : 'wait',
+});
+
 /** Said at the start of a run: which store keeps it, and what that store protects. */
 export const sayStore = (ctx: RunContext): void => ctx.reporter.line(storeScope(ctx.store, ctx.model));

@@ -8,7 +8,14 @@ import { startUpgrade } from '../../../runbooks/upgrade/upgrade-run.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
 import { personName } from './people.ts';
 import { RunbookUsageError } from './run-store.ts';
-import { type ExecuteOptions, execute, sayStore, targetOf, withExecuteOptions } from './upgrade-execution.ts';
+import {
+  type ExecuteOptions,
+  execute,
+  journaledSettings,
+  sayStore,
+  targetOf,
+  withExecuteOptions,
+} from './upgrade-execution.ts';
 
 /** With runbooks.fourEyes, the approver is another person than the operator, however either is typed. */
 function fourEyes(model: CityModel, operator: string, approver: string): void {
@@ -58,13 +65,7 @@ export function runUpgradeExecute(opts: ExecuteOptions): Promise<number> {
     return startUpgrade(ctx, {
       plan,
       approvedBy,
-      options: {
-        executor: opts.executor,
-        prometheus,
-        maxFailures: opts.maxFailures,
-        gateSettle: opts.gateSettle,
-        gateTimeout: opts.gateTimeout,
-      },
+      options: journaledSettings(opts, prometheus),
     });
   });
 }
