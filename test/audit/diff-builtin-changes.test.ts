@@ -189,7 +189,9 @@ describe('citycloud diff of the built-in city before and after six changes', () 
     expect(high.stderr).toMatch(/^--fail-on high: high change: /m);
     const bad = runCli(['diff', o.before, o.after, '--fail-on', 'severe']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("argument 'severe' is invalid. Allowed choices are critical, high, medium, low.");
+    expect(bad.stderr).toContain(
+      "argument 'severe' is invalid. Allowed choices are critical, high, medium, low.",
+    );
   });
 
   it('writes Markdown for a pull request: the summary first, the detail in collapsible sections', () => {

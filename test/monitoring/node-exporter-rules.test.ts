@@ -50,7 +50,7 @@ describeWith([LOCAL_STACK, NODE_EXPORTER_TOOL], 'the rules on a real node_export
     const [exporterPort, prometheusPort, fixturePort] = (await freePorts(3)) as [number, number, number];
     // node_exporter reads the mount table from its procfs (1/mounts) and statfs()s each mount point
     mkdirSync(join(dir, 'procfs', '1'), { recursive: true });
-    MOUNTS.forEach((_, i) => mkdirSync(mountpoint(i), { recursive: true }));
+    for (const i of MOUNTS.keys()) mkdirSync(mountpoint(i), { recursive: true });
     writeFileSync(
       join(dir, 'procfs', '1', 'mounts'),
       MOUNTS.map((m, i) => `${m.device} ${mountpoint(i)} ${m.fstype} rw 0 0\n`).join(''),
