@@ -88,6 +88,7 @@ export function expandCity(
       id: t.id,
       name: t.name,
       agency: t.agency,
+      phase: t.phase ?? (inv.phases[0] as { id: string }).id,
       requests: t.requests.map((r) => ({ ...r })),
       reaches: [...t.reaches],
       onboarded: t.onboarded ?? null,

@@ -10,6 +10,7 @@ export * from './ipv4.ts';
 export * from './load-city.ts';
 export * from './model-path.ts';
 export * from './pool-headroom.ts';
+export * from './phases.ts';
 export * from './pool-servers.ts';
 export * from './provider-lock.ts';
 export * from './quote.ts';

@@ -295,6 +295,8 @@ const tenant = z.strictObject({
   id,
   name,
   agency: id,
+  /** The phase of the build-out the tenant arrives in (default: the first phase). */
+  phase: id.optional(),
   requests: z.array(
     z.strictObject({
       pool: id,

@@ -357,6 +357,8 @@ export interface Tenant {
   readonly id: string;
   readonly name: string;
   readonly agency: string;
+  /** The phase of the build-out it arrives in: nothing is deployed for it before that is in service. */
+  readonly phase: string;
   readonly requests: readonly TenantRequest[];
   /** Warehouses and external systems this tenant may reach; everything else is denied. */
   readonly reaches: readonly string[];

@@ -4,7 +4,7 @@
  * apps and the portal — listed in deploy order. Parts whose slice of the model is unchanged come
  * from the synth cache.
  */
-import type { CityModel } from '../model/index.ts';
+import { type CityModel, deployedModel } from '../model/index.ts';
 import type { Artifact, View } from '../view/view.ts';
 import { appsPlan } from './apps-stack.ts';
 import { platformPlans } from './platform-stack.ts';
@@ -15,11 +15,12 @@ import { terraformLiterals } from './terraform-literals.ts';
 import { warehousePlans } from './warehouse-stack.ts';
 
 /**
- * The stacks of a model, in deploy order (what later stacks run in comes first). Every string of
- * the model reaches them as a Terraform literal (terraform-literals.ts).
+ * The stacks of a model, in deploy order (what later stacks run in comes first): of what is in
+ * service only — a planned phase's servers and tenants are deployed when it is (model/phases.ts).
+ * Every string of the model reaches them as a Terraform literal (terraform-literals.ts).
  */
 export function terraformPlans(city: CityModel): StackPlan[] {
-  const model = terraformLiterals(city);
+  const model = terraformLiterals(deployedModel(city));
   const plans = [
     ...platformPlans(model),
     tenantsPlan(model),

@@ -7,6 +7,7 @@ import { appFitsItsRequest } from './app-fits-its-request.ts';
 import { districtBlastRadius } from './district-blast-radius.ts';
 import { linkSanity } from './link-sanity.ts';
 import { offsiteBackupLifecycle } from './offsite-backup-lifecycle.ts';
+import { plannedPoolUse } from './planned-pool-use.ts';
 import { personalDataResidency } from './personal-data-residency.ts';
 import { pointPathToCore } from './point-path-to-core.ts';
 import { poolCapacityHeadroom } from './pool-capacity-headroom.ts';
@@ -195,5 +196,12 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: stackResourceBound,
     why: 'Terraform plans a state in time that grows with its resources (thousands take tens of minutes), and one state fails as one.',
+  },
+  {
+    id: 'CC024',
+    name: 'planned-pool-use',
+    level: 'error',
+    rule: plannedPoolUse,
+    why: 'A planned pool has no servers yet: a quota on it promises capacity no Node has, and a workload placed on it is never scheduled.',
   },
 ];

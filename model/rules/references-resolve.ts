@@ -49,6 +49,7 @@ export function referencesResolve(model: CityModel): RuleResult {
     check(phases.has(s.phase), s.path, 'phase', s.phase, 'phase', phases);
   }
   for (const p of model.pools) check(phases.has(p.phase), p.path, 'phase', p.phase, 'phase', phases);
+  for (const t of model.tenants) check(phases.has(t.phase), t.path, 'phase', t.phase, 'phase', phases);
   const site = model.datacentre.site;
   if (site !== null)
     check(points.has(site), 'datacentre', 'site', site, 'connection point', new Set(points.keys()));

@@ -95,7 +95,7 @@ describe('ServerPool', () => {
 });
 
 describe('the platform stacks of the built-in city', () => {
-  it('label all 1,076 servers, a row of racks a stack, and taint those of dedicated pools', async () => {
+  it('label all 1,028 servers in service, a row of racks a stack, and taint those of dedicated pools', async () => {
     const { terraformView } = await import('../../stacks/terraform-view.ts');
     const model = loadCity(BUILTIN_CITY).model as CityModel;
     const rowsOf = async () =>
@@ -103,15 +103,16 @@ describe('the platform stacks of the built-in city', () => {
         /^terraform\/stacks\/platform-h\d-r\d\d\//.test(a.path),
       );
     const rows = await rowsOf();
-    expect(rows).toHaveLength(8);
+    // the GPU row of the 2024 plan (h2-r04) is not built yet: no stack
+    expect(rows).toHaveLength(7);
     const stacks = rows.map((a) => JSON.parse(String(a.content)));
     const all = (type: string) => stacks.flatMap((s) => Object.keys(s.resource[type] ?? {}));
-    expect(all('kubernetes_labels')).toHaveLength(1076);
-    expect(new Set(all('kubernetes_labels')).size).toBe(1076);
+    const built = model.servers.filter((s) => s.phase === '2023');
+    expect(built).toHaveLength(1028);
+    expect(all('kubernetes_labels')).toHaveLength(1028);
+    expect(new Set(all('kubernetes_labels')).size).toBe(1028);
     const dedicated = new Set(model.pools.filter((p) => p.dedicated).map((p) => p.id));
-    expect(all('kubernetes_node_taint')).toHaveLength(
-      model.servers.filter((s) => dedicated.has(s.pool)).length,
-    );
+    expect(all('kubernetes_node_taint')).toHaveLength(built.filter((s) => dedicated.has(s.pool)).length);
     // a server's labels are in its own row's stack, whose state is its own
     const h2r01 = stacks[rows.findIndex((a) => a.path.includes('platform-h2-r01'))];
     expect(Object.keys(h2r01.resource.kubernetes_labels).every((n) => n.startsWith('dc1-h2-r01-'))).toBe(

@@ -183,7 +183,7 @@ describe('citycloud synth', () => {
     );
     expect(first.stdout).toContain('740 public services (460 fully online, 280 partly) · 12 tenants');
     expect(first.stdout).toContain(
-      'Terraform resources: apps 40 · platform 3 · platform rows 1,632 (8 stacks) · portal 13 · tenants 79 · warehouse-construction 39 ·',
+      'Terraform resources: apps 36 · platform 3 · platform rows 1,536 (7 stacks) · portal 13 · tenants 72 · warehouse-construction 39 ·',
     );
     // only the four warehouses whose data may leave the country back up off-site
     expect(first.stdout).toContain('  CloudFormation resources: offsite 26\n');

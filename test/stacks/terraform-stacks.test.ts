@@ -15,10 +15,9 @@ describe('the Terraform stacks', () => {
   it('split the city by blast radius and team, in deploy order', () => {
     expect(terraformPlans(city).map((p) => p.name)).toEqual([
       'platform',
-      // a stack per row of racks: hall 1's four rows, then hall 2's
-      ...['h1-r01', 'h1-r02', 'h1-r03', 'h1-r04', 'h2-r01', 'h2-r02', 'h2-r03', 'h2-r04'].map(
-        (r) => `platform-${r}`,
-      ),
+      // a stack per row of racks in service: hall 1's four rows, then hall 2's (its GPU row h2-r04
+      // is the 2024 plan's: not built yet)
+      ...['h1-r01', 'h1-r02', 'h1-r03', 'h1-r04', 'h2-r01', 'h2-r02', 'h2-r03'].map((r) => `platform-${r}`),
       'tenants',
       ...city.warehouses.map((w) => `warehouse-${w.id}`),
       'apps',
