@@ -31,15 +31,15 @@ export interface WarehouseShardsProps {
   readonly keeperReplicas?: number;
 }
 
-/** The names of a warehouse's shards `from` to `to` (1-based): `<warehouse>-s01` on, padded to its shard count. */
-export function shardNames(
-  w: Pick<Warehouse, 'id' | 'shards'>,
-  group: { from: number; to: number },
-): string[] {
-  const digits = Math.max(2, String(w.shards).length);
+/**
+ * The names of a warehouse's shards `from` to `to` (1-based): `<warehouse>-s01` … `-s99`, then
+ * `-s100` on. A name is its shard's number alone, never padded to the shard count: growing from
+ * 99 shards to 100 adds one and renames none (a renamed StatefulSet is replaced, its volumes lost).
+ */
+export function shardNames(w: Pick<Warehouse, 'id'>, group: { from: number; to: number }): string[] {
   return Array.from(
     { length: group.to - group.from + 1 },
-    (_, i) => `${w.id}-s${String(group.from + i).padStart(digits, '0')}`,
+    (_, i) => `${w.id}-s${String(group.from + i).padStart(2, '0')}`,
   );
 }
 
