@@ -33,13 +33,17 @@ export function netboxCsvs(model: CityModel): Artifact[] {
   const t = networkTable(model);
   const plan = planAddresses(model);
   const city = model.city.nameEn ?? model.city.name;
-  const citySlug = slug(city);
+  // Every name and slug NetBox looks an object up by carries the city's code: NetBox resolves a
+  // prefix's scope by the site's name (`scope_name`, ScopedImportForm in dcim/forms/mixins.py of
+  // 4.5.5) and related objects by slug, and names and slugs are unique in a NetBox — so a site or
+  // region someone else made under a point's bare id (`w26734`, `core-a`) cannot receive our
+  // prefixes, VLANs or sites, and an import that meets one of ours already there fails whole.
+  const own = (text: string) => `${model.city.code}-${text}`;
+  const citySlug = slug(own(city));
   const districts = model.network.points.filter((p) => p.level === 'district');
-  const districtSlug = new Map(districts.map((p) => [p.id, slug(`${p.id}-${p.name}`)]));
-  // NetBox site names are unique; ours are per district, so the site name is the point id
-  const siteName = (id: string) => id;
-  // related objects are looked up by slug (`region.slug`, `site.slug`): a region or site of the
-  // same name elsewhere in the NetBox cannot capture them
+  const districtSlug = new Map(districts.map((p) => [p.id, slug(own(`${p.id}-${p.name}`))]));
+  const siteName = (id: string) => own(id);
+  const siteSlug = (id: string) => slug(own(id));
   const regionSlugOf = (p: { id: string; level: string; district: string | null }) => {
     const district = p.level === 'district' ? p.id : p.district;
     return (district && districtSlug.get(district)) || citySlug;
@@ -59,7 +63,7 @@ export function netboxCsvs(model: CityModel): Artifact[] {
       ['name', 'slug', 'status', 'region.slug', 'description', 'comments'],
       t.sites.map((s) => [
         siteName(s.point.id),
-        slug(s.point.id),
+        siteSlug(s.point.id),
         'active',
         regionSlugOf(s.point),
         s.point.name,
@@ -70,13 +74,13 @@ export function netboxCsvs(model: CityModel): Artifact[] {
       '3-vlans.csv',
       ['site.slug', 'vid', 'name', 'status', 'description'],
       t.sites.flatMap((s) =>
-        s.vlan === null ? [] : [[slug(s.point.id), s.vlan, `${s.point.id}-lan`, 'active', s.point.name]],
+        s.vlan === null ? [] : [[siteSlug(s.point.id), s.vlan, `${s.point.id}-lan`, 'active', s.point.name]],
       ),
     ),
     csv(
       '4-prefixes.csv',
-      // a site's prefix is scoped to the site by name (site names are unique in NetBox), and given
-      // its VLAN by the site's slug and the VLAN's id; the pools are containers, so every loopback
+      // a site's prefix is scoped to the site by its (city-qualified) name, and given its VLAN by
+      // the site's slug and the VLAN's id; the pools are containers, so every loopback
       // and /31 has a parent
       ['prefix', 'status', 'is_pool', 'scope_type', 'scope_name', 'vlan_site.slug', 'vlan', 'description'],
       [
@@ -106,7 +110,7 @@ export function netboxCsvs(model: CityModel): Artifact[] {
                   'false',
                   'dcim.site',
                   siteName(s.point.id),
-                  s.vlan === null ? null : slug(s.point.id),
+                  s.vlan === null ? null : siteSlug(s.point.id),
                   s.vlan,
                   `${s.point.id} LAN`,
                 ],

@@ -174,36 +174,59 @@ describe(`the NetBox CSVs, as NetBox ${READ_FROM} imports them`, () => {
     },
   );
 
-  it('resolves every lookup to exactly one object created before it', () => {
-    // load in order, keeping what each file created
-    const regions: Row[] = [];
-    for (const r of rowsOf('1-regions.csv')) {
-      if (r['parent.slug'])
+  /**
+   * A NetBox that already holds objects under the bare names and slugs of the city's points and
+   * region (made by someone else, by hand or by another tool): names and slugs are unique there.
+   */
+  const EXISTING = {
+    regions: [{ name: 'Ho Chi Minh City', slug: 'ho-chi-minh-city', origin: 'existing' }],
+    sites: ['core-a', 'w26734', 'd760'].map((id) => ({ name: id, slug: id, origin: 'existing' })),
+  };
+
+  it('resolves every lookup to exactly one object its own files created, in a NetBox that already has others', () => {
+    const ours = <T extends Row>(rows: T[]) => rows.map((r) => ({ ...r, origin: 'ours' }));
+    // no row of ours takes a unique name or slug already taken (NetBox would refuse the import)
+    const taken = (existing: { name: string; slug: string }[], rows: Row[], what: string) => {
+      for (const r of rows)
         expect(
-          regions.filter((x) => x.slug === r['parent.slug']),
+          existing.filter((x) => x.slug === r.slug || (what === 'site' && x.name === r.name)),
+          `${what} ${r.name}`,
+        ).toEqual([]);
+    };
+    // load in order, keeping what each file created beside what was there
+    const regions: (Row & { origin: string })[] = [...EXISTING.regions];
+    taken(EXISTING.regions, rowsOf('1-regions.csv'), 'region');
+    for (const r of ours(rowsOf('1-regions.csv'))) {
+      if (r['parent.slug']) {
+        const parent = regions.filter((x) => x.slug === r['parent.slug']);
+        expect(
+          parent.map((x) => x.origin),
           r.name,
-        ).toHaveLength(1);
+        ).toEqual(['ours']);
+      }
       regions.push(r);
     }
-    const sites = rowsOf('2-sites.csv');
-    for (const s of sites)
+    taken(EXISTING.sites, rowsOf('2-sites.csv'), 'site');
+    const sites = [...EXISTING.sites, ...ours(rowsOf('2-sites.csv'))];
+    for (const s of sites.filter((x) => x.origin === 'ours'))
       expect(
-        regions.filter((r) => r.slug === s['region.slug']),
+        regions.filter((r) => r.slug === (s as Row)['region.slug']).map((r) => r.origin),
         s.name,
-      ).toHaveLength(1);
+      ).toEqual(['ours']);
     const vlans = rowsOf('3-vlans.csv');
     for (const v of vlans)
       expect(
-        sites.filter((s) => s.slug === v['site.slug']),
+        sites.filter((s) => s.slug === v['site.slug']).map((s) => s.origin),
         v.name,
-      ).toHaveLength(1);
+      ).toEqual(['ours']);
     for (const p of rowsOf('4-prefixes.csv')) {
       if (p.scope_name) {
         expect(p.scope_type).toBe('dcim.site');
+        // ScopedImportForm.clean: model.objects.get(name=scope_name)
         expect(
-          sites.filter((s) => s.name === p.scope_name),
+          sites.filter((s) => s.name === p.scope_name).map((s) => s.origin),
           p.prefix,
-        ).toHaveLength(1);
+        ).toEqual(['ours']);
       }
       if (p.vlan)
         expect(
@@ -211,6 +234,17 @@ describe(`the NetBox CSVs, as NetBox ${READ_FROM} imports them`, () => {
           p.prefix,
         ).toHaveLength(1);
     }
+  });
+
+  it('names every site and slug with the city’s code and the point’s id', () => {
+    const sites = rowsOf('2-sites.csv');
+    expect(sites).toHaveLength(820);
+    expect(new Set(sites.map((s) => s.name)).size).toBe(820);
+    for (const s of sites) {
+      expect(s.name, s.name).toMatch(new RegExp(`^${model.city.code}-[a-z0-9-]+$`));
+      expect(s.slug).toBe(s.name);
+    }
+    expect(sites.map((s) => s.name)).toContain(`${model.city.code}-w26734`);
   });
 
   it('gives every site’s prefix its site, and nests every address and prefix in a container', () => {

@@ -79,15 +79,16 @@ describe('NetBox CSVs', () => {
   });
 
   it('puts every ward in its district region, and the hub too', () => {
+    // names and slugs carry the city's code (79): a NetBox's own w26734 cannot capture them
     const site = (name: string) => get('2-sites.csv').find((r) => r.name === name);
-    expect(site('w26734')?.['region.slug']).toBe('d760-quan-1');
-    expect(site('d760')?.['region.slug']).toBe('d760-quan-1');
-    expect(site('core-a')?.['region.slug']).toBe('ho-chi-minh-city');
-    const ward = get('4-prefixes.csv').find((p) => p.scope_name === 'w26734');
+    expect(site('79-w26734')?.['region.slug']).toBe('79-d760-quan-1');
+    expect(site('79-d760')?.['region.slug']).toBe('79-d760-quan-1');
+    expect(site('79-core-a')?.['region.slug']).toBe('79-ho-chi-minh-city');
+    const ward = get('4-prefixes.csv').find((p) => p.scope_name === '79-w26734');
     expect(ward).toMatchObject({
       prefix: '10.32.17.0/26',
       scope_type: 'dcim.site',
-      'vlan_site.slug': 'w26734',
+      'vlan_site.slug': '79-w26734',
     });
   });
 
