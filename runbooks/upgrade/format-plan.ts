@@ -1,10 +1,19 @@
 /** The upgrade plan as the operator reads it: the pools' w and k, then every wave. */
+import type { AssumedVersions } from './live-state.ts';
 import type { UpgradePlan } from './upgrade-plan.ts';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-export function formatPlan(plan: UpgradePlan): string {
+/** What the plan's first line says of versions it assumed instead of reading them. */
+const ASSUMED: Readonly<Record<AssumedVersions, string>> = {
+  unknown:
+    'versions not read (--assume-versions unknown): every server in service is planned; when the run executes, each one’s version is read before its steps and one already at the target is not upgraded again',
+  old: 'versions not read (--assume-versions old): every server in service is taken to run an older version than the target',
+};
+
+export function formatPlan(plan: UpgradePlan, options: { assumed?: AssumedVersions } = {}): string {
   const lines = [
+    ...(options.assumed ? [ASSUMED[options.assumed]] : []),
     `upgrade to ${plan.target}: ${plan.toUpgrade} of ${plan.fleet} servers in ${plan.waves.length} waves (${plan.alreadyAtTarget} already at ${plan.target}${plan.notInService ? `, ${plan.notInService} of planned phases not built yet` : ''}${plan.versionUnknown.length ? `, ${plan.versionUnknown.length} of unknown version planned anyway` : ''})`,
     '',
     '  pool                criticality  servers  w (wave)  k (spare)  headroom  to upgrade',

@@ -296,6 +296,59 @@ describe('citycloud runbook', () => {
     expect(noTarget.stderr.trim()).toBe('the plan needs the target version: --to VERSION');
   });
 
+  it('plans without Prometheus when told what to assume, and says so in the plan’s first line', async () => {
+    const [port] = await freePorts(1);
+    const unreachable = ['--prometheus', `http://127.0.0.1:${port}`];
+    const model = loadCity(BUILTIN_CITY).model as CityModel;
+    const built = model.servers.filter((s) => s.phase === '2023').length;
+    const unknown = runCli([
+      'runbook',
+      'upgrade',
+      'plan',
+      '--to',
+      '2026.12',
+      '--assume-versions',
+      'unknown',
+      ...unreachable,
+    ]);
+    expect(unknown.code, unknown.stderr).toBe(0);
+    const [first, second] = unknown.stdout.split('\n');
+    expect(first).toMatch(
+      /^versions not read \(--assume-versions unknown\): every server in service is planned; /,
+    );
+    expect(second).toBe(
+      `upgrade to 2026.12: ${built} of ${built} servers in 45 waves (0 already at 2026.12, 48 of planned phases not built yet, ${built} of unknown version planned anyway)`,
+    );
+    const old = runCli([
+      'runbook',
+      'upgrade',
+      'plan',
+      '--to',
+      '2026.12',
+      '--assume-versions',
+      'old',
+      '--json',
+      ...unreachable,
+    ]);
+    expect(old.code, old.stderr).toBe(0);
+    const plan = JSON.parse(old.stdout) as UpgradePlan & { assumedVersions: string };
+    expect(plan.assumedVersions).toBe('old');
+    expect(plan.toUpgrade).toBe(built);
+    expect(plan.versionUnknown).toEqual([]);
+    // the same waves as a plan that read every server's version as an older one
+    const { assumedVersions: _, ...waves } = plan;
+    expect(waves).toEqual(
+      JSON.parse(
+        JSON.stringify(
+          planUpgrade(model, { versions: new Map(model.servers.map((s) => [s.name, '2026.11'])) }, '2026.12'),
+        ),
+      ),
+    );
+    const bad = runCli(['runbook', 'upgrade', 'plan', '--to', '2026.12', '--assume-versions', 'new']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Allowed choices are unknown, old.');
+  });
+
   it('says which executor tool is missing, before anything runs', () => {
     const r = spawnSync(
       process.execPath,
