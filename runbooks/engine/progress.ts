@@ -2,8 +2,11 @@
  * How a run shows its progress: a live task list on a terminal (listr2: the wave, each server's
  * current step and the command it runs, the gates), plain timestamped lines otherwise (a log, CI,
  * a pipe). The engine hands the reporter the work of a wave; the reporter runs it and shows it.
+ * What it shows quotes the journal, the lock, the fleet and Prometheus: every line, title and
+ * output is made inert first (view/terminal.ts), whatever those hold.
  */
 import { Listr } from 'listr2';
+import { inert } from '../../view/terminal.ts';
 
 /** A piece of work shown as one line that its `update` keeps current. */
 export interface ShownTask<T> {
@@ -39,7 +42,7 @@ export class PlainReporter implements Reporter {
   constructor(private readonly write: (text: string) => void = (t) => process.stdout.write(t)) {}
 
   line(text: string): void {
-    this.write(`${stamp()} ${text}\n`);
+    this.write(`${stamp()} ${inert(text)}\n`);
   }
 
   async wave<T>(title: string, tasks: readonly ShownTask<T>[], concurrency: number): Promise<T[]> {
@@ -57,7 +60,7 @@ export class PlainReporter implements Reporter {
 
 export class ListrReporter implements Reporter {
   line(text: string): void {
-    process.stdout.write(`${text}\n`);
+    process.stdout.write(`${inert(text)}\n`);
   }
 
   async wave<T>(title: string, tasks: readonly ShownTask<T>[], concurrency: number): Promise<T[]> {
@@ -65,14 +68,14 @@ export class ListrReporter implements Reporter {
     const list = new Listr(
       [
         {
-          title,
+          title: inert(title),
           task: (_ctx, wave) =>
             wave.newListr(
               tasks.map((t, i) => ({
-                title: t.title,
+                title: inert(t.title),
                 task: async (_c, item) => {
                   results[i] = await t.run((text) => {
-                    item.output = text;
+                    item.output = inert(text);
                   });
                 },
               })),
@@ -90,10 +93,10 @@ export class ListrReporter implements Reporter {
     let result: T | undefined;
     await new Listr([
       {
-        title: task.title,
+        title: inert(task.title),
         task: async (_ctx, item) => {
           result = await task.run((text) => {
-            item.output = text;
+            item.output = inert(text);
           });
         },
         rendererOptions: { persistentOutput: true },
