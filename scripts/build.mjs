@@ -20,38 +20,56 @@ export const ENTRIES = {
   'offsite-job': 'stacks/offsite/offsite-job.ts',
 };
 
+/**
+ * A source saved while esbuild reads it may be bundled as it was and recorded as it is: a file
+ * whose time of change is past the build's start (less the coarse clock's lag) counts as changed
+ * during the build, and the build is made again — a third time at most, after which the record
+ * says it is unsettled and bin/citycloud.mjs runs the sources.
+ */
+const CLOCK_LAG_MS = 50;
+const ATTEMPTS = 3;
+
 export async function buildDist({ entries = ENTRIES, outdir = DIST, quiet = false } = {}) {
   const started = performance.now();
   const building = outdir === DIST ? BUILDING : `${outdir}.${process.pid}.tmp`;
-  rmSync(building, { recursive: true, force: true });
-  const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: entries,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    outdir: building,
-    outExtension: { '.js': '.mjs' },
-    sourcemap: 'linked',
-    metafile: true,
-    logLevel: 'warning',
-  });
-  const inputs = {};
-  for (const path of Object.keys(result.metafile.inputs).sort()) {
-    const s = statSync(join(ROOT, path));
-    inputs[path] = { size: s.size, mtimeMs: s.mtimeMs };
+  let inputs = {};
+  let settled = false;
+  for (let attempt = 1; attempt <= ATTEMPTS && !settled; attempt++) {
+    rmSync(building, { recursive: true, force: true });
+    const since = Date.now() - CLOCK_LAG_MS;
+    const result = await build({
+      absWorkingDir: ROOT,
+      entryPoints: entries,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      outdir: building,
+      outExtension: { '.js': '.mjs' },
+      sourcemap: 'linked',
+      metafile: true,
+      logLevel: 'warning',
+    });
+    inputs = {};
+    for (const path of Object.keys(result.metafile.inputs).sort()) {
+      const s = statSync(join(ROOT, path));
+      inputs[path] = { size: s.size, mtimeMs: s.mtimeMs };
+    }
+    settled = Object.values(inputs).every((s) => s.mtimeMs < since);
   }
   // the command modules are found by listing their folder: a module added or removed makes the build stale
   const commands = commandFiles(ROOT);
-  writeFileSync(join(building, 'build.json'), `${JSON.stringify({ entries, inputs, commands }, null, 2)}\n`);
+  const record = settled ? { entries, inputs, commands } : { entries, unsettled: true, commands };
+  writeFileSync(join(building, 'build.json'), `${JSON.stringify(record, null, 2)}\n`);
   rmSync(outdir, { recursive: true, force: true });
   renameSync(building, outdir);
   if (!quiet)
     console.log(
-      `built ${Object.keys(entries).length} entries from ${Object.keys(inputs).length} sources into ${outdir} in ${((performance.now() - started) / 1000).toFixed(2)} s`,
+      settled
+        ? `built ${Object.keys(entries).length} entries from ${Object.keys(inputs).length} sources into ${outdir} in ${((performance.now() - started) / 1000).toFixed(2)} s`
+        : `built ${outdir}, but sources kept changing while it was built: citycloud runs the sources until the next build`,
     );
 }
 

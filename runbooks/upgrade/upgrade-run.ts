@@ -600,6 +600,10 @@ function resumeProblem(ctx: RunContext, run: string, state: RunState): string | 
   const problem = planProblem(read.plan, ctx.model);
   if (problem)
     return `run ${run}: its journaled plan breaks the inventory's safety rules (${problem}); it is not resumed — plan a new run from the inventory`;
+  // another executor would act on another fleet (the simulator for the real one) and journal
+  // its steps done: a run goes on only with the executor it was started with
+  if (state.started.executor !== ctx.executor.name)
+    return `run ${run} was started with executor ${JSON.stringify(state.started.executor)}, not ${ctx.executor.name}: resume it with --executor ${JSON.stringify(state.started.executor)} (another executor acts on another fleet)`;
   if (ctx.model.runbooks.fourEyes) {
     const approver = state.approval.approvedBy;
     if (sameIdentity(approver, state.started.by.user))

@@ -109,6 +109,13 @@ export function upgradeStatus(run: string, state: RunState): UpgradeStatus {
   };
 }
 
+/**
+ * A journaled setting's name or value as one word of a line: as it is when it is a plain word or
+ * URL, JSON-quoted otherwise (a line break or a `·` in a hand-edited journal cannot make a line of
+ * its own, nor pass for another setting).
+ */
+const word = (text: string): string => (/^[\w.:/@%+=,-]{1,200}$/.test(text) ? text : JSON.stringify(text));
+
 /** The status as a few lines and a table of the waves. */
 export function formatStatus(s: UpgradeStatus): string {
   const t = s.totals;
@@ -117,7 +124,7 @@ export function formatStatus(s: UpgradeStatus): string {
     `  started by ${s.startedBy}, approved by ${s.approvedBy ?? '(none)'}`,
     `  settings: ${
       Object.entries(s.settings)
-        .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .map(([k, v]) => `${word(k)} ${typeof v === 'string' ? word(v) : JSON.stringify(v)}`)
         .join(' · ') || '(none journaled)'
     }`,
     `  ${t.upgraded} upgraded · ${t.alreadyUpgraded} already at ${s.target} · ${t.failed} failed · ${t.skipped} skipped · ${t.remaining} remaining of ${t.planned}`,

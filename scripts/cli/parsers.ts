@@ -33,10 +33,12 @@ export const port = wholeNumber('a port number', 1, 65535);
 /** Ports separated by commas: `9190,9191`. */
 export const portList = (value: string): number[] => value.split(',').map((p) => port(p));
 
-/** A day, `YYYY-MM-DD`, as the Unix seconds of its midnight UTC. */
+/** A day of the calendar from 1970 to 2999, `YYYY-MM-DD`, as the Unix seconds of its midnight UTC. */
 export function day(value: string): number {
-  const t = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
-  if (!Number.isFinite(t)) throw new InvalidArgumentError('expected a date such as 2026-12-01');
+  const t = /^(19[7-9]\d|2\d{3})-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
+  // Date.parse rolls 2026-02-30 over to March 2: only a day that prints back as given is one
+  if (!Number.isFinite(t) || new Date(t).toISOString().slice(0, 10) !== value)
+    throw new InvalidArgumentError('expected a day of the calendar such as 2026-12-01');
   return t / 1000;
 }
 

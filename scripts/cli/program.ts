@@ -16,8 +16,12 @@ const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as {
 /** Every command module of scripts/commands/ (the files exporting `command`), with its file. */
 async function commandModules(): Promise<(CommandModule & { file: string })[]> {
   const files = commandFiles(PROJECT_ROOT);
+  // the suffix written out, so the bundle's glob is commands/**/*.ts: any other file there is not code
   const modules = await Promise.all(
-    files.map((file) => import(`../commands/${file}`) as Promise<{ command?: CommandModule }>),
+    files.map(
+      (file) =>
+        import(`../commands/${file.slice(0, -'.ts'.length)}.ts`) as Promise<{ command?: CommandModule }>,
+    ),
   );
   return files.flatMap((file, i) => {
     const { command } = modules[i] as { command?: CommandModule };

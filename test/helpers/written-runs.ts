@@ -41,6 +41,9 @@ export async function writeRun(
     plan?: UpgradePlan;
     by?: string;
     approvedBy?: string | null;
+    /** The executor and settings the run started with (sim and none by default). */
+    executor?: string;
+    options?: Readonly<Record<string, unknown>>;
     more?: JournalEvent[];
     release?: boolean;
   } = {},
@@ -53,9 +56,9 @@ export async function writeRun(
     kind: 'run-started',
     runbook: 'upgrade',
     by: { ...holder, user: o.by ?? holder.user },
-    executor: 'sim',
+    executor: o.executor ?? 'sim',
     plan: o.plan ?? smallPlan,
-    options: {},
+    options: o.options ?? {},
   });
   if (o.approvedBy !== null)
     await j.append({

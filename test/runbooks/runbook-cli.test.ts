@@ -349,6 +349,60 @@ describe('citycloud runbook', () => {
     expect(bad.stderr).toContain('Allowed choices are unknown, old.');
   });
 
+  it('resumes a run only with the executor it started with: another acts on another fleet', async () => {
+    const runs = tempDir();
+    await writeRun(runs, { executor: 'kubectl-ssh' });
+    const r = runCli(['runbook', 'resume', RUN, '--runs-dir', runs, ...CLOSED_FLEET]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `run ${RUN} was started with executor "kubectl-ssh", not sim: resume it with --executor "kubectl-ssh" (another executor acts on another fleet)`,
+    );
+    // nothing was journaled: the refusal comes before the lock is taken
+    expect(journalOf(runs).map((x) => x.kind)).toEqual(['run-started', 'approval']);
+  });
+
+  it('shows a journal’s settings one per word: a hand-edited one cannot forge a line', async () => {
+    const runs = tempDir();
+    await writeRun(runs, {
+      options: {
+        executor: 'sim\n  1028 upgraded · 0 failed · 0 remaining of 1028',
+        'fake\n  state: succeeded': 1,
+        maxFailures: 0,
+      },
+    });
+    const r = runCli(['runbook', 'status', RUN, '--runs-dir', runs, '--inventory', SMALL_CITY]);
+    expect(r.code, r.stderr).toBe(0);
+    const settings = r.stdout.split('\n').filter((l) => l.startsWith('  settings: '));
+    expect(settings).toEqual([
+      '  settings: executor "sim\\n  1028 upgraded · 0 failed · 0 remaining of 1028" · "fake\\n  state: succeeded" 1 · maxFailures 0',
+    ]);
+    expect(r.stdout).not.toMatch(/^ {2}(1028 upgraded|state: succeeded)/m);
+  });
+
+  it('refuses a plan asked with --execute, and a day that is not one', () => {
+    const plan = runCli([
+      'runbook',
+      'upgrade',
+      '--execute',
+      '--to',
+      '2026.12',
+      'plan',
+      '--assume-versions',
+      'unknown',
+    ]);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr.trim()).toBe(
+      'upgrade plan only shows the plan: run it with citycloud runbook upgrade --execute, without plan',
+    );
+    for (const bad of ['2026-02-30', '2026-13-01', '0000-01-01', '2026-2-1']) {
+      const r = runCli(['monitor', 'up', '--load-date', bad, '--dir', tempDir()]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain(
+        `argument '${bad}' is invalid. expected a day of the calendar such as 2026-12-01`,
+      );
+    }
+  });
+
   it('says which executor tool is missing, before anything runs', () => {
     const r = spawnSync(
       process.execPath,

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, SMALL_CITY, tempDir } from '../helpers/city.ts';
 
@@ -69,6 +69,33 @@ describe('npm run build', () => {
     expect(manifest).toContain('cloudformation/offsite.template.json');
     expect(manifest).toBe(readFileSync(join(dir, 'sources', 'manifest.json'), 'utf8'));
   }, 120_000);
+
+  it('does not record as current a source changed while it was built', () => {
+    // a source whose time of change is past the build's start: saved while esbuild read it
+    const dir = mkdtempSync(join(ROOT, '.bench', 'build-race-'));
+    try {
+      const entry = join(dir, 'entry.ts');
+      writeFileSync(entry, 'console.log("as read");\n');
+      const later = new Date(Date.now() + 60_000);
+      utimesSync(entry, later, later);
+      const r = node(['scripts/build.mjs', '--out', join(dir, 'out'), `entry=${relative(ROOT, entry)}`]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('sources kept changing while it was built: citycloud runs the sources');
+      const record = JSON.parse(readFileSync(join(dir, 'out', 'build.json'), 'utf8'));
+      expect(record.unsettled).toBe(true);
+      expect(record.inputs).toBeUndefined();
+      // settled once its time of change is before the build
+      const earlier = new Date(Date.now() - 60_000);
+      utimesSync(entry, earlier, earlier);
+      const again = node(['scripts/build.mjs', '--out', join(dir, 'out'), `entry=${relative(ROOT, entry)}`]);
+      expect(again.stdout).toMatch(/^built 1 entries from 1 sources/);
+      expect(Object.keys(JSON.parse(readFileSync(join(dir, 'out', 'build.json'), 'utf8')).inputs)).toEqual([
+        relative(ROOT, entry),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('refuses arguments it does not know, with its usage', () => {
     const r = node(['scripts/build.mjs', '--into', 'x']);

@@ -15,7 +15,7 @@ import {
 import { planUpgrade } from '../../../runbooks/upgrade/upgrade-plan.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
-import { loadModel } from './run-store.ts';
+import { loadModel, RunbookUsageError } from './run-store.ts';
 import { targetOf } from './upgrade-execution.ts';
 
 export interface PlanOptions {
@@ -27,7 +27,11 @@ export interface PlanOptions {
   readonly json?: boolean;
 }
 
-export async function runUpgradePlan(opts: PlanOptions): Promise<number> {
+export async function runUpgradePlan(opts: PlanOptions & { execute?: boolean }): Promise<number> {
+  if (opts.execute)
+    throw new RunbookUsageError(
+      'upgrade plan only shows the plan: run it with citycloud runbook upgrade --execute, without plan',
+    );
   const to = targetOf(opts.to, 'the plan');
   const assumed = opts.assumeVersions;
   // with an assumption, Prometheus is neither asked nor needed
