@@ -1,5 +1,10 @@
-/** Runs a rule pack over the model; every violation becomes a located finding. */
+/**
+ * Runs a rule pack over the model; every violation becomes a located finding. The rules of what
+ * servers can hold run twice when a phase is planned: on the whole model (the plan must fit once
+ * built) and on what is in service (what runs today must fit on what exists today).
+ */
 import type { Finding } from './finding.ts';
+import { deployedModel } from './phases.ts';
 import { CITY_PACK, type PackEntry } from './rules/pack.ts';
 import type { Violation } from './rules/rule.ts';
 import type { InventorySources } from './source.ts';
@@ -11,10 +16,21 @@ export function runPack(
   pack: readonly PackEntry[],
 ): { readonly entry: PackEntry; readonly violation: Violation }[] {
   const out: { entry: PackEntry; violation: Violation }[] = [];
+  const deployed = deployedModel(model);
   for (const entry of pack) {
     const result = entry.rule(model);
-    if (result.status === 'non-compliant')
-      for (const violation of result.violations) out.push({ entry, violation });
+    const found = result.status === 'non-compliant' ? result.violations : [];
+    for (const violation of found) out.push({ entry, violation });
+    if (!entry.inService || deployed === model) continue;
+    const today = entry.rule(deployed);
+    if (today.status !== 'non-compliant') continue;
+    const seen = new Set(found.map((v) => `${v.path}\u0000${v.message}`));
+    for (const v of today.violations)
+      if (!seen.has(`${v.path}\u0000${v.message}`))
+        out.push({
+          entry,
+          violation: { ...v, message: `in service (planned phases left out): ${v.message}` },
+        });
   }
   return out;
 }

@@ -33,6 +33,11 @@ export interface PackEntry {
   readonly level: Level;
   readonly rule: Rule;
   readonly why: string;
+  /**
+   * The rule judges what the servers can hold or where they are: it is run on what is in service
+   * too (model/phases.ts), so a plan's servers never stand in for ones that run today.
+   */
+  readonly inService?: true;
 }
 
 export const CITY_PACK: readonly PackEntry[] = [
@@ -70,6 +75,7 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: poolCapacityHeadroom,
     why: 'Without room for its largest rack or an upgrade wave to be out, losing a rack (or upgrading) leaves workloads unschedulable.',
+    inService: true,
   },
   {
     id: 'CC006',
@@ -77,6 +83,7 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: warehouseReplicaSpread,
     why: 'Replicas in one rack fail together; a rack outage would take whole shards of a warehouse offline.',
+    inService: true,
   },
   {
     id: 'CC007',
@@ -154,6 +161,7 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: warehouseReplicaFits,
     why: 'A replica is one pod: larger than every server of its pool, it is never scheduled and its shard never starts.',
+    inService: true,
   },
   {
     id: 'CC018',
@@ -161,6 +169,7 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: appFitsItsRequest,
     why: 'An app whose request cannot hold the pods its availability needs is refused at synth, or runs without surviving a lost pod.',
+    inService: true,
   },
   {
     id: 'CC019',
@@ -175,6 +184,7 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: warehouseVolumeFits,
     why: 'A local volume lives on one server: larger than that server’s disks of its class, the replica is never scheduled.',
+    inService: true,
   },
   {
     id: 'CC021',
@@ -182,6 +192,7 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'warning',
     rule: warehouseHallSpread,
     why: 'A hall shares its power and cooling: a warehouse in one hall is lost whole with it, whatever its rack spread.',
+    inService: true,
   },
   {
     id: 'CC022',

@@ -1,7 +1,9 @@
 /**
  * Nothing in service stands on a planned pool: a tenant requesting a pool whose phase is planned
- * must arrive in that phase, and a warehouse cannot be placed on one — its servers do not exist
- * yet, so the quota would promise capacity no Node has and the pods would never be scheduled.
+ * must arrive in that phase, a warehouse cannot be placed on one — its servers do not exist yet,
+ * so the quota would promise capacity no Node has and the pods would never be scheduled — and a
+ * server in service cannot be in one (its Node would be labelled and tainted for a pool nothing
+ * in service may use).
  */
 import { phaseInService } from '../phases.ts';
 import type { CityModel } from '../types.ts';
@@ -35,5 +37,18 @@ export function plannedPoolUse(model: CityModel): RuleResult {
       expected: `a pool in service, or pool ${w.pool}'s phase in service`,
     });
   }
-  return resultOf(model.tenants.length + model.warehouses.length > 0, v);
+  // servers are reported once per range, as the other rules do: a range shares its rack and pool
+  const seen = new Set<string>();
+  for (const s of model.servers) {
+    const phase = planned(s.pool);
+    if (phase === null || !phaseInService(model, s.phase) || seen.has(`${s.rack}\u0000${s.pool}`)) continue;
+    seen.add(`${s.rack}\u0000${s.pool}`);
+    v.push({
+      path: s.path,
+      field: 'phase',
+      message: `is in service (phase ${s.phase}) in pool ${s.pool}, which is planned (phase ${phase})`,
+      expected: `phase: ${phase} on the server's range or rack, or pool ${s.pool}'s phase in service`,
+    });
+  }
+  return resultOf(model.tenants.length + model.warehouses.length + model.servers.length > 0, v);
 }

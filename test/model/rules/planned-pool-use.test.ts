@@ -50,6 +50,22 @@ describe('planned-pool-use', () => {
     });
   });
 
+  it('refuses a server in service in a planned pool, once per range', () => {
+    const city = planned();
+    city.tenants[0].phase = 'plan';
+    city.datacentre.halls[0].rows[0].racks[0].phase = 'now';
+    const result = plannedPoolUse(modelOf(city));
+    expect(result).toMatchObject({
+      status: 'non-compliant',
+      violations: [
+        {
+          field: 'phase',
+          message: 'is in service (phase now) in pool web, which is planned (phase plan)',
+        },
+      ],
+    });
+  });
+
   it('is reported by validate at the line of the request', () => {
     const city = planned();
     const lines = findingLines(loadCity(writeCity({ 'city.yaml': city })));
@@ -58,6 +74,29 @@ describe('planned-pool-use', () => {
         /^city\.yaml:\d+:\d+: error CC024 tenants\[t1\]\.requests\[web\]: requests pool web/,
       ),
     ]);
+  });
+});
+
+describe('the rules of what servers hold, on what is in service', () => {
+  it('refuse requests in service that only the planned servers could hold', () => {
+    const city = smallCity();
+    city.phases = [
+      { id: 'now', name: 'Now', status: 'in-service' },
+      { id: 'plan', name: 'The plan', status: 'planned' },
+    ];
+    // web's second rack is the plan's: its 4 servers do not exist yet
+    city.datacentre.halls[0].rows[0].racks[1].phase = 'plan';
+    const lines = findingLines(loadCity(writeCity({ 'city.yaml': city })));
+    expect(lines.filter((l) => l.includes('CC005'))).toEqual([
+      expect.stringMatching(
+        /^city\.yaml:\d+:\d+: error CC005 pools\[web\]: in service \(planned phases left out\): tenant t1 request 100 cores/,
+      ),
+      expect.stringMatching(
+        /^city\.yaml:\d+:\d+: error CC005 pools\[web\]: in service \(planned phases left out\): tenant t1 request 800 GiB/,
+      ),
+    ]);
+    // the whole model, the plan built, fits: the same rule says nothing of it
+    expect(lines.filter((l) => l.includes('CC005') && !l.includes('in service'))).toEqual([]);
   });
 });
 
