@@ -1,8 +1,10 @@
 /**
- * file_sd target groups: node_exporter on every server (labelled with its pool, rack, row, hall,
- * criticality and model, so rules aggregate by them), and the warehouse and service exporters.
+ * file_sd target groups: node_exporter on every server in service (labelled with its pool, rack,
+ * row, hall, criticality and model, so rules aggregate by them; a planned phase's servers do not
+ * exist yet, and a target that never answers would page ServerDown forever), and the warehouse
+ * and service exporters.
  */
-import { type CityModel, planAddresses, primaryUplinkDemands } from '../model/index.ts';
+import { type CityModel, planAddresses, primaryUplinkDemands, serversInService } from '../model/index.ts';
 
 export const NODE_EXPORTER_PORT = 9100;
 export const WAREHOUSE_EXPORTER_PORT = 9363;
@@ -14,7 +16,7 @@ export interface TargetGroup {
 
 export function nodeTargets(model: CityModel): TargetGroup[] {
   const criticality = new Map(model.pools.map((p) => [p.id, p.criticality]));
-  return model.servers.map((s) => ({
+  return serversInService(model).map((s) => ({
     targets: [`${s.name}:${NODE_EXPORTER_PORT}`],
     labels: {
       instance: s.name,

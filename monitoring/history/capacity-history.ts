@@ -7,7 +7,7 @@
  * over 90 days at 15 minutes is 0.6 million samples and backfills in seconds; every server's raw
  * series would be 50 times more for no question the review asks.
  */
-import type { CityModel } from '../../model/index.ts';
+import { type CityModel, serversInService } from '../../model/index.ts';
 import { UPLINK_BITS } from '../rules/network-rules.ts';
 import { VOLUME_USED } from '../rules/warehouse-rules.ts';
 import {
@@ -33,10 +33,12 @@ export interface HistoryOptions {
 export function capacityHistory(model: CityModel, options: HistoryOptions): string {
   const end = Math.floor(options.end / options.stepSeconds) * options.stepSeconds;
   const start = end - options.days * 86_400;
-  const poolOf = new Map(model.servers.map((s) => [s.name, s.pool]));
+  // the history of what was scraped: the servers in service
+  const poolOf = new Map(serversInService(model).map((s) => [s.name, s.pool]));
   const byPool = new Map<string, ReturnType<typeof serverLoads>>();
   for (const l of serverLoads(model)) {
-    const pool = poolOf.get(l.server) ?? '';
+    const pool = poolOf.get(l.server);
+    if (pool === undefined) continue;
     const list = byPool.get(pool);
     if (list) list.push(l);
     else byPool.set(pool, [l]);

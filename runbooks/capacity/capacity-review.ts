@@ -3,7 +3,7 @@
  * the real fleet and on the local stack's history), a forecast per resource, sorted by the days
  * each has left. Every way the data can fall short is a ReviewError naming what is missing.
  */
-import { type CityModel, UserError } from '../../model/index.ts';
+import { type CityModel, serversInService, UserError } from '../../model/index.ts';
 import { WAREHOUSE_VOLUME_CAPACITY } from '../../monitoring/metrics/warehouse-volume.ts';
 import { FEDERATE_CURRENT_JOB } from '../../monitoring/rules/federation-rules.ts';
 import { VOLUME_CAPACITY_PARTIAL } from '../../monitoring/rules/warehouse-rules.ts';
@@ -151,7 +151,8 @@ const median = (values: readonly number[]) => {
 async function nodeTargets(model: CityModel, prometheus: string): Promise<TargetsAnswer> {
   // every server of the inventory already scraped: nothing to scale, no target list to read
   const up = await instantQuery(prometheus, 'count(up{job="node"})');
-  if (up.answered && up.samples[0]?.value === model.servers.length) return { answered: true, targets: [] };
+  if (up.answered && up.samples[0]?.value === serversInService(model).length)
+    return { answered: true, targets: [] };
   if (!(await hasScrapeJob(prometheus, 'node'))) return federatedNodes(prometheus);
   return askUntil(async (last) => {
     const t = await activeTargets(prometheus, 'node');

@@ -16,11 +16,14 @@ const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as {
 /** Every command module of scripts/commands/ (the files exporting `command`), with its file. */
 async function commandModules(): Promise<(CommandModule & { file: string })[]> {
   const files = commandFiles(PROJECT_ROOT);
-  // the suffix written out, so the bundle's glob is commands/**/*.ts: any other file there is not code
+  // the suffix written out, so the bundle's glob is commands/**/*.ts: any other file there is not
+  // code; vite (the tests) leaves the import to Node, whose loader takes any depth
   const modules = await Promise.all(
     files.map(
       (file) =>
-        import(`../commands/${file.slice(0, -'.ts'.length)}.ts`) as Promise<{ command?: CommandModule }>,
+        import(/* @vite-ignore */ `../commands/${file.slice(0, -'.ts'.length)}.ts`) as Promise<{
+          command?: CommandModule;
+        }>,
     ),
   );
   return files.flatMap((file, i) => {

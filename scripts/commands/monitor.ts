@@ -1,7 +1,7 @@
 /** `citycloud monitor up` / `down`: the local Prometheus, Alertmanager and fleet simulator. */
 
 import { shellArg } from '../../exec/shell-quote.ts';
-import { formatFinding, hasErrors, loadCity } from '../../model/index.ts';
+import { formatFinding, hasErrors, loadCity, serversInService } from '../../model/index.ts';
 import { stackDown, stackUp } from '../../monitoring/local/local-stack.ts';
 import { fromRoot } from '../../synth/project-root.ts';
 import type { CommandModule } from '../cli/command-module.ts';
@@ -57,10 +57,11 @@ export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
     simulator: SIMULATOR,
     ...(opts.loadDate === undefined ? {} : { loadDate: opts.loadDate }),
   });
+  const scraped = serversInService(model).length;
   if (opts.json) console.log(JSON.stringify(up, null, 2));
   else {
     console.log(
-      `✓ local monitoring up in ${opts.dir} (${model.servers.length} simulated servers${opts.timeScale === 1 ? '' : `, time ×${opts.timeScale}`})`,
+      `✓ local monitoring up in ${opts.dir} (${scraped} servers scraped${scraped < model.servers.length ? `, ${model.servers.length - scraped} of planned phases not` : ''}${opts.timeScale === 1 ? '' : `, time ×${opts.timeScale}`})`,
     );
     if (up.history)
       console.log(

@@ -283,7 +283,8 @@ describe('prometheus.yml', () => {
       { target_label: '__address__', replacement: '127.0.0.1:9115' },
     ]);
     const nodes = JSON.parse(readFileSync(join(dir, 'targets/nodes.json'), 'utf8'));
-    expect(nodes).toHaveLength(1076);
+    // the servers in service: the 2024 plan's 48 do not exist yet, and would page ServerDown forever
+    expect(nodes).toHaveLength(1028);
     expect(nodes[0]).toEqual({
       targets: ['dc1-h1-r01-k01-u01:9100'],
       labels: {

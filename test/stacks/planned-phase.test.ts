@@ -92,6 +92,25 @@ describe('a planned phase', () => {
       );
   });
 
+  it('is scraped, alerted on and backfilled for nothing, until it is in service', () => {
+    const instances = (out: string) =>
+      (
+        JSON.parse(readFileSync(join(out, 'monitoring/targets/nodes.json'), 'utf8')) as {
+          labels: { instance: string };
+        }[]
+      ).map((g) => g.labels.instance);
+    expect(instances(now).filter((n) => planned.includes(n))).toEqual([]);
+    expect(instances(now)).toHaveLength(1028);
+    expect(
+      instances(live)
+        .filter((n) => planned.includes(n))
+        .sort(),
+    ).toEqual([...planned].sort());
+    const rules = (out: string) => readFileSync(join(out, 'monitoring/rules/citycloud.rules.yml'), 'utf8');
+    expect(rules(now)).not.toContain('iot-ai');
+    expect(rules(live)).toContain('pool="iot-ai"');
+  });
+
   it('in service, leaves every other stack the same bytes', () => {
     const touched = new Set(['platform-h2-r04', 'tenants', 'apps', 'warehouse-iot']);
     expect(stacksOf(live)).toEqual([...stacksOf(now), 'platform-h2-r04'].sort());
