@@ -19,6 +19,7 @@ const stackJson = (out: string, stack: string) =>
   };
 
 interface DiffChange {
+  readonly area: string;
   readonly stack: string;
   readonly kind: string;
   readonly id: string;
@@ -85,11 +86,18 @@ describe('a planned phase', () => {
     const added = (kind: string) => changes.filter((c) => c.action === 'add' && c.kind === kind);
     expect(added('kubernetes_labels')).toHaveLength(48);
     expect(added('kubernetes_node_taint')).toHaveLength(48);
-    // the rest of what is added is the tenant's (its namespace and app) and the new row's stack
-    for (const c of changes.filter((x) => x.action === 'add' && !x.kind.startsWith('kubernetes_node_taint')))
-      expect(`${c.stack} ${c.id}`).toMatch(
-        /^(platform-h2-r04 |tenants .*urban-cameras|apps .*urban-cameras)/,
-      );
+    // the rest of what is added is the tenant's (its namespace and app) and the new row's stack in
+    // Terraform; in the monitoring, the servers' targets and the pool's rules
+    for (const c of changes.filter((x) => x.action === 'add')) {
+      if (c.area === 'terraform')
+        expect(`${c.stack} ${c.id}`).toMatch(
+          /^(platform-h2-r04 |tenants .*urban-cameras|apps .*urban-cameras)/,
+        );
+      else {
+        expect(c.area, c.id).toBe('monitoring');
+        expect(c.id.includes('iot-ai') || planned.some((n) => c.id.includes(n)), c.id).toBe(true);
+      }
+    }
   });
 
   it('is scraped, alerted on and backfilled for nothing, until it is in service', () => {
