@@ -60,6 +60,52 @@ export interface Unforecastable {
   readonly reason: string;
 }
 
+/**
+ * A pool's servers of a planned phase: capacity to come, not forecast (it has no history), shown
+ * so the review says what the plan adds and when it arrives (the phase, as the model names it).
+ */
+export interface CapacityToCome {
+  readonly pool: string;
+  readonly name: string;
+  readonly phase: string;
+  readonly phaseName: string;
+  readonly servers: number;
+  readonly cpuCores: number;
+  readonly memoryGiB: number;
+  readonly gpus: number;
+}
+
+/** The planned servers of each pool, by phase, in the model's order. */
+export function capacityToCome(model: CityModel): CapacityToCome[] {
+  const models = new Map(model.serverModels.map((m) => [m.id, m]));
+  const phases = new Map(model.phases.map((p) => [p.id, p]));
+  const found = new Map<string, CapacityToCome>();
+  for (const s of model.servers) {
+    const phase = phases.get(s.phase);
+    if (!phase || phase.status === 'in-service') continue;
+    const m = models.get(s.model);
+    const key = `${s.pool}\u0000${s.phase}`;
+    const was = found.get(key) ?? {
+      pool: s.pool,
+      name: model.pools.find((p) => p.id === s.pool)?.name ?? s.pool,
+      phase: phase.id,
+      phaseName: phase.name,
+      servers: 0,
+      cpuCores: 0,
+      memoryGiB: 0,
+      gpus: 0,
+    };
+    found.set(key, {
+      ...was,
+      servers: was.servers + 1,
+      cpuCores: was.cpuCores + (m?.cores ?? 0),
+      memoryGiB: was.memoryGiB + (m?.memoryGiB ?? 0),
+      gpus: was.gpus + (m?.gpus ?? 0),
+    });
+  }
+  return [...found.values()];
+}
+
 export interface Review {
   readonly generatedAt: string;
   readonly prometheus: string;
@@ -72,6 +118,8 @@ export interface Review {
   readonly resources: readonly ResourceReview[];
   /** Resources the data cannot forecast: the review cannot vouch for them (exit 1). */
   readonly unforecastable: readonly Unforecastable[];
+  /** What the planned phases add, pool by pool: not forecast, not counted in the figures above. */
+  readonly toCome: readonly CapacityToCome[];
 }
 
 /**
@@ -334,5 +382,6 @@ export async function capacityReview(model: CityModel, settings: ReviewSettings)
     samples: [...histories.values()].reduce((sum, h) => sum + h.samples, 0),
     resources: reviews,
     unforecastable,
+    toCome: capacityToCome(model),
   };
 }

@@ -72,6 +72,10 @@ const droppedText = (dropped: number) =>
     : `; ${dropped} ${dropped === 1 ? 'day' : 'days'} left out (NaN, infinite, negative or over 1000× the threshold)`;
 
 /** Why a resource could not be forecast, one line. */
+/** A pool's capacity to come, in a line: what, how much, with which phase. */
+export const toComeText = (c: Review['toCome'][number]): string =>
+  `${c.pool} (${c.name}): ${c.servers} ${c.servers === 1 ? 'server' : 'servers'}, ${c.cpuCores.toLocaleString('en-US')} cores, ${c.memoryGiB.toLocaleString('en-US')} GiB${c.gpus > 0 ? `, ${c.gpus.toLocaleString('en-US')} GPUs` : ''}, with phase ${c.phase} (${c.phaseName})`;
+
 export const unforecastableText = (u: Review['unforecastable'][number]) =>
   `${u.resource.id} (${KIND_NAMES[u.resource.kind]}): ${u.reason}`;
 
@@ -98,6 +102,16 @@ export function reviewMarkdown(review: Review): string {
             (u) =>
               `- **${markdownText(u.resource.id)}** (${markdownText(u.resource.name)}), ${KIND_NAMES[u.resource.kind]}: ${markdownCode(`${u.resource.record}{${u.resource.label}="${u.resource.id}"}`)}: ${markdownText(u.reason)}.`,
           ),
+          '',
+        ]),
+    ...(review.toCome.length === 0
+      ? []
+      : [
+          '## Capacity to come',
+          '',
+          'Servers of planned phases: not built yet, so neither scraped nor forecast, and not counted above.',
+          '',
+          ...review.toCome.map((c) => `- ${markdownText(toComeText(c))}.`),
           '',
         ]),
     '## How each figure was made',
@@ -129,6 +143,7 @@ export function reviewSummary(review: Review, files: readonly string[]): string 
         ]
       : []),
     ...review.unforecastable.map((u) => `? ${unforecastableText(u)}`),
+    ...review.toCome.map((c) => `+ to come: ${toComeText(c)}`),
     '',
     ...files.map((f) => `  wrote ${f}`),
   ].join('\n');

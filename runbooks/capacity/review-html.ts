@@ -16,6 +16,7 @@ import {
   headline,
   intervalText,
   KIND_NAMES,
+  toComeText,
   unforecastableText,
 } from './format-review.ts';
 
@@ -163,6 +164,7 @@ export function reviewHtml(review: Review): string {
 ${rows}
 </tbody></table>
 ${review.unforecastable.length === 0 ? '' : `<h2>Cannot be forecast</h2><ul id="unforecastable">${review.unforecastable.map((u) => `<li>${escapeHtml(unforecastableText(u))}</li>`).join('')}</ul>`}
+${review.toCome.length === 0 ? '' : `<h2>Capacity to come</h2><p>Servers of planned phases: not built yet, so neither scraped nor forecast, and not counted above.</p><ul id="to-come">${review.toCome.map((c) => `<li>${escapeHtml(toComeText(c))}</li>`).join('')}</ul>`}
 ${charts}`,
     dataJson: JSON.stringify(data),
     script: `${assets.js}\n${SCRIPT}`,

@@ -36,6 +36,7 @@ function reviewOf(kind: string, id: string, level: number, slope: number): Revie
     horizonDays: 180,
     queries: [],
     samples: 0,
+    toCome: [],
     resources: [
       {
         resource,

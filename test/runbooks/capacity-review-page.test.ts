@@ -66,6 +66,18 @@ function review(): Review {
     horizonDays: 180,
     queries: ['pool:node_cpu_utilisation:ratio_rate5m'],
     samples: 1000,
+    toCome: [
+      {
+        pool: 'iot-ai',
+        name: 'IoT, cameras & <AI> (2024 plan)',
+        phase: '2024-plan',
+        phaseName: '2024 plan',
+        servers: 48,
+        cpuCores: 3072,
+        memoryGiB: 49152,
+        gpus: 192,
+      },
+    ],
     resources,
     unforecastable: [
       {
@@ -131,6 +143,10 @@ describeWith([CHROMIUM_BROWSER], 'the capacity review page in Chromium', () => {
     expect(fits.axis - 15).toBeGreaterThanOrEqual(fits.label);
     expect(await page.textContent('#unforecastable')).toBe(
       'all-nan (pool CPU): only 0 of its 90 whole days have a usable value',
+    );
+    // what the planned phases add, its name as text
+    expect(await page.textContent('#to-come')).toBe(
+      'iot-ai (IoT, cameras & <AI> (2024 plan)): 48 servers, 3,072 cores, 49,152 GiB, 192 GPUs, with phase 2024-plan (2024 plan)',
     );
     // the script ran and the markup in a name stayed text
     expect(await page.$$eval('img', (els) => els.length)).toBe(0);

@@ -125,6 +125,25 @@ describeWith([LOCAL_STACK], 'runbook capacity-review on a real Prometheus with 9
     expect(json.resources).toHaveLength(review.resources.length);
     expect(html.match(/<section class="chart"/g)).toHaveLength(review.resources.length);
     expect(md.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(review.resources.length);
+    // the 2024 plan's GPU servers: capacity to come, not forecast — counted from the model here
+    const planned = model.servers.filter((s) => s.phase === '2024-plan');
+    const of = (key: 'cores' | 'memoryGiB' | 'gpus') =>
+      planned.reduce((sum, s) => sum + (model.serverModels.find((m) => m.id === s.model)?.[key] ?? 0), 0);
+    expect(json.toCome).toEqual([
+      {
+        pool: 'iot-ai',
+        name: 'IoT, cameras and AI (2024 plan)',
+        phase: '2024-plan',
+        phaseName: '2024 plan: IoT, cameras and AI for urban monitoring',
+        servers: 48,
+        cpuCores: of('cores'),
+        memoryGiB: of('memoryGiB'),
+        gpus: of('gpus'),
+      },
+    ]);
+    expect(review.resources.some((r) => r.resource.id === 'iot-ai')).toBe(false);
+    expect(md).toContain('## Capacity to come');
+    expect(html).toContain('<ul id="to-come"><li>iot-ai (IoT, cameras and AI (2024 plan)): 48 servers, ');
   });
 
   it('gives a flat pool no crossing within the horizon', () => {
