@@ -1,7 +1,7 @@
 /** `citycloud monitor up` / `down`: the local Prometheus, Alertmanager and fleet simulator. */
 
 import { shellArg } from '../../exec/shell-quote.ts';
-import { formatFinding, hasErrors, loadCity, serversInService } from '../../model/index.ts';
+import { hasErrors, loadCity, serversInService } from '../../model/index.ts';
 import { stackDown, stackUp } from '../../monitoring/local/local-stack.ts';
 import { fromRoot } from '../../synth/project-root.ts';
 import type { CommandModule } from '../cli/command-module.ts';
@@ -9,6 +9,7 @@ import { DEFAULT_MONITOR_DIR } from '../cli/defaults.ts';
 import { EXIT } from '../cli/exit-codes.ts';
 import { withInventory } from '../cli/options.ts';
 import { day, decimal, port, portList, wholeNumber } from '../cli/parsers.ts';
+import { printFindings } from '../cli/report.ts';
 
 /** The process entry point that serves the fleet simulator (always from the sources, through tsx). */
 const SIMULATOR = fromRoot('scripts/serve-simulator.ts');
@@ -32,7 +33,7 @@ export interface MonitorUpOptions {
 export async function runMonitorUp(opts: MonitorUpOptions): Promise<number> {
   const { model, findings } = loadCity(opts.inventory);
   if (!model || hasErrors(findings)) {
-    for (const f of findings) console.log(formatFinding(f));
+    printFindings(findings, console.log);
     console.log('✗ the inventory has errors; the local stack was not started');
     return EXIT.problems;
   }

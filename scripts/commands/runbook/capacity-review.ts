@@ -3,18 +3,20 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { formatFinding, hasErrors, loadCity } from '../../../model/index.ts';
+import { hasErrors, loadCity } from '../../../model/index.ts';
 import { capacityReview } from '../../../runbooks/capacity/capacity-review.ts';
 import { reviewJson, reviewMarkdown, reviewSummary } from '../../../runbooks/capacity/format-review.ts';
 import { applyProposal, proposalPatch, proposeChanges } from '../../../runbooks/capacity/proposal.ts';
 import { reviewHtml } from '../../../runbooks/capacity/review-html.ts';
 import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
 import { writeWhole } from '../../../synth/atomic-file.ts';
+import { inert } from '../../../view/terminal.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
 import { DEFAULT_REVIEW_DIR } from '../../cli/defaults.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
 import { withInventory, withPrometheus } from '../../cli/options.ts';
 import { decimal, wholeNumber } from '../../cli/parsers.ts';
+import { printFindings } from '../../cli/report.ts';
 
 export interface CapacityReviewOptions {
   readonly inventory: string;
@@ -46,7 +48,7 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
   const prometheus = prometheusWithAuth(opts.prometheus, { authFile: opts.prometheusAuthFile });
   const { model, findings, sources } = loadCity(opts.inventory);
   if (!model || hasErrors(findings)) {
-    for (const f of findings) console.error(formatFinding(f));
+    printFindings(findings, console.error);
     console.error('✗ the inventory has errors; no review was made');
     return EXIT.problems;
   }
@@ -75,9 +77,10 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
   }));
   const base = patchBase(root);
   const patch = proposalPatch(edited, base.prefix);
-  const out = opts.json ? console.error : console.log;
+  // what is printed quotes the inventory (pool and phase names) and Prometheus: inert on a terminal
+  const out = (line: string) => (opts.json ? console.error : console.log)(inert(line, { lines: true }));
   if (opts.json) process.stdout.write(reviewJson(review));
-  else console.log(reviewSummary(review, files));
+  else out(reviewSummary(review, files));
   if (proposal.changes.length > 0 || proposal.unresolved.length > 0) {
     out('\nProposed:');
     for (const c of proposal.changes) out(`  ${c.summary}`);
@@ -100,7 +103,10 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     const check = loadCity(join(copy, relative(root, resolve(opts.inventory))));
     rmSync(copy, { recursive: true, force: true });
     if (!check.model || hasErrors(check.findings)) {
-      for (const f of check.findings.filter((x) => x.level === 'error')) console.error(formatFinding(f));
+      printFindings(
+        check.findings.filter((x) => x.level === 'error'),
+        console.error,
+      );
       console.error('✗ the proposed change does not validate; the inventory was left as it was');
       return EXIT.problems;
     }

@@ -4,13 +4,14 @@
  */
 import { type Command, Option } from 'commander';
 import { shellArg } from '../../../exec/shell-quote.ts';
-import { type CityModel, formatFinding, hasErrors, loadCity, UserError } from '../../../model/index.ts';
+import { type CityModel, hasErrors, loadCity, UserError } from '../../../model/index.ts';
 import { FileRunStore } from '../../../runbooks/engine/file-store.ts';
 import { hasPassword, isPostgresUrl, PgRunStore } from '../../../runbooks/engine/pg-store.ts';
 import type { LockInfo, RunStore } from '../../../runbooks/engine/run-store.ts';
 import { inert } from '../../../view/terminal.ts';
 import { BUILTIN_INVENTORY, defaultRunsDir } from '../../cli/defaults.ts';
 import { withInventory } from '../../cli/options.ts';
+import { printFindings } from '../../cli/report.ts';
 
 /** Bad usage of a runbook command: one line, exit 2. */
 export class RunbookUsageError extends UserError {
@@ -45,7 +46,7 @@ export const withStoreOptions = (c: Command): Command =>
 export function loadModel(inventory: string): CityModel {
   const { model, findings } = loadCity(inventory);
   if (!model || hasErrors(findings)) {
-    for (const f of findings) console.error(formatFinding(f));
+    printFindings(findings, console.error);
     throw new RunbookUsageError('the inventory has errors; fix them first (citycloud validate)');
   }
   return model;
