@@ -7,16 +7,27 @@ import type { CityModel, Server, Tenant } from './types.ts';
 
 /** Whether the phase `id` is in service (an unknown phase is not). */
 export function phaseInService(model: Pick<CityModel, 'phases'>, id: string): boolean {
-  return model.phases.some((p) => p.id === id && p.status === 'in-service');
+  return inService(model).has(id);
 }
 
-/** The servers that exist: those of phases in service, in the model's order. */
-export const serversInService = (model: CityModel): Server[] =>
-  model.servers.filter((s) => phaseInService(model, s.phase));
+/** The ids of the phases in service. */
+const inService = (model: Pick<CityModel, 'phases'>): Set<string> =>
+  new Set(model.phases.filter((p) => p.status === 'in-service').map((p) => p.id));
+
+/**
+ * The servers that exist, which the upgrade acts on, the gates and the monitoring watch: those of
+ * phases in service, in the model's order.
+ */
+export function serversInService(model: CityModel): Server[] {
+  const phases = inService(model);
+  return model.servers.filter((s) => phases.has(s.phase));
+}
 
 /** The tenants that run: those of phases in service, in the model's order. */
-export const tenantsInService = (model: CityModel): Tenant[] =>
-  model.tenants.filter((t) => phaseInService(model, t.phase));
+export function tenantsInService(model: CityModel): Tenant[] {
+  const phases = inService(model);
+  return model.tenants.filter((t) => phases.has(t.phase));
+}
 
 /**
  * The model as the stacks deploy it: without the servers and tenants of planned phases. The very

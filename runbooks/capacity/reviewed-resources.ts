@@ -4,7 +4,13 @@
  * every warehouse's volumes against a share of them, every district hub's primary uplink
  * against its capacity times network.maxOversubscription.
  */
-import { type CityModel, poolHeadrooms, primaryUplinkDemands, spareExplained } from '../../model/index.ts';
+import {
+  type CityModel,
+  poolHeadrooms,
+  primaryUplinkDemands,
+  serversInService,
+  spareExplained,
+} from '../../model/index.ts';
 import { UPLINK_BITS } from '../../monitoring/rules/network-rules.ts';
 import { VOLUME_USED } from '../../monitoring/rules/warehouse-rules.ts';
 
@@ -34,8 +40,7 @@ export interface ReviewOptions {
 
 export function reviewedResources(model: CityModel, options: ReviewOptions): ReviewedResource[] {
   const headrooms = poolHeadrooms(model);
-  const planned = new Set(model.phases.filter((p) => p.status === 'planned').map((p) => p.id));
-  const built = new Set(model.servers.filter((s) => !planned.has(s.phase)).map((s) => s.pool));
+  const built = new Set(serversInService(model).map((s) => s.pool));
   const out: ReviewedResource[] = [];
   for (const pool of model.pools) {
     const h = headrooms.get(pool.id);

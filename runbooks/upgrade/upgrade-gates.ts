@@ -14,11 +14,11 @@
  * A gate is passed, failed, or inconclusive when it cannot be answered (Prometheus down, a query
  * error, no value where one is needed). An inconclusive gate never passes.
  */
-import type { CityModel } from '../../model/index.ts';
+import { type CityModel, serversInService } from '../../model/index.ts';
 import { SCRAPED_AT } from '../../monitoring/rules/shard-split.ts';
 import type { GateResult } from '../engine/journal-records.ts';
 import { instantQuery, type Sample } from '../engine/prometheus-query.ts';
-import { serversInService, type UpgradePlan, type UpgradeWave } from './upgrade-plan.ts';
+import type { UpgradePlan, UpgradeWave } from './upgrade-plan.ts';
 
 export interface GateOutcome {
   readonly gate: string;

@@ -10,7 +10,13 @@
  *   replica of a shard (and each Keeper or Patroni member) in a rack of its own, so one rack
  *   out takes at most one replica of any shard, and never a majority of a quorum.
  */
-import { type CityModel, type Criticality, type PoolHeadroom, poolHeadrooms } from '../../model/index.ts';
+import {
+  type CityModel,
+  type Criticality,
+  type PoolHeadroom,
+  poolHeadrooms,
+  serversInService,
+} from '../../model/index.ts';
 import { VERSION_PATTERN } from '../executors/executor.ts';
 
 export const UPGRADE_PLAN_FORMAT = 'citycloud-upgrade-plan/v1';
@@ -64,12 +70,6 @@ export interface LiveState {
   /** The version each server runs, as far as the live state knows. */
   readonly versions: ReadonlyMap<string, string>;
 }
-
-/** The servers of the phases in service: those built, which the upgrade acts on and the gates watch. */
-export const serversInService = (model: CityModel) => {
-  const phases = new Set(model.phases.filter((p) => p.status === 'in-service').map((p) => p.id));
-  return model.servers.filter((s) => phases.has(s.phase));
-};
 
 const RANK: Record<Criticality, number> = { normal: 0, high: 1, critical: 2 };
 const CRITICALITIES: readonly Criticality[] = ['normal', 'high', 'critical'];

@@ -1,14 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CityModel, loadCity, poolHeadrooms } from '../../model/index.ts';
-import {
-  planProblem,
-  planUpgrade,
-  readPlan,
-  serversInService,
-  type UpgradePlan,
-} from '../../runbooks/upgrade/upgrade-plan.ts';
+import { type CityModel, loadCity, poolHeadrooms, serversInService } from '../../model/index.ts';
+import { planProblem, planUpgrade, readPlan, type UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
 import { BUILTIN_CITY, modelOf, ROOT, smallCity } from '../helpers/city.ts';
 
 const builtin = loadCity(BUILTIN_CITY).model as CityModel;
