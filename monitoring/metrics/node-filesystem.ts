@@ -5,7 +5,8 @@ export const NODE_FILESYSTEM_SIZE = 'node_filesystem_size_bytes';
 export const NODE_FILESYSTEM_AVAIL = 'node_filesystem_avail_bytes';
 export const NODE_FILESYSTEM_READONLY = 'node_filesystem_readonly';
 
-const ROOT = { device: '/dev/md0', fstype: 'ext4', mountpoint: '/' };
+/** The root filesystem every simulated server has, on its RAID 1 array. */
+export const ROOT_FILESYSTEM = { device: '/dev/md0', fstype: 'ext4', mountpoint: '/' } as const;
 
 export function createNodeFilesystem(
   registry: Registry,
@@ -18,7 +19,7 @@ export function createNodeFilesystem(
     labelNames,
     registers: [registry],
     collect() {
-      this.set(ROOT, source.sizeBytes);
+      this.set(ROOT_FILESYSTEM, source.sizeBytes);
     },
   });
   new Gauge({
@@ -27,7 +28,7 @@ export function createNodeFilesystem(
     labelNames,
     registers: [registry],
     collect() {
-      this.set(ROOT, Math.max(0, source.freeBytes()));
+      this.set(ROOT_FILESYSTEM, Math.max(0, source.freeBytes()));
     },
   });
   new Gauge({
@@ -36,7 +37,7 @@ export function createNodeFilesystem(
     labelNames,
     registers: [registry],
     collect() {
-      this.set(ROOT, 0);
+      this.set(ROOT_FILESYSTEM, 0);
     },
   });
 }

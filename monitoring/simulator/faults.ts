@@ -1,5 +1,28 @@
 /** Faults the simulator can be told to show: what they are and how they are checked. */
 import type { CityModel } from '../../model/index.ts';
+import { NODE_UNITS } from '../metrics/node-health.ts';
+
+/**
+ * Faults of one server's health, each driving node-mixin's alerts (node-conditions.ts says what
+ * each changes): a server name is the target.
+ */
+export const NODE_CONDITION_KINDS = [
+  'inodes-filling',
+  'clock-skew',
+  'clock-unsynced',
+  'raid-degraded',
+  'disk-saturated',
+  'unit-failed',
+  'unit-crashloop',
+  'conntrack-full',
+  'nic-errors',
+  'bond-degraded',
+  'fd-exhausted',
+  'memory-pressure',
+  'cpu-saturated',
+  'textfile-error',
+] as const;
+export type NodeConditionKind = (typeof NODE_CONDITION_KINDS)[number];
 
 export const FAULT_KINDS = [
   'server-down',
@@ -8,8 +31,12 @@ export const FAULT_KINDS = [
   'district-isolated',
   'pool-load',
   'replica-down',
+  ...NODE_CONDITION_KINDS,
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const isNodeCondition = (kind: FaultKind): kind is NodeConditionKind =>
+  (NODE_CONDITION_KINDS as readonly string[]).includes(kind);
 
 /** The utilisation a pool-load fault holds its servers at unless told. */
 export const DEFAULT_POOL_LOAD = 0.95;
@@ -24,8 +51,10 @@ export interface Fault {
   readonly target: string;
   /** When it started, unix seconds. */
   readonly since: number;
-  /** For disk-filling: how long the disk takes to fill, seconds. */
+  /** For disk-filling and inodes-filling: how long the disk takes to fill, seconds. */
   readonly fillSeconds?: number;
+  /** For unit-failed and unit-crashloop: which systemd unit (kubelet.service by default). */
+  readonly unit?: string;
   /** For pool-load: the busy share of the CPUs held (0–1), and on which of the pool's servers. */
   readonly utilisation?: number;
   readonly servers?: readonly string[];
@@ -37,6 +66,7 @@ export interface Fault {
 /** A fault's settings besides its kind and target, as the API receives them (unchecked). */
 export interface FaultSettings {
   readonly fillSeconds?: unknown;
+  readonly unit?: unknown;
   readonly utilisation?: unknown;
   readonly servers?: unknown;
   readonly shard?: unknown;
@@ -51,7 +81,7 @@ export function faultProblem(model: CityModel, kind: unknown, target: unknown): 
     return `kind must be one of ${FAULT_KINDS.join(', ')}; got ${JSON.stringify(kind)}`;
   if (typeof target !== 'string' || target === '') return 'target must be the name or id of what fails';
   const [exists, what] =
-    kind === 'server-down' || kind === 'disk-filling'
+    kind === 'server-down' || kind === 'disk-filling' || isNodeCondition(kind as FaultKind)
       ? [model.servers.some((s) => s.name === target), 'server']
       : kind === 'link-down'
         ? [model.network.points.some((p) => p.id === target), 'connection point']
@@ -83,6 +113,10 @@ export function settingsProblem(
     'district-isolated': [],
     'pool-load': ['utilisation', 'servers'],
     'replica-down': ['shard', 'replica'],
+    ...(Object.fromEntries(NODE_CONDITION_KINDS.map((k) => [k, []])) as Record<NodeConditionKind, []>),
+    'inodes-filling': ['fillSeconds'],
+    'unit-failed': ['unit'],
+    'unit-crashloop': ['unit'],
   };
   const foreign = given.find((k) => !takes[kind].includes(k));
   if (foreign)
@@ -90,6 +124,8 @@ export function settingsProblem(
   const s = settings;
   if (s.fillSeconds !== undefined && !(typeof s.fillSeconds === 'number' && s.fillSeconds > 0))
     return `fillSeconds must be a positive number of seconds; got ${JSON.stringify(s.fillSeconds)}`;
+  if (s.unit !== undefined && !(NODE_UNITS as readonly unknown[]).includes(s.unit))
+    return `unit must be one of ${NODE_UNITS.join(', ')}; got ${JSON.stringify(s.unit)}`;
   if (kind === 'pool-load') {
     if (
       s.utilisation !== undefined &&

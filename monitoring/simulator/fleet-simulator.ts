@@ -8,7 +8,9 @@
  *   GET    /probe?target=<ip>&module=   GET /snmp?target=<hub ip>&module=if_mib   GET /-/healthy
  *   GET    /faults    POST /faults {"kind","target",…settings}    DELETE /faults/<id>    DELETE /faults
  *          (kinds: server-down, disk-filling {fillSeconds}, link-down, district-isolated,
- *           pool-load {utilisation, servers}, replica-down {shard, replica})
+ *           pool-load {utilisation, servers}, replica-down {shard, replica}, and a server's health:
+ *           inodes-filling {fillSeconds}, unit-failed and unit-crashloop {unit}, and the others of
+ *           faults.ts's NODE_CONDITION_KINDS)
  *   GET    /fleet/servers/<name>        POST /fleet/servers/<name>/<cordon|drain|upgrade|reboot|uncordon>
  *   GET    /fleet/record                (what maintenance did: installs per server, most out at once)
  *
@@ -22,6 +24,7 @@ import { createProbeResult } from '../metrics/blackbox.ts';
 import { createUplinkInterface } from '../metrics/if-octets.ts';
 import { createNodeCpuSeconds } from '../metrics/node-cpu.ts';
 import { createNodeFilesystem } from '../metrics/node-filesystem.ts';
+import { createNodeHealth } from '../metrics/node-health.ts';
 import { createNodeMemory } from '../metrics/node-memory.ts';
 import { createNodeVersion } from '../metrics/node-version.ts';
 import { createServiceRequests } from '../metrics/service-requests.ts';
@@ -33,6 +36,8 @@ import {
   type FaultKind,
   type FaultSettings,
   faultProblem,
+  isNodeCondition,
+  type NodeConditionKind,
   settingsProblem,
 } from './faults.ts';
 import { FleetMaintenance, isMaintenanceAction } from './fleet-maintenance.ts';
@@ -50,6 +55,7 @@ import {
   type WarehouseStorage,
   warehouseStorages,
 } from './load-model.ts';
+import { CONDITION_LEVELS, NodeConditions } from './node-conditions.ts';
 import { PoolLoad } from './pool-load.ts';
 
 /** How fast a disk-filling fault eats the free space: all of it in two hours. */
@@ -66,8 +72,10 @@ export class FleetSimulator {
   private readonly warehouses: Registry;
   private readonly services: Registry;
   private nextFault = 1;
-  /** The extra CPU that pool-load faults put on servers. */
+  /** The extra CPU that pool-load and cpu-saturated faults put on servers. */
   private readonly poolLoad = new PoolLoad();
+  /** Each server's health as node-mixin's alerts read it, and what node-condition faults do to it. */
+  private readonly conditions: NodeConditions;
   /** Cordon, drain, upgrade, reboot, uncordon: what the upgrade runbook's sim executor drives. */
   readonly maintenance: FleetMaintenance;
 
@@ -79,6 +87,7 @@ export class FleetSimulator {
     private readonly timeScale = 1,
   ) {
     this.loads = new Map(serverLoads(model).map((l) => [l.server, l]));
+    this.conditions = new NodeConditions((t) => t - GROWTH_EPOCH, timeScale);
     this.maintenance = new FleetMaintenance(
       model,
       this.loads,
@@ -149,17 +158,24 @@ export class FleetSimulator {
     });
     createNodeMemory(registry, {
       totalBytes: load.memoryBytes,
-      usedBytes: () =>
-        Math.min(
+      usedBytes: () => {
+        const used = Math.min(
           0.98 * load.memoryBytes,
           memoryUsedAt(load, this.now()) * this.maintenance.memoryFactor(name),
-        ),
+        );
+        return this.faultOn('memory-pressure', name)
+          ? Math.max(used, CONDITION_LEVELS.memoryShare * load.memoryBytes)
+          : used;
+      },
     });
     createNodeVersion(registry, {
       version: () => this.maintenance.view(name).version,
       bootTime: () => this.maintenance.view(name).bootTime,
     });
     createNodeFilesystem(registry, { sizeBytes: load.diskBytes, freeBytes: () => this.diskFree(name, load) });
+    createNodeHealth(registry, () =>
+      this.conditions.reading(name, load, this.conditionsOn(name), this.now()),
+    );
     this.servers.set(name, registry);
     return registry;
   }
@@ -171,6 +187,14 @@ export class FleetSimulator {
     const start = diskFreeAt(load, filling.since);
     const fill = filling.fillSeconds ?? FILL_SECONDS / this.timeScale;
     return start * (1 - Math.min(1, (t - filling.since) / fill));
+  }
+
+  /** The node-condition faults on a server now, by kind. */
+  private conditionsOn(server: string): Map<NodeConditionKind, Fault> {
+    const on = new Map<NodeConditionKind, Fault>();
+    for (const f of this.faults.values())
+      if (f.target === server && isNodeCondition(f.kind)) on.set(f.kind, f);
+    return on;
   }
 
   private faultOn(kind: FaultKind, target: string): Fault | undefined {
@@ -251,6 +275,7 @@ export class FleetSimulator {
       target: target as string,
       since: this.now(),
       ...(settings.fillSeconds === undefined ? {} : { fillSeconds: settings.fillSeconds as number }),
+      ...(settings.unit === undefined ? {} : { unit: settings.unit as string }),
       ...(kind === 'pool-load'
         ? {
             utilisation: (settings.utilisation as number | undefined) ?? DEFAULT_POOL_LOAD,
@@ -264,12 +289,11 @@ export class FleetSimulator {
         : {}),
     };
     this.faults.set(fault.id, fault);
-    if (fault.kind === 'pool-load')
-      for (const name of fault.servers ?? []) {
-        const load = this.loads.get(name) as ServerLoad;
-        const normal = this.maintenance.busySeconds(name);
-        this.poolLoad.start(name, load.cores, fault.utilisation as number, normal, fault.since);
-      }
+    for (const [name, utilisation] of this.loadedBy(fault)) {
+      const load = this.loads.get(name) as ServerLoad;
+      const normal = this.maintenance.busySeconds(name);
+      this.poolLoad.start(name, load.cores, utilisation, normal, fault.since);
+    }
     return fault;
   }
 
@@ -279,13 +303,18 @@ export class FleetSimulator {
     const t = this.now();
     for (const f of ended) {
       this.faults.delete(f.id);
-      if (f.kind === 'pool-load')
-        for (const name of f.servers ?? []) {
-          const load = this.loads.get(name) as ServerLoad;
-          this.poolLoad.end(name, load.cores, this.maintenance.busySeconds(name), t);
-        }
+      for (const [name] of this.loadedBy(f)) {
+        const load = this.loads.get(name) as ServerLoad;
+        this.poolLoad.end(name, load.cores, this.maintenance.busySeconds(name), t);
+      }
     }
     return id === undefined || ended.length > 0;
+  }
+
+  /** The servers a fault holds busy, and at what share of their CPUs: a pool's, or a saturated one. */
+  private loadedBy(f: Fault): [string, number][] {
+    if (f.kind === 'pool-load') return (f.servers ?? []).map((name) => [name, f.utilisation as number]);
+    return f.kind === 'cpu-saturated' ? [[f.target, 1]] : [];
   }
 
   listFaults(): Fault[] {

@@ -2,6 +2,7 @@ import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../../model/index.ts';
+import { FAULT_KINDS } from '../../../monitoring/simulator/faults.ts';
 import { FleetSimulator, MAX_BODY_BYTES, MAX_FAULTS } from '../../../monitoring/simulator/fleet-simulator.ts';
 import { BUILTIN_CITY } from '../../helpers/city.ts';
 
@@ -143,7 +144,7 @@ describe('FleetSimulator', () => {
   it('refuses faults the inventory has no target for, saying what is allowed', () => {
     const sim = new FleetSimulator(model);
     expect(() => sim.inject('meteor', 'd760')).toThrow(
-      'kind must be one of server-down, disk-filling, link-down, district-isolated, pool-load, replica-down; got "meteor"',
+      `kind must be one of ${FAULT_KINDS.join(', ')}; got "meteor"`,
     );
     expect(() => sim.inject('pool-load', 'edoc', { utilisation: 1.5 })).toThrow(
       'utilisation must be a share of the CPUs from 0 (excluded) to 1; got 1.5',
