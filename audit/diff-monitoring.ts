@@ -96,12 +96,23 @@ function ruleKey(r: Rule): string {
 const selector = (expr: string | undefined) => /\{[^}]*\}/.exec(expr ?? '')?.[0] ?? '';
 
 function keyed(rules: readonly Rule[]): Map<string, Rule> {
-  const seen = new Map<string, number>();
-  for (const r of rules) seen.set(ruleKey(r), (seen.get(ruleKey(r)) ?? 0) + 1);
+  // one name for several rules is told apart by what they select (ServerDown per criticality),
+  // then by severity (node-mixin's tiers of one alert on the same series)
+  const stages = [
+    ruleKey,
+    (r: Rule) => `${ruleKey(r)} ${selector(r.expr)}`,
+    (r: Rule) => `${ruleKey(r)} ${selector(r.expr)} severity="${r.labels?.severity ?? ''}"`,
+  ];
+  const count = (key: (r: Rule) => string) => {
+    const seen = new Map<string, number>();
+    for (const r of rules) seen.set(key(r), (seen.get(key(r)) ?? 0) + 1);
+    return seen;
+  };
+  const counts = stages.map(count);
   const out = new Map<string, Rule>();
   for (const r of rules) {
-    // one name for several rules (ServerDown per criticality): told apart by what they select
-    const base = (seen.get(ruleKey(r)) ?? 0) > 1 ? `${ruleKey(r)} ${selector(r.expr)}` : ruleKey(r);
+    const stage = stages.findIndex((key, i) => (counts[i]?.get(key(r)) ?? 0) === 1);
+    const base = (stages[stage === -1 ? stages.length - 1 : stage] as (r: Rule) => string)(r);
     let key = base;
     for (let i = 2; out.has(key); i++) key = `${base} #${i}`;
     out.set(key, r);

@@ -19,12 +19,37 @@ export function renderTemplate(text: string, labels: Readonly<Record<string, str
   );
 }
 
-function testOf(spec: AlertSpec) {
+/** The tiers of `spec`'s alert that its scenario says fire with it (AlertScenario.alsoFiring). */
+function siblings(spec: AlertSpec, all: readonly AlertSpec[]): AlertSpec[] {
+  return (spec.scenario.alsoFiring ?? []).map((labels) => {
+    const found = all.find(
+      (o) =>
+        o !== spec &&
+        o.rule.alert === spec.rule.alert &&
+        Object.entries(labels).every(([k, v]) => o.rule.labels[k] === v),
+    );
+    if (!found || found.rule.for !== spec.rule.for)
+      throw new Error(`alert ${spec.rule.alert}: no tier ${JSON.stringify(labels)} with the same for`);
+    return found;
+  });
+}
+
+function testOf(spec: AlertSpec, all: readonly AlertSpec[]) {
   const { rule, scenario } = spec;
   // exact by default: pending one minute before activeFrom + for, firing at it
   const slack = scenario.slackMinutes ?? 0;
   const fires = scenario.activeFromMinute + minutesOf(rule.for);
-  const labels = { ...scenario.firingLabels, ...rule.labels };
+  const expected = (r: AlertSpec['rule']) => {
+    const labels = { ...scenario.firingLabels, ...r.labels };
+    return {
+      exp_labels: labels,
+      exp_annotations: {
+        summary: renderTemplate(r.annotations.summary, labels),
+        description: renderTemplate(r.annotations.description, labels),
+        runbook_url: renderTemplate(r.annotations.runbook_url, labels),
+      },
+    };
+  };
   const none = (minute: number, alertname = rule.alert) => ({
     eval_time: `${minute}m`,
     alertname,
@@ -36,16 +61,7 @@ function testOf(spec: AlertSpec) {
     {
       eval_time: `${fires + slack}m`,
       alertname: rule.alert,
-      exp_alerts: [
-        {
-          exp_labels: labels,
-          exp_annotations: {
-            summary: renderTemplate(rule.annotations.summary, labels),
-            description: renderTemplate(rule.annotations.description, labels),
-            runbook_url: renderTemplate(rule.annotations.runbook_url, labels),
-          },
-        },
-      ],
+      exp_alerts: [expected(rule), ...siblings(spec, all).map((o) => expected(o.rule))],
     },
     ...(scenario.quietAlerts ?? []).map((name) => none(fires + slack, name)),
   ];
@@ -68,7 +84,7 @@ export function ruleTestsYaml(sets: readonly RuleSet[], ...rulesPaths: string[])
       // the shards' partials before the global's sums in each step, as federation delivers them
       ...(rulesPaths.length > 1 ? { group_eval_order: sets.map((s) => s.name) } : {}),
       evaluation_interval: '1m',
-      tests: sets.flatMap((s) => s.alerts.map(testOf)),
+      tests: sets.flatMap((s) => s.alerts.map((a) => testOf(a, s.alerts))),
     },
     { lineWidth: 0 },
   );

@@ -56,6 +56,12 @@ export interface AlertScenario {
   readonly warmUpMinute?: number;
   /** Other alerts that must stay quiet when this one fires (a ticket is not a page). */
   readonly quietAlerts?: readonly string[];
+  /**
+   * Tiers of the same alert that fire with this one, by their labels (a critical tier's
+   * condition holds the warning tier's too, as node-mixin's do; Alertmanager inhibits the
+   * warning). They must have the same `for`.
+   */
+  readonly alsoFiring?: readonly Readonly<Record<string, string>>[];
 }
 
 export interface AlertSpec {

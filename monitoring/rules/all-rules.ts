@@ -5,6 +5,7 @@
 import { type CityModel, deployedModel } from '../../model/index.ts';
 import { memoByModel } from '../../model/memo-by-model.ts';
 import { networkRules } from './network-rules.ts';
+import { nodeHealthRules } from './node-health-rules.ts';
 import type { RuleSet } from './rule-set.ts';
 import { serverRules } from './server-rules.ts';
 import { sloRules } from './slo-rules.ts';
@@ -14,7 +15,13 @@ export const cityRuleSets = memoByModel((city: CityModel): RuleSet[] => {
   const model = deployedModel(city);
   // an alert the inventory disables is left out, and its promtool scenario with it
   const disabled = new Set(model.monitoring.disabledAlerts);
-  return [serverRules(model), warehouseRules(model), networkRules(model), sloRules(model)].map((set) =>
+  return [
+    serverRules(model),
+    nodeHealthRules(model),
+    warehouseRules(model),
+    networkRules(model),
+    sloRules(model),
+  ].map((set) =>
     disabled.size === 0 ? set : { ...set, alerts: set.alerts.filter((a) => !disabled.has(a.rule.alert)) },
   );
 });

@@ -1,27 +1,20 @@
 /**
- * Servers: down (paging for critical pools), disks filling, and pool utilisation over the
+ * Servers: down (paging for critical pools) and pool utilisation over the
  * headroom the inventory plans for — a pool of N servers keeps k spare (its largest rack, its
  * upgrade wave, at least one server; model/pool-headroom.ts), so it may run (N − k)/N busy.
  */
 import { type CityModel, type Criticality, poolHeadrooms, spareExplained } from '../../model/index.ts';
 import { NODE_CPU_SECONDS } from '../metrics/node-cpu.ts';
-import {
-  NODE_FILESYSTEM_AVAIL,
-  NODE_FILESYSTEM_READONLY,
-  NODE_FILESYSTEM_SIZE,
-} from '../metrics/node-filesystem.ts';
 import { NODE_MEMORY_AVAILABLE, NODE_MEMORY_TOTAL } from '../metrics/node-memory.ts';
 import { type AlertSpec, alertRule, promLiteral, type RecordingRule, type Severity } from '../rule-types.ts';
 import type { RuleSet } from './rule-set.ts';
 
-/**
- * The filesystems the disk alerts watch: node_exporter already leaves out /proc, /sys and the
- * like; memory-backed (tmpfs, ramfs), container layers (overlay) and images (squashfs) are left
- * out here, as node-mixin's selectors do.
- */
-export const FS = 'job="node",fstype!~"tmpfs|ramfs|overlay|squashfs",mountpoint!=""';
-
-const SEVERITY: Record<Criticality, Severity> = { critical: 'critical', high: 'warning', normal: 'info' };
+/** An alert's severity from its pool's criticality: critical pages, high queues, normal informs. */
+export const SEVERITY: Record<Criticality, Severity> = {
+  critical: 'critical',
+  high: 'warning',
+  normal: 'info',
+};
 const GIB = 1024 ** 3;
 
 export function serverRules(model: CityModel): RuleSet {
@@ -82,44 +75,6 @@ export function serverRules(model: CityModel): RuleSet {
       base,
     ),
   );
-  alerts.push(
-    alertRule(
-      {
-        alert: 'NodeFilesystemFillingUp',
-        // as node-mixin does: little space left AND the 6h trend runs out within a day, on real
-        // filesystems that can be written (memory-backed and image layers are not disks to fill)
-        expr: `(${NODE_FILESYSTEM_AVAIL}{${FS}} / ${NODE_FILESYSTEM_SIZE}{${FS}} < 0.15 and predict_linear(${NODE_FILESYSTEM_AVAIL}{${FS}}[6h], 24 * 3600) < 0 and ${NODE_FILESYSTEM_READONLY}{${FS}} == 0)`,
-        for: '1h',
-        severity: 'warning',
-        summary: 'A filesystem has under 15% space left and is predicted to fill within 24 hours.',
-        description:
-          'Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} has under 15% space left and will fill within a day at its current rate.',
-        scenario: {
-          // 100 GiB, 20 GiB free, losing 1/8 GiB a minute (whole bytes, so no rounding drift):
-          // under 15% from minute 41
-          series: [
-            {
-              series: `${NODE_FILESYSTEM_SIZE}{job="node",instance="s1",mountpoint="/"}`,
-              values: `${100 * GIB}x200`,
-            },
-            {
-              series: `${NODE_FILESYSTEM_AVAIL}{job="node",instance="s1",mountpoint="/"}`,
-              values: `${20 * GIB}-${GIB / 8}x200`,
-            },
-            {
-              series: `${NODE_FILESYSTEM_READONLY}{job="node",instance="s1",mountpoint="/"}`,
-              values: '0x200',
-            },
-          ],
-          activeFromMinute: 41,
-          firingLabels: { instance: 's1', mountpoint: '/', job: 'node' },
-        },
-        perTarget: true,
-      },
-      base,
-    ),
-  );
-
   // a pool of N servers keeping k spare may run at most (N − k)/N busy
   const headrooms = poolHeadrooms(model);
   for (const pool of model.pools) {
