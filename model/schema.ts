@@ -405,13 +405,13 @@ const monitoring = z.strictObject({
   /** Share of a district's points down at once that counts as the district isolated. */
   districtIsolatedRatio: z.number().gt(0).lte(1).default(0.5),
   /**
-   * Alerts the city does not run, by name (e.g. NodeFilesystemFillingUp where disks are watched by
+   * Alerts the city does not run, by name (e.g. NodeBondingDegraded where bonds are watched by
    * another system): left out of the rules and their tests. `citycloud diff` reports each as an
    * alert removed.
    */
   disabledAlerts: z
     .array(
-      z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: 'an alert name, such as NodeFilesystemFillingUp' }),
+      z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: 'an alert name, such as NodeBondingDegraded' }),
     )
     .default([]),
 });

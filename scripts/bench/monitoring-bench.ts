@@ -1,6 +1,7 @@
 /**
- * Rows scrape:1x, scrape:10x (the simulated fleet's full scrape), rules:1x (rule generation),
- * rules:10x-sharded (the rules split for shards) and monitor-up:3-shards (the local stack's start).
+ * Rows scrape:1x, scrape:10x (the simulated fleet's full scrape), rules:1x and rules:10x (rule
+ * generation), promtool-test:10x (every alert's test under promtool), rules:10x-sharded (the rules
+ * split for shards) and monitor-up:3-shards (the local stack's start).
  */
 import { BUILTIN_INVENTORY } from '../cli/defaults.ts';
 import { benchCities } from './cities.ts';
@@ -43,6 +44,34 @@ export function monitoringBench(workDir: string): Bench {
       );
       rows.push({ ...row, note: `${mb(ours.bytes)} of rules and tests` });
       const tenX = benchCities(workDir).find((c) => c.scale === '10x')?.file as string;
+      log('rules:10x: generating the 10x city’s rules and their promtool tests…');
+      const ten = compareRow(
+        'rules:10x',
+        'YAML of the same rules, already built',
+        WORKER,
+        ['rules-ours', tenX, '1', '5'],
+        ['rules-peer', tenX, '1', '5'],
+      );
+      rows.push({
+        ...ten.row,
+        target: 'under 2 s',
+        met: ten.row.value < 2000,
+        note: `${mb(ten.ours.bytes)} of rules and tests`,
+      });
+      log('promtool-test:10x: promtool test rules of the 10x city, then one promtool run per alert…');
+      const promtool = compareRow(
+        'promtool-test:10x',
+        'one promtool run per alert’s test',
+        WORKER,
+        ['promtool-ours', tenX, '0', '3'],
+        ['promtool-peer', tenX, '0', '1'],
+      );
+      rows.push({
+        ...promtool.row,
+        target: 'under 60 s',
+        met: promtool.row.value < 60_000,
+        note: `every alert on both sides of its for window (${promtool.peer.bytes} tests)`,
+      });
       log('rules:10x-sharded: the rules split for 4 shards and a global, against the unsharded rules…');
       const sharded = compareRow(
         'rules:10x-sharded',

@@ -5,11 +5,17 @@
  *   rules-ours  — the rule sets generated from the model and written as rules and promtool tests;
  *   rules-peer  — the same rule objects, already made, only written as YAML;
  *   rules-sharded — the rules split for 4 shards and a global, written as both rules files and
- *                 their promtool tests (its peer is rules-ours: the unsharded rules).
+ *                 their promtool tests (its peer is rules-ours: the unsharded rules);
+ *   promtool-ours — `promtool test rules` of every alert's generated test, in one run;
+ *   promtool-peer — the same tests run the naive way, one promtool run per alert's test.
  * Prints {medianMs, peakRssMB, bytes} as JSON.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { ruleTestsYaml } from '../../monitoring/rule-tests.ts';
 import { cityRuleSets } from '../../monitoring/rules/all-rules.ts';
@@ -76,8 +82,41 @@ function peerRegistry(): Registry {
   return r;
 }
 
+/** Runs promtool test rules on each file in `dir`; throws when one fails (a bench of a red test is no figure). */
+function promtoolTest(dir: string, files: readonly string[]): void {
+  for (const file of files) {
+    const r = spawnSync('promtool', ['test', 'rules', file], { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0)
+      throw new Error(`promtool test rules ${file} failed: ${(r.stdout + r.stderr).slice(-400)}`);
+  }
+}
+
+/** The rules and their tests written to a temporary folder: all in one file, or one file per alert. */
+function writtenTests(oneFilePerAlert: boolean): { dir: string; files: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'citycloud-bench-promtool-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const sets = cityRuleSets(model);
+  writeFileSync(join(dir, 'rules.yml'), rulesYaml(sets));
+  const all = ruleTestsYaml(sets, 'rules.yml');
+  if (!oneFilePerAlert) {
+    writeFileSync(join(dir, 'tests.yml'), all);
+    return { dir, files: ['tests.yml'] };
+  }
+  const doc = parse(all) as { tests: unknown[] };
+  const files = doc.tests.map((test, i) => {
+    const file = `test-${i}.yml`;
+    writeFileSync(join(dir, file), stringify({ ...doc, tests: [test] }, { lineWidth: 0 }));
+    return file;
+  });
+  bytes = files.length;
+  return { dir, files };
+}
+
 let result: { medianMs: number; peakRssMB: number };
-if (mode === 'scrape-ours') {
+if (mode === 'promtool-ours' || mode === 'promtool-peer') {
+  const { dir, files } = writtenTests(mode === 'promtool-peer');
+  result = measure(() => promtoolTest(dir, files), Number(warmups), Number(runs));
+} else if (mode === 'scrape-ours') {
   const sim = new FleetSimulator(model);
   result = await measureAsync(
     async () => {

@@ -55,13 +55,13 @@ describe('citycloud diff of the built-in city before and after six changes', () 
     });
 
     const dropped = find(
-      (c: { kind: string; id: string }) => c.kind === 'alert' && c.id === 'NodeFilesystemFillingUp',
+      (c: { kind: string; id: string }) => c.kind === 'alert' && c.id === 'NodeBondingDegraded',
     );
     expect(dropped).toHaveLength(1);
     expect(dropped[0]).toMatchObject({
       level: 'high',
       action: 'remove',
-      rules: [{ rule: 'AU013', because: 'alert NodeFilesystemFillingUp removed' }],
+      rules: [{ rule: 'AU013', because: 'alert NodeBondingDegraded removed' }],
     });
 
     const warehouse = find(
@@ -110,14 +110,14 @@ describe('citycloud diff of the built-in city before and after six changes', () 
       medium: report.changes.filter((c: { level: string }) => c.level === 'medium').length,
       low: report.changes.filter((c: { level: string }) => c.level === 'low').length,
     });
-    // the 22 of the five changes, and the policy that disables NodeFilesystemFillingUp itself
+    // the 22 of the five changes, and the policy that disables NodeBondingDegraded itself
     expect(report.counts.high).toBe(23);
     const disabled = report.changes.find(
       (c: { kind: string; id: string }) => c.kind === 'policy' && c.id === 'disabled-alerts',
     );
     expect(disabled).toMatchObject({
       level: 'high',
-      summary: 'alerts the city does not run (monitoring.disabledAlerts): (none) → NodeFilesystemFillingUp',
+      summary: 'alerts the city does not run (monitoring.disabledAlerts): (none) → NodeBondingDegraded',
     });
     const ranks = report.changes.map((c: { level: string }) =>
       ['critical', 'high', 'medium', 'low'].indexOf(c.level),
@@ -207,7 +207,7 @@ describe('citycloud diff of the built-in city before and after six changes', () 
       'AU013: alert DistrictIsolated loosened: threshold \\> 0.5 → \\> 0.8',
       'AU014: warehouse population: replicas 3 → 2',
       'AU010: network policy kubernetes\\_network\\_policy\\_v1.population-allow-readers',
-      'AU013: alert NodeFilesystemFillingUp removed',
+      'AU013: alert NodeBondingDegraded removed',
     ])
       expect(md).toContain(needle);
     expect(md).toMatch(

@@ -3,7 +3,7 @@
  * auditor must see — a rack of the management pool removed (its tenant's request lowered to
  * fit), the meeting tenant allowed to reach the population warehouse (a network policy opened),
  * the DistrictIsolated alert loosened (0.5 → 0.8 of a district's points down), the population
- * warehouse shrunk from 3 replicas to 2, ward w26734 renumbered, and the NodeFilesystemFillingUp
+ * warehouse shrunk from 3 replicas to 2, ward w26734 renumbered, and the NodeBondingDegraded
  * alert dropped (monitoring.disabledAlerts).
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
@@ -47,7 +47,7 @@ export function changedInventory(dir: string): string {
   edit(
     join(dir, 'monitoring.yaml'),
     'districtIsolatedRatio: 0.5',
-    'districtIsolatedRatio: 0.8\n  disabledAlerts: [NodeFilesystemFillingUp]',
+    'districtIsolatedRatio: 0.8\n  disabledAlerts: [NodeBondingDegraded]',
   );
   edit(
     join(dir, 'warehouses.yaml'),

@@ -112,16 +112,19 @@ describe('the generated rules', () => {
 
   it('leaves memory-backed and image filesystems out of the disk alert, as node-mixin does (promtool)', () => {
     const GIB = 1024 ** 3;
-    // the same filling disk, once as ext4 on / and once as tmpfs on /run, overlay and squashfs
+    // the same filling disk (30% free, full in 16 hours: the warning tier), once as ext4 on /
+    // and once as tmpfs on /run, overlay and squashfs
     const filling = (fstype: string, mountpoint: string) => {
       const l = `job="node",instance="s1",fstype="${fstype}",mountpoint="${mountpoint}"`;
       return [
         { series: `node_filesystem_size_bytes{${l}}`, values: `${100 * GIB}x200` },
-        { series: `node_filesystem_avail_bytes{${l}}`, values: `${20 * GIB}-${GIB / 8}x200` },
+        { series: `node_filesystem_avail_bytes{${l}}`, values: `${30 * GIB}-${GIB / 32}x200` },
         { series: `node_filesystem_readonly{${l}}`, values: '0x200' },
       ];
     };
-    const rule = alerts().find((a) => a.alert === 'NodeFilesystemFillingUp');
+    const rule = alerts().find(
+      (a) => a.alert === 'NodeFilesystemSpaceFillingUp' && a.labels.severity === 'warning',
+    );
     const r = promtoolCase({
       input_series: [
         ...filling('ext4', '/'),
@@ -131,7 +134,7 @@ describe('the generated rules', () => {
       ],
       alert_rule_test: [
         {
-          alertname: 'NodeFilesystemFillingUp',
+          alertname: 'NodeFilesystemSpaceFillingUp',
           eval_time: '110m',
           exp_alerts: [
             {
@@ -145,7 +148,7 @@ describe('the generated rules', () => {
               exp_annotations: {
                 ...rule?.annotations,
                 description:
-                  'Filesystem / on s1 has under 15% space left and will fill within a day at its current rate.',
+                  'Filesystem / on s1 has under 40% of its space left and will run out within 24 hours at its current rate.',
               },
             },
           ],
@@ -236,7 +239,7 @@ describeWith([PROMETHEUS_TOOLS], 'checked by the real tools', () => {
     });
     const rules = readFileSync(join(off, 'rules/citycloud.rules.yml'), 'utf8');
     expect(rules).not.toContain('alert: ServerDown');
-    expect(rules).toContain('alert: NodeFilesystemFillingUp');
+    expect(rules).toContain('alert: NodeFilesystemSpaceFillingUp');
     expect(readFileSync(join(off, 'tests/citycloud.rules.test.yml'), 'utf8')).not.toContain(
       'alertname: ServerDown',
     );

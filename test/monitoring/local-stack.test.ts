@@ -1,15 +1,24 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CityModel, loadCity } from '../../model/index.ts';
+import { nodeHealthRules } from '../../monitoring/rules/node-health-rules.ts';
+import { NODE_CONDITION_KINDS } from '../../monitoring/simulator/faults.ts';
 import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
 
 const PORTS = { prometheus: 29090, alertmanager: 29093, simulator: 29200 };
 const prom = `http://127.0.0.1:${PORTS.prometheus}`;
+const am = `http://127.0.0.1:${PORTS.alertmanager}`;
+const model = loadCity(SMALL_CITY).model as CityModel;
 const sim = `http://127.0.0.1:${PORTS.simulator}`;
 
 interface Alert {
   labels: Record<string, string>;
   state: string;
+}
+
+interface AmAlert {
+  labels: Record<string, string>;
 }
 
 async function until<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -128,7 +137,7 @@ describeWith([LOCAL_STACK], 'citycloud monitor up / down with the real Prometheu
     expect(firing.labels.pool).toBe('web');
   });
 
-  it('turns a filling disk into NodeFilesystemFillingUp once it is under 15% and trending to full', async () => {
+  it('turns a filling disk into both tiers of NodeFilesystemSpaceFillingUp, then NodeFilesystemAlmostOutOfSpace', async () => {
     const target = 'dc1-h1-r01-k01-u04';
     const res = await fetch(`${sim}/faults`, {
       method: 'POST',
@@ -136,17 +145,137 @@ describeWith([LOCAL_STACK], 'citycloud monitor up / down with the real Prometheu
       body: JSON.stringify({ kind: 'disk-filling', target, fillSeconds: 20 }),
     });
     expect(res.status).toBe(201);
-    const mine = (a: Alert) =>
-      a.labels.alertname === 'NodeFilesystemFillingUp' && a.labels.instance === target;
-    await until('NodeFilesystemFillingUp pending', 40, async () =>
-      (await alerts()).find((a) => mine(a) && a.state === 'pending'),
+    const mine = (name: string, severity: string) => (a: Alert) =>
+      a.labels.alertname === name && a.labels.instance === target && a.labels.severity === severity;
+    await until('NodeFilesystemSpaceFillingUp pending', 40, async () =>
+      (await alerts()).find(
+        (a) => mine('NodeFilesystemSpaceFillingUp', 'warning')(a) && a.state === 'pending',
+      ),
     );
-    // for: 1h at time ×60 is one minute
-    const firing = await until('NodeFilesystemFillingUp firing', 90, async () =>
-      (await alerts()).find((a) => mine(a) && a.state === 'firing'),
+    // for: 1h at time ×60 is one minute; filling in 20 s is the fast tier too
+    for (const severity of ['warning', 'critical']) {
+      const firing = await until(`NodeFilesystemSpaceFillingUp ${severity} firing`, 90, async () =>
+        (await alerts()).find(
+          (a) => mine('NodeFilesystemSpaceFillingUp', severity)(a) && a.state === 'firing',
+        ),
+      );
+      expect(firing.labels).toMatchObject({ mountpoint: '/', device: '/dev/md0' });
+    }
+    // a full disk that stopped filling: no trend, still out of space
+    await until('NodeFilesystemAlmostOutOfSpace critical firing', 90, async () =>
+      (await alerts()).find(
+        (a) => mine('NodeFilesystemAlmostOutOfSpace', 'critical')(a) && a.state === 'firing',
+      ),
     );
-    expect(firing.labels).toMatchObject({ mountpoint: '/', severity: 'warning' });
-  }, 150_000);
+  }, 200_000);
+
+  it('turns each node-condition fault into its node-mixin alert, once in Alertmanager', async () => {
+    // on servers other than those of the faults above (k02-u03 down, k01-u04 full); the clocks on
+    // the warehouse pool, whose quorum makes them critical
+    const faults: [kind: string, server: string, alerts: [name: string, severity: string][]][] = [
+      [
+        'inodes-filling',
+        'dc1-h1-r01-k01-u01',
+        [
+          ['NodeFilesystemFilesFillingUp', 'warning'],
+          ['NodeFilesystemFilesFillingUp', 'critical'],
+          ['NodeFilesystemAlmostOutOfFiles', 'warning'],
+          ['NodeFilesystemAlmostOutOfFiles', 'critical'],
+        ],
+      ],
+      ['clock-skew', 'dc1-h1-r01-k01-u10', [['NodeClockSkewDetected', 'critical']]],
+      ['clock-unsynced', 'dc1-h1-r01-k01-u12', [['NodeClockNotSynchronising', 'critical']]],
+      [
+        'raid-degraded',
+        'dc1-h1-r01-k01-u02',
+        [
+          ['NodeRAIDDegraded', 'critical'],
+          ['NodeRAIDDiskFailure', 'warning'],
+        ],
+      ],
+      ['disk-saturated', 'dc1-h1-r01-k02-u01', [['NodeDiskIOSaturation', 'warning']]],
+      ['unit-failed', 'dc1-h1-r01-k02-u02', [['NodeSystemdServiceFailed', 'warning']]],
+      ['unit-crashloop', 'dc1-h1-r01-k01-u03', [['NodeSystemdServiceCrashlooping', 'warning']]],
+      ['conntrack-full', 'dc1-h1-r01-k02-u04', [['NodeHighNumberConntrackEntriesUsed', 'warning']]],
+      [
+        'nic-errors',
+        'dc1-h1-r01-k02-u10',
+        [
+          ['NodeNetworkReceiveErrs', 'warning'],
+          ['NodeNetworkTransmitErrs', 'warning'],
+        ],
+      ],
+      ['bond-degraded', 'dc1-h1-r01-k02-u12', [['NodeBondingDegraded', 'warning']]],
+      [
+        'fd-exhausted',
+        'dc1-h1-r01-k03-u10',
+        [
+          ['NodeFileDescriptorLimit', 'warning'],
+          ['NodeFileDescriptorLimit', 'critical'],
+        ],
+      ],
+      [
+        'memory-pressure',
+        'dc1-h1-r01-k03-u12',
+        [
+          ['NodeMemoryHighUtilization', 'warning'],
+          ['NodeMemoryMajorPagesFaults', 'warning'],
+        ],
+      ],
+      [
+        'cpu-saturated',
+        'dc1-h1-r01-k01-u01',
+        [
+          ['NodeCPUHighUsage', 'info'],
+          ['NodeSystemSaturation', 'warning'],
+        ],
+      ],
+      ['textfile-error', 'dc1-h1-r01-k01-u02', [['NodeTextFileCollectorScrapeError', 'warning']]],
+    ];
+    expect(faults.map(([kind]) => kind).sort()).toEqual([...NODE_CONDITION_KINDS].sort());
+    for (const [kind, target] of faults) {
+      const res = await fetch(`${sim}/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind, target, ...(kind === 'inodes-filling' ? { fillSeconds: 30 } : {}) }),
+      });
+      expect(res.status, kind).toBe(201);
+    }
+    const expected = faults.flatMap(([kind, server, list]) =>
+      list.map(([name, severity]) => ({ kind, server, name, severity })),
+    );
+    // every alert of node-mixin has a fault that drives it here
+    const names = new Set(nodeHealthRules(model).alerts.map((a) => a.rule.alert));
+    expect(
+      new Set(
+        expected
+          .map((e) => e.name)
+          .concat(['NodeFilesystemSpaceFillingUp', 'NodeFilesystemAlmostOutOfSpace']),
+      ),
+    ).toEqual(names);
+    const seen = new Map<string, number>();
+    await until('every node-condition alert in Alertmanager', 240, async () => {
+      const got = (await (await fetch(`${am}/api/v2/alerts`)).json()) as AmAlert[];
+      for (const e of expected) {
+        const key = `${e.name}/${e.server}/${e.severity}`;
+        const n = got.filter(
+          (a) =>
+            a.labels.alertname === e.name &&
+            a.labels.instance === e.server &&
+            a.labels.severity === e.severity,
+        ).length;
+        if (n > 0) seen.set(key, Math.max(seen.get(key) ?? 0, n));
+      }
+      return seen.size === expected.length ? true : undefined;
+    }).catch((err: Error) => {
+      const missing = expected.filter((e) => !seen.has(`${e.name}/${e.server}/${e.severity}`));
+      throw new Error(
+        `${err.message}; not seen: ${missing.map((e) => `${e.name} (${e.severity}) of ${e.kind}`).join(', ')}`,
+      );
+    });
+    // once each: Alertmanager holds one alert per name, server and tier
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+  }, 300_000);
 
   it('refuses to start twice, naming what runs (exit 2)', () => {
     const again = runCli(up);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { cityRuleSets } from '../../monitoring/rules/all-rules.ts';
-import { FS } from '../../monitoring/rules/server-rules.ts';
+import { FS } from '../../monitoring/rules/node-health-rules.ts';
 import { RULES_FILE, rulesYaml } from '../../monitoring/rules-file.ts';
 import { BUILTIN_CITY, tempDir } from '../helpers/city.ts';
 import { freePorts, query, untilTrue } from '../helpers/local-fleet.ts';

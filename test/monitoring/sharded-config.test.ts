@@ -13,6 +13,7 @@ import { NODE_CPU_SECONDS } from '../../monitoring/metrics/node-cpu.ts';
 import { NODE_MEMORY_AVAILABLE, NODE_MEMORY_TOTAL } from '../../monitoring/metrics/node-memory.ts';
 import { SERVICE_REQUESTS } from '../../monitoring/metrics/service-requests.ts';
 import { WAREHOUSE_REPLICA_UP } from '../../monitoring/metrics/warehouse-replica.ts';
+import { nodeHealthRules } from '../../monitoring/rules/node-health-rules.ts';
 import { BUILTIN_CITY, ROOT } from '../helpers/city.ts';
 import { writeMonitoringOut } from '../helpers/monitoring-out.ts';
 import { describeWith, PROMETHEUS_TOOLS } from '../helpers/needs.ts';
@@ -96,12 +97,11 @@ describe('monitoring.shards: 3', () => {
   it('records on the shards only sums that add up, and judges there only single targets', () => {
     const shard = rulesOf(dir, 'rules/citycloud.shard.rules.yml');
     for (const r of shard.filter((x) => x.record)) expect(r.record).toMatch(/^shard_\w+:/);
-    expect([...new Set(shard.flatMap((r) => (r.alert ? [r.alert] : [])))].sort()).toEqual([
-      'ConnectionPointDown',
-      'NodeFilesystemFillingUp',
-      'ServerDown',
-      'WarehouseReplicaDown',
-    ]);
+    // a server down, a point down, a replica down, and node-mixin's alerts of one server's health
+    const nodeHealth = nodeHealthRules(builtin).alerts.map((a) => a.rule.alert);
+    expect([...new Set(shard.flatMap((r) => (r.alert ? [r.alert] : [])))].sort()).toEqual(
+      [...new Set(['ConnectionPointDown', 'ServerDown', 'WarehouseReplicaDown', ...nodeHealth])].sort(),
+    );
     for (const r of shard.filter((x) => x.record)) expect(r.expr, r.record).not.toMatch(/\//);
   });
 

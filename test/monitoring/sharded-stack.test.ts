@@ -4,7 +4,8 @@
  * three of its districts). Every target is
  * scraped by exactly one shard; a pool driven over its headroom fires once, on the global, while
  * a pool loaded only on the servers one shard scrapes does not (though that shard alone would
- * think it over); a warehouse shard losing its quorum and a district isolated each fire once.
+ * think it over); a warehouse shard losing its quorum, a server's degraded RAID array and a
+ * district isolated each fire once.
  */
 
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
@@ -235,6 +236,30 @@ describeWith([LOCAL_STACK], 'monitor up --shards 3 on the real binaries', () => 
       Array.from({ length: down }, (_, i) => String(i + 1)),
     );
     expect(replicas.every((x) => x.labels.prometheus_shard === undefined)).toBe(true);
+  }, 300_000);
+
+  it('fires a server’s node-mixin alert once, from the shard that scrapes it, never from the global', async () => {
+    const server = built[0]?.name as string;
+    const res = await fetch(`${simulator}/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'raid-degraded', target: server }),
+    });
+    expect(res.status).toBe(201);
+    for (const alertname of ['NodeRAIDDiskFailure', 'NodeRAIDDegraded'])
+      await untilTrue(`${alertname} in Alertmanager`, 120, async () =>
+        (await amAlerts(alertname)).some((x) => x.labels.instance === server),
+      );
+    const shard = scrapedBy.get(`node/${server}`)?.[0] as number;
+    for (const alertname of ['NodeRAIDDiskFailure', 'NodeRAIDDegraded']) {
+      const mine = (await amAlerts(alertname)).filter((x) => x.labels.instance === server);
+      expect(mine, alertname).toHaveLength(1);
+      expect(mine[0]?.labels.prometheus_shard).toBeUndefined();
+      expect((await promAlerts(shards[shard] as string, alertname)).map((x) => x.labels.instance)).toEqual([
+        server,
+      ]);
+      expect(await promAlerts(global, alertname)).toEqual([]);
+    }
   }, 300_000);
 
   it('fires DistrictIsolated once, on the global, for a district whose points span the shards', async () => {
