@@ -1,10 +1,14 @@
-/** The monitoring view: Prometheus, its rules and their tests, Alertmanager, blackbox, targets. */
+/**
+ * The monitoring view: Prometheus, its rules and their tests, Alertmanager, blackbox, targets, and
+ * the Grafana dashboards.
+ */
 import { stringify } from 'yaml';
 import type { CityModel } from '../model/index.ts';
 import { toDiffableJson } from '../view/diffable-json.ts';
 import type { Artifact, View } from '../view/view.ts';
 import { alertmanagerConfig } from './alertmanager-config.ts';
 import { blackboxConfig } from './blackbox-config.ts';
+import { dashboardArtifacts } from './dashboards/all-dashboards.ts';
 import {
   FLEET_OPTIONS,
   fleetShardAddress,
@@ -79,6 +83,7 @@ export const monitoringView: View = {
           },
         ]),
       },
+      ...dashboardArtifacts(model),
     ];
   },
 };

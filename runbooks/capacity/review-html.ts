@@ -5,9 +5,8 @@
  * and the crossing date. Charts are drawn by uPlot (MIT), bundled into the page: self-contained,
  * nothing fetched; built with view/html-page.ts (escaped text, hash-only CSP).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { escapeHtml, htmlPage } from '../../view/html-page.ts';
+import { uplotAssets } from '../../view/uplot.ts';
 import type { Review } from './capacity-review.ts';
 import {
   crossText,
@@ -19,17 +18,6 @@ import {
   toComeText,
   unforecastableText,
 } from './format-review.ts';
-
-const require = createRequire(import.meta.url);
-let uplot: { js: string; css: string } | null = null;
-/** uPlot's script and stylesheet, read once from the package. */
-function uplotAssets(): { js: string; css: string } {
-  uplot ??= {
-    js: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
-    css: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-  };
-  return uplot;
-}
 
 /** The element id of a resource's chart (ids and kinds are inventory ids: letters, digits, dashes). */
 export const chartId = (kind: string, id: string) => `chart-${kind}-${id}`;

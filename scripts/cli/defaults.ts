@@ -16,6 +16,8 @@ export const defaultRunsDir = (cityCode: string): string =>
   join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'citycloud', 'runs', cityCode);
 /** Where the capacity review writes its reports. */
 export const DEFAULT_REVIEW_DIR = '.citycloud/capacity-review';
+/** Where `monitor status` writes its page. */
+export const DEFAULT_STATUS_FILE = '.citycloud/monitor-status.html';
 /** Where synth keeps the stack parts it rendered, by content, for the next synth. */
 export const DEFAULT_CACHE_DIR = '.citycloud/cache';
 

@@ -19,14 +19,19 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Opens a page and records every console error and uncaught exception on it. */
-export async function openPage(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+/** Opens a page and records every console error and uncaught exception on it, and every request. */
+export async function openPage(
+  browser: Browser,
+  url: string,
+): Promise<{ page: Page; errors: string[]; requests: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('request', (q) => requests.push(q.url()));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
-  return { page, errors };
+  return { page, errors, requests };
 }

@@ -103,15 +103,7 @@ describeWith([CHROMIUM_BROWSER], 'the capacity review page in Chromium', () => {
   });
 
   it('draws every chart with no console error and no request leaving the page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (q) => requests.push(q.url()));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`file://${file}`);
+    const { page, errors, requests } = await openPage(browser, `file://${file}`);
     await page
       .locator('.plot canvas')
       .nth(r.resources.length - 1)

@@ -2,9 +2,17 @@
  * The whole built-in fleet upgraded in `sim` against the real local Prometheus: every server of
  * the city upgraded exactly once, counted by the simulator, and no wave past a pool's w or two
  * racks of a warehouse pool, checked on the simulator's own record of what was out at once.
+ * First, on the same Prometheus (one, so raw series are there too), every Grafana panel's query
+ * answers with data, and `monitor status` draws every panel.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity, poolHeadrooms } from '../../model/index.ts';
+import { cityDashboards } from '../../monitoring/dashboards/all-dashboards.ts';
+import { expandQuery, panelQueries } from '../../monitoring/dashboards/panel-queries.ts';
+import { localIntervals } from '../../monitoring/local/local-config.ts';
+import { rangeQuery } from '../../runbooks/engine/prometheus-query.ts';
 import { BUILTIN_CITY, runCli, tempDir } from '../helpers/city.ts';
 import { fleetRecord, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
@@ -18,6 +26,65 @@ describeWith([LOCAL_STACK], 'citycloud runbook upgrade on the built-in fleet', (
     fleet = await startFleet(BUILTIN_CITY, 30);
   }, 180_000);
   afterAll(() => fleet?.down());
+
+  it('answers every dashboard panel’s queries with data, each variable at one real value', async () => {
+    const specs = cityDashboards(model);
+    // each variable at its first option: a pool, warehouse, district and tier of the inventory
+    const variables = Object.fromEntries(
+      specs.flatMap((d) => d.variables.map((v) => [v.name, [v.options[0]?.value ?? '']])),
+    );
+    expect(Object.keys(variables).sort()).toEqual(['district', 'pool', 'tier', 'warehouse']);
+    const queries = panelQueries(specs).flatMap((q) =>
+      q.targets.map((t, i) => ({ where: `${q.dashboard.uid} / ${q.panel.title} / ${i}`, expr: t.expr })),
+    );
+    const problems = async () => {
+      const end = Math.floor(Date.now() / 1000);
+      const range = { start: end - 300, end, step: 15 };
+      const expansion = {
+        variables,
+        rangeSeconds: 300,
+        stepSeconds: 15,
+        scrapeIntervalSeconds: localIntervals(model, 30).interval,
+      };
+      const answers = await Promise.all(
+        queries.map((q) => rangeQuery(fleet.prometheus, expandQuery(q.expr, expansion), range)),
+      );
+      return answers.flatMap((a, i) =>
+        a.answered && a.series.length > 0
+          ? []
+          : [`${queries[i]?.where}: ${a.answered ? 'no data' : a.problem}`],
+      );
+    };
+    // the records come a few rule evaluations after the first scrapes: ask until every panel
+    // answers, at most two minutes
+    let left = await problems();
+    for (const until = Date.now() + 120_000; left.length > 0 && Date.now() < until; left = await problems())
+      await new Promise((r) => setTimeout(r, 2000));
+    expect(left).toEqual([]);
+    expect(queries.length).toBeGreaterThan(30);
+  }, 180_000);
+
+  it('draws every panel with monitor status (exit 0), the same queries with every variable at All', () => {
+    const out = join(tempDir(), 'status.html');
+    const r = runCli([
+      'monitor',
+      'status',
+      '--prometheus',
+      fleet.prometheus,
+      '--out',
+      out,
+      '--range',
+      '10m',
+      '--json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { panels: { series: number; problems: string[] }[] };
+    const panels = panelQueries(cityDashboards(model)).length;
+    expect(report.panels).toHaveLength(panels);
+    expect(report.panels.filter((p) => p.series === 0 || p.problems.length > 0)).toEqual([]);
+    expect(readFileSync(out, 'utf8').match(/<section class="panel"/g)).toHaveLength(panels);
+  });
 
   it('plans every server in service, from the live state', () => {
     const r = runCli([
