@@ -5,7 +5,6 @@
  */
 import { type CityModel, primaryUplinkDemands } from '../../model/index.ts';
 import { PROBE_DURATION } from '../metrics/blackbox.ts';
-import { IF_IN_OCTETS, IF_OUT_OCTETS, PRIMARY_UPLINK_ALIAS } from '../metrics/if-octets.ts';
 import { UPLINK_BITS } from '../rules/network-rules.ts';
 import { cityTitle, type DashboardSpec, modelSeries } from './grafana.ts';
 
@@ -22,12 +21,7 @@ export function networkByDistrict(model: CityModel): DashboardSpec {
       .map((d) => [d.point, d.uplink.mbps * 1e6] as const),
   );
   const isolated = model.monitoring.districtIsolatedRatio;
-  // The record, or where it has no value the same from the raw counters: on Prometheus 2.x the
-  // record's rate() over both counters by a __name__ regex fails ("vector cannot contain metrics
-  // with the same labelset": rate drops the names that told them apart). Here each direction is
-  // its own rate, told apart by a label before they meet; the record wins where it answers.
-  const interfaces = `{job="snmp-uplinks",ifAlias="${PRIMARY_UPLINK_ALIAS}",district=~"$district"}`;
-  const uplink = `(${UPLINK_BITS}{district=~"$district"} or 8 * max by (district, link) (rate(${IF_IN_OCTETS}${interfaces}[$__rate_interval]) or label_replace(rate(${IF_OUT_OCTETS}${interfaces}[$__rate_interval]), "direction", "out", "", "")))`;
+  const uplink = `${UPLINK_BITS}{district=~"$district"}`;
   const probes = `{job="blackbox-icmp",district=~"$district"}`;
   return {
     uid: 'citycloud-network-districts',

@@ -21,7 +21,11 @@ export function networkRules(model: CityModel): RuleSet {
   });
   const probes = `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""})`;
   const failed = `count by (district) (${PROBE_SUCCESS}{job="blackbox-icmp",district!=""} == 0)`;
-  const uplink = `8 * max by (district, link) (rate({__name__=~"${IF_IN_OCTETS}|${IF_OUT_OCTETS}",job="snmp-uplinks",ifAlias="${PRIMARY_UPLINK_ALIAS}"}[5m]))`;
+  // each direction's rate told apart by a label before the max: rate() drops the metric name, and
+  // the two directions' rates would otherwise be one label set twice, an evaluation error
+  const direction = (metric: string, dir: string) =>
+    `label_replace(rate(${metric}{job="snmp-uplinks",ifAlias="${PRIMARY_UPLINK_ALIAS}"}[5m]), "direction", "${dir}", "", "")`;
+  const uplink = `8 * max by (district, link) (${direction(IF_IN_OCTETS, 'in')} or ${direction(IF_OUT_OCTETS, 'out')})`;
   return {
     name: 'citycloud-network',
     recording: [

@@ -83,6 +83,26 @@ describe('the generated rules', () => {
     return runTool(PROMTOOL, ['test', 'rules', 'test.yml'], dir);
   };
 
+  it('records an uplink’s busier direction in bits a second, both directions scraped (promtool)', () => {
+    const octets = (metric: string, perMinute: number) => ({
+      series: `${metric}{job="snmp-uplinks",ifAlias="primary-uplink",district="d1",link="d1--core"}`,
+      values: `0+${perMinute}x10`,
+    });
+    // out 600 octets a minute (80 bits a second), in 300
+    const r = promtoolCase({
+      input_series: [octets('ifHCOutOctets', 600), octets('ifHCInOctets', 300)],
+      promql_expr_test: [
+        {
+          expr: 'district:uplink_bits:rate5m',
+          eval_time: '10m',
+          exp_samples: [{ labels: 'district:uplink_bits:rate5m{district="d1",link="d1--core"}', value: 80 }],
+        },
+      ],
+    });
+    expect(r.output).toContain('SUCCESS');
+    expect(r.code).toBe(0);
+  });
+
   it('counts what the district records say: every probe, and the failed ones (promtool)', () => {
     const probe = (point: string, value: number) => ({
       series: `probe_success{job="blackbox-icmp",point="${point}",district="d1"}`,
