@@ -13,7 +13,14 @@ import {
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1/index.js';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1/index.js';
 import { Construct } from 'constructs';
-import type { ExternalSystem, Tenant, Warehouse } from '../model/index.ts';
+import {
+  type Criticality,
+  type ExternalSystem,
+  KUBERNETES_LABEL_PREFIX,
+  type Tenant,
+  tenantNamespace,
+  type Warehouse,
+} from '../model/index.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
 import { allowDns, defaultDeny } from './namespace-policies.ts';
 
@@ -24,6 +31,11 @@ export interface AgencyTenantProps {
   readonly warehouses: readonly Warehouse[];
   /** The model's external systems, to resolve what the tenant reaches. */
   readonly externalSystems: readonly ExternalSystem[];
+  /**
+   * How the tenant's workloads are paged: its most critical pool's criticality
+   * (model/kubernetes-names.ts tenantCriticality), a label of its namespace the monitoring reads.
+   */
+  readonly criticality: Criticality;
   /**
    * The agency's group in the cluster's identity provider.
    * @default `agency:<agency id>`
@@ -52,9 +64,9 @@ export class AgencyTenant extends Construct {
   constructor(scope: Construct, id: string, props: AgencyTenantProps) {
     super(scope, id);
     const t = props.tenant;
-    this.namespace = `tenant-${t.id}`;
+    this.namespace = tenantNamespace(t.id);
     this.group = props.group ?? `agency:${t.agency}`;
-    this.labelPrefix = props.labelPrefix ?? 'citycloud.hcmc.gov.vn';
+    this.labelPrefix = props.labelPrefix ?? KUBERNETES_LABEL_PREFIX;
     this.defaultContainerLimits = props.defaultContainerLimits ?? { cpu: '1', memory: '2Gi' };
 
     const warehouses = new Map(props.warehouses.map((w) => [w.id, w]));
@@ -72,7 +84,11 @@ export class AgencyTenant extends Construct {
     const ns = new NamespaceV1(this, 'namespace', {
       metadata: {
         name: this.namespace,
-        labels: { [`${this.labelPrefix}/tenant`]: t.id, [`${this.labelPrefix}/agency`]: t.agency },
+        labels: {
+          [`${this.labelPrefix}/tenant`]: t.id,
+          [`${this.labelPrefix}/agency`]: t.agency,
+          [`${this.labelPrefix}/criticality`]: props.criticality,
+        },
         // the name people know it by, for kubectl describe and the dashboards
         annotations: { [`${this.labelPrefix}/display-name`]: t.name },
       },

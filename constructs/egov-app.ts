@@ -12,6 +12,7 @@ import {
   podsWithin,
   replicaRange,
   type Tenant,
+  tenantNamespace,
 } from '../model/index.ts';
 import { appOf } from './app-sizing.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
@@ -66,7 +67,7 @@ export class EgovApp extends Construct {
         `${where}: the request in pool ${pool.id} (${request.cpuCores} cores, ${request.memoryGiB} GiB${request.gpus ? `, ${request.gpus} GPUs` : ''}) holds ${capacity} pod${capacity === 1 ? '' : 's'} of ${app.pod.cpuCores} cores and ${app.pod.memoryGiB} GiB; expected room for at least ${floor} (${pool.criticality} pool)`,
         t.path,
       );
-    this.namespace = `tenant-${t.id}`;
+    this.namespace = tenantNamespace(t.id);
     this.minReplicas = range.min;
     this.maxReplicas = range.max;
     new ScaledDeployment(this, 'app', {

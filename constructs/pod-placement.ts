@@ -9,9 +9,9 @@ import type {
   StatefulSetV1SpecTemplateSpecToleration,
   StatefulSetV1SpecTemplateSpecTopologySpreadConstraint,
 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
-import type { Pool } from '../model/index.ts';
+import { KUBERNETES_LABEL_PREFIX, type Pool } from '../model/index.ts';
 
-export const DEFAULT_LABEL_PREFIX = 'citycloud.hcmc.gov.vn';
+export const DEFAULT_LABEL_PREFIX = KUBERNETES_LABEL_PREFIX;
 export const ZONE_KEY = 'topology.kubernetes.io/zone';
 export const rackKey = (labelPrefix: string) => `${labelPrefix}/rack`;
 

@@ -20,6 +20,7 @@ import {
   replicaRange,
   type ServiceTier,
   type Tenant,
+  tenantNamespace,
   tierFloor,
   tierShares,
 } from '../model/index.ts';
@@ -108,7 +109,7 @@ export class PublicServicesPortal extends Construct {
       sizing.push({ tier, services, minReplicas: range.min, maxReplicas: range.max });
     }
     this.tiers = sizing;
-    this.namespace = `tenant-${t.id}`;
+    this.namespace = tenantNamespace(t.id);
 
     for (const s of sizing)
       new ScaledDeployment(this, `tier-${s.tier.id}`, {

@@ -24,6 +24,7 @@ import {
   type ServerModel,
   type Tenant,
   type Warehouse,
+  warehouseNamespace,
 } from '../model/index.ts';
 import { fitsOneOf, modelsOfPool } from '../model/pool-servers.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
@@ -108,7 +109,7 @@ export class WarehouseCluster extends Construct {
     this.images = { ...DEFAULT_WAREHOUSE_IMAGES, ...props.images };
     this.keeperReplicas = props.keeperReplicas ?? KEEPER_QUORUM;
     this.connectorReplicas = props.connectorReplicas ?? 2;
-    this.namespace = `warehouse-${w.id}`;
+    this.namespace = warehouseNamespace(w.id);
     const group = props.shardGroup ?? { from: 1, to: w.shards };
     this.shardNames = shardNames(w, group);
     const externals = this.validate(props);
@@ -120,7 +121,12 @@ export class WarehouseCluster extends Construct {
     new NamespaceV1(this, 'namespace', {
       metadata: {
         name: this.namespace,
-        labels: { [`${prefix}/warehouse`]: w.id, [`${prefix}/pool`]: w.pool },
+        // the criticality, for the monitoring (kube-state-metrics' kube_namespace_labels)
+        labels: {
+          [`${prefix}/warehouse`]: w.id,
+          [`${prefix}/pool`]: w.pool,
+          [`${prefix}/criticality`]: props.pool.criticality,
+        },
       },
     }).overrideLogicalId(this.namespace);
 

@@ -7,6 +7,7 @@ export * from './expand.ts';
 export * from './finding.ts';
 export * from './input-error.ts';
 export * from './ipv4.ts';
+export * from './kubernetes-names.ts';
 export * from './load-city.ts';
 export * from './model-path.ts';
 export * from './phases.ts';

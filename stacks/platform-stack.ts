@@ -11,11 +11,15 @@ import type { StackPart, StackPlan } from './stack-plan.ts';
 
 const priorityClasses = loadOnce(() => import('../constructs/priority-classes.ts'));
 const serverPool = loadOnce(() => import('../constructs/server-pool.ts'));
+const kubeStateMetrics = loadOnce(() => import('../constructs/kube-state-metrics.ts'));
 
 /** The name of a row's platform stack. */
 export const rowStackName = (row: string) => `platform-${row}`;
 
-/** The platform stacks, in deploy order: the priority classes, then a stack per row. */
+/**
+ * The platform stacks, in deploy order: the priority classes and kube-state-metrics (what the
+ * Kubernetes alerts read), then a stack per row.
+ */
 export function platformPlans(model: CityModel): StackPlan[] {
   const classes: StackPlan = {
     name: 'platform',
@@ -27,6 +31,14 @@ export function platformPlans(model: CityModel): StackPlan[] {
         load: async () => {
           const { PriorityClasses } = await priorityClasses();
           return (s) => new PriorityClasses(s, 'priority-classes');
+        },
+      },
+      {
+        id: 'kube-state-metrics',
+        slice: null,
+        load: async () => {
+          const { KubeStateMetrics } = await kubeStateMetrics();
+          return (s) => new KubeStateMetrics(s, 'kube-state-metrics');
         },
       },
     ],

@@ -4,7 +4,7 @@
  * shards in stacks of their own, `warehouse-<id>-shards-<k>`, deployed after the first (which
  * holds the namespace, the keeper quorum, the policies and the first group).
  */
-import { type CityModel, shardGroups, type Warehouse } from '../model/index.ts';
+import { type CityModel, shardGroups, type Warehouse, warehouseNamespace } from '../model/index.ts';
 import { modelsOfPool } from '../model/pool-servers.ts';
 import { loadOnce } from './load-once.ts';
 import type { StackPlan } from './stack-plan.ts';
@@ -20,7 +20,7 @@ const warehouseShards = loadOnce(() =>
 
 /** The stacks of one warehouse, in deploy order. */
 export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPlan[] {
-  const name = `warehouse-${warehouse.id}`;
+  const name = warehouseNamespace(warehouse.id);
   const pool = model.pools.find((p) => p.id === warehouse.pool);
   if (!pool)
     throw new Error(

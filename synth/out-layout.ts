@@ -50,7 +50,7 @@ const CLOUD_ASSEMBLY = new RegExp(
 const NETWORK =
   /^network\/(address-pins\.yaml|blackbox-targets\.json|ipam\.csv|netbox\/\d-[a-z-]+\.csv|topology\.(html|json))$/;
 const MONITORING =
-  /^monitoring\/((prometheus|alertmanager|blackbox|prometheus-global|prometheus-shard-\d+)\.yml|rules\/[a-z.-]+\.rules\.yml|tests\/[a-z.-]+\.test\.yml|targets\/[a-z0-9-]+\.json)$/;
+  /^monitoring\/((prometheus|alertmanager|blackbox|prometheus-global|prometheus-shard-\d+)\.yml|rules\/[a-z.-]+\.rules\.yml|tests\/[a-z.-]+\.test\.yml|targets\/[a-z0-9-]+\.json|dashboards\/([a-z0-9-]+\.json|provisioning\.yml))$/;
 
 /** What the artifact at `path` is, or null when synth never writes such a path. */
 export function artifactRole(path: string): ArtifactRole | null {

@@ -4,7 +4,7 @@
  */
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1/index.js';
 import type { Construct } from 'constructs';
-import type { Pool, Warehouse } from '../../model/index.ts';
+import { type Pool, type Warehouse, warehouseNamespace } from '../../model/index.ts';
 import { onPool } from '../pod-placement.ts';
 import type { Port } from './engine.ts';
 
@@ -34,9 +34,9 @@ export function warehouseScope(
   labelPrefix: string,
   priorityClassName?: string,
 ): WarehouseScope {
-  const namespace = `warehouse-${warehouse.id}`;
+  const namespace = warehouseNamespace(warehouse.id);
   const base = {
-    'app.kubernetes.io/part-of': `warehouse-${warehouse.id}`,
+    'app.kubernetes.io/part-of': namespace,
     [`${labelPrefix}/warehouse`]: warehouse.id,
   };
   return {

@@ -13,6 +13,7 @@ const props = (id: string, extra: Partial<AgencyTenantProps> = {}): AgencyTenant
   tenant: tenant(id),
   warehouses: model.warehouses,
   externalSystems: model.externalSystems,
+  criticality: 'high',
   ...extra,
 });
 const synth = (p: AgencyTenantProps) =>
@@ -24,7 +25,11 @@ describe('AgencyTenant', () => {
     const json = synth(props('email'));
     expect(resource(json, 'kubernetes_namespace_v1', 'tenant-email').metadata).toEqual({
       name: 'tenant-email',
-      labels: { 'citycloud.hcmc.gov.vn/tenant': 'email', 'citycloud.hcmc.gov.vn/agency': 'stttt' },
+      labels: {
+        'citycloud.hcmc.gov.vn/tenant': 'email',
+        'citycloud.hcmc.gov.vn/agency': 'stttt',
+        'citycloud.hcmc.gov.vn/criticality': 'high',
+      },
       annotations: { 'citycloud.hcmc.gov.vn/display-name': 'Official e-mail' },
     });
     expect(

@@ -80,7 +80,14 @@ describe('a planned phase', () => {
 
   it('in service, adds exactly its servers’ and tenant’s resources and moves none', () => {
     expect(changes.filter((c) => c.action !== 'add' && c.action !== 'change')).toEqual([]);
-    expect(changes.filter((c) => c.action === 'change').map((c) => `${c.stack} ${c.id}`)).toEqual([
+    // in Terraform, only the warehouse its tenant reads lets it in; in the monitoring, the fleet's
+    // dashboard gains the pool
+    expect(
+      changes
+        .filter((c) => c.action === 'change')
+        .map((c) => (c.area === 'terraform' ? `${c.stack} ${c.id}` : c.id)),
+    ).toEqual([
+      'monitoring/dashboards/citycloud-fleet-pools.json',
       'warehouse-iot kubernetes_network_policy_v1.iot-allow-readers',
     ]);
     const added = (kind: string) => changes.filter((c) => c.action === 'add' && c.kind === kind);
