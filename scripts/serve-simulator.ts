@@ -4,6 +4,9 @@
  */
 import { formatFinding, loadCity } from '../model/index.ts';
 import { FleetSimulator } from '../monitoring/simulator/fleet-simulator.ts';
+import { renderPlan } from '../stacks/stack-plan.ts';
+import { terraformPlans } from '../stacks/terraform-view.ts';
+import { clusterObjects } from '../view/cluster-objects.ts';
 
 const [inventory, port, timeScale = '1', loadOffset = '0'] = process.argv.slice(2) as [
   string,
@@ -18,6 +21,14 @@ if (!model) {
 }
 // the load as of another date (monitor up --load-date): the model's time runs this far ahead
 const offset = Number(loadOffset);
-await new FleetSimulator(model, () => Date.now() / 1000 + offset, Number(timeScale)).listen(Number(port));
-console.log(`fleet simulator: ${model.servers.length} servers on http://127.0.0.1:${port}`);
+// the cluster's objects are what the stacks create: rendered here as synth renders them
+const stacks: string[] = [];
+for (const plan of terraformPlans(model)) stacks.push((await renderPlan(plan)).content);
+const cluster = clusterObjects(stacks);
+await new FleetSimulator(model, () => Date.now() / 1000 + offset, Number(timeScale), cluster).listen(
+  Number(port),
+);
+console.log(
+  `fleet simulator: ${model.servers.length} servers, ${cluster.workloads.length} workloads on http://127.0.0.1:${port}`,
+);
 process.on('SIGTERM', () => process.exit(0));

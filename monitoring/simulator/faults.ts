@@ -1,5 +1,6 @@
 /** Faults the simulator can be told to show: what they are and how they are checked. */
 import type { CityModel } from '../../model/index.ts';
+import type { ClusterObjects } from '../../view/cluster-objects.ts';
 import { NODE_UNITS } from '../metrics/node-health.ts';
 
 /**
@@ -24,6 +25,29 @@ export const NODE_CONDITION_KINDS = [
 ] as const;
 export type NodeConditionKind = (typeof NODE_CONDITION_KINDS)[number];
 
+/**
+ * Faults of the Kubernetes objects the stacks create (cluster-state.ts says what each does): the
+ * target is a workload or autoscaler as `namespace/name`, a namespace, a Node, or `cluster`.
+ */
+export const KUBERNETES_FAULT_KINDS = [
+  'pod-crashloop',
+  'replicas-short',
+  'rollout-stuck',
+  'hpa-maxed',
+  'hpa-stuck',
+  'quota-full',
+  'node-not-ready',
+  'node-unreachable',
+  'pv-filling',
+  'cpu-throttled',
+  'kubelet-down',
+  'apiserver-down',
+  'client-cert-expiring',
+] as const;
+export type KubernetesFaultKind = (typeof KUBERNETES_FAULT_KINDS)[number];
+/** The target of the faults of the whole cluster. */
+export const CLUSTER = 'cluster';
+
 export const FAULT_KINDS = [
   'server-down',
   'disk-filling',
@@ -32,8 +56,12 @@ export const FAULT_KINDS = [
   'pool-load',
   'replica-down',
   ...NODE_CONDITION_KINDS,
+  ...KUBERNETES_FAULT_KINDS,
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const isKubernetesFault = (kind: FaultKind): kind is KubernetesFaultKind =>
+  (KUBERNETES_FAULT_KINDS as readonly string[]).includes(kind);
 
 export const isNodeCondition = (kind: FaultKind): kind is NodeConditionKind =>
   (NODE_CONDITION_KINDS as readonly string[]).includes(kind);
@@ -61,6 +89,15 @@ export interface Fault {
   /** For replica-down: which replica of which shard (both from 1). */
   readonly shard?: number;
   readonly replica?: number;
+  /** For pod-crashloop: how many pods; replicas-short: how many are missing. */
+  readonly pods?: number;
+  readonly missing?: number;
+  /** For quota-full: the share of the quota used. */
+  readonly share?: number;
+  /** For pv-filling: which pod of the StatefulSet (from 0). */
+  readonly ordinal?: number;
+  /** For client-cert-expiring: days until the clients' certificates expire. */
+  readonly days?: number;
 }
 
 /** A fault's settings besides its kind and target, as the API receives them (unchecked). */
@@ -71,15 +108,30 @@ export interface FaultSettings {
   readonly servers?: unknown;
   readonly shard?: unknown;
   readonly replica?: unknown;
+  readonly pods?: unknown;
+  readonly missing?: unknown;
+  readonly share?: unknown;
+  readonly ordinal?: unknown;
+  readonly days?: unknown;
 }
 
 const whole = (v: unknown, max: number) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max;
 
-/** Checks a fault's target against the model; returns the problem, or null when it is fine. */
-export function faultProblem(model: CityModel, kind: unknown, target: unknown): string | null {
+/**
+ * Checks a fault's target against the model (and for a Kubernetes fault, against the cluster's
+ * objects, null when the simulator has none); returns the problem, or null when it is fine.
+ */
+export function faultProblem(
+  model: CityModel,
+  kind: unknown,
+  target: unknown,
+  cluster: ClusterObjects | null = null,
+): string | null {
   if (!FAULT_KINDS.includes(kind as FaultKind))
     return `kind must be one of ${FAULT_KINDS.join(', ')}; got ${JSON.stringify(kind)}`;
   if (typeof target !== 'string' || target === '') return 'target must be the name or id of what fails';
+  if (isKubernetesFault(kind as FaultKind))
+    return clusterTargetProblem(kind as KubernetesFaultKind, target, cluster);
   const [exists, what] =
     kind === 'server-down' || kind === 'disk-filling' || isNodeCondition(kind as FaultKind)
       ? [model.servers.some((s) => s.name === target), 'server']
@@ -117,6 +169,12 @@ export function settingsProblem(
     'inodes-filling': ['fillSeconds'],
     'unit-failed': ['unit'],
     'unit-crashloop': ['unit'],
+    ...(Object.fromEntries(KUBERNETES_FAULT_KINDS.map((k) => [k, []])) as Record<KubernetesFaultKind, []>),
+    'pod-crashloop': ['pods'],
+    'replicas-short': ['missing'],
+    'quota-full': ['share'],
+    'pv-filling': ['ordinal', 'fillSeconds'],
+    'client-cert-expiring': ['days'],
   };
   const foreign = given.find((k) => !takes[kind].includes(k));
   if (foreign)
@@ -124,6 +182,15 @@ export function settingsProblem(
   const s = settings;
   if (s.fillSeconds !== undefined && !(typeof s.fillSeconds === 'number' && s.fillSeconds > 0))
     return `fillSeconds must be a positive number of seconds; got ${JSON.stringify(s.fillSeconds)}`;
+  for (const k of ['pods', 'missing'] as const)
+    if (s[k] !== undefined && !whole(s[k], 10_000))
+      return `${k} must be a whole number of pods from 1; got ${JSON.stringify(s[k])}`;
+  if (s.share !== undefined && !(typeof s.share === 'number' && s.share > 0 && s.share <= 10))
+    return `share must be the share of the quota used, above 0 and at most 10; got ${JSON.stringify(s.share)}`;
+  if (s.days !== undefined && !(typeof s.days === 'number' && s.days >= 0 && s.days <= 3650))
+    return `days must be a number of days from 0 to 3650; got ${JSON.stringify(s.days)}`;
+  if (s.ordinal !== undefined && !(Number.isInteger(s.ordinal) && (s.ordinal as number) >= 0))
+    return `ordinal must be a pod of the StatefulSet, from 0; got ${JSON.stringify(s.ordinal)}`;
   if (s.unit !== undefined && !(NODE_UNITS as readonly unknown[]).includes(s.unit))
     return `unit must be one of ${NODE_UNITS.join(', ')}; got ${JSON.stringify(s.unit)}`;
   if (kind === 'pool-load') {
@@ -150,4 +217,37 @@ export function settingsProblem(
       return `replica must be a replica of its shards, from 1 to ${w.replicas}; got ${JSON.stringify(s.replica)}`;
   }
   return null;
+}
+
+/** Checks a Kubernetes fault's target against the objects the stacks create. */
+function clusterTargetProblem(
+  kind: KubernetesFaultKind,
+  target: string,
+  cluster: ClusterObjects | null,
+): string | null {
+  if (!cluster)
+    return 'this simulator was started without the cluster’s objects (from the synthesized stacks)';
+  const key = (o: { namespace: string; name: string }) => `${o.namespace}/${o.name}`;
+  const [exists, what] =
+    kind === 'kubelet-down' || kind === 'apiserver-down' || kind === 'client-cert-expiring'
+      ? [target === CLUSTER, `"${CLUSTER}"`]
+      : kind === 'node-not-ready' || kind === 'node-unreachable'
+        ? [cluster.nodes.some((n) => n.name === target), 'Node']
+        : kind === 'quota-full'
+          ? [cluster.quotas.some((q) => q.namespace === target), 'namespace with a ResourceQuota']
+          : kind === 'hpa-maxed' || kind === 'hpa-stuck'
+            ? [cluster.autoscalers.some((a) => key(a) === target), 'autoscaler (namespace/name)']
+            : kind === 'pv-filling'
+              ? [
+                  cluster.workloads.some((w) => key(w) === target && w.volumeClaims.length > 0),
+                  'StatefulSet with volumes (namespace/name)',
+                ]
+              : [
+                  cluster.workloads.some((w) => key(w) === target),
+                  'Deployment or StatefulSet (namespace/name)',
+                ];
+  if (exists) return null;
+  return what.startsWith('"')
+    ? `target must be ${what}`
+    : `no ${what} ${JSON.stringify(target.slice(0, 120))} in the synthesized stacks`;
 }

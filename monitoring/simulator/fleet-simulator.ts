@@ -10,7 +10,9 @@
  *          (kinds: server-down, disk-filling {fillSeconds}, link-down, district-isolated,
  *           pool-load {utilisation, servers}, replica-down {shard, replica}, and a server's health:
  *           inodes-filling {fillSeconds}, unit-failed and unit-crashloop {unit}, and the others of
- *           faults.ts's NODE_CONDITION_KINDS)
+ *           faults.ts's NODE_CONDITION_KINDS; the cluster's: KUBERNETES_FAULT_KINDS, cluster-state.ts)
+ *   GET    /kube-state-metrics/metrics   GET /kubelet/metrics   GET /kubelet/metrics/cadvisor
+ *   GET    /apiserver/metrics           (the cluster's objects, when it was given them; else 404)
  *   GET    /fleet/servers/<name>        POST /fleet/servers/<name>/<cordon|drain|upgrade|reboot|uncordon>
  *   GET    /fleet/record                (what maintenance did: installs per server, most out at once)
  *
@@ -19,9 +21,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Registry } from 'prom-client';
 import { planAddresses } from '../../model/address-plan.ts';
-import { type CityModel, quote } from '../../model/index.ts';
+import { type CityModel, cityLabel, NAMESPACE_LABELS, NODE_LABELS, quote } from '../../model/index.ts';
+import type { ClusterObjects } from '../../view/cluster-objects.ts';
 import { createProbeResult } from '../metrics/blackbox.ts';
 import { createUplinkInterface } from '../metrics/if-octets.ts';
+import { createKubeState } from '../metrics/kube-state.ts';
+import {
+  createCadvisorThrottling,
+  createClientCertificates,
+  createKubeletVolumes,
+} from '../metrics/kubelet.ts';
 import { createNodeCpuSeconds } from '../metrics/node-cpu.ts';
 import { createNodeFilesystem } from '../metrics/node-filesystem.ts';
 import { createNodeHealth } from '../metrics/node-health.ts';
@@ -30,12 +39,14 @@ import { createNodeVersion } from '../metrics/node-version.ts';
 import { createServiceRequests } from '../metrics/service-requests.ts';
 import { createWarehouseReplicaUp } from '../metrics/warehouse-replica.ts';
 import { createWarehouseVolumes } from '../metrics/warehouse-volume.ts';
+import { ClusterState, objectKey } from './cluster-state.ts';
 import {
   DEFAULT_POOL_LOAD,
   type Fault,
   type FaultKind,
   type FaultSettings,
   faultProblem,
+  isKubernetesFault,
   isNodeCondition,
   type NodeConditionKind,
   settingsProblem,
@@ -78,6 +89,14 @@ export class FleetSimulator {
   private readonly conditions: NodeConditions;
   /** Cordon, drain, upgrade, reboot, uncordon: what the upgrade runbook's sim executor drives. */
   readonly maintenance: FleetMaintenance;
+  /** The cluster's objects and what the Kubernetes faults do to them, when it was given them. */
+  private readonly cluster: ClusterState | null;
+  private readonly clusterRegistries: {
+    ksm: Registry;
+    kubelet: Registry;
+    cadvisor: Registry;
+    apiserver: Registry;
+  } | null;
 
   constructor(
     private readonly model: CityModel,
@@ -85,9 +104,18 @@ export class FleetSimulator {
     private readonly now: () => number = () => Date.now() / 1000,
     /** Faults play out this many times faster (the local stack's --time-scale). */
     private readonly timeScale = 1,
+    /** The Kubernetes objects the stacks create (view/cluster-objects.ts); none: no cluster served. */
+    clusterObjects: ClusterObjects | null = null,
   ) {
     this.loads = new Map(serverLoads(model).map((l) => [l.server, l]));
     this.conditions = new NodeConditions((t) => t - GROWTH_EPOCH, timeScale);
+    this.cluster = clusterObjects
+      ? new ClusterState(clusterObjects, GROWTH_EPOCH, timeScale, {
+          namespaces: NAMESPACE_LABELS.map((l) => cityLabel(l)),
+          nodes: NODE_LABELS.map((l) => cityLabel(l)),
+        })
+      : null;
+    this.clusterRegistries = this.cluster ? this.clusterRegistriesOf(this.cluster) : null;
     this.maintenance = new FleetMaintenance(
       model,
       this.loads,
@@ -141,6 +169,33 @@ export class FleetSimulator {
         };
       }),
     );
+  }
+
+  private clusterRegistriesOf(cluster: ClusterState) {
+    const faults = () => this.listFaults().filter((f) => isKubernetesFault(f.kind));
+    const ksm = new Registry();
+    createKubeState(ksm, () => cluster.ksm(faults()));
+    const kubelet = new Registry();
+    createKubeletVolumes(kubelet, () => cluster.volumes(faults(), this.now()));
+    const cadvisor = new Registry();
+    createCadvisorThrottling(cadvisor, () => cluster.throttling(faults(), this.now()));
+    const apiserver = new Registry();
+    createClientCertificates(apiserver, () => cluster.certificates(faults(), this.now()));
+    return { ksm, kubelet, cadvisor, apiserver };
+  }
+
+  /** A cluster component's metrics: null when it is down, undefined when there is no cluster. */
+  async scrapeCluster(
+    part: 'ksm' | 'kubelet' | 'cadvisor' | 'apiserver',
+  ): Promise<string | null | undefined> {
+    if (!this.clusterRegistries) return undefined;
+    const down =
+      part === 'apiserver'
+        ? this.faultOn('apiserver-down', 'cluster')
+        : part === 'kubelet' || part === 'cadvisor'
+          ? this.faultOn('kubelet-down', 'cluster')
+          : undefined;
+    return down ? null : this.clusterRegistries[part].metrics();
   }
 
   /** The registry of one server, made on its first scrape. */
@@ -266,8 +321,9 @@ export class FleetSimulator {
    */
   inject(kind: unknown, target: unknown, settings: FaultSettings = {}): Fault {
     const problem =
-      faultProblem(this.model, kind, target) ??
-      settingsProblem(this.model, kind as FaultKind, target as string, settings);
+      faultProblem(this.model, kind, target, this.cluster?.objects ?? null) ??
+      settingsProblem(this.model, kind as FaultKind, target as string, settings) ??
+      this.ordinalProblem(kind as FaultKind, target as string, settings.ordinal);
     if (problem) throw new RangeError(problem);
     const fault: Fault = {
       id: String(this.nextFault++),
@@ -276,6 +332,11 @@ export class FleetSimulator {
       since: this.now(),
       ...(settings.fillSeconds === undefined ? {} : { fillSeconds: settings.fillSeconds as number }),
       ...(settings.unit === undefined ? {} : { unit: settings.unit as string }),
+      ...(settings.pods === undefined ? {} : { pods: settings.pods as number }),
+      ...(settings.missing === undefined ? {} : { missing: settings.missing as number }),
+      ...(settings.share === undefined ? {} : { share: settings.share as number }),
+      ...(settings.ordinal === undefined ? {} : { ordinal: settings.ordinal as number }),
+      ...(settings.days === undefined ? {} : { days: settings.days as number }),
       ...(kind === 'pool-load'
         ? {
             utilisation: (settings.utilisation as number | undefined) ?? DEFAULT_POOL_LOAD,
@@ -309,6 +370,15 @@ export class FleetSimulator {
       }
     }
     return id === undefined || ended.length > 0;
+  }
+
+  /** A pv-filling fault's pod must be one of its StatefulSet's. */
+  private ordinalProblem(kind: FaultKind, target: string, ordinal: unknown): string | null {
+    if (kind !== 'pv-filling' || ordinal === undefined) return null;
+    const w = this.cluster?.objects.workloads.find((x) => objectKey(x) === target);
+    return w && (ordinal as number) < w.replicas
+      ? null
+      : `ordinal must be a pod of ${target}, from 0 to ${(w?.replicas ?? 1) - 1}; got ${JSON.stringify(ordinal)}`;
   }
 
   /** The servers a fault holds busy, and at what share of their CPUs: a pool's, or a saturated one. */
@@ -384,6 +454,11 @@ export class FleetSimulator {
       return text(await this.scrapeWarehouse(parts[1]));
     if (req.method === 'GET' && url.pathname === '/services/metrics')
       return text(await this.scrapeServices());
+    const clusterPart = CLUSTER_PATHS[url.pathname];
+    if (req.method === 'GET' && clusterPart) {
+      const body = await this.scrapeCluster(clusterPart);
+      return body === undefined ? send(res, 404, 'this simulator serves no cluster\n') : text(body);
+    }
     if (req.method === 'GET' && url.pathname === '/probe')
       return text(await this.probe(url.searchParams.get('target') ?? ''));
     if (req.method === 'GET' && url.pathname === '/snmp') {
@@ -433,6 +508,14 @@ export class FleetSimulator {
     send(res, 404, 'not found\n');
   }
 }
+
+/** The cluster's endpoints: kube-state-metrics, the kubelets (and their cAdvisor), the API server. */
+const CLUSTER_PATHS: Readonly<Record<string, 'ksm' | 'kubelet' | 'cadvisor' | 'apiserver'>> = {
+  '/kube-state-metrics/metrics': 'ksm',
+  '/kubelet/metrics': 'kubelet',
+  '/kubelet/metrics/cadvisor': 'cadvisor',
+  '/apiserver/metrics': 'apiserver',
+};
 
 /** Largest request body read; a fault is a few dozen bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -12,6 +12,7 @@
 import { NODE_UNITS, type NodeHealthReading } from '../metrics/node-health.ts';
 import type { Fault, NodeConditionKind } from './faults.ts';
 import { jitter } from './load-model.ts';
+import { RateIntegrator } from './rate-integrator.ts';
 
 /** How fast an inodes-filling fault eats the free inodes: all of them in two hours. */
 const FILL_SECONDS = 2 * 3600;
@@ -41,24 +42,19 @@ export interface ServerShape {
 export type ActiveConditions = ReadonlyMap<NodeConditionKind, Fault>;
 
 export class NodeConditions {
-  /** Per server and counter: its value and when it was last integrated. */
-  private readonly counters = new Map<string, { value: number; at: number }>();
+  private readonly counters: RateIntegrator;
 
   constructor(
     /** Seconds since the servers booted, at t (the counters' start). */
-    private readonly uptime: (t: number) => number,
+    uptime: (t: number) => number,
     private readonly timeScale = 1,
-  ) {}
+  ) {
+    this.counters = new RateIntegrator(uptime);
+  }
 
   /** The counter `key` of `server` advanced to t at `perSecond` since the last reading. */
   private integrate(server: string, key: string, perSecond: number, t: number): number {
-    const id = `${server}\u0000${key}`;
-    const known = this.counters.get(id);
-    const next = known
-      ? { value: known.value + perSecond * Math.max(0, t - known.at), at: Math.max(t, known.at) }
-      : { value: perSecond * this.uptime(t), at: t };
-    this.counters.set(id, next);
-    return next.value;
+    return this.counters.at(`${server}\u0000${key}`, perSecond, t);
   }
 
   reading(server: string, shape: ServerShape, active: ActiveConditions, t: number): NodeHealthReading {
