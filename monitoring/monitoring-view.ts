@@ -19,7 +19,7 @@ import { ruleTestsYaml } from './rule-tests.ts';
 import { cityRuleSets } from './rules/all-rules.ts';
 import { cityShardedRuleSets } from './rules/shard-split.ts';
 import { GLOBAL_RULES_FILE, RULES_FILE, rulesYaml, SHARD_RULES_FILE } from './rules-file.ts';
-import { nodeTargets, uplinkTargets, warehouseTargets } from './scrape-targets.ts';
+import { kubeletTargets, nodeTargets, uplinkTargets, warehouseTargets } from './scrape-targets.ts';
 
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
 
@@ -72,6 +72,7 @@ export const monitoringView: View = {
       { path: 'monitoring/alertmanager.yml', content: yaml(alertmanagerConfig(model)) },
       { path: 'monitoring/blackbox.yml', content: yaml(blackboxConfig()) },
       { path: 'monitoring/targets/nodes.json', content: toDiffableJson(nodeTargets(model)) },
+      { path: 'monitoring/targets/kubelets.json', content: toDiffableJson(kubeletTargets(model)) },
       { path: 'monitoring/targets/warehouses.json', content: toDiffableJson(warehouseTargets(model)) },
       { path: 'monitoring/targets/uplinks.json', content: toDiffableJson(uplinkTargets(model)) },
       {

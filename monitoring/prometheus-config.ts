@@ -6,7 +6,7 @@
  * path hash to it (hashmod), so N servers share the scraping, and a global Prometheus federates
  * the shards' partial sums (rules/shard-split.ts says why federation).
  */
-import type { CityModel } from '../model/index.ts';
+import { type CityModel, KSM_NAME, KSM_NAMESPACE, KSM_PORT } from '../model/index.ts';
 import { FEDERATE_CURRENT_JOB, FEDERATE_JOB } from './rules/federation-rules.ts';
 import { FEDERATE_CURRENT_MATCH, FEDERATE_MATCH, SHARD_LABEL } from './rules/shard-split.ts';
 import { GLOBAL_RULES_FILE, RULES_FILE, SHARD_RULES_FILE } from './rules-file.ts';
@@ -24,11 +24,14 @@ export interface PrometheusOptions {
     readonly services: string;
     readonly points: string;
     readonly uplinks: string;
+    readonly kubelets: string;
   };
   /** This shard and how many there are; omitted for a single server. */
   readonly shard?: { readonly index: number; readonly of: number };
   /** How often the connection points are probed, seconds (default: the scrape interval). */
   readonly probeIntervalSeconds?: number;
+  /** Where the Kubernetes jobs scrape instead of the cluster: the local stack's simulator. */
+  readonly kubernetesAt?: string;
 }
 
 export const FLEET_OPTIONS: PrometheusOptions = {
@@ -41,6 +44,7 @@ export const FLEET_OPTIONS: PrometheusOptions = {
     services: 'targets/services.json',
     points: '../network/blackbox-targets.json',
     uplinks: 'targets/uplinks.json',
+    kubelets: 'targets/kubelets.json',
   },
 };
 
@@ -61,6 +65,71 @@ const hashmod = (shard: PrometheusOptions['shard']) =>
         { source_labels: ['__tmp_shard'], regex: String(shard.index), action: 'keep' },
       ]
     : [];
+
+/**
+ * The credentials the kubelets and the API server ask Prometheus for: a service account's token
+ * and the cluster's CA, which the deployment puts beside the config (synth never writes a secret).
+ */
+export const KUBERNETES_CREDENTIALS = { token: 'kubernetes/token', ca: 'kubernetes/ca.crt' } as const;
+// a new object each time: a shared one would be written as a YAML alias
+const authenticated = () => ({
+  scheme: 'https',
+  authorization: { credentials_file: KUBERNETES_CREDENTIALS.token },
+  tls_config: { ca_file: KUBERNETES_CREDENTIALS.ca },
+});
+
+/**
+ * The Kubernetes jobs, named as kubernetes-mixin's selectors name them. Their targets come from
+ * the model, as node_exporter's do, not from Kubernetes service discovery: the inventory knows
+ * every Node before the cluster does (a kubelet that never registered is still a target, and
+ * pages), the same config serves a Prometheus outside the cluster that has no API credentials to
+ * discover with, and Debian's Prometheus (2.42, which checks the config and runs the local stack)
+ * is built without Kubernetes discovery. So kube-state-metrics and the API server are their
+ * Services' names, and every kubelet (and its cAdvisor) is a server in service on the kubelet's
+ * port, labelled `node` as kube-prometheus relabels it (targets/kubelets.json). kube-state-metrics'
+ * own labels (namespace, pod, node) are the objects', so its job honours them. Locally, every job
+ * scrapes the simulator's path for it.
+ */
+function kubernetesJobs(options: PrometheusOptions): object[] {
+  const shard = options.shard ? hashmod(options.shard) : [];
+  const local = options.kubernetesAt;
+  const job = (name: string, path: string, targets: object, extra: object = {}) => ({
+    job_name: name,
+    ...(local ? {} : extra),
+    ...(local
+      ? { metrics_path: LOCAL_KUBERNETES_PATHS[name] }
+      : path === '/metrics'
+        ? {}
+        : { metrics_path: path }),
+    ...(local ? { static_configs: [{ targets: [local] }] } : targets),
+    ...(shard.length ? { relabel_configs: shard } : {}),
+  });
+  const kubelets = () => ({ file_sd_configs: [{ files: [options.targets.kubelets] }] });
+  return [
+    {
+      ...job('kube-state-metrics', '/metrics', {
+        static_configs: [{ targets: [`${KSM_NAME}.${KSM_NAMESPACE}.svc:${KSM_PORT}`] }],
+      }),
+      honor_labels: true,
+    },
+    job(
+      'kube-apiserver',
+      '/metrics',
+      { static_configs: [{ targets: ['kubernetes.default.svc:443'] }] },
+      authenticated,
+    ),
+    job('kubelet', '/metrics', kubelets, authenticated),
+    job('cadvisor', '/metrics/cadvisor', kubelets, authenticated),
+  ];
+}
+
+/** The simulator's path for each Kubernetes job (monitoring/simulator/fleet-simulator.ts). */
+const LOCAL_KUBERNETES_PATHS: Readonly<Record<string, string>> = {
+  'kube-state-metrics': '/kube-state-metrics/metrics',
+  'kube-apiserver': '/apiserver/metrics',
+  kubelet: '/kubelet/metrics',
+  cadvisor: '/kubelet/metrics/cadvisor',
+};
 
 export function prometheusConfig(model: CityModel, options: PrometheusOptions): object {
   const interval = `${model.monitoring.scrapeIntervalSeconds}s`;
@@ -123,6 +192,7 @@ export function prometheusConfig(model: CityModel, options: PrometheusOptions): 
         address: options.snmpAddress,
         targets: options.targets.uplinks,
       }),
+      ...kubernetesJobs(options),
     ],
   };
 }

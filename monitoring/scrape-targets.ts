@@ -30,6 +30,25 @@ export function nodeTargets(model: CityModel): TargetGroup[] {
   }));
 }
 
+/** The kubelet's port on every Node. */
+export const KUBELET_PORT = 10250;
+
+/**
+ * Every server in service's kubelet (and its cAdvisor): a Node is a server, named as it is, with
+ * its pool and criticality (prometheus-config.ts says why from the model, not discovery).
+ */
+export function kubeletTargets(model: CityModel): TargetGroup[] {
+  return nodeTargets(model).map((g) => ({
+    targets: [`${g.labels.instance}:${KUBELET_PORT}`],
+    labels: {
+      instance: g.labels.instance as string,
+      node: g.labels.instance as string,
+      pool: g.labels.pool as string,
+      criticality: g.labels.criticality as string,
+    },
+  }));
+}
+
 /**
  * Each district hub polled by snmp_exporter for its primary uplink (the interface described
  * `primary-uplink`), labelled with the district, the link and its capacity.

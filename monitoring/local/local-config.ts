@@ -87,6 +87,7 @@ function prometheusFiles(model: CityModel, ports: LocalPorts, timeScale: number)
     probeIntervalSeconds: probeInterval,
     blackboxAddress: `127.0.0.1:${ports.simulator}`,
     snmpAddress: `127.0.0.1:${ports.simulator}`,
+    kubernetesAt: `127.0.0.1:${ports.simulator}`,
     alertmanagerAddress,
     targets: {
       nodes: 'targets/nodes.json',
@@ -94,6 +95,7 @@ function prometheusFiles(model: CityModel, ports: LocalPorts, timeScale: number)
       services: 'targets/services.json',
       points: 'targets/points.json',
       uplinks: 'targets/uplinks.json',
+      kubelets: 'targets/kubelets.json',
     },
   };
   const yaml = (v: unknown) => stringify(v, { lineWidth: 0 });

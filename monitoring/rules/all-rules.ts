@@ -4,6 +4,7 @@
  */
 import { type CityModel, deployedModel } from '../../model/index.ts';
 import { memoByModel } from '../../model/memo-by-model.ts';
+import { kubernetesRules } from './kubernetes-rules.ts';
 import { networkRules } from './network-rules.ts';
 import { nodeHealthRules } from './node-health-rules.ts';
 import type { RuleSet } from './rule-set.ts';
@@ -18,6 +19,7 @@ export const cityRuleSets = memoByModel((city: CityModel): RuleSet[] => {
   return [
     serverRules(model),
     nodeHealthRules(model),
+    kubernetesRules(model),
     warehouseRules(model),
     networkRules(model),
     sloRules(model),

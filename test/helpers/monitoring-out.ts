@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CityModel } from '../../model/index.ts';
 import { monitoringView } from '../../monitoring/monitoring-view.ts';
+import { KUBERNETES_CREDENTIALS } from '../../monitoring/prometheus-config.ts';
 import { networkView } from '../../network/network-view.ts';
 import { tempDir } from './city.ts';
 
@@ -15,4 +16,17 @@ export async function writeMonitoringOut(m: CityModel): Promise<string> {
       writeFileSync(join(out, a.path), a.content);
     }
   return join(out, 'monitoring');
+}
+
+/**
+ * What a deployment puts beside prometheus.yml and synth never writes (a secret): the service
+ * account token and the cluster CA the Kubernetes jobs present (KUBERNETES_CREDENTIALS). promtool
+ * checks that they exist, so a check of the config needs them; here they are empty files.
+ */
+export function withDeploymentCredentials(dir: string): string {
+  for (const file of Object.values(KUBERNETES_CREDENTIALS)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), '');
+  }
+  return dir;
 }

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { BUILTIN_CITY, ROOT, tempDir } from '../helpers/city.ts';
-import { writeMonitoringOut } from '../helpers/monitoring-out.ts';
+import { withDeploymentCredentials, writeMonitoringOut } from '../helpers/monitoring-out.ts';
 import { describeWith, PROMETHEUS_TOOLS } from '../helpers/needs.ts';
 import { AMTOOL, BLACKBOX, PROMTOOL, runTool } from '../helpers/tools.ts';
 
@@ -224,7 +224,7 @@ describeWith([PROMETHEUS_TOOLS], 'checked by the real tools', () => {
   });
 
   it('promtool accepts prometheus.yml and the rules (no lint findings)', () => {
-    const config = runTool(PROMTOOL, ['check', 'config', 'prometheus.yml'], dir);
+    const config = runTool(PROMTOOL, ['check', 'config', 'prometheus.yml'], withDeploymentCredentials(dir));
     expect(config.output).toContain('SUCCESS: prometheus.yml is valid prometheus config file syntax');
     expect(config.code).toBe(0);
     const rules = runTool(PROMTOOL, ['check', 'rules', 'rules/citycloud.rules.yml'], dir);

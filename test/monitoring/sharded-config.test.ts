@@ -15,7 +15,7 @@ import { SERVICE_REQUESTS } from '../../monitoring/metrics/service-requests.ts';
 import { WAREHOUSE_REPLICA_UP } from '../../monitoring/metrics/warehouse-replica.ts';
 import { nodeHealthRules } from '../../monitoring/rules/node-health-rules.ts';
 import { BUILTIN_CITY, ROOT } from '../helpers/city.ts';
-import { writeMonitoringOut } from '../helpers/monitoring-out.ts';
+import { withDeploymentCredentials, writeMonitoringOut } from '../helpers/monitoring-out.ts';
 import { describeWith, PROMETHEUS_TOOLS } from '../helpers/needs.ts';
 import { PROMTOOL, runTool } from '../helpers/tools.ts';
 
@@ -156,7 +156,7 @@ describe('monitoring.shards: 3', () => {
   describeWith([PROMETHEUS_TOOLS], 'checked by promtool', () => {
     it('accepts every shard’s config, the global’s, and both rules files', () => {
       for (const file of ['prometheus-shard-0.yml', 'prometheus-shard-2.yml', 'prometheus-global.yml']) {
-        const r = runTool(PROMTOOL, ['check', 'config', file], dir);
+        const r = runTool(PROMTOOL, ['check', 'config', file], withDeploymentCredentials(dir));
         expect(r.output, file).toContain(`SUCCESS: ${file} is valid prometheus config file syntax`);
         expect(r.code, r.output).toBe(0);
       }
