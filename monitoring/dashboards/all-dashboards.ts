@@ -10,6 +10,7 @@ import { toDiffableJson } from '../../view/diffable-json.ts';
 import type { Artifact } from '../../view/view.ts';
 import { fleetByPool } from './fleet-by-pool.ts';
 import { type DashboardSpec, dashboardJson } from './grafana.ts';
+import { kubernetesWorkloads } from './kubernetes-workloads.ts';
 import { networkByDistrict } from './network-by-district.ts';
 import { publicServiceSlos } from './public-service-slos.ts';
 import { warehouses } from './warehouses.ts';
@@ -19,6 +20,7 @@ export const DASHBOARDS: readonly ((model: CityModel) => DashboardSpec)[] = [
   warehouses,
   networkByDistrict,
   publicServiceSlos,
+  kubernetesWorkloads,
 ];
 
 /** Where the dashboards go in out/. */

@@ -64,6 +64,7 @@ describe('the dashboards', () => {
       'citycloud-warehouses',
       'citycloud-network-districts',
       'citycloud-service-slos',
+      'citycloud-kubernetes-workloads',
     ]);
     expect(new Set(uids).size).toBe(DASHBOARDS.length);
     for (const uid of uids) expect(uid).toMatch(/^[a-z0-9-]{1,40}$/);

@@ -262,6 +262,63 @@ describeWith([LOCAL_STACK], 'monitor up --shards 3 on the real binaries', () => 
     }
   }, 300_000);
 
+  it('fires the autoscaler and quota alerts once from the shard that scrapes kube-state-metrics, and the control plane’s from the global', async () => {
+    const post = async (kind: string, target: string, settings: Record<string, unknown> = {}) => {
+      const res = await fetch(`${simulator}/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind, target, ...settings }),
+      });
+      expect(res.status, `${kind} ${target}`).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const ids = [
+      await post('hpa-maxed', 'tenant-edoc/edoc'),
+      await post('hpa-stuck', 'tenant-email/email'),
+      await post('quota-full', 'tenant-meeting', { share: 1 }),
+      await post('quota-full', 'tenant-mis', { share: 1.2 }),
+      await post('kubelet-down', 'cluster'),
+      await post('apiserver-down', 'cluster'),
+    ];
+    const expected: [string, Record<string, string>][] = [
+      [
+        'KubeHpaMaxedOut',
+        {
+          namespace: 'tenant-edoc',
+          horizontalpodautoscaler: 'edoc',
+          agency: 'vp-ubnd',
+          severity: 'critical',
+        },
+      ],
+      [
+        'KubeHpaReplicasMismatch',
+        { namespace: 'tenant-email', horizontalpodautoscaler: 'email', owner: 'email' },
+      ],
+      ['KubeQuotaFullyUsed', { namespace: 'tenant-meeting', resource: 'requests.cpu', owner: 'meeting' }],
+      ['KubeQuotaExceeded', { namespace: 'tenant-mis', resource: 'requests.cpu', owner: 'mis' }],
+      ['KubeletDown', { job: 'kubelet', severity: 'critical' }],
+      ['KubeAPIDown', { job: 'kube-apiserver', severity: 'critical' }],
+    ];
+    const mine = async ([name, labels]: [string, Record<string, string>]) =>
+      (await amAlerts(name)).filter((a) => Object.entries(labels).every(([k, v]) => a.labels[k] === v));
+    for (const e of expected)
+      await untilTrue(`${e[0]} in Alertmanager`, 150, async () => (await mine(e)).length > 0);
+    for (const e of expected) expect(await mine(e), e[0]).toHaveLength(1);
+    // kube-state-metrics is one target, judged on the one shard that scrapes it; the kubelets and
+    // the API server gone are an absence only the global can see across the shards
+    const ksmShard = [...scrapedBy].find(([key]) => key.startsWith('kube-state-metrics/'))?.[1][0];
+    expect(ksmShard).toBeDefined();
+    expect(
+      (await promAlerts(shards[ksmShard as number] as string, 'KubeHpaMaxedOut')).length,
+    ).toBeGreaterThan(0);
+    expect(await promAlerts(global, 'KubeHpaMaxedOut')).toEqual([]);
+    for (const name of ['KubeletDown', 'KubeAPIDown']) {
+      expect((await promAlerts(global, name)).length, name).toBe(1);
+      for (const url of shards) expect(await promAlerts(url, name)).toEqual([]);
+    }
+    for (const id of ids) await fetch(`${simulator}/faults/${id}`, { method: 'DELETE' });
+  }, 300_000);
+
   it('fires DistrictIsolated once, on the global, for a district whose points span the shards', async () => {
     const district = 'd760';
     const points = model.network.points.filter((p) => p.district === district || p.id === district);
