@@ -1,7 +1,7 @@
 /**
  * kube-state-metrics in the platform namespace, so the Kubernetes alerts have what they read: its
  * ServiceAccount, a ClusterRole to list and watch the objects it reports, the binding, the
- * Deployment and a headless Service the city's Prometheus discovers (`role: endpoints`). Shaped on
+ * Deployment and a headless Service the city's Prometheus scrapes by its name. Shaped on
  * kubernetes/kube-state-metrics' examples/standard at v2.20.0 (c92fe0c, August 2026), with two
  * changes a city platform makes: the role lists only the kinds the alerts read (`--resources`),
  * so the exporter never reads a Secret or a ConfigMap; and the namespace and Node labels the

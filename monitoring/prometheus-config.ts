@@ -82,9 +82,10 @@ const authenticated = () => ({
  * The Kubernetes jobs, named as kubernetes-mixin's selectors name them. Their targets come from
  * the model, as node_exporter's do, not from Kubernetes service discovery: the inventory knows
  * every Node before the cluster does (a kubelet that never registered is still a target, and
- * pages), the same config serves a Prometheus outside the cluster that has no API credentials to
- * discover with, and Debian's Prometheus (2.42, which checks the config and runs the local stack)
- * is built without Kubernetes discovery. So kube-state-metrics and the API server are their
+ * pages), Prometheus needs no API credentials to discover with (only the token the kubelets and the
+ * API server ask of a scrape), and Debian's Prometheus (2.42, which checks the config and runs the
+ * local stack) is built without Kubernetes discovery. The names are the cluster's DNS names:
+ * Prometheus runs in the cluster, or on a network that resolves them. So kube-state-metrics and the API server are their
  * Services' names, and every kubelet (and its cAdvisor) is a server in service on the kubelet's
  * port, labelled `node` as kube-prometheus relabels it (targets/kubelets.json). kube-state-metrics'
  * own labels (namespace, pod, node) are the objects', so its job honours them. Locally, every job
@@ -116,15 +117,15 @@ function kubernetesJobs(options: PrometheusOptions): object[] {
       'kube-apiserver',
       '/metrics',
       { static_configs: [{ targets: ['kubernetes.default.svc:443'] }] },
-      authenticated,
+      authenticated(),
     ),
-    job('kubelet', '/metrics', kubelets, authenticated),
-    job('cadvisor', '/metrics/cadvisor', kubelets, authenticated),
+    job('kubelet', '/metrics', kubelets(), authenticated()),
+    job('cadvisor', '/metrics/cadvisor', kubelets(), authenticated()),
   ];
 }
 
 /** The simulator's path for each Kubernetes job (monitoring/simulator/fleet-simulator.ts). */
-const LOCAL_KUBERNETES_PATHS: Readonly<Record<string, string>> = {
+export const LOCAL_KUBERNETES_PATHS: Readonly<Record<string, string>> = {
   'kube-state-metrics': '/kube-state-metrics/metrics',
   'kube-apiserver': '/apiserver/metrics',
   kubelet: '/kubelet/metrics',

@@ -11,6 +11,9 @@ export interface ObjectRef {
   readonly name: string;
 }
 
+/** An object's `namespace/name`, as the simulator's faults name workloads and autoscalers. */
+export const objectKey = (o: ObjectRef) => `${o.namespace}/${o.name}`;
+
 export interface Workload extends ObjectRef {
   readonly kind: 'Deployment' | 'StatefulSet';
   readonly replicas: number;

@@ -6,6 +6,7 @@
 import { type CityModel, tenantNamespace } from '../../model/index.ts';
 import { KSM } from '../metrics/kube-state.ts';
 import { CFS_PERIODS, CFS_THROTTLED } from '../metrics/kubelet.ts';
+import { quotaShare } from '../rules/kubernetes-rules.ts';
 import { cityTitle, type DashboardSpec } from './grafana.ts';
 
 const NS = 'namespace=~"$tenant"';
@@ -93,7 +94,7 @@ export function kubernetesWorkloads(model: CityModel): DashboardSpec {
         ],
         targets: [
           {
-            expr: `max without (instance, job, type) (${KSM.quota}{${NS},type="used"}) / on (namespace, resource, resourcequota) group_left () (max without (instance, job, type) (${KSM.quota}{${NS},type="hard"}) > 0)`,
+            expr: quotaShare(NS),
             legend: '{{namespace}} {{resource}}',
           },
         ],

@@ -15,7 +15,13 @@
  */
 import { type CityModel, cityLabel, ksmLabel } from '../../model/index.ts';
 import { KSM } from '../metrics/kube-state.ts';
-import { CFS_PERIODS, CFS_THROTTLED, CLIENT_CERT_EXPIRATION, KUBELET_VOLUME } from '../metrics/kubelet.ts';
+import {
+  CFS_PERIODS,
+  CFS_THROTTLED,
+  CLIENT_CERT_BUCKETS,
+  CLIENT_CERT_EXPIRATION,
+  KUBELET_VOLUME,
+} from '../metrics/kubelet.ts';
 import {
   type AlertInput,
   type AlertScenario,
@@ -113,7 +119,7 @@ export function kubernetesRules(model: CityModel): RuleSet {
         severity: SEVERITY[criticality],
         labels: { criticality },
         summary: w.summary,
-        description: `${w.description} Owner: {{ $labels.owner }} (agency {{ $labels.agency }}).`,
+        description: `${w.description} Owner: {{ $labels.owner }}.`,
         scenario: scenario(w, [namespaceSeries(criticality)], { agency: 'a1', owner: 't1' }),
       });
     add({
@@ -358,11 +364,16 @@ function workloadAlerts(k: (labels: Readonly<Record<string, string>>) => string)
   ];
 }
 
+/** Each quota's share used, per namespace and resource (kubernetes-mixin's), of the series `selector` picks. */
+export function quotaShare(selector: string): string {
+  const used = `max without (instance, job, type) (${KSM.quota}{${selector},type="used"})`;
+  const hard = `max without (instance, job, type) (${KSM.quota}{${selector},type="hard"}) > 0`;
+  return `${used} / on (namespace, resource, resourcequota) group_left () (${hard})`;
+}
+
 /** Quotas: almost full (info), fully used (info), exceeded (warning), as the mixin grades them. */
 function quotaAlerts(add: Add, k: (labels: Readonly<Record<string, string>>) => string) {
-  const used = `max without (instance, job, type) (${KSM.quota}{${KSM_JOB},type="used"})`;
-  const hard = `max without (instance, job, type) (${KSM.quota}{${KSM_JOB},type="hard"}) > 0`;
-  const share = `${used} / on (namespace, resource, resourcequota) group_left () (${hard})`;
+  const share = quotaShare(KSM_JOB);
   const q = { resource: 'requests.cpu', resourcequota: 'requests' };
   for (const [alert, cmp, severity, summary, value, words] of [
     ['KubeQuotaAlmostFull', '> 0.9 < 1', 'info', 'Namespace quota is going to be full.', 95, 'over 90% of'],
@@ -568,8 +579,7 @@ function controlPlaneAlerts(add: Add) {
     },
   });
   const buckets = (expiry: number): TestSeries[] =>
-    [0, 1800, 3600, 7200, 21600, 43200, 86400, 172800, 345600, 604800, 2592000, 7776000, 15552000, 31104000]
-      .map(String)
+    CLIENT_CERT_BUCKETS.map(String)
       .concat('+Inf')
       .map((le) => ({
         series: `${CLIENT_CERT_EXPIRATION}_bucket{job="kube-apiserver",instance="a1",le="${le}"}`,

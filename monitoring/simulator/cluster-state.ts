@@ -17,21 +17,18 @@
  * - `client-cert-expiring` (`cluster`; `days`, 0.5 by default): clients present certificates
  *   that expire that soon.
  */
-import type { ClusterObjects, Workload } from '../../view/cluster-objects.ts';
+import { type ClusterObjects, objectKey, type Workload } from '../../view/cluster-objects.ts';
 import type { KsmPod, KsmSnapshot } from '../metrics/kube-state.ts';
 import type { ThrottlingReading, VolumeReading } from '../metrics/kubelet.ts';
 import type { Fault } from './faults.ts';
 import { jitter } from './load-model.ts';
+import { BYTES_PER_INODE, FILL_SECONDS } from './node-conditions.ts';
 import { RateIntegrator } from './rate-integrator.ts';
 
-/** How fast a pv-filling fault fills a volume: all of it in two hours. */
-const FILL_SECONDS = 2 * 3600;
 /** CFS enforcement periods a second (100 ms each). */
 const CFS_PER_SECOND = 10;
 /** Client requests a second the API server serves. */
 const API_REQUESTS_PER_SECOND = 50;
-/** Inodes per byte of a volume (one per 16 KiB). */
-const BYTES_PER_INODE = 16 * 1024;
 const DAY = 86_400;
 
 /** Kubernetes' alphabet for generated names (no vowels, no look-alikes). */
@@ -42,8 +39,25 @@ const suffix = (seed: string, length: number) => {
   return out;
 };
 
-/** A workload, autoscaler or quota's `namespace/name`, as the faults name them. */
-export const objectKey = (o: { namespace: string; name: string }) => `${o.namespace}/${o.name}`;
+/** The faults by kind and target, indexed once per reading. */
+class FaultIndex {
+  private readonly by = new Map<string, Fault[]>();
+
+  constructor(faults: readonly Fault[]) {
+    for (const f of faults) {
+      const key = `${f.kind}\u0000${f.target}`;
+      this.by.set(key, [...(this.by.get(key) ?? []), f]);
+    }
+  }
+
+  all(kind: Fault['kind'], target: string): readonly Fault[] {
+    return this.by.get(`${kind}\u0000${target}`) ?? [];
+  }
+
+  on(kind: Fault['kind'], target: string): Fault | undefined {
+    return this.all(kind, target)[0];
+  }
+}
 
 export class ClusterState {
   private readonly counters: RateIntegrator;
@@ -65,17 +79,16 @@ export class ClusterState {
   }
 
   /** The replicas a workload runs now: its autoscaler's current count, or its own. */
-  private replicas(w: Workload, faults: readonly Fault[]): number {
+  private replicas(w: Workload, faults: FaultIndex): number {
     const hpa = this.autoscalerOf.get(objectKey(w));
     if (!hpa) return w.replicas;
     return this.hpaState(hpa, faults).current;
   }
 
-  private hpaState(hpa: ClusterObjects['autoscalers'][number], faults: readonly Fault[]) {
+  private hpaState(hpa: ClusterObjects['autoscalers'][number], faults: FaultIndex) {
     const key = objectKey(hpa);
-    if (faults.some((f) => f.kind === 'hpa-maxed' && f.target === key))
-      return { current: hpa.max, desired: hpa.max };
-    if (faults.some((f) => f.kind === 'hpa-stuck' && f.target === key)) {
+    if (faults.on('hpa-maxed', key)) return { current: hpa.max, desired: hpa.max };
+    if (faults.on('hpa-stuck', key)) {
       const current = Math.min(hpa.max - 1, hpa.min + 1);
       return { current, desired: current + 1 };
     }
@@ -83,9 +96,9 @@ export class ClusterState {
   }
 
   /** A workload's pods, in order, with what the faults on it do to each. */
-  private pods(w: Workload, faults: readonly Fault[]): KsmPod[] {
+  private pods(w: Workload, faults: FaultIndex): KsmPod[] {
     const key = objectKey(w);
-    const on = (kind: Fault['kind']) => faults.find((f) => f.kind === kind && f.target === key);
+    const on = (kind: Fault['kind']) => faults.on(kind, key);
     const count = this.replicas(w, faults);
     const crashloop = on('pod-crashloop');
     const short = on('replicas-short');
@@ -120,20 +133,20 @@ export class ClusterState {
   }
 
   /** What kube-state-metrics reports now. */
-  ksm(faults: readonly Fault[]): KsmSnapshot {
+  ksm(list: readonly Fault[]): KsmSnapshot {
+    const faults = new FaultIndex(list);
     const o = this.objects;
     const pods = new Map(o.workloads.map((w) => [objectKey(w), this.pods(w, faults)]));
     const ready = (w: Workload) => (pods.get(objectKey(w)) ?? []).filter((p) => p.ready).length;
-    const stuck = (w: Workload) =>
-      faults.some((f) => f.kind === 'rollout-stuck' && f.target === objectKey(w));
+    const stuck = (w: Workload) => faults.on('rollout-stuck', objectKey(w)) !== undefined;
     return {
       namespaces: o.namespaces.map((n) => ({
         namespace: n.name,
         labels: this.ksmLabels(n.labels, this.allowed.namespaces),
       })),
       nodes: o.nodes.map((n) => {
-        const notReady = faults.some((f) => f.kind === 'node-not-ready' && f.target === n.name);
-        const unreachable = faults.some((f) => f.kind === 'node-unreachable' && f.target === n.name);
+        const notReady = faults.on('node-not-ready', n.name) !== undefined;
+        const unreachable = faults.on('node-unreachable', n.name) !== undefined;
         return {
           node: n.name,
           labels: this.ksmLabels(n.labels, this.allowed.nodes),
@@ -201,7 +214,7 @@ export class ClusterState {
         };
       }),
       quotas: o.quotas.flatMap((q) => {
-        const full = faults.find((f) => f.kind === 'quota-full' && f.target === q.namespace);
+        const full = faults.on('quota-full', q.namespace);
         return Object.entries(q.hard).map(([resource, hard]) => ({
           namespace: q.namespace,
           resourcequota: q.name,
@@ -215,16 +228,15 @@ export class ClusterState {
   }
 
   /** What the kubelets report of every StatefulSet pod's claimed volumes now. */
-  volumes(faults: readonly Fault[], t: number): VolumeReading[] {
+  volumes(list: readonly Fault[], t: number): VolumeReading[] {
+    const faults = new FaultIndex(list);
     const out: VolumeReading[] = [];
     for (const w of this.objects.workloads)
       for (let i = 0; i < w.replicas; i++)
         for (const claim of w.volumeClaims) {
           const pvc = `${claim.name}-${w.name}-${i}`;
           const share = 0.3 + 0.3 * jitter(`${w.namespace}/${pvc}`);
-          const filling = faults.find(
-            (f) => f.kind === 'pv-filling' && f.target === objectKey(w) && (f.ordinal ?? 0) === i,
-          );
+          const filling = faults.all('pv-filling', objectKey(w)).find((f) => (f.ordinal ?? 0) === i);
           const fill = filling?.fillSeconds ?? FILL_SECONDS / this.timeScale;
           const used = filling ? share + (1 - share) * Math.min(1, (t - filling.since) / fill) : share;
           const inodes = Math.round(claim.bytes / BYTES_PER_INODE);
@@ -241,10 +253,11 @@ export class ClusterState {
   }
 
   /** What cAdvisor reports of every running container's CFS periods now. */
-  throttling(faults: readonly Fault[], t: number): ThrottlingReading[] {
+  throttling(list: readonly Fault[], t: number): ThrottlingReading[] {
+    const faults = new FaultIndex(list);
     const out: ThrottlingReading[] = [];
     for (const w of this.objects.workloads) {
-      const throttled = faults.some((f) => f.kind === 'cpu-throttled' && f.target === objectKey(w));
+      const throttled = faults.on('cpu-throttled', objectKey(w)) !== undefined;
       for (const p of this.pods(w, faults)) {
         if (p.phase !== 'Running') continue;
         const key = `${p.namespace}/${p.pod}`;
@@ -262,8 +275,9 @@ export class ClusterState {
   }
 
   /** The API server's client requests so far and the expiry of the certificates they present. */
-  certificates(faults: readonly Fault[], t: number): { requests: number; expirySeconds: number } {
-    const expiring = faults.find((f) => f.kind === 'client-cert-expiring');
+  certificates(list: readonly Fault[], t: number): { requests: number; expirySeconds: number } {
+    const faults = new FaultIndex(list);
+    const expiring = faults.on('client-cert-expiring', 'cluster');
     return {
       requests: this.counters.at('apiserver requests', API_REQUESTS_PER_SECOND, t),
       expirySeconds: expiring ? (expiring.days ?? 0.5) * DAY : 300 * DAY,

@@ -1,6 +1,6 @@
 /** Faults the simulator can be told to show: what they are and how they are checked. */
 import type { CityModel } from '../../model/index.ts';
-import type { ClusterObjects } from '../../view/cluster-objects.ts';
+import { type ClusterObjects, objectKey } from '../../view/cluster-objects.ts';
 import { NODE_UNITS } from '../metrics/node-health.ts';
 
 /**
@@ -227,7 +227,6 @@ function clusterTargetProblem(
 ): string | null {
   if (!cluster)
     return 'this simulator was started without the cluster’s objects (from the synthesized stacks)';
-  const key = (o: { namespace: string; name: string }) => `${o.namespace}/${o.name}`;
   const [exists, what] =
     kind === 'kubelet-down' || kind === 'apiserver-down' || kind === 'client-cert-expiring'
       ? [target === CLUSTER, `"${CLUSTER}"`]
@@ -236,17 +235,25 @@ function clusterTargetProblem(
         : kind === 'quota-full'
           ? [cluster.quotas.some((q) => q.namespace === target), 'namespace with a ResourceQuota']
           : kind === 'hpa-maxed' || kind === 'hpa-stuck'
-            ? [cluster.autoscalers.some((a) => key(a) === target), 'autoscaler (namespace/name)']
+            ? [cluster.autoscalers.some((a) => objectKey(a) === target), 'autoscaler (namespace/name)']
             : kind === 'pv-filling'
               ? [
-                  cluster.workloads.some((w) => key(w) === target && w.volumeClaims.length > 0),
+                  cluster.workloads.some((w) => objectKey(w) === target && w.volumeClaims.length > 0),
                   'StatefulSet with volumes (namespace/name)',
                 ]
               : [
-                  cluster.workloads.some((w) => key(w) === target),
+                  cluster.workloads.some((w) => objectKey(w) === target),
                   'Deployment or StatefulSet (namespace/name)',
                 ];
-  if (exists) return null;
+  if (exists) {
+    // an autoscaler with no room between its bounds cannot be at its ceiling apart from its floor,
+    // nor want more than it has between them
+    const hpa = cluster.autoscalers.find((a) => objectKey(a) === target);
+    const room = kind === 'hpa-maxed' ? 1 : kind === 'hpa-stuck' ? 2 : 0;
+    if (hpa && hpa.max - hpa.min < room)
+      return `autoscaler ${target} runs ${hpa.min} to ${hpa.max} pods: a ${kind} fault needs ${room === 1 ? 'a ceiling above its floor' : 'at least two pods between its bounds'}`;
+    return null;
+  }
   return what.startsWith('"')
     ? `target must be ${what}`
     : `no ${what} ${JSON.stringify(target.slice(0, 120))} in the synthesized stacks`;

@@ -22,7 +22,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Registry } from 'prom-client';
 import { planAddresses } from '../../model/address-plan.ts';
 import { type CityModel, cityLabel, NAMESPACE_LABELS, NODE_LABELS, quote } from '../../model/index.ts';
-import type { ClusterObjects } from '../../view/cluster-objects.ts';
+import { type ClusterObjects, objectKey } from '../../view/cluster-objects.ts';
 import { createProbeResult } from '../metrics/blackbox.ts';
 import { createUplinkInterface } from '../metrics/if-octets.ts';
 import { createKubeState } from '../metrics/kube-state.ts';
@@ -39,7 +39,7 @@ import { createNodeVersion } from '../metrics/node-version.ts';
 import { createServiceRequests } from '../metrics/service-requests.ts';
 import { createWarehouseReplicaUp } from '../metrics/warehouse-replica.ts';
 import { createWarehouseVolumes } from '../metrics/warehouse-volume.ts';
-import { ClusterState, objectKey } from './cluster-state.ts';
+import { ClusterState } from './cluster-state.ts';
 import {
   DEFAULT_POOL_LOAD,
   type Fault,
@@ -76,6 +76,8 @@ export class FleetSimulator {
   private readonly loads: Map<string, ServerLoad>;
   private readonly servers = new Map<string, Registry>();
   private readonly faults = new Map<string, Fault>();
+  /** The same faults by target: a scrape looks at its own target's faults only. */
+  private readonly byTarget = new Map<string, Set<Fault>>();
   private readonly pointByAddress = new Map<string, { id: string; district: string | null }>();
   private readonly storage: Map<string, WarehouseStorage>;
   /** Each district hub's primary uplink, by the hub's loopback address (what snmp_exporter polls). */
@@ -244,16 +246,16 @@ export class FleetSimulator {
     return start * (1 - Math.min(1, (t - filling.since) / fill));
   }
 
-  /** The node-condition faults on a server now, by kind. */
-  private conditionsOn(server: string): Map<NodeConditionKind, Fault> {
-    const on = new Map<NodeConditionKind, Fault>();
-    for (const f of this.faults.values())
-      if (f.target === server && isNodeCondition(f.kind)) on.set(f.kind, f);
+  /** The node-condition faults on a server now, by kind (two units may have failed at once). */
+  private conditionsOn(server: string): Map<NodeConditionKind, Fault[]> {
+    const on = new Map<NodeConditionKind, Fault[]>();
+    for (const f of this.byTarget.get(server) ?? [])
+      if (isNodeCondition(f.kind)) on.set(f.kind, [...(on.get(f.kind) ?? []), f]);
     return on;
   }
 
   private faultOn(kind: FaultKind, target: string): Fault | undefined {
-    for (const f of this.faults.values()) if (f.kind === kind && f.target === target) return f;
+    for (const f of this.byTarget.get(target) ?? []) if (f.kind === kind) return f;
     return undefined;
   }
 
@@ -350,10 +352,11 @@ export class FleetSimulator {
         : {}),
     };
     this.faults.set(fault.id, fault);
+    this.byTarget.set(fault.target, (this.byTarget.get(fault.target) ?? new Set()).add(fault));
     for (const [name, utilisation] of this.loadedBy(fault)) {
       const load = this.loads.get(name) as ServerLoad;
       const normal = this.maintenance.busySeconds(name);
-      this.poolLoad.start(name, load.cores, utilisation, normal, fault.since);
+      this.poolLoad.start(name, fault.id, load.cores, utilisation, normal, fault.since);
     }
     return fault;
   }
@@ -364,9 +367,12 @@ export class FleetSimulator {
     const t = this.now();
     for (const f of ended) {
       this.faults.delete(f.id);
+      const others = this.byTarget.get(f.target);
+      others?.delete(f);
+      if (others?.size === 0) this.byTarget.delete(f.target);
       for (const [name] of this.loadedBy(f)) {
         const load = this.loads.get(name) as ServerLoad;
-        this.poolLoad.end(name, load.cores, this.maintenance.busySeconds(name), t);
+        this.poolLoad.end(name, f.id, load.cores, this.maintenance.busySeconds(name), t);
       }
     }
     return id === undefined || ended.length > 0;

@@ -14,10 +14,10 @@ import type { Fault, NodeConditionKind } from './faults.ts';
 import { jitter } from './load-model.ts';
 import { RateIntegrator } from './rate-integrator.ts';
 
-/** How fast an inodes-filling fault eats the free inodes: all of them in two hours. */
-const FILL_SECONDS = 2 * 3600;
+/** How fast a filling fault (inodes, a claimed volume) fills what it fills: all of it in two hours. */
+export const FILL_SECONDS = 2 * 3600;
 /** Inodes per byte of disk an ext4 filesystem makes by default (one per 16 KiB). */
-const BYTES_PER_INODE = 16 * 1024;
+export const BYTES_PER_INODE = 16 * 1024;
 
 /** The share of the conntrack table, of file descriptors, and the errors per packet under a fault. */
 export const CONDITION_LEVELS = {
@@ -39,7 +39,7 @@ export interface ServerShape {
 }
 
 /** Which faults a server has now, by kind. */
-export type ActiveConditions = ReadonlyMap<NodeConditionKind, Fault>;
+export type ActiveConditions = ReadonlyMap<NodeConditionKind, readonly Fault[]>;
 
 export class NodeConditions {
   private readonly counters: RateIntegrator;
@@ -62,7 +62,7 @@ export class NodeConditions {
     const L = CONDITION_LEVELS;
     const files = Math.round(shape.diskBytes / BYTES_PER_INODE);
     const healthyFree = Math.round(files * (0.9 - 0.2 * j));
-    const inodes = active.get('inodes-filling');
+    const inodes = active.get('inodes-filling')?.[0];
     const fill = inodes?.fillSeconds ?? FILL_SECONDS / this.timeScale;
     const filesFree = inodes
       ? Math.round(healthyFree * (1 - Math.min(1, (t - inodes.since) / fill)))
@@ -71,10 +71,8 @@ export class NodeConditions {
     const errRatio = active.has('nic-errors') ? L.nicErrorRatio : 0;
     const conntrackLimit = 262_144;
     const fdMaximum = 6_553_600;
-    const unitFault = (kind: 'unit-failed' | 'unit-crashloop', unit: string) => {
-      const f = active.get(kind);
-      return f !== undefined && (f.unit ?? NODE_UNITS[0]) === unit;
-    };
+    const unitFault = (kind: 'unit-failed' | 'unit-crashloop', unit: string) =>
+      (active.get(kind) ?? []).some((f) => (f.unit ?? NODE_UNITS[0]) === unit);
     return {
       files,
       filesFree,

@@ -294,6 +294,51 @@ describeWith([PROMETHEUS_TOOLS], 'checked by the real tools', () => {
 });
 
 describe('prometheus.yml', () => {
+  it('scrapes kube-state-metrics by its Service, and every kubelet, its cAdvisor and the API server over HTTPS with the deployment’s credentials', async () => {
+    const dir = await writeOut(model);
+    const config = parse(readFileSync(join(dir, 'prometheus.yml'), 'utf8'));
+    const job = (name: string) =>
+      config.scrape_configs.find((j: { job_name: string }) => j.job_name === name);
+    expect(job('kube-state-metrics')).toEqual({
+      job_name: 'kube-state-metrics',
+      static_configs: [{ targets: ['kube-state-metrics.platform.svc:8080'] }],
+      honor_labels: true,
+    });
+    const credentials = {
+      scheme: 'https',
+      authorization: { credentials_file: 'kubernetes/token' },
+      tls_config: { ca_file: 'kubernetes/ca.crt' },
+    };
+    expect(job('kube-apiserver')).toEqual({
+      job_name: 'kube-apiserver',
+      ...credentials,
+      static_configs: [{ targets: ['kubernetes.default.svc:443'] }],
+    });
+    expect(job('kubelet')).toEqual({
+      job_name: 'kubelet',
+      ...credentials,
+      file_sd_configs: [{ files: ['targets/kubelets.json'] }],
+    });
+    expect(job('cadvisor')).toEqual({
+      job_name: 'cadvisor',
+      ...credentials,
+      metrics_path: '/metrics/cadvisor',
+      file_sd_configs: [{ files: ['targets/kubelets.json'] }],
+    });
+    // a Node per server in service, on the kubelet's port
+    const kubelets = JSON.parse(readFileSync(join(dir, 'targets/kubelets.json'), 'utf8'));
+    expect(kubelets).toHaveLength(1028);
+    expect(kubelets[0]).toEqual({
+      targets: ['dc1-h1-r01-k01-u01:10250'],
+      labels: {
+        instance: 'dc1-h1-r01-k01-u01',
+        node: 'dc1-h1-r01-k01-u01',
+        pool: 'email',
+        criticality: 'high',
+      },
+    });
+  });
+
   it('probes every point through blackbox_exporter with the multi-target relabelling', async () => {
     const dir = await writeOut(model);
     const config = parse(readFileSync(join(dir, 'prometheus.yml'), 'utf8'));

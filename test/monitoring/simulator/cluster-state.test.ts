@@ -175,6 +175,26 @@ describe('the simulated cluster', () => {
     );
   });
 
+  it('refuses an autoscaler fault that its bounds leave no room for', () => {
+    const objects: ClusterObjects = {
+      namespaces: [],
+      nodes: [],
+      workloads: [],
+      disruptionBudgets: [],
+      quotas: [],
+      autoscalers: [
+        { namespace: 'n', name: 'fixed', target: 'fixed', min: 2, max: 2 },
+        { namespace: 'n', name: 'narrow', target: 'narrow', min: 2, max: 3 },
+      ],
+    };
+    const small = new FleetSimulator(model, () => t, 1, objects);
+    expect(() => small.inject('hpa-maxed', 'n/fixed')).toThrow(
+      'autoscaler n/fixed runs 2 to 2 pods: a hpa-maxed fault needs a ceiling above its floor',
+    );
+    expect(() => small.inject('hpa-stuck', 'n/narrow')).toThrow('at least two pods between its bounds');
+    expect(small.inject('hpa-maxed', 'n/narrow').kind).toBe('hpa-maxed');
+  });
+
   it('fills a claimed volume, throttles a workload, stops the kubelets and expires the client certificates', async () => {
     const volume = async () =>
       Number(

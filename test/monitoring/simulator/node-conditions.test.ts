@@ -127,6 +127,40 @@ describe('the simulator’s node conditions', () => {
     expect(await rate(restarts, 60)).toBe(0);
   });
 
+  it('keeps two units failed at once, and a saturated server saturated under a pool load and after it', async () => {
+    let t = T0;
+    const sim = new FleetSimulator(model, () => t);
+    sim.inject('unit-failed', SERVER, { unit: 'kubelet.service' });
+    sim.inject('unit-failed', SERVER, { unit: 'containerd.service' });
+    const s = series((await sim.scrapeServer(SERVER)) as string);
+    for (const unit of ['kubelet.service', 'containerd.service'])
+      expect(s.get(`node_systemd_unit_state{name="${unit}",state="failed",type="simple"}`), unit).toBe(1);
+    // busy CPU seconds a second, over a minute
+    const busy = async () => {
+      const text = (await sim.scrapeServer(OTHER)) as string;
+      const m = series(text);
+      return (
+        (m.get('node_cpu_seconds_total{cpu="all",mode="user"}') as number) +
+        (m.get('node_cpu_seconds_total{cpu="all",mode="system"}') as number)
+      );
+    };
+    const rate = async () => {
+      const a = await busy();
+      t += 60;
+      return ((await busy()) - a) / 60 / otherCores;
+    };
+    const other = model.servers.find((x) => x.name === OTHER) as CityModel['servers'][number];
+    const otherCores = model.serverModels.find((m) => m.id === other.model)?.cores as number;
+    const pool = other.pool;
+    sim.inject('pool-load', pool, { utilisation: 0.95, servers: [OTHER] });
+    expect(await rate()).toBeCloseTo(0.95, 2);
+    const saturated = sim.inject('cpu-saturated', OTHER);
+    expect(await rate()).toBeCloseTo(1, 2);
+    // the pool load still holds when the saturation ends
+    sim.clear(saturated.id);
+    expect(await rate()).toBeCloseTo(0.95, 2);
+  });
+
   it('refuses a unit it does not simulate, and settings a kind does not take', () => {
     const sim = new FleetSimulator(model);
     expect(() => sim.inject('unit-failed', SERVER, { unit: 'sshd.service; rm -rf /' })).toThrow(
