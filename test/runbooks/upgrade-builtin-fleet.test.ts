@@ -33,7 +33,7 @@ describeWith([LOCAL_STACK], 'citycloud runbook upgrade on the built-in fleet', (
     const variables = Object.fromEntries(
       specs.flatMap((d) => d.variables.map((v) => [v.name, [v.options[0]?.value ?? '']])),
     );
-    expect(Object.keys(variables).sort()).toEqual(['district', 'pool', 'tier', 'warehouse']);
+    expect(Object.keys(variables).sort()).toEqual(['district', 'pool', 'tenant', 'tier', 'warehouse']);
     const queries = panelQueries(specs).flatMap((q) =>
       q.targets.map((t, i) => ({ where: `${q.dashboard.uid} / ${q.panel.title} / ${i}`, expr: t.expr })),
     );
