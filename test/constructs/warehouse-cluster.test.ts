@@ -128,7 +128,11 @@ describe('WarehouseCluster', () => {
     const json = synth(props(city, 'health'));
     expect(resources(json, NamespaceV1.tfResourceType)['warehouse-health']?.metadata).toEqual({
       name: 'warehouse-health',
-      labels: { 'citycloud.hcmc.gov.vn/warehouse': 'health', 'citycloud.hcmc.gov.vn/pool': 'wh-health' },
+      labels: {
+        'citycloud.hcmc.gov.vn/warehouse': 'health',
+        'citycloud.hcmc.gov.vn/pool': 'wh-health',
+        'citycloud.hcmc.gov.vn/criticality': 'critical',
+      },
     });
   });
 

@@ -8,6 +8,7 @@ import { promLiteral } from '../../monitoring/rule-types.ts';
 import { modelOf, tempDir } from '../helpers/city.ts';
 import { HOSTILE, hostileCity } from '../helpers/hostile-city.ts';
 import { describeWith, PROMETHEUS_TOOLS } from '../helpers/needs.ts';
+import { ruleTestsOf } from '../helpers/rule-tests-subset.ts';
 import { PROMTOOL, runTool } from '../helpers/tools.ts';
 
 describe('promLiteral', () => {
@@ -39,7 +40,9 @@ describeWith([PROMETHEUS_TOOLS], 'alerts of a city whose pool names are Go templ
     // the expectation is the name as the inventory wrote it, not what a template would make of it
     expect(descriptions.some((d) => d.includes(`(${HOSTILE.poolName}) is over`))).toBe(true);
     expect(descriptions.some((d) => d.includes(`(${HOSTILE.otherPoolName}) is over`))).toBe(true);
-    const r = runTool(PROMTOOL, ['test', 'rules', 'tests/citycloud.rules.test.yml'], dir);
+    // the alerts that name a pool (every alert's tests run on the built-in city elsewhere)
+    const pools = ruleTestsOf(dir, 'tests/citycloud.rules.test.yml', (alert) => alert.startsWith('Pool'));
+    const r = runTool(PROMTOOL, ['test', 'rules', pools], dir);
     expect(r.output).toContain('SUCCESS');
     expect(r.code).toBe(0);
   });

@@ -190,7 +190,7 @@ describe('citycloud synth', () => {
     );
     expect(first.stdout).toContain('740 public services (460 fully online, 280 partly) · 12 tenants');
     expect(first.stdout).toContain(
-      'Terraform resources: apps 36 · platform 3 · platform rows 1,536 (7 stacks) · portal 13 · tenants 72 · warehouse-construction 39 ·',
+      'Terraform resources: apps 36 · platform 9 · platform rows 1,536 (7 stacks) · portal 13 · tenants 72 · warehouse-construction 39 ·',
     );
     // only the four warehouses whose data may leave the country back up off-site
     expect(first.stdout).toContain('  CloudFormation resources: offsite 26\n');
@@ -247,7 +247,7 @@ describe('citycloud synth', () => {
     expect(cold.stdout).toMatch(/ {2}cached parts \(stacks and views\): (\d+) rendered, 0 unchanged from /);
     // each progress line: the seconds since the command started, then what was done
     const at = String.raw` {2}… +\d+\.\d\d s {2}`;
-    expect(cold.stderr).toMatch(new RegExp(`${at}stack platform: 1 part\\(s\\) rendered, 0 from cache\n`));
+    expect(cold.stderr).toMatch(new RegExp(`${at}stack platform: 2 part\\(s\\) rendered, 0 from cache\n`));
     expect(cold.stderr).toMatch(
       new RegExp(`${at}stack platform-h1-r01: 2 part\\(s\\) rendered, 0 from cache\n`),
     );

@@ -54,7 +54,15 @@ describe('synthesize', () => {
         'AWS::S3::Bucket': 4,
         'AWS::S3::BucketPolicy': 4,
       },
-      platform: { kubernetes_priority_class_v1: 3 },
+      platform: {
+        kubernetes_cluster_role_binding_v1: 1,
+        kubernetes_cluster_role_v1: 1,
+        kubernetes_deployment_v1: 1,
+        kubernetes_namespace_v1: 1,
+        kubernetes_priority_class_v1: 3,
+        kubernetes_service_account_v1: 1,
+        kubernetes_service_v1: 1,
+      },
       // the one row of racks: a label per server, a taint per server of the dedicated pool
       'platform-h1-r01': { kubernetes_labels: 14, kubernetes_node_taint: 6 },
       // one tenant reaching one warehouse: namespace, quota, limits, 3 policies, a binding
