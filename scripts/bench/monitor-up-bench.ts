@@ -5,7 +5,9 @@
  * the same targets, timed until its targets are up and every pool recorded. Each side once,
  * without history, at time scale 30 (1-second scrapes), then stopped.
  */
-import { type CityModel, loadCity } from '../../model/index.ts';
+import { type CityModel, loadCity, serversInService } from '../../model/index.ts';
+import { LOCAL_KUBERNETES_PATHS } from '../../monitoring/prometheus-config.ts';
+import { uplinkTargets } from '../../monitoring/scrape-targets.ts';
 import { BUILTIN_INVENTORY } from '../cli/defaults.ts';
 import type { BenchRow } from './harness.ts';
 import { freePort, withLocalStack } from './local-stack.ts';
@@ -25,7 +27,17 @@ export async function scalar(url: string, query: string): Promise<number> {
 async function timeToUp(model: CityModel, shards: number): Promise<number> {
   const shardPorts: number[] = [];
   for (let i = 0; i < shards; i++) shardPorts.push(await freePort());
-  const targets = model.servers.length + model.warehouses.length + 1 + 2 * model.network.points.length;
+  // what is scraped: the servers in service (a planned phase's are not targets), the warehouses,
+  // the services, two probes a point, the district hubs' uplinks and the cluster's four jobs
+  const inService = serversInService(model);
+  const targets =
+    inService.length +
+    model.warehouses.length +
+    1 +
+    2 * model.network.points.length +
+    uplinkTargets(model).length +
+    Object.keys(LOCAL_KUBERNETES_PATHS).length;
+  const pools = new Set(inService.map((s) => s.pool)).size;
   const args = [
     '--history-days',
     '0',
@@ -46,8 +58,8 @@ async function timeToUp(model: CityModel, shards: number): Promise<number> {
         (a, b) => a + b,
         0,
       );
-      const pools = await scalar(prometheus, 'count(pool:node_cpu_utilisation:ratio_rate5m)');
-      if (up >= targets && pools >= model.pools.length) break;
+      const recorded = await scalar(prometheus, 'count(pool:node_cpu_utilisation:ratio_rate5m)');
+      if (up >= targets && recorded >= pools) break;
       if (Date.now() > until) throw new Error(`monitor up (${shards} shards): not all targets up in 300 s`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -66,6 +78,6 @@ export async function monitorUpRow(_workDir: string): Promise<BenchRow> {
     peer: 'one Prometheus, same targets',
     peerValue: single,
     ratio: sharded / single,
-    note: `${model.servers.length} servers and ${model.network.points.length} points, 1 s scrapes`,
+    note: `${serversInService(model).length} servers in service and ${model.network.points.length} points, 1 s scrapes`,
   };
 }
