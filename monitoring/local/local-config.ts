@@ -9,7 +9,7 @@ import type { CityModel } from '../../model/index.ts';
 import { pointTargetGroups } from '../../network/blackbox-targets.ts';
 import { toDiffableJson } from '../../view/diffable-json.ts';
 import { alertmanagerConfig } from '../alertmanager-config.ts';
-import { globalPrometheusConfig, prometheusConfig } from '../prometheus-config.ts';
+import { globalPrometheusConfig, LOCAL_KUBERNETES_PATHS, prometheusConfig } from '../prometheus-config.ts';
 import { minutesOf } from '../rule-types.ts';
 import { cityRuleSets } from '../rules/all-rules.ts';
 import type { RuleSet } from '../rules/rule-set.ts';
@@ -123,6 +123,22 @@ function prometheusFiles(model: CityModel, ports: LocalPorts, timeScale: number)
     [SHARD_RULES_FILE, rulesYaml(scaleRules(split.shard, timeScale, interval))],
     [GLOBAL_RULES_FILE, rulesYaml(scaleRules(split.global, timeScale, interval))],
   ];
+}
+
+/**
+ * How many targets the local stack scrapes: the servers in service (a planned phase's are not
+ * targets), the warehouses, the services, two probes a point, the district hubs' uplinks and the
+ * cluster's jobs.
+ */
+export function localTargetCount(model: CityModel): number {
+  return (
+    nodeTargets(model).length +
+    warehouseTargets(model).length +
+    1 +
+    2 * model.network.points.length +
+    uplinkTargets(model).length +
+    Object.keys(LOCAL_KUBERNETES_PATHS).length
+  );
 }
 
 /** Every file of the local stack's folder, relative path → content. */

@@ -6,8 +6,7 @@
  * without history, at time scale 30 (1-second scrapes), then stopped.
  */
 import { type CityModel, loadCity, serversInService } from '../../model/index.ts';
-import { LOCAL_KUBERNETES_PATHS } from '../../monitoring/prometheus-config.ts';
-import { uplinkTargets } from '../../monitoring/scrape-targets.ts';
+import { localTargetCount } from '../../monitoring/local/local-config.ts';
 import { BUILTIN_INVENTORY } from '../cli/defaults.ts';
 import type { BenchRow } from './harness.ts';
 import { freePort, withLocalStack } from './local-stack.ts';
@@ -27,16 +26,8 @@ export async function scalar(url: string, query: string): Promise<number> {
 async function timeToUp(model: CityModel, shards: number): Promise<number> {
   const shardPorts: number[] = [];
   for (let i = 0; i < shards; i++) shardPorts.push(await freePort());
-  // what is scraped: the servers in service (a planned phase's are not targets), the warehouses,
-  // the services, two probes a point, the district hubs' uplinks and the cluster's four jobs
   const inService = serversInService(model);
-  const targets =
-    inService.length +
-    model.warehouses.length +
-    1 +
-    2 * model.network.points.length +
-    uplinkTargets(model).length +
-    Object.keys(LOCAL_KUBERNETES_PATHS).length;
+  const targets = localTargetCount(model);
   const pools = new Set(inService.map((s) => s.pool)).size;
   const args = [
     '--history-days',

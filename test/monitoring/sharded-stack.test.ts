@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { type CityModel, loadCity, poolHeadrooms, serversInService } from '../../model/index.ts';
-import { LOCAL_KUBERNETES_PATHS } from '../../monitoring/prometheus-config.ts';
-import { uplinkTargets } from '../../monitoring/scrape-targets.ts';
+import { localTargetCount } from '../../monitoring/local/local-config.ts';
 import { ROOT, runCli, tempDir } from '../helpers/city.ts';
 import { freePorts, monitorUpArgs, query, untilTrue } from '../helpers/local-fleet.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
@@ -80,15 +79,8 @@ describeWith([LOCAL_STACK], 'monitor up --shards 3 on the real binaries', () => 
       }),
     );
     if (started.code !== 0) throw new Error(`monitor up failed: ${started.stderr || started.stdout}`);
-    // every target scraped once by the shards (servers, warehouses, the services, two probes a
-    // point, the district hubs' uplinks, the cluster's four), and their partials federated
-    const expected =
-      built.length +
-      model.warehouses.length +
-      1 +
-      2 * model.network.points.length +
-      uplinkTargets(model).length +
-      Object.keys(LOCAL_KUBERNETES_PATHS).length;
+    // every target scraped once by the shards, and their partials federated to the global
+    const expected = localTargetCount(model);
     await untilTrue('every target scraped by a shard', 180, async () => {
       const counts = await Promise.all(shards.map((url) => query(url, 'count(up)')));
       return counts.reduce((sum, r) => sum + Number(r[0]?.value[1] ?? 0), 0) >= expected;
