@@ -15,23 +15,28 @@ import {
   globalPrometheusConfig,
   prometheusConfig,
 } from './prometheus-config.ts';
-import { ruleTestsYaml } from './rule-tests.ts';
+import { ruleTestsFiles, ruleTestsYaml } from './rule-tests.ts';
 import { cityRuleSets } from './rules/all-rules.ts';
 import { cityShardedRuleSets } from './rules/shard-split.ts';
-import { GLOBAL_RULES_FILE, RULES_FILE, rulesYaml, SHARD_RULES_FILE } from './rules-file.ts';
+import { GLOBAL_RULES_FILE, rulesFiles, rulesYaml, SHARD_RULES_FILE } from './rules-file.ts';
 import { kubeletTargets, nodeTargets, uplinkTargets, warehouseTargets } from './scrape-targets.ts';
 
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
 
-/** One Prometheus with every rule, or N shards and a global with the rules split between them. */
+/**
+ * One Prometheus with every rule (a file and a test file per group), or N shards and a global with
+ * the rules split between them.
+ */
 function prometheusFiles(model: CityModel): Artifact[] {
   const { shards } = model.monitoring;
   if (shards === 1) {
     const sets = cityRuleSets(model);
     return [
       { path: 'monitoring/prometheus.yml', content: yaml(prometheusConfig(model, FLEET_OPTIONS)) },
-      { path: `monitoring/${RULES_FILE}`, content: rulesYaml(sets) },
-      { path: 'monitoring/tests/citycloud.rules.test.yml', content: ruleTestsYaml(sets, `../${RULES_FILE}`) },
+      ...[...rulesFiles(sets), ...ruleTestsFiles(sets)].map(([path, content]) => ({
+        path: `monitoring/${path}`,
+        content,
+      })),
     ];
   }
   const split = cityShardedRuleSets(model);
@@ -57,8 +62,7 @@ function prometheusFiles(model: CityModel): Artifact[] {
       path: 'monitoring/tests/citycloud.sharded.rules.test.yml',
       content: ruleTestsYaml(
         [...split.shard, ...split.global],
-        `../${SHARD_RULES_FILE}`,
-        `../${GLOBAL_RULES_FILE}`,
+        [`../${SHARD_RULES_FILE}`, `../${GLOBAL_RULES_FILE}`],
       ),
     },
   ];

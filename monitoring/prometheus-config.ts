@@ -7,9 +7,10 @@
  * the shards' partial sums (rules/shard-split.ts says why federation).
  */
 import { type CityModel, KSM_NAME, KSM_NAMESPACE, KSM_PORT } from '../model/index.ts';
+import { cityRuleSets } from './rules/all-rules.ts';
 import { FEDERATE_CURRENT_JOB, FEDERATE_JOB } from './rules/federation-rules.ts';
 import { FEDERATE_CURRENT_MATCH, FEDERATE_MATCH, SHARD_LABEL } from './rules/shard-split.ts';
-import { GLOBAL_RULES_FILE, RULES_FILE, SHARD_RULES_FILE } from './rules-file.ts';
+import { GLOBAL_RULES_FILE, rulesFileOf, SHARD_RULES_FILE } from './rules-file.ts';
 
 export interface PrometheusOptions {
   /** Where blackbox_exporter listens. */
@@ -175,7 +176,8 @@ export function prometheusConfig(model: CityModel, options: PrometheusOptions): 
         ...(options.shard ? { [SHARD_LABEL]: String(options.shard.index) } : {}),
       },
     },
-    rule_files: [options.shard ? SHARD_RULES_FILE : RULES_FILE],
+    // each group's file by name, not a glob: a file left or dropped in the folder is not loaded
+    rule_files: options.shard ? [SHARD_RULES_FILE] : cityRuleSets(model).map((set) => rulesFileOf(set.name)),
     alerting: {
       // a shard's alerts leave without its label, so Alertmanager sees one alert per target
       // whichever shard scrapes it (after a reshard too)

@@ -6,6 +6,7 @@
 import { stringify } from 'yaml';
 import { type AlertSpec, minutesOf } from './rule-types.ts';
 import type { RuleSet } from './rules/rule-set.ts';
+import { groupsRead, rulesFileOf } from './rules-file.ts';
 
 /**
  * Fills `{{ $labels.x }}` the way Prometheus will for these labels, and prints the literal text
@@ -74,18 +75,46 @@ function testOf(spec: AlertSpec, all: readonly AlertSpec[]) {
 }
 
 /**
- * The promtool test file for the rules files at `rulesPaths` (relative to the test file): one
- * file, or a shard's and the global's together, which then must give the same alerts.
+ * The promtool test file of `sets`' alerts, for the rules files at `rulesPaths` (relative to the
+ * test file): one, or several evaluated in `loaded`'s order (a shard's partials before the
+ * global's sums in each step, as federation delivers them; a group's records before the group
+ * that reads them).
  */
-export function ruleTestsYaml(sets: readonly RuleSet[], ...rulesPaths: string[]): string {
+export function ruleTestsYaml(
+  sets: readonly RuleSet[],
+  rulesPaths: readonly string[],
+  loaded: readonly RuleSet[] = sets,
+): string {
   return stringify(
     {
       rule_files: rulesPaths,
-      // the shards' partials before the global's sums in each step, as federation delivers them
-      ...(rulesPaths.length > 1 ? { group_eval_order: sets.map((s) => s.name) } : {}),
+      ...(rulesPaths.length > 1 ? { group_eval_order: loaded.map((s) => s.name) } : {}),
       evaluation_interval: '1m',
       tests: sets.flatMap((s) => s.alerts.map((a) => testOf(a, s.alerts))),
     },
     { lineWidth: 0 },
   );
 }
+
+/** A rule group's test file, beside the rules folder. */
+export const ruleTestsFileOf = (group: string): string => `tests/${group}.rules.test.yml`;
+
+/**
+ * One test file per group with alerts, loading that group's rules file and the files of the
+ * groups whose records it reads (rules-file.ts): promtool evaluates every loaded rule at every
+ * step of every test, so a group's tests cost that group's rules, not the city's.
+ */
+export const ruleTestsFiles = (sets: readonly RuleSet[]): [string, string][] =>
+  sets
+    .filter((set) => set.alerts.length > 0)
+    .map((set) => {
+      const loaded = groupsRead(set, sets);
+      return [
+        ruleTestsFileOf(set.name),
+        ruleTestsYaml(
+          [set],
+          loaded.map((s) => `../${rulesFileOf(s.name)}`),
+          loaded,
+        ),
+      ];
+    });

@@ -14,7 +14,7 @@ import { minutesOf } from '../rule-types.ts';
 import { cityRuleSets } from '../rules/all-rules.ts';
 import type { RuleSet } from '../rules/rule-set.ts';
 import { cityShardedRuleSets } from '../rules/shard-split.ts';
-import { GLOBAL_RULES_FILE, RULES_FILE, rulesYaml, SHARD_RULES_FILE } from '../rules-file.ts';
+import { GLOBAL_RULES_FILE, rulesFiles, rulesYaml, SHARD_RULES_FILE } from '../rules-file.ts';
 import { nodeTargets, uplinkTargets, warehouseTargets } from '../scrape-targets.ts';
 
 export interface LocalPorts {
@@ -103,7 +103,7 @@ function prometheusFiles(model: CityModel, ports: LocalPorts, timeScale: number)
   if (shards.length < 2)
     return [
       ['prometheus.yml', yaml(prometheusConfig(scaled, options))],
-      [RULES_FILE, rulesYaml(scaleRules(cityRuleSets(model), timeScale, interval))],
+      ...rulesFiles(scaleRules(cityRuleSets(model), timeScale, interval)),
     ];
   const split = cityShardedRuleSets(model);
   return [

@@ -58,10 +58,12 @@ export function monitoringBench(workDir: string): Bench {
         met: ten.row.value < 2000,
         note: `${mb(ten.ours.bytes)} of rules and tests`,
       });
-      log('promtool-test:10x: promtool test rules of the 10x city, then one promtool run per alert…');
+      log(
+        'promtool-test:10x: promtool test rules of the 10x city, a test file per group, then all in one file…',
+      );
       const promtool = compareRow(
         'promtool-test:10x',
-        'one promtool run per alert’s test',
+        'every test against every rule, in one file',
         WORKER,
         ['promtool-ours', tenX, '0', '3'],
         ['promtool-peer', tenX, '0', '1'],

@@ -6,21 +6,22 @@
  *   rules-peer  — the same rule objects, already made, only written as YAML;
  *   rules-sharded — the rules split for 4 shards and a global, written as both rules files and
  *                 their promtool tests (its peer is rules-ours: the unsharded rules);
- *   promtool-ours — `promtool test rules` of every alert's generated test, in one run;
- *   promtool-peer — the same tests run the naive way, one promtool run per alert's test.
+ *   promtool-ours — `promtool test rules` of every alert's generated test, a test file per rule
+ *                 group loading that group's rules (and the groups it reads), in one run;
+ *   promtool-peer — the same tests in one file against every rule in one file, in one run.
  * Prints {medianMs, peakRssMB, bytes} as JSON.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { parse, stringify } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
-import { ruleTestsYaml } from '../../monitoring/rule-tests.ts';
+import { ruleTestsFiles, ruleTestsYaml } from '../../monitoring/rule-tests.ts';
 import { cityRuleSets } from '../../monitoring/rules/all-rules.ts';
 import { cityShardedRuleSets } from '../../monitoring/rules/shard-split.ts';
-import { rulesYaml } from '../../monitoring/rules-file.ts';
+import { rulesFiles, rulesYaml } from '../../monitoring/rules-file.ts';
 import { FleetSimulator } from '../../monitoring/simulator/fleet-simulator.ts';
 import { measure, measureAsync } from './harness.ts';
 
@@ -82,39 +83,42 @@ function peerRegistry(): Registry {
   return r;
 }
 
-/** Runs promtool test rules on each file in `dir`; throws when one fails (a bench of a red test is no figure). */
+/** Runs promtool test rules on the files in `dir` in one run; throws when one fails (a bench of a red test is no figure). */
 function promtoolTest(dir: string, files: readonly string[]): void {
-  for (const file of files) {
-    const r = spawnSync('promtool', ['test', 'rules', file], { cwd: dir, encoding: 'utf8' });
-    if (r.status !== 0)
-      throw new Error(`promtool test rules ${file} failed: ${(r.stdout + r.stderr).slice(-400)}`);
-  }
+  const r = spawnSync('promtool', ['test', 'rules', ...files], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`promtool test rules failed: ${(r.stdout + r.stderr).slice(-400)}`);
 }
 
-/** The rules and their tests written to a temporary folder: all in one file, or one file per alert. */
-function writtenTests(oneFilePerAlert: boolean): { dir: string; files: string[] } {
+/**
+ * The rules and their tests written to a temporary folder: a file and a test file per group, as
+ * the monitoring view writes them, or every rule in one file and every test in another.
+ */
+function writtenTests(perGroup: boolean): { dir: string; files: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'citycloud-bench-promtool-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const sets = cityRuleSets(model);
-  writeFileSync(join(dir, 'rules.yml'), rulesYaml(sets));
-  const all = ruleTestsYaml(sets, 'rules.yml');
-  if (!oneFilePerAlert) {
-    writeFileSync(join(dir, 'tests.yml'), all);
-    return { dir, files: ['tests.yml'] };
+  const written = perGroup
+    ? [...rulesFiles(sets), ...ruleTestsFiles(sets)]
+    : [
+        ['rules.yml', rulesYaml(sets)],
+        ['tests/all.test.yml', ruleTestsYaml(sets, ['../rules.yml'])],
+      ];
+  for (const [path, content] of written) {
+    mkdirSync(dirname(join(dir, path as string)), { recursive: true });
+    writeFileSync(join(dir, path as string), content as string);
   }
-  const doc = parse(all) as { tests: unknown[] };
-  const files = doc.tests.map((test, i) => {
-    const file = `test-${i}.yml`;
-    writeFileSync(join(dir, file), stringify({ ...doc, tests: [test] }, { lineWidth: 0 }));
-    return file;
-  });
-  bytes = files.length;
+  const files = written.map(([path]) => path as string).filter((path) => path.startsWith('tests/'));
+  // the tests counted, for the row's note
+  bytes = files.reduce(
+    (n, file) => n + (parse(readFileSync(join(dir, file), 'utf8')) as { tests: unknown[] }).tests.length,
+    0,
+  );
   return { dir, files };
 }
 
 let result: { medianMs: number; peakRssMB: number };
 if (mode === 'promtool-ours' || mode === 'promtool-peer') {
-  const { dir, files } = writtenTests(mode === 'promtool-peer');
+  const { dir, files } = writtenTests(mode === 'promtool-ours');
   result = measure(() => promtoolTest(dir, files), Number(warmups), Number(runs));
 } else if (mode === 'scrape-ours') {
   const sim = new FleetSimulator(model);
@@ -138,7 +142,7 @@ if (mode === 'promtool-ours' || mode === 'promtool-peer') {
   result = measure(
     () => {
       const sets = cityRuleSets({ ...model });
-      bytes = rulesYaml(sets).length + ruleTestsYaml(sets, 'rules.yml').length;
+      bytes = [...rulesFiles(sets), ...ruleTestsFiles(sets)].reduce((n, [, yaml]) => n + yaml.length, 0);
     },
     Number(warmups),
     Number(runs),
@@ -150,7 +154,7 @@ if (mode === 'promtool-ours' || mode === 'promtool-peer') {
       bytes =
         rulesYaml(split.shard).length +
         rulesYaml(split.global).length +
-        ruleTestsYaml([...split.shard, ...split.global], 'shard.yml', 'global.yml').length;
+        ruleTestsYaml([...split.shard, ...split.global], ['shard.yml', 'global.yml']).length;
     },
     Number(warmups),
     Number(runs),

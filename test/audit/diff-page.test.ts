@@ -44,7 +44,7 @@ function report(): AuditReport {
       },
     ),
     ...diffMonitoringFile(
-      'monitoring/rules/citycloud.rules.yml',
+      'monitoring/rules/citycloud-servers.rules.yml',
       'groups: [{name: g, rules: [{alert: ServerDown, expr: up == 0, for: 5m, labels: {severity: critical}}]}]',
       'groups: [{name: g, rules: []}]',
     ),

@@ -107,11 +107,11 @@ describeWith([SSH_KEYGEN], 'the review bundle', () => {
   it('refuses a tampered file, a missing file and an added Terraform file, naming each (exit 1)', () => {
     const tampered = copyOf(after);
     appendFileSync(join(tampered, 'terraform/stacks/tenants/cdk.tf.json'), ' ');
-    rmSync(join(tampered, 'monitoring/rules/citycloud.rules.yml'));
+    rmSync(join(tampered, 'monitoring/rules/citycloud-servers.rules.yml'));
     writeFileSync(join(tampered, 'terraform/stacks/tenants/extra.tf.json'), '{"resource": {}}');
     const r = runCli(['verify', bundle, tampered, '--allowed-signers', allowed]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`✗ ${tampered}/monitoring/rules/citycloud.rules.yml: missing`);
+    expect(r.stderr).toContain(`✗ ${tampered}/monitoring/rules/citycloud-servers.rules.yml: missing`);
     expect(r.stderr).toContain(
       `✗ ${tampered}/terraform/stacks/tenants/cdk.tf.json: changed since the review`,
     );

@@ -1,6 +1,7 @@
 /** The monitoring and network artifacts of a model written as synth writes them, for the tools to read. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
 import type { CityModel } from '../../model/index.ts';
 import { monitoringView } from '../../monitoring/monitoring-view.ts';
 import { KUBERNETES_CREDENTIALS } from '../../monitoring/prometheus-config.ts';
@@ -30,3 +31,18 @@ export function withDeploymentCredentials(dir: string): string {
   }
   return dir;
 }
+
+/** The rules files the Prometheus configuration `config` in `dir` loads, relative to `dir`. */
+export const ruleFilesOf = (dir: string, config = 'prometheus.yml'): string[] =>
+  (parse(readFileSync(join(dir, config), 'utf8')) as { rule_files: string[] }).rule_files;
+
+/** The rule groups of every file `prometheus.yml` in `dir` loads, in its order. */
+export const loadedRuleGroups = (dir: string): { name: string; rules: Record<string, unknown>[] }[] =>
+  ruleFilesOf(dir).flatMap((file) => parse(readFileSync(join(dir, file), 'utf8')).groups);
+
+/** Every promtool test file synth wrote for the rules in `dir` (tests/), relative to `dir`. */
+export const ruleTestFilesIn = (dir: string): string[] =>
+  readdirSync(join(dir, 'tests'))
+    .filter((f) => f.endsWith('.rules.test.yml'))
+    .sort()
+    .map((f) => `tests/${f}`);

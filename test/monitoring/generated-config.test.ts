@@ -1,10 +1,16 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { BUILTIN_CITY, ROOT, tempDir } from '../helpers/city.ts';
-import { withDeploymentCredentials, writeMonitoringOut } from '../helpers/monitoring-out.ts';
+import {
+  loadedRuleGroups,
+  ruleFilesOf,
+  ruleTestFilesIn,
+  withDeploymentCredentials,
+  writeMonitoringOut,
+} from '../helpers/monitoring-out.ts';
 import { describeWith, PROMETHEUS_TOOLS } from '../helpers/needs.ts';
 import { ruleTestsOf } from '../helpers/rule-tests-subset.ts';
 import { AMTOOL, BLACKBOX, PROMTOOL, runTool } from '../helpers/tools.ts';
@@ -18,7 +24,7 @@ describe('the generated rules', () => {
   let outDir = '';
   beforeAll(async () => {
     outDir = await writeOut(model);
-    groups = parse(readFileSync(join(outDir, 'rules/citycloud.rules.yml'), 'utf8')).groups;
+    groups = loadedRuleGroups(outDir);
   });
   const alerts = () =>
     groups.flatMap((g) => g.rules.filter((r) => 'alert' in r)) as {
@@ -72,11 +78,10 @@ describe('the generated rules', () => {
   /** promtool test rules on the generated rules with one test case of our own (minute steps). */
   const promtoolCase = (testCase: Record<string, unknown>) => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'rules.yml'), readFileSync(join(outDir, 'rules/citycloud.rules.yml')));
     writeFileSync(
       join(dir, 'test.yml'),
       stringify({
-        rule_files: ['rules.yml'],
+        rule_files: ruleFilesOf(outDir).map((file) => join(outDir, file)),
         evaluation_interval: '1m',
         tests: [{ interval: '1m', ...testCase }],
       }),
@@ -228,25 +233,62 @@ describeWith([PROMETHEUS_TOOLS], 'checked by the real tools', () => {
     const config = runTool(PROMTOOL, ['check', 'config', 'prometheus.yml'], withDeploymentCredentials(dir));
     expect(config.output).toContain('SUCCESS: prometheus.yml is valid prometheus config file syntax');
     expect(config.code).toBe(0);
-    const rules = runTool(PROMTOOL, ['check', 'rules', 'rules/citycloud.rules.yml'], dir);
+    const rules = runTool(PROMTOOL, ['check', 'rules', ...ruleFilesOf(dir)], dir);
     expect(rules.output).toMatch(/SUCCESS: \d+ rules found/);
     expect(rules.code).toBe(0);
   });
 
+  it('loads a rules file per group by name, each group’s tests in a file of its own', () => {
+    // by name, not a glob: a file left in the folder is not loaded
+    expect(ruleFilesOf(dir)).toEqual(loadedRuleGroups(dir).map((g) => `rules/${g.name}.rules.yml`));
+    expect(
+      readdirSync(join(dir, 'rules'))
+        .map((f) => `rules/${f}`)
+        .sort(),
+    ).toEqual([...ruleFilesOf(dir)].sort());
+    // a group's tests load its file and those of the groups whose records it reads, no other
+    const tests = (group: string) =>
+      parse(readFileSync(join(dir, `tests/${group}.rules.test.yml`), 'utf8')) as {
+        rule_files: string[];
+        group_eval_order?: string[];
+      };
+    expect(tests('citycloud-kubernetes').rule_files).toEqual(['../rules/citycloud-kubernetes.rules.yml']);
+    expect(tests('citycloud-warehouses')).toMatchObject({
+      rule_files: ['../rules/citycloud-servers.rules.yml', '../rules/citycloud-warehouses.rules.yml'],
+      group_eval_order: ['citycloud-servers', 'citycloud-warehouses'],
+    });
+    // every alert is tested in its group's file alone, each of its rules (its tiers) once
+    const files = new Map<string, Set<string>>();
+    let tested = 0;
+    for (const file of ruleTestFilesIn(dir))
+      for (const t of (parse(readFileSync(join(dir, file), 'utf8')) as { tests: { name: string }[] }).tests) {
+        const alert = t.name.split(' ')[0] as string;
+        files.set(alert, (files.get(alert) ?? new Set()).add(file));
+        tested++;
+      }
+    for (const [alert, where] of files) expect([...where], alert).toHaveLength(1);
+    expect(tested).toBe(loadedRuleGroups(dir).flatMap((g) => g.rules.filter((r) => 'alert' in r)).length);
+  });
+
   it('passes promtool test rules: every alert on both sides of its for window', () => {
-    const r = runTool(PROMTOOL, ['test', 'rules', 'tests/citycloud.rules.test.yml'], dir);
-    expect(r.output).toContain('SUCCESS');
+    const files = ruleTestFilesIn(dir);
+    const r = runTool(PROMTOOL, ['test', 'rules', ...files], dir);
+    expect(r.output.match(/SUCCESS/g)?.length).toBe(files.length);
     expect(r.code).toBe(0);
-    // a bound, not a measure: about 40 s alone, several times that beside the suite's other files
-  }, 900_000);
+    // a bound, not a measure: about 10 s alone, several times that beside the suite's other files
+  }, 600_000);
 
   it('has tests that fail when an alert changes (a for window made longer)', () => {
-    const file = join(dir, 'rules/citycloud.rules.yml');
+    const file = join(dir, 'rules/citycloud-servers.rules.yml');
     const rules = readFileSync(file, 'utf8');
     writeFileSync(file, rules.replace('for: 5m', 'for: 6m'));
     try {
       // ServerDown's own tests (the whole file is run once above)
-      const tests = ruleTestsOf(dir, 'tests/citycloud.rules.test.yml', (alert) => alert === 'ServerDown');
+      const tests = ruleTestsOf(
+        dir,
+        'tests/citycloud-servers.rules.test.yml',
+        (alert) => alert === 'ServerDown',
+      );
       const r = runTool(PROMTOOL, ['test', 'rules', tests], dir);
       expect(r.code).toBe(1);
       expect(r.output).toMatch(/alertname: ServerDown/);
@@ -261,13 +303,17 @@ describeWith([PROMETHEUS_TOOLS], 'checked by the real tools', () => {
       ...small,
       monitoring: { ...small.monitoring, disabledAlerts: ['ServerDown'] },
     });
-    const rules = readFileSync(join(off, 'rules/citycloud.rules.yml'), 'utf8');
+    const rules = ruleFilesOf(off)
+      .map((file) => readFileSync(join(off, file), 'utf8'))
+      .join('');
     expect(rules).not.toContain('alert: ServerDown');
     expect(rules).toContain('alert: NodeFilesystemSpaceFillingUp');
-    expect(readFileSync(join(off, 'tests/citycloud.rules.test.yml'), 'utf8')).not.toContain(
-      'alertname: ServerDown',
-    );
-    const r = runTool(PROMTOOL, ['test', 'rules', 'tests/citycloud.rules.test.yml'], off);
+    // the servers' group keeps its other alerts and their tests, which still pass
+    const servers = 'tests/citycloud-servers.rules.test.yml';
+    const tests = readFileSync(join(off, servers), 'utf8');
+    expect(tests).not.toContain('alertname: ServerDown');
+    expect(tests).toContain('alertname: PoolCpuOverHeadroom');
+    const r = runTool(PROMTOOL, ['test', 'rules', servers], off);
     expect(r.output).toContain('SUCCESS');
     expect(r.code).toBe(0);
   }, 180_000);

@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { cityRuleSets } from '../../monitoring/rules/all-rules.ts';
 import { FS } from '../../monitoring/rules/node-health-rules.ts';
-import { RULES_FILE, rulesYaml } from '../../monitoring/rules-file.ts';
+import { rulesYaml } from '../../monitoring/rules-file.ts';
 import { BUILTIN_CITY, tempDir } from '../helpers/city.ts';
 import { freePorts, query, untilTrue } from '../helpers/local-fleet.ts';
 import { describeWith, LOCAL_STACK, NODE_EXPORTER_TOOL } from '../helpers/needs.ts';
@@ -57,12 +57,12 @@ describeWith([LOCAL_STACK, NODE_EXPORTER_TOOL], 'the rules on a real node_export
     );
     prometheus = `http://127.0.0.1:${prometheusPort}`;
     mkdirSync(join(dir, 'rules'), { recursive: true });
-    writeFileSync(join(dir, RULES_FILE), rulesYaml(cityRuleSets(model)));
+    writeFileSync(join(dir, 'rules/citycloud.rules.yml'), rulesYaml(cityRuleSets(model)));
     writeFileSync(
       join(dir, 'prometheus.yml'),
       stringify({
         global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: [RULES_FILE],
+        rule_files: ['rules/citycloud.rules.yml'],
         scrape_configs: [
           {
             job_name: 'node',

@@ -31,7 +31,7 @@ describeWith([PROMETHEUS_TOOLS], 'alerts of a city whose pool names are Go templ
       writeFileSync(join(out, a.path), a.content);
     }
     const dir = join(out, 'monitoring');
-    const tests = parse(readFileSync(join(dir, 'tests/citycloud.rules.test.yml'), 'utf8')) as {
+    const tests = parse(readFileSync(join(dir, 'tests/citycloud-servers.rules.test.yml'), 'utf8')) as {
       tests: { alert_rule_test: { exp_alerts: { exp_annotations: { description: string } }[] }[] }[];
     };
     const descriptions = tests.tests.flatMap((t) =>
@@ -41,7 +41,9 @@ describeWith([PROMETHEUS_TOOLS], 'alerts of a city whose pool names are Go templ
     expect(descriptions.some((d) => d.includes(`(${HOSTILE.poolName}) is over`))).toBe(true);
     expect(descriptions.some((d) => d.includes(`(${HOSTILE.otherPoolName}) is over`))).toBe(true);
     // the alerts that name a pool (every alert's tests run on the built-in city elsewhere)
-    const pools = ruleTestsOf(dir, 'tests/citycloud.rules.test.yml', (alert) => alert.startsWith('Pool'));
+    const pools = ruleTestsOf(dir, 'tests/citycloud-servers.rules.test.yml', (alert) =>
+      alert.startsWith('Pool'),
+    );
     const r = runTool(PROMTOOL, ['test', 'rules', pools], dir);
     expect(r.output).toContain('SUCCESS');
     expect(r.code).toBe(0);

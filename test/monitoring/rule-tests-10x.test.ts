@@ -24,7 +24,7 @@ describe('the 10x city’s generated rule tests', () => {
     const dir = join(out, 'monitoring');
     // the servers' alerts, whose thresholds scale with the pools (every alert's tests run on the
     // built-in city in generated-config.test.ts)
-    const tests = ruleTestsOf(dir, 'tests/citycloud.rules.test.yml', (alert) =>
+    const tests = ruleTestsOf(dir, 'tests/citycloud-servers.rules.test.yml', (alert) =>
       /^(ServerDown|Pool)/.test(alert),
     );
     const r = runTool(PROMTOOL, ['test', 'rules', tests], dir);

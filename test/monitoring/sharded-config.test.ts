@@ -16,7 +16,12 @@ import { WAREHOUSE_REPLICA_UP } from '../../monitoring/metrics/warehouse-replica
 import { kubernetesRules } from '../../monitoring/rules/kubernetes-rules.ts';
 import { nodeHealthRules } from '../../monitoring/rules/node-health-rules.ts';
 import { BUILTIN_CITY, ROOT } from '../helpers/city.ts';
-import { withDeploymentCredentials, writeMonitoringOut } from '../helpers/monitoring-out.ts';
+import {
+  loadedRuleGroups,
+  ruleTestFilesIn,
+  withDeploymentCredentials,
+  writeMonitoringOut,
+} from '../helpers/monitoring-out.ts';
 import { describeWith, PROMETHEUS_TOOLS } from '../helpers/needs.ts';
 import { ruleTestsOf } from '../helpers/rule-tests-subset.ts';
 import { PROMTOOL, runTool } from '../helpers/tools.ts';
@@ -32,6 +37,9 @@ interface Rule {
 }
 const rulesOf = (dir: string, file: string): Rule[] =>
   (parse(readFileSync(join(dir, file), 'utf8')).groups as { rules: Rule[] }[]).flatMap((g) => g.rules);
+/** Every rule a single Prometheus in `dir` loads (a file per group). */
+const singleRules = (dir: string): Rule[] =>
+  loadedRuleGroups(dir).flatMap((g) => g.rules as unknown as Rule[]);
 /** Each alert by its name and labels, the way Alertmanager tells alerts apart. */
 const alertKeys = (rules: Rule[]) =>
   rules
@@ -138,7 +146,7 @@ describe('monitoring.shards: 3', () => {
     // the records a single Prometheus has keep their names, so dashboards and runbooks read the global
     const records = (rules: Rule[]) =>
       [...new Set(rules.flatMap((r) => (r.record ? [r.record] : [])))].sort();
-    expect(records(global)).toEqual(records(rulesOf(single, 'rules/citycloud.rules.yml')));
+    expect(records(global)).toEqual(records(singleRules(single)));
   });
 
   it('evaluates every alert of one Prometheus exactly once across shards and global, plus a shard lost', () => {
@@ -146,7 +154,7 @@ describe('monitoring.shards: 3', () => {
       ...alertKeys(rulesOf(dir, 'rules/citycloud.shard.rules.yml')),
       ...alertKeys(rulesOf(dir, 'rules/citycloud.global.rules.yml')),
     ].sort();
-    const one = alertKeys(rulesOf(single, 'rules/citycloud.rules.yml'));
+    const one = alertKeys(singleRules(single));
     expect(split).toEqual([...one, 'PrometheusShardDown {"severity":"critical"}'].sort());
   });
 
@@ -163,7 +171,7 @@ describe('monitoring.shards: 3', () => {
 
   it('writes no single-Prometheus files, and a single Prometheus none of the split', () => {
     expect(existsSync(join(dir, 'prometheus.yml'))).toBe(false);
-    expect(existsSync(join(dir, 'rules/citycloud.rules.yml'))).toBe(false);
+    expect(existsSync(join(dir, 'rules/citycloud-servers.rules.yml'))).toBe(false);
     expect(existsSync(join(single, 'prometheus-global.yml'))).toBe(false);
     expect(existsSync(join(single, 'rules/citycloud.shard.rules.yml'))).toBe(false);
   });
@@ -179,13 +187,15 @@ describe('monitoring.shards: 3', () => {
 
     it('fires every alert from the shard and the global as one Prometheus does, on the same scenarios', () => {
       const tests = parse(readFileSync(join(dir, 'tests/citycloud.sharded.rules.test.yml'), 'utf8'));
-      const oneTests = parse(readFileSync(join(single, 'tests/citycloud.rules.test.yml'), 'utf8'));
+      const oneTests = ruleTestFilesIn(single).flatMap(
+        (file) => parse(readFileSync(join(single, file), 'utf8')).tests as unknown[],
+      );
       // the same cases (and one for the federation's own alert), on the two files together
       expect(tests.rule_files).toEqual([
         '../rules/citycloud.shard.rules.yml',
         '../rules/citycloud.global.rules.yml',
       ]);
-      expect(tests.tests.length).toBe(oneTests.tests.length + 1);
+      expect(tests.tests.length).toBe(oneTests.length + 1);
       // every aggregate alert (judged on the global from the shards' partials) and the per-target
       // alerts of each kind of target; the node-health and Kubernetes per-target alerts go to the
       // shard unchanged, as these do, and all of their scenarios run on one Prometheus
