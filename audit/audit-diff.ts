@@ -9,7 +9,7 @@ import type { Change } from './change.ts';
 import { reconcileDerived } from './derived-changes.ts';
 import { diffCloudFormation } from './diff-cloudformation.ts';
 import { diffInventory } from './diff-inventory.ts';
-import { diffMonitoringFile, diffTargetFile, monitoringFileKind } from './diff-monitoring.ts';
+import { diffMonitoringFile, diffTargetFile, monitoringFileKind, pairMovedRules } from './diff-monitoring.ts';
 import { diffNetwork, TOPOLOGY_FILE } from './diff-network.ts';
 import { diffTerraformStack } from './diff-terraform.ts';
 import { modelDelta } from './model-delta.ts';
@@ -191,7 +191,7 @@ export async function auditDiff(a: OutputSide, b: OutputSide): Promise<AuditRepo
     for (const s of [a, b]) if (s.digests.has(f.path)) s.bytes(f.path);
   let changes: RankedChange[];
   try {
-    changes = rankChanges(reconcileDerived(files.changed.flatMap((f) => diffFile(a, b, f))));
+    changes = rankChanges(reconcileDerived(pairMovedRules(files.changed.flatMap((f) => diffFile(a, b, f)))));
   } catch (err) {
     // a file changed after synth may not even parse: say that, rather than how it failed to
     await Promise.all([a.verified(), b.verified()]);

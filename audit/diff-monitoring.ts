@@ -209,6 +209,51 @@ function rulesToCompare(before: string | undefined, after: string | undefined): 
   return [pick(ba, ca, cb), pick(bb, cb, ca)];
 }
 
+type RuleKind = 'alert' | 'recording-rule';
+
+/** The change of one rule between `x` and `y` (either may be absent); null when they read the same. */
+function ruleChange(artifact: string, kind: RuleKind, id: string, x?: Rule, y?: Rule): Change | null {
+  const base = { area: 'monitoring' as const, artifact, kind, id, objects: { before: x, after: y } };
+  if (!x || !y) {
+    const rule = (x ?? y) as Rule;
+    return {
+      ...base,
+      action: x ? 'remove' : 'add',
+      summary: `${kind === 'alert' ? 'alert' : 'recording rule'} ${id} ${x ? 'removed' : 'added'}`,
+      attributes: [],
+      facts:
+        kind === 'alert'
+          ? {
+              of: 'alert',
+              severity: rule.labels?.severity ?? '',
+              loosened: [],
+              thresholdOnly: false,
+              thresholdAfter: Number.NaN,
+              pool: rule.labels?.pool ?? '',
+            }
+          : { of: 'monitoring-object' },
+    };
+  }
+  const attributes = attributeChanges(x, y);
+  if (attributes.length === 0) return null;
+  const why = kind === 'alert' ? loosened(x, y) : [];
+  return {
+    ...base,
+    action: 'change',
+    summary: `${kind === 'alert' ? 'alert' : 'recording rule'} ${id} ${why.length ? `loosened: ${why.join('; ')}` : `changed: ${attributes.map((c) => c.path).join(', ')}`}`,
+    attributes,
+    facts: {
+      of: 'alert',
+      severity: y.labels?.severity ?? '',
+      loosened: why,
+      // what audit/derived-changes.ts needs to tell a threshold that follows the inventory
+      thresholdOnly: why.length === 1 && (why[0] as string).startsWith('threshold'),
+      thresholdAfter: threshold(y.expr)?.value ?? Number.NaN,
+      pool: y.labels?.pool ?? '',
+    },
+  };
+}
+
 function diffRules(artifact: string, a: readonly Rule[], b: readonly Rule[]): Change[] {
   const changes: Change[] = [];
   for (const kind of ['alert', 'recording-rule'] as const) {
@@ -216,50 +261,53 @@ function diffRules(artifact: string, a: readonly Rule[], b: readonly Rule[]): Ch
     const ma = keyed(a.filter(pick));
     const mb = keyed(b.filter(pick));
     for (const id of [...new Set([...ma.keys(), ...mb.keys()])].sort()) {
-      const x = ma.get(id);
-      const y = mb.get(id);
-      const base = { area: 'monitoring' as const, artifact, kind, id };
-      if (!x || !y) {
-        changes.push({
-          ...base,
-          action: x ? 'remove' : 'add',
-          summary: `${kind === 'alert' ? 'alert' : 'recording rule'} ${id} ${x ? 'removed' : 'added'}`,
-          attributes: [],
-          facts:
-            kind === 'alert'
-              ? {
-                  of: 'alert',
-                  severity: (x ?? y)?.labels?.severity ?? '',
-                  loosened: [],
-                  thresholdOnly: false,
-                  thresholdAfter: Number.NaN,
-                  pool: (x ?? y)?.labels?.pool ?? '',
-                }
-              : { of: 'monitoring-object' },
-        });
-        continue;
-      }
-      const attributes = attributeChanges(x, y);
-      if (attributes.length === 0) continue;
-      const why = kind === 'alert' ? loosened(x, y) : [];
-      changes.push({
-        ...base,
-        action: 'change',
-        summary: `${kind === 'alert' ? 'alert' : 'recording rule'} ${id} ${why.length ? `loosened: ${why.join('; ')}` : `changed: ${attributes.map((c) => c.path).join(', ')}`}`,
-        attributes,
-        facts: {
-          of: 'alert',
-          severity: y.labels?.severity ?? '',
-          loosened: why,
-          // what audit/derived-changes.ts needs to tell a threshold that follows the inventory
-          thresholdOnly: why.length === 1 && (why[0] as string).startsWith('threshold'),
-          thresholdAfter: threshold(y.expr)?.value ?? Number.NaN,
-          pool: y.labels?.pool ?? '',
-        },
-      });
+      const change = ruleChange(artifact, kind, id, ma.get(id), mb.get(id));
+      if (change) changes.push(change);
     }
   }
   return changes;
+}
+
+/** Which Prometheus loads a rules file: the shards, the global, or the one Prometheus. */
+const loadedBy = (artifact: string) => /\.(shard|global)\.rules\.ya?ml$/.exec(artifact)?.[1] ?? 'one';
+
+/**
+ * A rule that left one rules file for another the same Prometheus loads (the rules split into a
+ * file per group, a rule moved between groups) is the same rule, not one removed and one added:
+ * where a file of a Prometheus removes it and exactly one other file of it adds it, by kind and
+ * id, it is no change when it reads the same, and one change in the file it is now in when it
+ * does not. A rule moved between a shard's file and the global's changes where it is evaluated,
+ * and stays a removal and an addition.
+ */
+export function pairMovedRules(changes: readonly Change[]): Change[] {
+  const isRule = (c: Change) =>
+    c.area === 'monitoring' && (c.kind === 'alert' || c.kind === 'recording-rule');
+  const key = (c: Change) => `${loadedBy(c.artifact)}\u0000${c.kind}\u0000${c.id}`;
+  const sides = new Map<string, { removed: Change[]; added: Change[] }>();
+  for (const c of changes)
+    if (isRule(c) && (c.action === 'remove' || c.action === 'add')) {
+      const side = sides.get(key(c)) ?? { removed: [], added: [] };
+      (c.action === 'remove' ? side.removed : side.added).push(c);
+      sides.set(key(c), side);
+    }
+  const replaced = new Map<Change, Change | null>();
+  for (const { removed, added } of sides.values()) {
+    const [x, y] = [removed[0], added[0]];
+    if (removed.length !== 1 || added.length !== 1 || !x || !y || x.artifact === y.artifact) continue;
+    const moved = ruleChange(
+      y.artifact,
+      y.kind as RuleKind,
+      y.id,
+      x.objects?.before as Rule,
+      y.objects?.after as Rule,
+    );
+    replaced.set(x, null);
+    replaced.set(y, moved && { ...moved, summary: `${moved.summary} (moved from ${x.artifact})` });
+  }
+  return changes.flatMap((c) => {
+    const r = replaced.has(c) ? replaced.get(c) : c;
+    return r ? [r] : [];
+  });
 }
 
 interface PrometheusConfig {

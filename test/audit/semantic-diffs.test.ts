@@ -13,7 +13,7 @@ import type { Change } from '../../audit/change.ts';
 import { reconcileDerived } from '../../audit/derived-changes.ts';
 import { diffCloudFormation } from '../../audit/diff-cloudformation.ts';
 import { diffInventory } from '../../audit/diff-inventory.ts';
-import { diffMonitoringFile } from '../../audit/diff-monitoring.ts';
+import { diffMonitoringFile, pairMovedRules } from '../../audit/diff-monitoring.ts';
 import { diffTerraformStack, type TerraformJson } from '../../audit/diff-terraform.ts';
 import { reportJson } from '../../audit/format-json.ts';
 import { COMMENT_LIMIT, reportMarkdown } from '../../audit/format-markdown.ts';
@@ -377,6 +377,38 @@ describe('monitoring: alerts by name and labels, jobs, targets, routes', () => {
       level: 'low',
     });
     expect(only(diff(pool(0.8), pool(0.9)))).toMatchObject({ level: 'high' });
+  });
+
+  it('a rule moved to another file of the same Prometheus is no change, or one change where it now is; not so between a shard and the global', () => {
+    const moved = (before: object[], after: object[], from: string, to: string) =>
+      rank(
+        pairMovedRules([
+          ...diffMonitoringFile(from, rules(before), undefined),
+          ...diffMonitoringFile(to, undefined, rules(after)),
+        ]),
+      );
+    // the single file split by group, the rules the same: nothing to review
+    const one = 'monitoring/rules/citycloud.rules.yml';
+    const servers = 'monitoring/rules/citycloud-servers.rules.yml';
+    expect(moved(base, base, one, servers)).toEqual([]);
+    // moved and loosened: the loosening, once, in the file it is now in
+    const changes = moved(base, [serverDown('critical', 'warning'), ...base.slice(1)], one, servers);
+    expect(changes.map((c) => [c.artifact, c.action, c.level, c.summary])).toEqual([
+      [
+        servers,
+        'change',
+        'high',
+        `alert ServerDown {job="node",criticality="critical"} loosened: severity critical → warning (moved from ${one})`,
+      ],
+    ]);
+    // from the global to a shard, an alert is evaluated elsewhere: a removal and an addition
+    const split = moved(
+      base,
+      base,
+      'monitoring/rules/citycloud.global.rules.yml',
+      'monitoring/rules/citycloud.shard.rules.yml',
+    );
+    expect(split.map((c) => c.action).sort()).toEqual(['add', 'add', 'add', 'remove', 'remove', 'remove']);
   });
 
   it('a pool alert whose threshold follows the pool’s new headroom is an update; another raise stays a loosening', () => {
