@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../view/canonical-json.ts';
-import { type JournalRecord, STEPS } from './journal-records.ts';
+import { type JournalRecord, NAME_PATTERN } from './journal-records.ts';
 import { JournalRefused } from './run-store.ts';
 
 export const JOURNAL_FORMAT = 'citycloud-journal/v1';
@@ -55,12 +55,14 @@ const optional =
   (c: Check): Check =>
   (v) =>
     v === undefined || c(v);
-const step = oneOf(...STEPS);
+const name: Check = (v) => typeof v === 'string' && NAME_PATTERN.test(v);
+const digestHex: Check = (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
 
 /** The fields each kind of record has, and what each holds. */
 const SHAPES: Readonly<Record<JournalRecord['kind'], Readonly<Record<string, Check>>>> = {
   'run-started': {
-    runbook: oneOf('upgrade'),
+    runbook: name,
+    source: optional(digestHex),
     by: actor,
     executor: text,
     plan: obj,
@@ -69,10 +71,17 @@ const SHAPES: Readonly<Record<JournalRecord['kind'], Readonly<Record<string, Che
   approval: { approvedBy: text, operator: text, fourEyes: bool },
   resumed: { by: actor, tookOverLockOf: optional(actor), options: optional(obj) },
   'wave-started': { wave: whole },
-  'step-started': { wave: whole, server: text, step, command: str, bootId: optional(str) },
-  'step-done': { wave: whole, server: text, step, outcome: oneOf('done', 'already'), detail: optional(str) },
-  'step-failed': { wave: whole, server: text, step, error: str },
-  'server-skipped': { wave: whole, server: text, reason: str },
+  'step-started': { wave: whole, target: text, step: name, command: str, memo: optional(str) },
+  command: { wave: whole, target: text, step: name, command: str },
+  'step-done': {
+    wave: whole,
+    target: text,
+    step: name,
+    outcome: oneOf('done', 'already'),
+    detail: optional(str),
+  },
+  'step-failed': { wave: whole, target: text, step: name, error: str },
+  'target-skipped': { wave: whole, target: text, reason: str },
   gate: {
     wave: whole,
     gate: text,

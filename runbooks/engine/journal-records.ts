@@ -1,9 +1,14 @@
 /**
  * What a runbook's journal holds: one record per event, appended, never changed. A run's state is
- * the fold of its records (replay), so `status` and `resume` read it the same way.
+ * the fold of its records (replay), so `status` and `resume` read it the same way. The records
+ * know runbooks, waves, targets and named steps, not what any runbook does.
  */
-export type StepName = 'cordon' | 'drain' | 'upgrade' | 'reboot' | 'uncordon';
-export const STEPS: readonly StepName[] = ['cordon', 'drain', 'upgrade', 'reboot', 'uncordon'];
+
+/**
+ * What a runbook's or a step's name may be: it names run ids and files, is journaled, shown on
+ * terminals and matched on resume (lowercase letters, digits and hyphens, at most 48).
+ */
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,47}$/;
 
 export type GateResult = 'passed' | 'failed' | 'inconclusive';
 
@@ -32,7 +37,12 @@ export const sameIdentity = (a: string, b: string): boolean => {
 export type JournalEvent =
   | {
       readonly kind: 'run-started';
-      readonly runbook: 'upgrade';
+      readonly runbook: string;
+      /**
+       * The SHA-256 of a runbook's source file, for one loaded from a file (a resume runs the
+       * same code or none); absent for a runbook built into citycloud.
+       */
+      readonly source?: string;
       readonly by: Actor;
       readonly executor: string;
       /** The plan as it was approved: resume follows it, never a recomputed one. */
@@ -57,17 +67,29 @@ export type JournalEvent =
   | {
       readonly kind: 'step-started';
       readonly wave: number;
-      readonly server: string;
-      readonly step: StepName;
+      readonly target: string;
+      readonly step: string;
+      /** What the step runs, as shown to the operator (secrets redacted). */
       readonly command: string;
-      /** For a reboot: the boot id before it, so a resume knows whether it happened. */
-      readonly bootId?: string;
+      /**
+       * What the step read before acting, for its `done` check on resume (the upgrade's reboot:
+       * the boot id before it, so a resume knows whether it happened).
+       */
+      readonly memo?: string;
+    }
+  | {
+      /** A command a step runs, journaled before it runs (secrets redacted). */
+      readonly kind: 'command';
+      readonly wave: number;
+      readonly target: string;
+      readonly step: string;
+      readonly command: string;
     }
   | {
       readonly kind: 'step-done';
       readonly wave: number;
-      readonly server: string;
-      readonly step: StepName;
+      readonly target: string;
+      readonly step: string;
       /** done: the step acted; already: its effect was there, nothing was done. */
       readonly outcome: 'done' | 'already';
       readonly detail?: string;
@@ -75,14 +97,14 @@ export type JournalEvent =
   | {
       readonly kind: 'step-failed';
       readonly wave: number;
-      readonly server: string;
-      readonly step: StepName;
+      readonly target: string;
+      readonly step: string;
       readonly error: string;
     }
   | {
-      readonly kind: 'server-skipped';
+      readonly kind: 'target-skipped';
       readonly wave: number;
-      readonly server: string;
+      readonly target: string;
       readonly reason: string;
     }
   | {
@@ -122,24 +144,24 @@ export type JournalRecord = JournalEvent & {
   readonly digest: string;
 };
 
-export interface ServerProgress {
+export interface TargetProgress {
   /** Steps done (or found already done), in order. */
-  readonly done: StepName[];
+  readonly done: string[];
   /** A step started and not yet done or failed: resume checks it before repeating it. */
-  started: { step: StepName; bootId?: string } | null;
-  failed: { step: StepName; error: string } | null;
+  started: { step: string; memo?: string } | null;
+  failed: { step: string; error: string } | null;
   skipped: string | null;
   /**
    * Steps this run started (so acted on, or may have before a crash): a step found "already"
    * done after its own start was done by this run.
    */
-  readonly begun: Partial<Record<StepName, number>>;
+  readonly begun: Record<string, number>;
 }
 
 export interface RunState {
   readonly started: Extract<JournalEvent, { kind: 'run-started' }> | null;
   readonly approval: Extract<JournalEvent, { kind: 'approval' }> | null;
-  readonly servers: ReadonlyMap<string, ServerProgress>;
+  readonly targets: ReadonlyMap<string, TargetProgress>;
   /** Waves whose gates passed, with when they started and ended. */
   readonly wavesPassed: ReadonlySet<number>;
   readonly waveTimes: ReadonlyMap<number, { started: string; done?: string; seconds?: number }>;
@@ -159,14 +181,15 @@ export function replay(records: readonly JournalRecord[]): RunState {
   let finished: RunState['finished'] = null;
   let paused: string | null = null;
   let options: RunState['options'] = {};
-  const servers = new Map<string, ServerProgress>();
+  const targets = new Map<string, TargetProgress>();
   const passed = new Set<number>();
   const times = new Map<number, { started: string; done?: string; seconds?: number }>();
-  const progress = (server: string) => {
-    let p = servers.get(server);
+  const progress = (target: string) => {
+    let p = targets.get(target);
     if (!p) {
-      p = { done: [], started: null, failed: null, skipped: null, begun: {} };
-      servers.set(server, p);
+      // no prototype: a step named like an Object property is a step, not a property
+      p = { done: [], started: null, failed: null, skipped: null, begun: Object.create(null) };
+      targets.set(target, p);
     }
     return p;
   };
@@ -188,26 +211,28 @@ export function replay(records: readonly JournalRecord[]): RunState {
         if (!times.has(r.wave)) times.set(r.wave, { started: r.at });
         break;
       case 'step-started': {
-        const p = progress(r.server);
-        p.started = { step: r.step, ...(r.bootId === undefined ? {} : { bootId: r.bootId }) };
+        const p = progress(r.target);
+        p.started = { step: r.step, ...(r.memo === undefined ? {} : { memo: r.memo }) };
         p.begun[r.step] = (p.begun[r.step] ?? 0) + 1;
         p.failed = null;
         break;
       }
       case 'step-done': {
-        const p = progress(r.server);
+        const p = progress(r.target);
         if (!p.done.includes(r.step)) p.done.push(r.step);
         p.started = null;
         break;
       }
       case 'step-failed': {
-        const p = progress(r.server);
+        const p = progress(r.target);
         p.failed = { step: r.step, error: r.error };
         p.started = null;
         break;
       }
-      case 'server-skipped':
-        progress(r.server).skipped = r.reason;
+      case 'target-skipped':
+        progress(r.target).skipped = r.reason;
+        break;
+      case 'command':
         break;
       case 'gate':
         lastGate = r;
@@ -231,7 +256,7 @@ export function replay(records: readonly JournalRecord[]): RunState {
   return {
     started,
     approval,
-    servers,
+    targets,
     wavesPassed: passed,
     waveTimes: times,
     lastGate,

@@ -8,7 +8,7 @@ import { UserError } from '../../model/index.ts';
 import type { Actor, JournalEvent, JournalRecord } from './journal-records.ts';
 
 /** What a run's id looks like: the runbook, the time (UTC) and four random hex digits. */
-export const RUN_ID = /^[a-z]+-\d{8}-\d{6}-[0-9a-f]{4}$/;
+export const RUN_ID = /^[a-z][a-z0-9-]{0,47}-\d{8}-\d{6}-[0-9a-f]{4}$/;
 
 export interface LockInfo extends Actor {
   readonly run: string;

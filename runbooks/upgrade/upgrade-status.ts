@@ -60,7 +60,7 @@ export function upgradeStatus(run: string, state: RunState): UpgradeStatus {
     let done = 0;
     let wFailed = 0;
     for (const s of w.servers) {
-      const p = state.servers.get(s.server);
+      const p = state.targets.get(s.server);
       if (p?.skipped) skipped++;
       if (p?.done.includes('uncordon')) {
         done++;

@@ -12,8 +12,9 @@ import { closeSync, fdatasyncSync, mkdirSync, openSync, rmSync, writeSync } from
 import { join } from 'node:path';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import { FileRunStore } from '../../runbooks/engine/file-store.ts';
-import { type JournalEvent, STEPS } from '../../runbooks/engine/journal-records.ts';
+import type { JournalEvent } from '../../runbooks/engine/journal-records.ts';
 import { planUpgrade } from '../../runbooks/upgrade/upgrade-plan.ts';
+import { UPGRADE_STEPS } from '../../runbooks/upgrade/upgrade-runbook.ts';
 import { measure } from './harness.ts';
 
 const [mode, inventory, warmups = '3', runs = '11', dir = ''] = process.argv.slice(2) as [
@@ -29,9 +30,15 @@ const RUN = 'upgrade-20261201-220000-0a0b';
 
 /** The records the engine journals for a server's steps, in its order. */
 function* stepRecords(wave: number, server: string): Generator<JournalEvent> {
-  for (const step of STEPS) {
-    yield { kind: 'step-started', wave, server, step, command: `POST /fleet/servers/${server}/${step}` };
-    yield { kind: 'step-done', wave, server, step, outcome: 'done' };
+  for (const step of UPGRADE_STEPS) {
+    yield {
+      kind: 'step-started',
+      wave,
+      target: server,
+      step,
+      command: `POST /fleet/servers/${server}/${step}`,
+    };
+    yield { kind: 'step-done', wave, target: server, step, outcome: 'done' };
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { expect } from 'vitest';
 import { type CityModel, loadCity, poolHeadrooms } from '../../model/index.ts';
-import { STEPS } from '../../runbooks/engine/journal-records.ts';
+import { UPGRADE_STEPS } from '../../runbooks/upgrade/upgrade-runbook.ts';
 import { runCli, smallCity, writeCity } from './city.ts';
 import { fleetRecord, type LocalFleet, prng, serverState, spawnCli } from './local-fleet.ts';
 
@@ -67,7 +67,7 @@ export async function killAndResume(
   while (kills < 20) {
     // every other kill right after an action of each step in turn, before its journal line
     // (the first process is killed by the test, so it is alive when a second run tries the lock)
-    const crashAt = kills % 2 === 1 ? `${STEPS[((kills - 1) / 2) % STEPS.length]}:1` : '';
+    const crashAt = kills % 2 === 1 ? `${UPGRADE_STEPS[((kills - 1) / 2) % UPGRADE_STEPS.length]}:1` : '';
     const args = run
       ? ['runbook', 'resume', run, ...common]
       : [...executeArgs(TARGET), '--operator', 'minh', ...common];

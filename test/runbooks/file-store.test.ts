@@ -126,12 +126,12 @@ describe('the local journal', () => {
     const { j, lock } = await openRun(store);
     await Promise.all(
       Array.from({ length: 500 }, (_, i) =>
-        j.append({ kind: 'server-skipped', wave: 1, server: `s${i}`, reason: 'test' }),
+        j.append({ kind: 'target-skipped', wave: 1, target: `s${i}`, reason: 'test' }),
       ),
     );
     const read = await j.read();
     expect(read.map((r) => r.seq)).toEqual(Array.from({ length: 502 }, (_, i) => i + 1));
-    expect(new Set(read.map((r) => 'server' in r && r.server)).size).toBe(501);
+    expect(new Set(read.map((r) => 'target' in r && r.target)).size).toBe(501);
     await j.close();
     await lock.release();
   });
@@ -219,7 +219,7 @@ describe('the local journal', () => {
     const failed = await j.append({
       kind: 'step-failed',
       wave: 0,
-      server: 's1',
+      target: 's1',
       step: 'cordon',
       error: 'boom\u0000boom',
     });

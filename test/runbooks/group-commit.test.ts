@@ -10,7 +10,7 @@ import type { JournalRecord } from '../../runbooks/engine/journal-records.ts';
 
 const RUN = 'upgrade-20261201-220001-0c0d';
 const skipped = (i: number) =>
-  ({ kind: 'server-skipped', wave: 1, server: `s${i}`, reason: 'test' }) as const;
+  ({ kind: 'target-skipped', wave: 1, target: `s${i}`, reason: 'test' }) as const;
 
 /** A store's write that holds each batch until the test lets it go, and remembers it. */
 function heldWrites() {

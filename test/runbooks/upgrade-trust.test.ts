@@ -186,9 +186,9 @@ describeWith([LOCAL_STACK], 'the upgrade runbook, trusted by two operators', () 
     const journal = readFileSync(join(runs, outcome.run, 'journal.jsonl'), 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { kind: string; server?: string; reason?: string });
-    expect(journal.filter((r) => r.server === already).map((r) => [r.kind, r.reason])).toEqual([
-      ['server-skipped', `it runs ${target} already (found before its first step)`],
+      .map((l) => JSON.parse(l) as { kind: string; target?: string; reason?: string });
+    expect(journal.filter((r) => r.target === already).map((r) => [r.kind, r.reason])).toEqual([
+      ['target-skipped', `it runs ${target} already (found before its first step)`],
     ]);
   }, 300_000);
 

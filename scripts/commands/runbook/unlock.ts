@@ -1,5 +1,5 @@
 /** `citycloud runbook unlock --reason TEXT`: break a dead or stale run's lock, journaling who and why. */
-import { newRunId } from '../../../runbooks/upgrade/upgrade-run.ts';
+import { newRunId } from '../../../runbooks/engine/run-engine.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
 import { actor } from './people.ts';
