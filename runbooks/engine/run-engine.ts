@@ -303,6 +303,7 @@ class Run<T extends Target> {
         const act: StepAct = {
           wave: wave.index,
           update,
+          command: (line) => this.log({ kind: 'command', ...base, step: step.name, command: line }),
           ...(memo === undefined ? {} : { memo }),
           ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
         };
@@ -386,7 +387,7 @@ class Run<T extends Target> {
             );
             if (Date.now() + backoff > timeoutAt)
               return this.pause(
-                `gates after wave ${wave.index} stayed inconclusive past --gate-timeout ${settings.gateTimeoutSeconds} s (${unanswered[0]?.gate}: ${unanswered[0]?.reason}); nothing more was done; resume it once Prometheus answers`,
+                `gates after wave ${wave.index} stayed inconclusive past --gate-timeout ${settings.gateTimeoutSeconds} s (${unanswered[0]?.gate}: ${unanswered[0]?.reason}); nothing more was ${book.done}; resume it once Prometheus answers`,
               );
             await sleep(backoff, this.ctx.signal);
             if (this.aborted) return this.pause('interrupted while the gates were inconclusive');

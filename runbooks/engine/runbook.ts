@@ -29,6 +29,8 @@ export interface StepAct {
   readonly memo?: string;
   /** Aborted on SIGINT/SIGTERM: a step may stop waiting; the engine starts nothing more. */
   readonly signal?: AbortSignal;
+  /** Journals a command the step runs (secrets already redacted), before it runs. */
+  command(line: string): Promise<void>;
 }
 
 export interface Step<T extends Target = Target> {
@@ -78,6 +80,8 @@ export interface BoundRunbook<T extends Target = Target> {
   readonly summary: string;
   /** How a target is named in messages, one and many: `server`, `servers`. */
   readonly noun: readonly [string, string];
+  /** What the steps do to a target, said of what a stopped run left alone: `upgraded`. */
+  readonly done: string;
   /** What a target's line says when its last step is done: `upgraded to 2026.12`. */
   finished(target: T): string;
   /** A target found needing nothing before its first step: why, or null. */

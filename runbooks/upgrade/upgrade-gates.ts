@@ -14,19 +14,13 @@
  * A gate is passed, failed, or inconclusive when it cannot be answered (Prometheus down, a query
  * error, no value where one is needed). An inconclusive gate never passes.
  */
-import { type CityModel, serversInService } from '../../model/index.ts';
+import { type CityModel, poolHeadrooms, serversInService } from '../../model/index.ts';
 import { SCRAPED_AT } from '../../monitoring/rules/shard-split.ts';
-import type { GateResult } from '../engine/journal-records.ts';
 import { instantQuery, type Sample } from '../engine/prometheus-query.ts';
-import type { UpgradePlan, UpgradeWave } from './upgrade-plan.ts';
+import type { GateOutcome } from '../engine/runbook.ts';
+import type { PoolPlan, UpgradePlan, UpgradeWave, WaveServer } from './upgrade-plan.ts';
 
-export interface GateOutcome {
-  readonly gate: string;
-  readonly result: GateResult;
-  readonly query: string;
-  readonly value: string;
-  readonly reason: string;
-}
+export type { GateOutcome } from '../engine/runbook.ts';
 
 interface Gate {
   readonly gate: string;
@@ -47,22 +41,32 @@ const list = (names: readonly string[], most = 5) =>
     : `${names.slice(0, most).join(', ')} and ${names.length - most} more`;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/** What the gates judge a wave by: the version it brings (none: back is up), the pools' limits. */
+interface GatedRun {
+  readonly version?: string;
+  readonly pools: readonly Pick<PoolPlan, 'pool' | 'servers' | 'limit'>[];
+}
+
 function gatesFor(
   model: CityModel,
-  plan: UpgradePlan,
-  wave: UpgradeWave,
+  run: GatedRun,
+  servers: readonly WaveServer[],
   failed: ReadonlySet<string>,
   since: number,
 ): Gate[] {
-  const names = wave.servers.map((s) => s.server);
+  const names = servers.map((s) => s.server);
   // the wave's servers come back in wave-back; servers that failed are counted by --max-failures
   const known = new Set([...names, ...failed]);
   const inService = serversInService(model).map((s) => s.name);
-  const target = plan.target.replace(/["\\]/g, '');
+  const target = run.version?.replace(/["\\]/g, '');
+  const at = target === undefined ? 'up' : `up at ${target}`;
   const gates: Gate[] = [
     {
       gate: 'wave-back',
-      query: `(up{job="node",instance=~"${regexOf(names)}"} == 1) and on(instance) (citycloud_node_version{version="${target}"} == 1)`,
+      query:
+        target === undefined
+          ? `up{job="node",instance=~"${regexOf(names)}"} == 1`
+          : `(up{job="node",instance=~"${regexOf(names)}"} == 1) and on(instance) (citycloud_node_version{version="${target}"} == 1)`,
       // when each of the wave's servers was last scraped: as its shard recorded it, or (a single
       // Prometheus) its reading's own time
       also: `max by (instance) (${SCRAPED_AT}{instance=~"${regexOf(names)}"}) or max by (instance) (timestamp(up{job="node",instance=~"${regexOf(names)}"}))`,
@@ -78,7 +82,7 @@ function gatesFor(
           return {
             result: 'failed',
             value,
-            reason: `${notBack.length} of the wave's servers are not up at ${target}, scraped since they came back: ${list(notBack)}`,
+            reason: `${notBack.length} of the wave's servers are not ${at}, scraped since they came back: ${list(notBack)}`,
           };
         if (notYet.length > 0)
           return {
@@ -86,7 +90,7 @@ function gatesFor(
             value,
             reason: `${notYet.length} of the wave's servers have not been scraped since they came back (${list(notYet)}); waiting for a reading`,
           };
-        return { result: 'passed', value, reason: `every server of the wave is up at ${target}` };
+        return { result: 'passed', value, reason: `every server of the wave is ${at}` };
       },
     },
     {
@@ -174,7 +178,7 @@ function gatesFor(
       },
     });
   }
-  const watched = plan.pools.filter((p) => p.servers >= 2 && p.limit > 0);
+  const watched = run.pools.filter((p) => p.servers >= 2 && p.limit > 0);
   for (const [gate, record] of [
     ['pool-cpu', 'pool:node_cpu_utilisation:ratio_rate5m'],
     ['pool-memory', 'pool:node_memory_utilisation:ratio'],
@@ -209,18 +213,10 @@ function gatesFor(
   return gates;
 }
 
-/** Evaluates every gate once, side by side. */
-export async function evaluateGates(
-  prometheus: string,
-  model: CityModel,
-  plan: UpgradePlan,
-  wave: UpgradeWave,
-  failed: ReadonlySet<string> = new Set(),
-  /** When the wave's servers were all back (Unix seconds): readings older say nothing of them. */
-  since = Number.NEGATIVE_INFINITY,
-): Promise<GateOutcome[]> {
+/** Evaluates gates once, side by side. */
+async function evaluate(prometheus: string, gates: readonly Gate[]): Promise<GateOutcome[]> {
   return Promise.all(
-    gatesFor(model, plan, wave, failed, since).map(async (g) => {
+    gates.map(async (g) => {
       const [answer, also] = await Promise.all([
         instantQuery(prometheus, g.query),
         g.also ? instantQuery(prometheus, g.also) : Promise.resolve({ answered: true as const, samples: [] }),
@@ -241,4 +237,42 @@ export async function evaluateGates(
       };
     }),
   );
+}
+
+/** The upgrade's gates after a wave, each evaluated once, side by side. */
+export function evaluateGates(
+  prometheus: string,
+  model: CityModel,
+  plan: UpgradePlan,
+  wave: UpgradeWave,
+  failed: ReadonlySet<string> = new Set(),
+  /** When the wave's servers were all back (Unix seconds): readings older say nothing of them. */
+  since = Number.NEGATIVE_INFINITY,
+): Promise<GateOutcome[]> {
+  return evaluate(
+    prometheus,
+    gatesFor(model, { version: plan.target, pools: plan.pools }, wave.servers, failed, since),
+  );
+}
+
+/**
+ * The gates a runbook names, after a wave of `servers` (none when its targets are not servers:
+ * `wave-back` then has nothing to judge and is left out), with every pool in service watched.
+ */
+export function evaluateNamedGates(
+  prometheus: string,
+  model: CityModel,
+  names: readonly string[],
+  servers: readonly WaveServer[],
+  failed: ReadonlySet<string>,
+  since: number,
+): Promise<GateOutcome[]> {
+  const built = new Set(serversInService(model).map((s) => s.pool));
+  const pools = [...poolHeadrooms(model)]
+    .filter(([pool]) => built.has(pool))
+    .map(([pool, h]) => ({ pool, servers: h.servers, limit: h.limit }));
+  const chosen = gatesFor(model, { pools }, servers, failed, since).filter(
+    (g) => names.includes(g.gate) && (g.gate !== 'wave-back' || servers.length > 0),
+  );
+  return evaluate(prometheus, chosen);
 }

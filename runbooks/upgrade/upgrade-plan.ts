@@ -89,6 +89,59 @@ function chunks(servers: readonly WaveServer[], w: number, oneRack: boolean): Wa
   return out;
 }
 
+/**
+ * The waves of the servers `pending` holds per pool (in rack order): a canary of each pool's
+ * first, then, the least critical pools first, each pool's next chunk of at most w (one rack
+ * for a warehouse pool) side by side.
+ */
+function rollingWaves(
+  pools: readonly Pick<PoolPlan, 'pool' | 'criticality' | 'wave' | 'oneRackAtATime'>[],
+  pending: ReadonlyMap<string, readonly WaveServer[]>,
+): UpgradeWave[] {
+  const left = new Map([...pending].map(([pool, list]) => [pool, [...list]]));
+  const waves: UpgradeWave[] = [];
+  const canary: WaveServer[] = [];
+  for (const p of pools) {
+    const first = left.get(p.pool)?.shift();
+    if (first) canary.push(first);
+  }
+  if (canary.length > 0) waves.push({ index: 0, kind: 'canary', criticality: 'all', servers: canary });
+  for (const criticality of CRITICALITIES) {
+    const queues = pools
+      .filter((p) => p.criticality === criticality)
+      .map((p) => chunks(left.get(p.pool) ?? [], p.wave, p.oneRackAtATime));
+    const rounds = Math.max(0, ...queues.map((q) => q.length));
+    for (let i = 0; i < rounds; i++)
+      waves.push({
+        index: waves.length === 0 ? 1 : (waves.at(-1) as UpgradeWave).index + 1,
+        kind: 'rolling',
+        criticality,
+        servers: queues.flatMap((q) => q[i] ?? []),
+      });
+  }
+  return waves;
+}
+
+/** Some servers in service, by name, in waves as the upgrade plans them (rollingWaves). */
+export function serverWaves(model: CityModel, names: readonly string[]): WaveServer[][] {
+  const wanted = new Set(names);
+  const headrooms = poolHeadrooms(model);
+  const pending = new Map<string, WaveServer[]>();
+  for (const s of [...serversInService(model)].sort((a, b) => (a.name < b.name ? -1 : 1)))
+    if (wanted.has(s.name))
+      pending.set(s.pool, [...(pending.get(s.pool) ?? []), { server: s.name, pool: s.pool, rack: s.rack }]);
+  const pools = [...model.pools]
+    .filter((p) => pending.has(p.id))
+    .sort((a, b) => RANK[a.criticality] - RANK[b.criticality] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((p) => ({
+      pool: p.id,
+      criticality: p.criticality,
+      wave: (headrooms.get(p.id) as PoolHeadroom).wave,
+      oneRackAtATime: p.kind === 'warehouse',
+    }));
+  return rollingWaves(pools, pending).map((w) => [...w.servers]);
+}
+
 export function planUpgrade(model: CityModel, live: LiveState, target: string): UpgradePlan {
   const headrooms = poolHeadrooms(model);
   const pools = [...model.pools].sort(
@@ -130,26 +183,7 @@ export function planUpgrade(model: CityModel, live: LiveState, target: string): 
       };
     });
 
-  const waves: UpgradeWave[] = [];
-  const canary: WaveServer[] = [];
-  for (const p of poolPlans) {
-    const first = pending.get(p.pool)?.shift();
-    if (first) canary.push(first);
-  }
-  if (canary.length > 0) waves.push({ index: 0, kind: 'canary', criticality: 'all', servers: canary });
-  for (const criticality of CRITICALITIES) {
-    const queues = poolPlans
-      .filter((p) => p.criticality === criticality)
-      .map((p) => chunks(pending.get(p.pool) ?? [], p.wave, p.oneRackAtATime));
-    const rounds = Math.max(0, ...queues.map((q) => q.length));
-    for (let i = 0; i < rounds; i++)
-      waves.push({
-        index: waves.length === 0 ? 1 : (waves.at(-1) as UpgradeWave).index + 1,
-        kind: 'rolling',
-        criticality,
-        servers: queues.flatMap((q) => q[i] ?? []),
-      });
-  }
+  const waves = rollingWaves(poolPlans, pending);
   return {
     format: UPGRADE_PLAN_FORMAT,
     target,

@@ -146,6 +146,7 @@ export function upgradeRunbook(
     window: model.runbooks.upgradeWindow,
     summary: `${plan.toUpgrade} servers planned`,
     noun: ['server', 'servers'],
+    done: 'upgraded',
     finished: () => `upgraded to ${target}`,
     // planned with its version unknown, but it runs the target: nothing to do, nothing touched
     skip: async (t) => {
