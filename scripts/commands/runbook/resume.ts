@@ -1,6 +1,13 @@
 /** `citycloud runbook resume RUN`: continue a run from its journal, no step repeated, none skipped. */
+import { dirname, resolve } from 'node:path';
+import { type JournalEvent, replay } from '../../../runbooks/engine/journal-records.ts';
+import { resumeRun } from '../../../runbooks/engine/run-engine.ts';
+import { bindSpec, readParams, readSpecPlan } from '../../../runbooks/engine/spec-runbook.ts';
 import { resumeUpgrade } from '../../../runbooks/upgrade/upgrade-run.ts';
+import { UPGRADE_RUNBOOK } from '../../../runbooks/upgrade/upgrade-runbook.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
+import { withStore } from './run-store.ts';
+import { executeSpec, runbookOfRun, specSettings } from './spec-execution.ts';
 import {
   type ExecuteOptions,
   execute,
@@ -9,11 +16,71 @@ import {
   withExecuteOptions,
 } from './upgrade-execution.ts';
 
-export const runResume = (run: string, opts: ExecuteOptions): Promise<number> =>
-  execute(opts, (ctx, prometheus) => {
+type RunStarted = Extract<JournalEvent, { kind: 'run-started' }>;
+
+export interface ResumeOptions extends ExecuteOptions {
+  /** A secret parameter of a runbook's run, given again (secrets are never journaled). */
+  readonly param?: string[];
+  /** The runbook file, when it moved since the run started (its bytes must be the same). */
+  readonly runbook?: string;
+}
+
+/** A journal's run-started record, or null when it has no records. */
+const startedOf = (run: string, opts: ExecuteOptions) =>
+  withStore(opts, async (store) => {
+    const journal = await store.journal(run, { create: false });
+    try {
+      return replay(await journal.read()).started;
+    } finally {
+      await journal.close();
+    }
+  });
+
+/** Resumes a run of a runbook written with the authoring API, from the bytes it started with. */
+const resumeSpec = (run: string, opts: ResumeOptions, first: RunStarted): Promise<number> =>
+  executeSpec(opts, async ({ model, ctx, prometheus }) => {
+    // the settings journaled with the resume name the runbook as it is loaded (checked again below)
+    const found = await runbookOfRun(first, opts.runbook);
+    const settings = 'problem' in found ? {} : specSettings(opts, prometheus.shown, found);
+    return resumeRun(ctx, run, settings, async (started) => {
+      const loaded = await runbookOfRun(started, opts.runbook);
+      if ('problem' in loaded) return loaded;
+      const read = readSpecPlan(started.plan);
+      if ('problem' in read)
+        return { problem: `its journaled plan is not a runbook's plan (${read.problem})` };
+      // the parameters are the approved plan's; only the secrets, never journaled, are given again
+      const journaled = Object.entries(read.plan.params).map(([k, v]) => `${k}=${String(v)}`);
+      const secretNames = new Set(
+        Object.entries(loaded.spec.params ?? {}).flatMap(([n, p]) => (p.secret ? [n] : [])),
+      );
+      const given = (opts.param ?? []).filter((p) => secretNames.has(p.split('=')[0] as string));
+      if (given.length !== (opts.param ?? []).length)
+        return {
+          problem: 'a resume takes the journaled parameters; --param gives only the secret ones again',
+        };
+      const { values, secrets } = readParams(loaded.spec, [...journaled, ...given]);
+      return {
+        book: bindSpec(loaded.spec, read.plan, {
+          model,
+          values,
+          secrets,
+          prometheus: prometheus.query,
+          cwd: dirname(resolve(opts.inventory)),
+        }) as never,
+      };
+    });
+  });
+
+export async function runResume(run: string, opts: ResumeOptions): Promise<number> {
+  const started = await startedOf(run, opts);
+  if (started && started.runbook !== UPGRADE_RUNBOOK) return resumeSpec(run, opts, started);
+  return execute(opts, (ctx, prometheus) => {
     sayStore(ctx);
     return resumeUpgrade(ctx, run, journaledSettings(opts, prometheus));
   });
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export const command: CommandModule = {
   under: 'runbook',
@@ -23,7 +90,14 @@ export const command: CommandModule = {
         .command('resume')
         .description('continue a run from its journal: no step repeated, none skipped')
         .argument('<run>'),
-    ).action(async (run: string, opts: ExecuteOptions) => {
-      process.exitCode = await runResume(run, opts);
-    }),
+    )
+      .option(
+        '--param <name=value>',
+        'a runbook’s secret parameter, given again (secrets are never journaled)',
+        collect,
+      )
+      .option('--runbook <file>', 'the runbook’s file, if it moved since the run started (the same bytes)')
+      .action(async (run: string, opts: ResumeOptions) => {
+        process.exitCode = await runResume(run, opts);
+      }),
 };

@@ -98,7 +98,7 @@ export function targetOf(to: string | undefined, what: string): string {
 }
 
 /** The live task list on a terminal wide enough to draw it; timestamped lines otherwise. */
-const reporter = (json?: boolean): Reporter =>
+export const reporter = (json?: boolean): Reporter =>
   process.stdout.isTTY && !json && (process.stdout.columns ?? 0) >= 60
     ? new ListrReporter()
     : new PlainReporter((t) => (json ? process.stderr : process.stdout).write(t));
@@ -125,7 +125,7 @@ const settings = (opts: ExecuteOptions, prometheus: RunSettings['prometheus']): 
 });
 
 /** SIGINT/SIGTERM stop the run between steps (the steps under way finish); it stays resumable. */
-function interruptible(): { signal: AbortSignal; done: () => void } {
+export function interruptible(): { signal: AbortSignal; done: () => void } {
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -141,13 +141,11 @@ function interruptible(): { signal: AbortSignal; done: () => void } {
 
 /**
  * Fault injection for the crash tests: CITYCLOUD_CRASH_AFTER=<step>:<n> (e.g. upgrade:2) kills
- * this process with SIGKILL right after its nth action of that step on the fleet, before the
- * action's journal line: the worst moment to die.
+ * this process with SIGKILL right after its nth action of that step, before the action's journal
+ * line: the worst moment to die.
  */
-function crashHook(): RunContext['afterAction'] {
-  const m = /^(cordon|drain|upgrade|reboot|uncordon):([1-9]\d*)$/.exec(
-    process.env.CITYCLOUD_CRASH_AFTER ?? '',
-  );
+export function crashHook(): RunContext['afterAction'] {
+  const m = /^([a-z][a-z0-9-]{0,47}):([1-9]\d*)$/.exec(process.env.CITYCLOUD_CRASH_AFTER ?? '');
   if (!m) return undefined;
   const [, step, n] = m;
   let seen = 0;
@@ -156,7 +154,7 @@ function crashHook(): RunContext['afterAction'] {
   };
 }
 
-const exitOf = (o: RunOutcome) =>
+export const exitOf = (o: RunOutcome) =>
   o.status === 'succeeded' ? EXIT.ok : o.status === 'failed' ? EXIT.problems : EXIT.paused;
 
 function printOutcome(o: RunOutcome, status: UpgradeStatus, storeArgs: string, json?: boolean): void {

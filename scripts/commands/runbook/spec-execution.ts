@@ -1,0 +1,206 @@
+/**
+ * What `runbook run` and the resume of such a run share: the options, the engine's context made
+ * from them, the runbook bound to its plan, and how a run ends on the terminal and in the exit
+ * code. A runbook from a file is resumed only from the same bytes it started with.
+ */
+import { resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import type { CityModel } from '../../../model/index.ts';
+import { replay } from '../../../runbooks/engine/journal-records.ts';
+import { findRunbook, type LoadedRunbook, loadRunbookFile } from '../../../runbooks/engine/load-runbook.ts';
+import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
+import type { EngineContext, RunOutcome } from '../../../runbooks/engine/run-engine.ts';
+import { formatSpecStatus, specRunStatus } from '../../../runbooks/engine/run-status.ts';
+import { JournalUnwritable, type RunStore } from '../../../runbooks/engine/run-store.ts';
+import type { Runbook } from '../../../runbooks/engine/runbook-spec.ts';
+import { RunbookInputError } from '../../../runbooks/engine/spec-runbook.ts';
+import { inert, inertJson } from '../../../view/terminal.ts';
+import { EXIT } from '../../cli/exit-codes.ts';
+import { withPrometheus } from '../../cli/options.ts';
+import { wholeNumber } from '../../cli/parsers.ts';
+import { actor } from './people.ts';
+import { loadModel, type StoreOptions, show, storeOf, withStoreOptions } from './run-store.ts';
+import { crashHook, exitOf, interruptible, reporter } from './upgrade-execution.ts';
+
+/** The runbooks built into citycloud that are written with the authoring API, by name. */
+export const BUILT_IN_RUNBOOKS: ReadonlyMap<string, Runbook> = new Map();
+
+/** Names citycloud's own commands use: an inventory's runbook may not take them. */
+export const RESERVED_RUNBOOK_NAMES: readonly string[] = ['upgrade', 'capacity-review', 'unlock'];
+
+/** What acts for a runbook written with the authoring API: its steps' own `$` commands. */
+export const SPEC_EXECUTOR = 'zx';
+
+export interface SpecOptions extends StoreOptions {
+  readonly prometheus: string;
+  readonly prometheusAuthFile?: string;
+  readonly operator?: string;
+  readonly param?: string[];
+  readonly maxFailures: number;
+  readonly gateSettle: number;
+  readonly gateTimeout: number;
+  readonly concurrency: number;
+  readonly exitOutsideWindow?: boolean;
+  readonly json?: boolean;
+}
+
+const seconds = (min: number, max: number) => wholeNumber('seconds', min, max);
+const count = (min: number, max: number) => wholeNumber('a whole number', min, max);
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The options of a run of a runbook written with the authoring API. */
+export const withSpecOptions = (c: Command): Command =>
+  withPrometheus(withStoreOptions(c), 'the gates ask')
+    .option('--param <name=value>', 'a parameter of the runbook (repeat it for each)', collect)
+    .option('--operator <name>', 'who runs it (default: your user name)')
+    .option('--max-failures <n>', 'abort when more targets than this fail', count(0, 100_000), 0)
+    .option(
+      '--gate-settle <seconds>',
+      'how long failing gates may take to pass after a wave',
+      seconds(0, 3600),
+      120,
+    )
+    .option(
+      '--gate-timeout <seconds>',
+      'how long gates may stay unanswerable (Prometheus down) before the run stops, resumable',
+      seconds(1, 86_400),
+      900,
+    )
+    .option('--concurrency <n>', 'targets acted on at once within a wave', count(1, 1000), 16)
+    .addOption(
+      new Option(
+        '--exit-outside-window',
+        'outside the maintenance window, stop (resumable, exit 75) instead of waiting',
+      ),
+    )
+    .option('--json', 'print the summary as JSON (progress goes to stderr)');
+
+/** The runbook a command line names, which may not take a name citycloud's commands use. */
+export async function runbookNamed(what: string, inventory: string): Promise<LoadedRunbook> {
+  const loaded = await findRunbook(what, inventory, BUILT_IN_RUNBOOKS);
+  if (RESERVED_RUNBOOK_NAMES.includes(loaded.spec.name))
+    throw new RunbookInputError(
+      `${loaded.file ?? what}: runbook name ${loaded.spec.name} is citycloud's own (citycloud runbook ${loaded.spec.name}); name it otherwise`,
+    );
+  return loaded;
+}
+
+/**
+ * The runbook a journaled run binds to again: the built-in one of its name, or the file its
+ * journal names (or `file`), whose bytes must be the ones it started with.
+ */
+export async function runbookOfRun(
+  started: { runbook: string; source?: string; options: Readonly<Record<string, unknown>> },
+  file: string | undefined,
+): Promise<LoadedRunbook | { problem: string }> {
+  if (started.source === undefined) {
+    const spec = BUILT_IN_RUNBOOKS.get(started.runbook);
+    return spec
+      ? { spec }
+      : { problem: `its runbook ${JSON.stringify(started.runbook)} is not built into citycloud` };
+  }
+  const path =
+    file ?? (typeof started.options.runbookFile === 'string' ? started.options.runbookFile : undefined);
+  if (!path) return { problem: 'its journal names no runbook file: give it with --runbook FILE' };
+  const loaded = await loadRunbookFile(path);
+  if (loaded.source !== started.source)
+    return {
+      problem: `${path} is not the runbook it started with (its SHA-256 is ${loaded.source}, the journal's ${started.source}): a resume runs the code that was approved; start a new run to run this one`,
+    };
+  if (loaded.spec.name !== started.runbook)
+    return { problem: `${path} is runbook ${loaded.spec.name}, not ${started.runbook}` };
+  return loaded;
+}
+
+export interface SpecRun {
+  readonly model: CityModel;
+  readonly ctx: EngineContext;
+  readonly prometheus: { readonly query: string; readonly shown: string };
+  readonly store: RunStore;
+}
+
+/** Runs `go` with the engine's context made from the options, and says how the run ended. */
+export async function executeSpec(
+  opts: SpecOptions,
+  go: (run: SpecRun) => Promise<RunOutcome>,
+): Promise<number> {
+  const prometheus = prometheusWithAuth(opts.prometheus, { authFile: opts.prometheusAuthFile });
+  const model = loadModel(opts.inventory);
+  const store = storeOf(model, opts);
+  const { signal, done } = interruptible();
+  try {
+    const hook = crashHook();
+    const ctx: EngineContext = {
+      store,
+      reporter: reporter(opts.json),
+      actor: actor(opts.operator),
+      settings: {
+        maxFailures: opts.maxFailures,
+        gateSettleSeconds: opts.gateSettle,
+        gateTimeoutSeconds: opts.gateTimeout,
+        outsideWindow: opts.exitOutsideWindow ? 'exit' : 'wait',
+        concurrency: opts.concurrency,
+      },
+      executor: SPEC_EXECUTOR,
+      fourEyes: model.runbooks.fourEyes,
+      signal,
+      ...(hook ? { afterAction: hook } : {}),
+    };
+    let outcome: RunOutcome;
+    try {
+      outcome = await go({ model, ctx, prometheus, store });
+    } catch (err) {
+      if (!(err instanceof JournalUnwritable)) throw err;
+      console.error(
+        inert(
+          `‖ stopped: ${err.message}; the targets under way finished their current step. Resume it once the store is back: citycloud runbook resume ${err.run ?? 'RUN'}${store.storeArgs}`,
+        ),
+      );
+      return EXIT.paused;
+    }
+    const journal = await store.journal(outcome.run, { create: false });
+    const state = replay(await journal.read());
+    await journal.close();
+    const status = specRunStatus(outcome.run, state, lastStepOf(outcome.run, state));
+    if (opts.json)
+      console.log(
+        inertJson(JSON.stringify({ ...status, outcome: outcome.status, reason: outcome.reason }, null, 2)),
+      );
+    else {
+      show(formatSpecStatus(status));
+      const how = outcome.status === 'succeeded' ? '✓' : outcome.status === 'failed' ? '✗' : '‖';
+      show(`${how} ${outcome.status}: ${outcome.reason}`);
+      if (outcome.status !== 'succeeded')
+        console.log(
+          `  see it: citycloud runbook status ${outcome.run}${store.storeArgs}; continue it: citycloud runbook resume ${outcome.run}${store.storeArgs}`,
+        );
+    }
+    return exitOf(outcome);
+  } finally {
+    done();
+    await store.close();
+  }
+}
+
+/** A run's last step, as its journal shows it (the step its targets finish with). */
+export function lastStepOf(_run: string, state: ReturnType<typeof replay>): string | null {
+  const steps = state.started?.options.steps;
+  return Array.isArray(steps) && typeof steps.at(-1) === 'string' ? (steps.at(-1) as string) : null;
+}
+
+/** The settings a run acts with, journaled when it starts and at each resume. */
+export const specSettings = (
+  opts: SpecOptions,
+  prometheus: string,
+  loaded: LoadedRunbook,
+): Record<string, unknown> => ({
+  executor: SPEC_EXECUTOR,
+  prometheus,
+  maxFailures: opts.maxFailures,
+  gateSettle: opts.gateSettle,
+  gateTimeout: opts.gateTimeout,
+  concurrency: opts.concurrency,
+  outsideWindow: opts.exitOutsideWindow ? 'exit' : 'wait',
+  steps: loaded.spec.steps.map((s) => s.name),
+  ...(loaded.file ? { runbookFile: resolve(loaded.file) } : {}),
+});

@@ -1,0 +1,215 @@
+/**
+ * An ops team's own runbook, in `runbooks/` beside a test inventory: listed, checked when loaded,
+ * dry-run (nothing runs), run (commands quoted by zx, journaled with the secret redacted), and
+ * killed with `kill -9` at 20 moments, each followed by `runbook resume`: every step's effect
+ * (a folder `mkdir` makes, which fails if it is there) made exactly once.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, smallCity, tempDir, writeCity } from '../helpers/city.ts';
+import { prng, spawnCli } from '../helpers/local-fleet.ts';
+
+const SECRET = 'tok-9f8e7d6c5b';
+const HOSTILE = 'a; touch /tmp/citycloud-own-runbook-pwned';
+
+/** A runbook making a folder per target and step; each step's effect is that folder. */
+const runbook = (targets: number, pause = '0') => `
+import { existsSync } from 'node:fs';
+import type { Runbook } from 'citycloud/runbook';
+
+const made = (dir: string, id: string, step: string) => existsSync(\`\${dir}/\${id.replace(/[^a-z0-9]/g, '_')}-\${step}\`);
+
+export default {
+  name: 'make-folders',
+  description: 'makes a folder per target and step',
+  params: {
+    dir: { description: 'where the folders go' },
+    token: { description: 'a credential the commands pass', secret: true },
+  },
+  window: 'any',
+  plan: () => {
+    const ids = [${JSON.stringify(HOSTILE)}, ...Array.from({ length: ${targets - 1} }, (_, i) => \`t\${String(i).padStart(2, '0')}\`)];
+    return [ids.slice(0, 2).map((id) => ({ id })), ids.slice(2).map((id) => ({ id }))];
+  },
+  steps: ['first', 'second', 'third'].map((step) => ({
+    name: step,
+    done: (t: { id: string }, { params }: { params: Record<string, unknown> }) => made(String(params.dir), t.id, step),
+    run: async (t: { id: string }, { $, params }: { $: any; params: Record<string, unknown> }) => {
+      await $\`sleep ${pause}\`;
+      await $\`echo \${t.id}\`;
+      await $\`mkdir \${\`\${params.dir}/\${t.id.replace(/[^a-z0-9]/g, '_')}-\${step}\`}\`;
+      await $\`test \${params.token} = ${SECRET}\`;
+    },
+  })),
+} satisfies Runbook;
+`;
+
+/** A test inventory with its runbooks folder; returns the inventory file. */
+function inventoryWith(files: Record<string, string>): string {
+  const inventory = writeCity({ 'city.yaml': smallCity() });
+  const dir = join(inventory, '..', 'runbooks');
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return inventory;
+}
+
+describe('an inventory’s own runbook', () => {
+  it('is listed with its parameters; one that cannot be a runbook is named in one line (exit 2)', () => {
+    const inventory = inventoryWith({
+      'make-folders.ts': runbook(3),
+      'broken.ts': runbook(3)
+        .replace("name: 'make-folders'", "name: 'broken'")
+        .replace(/done: \(t[^\n]*\n/, ''),
+    });
+    const r = runCli(['runbook', 'list', '--inventory', inventory]);
+    expect(r.stdout).toContain('make-folders  makes a folder per target and step');
+    expect(r.stdout).toContain('--param token=string (required) (secret): a credential the commands pass');
+    expect(r.stdout).toContain('upgrade  a rolling OS upgrade');
+    expect(r.stderr.trim()).toMatch(
+      /^\S+\/runbooks\/broken\.ts: runbook broken: step 1 \(first\) has no done\(target\): every step says how to tell, from the target, that it is done already$/,
+    );
+    expect(r.code).toBe(2);
+  });
+
+  it('refuses a file that does not load, a gate it does not know and a parameter it does not have, in one line (exit 2)', () => {
+    const inventory = inventoryWith({
+      'make-folders.ts': runbook(3),
+      'typo.ts': 'export default {',
+      'gated.ts': runbook(3).replace("name: 'make-folders'", "name: 'gated', gates: ['fleet-upp']"),
+    });
+    const run = (...args: string[]) =>
+      runCli(['runbook', 'run', ...args, '--inventory', inventory, '--dry-run']);
+    const typo = run('typo');
+    expect(typo.stderr.trim()).toMatch(/^\S+\/runbooks\/typo\.ts: it does not load: /);
+    expect(typo.stderr.trim().split('\n')).toHaveLength(1);
+    expect(typo.code).toBe(2);
+    const gated = run('gated');
+    expect(gated.stderr.trim()).toMatch(
+      /runbook gated: unknown gate "fleet-upp": expected one of wave-back, fleet-up,/,
+    );
+    expect(gated.code).toBe(2);
+    const param = run('make-folders', '--param', 'dri=/x');
+    expect(param.stderr.trim()).toBe(
+      '--param "dri": runbook make-folders has no such parameter (it has: dir, token)',
+    );
+    expect(param.code).toBe(2);
+  });
+
+  it('--dry-run prints every command line, quoted by zx with the secret redacted, and acts on nothing', () => {
+    const inventory = inventoryWith({ 'make-folders.ts': runbook(3) });
+    const out = tempDir();
+    const runs = tempDir();
+    const r = runCli([
+      'runbook',
+      'run',
+      'make-folders',
+      '--inventory',
+      inventory,
+      '--runs-dir',
+      runs,
+      '--param',
+      `dir=${out}`,
+      '--param',
+      `token=${SECRET}`,
+      '--dry-run',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`first: $ mkdir ${out}/a__touch__tmp_citycloud_own_runbook_pwned-first`);
+    // the target's name is one argument, quoted by zx
+    expect(r.stdout).toContain(`first: $ echo $'${HOSTILE}'`);
+    expect(r.stdout).toContain('second: $ test *** = ***');
+    expect(r.stdout.match(/: \$ mkdir /g)).toHaveLength(9);
+    expect(r.stdout).not.toContain(SECRET);
+    expect(readdirSync(out)).toEqual([]);
+    expect(readdirSync(runs)).toEqual([]);
+  });
+
+  it('runs each step once, a hostile target name one argument, the secret in no journal line', () => {
+    const inventory = inventoryWith({ 'make-folders.ts': runbook(3) });
+    const out = tempDir();
+    const runs = tempDir();
+    const r = runCli([
+      'runbook',
+      'run',
+      join(inventory, '..', 'runbooks', 'make-folders.ts'),
+      '--inventory',
+      inventory,
+      '--runs-dir',
+      runs,
+      '--param',
+      `dir=${out}`,
+      '--param',
+      `token=${SECRET}`,
+      '--approved-by',
+      'lan',
+    ]);
+    expect(r.stdout).toContain('✓ succeeded: every wave passed its gates (3 targets planned)');
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).length).toBe(9);
+    expect(existsSync('/tmp/citycloud-own-runbook-pwned')).toBe(false);
+    const run = readdirSync(runs).find((f) => f.startsWith('make-folders-')) as string;
+    const journal = readFileSync(join(runs, run, 'journal.jsonl'), 'utf8');
+    expect(journal).not.toContain(SECRET);
+    const commands = journal
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((x) => x.kind === 'command');
+    expect(commands).toHaveLength(36);
+    expect(commands.filter((c) => c.command === 'test *** = ***')).toHaveLength(9);
+    expect(commands.filter((c) => c.command === `echo $'${HOSTILE}'`)).toHaveLength(3);
+  });
+
+  it('runs every step exactly once across 20 kill -9 and resumes', async () => {
+    const inventory = inventoryWith({ 'make-folders.ts': runbook(20, '0.15') });
+    const out = tempDir();
+    const runs = tempDir();
+    const common = ['--inventory', inventory, '--runs-dir', runs, '--concurrency', '2'];
+    const rand = prng(27);
+    let run: string | null = null;
+    let kills = 0;
+    const steps = ['first', 'second', 'third'];
+    for (let i = 0; kills < 20 && i < 60; i++) {
+      // every other kill right after a step's action, before its journal line; the rest at random
+      const crashAt = i % 2 === 1 ? `${steps[(i >> 1) % 3]}:1` : '';
+      const args = run
+        ? ['runbook', 'resume', run, '--param', `token=${SECRET}`, ...common]
+        : [
+            'runbook',
+            'run',
+            'make-folders',
+            '--param',
+            `dir=${out}`,
+            '--param',
+            `token=${SECRET}`,
+            '--approved-by',
+            'lan',
+            ...common,
+          ];
+      const cli = spawnCli(args, crashAt ? { CITYCLOUD_CRASH_AFTER: crashAt } : {});
+      if (!run)
+        run = (
+          (await cli.line(/^\S+ run make-folders-\S+:/)).match(/run (make-folders-\S+):/) as string[]
+        )[1] as string;
+      if (!crashAt) {
+        // a random moment once it has begun acting
+        await cli.line(/\$ /).catch(() => '');
+        await new Promise((r) => setTimeout(r, Math.floor(rand() * 600)));
+        cli.child.kill('SIGKILL');
+      }
+      const end = await cli.exited;
+      if (end.signal === 'SIGKILL') kills++;
+      else if (end.code === 0) break;
+      else throw new Error(`exit ${end.code}: ${cli.output().slice(-1500)}`);
+    }
+    expect(kills).toBe(20);
+    const last = runCli(['runbook', 'resume', run as string, '--param', `token=${SECRET}`, ...common]);
+    expect(last.stdout).toMatch(/✓ succeeded/);
+    expect(last.code).toBe(0);
+    // every step's folder made once: a second mkdir would have failed its step and the run
+    expect(readdirSync(out).length).toBe(20 * 3);
+    const journal = readFileSync(join(runs, run as string, 'journal.jsonl'), 'utf8');
+    expect(journal).not.toContain('"step-failed"');
+  }, 600_000);
+});
