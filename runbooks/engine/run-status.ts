@@ -82,3 +82,9 @@ export function formatSpecStatus(s: SpecRunStatus): string {
   ];
   return lines.join('\n');
 }
+
+/** A run's last step, as its run-started record lists the runbook's steps (the one its targets finish with). */
+export function lastStepOf(state: RunState): string | null {
+  const steps = state.started?.options.steps;
+  return Array.isArray(steps) && typeof steps.at(-1) === 'string' ? (steps.at(-1) as string) : null;
+}

@@ -10,7 +10,7 @@ import { replay } from '../../../runbooks/engine/journal-records.ts';
 import { findRunbook, type LoadedRunbook, loadRunbookFile } from '../../../runbooks/engine/load-runbook.ts';
 import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
 import type { EngineContext, RunOutcome } from '../../../runbooks/engine/run-engine.ts';
-import { formatSpecStatus, specRunStatus } from '../../../runbooks/engine/run-status.ts';
+import { formatSpecStatus, lastStepOf, specRunStatus } from '../../../runbooks/engine/run-status.ts';
 import { JournalUnwritable, type RunStore } from '../../../runbooks/engine/run-store.ts';
 import type { Runbook } from '../../../runbooks/engine/runbook-spec.ts';
 import { RunbookInputError } from '../../../runbooks/engine/spec-runbook.ts';
@@ -161,7 +161,7 @@ export async function executeSpec(
     const journal = await store.journal(outcome.run, { create: false });
     const state = replay(await journal.read());
     await journal.close();
-    const status = specRunStatus(outcome.run, state, lastStepOf(outcome.run, state));
+    const status = specRunStatus(outcome.run, state, lastStepOf(state));
     if (opts.json)
       console.log(
         inertJson(JSON.stringify({ ...status, outcome: outcome.status, reason: outcome.reason }, null, 2)),
@@ -180,12 +180,6 @@ export async function executeSpec(
     done();
     await store.close();
   }
-}
-
-/** A run's last step, as its journal shows it (the step its targets finish with). */
-export function lastStepOf(_run: string, state: ReturnType<typeof replay>): string | null {
-  const steps = state.started?.options.steps;
-  return Array.isArray(steps) && typeof steps.at(-1) === 'string' ? (steps.at(-1) as string) : null;
 }
 
 /** The settings a run acts with, journaled when it starts and at each resume. */

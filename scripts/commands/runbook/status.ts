@@ -1,6 +1,11 @@
 /** `citycloud runbook status [RUN]`: a run's progress from its journal, and the lock. */
 import { replay } from '../../../runbooks/engine/journal-records.ts';
-import { formatSpecStatus, type SpecRunStatus, specRunStatus } from '../../../runbooks/engine/run-status.ts';
+import {
+  formatSpecStatus,
+  lastStepOf,
+  type SpecRunStatus,
+  specRunStatus,
+} from '../../../runbooks/engine/run-status.ts';
 import { JournalRefused, RunNotFound, type RunStore } from '../../../runbooks/engine/run-store.ts';
 import { readSpecPlan } from '../../../runbooks/engine/spec-runbook.ts';
 import { readPlan } from '../../../runbooks/upgrade/upgrade-plan.ts';
@@ -18,7 +23,6 @@ import {
   withStore,
   withStoreOptions,
 } from './run-store.ts';
-import { lastStepOf } from './spec-execution.ts';
 
 /** A run's status from its journal (its plan read as a plan), or null when it has no records. */
 export async function statusOf(store: RunStore, run: string): Promise<UpgradeStatus | null> {
@@ -38,7 +42,7 @@ async function shownStatusOf(store: RunStore, run: string): Promise<UpgradeStatu
       const read = readSpecPlan(state.started.plan);
       if ('problem' in read)
         throw new JournalRefused(`run ${run}: its journaled plan is not a runbook's plan (${read.problem})`);
-      return specRunStatus(run, state, lastStepOf(run, state));
+      return specRunStatus(run, state, lastStepOf(state));
     }
     const read = readPlan(state.started.plan);
     if ('problem' in read)
