@@ -4,10 +4,12 @@
  * killed with `kill -9` at 20 moments, each followed by `runbook resume`: every step's effect
  * (a folder `mkdir` makes, which fails if it is there) made exactly once.
  */
+
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, smallCity, tempDir, writeCity } from '../helpers/city.ts';
+import { ROOT, runCli, smallCity, tempDir, writeCity } from '../helpers/city.ts';
 import { prng, spawnCli } from '../helpers/local-fleet.ts';
 
 const SECRET = 'tok-9f8e7d6c5b';
@@ -53,6 +55,65 @@ function inventoryWith(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return inventory;
 }
+
+describe('the README’s example runbook', () => {
+  const example = () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    return (
+      /```ts\n(\/\/ runbooks\/drain-hub-servers\.ts\n[\s\S]*?)```/.exec(readme) as string[]
+    )[1] as string;
+  };
+
+  it('type-checks against the authoring API', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'drain-hub-servers.ts'), example());
+    writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        extends: join(ROOT, 'tsconfig.json'),
+        compilerOptions: {
+          paths: { 'citycloud/runbook': [join(ROOT, 'runbooks/engine/runbook-spec.ts')] },
+          typeRoots: [join(ROOT, 'node_modules/@types')],
+        },
+        include: [],
+        files: ['drain-hub-servers.ts'],
+      }),
+    );
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], {
+      encoding: 'utf8',
+    });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  }, 120_000);
+
+  it('dry-runs on the small city: every server of the rack cordoned and drained, in waves', () => {
+    const inventory = inventoryWith({ 'drain-hub-servers.ts': example() });
+    const r = runCli([
+      'runbook',
+      'run',
+      'drain-hub-servers',
+      '--inventory',
+      inventory,
+      '--param',
+      'rack=dc1-h1-r01-k01',
+      '--dry-run',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const cordoned = [...r.stdout.matchAll(/cordon: \$ kubectl --context city cordon (\S+)/g)].map(
+      (m) => m[1],
+    );
+    expect(cordoned.sort()).toEqual(
+      ['u01', 'u02', 'u03', 'u04', 'u10', 'u12'].map((u) => `dc1-h1-r01-k01-${u}`),
+    );
+    expect(
+      r.stdout.match(
+        /drain: \$ kubectl --context city drain \S+ --ignore-daemonsets --delete-emptydir-data/g,
+      ),
+    ).toHaveLength(6);
+  });
+});
 
 describe('an inventory’s own runbook', () => {
   it('is listed with its parameters; one that cannot be a runbook is named in one line (exit 2)', () => {
@@ -160,6 +221,52 @@ describe('an inventory’s own runbook', () => {
     expect(commands.filter((c) => c.command === 'test *** = ***')).toHaveLength(9);
     expect(commands.filter((c) => c.command === `echo $'${HOSTILE}'`)).toHaveLength(3);
   });
+
+  it('resumes only the bytes it started with, and only with its secret given again', async () => {
+    const inventory = inventoryWith({ 'make-folders.ts': runbook(3) });
+    const file = join(inventory, '..', 'runbooks', 'make-folders.ts');
+    const out = tempDir();
+    const runs = tempDir();
+    const common = ['--inventory', inventory, '--runs-dir', runs];
+    const cli = spawnCli(
+      [
+        'runbook',
+        'run',
+        'make-folders',
+        '--param',
+        `dir=${out}`,
+        '--param',
+        `token=${SECRET}`,
+        '--approved-by',
+        'lan',
+        ...common,
+      ],
+      { CITYCLOUD_CRASH_AFTER: 'second:1' },
+    );
+    expect((await cli.exited).signal).toBe('SIGKILL');
+    const run = readdirSync(runs).find((f) => f.startsWith('make-folders-')) as string;
+    // the secret is not in the journal: a resume without it cannot act
+    const bare = runCli(['runbook', 'resume', run, ...common]);
+    expect(bare.stderr.trim()).toMatch(/needs --param token=… \(a credential the commands pass\)$/);
+    expect(bare.code).toBe(2);
+    // the file changed since the run started: refused, both digests named, nothing done
+    writeFileSync(file, readFileSync(file, 'utf8').replace("'third'", "'third', 'fourth'"));
+    const changed = runCli(['runbook', 'resume', run, '--param', `token=${SECRET}`, ...common]);
+    expect(changed.stderr).toMatch(
+      /is not the runbook it started with \(its SHA-256 is [0-9a-f]{64}, the journal's [0-9a-f]{64}\)/,
+    );
+    expect(changed.code).not.toBe(0);
+    expect(readdirSync(out).some((f) => f.endsWith('-fourth'))).toBe(false);
+    // the same bytes again: it goes on and finishes, every folder once
+    writeFileSync(file, runbook(3));
+    const same = runCli(['runbook', 'resume', run, '--param', `token=${SECRET}`, ...common]);
+    expect(same.stdout).toMatch(/✓ succeeded/);
+    expect(readdirSync(out)).toHaveLength(9);
+    const status = runCli(['runbook', 'status', run, ...common]);
+    expect(status.stdout).toContain(`run ${run} of runbook make-folders: succeeded`);
+    expect(status.stdout).toContain('3/3 done, 0 failed, 0 remaining');
+    expect(status.stdout).not.toContain(SECRET);
+  }, 300_000);
 
   it('runs every step exactly once across 20 kill -9 and resumes', async () => {
     const inventory = inventoryWith({ 'make-folders.ts': runbook(20, '0.15') });
