@@ -1,7 +1,8 @@
 /**
  * Rows upgrade-plan:10x (the plan of the 10x fleet against cutting the sorted server list into
  * fixed batches; target under 0.2 s) and upgrade-journal:10x (every step record of the 10x
- * fleet's upgrade through the journal, against a plain append + fsync loop; target within 3×).
+ * fleet's upgrade through the journal, against a plain append + fsync loop; target within 3×) and
+ * runbook-engine:10x (a no-op runbook over the 10x fleet run by the engine, against the same loop).
  */
 import { join } from 'node:path';
 import { benchCities } from './cities.ts';
@@ -48,6 +49,23 @@ export function runbookBench(workDir: string): Bench {
         target: 'ratio ≤ 3',
         met: journal.row.ratio <= 3,
         note: `${ours.records.toLocaleString('en-US')} records, ${(ours.records / (ours.medianMs / 1000)).toFixed(0)} records/s (group commit: the records appended side by side share one fdatasync)`,
+      });
+      log(
+        'runbook-engine:10x: a no-op runbook of five steps over the 10x fleet’s servers, run by the engine, then plain appends with one fsync each…',
+      );
+      const engine = compareRow(
+        'runbook-engine:10x',
+        'append + fdatasync per step record',
+        WORKER,
+        ['engine-ours', tenX, '0', '1', join(workDir, 'engine')],
+        ['journal-peer', tenX, '0', '1', join(workDir, 'engine-peer')],
+      );
+      const steps = engine.ours as Measurement & { records: number };
+      rows.push({
+        ...engine.row,
+        target: 'ratio ≤ 3',
+        met: engine.row.ratio <= 3,
+        note: `${steps.records.toLocaleString('en-US')} step records, each step's done check before it (the lock, the waves, the progress lines included)`,
       });
       return rows;
     },

@@ -5,14 +5,21 @@
  *   journal-ours  — every step record of the fleet's upgrade (started and done, five steps a
  *                   server) appended to the local journal as the engine does: the servers of a
  *                   wave side by side (64 at a time), each awaiting its record before its next;
- *   journal-peer  — the same records, one write and one fdatasync each, in a loop.
+ *   journal-peer  — the same records, one write and one fdatasync each, in a loop;
+ *   engine-ours   — a no-op runbook of five steps over every server, in waves by failure domain,
+ *                   run by the engine (runbooks/engine/run-engine.ts): lock, journal, each step's
+ *                   done check, its started and done records, progress lines (to nowhere).
  * Prints {medianMs, peakRssMB, records} as JSON.
  */
 import { closeSync, fdatasyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CityModel, loadCity } from '../../model/index.ts';
+import { type CityModel, loadCity, serversInService } from '../../model/index.ts';
 import { FileRunStore } from '../../runbooks/engine/file-store.ts';
 import type { JournalEvent } from '../../runbooks/engine/journal-records.ts';
+import { PlainReporter } from '../../runbooks/engine/progress.ts';
+import { startRun } from '../../runbooks/engine/run-engine.ts';
+import type { Runbook } from '../../runbooks/engine/runbook-spec.ts';
+import { bindSpec, planSpec } from '../../runbooks/engine/spec-runbook.ts';
 import { planUpgrade } from '../../runbooks/upgrade/upgrade-plan.ts';
 import { UPGRADE_STEPS } from '../../runbooks/upgrade/upgrade-runbook.ts';
 import { measure } from './harness.ts';
@@ -85,6 +92,49 @@ function journalPeer(): { ms: number; records: number } {
   return { ms, records: seq };
 }
 
+/** A no-op runbook over every server in service, run by the engine into a fresh local store. */
+async function engineOurs(): Promise<{ ms: number; records: number }> {
+  rmSync(dir, { recursive: true, force: true });
+  const store = new FileRunStore(dir);
+  const spec: Runbook = {
+    name: 'no-op',
+    description: 'does nothing, journaled',
+    window: 'any',
+    plan: ({ serverWaves: waves }) => waves(serversInService(model).map((x) => x.name)),
+    steps: UPGRADE_STEPS.map((name) => ({ name, done: () => null, run: () => undefined })),
+  };
+  const plan = await planSpec(spec, model, {}, new Set());
+  const book = bindSpec(spec, plan, { model, values: {}, secrets: new Set(), prometheus: '', cwd: dir });
+  const started = performance.now();
+  const outcome = await startRun(
+    {
+      store,
+      reporter: new PlainReporter(() => {}),
+      actor: { user: 'bench', host: 'bench', pid: process.pid },
+      settings: {
+        maxFailures: 0,
+        gateSettleSeconds: 0,
+        gateTimeoutSeconds: 1,
+        outsideWindow: 'exit',
+        concurrency: 64,
+      },
+      executor: 'zx',
+      fourEyes: false,
+    },
+    book,
+    { plan, approvedBy: 'bench', options: {}, says: book.summary },
+  );
+  const ms = performance.now() - started;
+  if (outcome.status !== 'succeeded') throw new Error(`the no-op run ${outcome.status}: ${outcome.reason}`);
+  const journal = await store.journal(outcome.run, { create: false });
+  const records = (await journal.read()).filter(
+    (r) => r.kind === 'step-started' || r.kind === 'step-done',
+  ).length;
+  await journal.close();
+  await store.close();
+  return { ms, records };
+}
+
 const peak = () => process.resourceUsage().maxRSS / 1024;
 if (mode === 'plan-ours') {
   // a copy of the model each time, so the headroom is computed afresh (it is memoized per model)
@@ -104,6 +154,9 @@ if (mode === 'plan-ours') {
   console.log(JSON.stringify(m));
 } else if (mode === 'journal-ours') {
   const r = await journalOurs();
+  console.log(JSON.stringify({ medianMs: r.ms, peakRssMB: peak(), records: r.records }));
+} else if (mode === 'engine-ours') {
+  const r = await engineOurs();
   console.log(JSON.stringify({ medianMs: r.ms, peakRssMB: peak(), records: r.records }));
 } else if (mode === 'journal-peer') {
   const r = journalPeer();

@@ -268,6 +268,49 @@ describe('an inventory’s own runbook', () => {
     expect(status.stdout).not.toContain(SECRET);
   }, 300_000);
 
+  it('resumes a runbook from outside the inventory only from the file the operator names, never the journal’s', async () => {
+    const inventory = inventoryWith({});
+    const elsewhere = join(tempDir(), 'make-folders.ts');
+    writeFileSync(elsewhere, runbook(3));
+    const out = tempDir();
+    const runs = tempDir();
+    const common = ['--inventory', inventory, '--runs-dir', runs];
+    const cli = spawnCli(
+      [
+        'runbook',
+        'run',
+        elsewhere,
+        '--param',
+        `dir=${out}`,
+        '--param',
+        `token=${SECRET}`,
+        '--approved-by',
+        'lan',
+        ...common,
+      ],
+      { CITYCLOUD_CRASH_AFTER: 'first:1' },
+    );
+    expect((await cli.exited).signal).toBe('SIGKILL');
+    const run = readdirSync(runs).find((f) => f.startsWith('make-folders-')) as string;
+    const refused = runCli(['runbook', 'resume', run, '--param', `token=${SECRET}`, ...common]);
+    expect(refused.stderr).toContain(
+      `its journal names the runbook file ${elsewhere}, outside the inventory's runbooks folder`,
+    );
+    expect(refused.code).not.toBe(0);
+    const named = runCli([
+      'runbook',
+      'resume',
+      run,
+      '--runbook',
+      elsewhere,
+      '--param',
+      `token=${SECRET}`,
+      ...common,
+    ]);
+    expect(named.stdout).toMatch(/✓ succeeded/);
+    expect(readdirSync(out)).toHaveLength(9);
+  }, 300_000);
+
   it('runs every step exactly once across 20 kill -9 and resumes', async () => {
     const inventory = inventoryWith({ 'make-folders.ts': runbook(20, '0.15') });
     const out = tempDir();

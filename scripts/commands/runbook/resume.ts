@@ -40,10 +40,10 @@ const startedOf = (run: string, opts: ExecuteOptions) =>
 const resumeSpec = (run: string, opts: ResumeOptions, first: RunStarted): Promise<number> =>
   executeSpec(opts, async ({ model, ctx, prometheus }) => {
     // the settings journaled with the resume name the runbook as it is loaded (checked again below)
-    const found = await runbookOfRun(first, opts.runbook);
+    const found = await runbookOfRun(first, opts.runbook, opts.inventory);
     const settings = 'problem' in found ? {} : specSettings(opts, prometheus.shown, found);
     return resumeRun(ctx, run, settings, async (started) => {
-      const loaded = await runbookOfRun(started, opts.runbook);
+      const loaded = await runbookOfRun(started, opts.runbook, opts.inventory);
       if ('problem' in loaded) return loaded;
       const read = readSpecPlan(started.plan);
       if ('problem' in read)

@@ -3,11 +3,16 @@
  * from them, the runbook bound to its plan, and how a run ends on the terminal and in the exit
  * code. A runbook from a file is resumed only from the same bytes it started with.
  */
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { CityModel } from '../../../model/index.ts';
 import { replay } from '../../../runbooks/engine/journal-records.ts';
-import { findRunbook, type LoadedRunbook, loadRunbookFile } from '../../../runbooks/engine/load-runbook.ts';
+import {
+  findRunbook,
+  type LoadedRunbook,
+  loadRunbookFile,
+  ownRunbooksDir,
+} from '../../../runbooks/engine/load-runbook.ts';
 import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
 import type { EngineContext, RunOutcome } from '../../../runbooks/engine/run-engine.ts';
 import { formatSpecStatus, lastStepOf, specRunStatus } from '../../../runbooks/engine/run-status.ts';
@@ -87,11 +92,14 @@ export async function runbookNamed(what: string, inventory: string): Promise<Loa
 
 /**
  * The runbook a journaled run binds to again: the built-in one of its name, or the file its
- * journal names (or `file`), whose bytes must be the ones it started with.
+ * journal names — only inside the inventory's runbooks folder: a journal can be rewritten by
+ * whoever can write the runs folder, and must not choose the code a resume runs — or the one
+ * the operator names (`file`); its bytes must be the ones it started with.
  */
 export async function runbookOfRun(
   started: { runbook: string; source?: string; options: Readonly<Record<string, unknown>> },
   file: string | undefined,
+  inventory: string,
 ): Promise<LoadedRunbook | { problem: string }> {
   if (started.source === undefined) {
     const spec = BUILT_IN_RUNBOOKS.get(started.runbook);
@@ -99,8 +107,13 @@ export async function runbookOfRun(
       ? { spec }
       : { problem: `its runbook ${JSON.stringify(started.runbook)} is not built into citycloud` };
   }
-  const path =
-    file ?? (typeof started.options.runbookFile === 'string' ? started.options.runbookFile : undefined);
+  const journaled = typeof started.options.runbookFile === 'string' ? started.options.runbookFile : undefined;
+  const own = ownRunbooksDir(inventory) + sep;
+  if (!file && journaled && !resolve(journaled).startsWith(own))
+    return {
+      problem: `its journal names the runbook file ${journaled}, outside the inventory's runbooks folder (${own}): give the file with --runbook FILE (a journal does not choose the code a resume runs)`,
+    };
+  const path = file ?? journaled;
   if (!path) return { problem: 'its journal names no runbook file: give it with --runbook FILE' };
   const loaded = await loadRunbookFile(path);
   if (loaded.source !== started.source)
