@@ -255,7 +255,8 @@ class Run<T extends Target> {
       update('done before');
       return 'done';
     }
-    if (onlyIfOut && !(await this.book.outOfService?.(t).catch(() => false))) {
+    // a runbook that cannot tell finishes what it began: a half-done target is not left so
+    if (onlyIfOut && this.book.outOfService && !(await this.book.outOfService(t).catch(() => false))) {
       update('in service: it waits for the maintenance window');
       return 'done';
     }

@@ -27,37 +27,50 @@ export class RunbookInputError extends UserError {
   readonly exitCode = 2;
 }
 
-/** `--param k=v` pairs read as the runbook declares them, defaults filled; a secret is kept apart. */
+/** The shortest secret: a shorter one cannot be hidden in what is shown without revealing it. */
+export const SECRET_MIN_LENGTH = 6;
+
+/**
+ * `--param k=v` pairs read as the runbook declares them, on top of `base` (a resume's journaled,
+ * typed values), defaults filled — but a secret's: a resume is given every secret again. A
+ * secret's value is never printed, not even in the error that refuses it.
+ */
 export function readParams(
   spec: Runbook,
   given: readonly string[],
+  base: Readonly<Record<string, ParamValue>> | null = null,
 ): { values: Record<string, ParamValue>; secrets: Set<string> } {
   const declared = spec.params ?? {};
-  const values: Record<string, ParamValue> = Object.create(null);
+  const values: Record<string, ParamValue> = Object.assign(Object.create(null), base ?? {});
   for (const pair of given) {
     const eq = pair.indexOf('=');
-    const name = eq < 0 ? pair : pair.slice(0, eq);
+    // the name as far as it reads as one: a typo (`pin:1234`) does not print what follows
+    const name = (eq < 0 ? pair : pair.slice(0, eq)).replace(/[^A-Za-z0-9_-].*$/s, '');
     const p = Object.hasOwn(declared, name) ? declared[name] : undefined;
-    if (!p)
+    if (!p || eq !== name.length)
       throw new RunbookInputError(
-        `--param ${JSON.stringify(name)}: runbook ${spec.name} has no such parameter (it has: ${Object.keys(declared).join(', ') || 'none'})`,
+        `--param ${JSON.stringify(name)}: runbook ${spec.name} has no such parameter (it has: ${Object.keys(declared).join(', ') || 'none'}); expected NAME=VALUE`,
       );
-    if (eq < 0) throw new RunbookInputError(`--param ${name}: expected ${name}=VALUE`);
     const text = pair.slice(eq + 1);
+    const shown = p.secret ? 'its value' : JSON.stringify(text);
     const type = p.type ?? 'string';
+    if (p.secret && text.length < SECRET_MIN_LENGTH)
+      throw new RunbookInputError(
+        `--param ${name}: a secret must be at least ${SECRET_MIN_LENGTH} characters (a shorter one cannot be hidden in what is shown without revealing it)`,
+      );
     if (type === 'number') {
-      if (!/^-?\d+(\.\d+)?$/.test(text))
-        throw new RunbookInputError(`--param ${name}: ${JSON.stringify(text)} is not a number`);
+      if (!/^-?\d{1,15}(\.\d{1,15})?$/.test(text))
+        throw new RunbookInputError(`--param ${name}: ${shown} is not a number`);
       values[name] = Number(text);
     } else if (type === 'boolean') {
       if (text !== 'true' && text !== 'false')
-        throw new RunbookInputError(`--param ${name}: expected true or false, not ${JSON.stringify(text)}`);
+        throw new RunbookInputError(`--param ${name}: expected true or false, not ${shown}`);
       values[name] = text === 'true';
     } else values[name] = text;
   }
   for (const [name, p] of Object.entries(declared))
     if (!(name in values)) {
-      if (p.default === undefined)
+      if (p.default === undefined || (p.secret && base))
         throw new RunbookInputError(`runbook ${spec.name} needs --param ${name}=… (${p.description})`);
       values[name] = p.default;
     }
@@ -84,8 +97,8 @@ function wavesProblem(waves: unknown): string | null {
       if (t === null || typeof t !== 'object' || Array.isArray(t))
         return `wave ${i} holds a target that is not an object`;
       const id = (t as { id?: unknown }).id;
-      if (typeof id !== 'string' || id.length === 0 || id.length > 256)
-        return `wave ${i} holds a target without an id (a text of 1 to 256 characters)`;
+      if (typeof id !== 'string' || id.length === 0 || id.length > 256 || /[\p{Cc}\p{Cf}]/u.test(id))
+        return `wave ${i} holds a target without an id (a text of 1 to 256 characters, no control or format character)`;
       if (ids.has(id)) return `target ${JSON.stringify(id)} is planned twice`;
       ids.add(id);
     }
@@ -100,14 +113,22 @@ export async function planSpec(
   values: Readonly<Record<string, ParamValue>>,
   secrets: ReadonlySet<string>,
 ): Promise<SpecPlan> {
-  const waves = await spec.plan({
-    params: values,
-    model,
-    serverWaves: (names) =>
-      serverWaves(model, names).map((w) =>
-        w.map((s) => ({ id: s.server, server: s.server, pool: s.pool, rack: s.rack })),
-      ),
-  });
+  const redact = redactor(values, secrets);
+  let waves: unknown;
+  try {
+    waves = await spec.plan({
+      params: values,
+      model,
+      serverWaves: (names) =>
+        serverWaves(model, names).map((w) =>
+          w.map((s) => ({ id: s.server, server: s.server, pool: s.pool, rack: s.rack })),
+        ),
+    });
+  } catch (err) {
+    throw new RunbookInputError(
+      `runbook ${spec.name}: its plan failed: ${redact(String((err as Error)?.message ?? err)).split('\n')[0]}`,
+    );
+  }
   // journaled as JSON: what does not survive it (a function, a cycle) is refused now
   let copy: unknown;
   try {
@@ -116,7 +137,21 @@ export async function planSpec(
     throw new RunbookInputError(`runbook ${spec.name}: its plan is not JSON (${(err as Error).message})`);
   }
   const problem = wavesProblem(copy);
-  if (problem) throw new RunbookInputError(`runbook ${spec.name}: ${problem}`);
+  if (problem) throw new RunbookInputError(`runbook ${spec.name}: ${redact(problem)}`);
+  // the plan is journaled: a secret in it would be written in clear
+  if (redact(JSON.stringify(copy)) !== JSON.stringify(copy))
+    throw new RunbookInputError(
+      `runbook ${spec.name}: its plan holds a secret parameter's value; it is journaled`,
+    );
+  if ((spec.gates ?? []).includes('wave-back')) {
+    const notServer = (copy as Record<string, unknown>[][])
+      .flat()
+      .find((t) => !['server', 'pool', 'rack'].every((k) => typeof t[k] === 'string'));
+    if (notServer)
+      throw new RunbookInputError(
+        `runbook ${spec.name}: gate wave-back judges servers, and target ${JSON.stringify(notServer.id)} is not one (expected { server, pool, rack }, as serverWaves gives)`,
+      );
+  }
   const params = Object.fromEntries(Object.entries(values).filter(([n]) => !secrets.has(n)));
   return {
     format: RUNBOOK_PLAN_FORMAT,
@@ -151,8 +186,15 @@ export interface BindSettings {
   readonly dryRun?: (line: string) => void;
 }
 
-const reasonOf = (done: string | boolean | null | undefined) =>
-  typeof done === 'string' && done.length > 0 ? done : done === true ? 'done' : null;
+/** What `done` said: a reason, true or false/null; anything else is the runbook's mistake, not "no". */
+function reasonOf(done: unknown): string | null {
+  if (done === true) return 'done';
+  if (done === false || done === null) return null;
+  if (typeof done === 'string' && done.length > 0) return done;
+  throw new Error(
+    `done() returned ${done === undefined ? 'nothing' : typeof done === 'string' ? 'an empty text' : `a ${typeof done}`}: expected true, false, null or a reason`,
+  );
+}
 
 /** The runbook bound to a plan, for the engine. */
 export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings): BoundRunbook<SpecTarget> {
@@ -169,17 +211,22 @@ export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings):
           redact,
           update: act.update,
           cwd: settings.cwd,
-          ...(act.signal ? { signal: act.signal } : {}),
         });
   const steps: Step<SpecTarget>[] = spec.steps.map((s) => {
-    const done = async (t: SpecTarget, update: (text: string) => void = () => {}) =>
-      reasonOf(await s.done(t.target, { $: readShell(update), params: settings.values }));
+    const done = async (t: SpecTarget, update: (text: string) => void = () => {}) => {
+      try {
+        return reasonOf(await s.done(t.target, { $: readShell(update), params: settings.values }));
+      } catch (err) {
+        throw new Error(redact(String((err as Error)?.message ?? err)));
+      }
+    };
     return {
       name: s.name,
       describe: (t) => redact(`${s.name} ${t.id}`),
       done: (t) => done(t),
       run: async (t, act) => {
-        const attempts = 1 + (s.retries ?? 0);
+        // a dry run tries once: its commands run nothing, so trying again changes nothing
+        const attempts = settings.dryRun ? 1 : 1 + (s.retries ?? 0);
         for (let attempt = 1; ; attempt++) {
           try {
             await s.run(t.target, {
@@ -191,13 +238,14 @@ export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings):
             });
             return;
           } catch (err) {
-            const message = redact((err as Error).message ?? String(err));
+            const message = redact(String((err as Error)?.message ?? err));
             if (attempt >= attempts || act.signal?.aborted) throw new Error(message);
             const wait = Math.min(60, 2 ** (attempt - 1));
             act.update(
               `${s.name}: attempt ${attempt} of ${attempts} failed (${message.split('\n')[0]}); again in ${wait} s`,
             );
             await sleep(wait * 1000, act.signal);
+            if (act.signal?.aborted) throw new Error(`${message} (interrupted before another attempt)`);
             // what the failed attempt did may be all the step needed
             if (await done(t, act.update)) return;
           }

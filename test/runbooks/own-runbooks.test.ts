@@ -142,7 +142,7 @@ describe('an inventory’s own runbook', () => {
     const run = (...args: string[]) =>
       runCli(['runbook', 'run', ...args, '--inventory', inventory, '--dry-run']);
     const typo = run('typo');
-    expect(typo.stderr.trim()).toMatch(/^\S+\/runbooks\/typo\.ts: it does not load: /);
+    expect(typo.stderr.trim()).toMatch(/^\S+\/runbooks\/typo\.ts:\d+: it does not load: /);
     expect(typo.stderr.trim().split('\n')).toHaveLength(1);
     expect(typo.code).toBe(2);
     const gated = run('gated');
@@ -152,7 +152,7 @@ describe('an inventory’s own runbook', () => {
     expect(gated.code).toBe(2);
     const param = run('make-folders', '--param', 'dri=/x');
     expect(param.stderr.trim()).toBe(
-      '--param "dri": runbook make-folders has no such parameter (it has: dir, token)',
+      '--param "dri": runbook make-folders has no such parameter (it has: dir, token); expected NAME=VALUE',
     );
     expect(param.code).toBe(2);
   });
@@ -179,7 +179,7 @@ describe('an inventory’s own runbook', () => {
     expect(r.stdout).toContain(`first: $ mkdir ${out}/a__touch__tmp_citycloud_own_runbook_pwned-first`);
     // the target's name is one argument, quoted by zx
     expect(r.stdout).toContain(`first: $ echo $'${HOSTILE}'`);
-    expect(r.stdout).toContain('second: $ test *** = ***');
+    expect(r.stdout).toContain("second: $ test $'***' = ***");
     expect(r.stdout.match(/: \$ mkdir /g)).toHaveLength(9);
     expect(r.stdout).not.toContain(SECRET);
     expect(readdirSync(out)).toEqual([]);
@@ -218,7 +218,7 @@ describe('an inventory’s own runbook', () => {
       .map((l) => JSON.parse(l))
       .filter((x) => x.kind === 'command');
     expect(commands).toHaveLength(36);
-    expect(commands.filter((c) => c.command === 'test *** = ***')).toHaveLength(9);
+    expect(commands.filter((c) => c.command === "test $'***' = ***")).toHaveLength(9);
     expect(commands.filter((c) => c.command === `echo $'${HOSTILE}'`)).toHaveLength(3);
   });
 
@@ -293,9 +293,9 @@ describe('an inventory’s own runbook', () => {
     expect((await cli.exited).signal).toBe('SIGKILL');
     const run = readdirSync(runs).find((f) => f.startsWith('make-folders-')) as string;
     const refused = runCli(['runbook', 'resume', run, '--param', `token=${SECRET}`, ...common]);
-    expect(refused.stderr).toContain(
-      `its journal names the runbook file ${elsewhere}, outside the inventory's runbooks folder`,
-    );
+    // the journal's path to it is not followed: a journal does not choose the code a resume runs
+    expect(refused.stderr).toContain('runbook make-folders is not in ');
+    expect(refused.stderr).toContain(': give its file with --runbook FILE');
     expect(refused.code).not.toBe(0);
     const named = runCli([
       'runbook',
@@ -310,6 +310,134 @@ describe('an inventory’s own runbook', () => {
     expect(named.stdout).toMatch(/✓ succeeded/);
     expect(readdirSync(out)).toHaveLength(9);
   }, 300_000);
+
+  it('hides a secret however it is shown: quoted by zx, echoed on stderr, thrown by done, mistyped', () => {
+    const inventory = inventoryWith({
+      'leaky.ts': `
+import type { Runbook } from 'citycloud/runbook';
+export default {
+  name: 'leaky',
+  description: 'shows its secret every way it can',
+  params: { token: { description: 'a credential', secret: true }, mode: { description: 'how to fail' } },
+  window: 'any',
+  plan: () => [[{ id: 'one' }]],
+  steps: [
+    {
+      name: 'echo',
+      done: (_t: unknown, { params }: { params: Record<string, unknown> }) => {
+        if (params.mode === 'done') throw new Error(\`vault refused \${params.token}\`);
+        return false;
+      },
+      run: async (_t: unknown, { $, params }: { $: any; params: Record<string, unknown> }) => {
+        await $\`echo \${params.token}\`;
+        await $\`sh -c \${'echo "token is $1" >&2; exit 3'} sh \${params.token}\`;
+      },
+    },
+  ],
+} satisfies Runbook;
+`,
+    });
+    const secret = "it's a\nsecret";
+    const runs = tempDir();
+    const run = (mode: string, env: NodeJS.ProcessEnv = {}) =>
+      runCli(
+        [
+          'runbook',
+          'run',
+          'leaky',
+          '--inventory',
+          inventory,
+          '--runs-dir',
+          runs,
+          '--param',
+          `token=${secret}`,
+          '--param',
+          `mode=${mode}`,
+          '--approved-by',
+          'lan',
+          '--json',
+        ],
+        ROOT,
+        env,
+      );
+    // ZX_* from the environment change nothing: no prefix runs unjournaled
+    const marker = join(tempDir(), 'prefixed');
+    const failed = run('stderr', { ZX_PREFIX: `touch ${marker};`, ZX_SHELL: '/bin/sh' });
+    expect(failed.code).toBe(1);
+    expect(existsSync(marker)).toBe(false);
+    const thrown = run('done');
+    expect(thrown.code).toBe(1);
+    const everything = [
+      failed.stdout,
+      failed.stderr,
+      thrown.stdout,
+      thrown.stderr,
+      ...readdirSync(runs).map((r) => readFileSync(join(runs, r, 'journal.jsonl'), 'utf8')),
+    ].join('\n');
+    for (const piece of ["it's a", 'secret', "it\\'s", 'a\\nsecret']) expect(everything).not.toContain(piece);
+    expect(everything).toContain('token is ***');
+    expect(everything).toContain('vault refused ***');
+    // a mistyped parameter, a short secret: refused without printing the value
+    const typo = runCli([
+      'runbook',
+      'run',
+      'leaky',
+      '--inventory',
+      inventory,
+      '--param',
+      'token:hunter22',
+      '--dry-run',
+    ]);
+    expect(typo.stderr).not.toContain('hunter22');
+    expect(typo.code).toBe(2);
+    const short = runCli([
+      'runbook',
+      'run',
+      'leaky',
+      '--inventory',
+      inventory,
+      '--param',
+      'token=pin1',
+      '--param',
+      'mode=x',
+      '--dry-run',
+    ]);
+    expect(short.stderr.trim()).toBe(
+      '--param token: a secret must be at least 6 characters (a shorter one cannot be hidden in what is shown without revealing it)',
+    );
+    expect(short.code).toBe(2);
+  });
+
+  it('refuses a runtime import other than node:, and a target id with a control character, in one line (exit 2)', () => {
+    const planted = runbook(3).replace(
+      "import { existsSync } from 'node:fs';",
+      "import { existsSync } from 'node:fs';\nimport 'yaml';",
+    );
+    const control = runbook(3).replace(JSON.stringify(HOSTILE), JSON.stringify('x\u001b[2Jy'));
+    const inventory = inventoryWith({ 'make-folders.ts': planted });
+    const imports = runCli(['runbook', 'run', 'make-folders', '--inventory', inventory, '--dry-run']);
+    expect(imports.stderr.trim()).toMatch(
+      /make-folders\.ts:\d+: it does not load: it imports "yaml" at run time: a runbook imports only node: modules/,
+    );
+    expect(imports.code).toBe(2);
+    writeFileSync(join(inventory, '..', 'runbooks', 'make-folders.ts'), control);
+    const ids = runCli([
+      'runbook',
+      'run',
+      'make-folders',
+      '--inventory',
+      inventory,
+      '--param',
+      'dir=/x',
+      '--param',
+      `token=${SECRET}`,
+      '--dry-run',
+    ]);
+    expect(ids.stderr.trim()).toBe(
+      'runbook make-folders: wave 0 holds a target without an id (a text of 1 to 256 characters, no control or format character)',
+    );
+    expect(ids.code).toBe(2);
+  });
 
   it('runs every step exactly once across 20 kill -9 and resumes', async () => {
     const inventory = inventoryWith({ 'make-folders.ts': runbook(20, '0.15') });

@@ -2,6 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { type JournalEvent, replay } from '../../../runbooks/engine/journal-records.ts';
 import { resumeRun } from '../../../runbooks/engine/run-engine.ts';
+import type { ParamValue } from '../../../runbooks/engine/runbook-spec.ts';
 import { bindSpec, readParams, readSpecPlan } from '../../../runbooks/engine/spec-runbook.ts';
 import { resumeUpgrade } from '../../../runbooks/upgrade/upgrade-run.ts';
 import { UPGRADE_RUNBOOK } from '../../../runbooks/upgrade/upgrade-runbook.ts';
@@ -48,17 +49,20 @@ const resumeSpec = (run: string, opts: ResumeOptions, first: RunStarted): Promis
       const read = readSpecPlan(started.plan);
       if ('problem' in read)
         return { problem: `its journaled plan is not a runbook's plan (${read.problem})` };
-      // the parameters are the approved plan's; only the secrets, never journaled, are given again
-      const journaled = Object.entries(read.plan.params).map(([k, v]) => `${k}=${String(v)}`);
+      // the parameters are the approved plan's, as journaled; only the secrets, never journaled,
+      // are given again — every one of them
       const secretNames = new Set(
         Object.entries(loaded.spec.params ?? {}).flatMap(([n, p]) => (p.secret ? [n] : [])),
       );
-      const given = (opts.param ?? []).filter((p) => secretNames.has(p.split('=')[0] as string));
-      if (given.length !== (opts.param ?? []).length)
+      const given = opts.param ?? [];
+      if (given.some((p) => !secretNames.has(p.slice(0, Math.max(0, p.indexOf('='))))))
         return {
           problem: 'a resume takes the journaled parameters; --param gives only the secret ones again',
         };
-      const { values, secrets } = readParams(loaded.spec, [...journaled, ...given]);
+      const journaled = Object.fromEntries(
+        Object.entries(read.plan.params).filter(([k]) => !secretNames.has(k)),
+      ) as Record<string, ParamValue>;
+      const { values, secrets } = readParams(loaded.spec, given, journaled);
       return {
         book: bindSpec(loaded.spec, read.plan, {
           model,

@@ -47,7 +47,15 @@ async function dryRun(what: string, opts: RunOptions): Promise<number> {
       show(`  ${t.title}`);
       for (const step of book.steps) {
         current = step.name;
-        await step.run(t, { wave: wave.index, update: () => {}, command: async () => {} });
+        try {
+          await step.run(t, { wave: wave.index, update: () => {}, command: async () => {} });
+        } catch (err) {
+          // its commands ran nothing and gave nothing: what the step makes of that is not a run's
+          show(
+            `    ${step.name}: stops the dry run of this target here: ${(err as Error).message.split('\n')[0]}`,
+          );
+          break;
+        }
       }
     }
   }

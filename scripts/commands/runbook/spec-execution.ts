@@ -3,15 +3,17 @@
  * from them, the runbook bound to its plan, and how a run ends on the terminal and in the exit
  * code. A runbook from a file is resumed only from the same bytes it started with.
  */
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { CityModel } from '../../../model/index.ts';
 import { replay } from '../../../runbooks/engine/journal-records.ts';
 import {
   findRunbook,
   type LoadedRunbook,
-  loadRunbookFile,
+  loadRunbookBytes,
+  ownRunbooks,
   ownRunbooksDir,
+  readRunbookFile,
 } from '../../../runbooks/engine/load-runbook.ts';
 import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
 import type { EngineContext, RunOutcome } from '../../../runbooks/engine/run-engine.ts';
@@ -91,13 +93,14 @@ export async function runbookNamed(what: string, inventory: string): Promise<Loa
 }
 
 /**
- * The runbook a journaled run binds to again: the built-in one of its name, or the file its
- * journal names — only inside the inventory's runbooks folder: a journal can be rewritten by
- * whoever can write the runs folder, and must not choose the code a resume runs — or the one
- * the operator names (`file`); its bytes must be the ones it started with.
+ * The runbook a journaled run binds to again: the built-in one of its name, or the inventory's
+ * own of its name (`runbooks/NAME.ts`), or the file the operator names (`file`) — never a path
+ * the journal holds: a journal can be rewritten by whoever can write the runs folder, and must
+ * not choose the code a resume runs. Its bytes are compared with the journaled digest before
+ * anything of it is loaded.
  */
 export async function runbookOfRun(
-  started: { runbook: string; source?: string; options: Readonly<Record<string, unknown>> },
+  started: { runbook: string; source?: string },
   file: string | undefined,
   inventory: string,
 ): Promise<LoadedRunbook | { problem: string }> {
@@ -107,19 +110,17 @@ export async function runbookOfRun(
       ? { spec }
       : { problem: `its runbook ${JSON.stringify(started.runbook)} is not built into citycloud` };
   }
-  const journaled = typeof started.options.runbookFile === 'string' ? started.options.runbookFile : undefined;
-  const own = ownRunbooksDir(inventory) + sep;
-  if (!file && journaled && !resolve(journaled).startsWith(own))
+  const path = file ?? ownRunbooks(inventory).get(started.runbook);
+  if (!path)
     return {
-      problem: `its journal names the runbook file ${journaled}, outside the inventory's runbooks folder (${own}): give the file with --runbook FILE (a journal does not choose the code a resume runs)`,
+      problem: `runbook ${started.runbook} is not in ${ownRunbooksDir(inventory)}: give its file with --runbook FILE`,
     };
-  const path = file ?? journaled;
-  if (!path) return { problem: 'its journal names no runbook file: give it with --runbook FILE' };
-  const loaded = await loadRunbookFile(path);
-  if (loaded.source !== started.source)
+  const read = readRunbookFile(path);
+  if (read.source !== started.source)
     return {
-      problem: `${path} is not the runbook it started with (its SHA-256 is ${loaded.source}, the journal's ${started.source}): a resume runs the code that was approved; start a new run to run this one`,
+      problem: `${path} is not the runbook it started with (its SHA-256 is ${read.source}, the journal's ${started.source}): a resume runs the code that was approved; start a new run to run this one`,
     };
+  const loaded = await loadRunbookBytes(path, read);
   if (loaded.spec.name !== started.runbook)
     return { problem: `${path} is runbook ${loaded.spec.name}, not ${started.runbook}` };
   return loaded;
