@@ -141,7 +141,15 @@ export async function findRunbook(
     throw new RunbookInputError(
       `${own}: runbook ${what} is built into citycloud; name the inventory's own runbook otherwise`,
     );
-  if (own) return loadRunbookFile(own);
+  if (own) {
+    const loaded = await loadRunbookFile(own);
+    // run ids, the journal and a resume go by the runbook's name: the file is named as it is
+    if (loaded.spec.name !== what)
+      throw new RunbookInputError(
+        `${own}: it is runbook ${loaded.spec.name}; name its file ${loaded.spec.name}.ts`,
+      );
+    return loaded;
+  }
   const spec = builtIn.get(what);
   if (spec) return { spec };
   const known = [...builtIn.keys(), ...ownRunbooks(inventory).keys()].sort();

@@ -42,7 +42,10 @@ export interface StepContext {
 }
 
 export interface DoneContext {
-  /** zx's `$` for reading the target (its commands are not journaled: they change nothing). */
+  /**
+   * zx's `$` for reading the target: its commands are not journaled (they change nothing), and a
+   * non-zero exit is returned, not thrown (`(await $\`test -e ${path}\`).exitCode === 0`).
+   */
   readonly $: StepShell;
   readonly params: Readonly<Record<string, ParamValue>>;
 }

@@ -42,6 +42,7 @@ export function readParams(
 ): { values: Record<string, ParamValue>; secrets: Set<string> } {
   const declared = spec.params ?? {};
   const values: Record<string, ParamValue> = Object.assign(Object.create(null), base ?? {});
+  const seen = new Set<string>();
   for (const pair of given) {
     const eq = pair.indexOf('=');
     // the name as far as it reads as one: a typo (`pin:1234`) does not print what follows
@@ -51,6 +52,8 @@ export function readParams(
       throw new RunbookInputError(
         `--param ${JSON.stringify(name)}: runbook ${spec.name} has no such parameter (it has: ${Object.keys(declared).join(', ') || 'none'}); expected NAME=VALUE`,
       );
+    if (seen.has(name)) throw new RunbookInputError(`--param ${name} is given twice`);
+    seen.add(name);
     const text = pair.slice(eq + 1);
     const shown = p.secret ? 'its value' : JSON.stringify(text);
     const type = p.type ?? 'string';
@@ -202,7 +205,7 @@ export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings):
   const readShell = (update: (t: string) => void): StepShell =>
     settings.dryRun
       ? dryRunShell({ redact, say: () => {} })
-      : stepShell({ journal: async () => {}, redact, update, cwd: settings.cwd });
+      : stepShell({ journal: async () => {}, redact, update, cwd: settings.cwd, nothrow: true });
   const shellOf = (act: StepAct): StepShell =>
     settings.dryRun
       ? dryRunShell({ redact, say: settings.dryRun })

@@ -21,6 +21,8 @@ export interface ShellSettings {
   /** The target's line in the progress display. */
   update(text: string): void;
   readonly cwd?: string;
+  /** A non-zero exit is returned, not thrown (a `done` check reading the target). */
+  readonly nothrow?: boolean;
 }
 
 /** The last `n` non-empty lines of a command's output, for a one-line failure. */
@@ -74,7 +76,7 @@ export function stepShell(settings: ShellSettings): StepShell {
       if (line) settings.update(`$ ${shown}: ${line}`);
     });
     const out = await p;
-    if (out.exitCode !== 0) {
+    if (out.exitCode !== 0 && !settings.nothrow) {
       const stderr = lastLines(settings.redact(out.stderr));
       throw new CommandFailed(
         `${shown} ${out.exitCode === null ? `was killed (${out.signal})` : `exited ${out.exitCode}`}${stderr ? `: ${stderr}` : ''}`,

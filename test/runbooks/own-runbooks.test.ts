@@ -155,6 +155,9 @@ describe('an inventory’s own runbook', () => {
       '--param "dri": runbook make-folders has no such parameter (it has: dir, token); expected NAME=VALUE',
     );
     expect(param.code).toBe(2);
+    const twice = run('make-folders', '--param', 'dir=/a', '--param', 'dir=/b');
+    expect(twice.stderr.trim()).toBe('--param dir is given twice');
+    expect(twice.code).toBe(2);
   });
 
   it('--dry-run prints every command line, quoted by zx with the secret redacted, and acts on nothing', () => {
@@ -261,6 +264,8 @@ describe('an inventory’s own runbook', () => {
     writeFileSync(file, runbook(3));
     const same = runCli(['runbook', 'resume', run, '--param', `token=${SECRET}`, ...common]);
     expect(same.stdout).toMatch(/✓ succeeded/);
+    // with the settings it started with: the resume command's defaults do not replace them
+    expect(same.stdout).not.toContain('goes on with other settings');
     expect(readdirSync(out)).toHaveLength(9);
     const status = runCli(['runbook', 'status', run, ...common]);
     expect(status.stdout).toContain(`run ${run} of runbook make-folders: succeeded`);

@@ -1,5 +1,6 @@
 /** `citycloud runbook resume RUN`: continue a run from its journal, no step repeated, none skipped. */
 import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
 import { type JournalEvent, replay } from '../../../runbooks/engine/journal-records.ts';
 import { resumeRun } from '../../../runbooks/engine/run-engine.ts';
 import type { ParamValue } from '../../../runbooks/engine/runbook-spec.ts';
@@ -24,6 +25,30 @@ export interface ResumeOptions extends ExecuteOptions {
   readonly param?: string[];
   /** The runbook file, when it moved since the run started (its bytes must be the same). */
   readonly runbook?: string;
+  /** The options given on the command line (the rest are commander's defaults). */
+  readonly given?: ReadonlySet<string>;
+}
+
+/**
+ * A runbook's run goes on with the settings it started with, but those given again: a default
+ * of the resume command (the upgrade's) does not silently replace what was approved.
+ */
+function journaledOptions(opts: ResumeOptions, first: RunStarted): ResumeOptions {
+  const was = first.options;
+  const whole = (key: 'maxFailures' | 'gateSettle' | 'gateTimeout' | 'concurrency') => {
+    const v = was[key];
+    return opts.given?.has(key) || !Number.isSafeInteger(v) ? opts[key] : (v as number);
+  };
+  return {
+    ...opts,
+    maxFailures: whole('maxFailures'),
+    gateSettle: whole('gateSettle'),
+    gateTimeout: whole('gateTimeout'),
+    concurrency: whole('concurrency'),
+    exitOutsideWindow: opts.given?.has('exitOutsideWindow')
+      ? opts.exitOutsideWindow
+      : was.outsideWindow === 'exit',
+  };
 }
 
 /** A journal's run-started record, or null when it has no records. */
@@ -77,7 +102,8 @@ const resumeSpec = (run: string, opts: ResumeOptions, first: RunStarted): Promis
 
 export async function runResume(run: string, opts: ResumeOptions): Promise<number> {
   const started = await startedOf(run, opts);
-  if (started && started.runbook !== UPGRADE_RUNBOOK) return resumeSpec(run, opts, started);
+  if (started && started.runbook !== UPGRADE_RUNBOOK)
+    return resumeSpec(run, journaledOptions(opts, started), started);
   return execute(opts, (ctx, prometheus) => {
     sayStore(ctx);
     return resumeUpgrade(ctx, run, journaledSettings(opts, prometheus));
@@ -101,7 +127,12 @@ export const command: CommandModule = {
         collect,
       )
       .option('--runbook <file>', 'the runbook’s file, if it moved since the run started (the same bytes)')
-      .action(async (run: string, opts: ResumeOptions) => {
-        process.exitCode = await runResume(run, opts);
+      .action(async (run: string, opts: ResumeOptions, cmd: Command) => {
+        const given = new Set(
+          cmd.options
+            .map((o) => o.attributeName())
+            .filter((name) => (cmd.getOptionValueSource(name) ?? 'default') !== 'default'),
+        );
+        process.exitCode = await runResume(run, { ...opts, given });
       }),
 };
