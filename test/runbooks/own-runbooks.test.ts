@@ -56,6 +56,36 @@ function inventoryWith(files: Record<string, string>): string {
   return inventory;
 }
 
+/**
+ * Starts make-folders (approved, into `out`) and has it kill itself with SIGKILL right after the
+ * first action of step `crashAt` (CITYCLOUD_CRASH_AFTER); returns its run id.
+ */
+async function killedRun(
+  what: string,
+  out: string,
+  common: readonly string[],
+  crashAt: string,
+): Promise<string> {
+  const cli = spawnCli(
+    [
+      'runbook',
+      'run',
+      what,
+      '--param',
+      `dir=${out}`,
+      '--param',
+      `token=${SECRET}`,
+      '--approved-by',
+      'lan',
+      ...common,
+    ],
+    { CITYCLOUD_CRASH_AFTER: crashAt },
+  );
+  expect((await cli.exited).signal).toBe('SIGKILL');
+  const runs = common[common.indexOf('--runs-dir') + 1] as string;
+  return readdirSync(runs).find((f) => f.startsWith('make-folders-')) as string;
+}
+
 describe('the README’s example runbook', () => {
   const example = () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -231,23 +261,7 @@ describe('an inventory’s own runbook', () => {
     const out = tempDir();
     const runs = tempDir();
     const common = ['--inventory', inventory, '--runs-dir', runs];
-    const cli = spawnCli(
-      [
-        'runbook',
-        'run',
-        'make-folders',
-        '--param',
-        `dir=${out}`,
-        '--param',
-        `token=${SECRET}`,
-        '--approved-by',
-        'lan',
-        ...common,
-      ],
-      { CITYCLOUD_CRASH_AFTER: 'second:1' },
-    );
-    expect((await cli.exited).signal).toBe('SIGKILL');
-    const run = readdirSync(runs).find((f) => f.startsWith('make-folders-')) as string;
+    const run = await killedRun('make-folders', out, common, 'second:1');
     // the secret is not in the journal: a resume without it cannot act
     const bare = runCli(['runbook', 'resume', run, ...common]);
     expect(bare.stderr.trim()).toMatch(/needs --param token=… \(a credential the commands pass\)$/);
@@ -280,23 +294,7 @@ describe('an inventory’s own runbook', () => {
     const out = tempDir();
     const runs = tempDir();
     const common = ['--inventory', inventory, '--runs-dir', runs];
-    const cli = spawnCli(
-      [
-        'runbook',
-        'run',
-        elsewhere,
-        '--param',
-        `dir=${out}`,
-        '--param',
-        `token=${SECRET}`,
-        '--approved-by',
-        'lan',
-        ...common,
-      ],
-      { CITYCLOUD_CRASH_AFTER: 'first:1' },
-    );
-    expect((await cli.exited).signal).toBe('SIGKILL');
-    const run = readdirSync(runs).find((f) => f.startsWith('make-folders-')) as string;
+    const run = await killedRun(elsewhere, out, common, 'first:1');
     const refused = runCli(['runbook', 'resume', run, '--param', `token=${SECRET}`, ...common]);
     // the journal's path to it is not followed: a journal does not choose the code a resume runs
     expect(refused.stderr).toContain('runbook make-folders is not in ');

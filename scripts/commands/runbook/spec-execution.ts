@@ -4,7 +4,7 @@
  * code. A runbook from a file is resumed only from the same bytes it started with.
  */
 import { resolve } from 'node:path';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import type { CityModel } from '../../../model/index.ts';
 import { replay } from '../../../runbooks/engine/journal-records.ts';
 import {
@@ -18,16 +18,15 @@ import {
 import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
 import type { EngineContext, RunOutcome } from '../../../runbooks/engine/run-engine.ts';
 import { formatSpecStatus, lastStepOf, specRunStatus } from '../../../runbooks/engine/run-status.ts';
-import { JournalUnwritable, type RunStore } from '../../../runbooks/engine/run-store.ts';
+import type { RunStore } from '../../../runbooks/engine/run-store.ts';
 import type { Runbook } from '../../../runbooks/engine/runbook-spec.ts';
 import { RunbookInputError } from '../../../runbooks/engine/spec-runbook.ts';
-import { inert, inertJson } from '../../../view/terminal.ts';
+import { inertJson } from '../../../view/terminal.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
-import { withPrometheus } from '../../cli/options.ts';
-import { wholeNumber } from '../../cli/parsers.ts';
+import { withEngineOptions } from './engine-options.ts';
 import { actor } from './people.ts';
-import { loadModel, type StoreOptions, show, storeOf, withStoreOptions } from './run-store.ts';
-import { crashHook, exitOf, interruptible, reporter } from './upgrade-execution.ts';
+import { loadModel, type StoreOptions, show, storeOf } from './run-store.ts';
+import { crashHook, exitOf, interruptible, reporter, unlessJournalLost } from './upgrade-execution.ts';
 
 /** The runbooks built into citycloud that are written with the authoring API, by name. */
 export const BUILT_IN_RUNBOOKS: ReadonlyMap<string, Runbook> = new Map();
@@ -51,36 +50,15 @@ export interface SpecOptions extends StoreOptions {
   readonly json?: boolean;
 }
 
-const seconds = (min: number, max: number) => wholeNumber('seconds', min, max);
-const count = (min: number, max: number) => wholeNumber('a whole number', min, max);
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The options of a run of a runbook written with the authoring API. */
 export const withSpecOptions = (c: Command): Command =>
-  withPrometheus(withStoreOptions(c), 'the gates ask')
-    .option('--param <name=value>', 'a parameter of the runbook (repeat it for each)', collect)
-    .option('--operator <name>', 'who runs it (default: your user name)')
-    .option('--max-failures <n>', 'abort when more targets than this fail', count(0, 100_000), 0)
-    .option(
-      '--gate-settle <seconds>',
-      'how long failing gates may take to pass after a wave',
-      seconds(0, 3600),
-      120,
-    )
-    .option(
-      '--gate-timeout <seconds>',
-      'how long gates may stay unanswerable (Prometheus down) before the run stops, resumable',
-      seconds(1, 86_400),
-      900,
-    )
-    .option('--concurrency <n>', 'targets acted on at once within a wave', count(1, 1000), 16)
-    .addOption(
-      new Option(
-        '--exit-outside-window',
-        'outside the maintenance window, stop (resumable, exit 75) instead of waiting',
-      ),
-    )
-    .option('--json', 'print the summary as JSON (progress goes to stderr)');
+  withEngineOptions(c, 'targets', 16).option(
+    '--param <name=value>',
+    'a parameter of the runbook (repeat it for each)',
+    collect,
+  );
 
 /** The runbook a command line names, which may not take a name citycloud's commands use. */
 export async function runbookNamed(what: string, inventory: string): Promise<LoadedRunbook> {
@@ -160,18 +138,8 @@ export async function executeSpec(
       signal,
       ...(hook ? { afterAction: hook } : {}),
     };
-    let outcome: RunOutcome;
-    try {
-      outcome = await go({ model, ctx, prometheus, store });
-    } catch (err) {
-      if (!(err instanceof JournalUnwritable)) throw err;
-      console.error(
-        inert(
-          `‖ stopped: ${err.message}; the targets under way finished their current step. Resume it once the store is back: citycloud runbook resume ${err.run ?? 'RUN'}${store.storeArgs}`,
-        ),
-      );
-      return EXIT.paused;
-    }
+    const outcome = await unlessJournalLost(() => go({ model, ctx, prometheus, store }), store, 'targets');
+    if (!outcome) return EXIT.paused;
     const journal = await store.journal(outcome.run, { create: false });
     const state = replay(await journal.read());
     await journal.close();

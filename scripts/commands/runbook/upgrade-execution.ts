@@ -6,7 +6,7 @@
 import { type Command, Option } from 'commander';
 import { ListrReporter, PlainReporter, type Reporter } from '../../../runbooks/engine/progress.ts';
 import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
-import { JournalUnwritable } from '../../../runbooks/engine/run-store.ts';
+import { JournalUnwritable, type RunStore } from '../../../runbooks/engine/run-store.ts';
 import type { Executor } from '../../../runbooks/executors/executor.ts';
 import { KubectlSshExecutor } from '../../../runbooks/executors/kubectl-ssh-executor.ts';
 import { SimExecutor } from '../../../runbooks/executors/sim-executor.ts';
@@ -15,18 +15,10 @@ import type { RunContext, RunOutcome, RunSettings } from '../../../runbooks/upgr
 import { formatStatus, type UpgradeStatus } from '../../../runbooks/upgrade/upgrade-status.ts';
 import { inert, inertJson } from '../../../view/terminal.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
-import { withPrometheus } from '../../cli/options.ts';
 import { wholeNumber } from '../../cli/parsers.ts';
+import { withEngineOptions } from './engine-options.ts';
 import { actor } from './people.ts';
-import {
-  loadModel,
-  RunbookUsageError,
-  type StoreOptions,
-  show,
-  storeOf,
-  storeScope,
-  withStoreOptions,
-} from './run-store.ts';
+import { loadModel, RunbookUsageError, type StoreOptions, show, storeOf, storeScope } from './run-store.ts';
 import { statusOf } from './status.ts';
 
 export interface ExecuteOptions extends StoreOptions {
@@ -50,44 +42,23 @@ export interface ExecuteOptions extends StoreOptions {
 }
 
 const seconds = (min: number, max: number) => wholeNumber('seconds', min, max);
-const count = (min: number, max: number) => wholeNumber('a whole number', min, max);
 
 /** The options of a run that acts on the fleet. */
 export const withExecuteOptions = (c: Command): Command =>
-  withPrometheus(withStoreOptions(c), 'the gates ask')
+  withEngineOptions(c, 'servers', 64)
     .addOption(
       new Option('--executor <name>', 'what acts on the fleet')
         .choices(['sim', 'kubectl-ssh'])
         .default('sim'),
     )
     .option('--simulator <url>', 'the fleet simulator (executor sim)', 'http://127.0.0.1:9200')
-    .option('--operator <name>', 'who runs it (default: your user name)')
-    .option('--max-failures <n>', 'abort when more servers than this fail', count(0, 100_000), 0)
-    .option(
-      '--gate-settle <seconds>',
-      'how long failing gates may take to pass after a wave',
-      seconds(0, 3600),
-      120,
-    )
-    .option(
-      '--gate-timeout <seconds>',
-      'how long gates may stay unanswerable (Prometheus down) before the run stops, resumable',
-      seconds(1, 86_400),
-      900,
-    )
     .option('--reboot-timeout <seconds>', 'how long a server may take to come back', seconds(1, 7200), 900)
-    .option('--concurrency <n>', 'servers acted on at once within a wave', count(1, 1000), 64)
-    .option(
-      '--exit-outside-window',
-      'outside the maintenance window, stop (resumable, exit 75) instead of waiting',
-    )
     .option('--ssh-user <user>', 'executor kubectl-ssh: the ssh login')
     .option(
       '--upgrade-command <command>',
       'executor kubectl-ssh: the remote upgrade command, {version} for the version',
     )
-    .option('--kube-context <name>', 'executor kubectl-ssh: the kubeconfig context')
-    .option('--json', 'print the summary as JSON (progress goes to stderr)');
+    .option('--kube-context <name>', 'executor kubectl-ssh: the kubeconfig context');
 
 /** The target version, checked before anything is asked or acted on. */
 export function targetOf(to: string | undefined, what: string): string {
@@ -196,24 +167,36 @@ export async function execute(
       signal,
       afterAction: crashHook(),
     };
-    let outcome: RunOutcome;
-    try {
-      outcome = await go(ctx, prometheus.shown);
-    } catch (err) {
-      if (!(err instanceof JournalUnwritable)) throw err;
-      console.error(
-        inert(
-          `‖ stopped: ${err.message}; the servers under way finished their current step. Resume it once the store is back: citycloud runbook resume ${err.run ?? 'RUN'}${store.storeArgs}`,
-        ),
-      );
-      return EXIT.paused;
-    }
+    const outcome = await unlessJournalLost(() => go(ctx, prometheus.shown), store, 'servers');
+    if (!outcome) return EXIT.paused;
     const status = await statusOf(store, outcome.run);
     if (status) printOutcome(outcome, status, store.storeArgs, opts.json);
     return exitOf(outcome);
   } finally {
     done();
     await store.close();
+  }
+}
+
+/**
+ * Runs `go`; a run stopped because its journal can no longer be written is said in one line
+ * (what under way finished, how to resume) and gives null: it exits 75, resumable.
+ */
+export async function unlessJournalLost(
+  go: () => Promise<RunOutcome>,
+  store: RunStore,
+  noun: string,
+): Promise<RunOutcome | null> {
+  try {
+    return await go();
+  } catch (err) {
+    if (!(err instanceof JournalUnwritable)) throw err;
+    console.error(
+      inert(
+        `‖ stopped: ${err.message}; the ${noun} under way finished their current step. Resume it once the store is back: citycloud runbook resume ${err.run ?? 'RUN'}${store.storeArgs}`,
+      ),
+    );
+    return null;
   }
 }
 
