@@ -5,7 +5,6 @@
  * (a folder `mkdir` makes, which fails if it is there) made exactly once.
  */
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -94,28 +93,10 @@ describe('the README’s example runbook', () => {
     )[1] as string;
   };
 
-  it('type-checks against the authoring API', () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'drain-hub-servers.ts'), example());
-    writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        extends: join(ROOT, 'tsconfig.json'),
-        compilerOptions: {
-          paths: { 'citycloud/runbook': [join(ROOT, 'runbooks/engine/runbook-spec.ts')] },
-          typeRoots: [join(ROOT, 'node_modules/@types')],
-        },
-        include: [],
-        files: ['drain-hub-servers.ts'],
-      }),
-    );
-    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], {
-      encoding: 'utf8',
-    });
-    expect(tsc.stdout + tsc.stderr).toBe('');
-    expect(tsc.status).toBe(0);
-  }, 120_000);
+  it('is the example in the sources, which npm run typecheck checks against the authoring API', () => {
+    // runbooks/examples/ is in tsconfig's include, `citycloud/runbook` one of its paths
+    expect(example()).toBe(readFileSync(join(ROOT, 'runbooks/examples/drain-hub-servers.ts'), 'utf8'));
+  });
 
   it('dry-runs on the small city: every server of the rack cordoned and drained, in waves', () => {
     const inventory = inventoryWith({ 'drain-hub-servers.ts': example() });
