@@ -52,6 +52,8 @@ function* stepRecords(wave: number, server: string): Generator<JournalEvent> {
 async function journalOurs(): Promise<{ ms: number; records: number }> {
   rmSync(dir, { recursive: true, force: true });
   const store = new FileRunStore(dir);
+  // a journal is written under the fleet lock, as the engine writes it
+  const { lock } = await store.acquire({ user: 'bench', host: 'bench', pid: process.pid, run: RUN });
   const journal = await store.journal(RUN, { create: true });
   const plan = planUpgrade(model, none, '2026.12');
   let records = 0;
@@ -71,6 +73,8 @@ async function journalOurs(): Promise<{ ms: number; records: number }> {
   }
   const ms = performance.now() - started;
   await journal.close();
+  await lock.release();
+  await store.close();
   return { ms, records };
 }
 
