@@ -321,6 +321,8 @@ class Run<T extends Target> {
             detail: already,
           });
         } else {
+          const refused = step.refuse?.(t);
+          if (refused) throw new Error(refused);
           update(`${step.name}: ${command}`);
           const remembered = await step.remember?.(t);
           await this.log({

@@ -43,6 +43,11 @@ export interface Step<T extends Target = Target> {
    * `memo` is what `remember` journaled when this step last started, if it did.
    */
   done(target: T, memo: string | undefined): Promise<string | null>;
+  /**
+   * Why the step may not act now (the upgrade's OS steps on a server in service), read after
+   * `done` and before the step's started record: a refused step has not begun. Null: it may.
+   */
+  refuse?(target: T): string | null;
   /** Acts; throws to fail the step (its message's first line is journaled). */
   run(target: T, act: StepAct): Promise<void>;
   /** Read before acting and journaled with the start, for `done` on resume (a boot id). */

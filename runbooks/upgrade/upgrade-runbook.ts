@@ -43,10 +43,9 @@ export function upgradeRunbook(
     return f;
   };
   const last = (t: UpgradeTarget) => seen.get(t.id) as ServerFacts;
-  const outOfServiceOnly = (step: string, t: UpgradeTarget) => {
-    // the OS steps act only on a server out of service, whatever the journal says was done
-    if (!last(t).cordoned) throw new Error(`it is not cordoned; refusing to ${step} a server in service`);
-  };
+  /** The OS steps act only on a server out of service, whatever the journal says was done. */
+  const outOfServiceOnly = (step: string) => (t: UpgradeTarget) =>
+    last(t).cordoned ? null : `it is not cordoned; refusing to ${step} a server in service`;
 
   /** Waits until the server is back with a new boot id, running the target. */
   const awaitBoot = async (t: UpgradeTarget, before: string, act: StepAct) => {
@@ -90,10 +89,8 @@ export function upgradeRunbook(
       name: 'upgrade',
       describe: describe('upgrade'),
       done: async (t) => ((await facts(t)).installed === target ? `${target} is installed` : null),
-      run: async (t) => {
-        outOfServiceOnly('upgrade', t);
-        await executor.install(t.id, target);
-      },
+      refuse: outOfServiceOnly('upgrade'),
+      run: (t) => executor.install(t.id, target),
     },
     {
       name: 'reboot',
@@ -105,10 +102,8 @@ export function upgradeRunbook(
       },
       // the boot id before it, so a resume knows whether it happened
       remember: async (t) => last(t).bootId,
-      run: async (t) => {
-        outOfServiceOnly('reboot', t);
-        await executor.reboot(t.id);
-      },
+      refuse: outOfServiceOnly('reboot'),
+      run: (t) => executor.reboot(t.id),
       // back with another boot id; found rebooted by a run that died before it saw the server
       // back, or found running the target but down: wait for it as that run would
       settle: async (t, act, how) => {
