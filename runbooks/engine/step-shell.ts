@@ -3,7 +3,8 @@
  * zx (a target named `a; touch /tmp/x` is one argument, never a second command) and no shell
  * string is built by hand. Each command line is journaled before it runs (its secrets hidden in
  * the arguments before zx quotes them, so a quoted secret is hidden too), shown on the target's
- * line with its output's last whole line as it comes, and a non-zero exit fails the step with the
+ * line with its output's last line once it ends (hidden in the whole output, so a secret of
+ * several lines is hidden too), and a non-zero exit fails the step with the
  * command and the last lines of its stderr, secrets hidden. A dry run's `$` prints the command
  * line and runs nothing. zx's settings are pinned: the environment (ZX_SHELL, ZX_PREFIX, …)
  * changes nothing that runs.
@@ -65,17 +66,10 @@ export function stepShell(settings: ShellSettings): StepShell {
     await settings.journal(shown);
     settings.update(`$ ${shown}`);
     p.run();
-    // whole lines only: a secret split across two chunks is hidden as one
-    let pending = '';
-    p.stdout.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('utf8');
-      const cut = pending.lastIndexOf('\n');
-      if (cut < 0) return;
-      const line = lastLines(settings.redact(pending.slice(0, cut)), 1);
-      pending = pending.slice(cut + 1);
-      if (line) settings.update(`$ ${shown}: ${line}`);
-    });
     const out = await p;
+    // its output shown once whole: a secret (of several lines, too) is hidden only in the whole
+    const last = lastLines(settings.redact(out.stdout), 1);
+    if (last) settings.update(`$ ${shown}: ${last}`);
     if (out.exitCode !== 0 && !settings.nothrow) {
       const stderr = lastLines(settings.redact(out.stderr));
       throw new CommandFailed(

@@ -314,6 +314,8 @@ export default {
       },
       run: async (_t: unknown, { $, params }: { $: any; params: Record<string, unknown> }) => {
         await $\`echo \${params.token}\`;
+        // the secret's two lines in two writes apart: shown only as the whole output
+        await $\`sh -c \${'printf "%s\\n" "$1" | head -n 1; sleep 0.3; printf "%s\\n" "$1" | tail -n 1'} sh \${params.token}\`;
         await $\`sh -c \${'echo "token is $1" >&2; exit 3'} sh \${params.token}\`;
       },
     },
