@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, wri
 import { dirname, join, resolve } from 'node:path';
 import { onPath } from '../../exec/on-path.ts';
 import { pidAlive } from '../../exec/pid-alive.ts';
+import { CITY_UTC_OFFSET, cityMidnight } from '../../model/city-time.ts';
 import { type CityModel, UserError } from '../../model/index.ts';
 import { capacityHistory } from '../history/capacity-history.ts';
 import { type LocalPorts, localStackFiles, shardConfigFile } from './local-config.ts';
@@ -203,6 +204,14 @@ export interface StackUp {
   readonly pids: Readonly<Record<string, number>>;
 }
 
+/**
+ * Real time → the model's when the stack serves the load of `loadDate` (the UTC midnight of a
+ * date): the city's today becomes that date, in whole days, so the model's hour is the clock's
+ * and a review's whole days are the same days of the model whatever the hour the stack starts.
+ */
+export const loadDateOffset = (loadDate: number, now: number): number =>
+  loadDate - CITY_UTC_OFFSET - cityMidnight(now);
+
 /** Writes the config and starts the three processes; throws LocalStackError with the reason. */
 export async function stackUp(
   model: CityModel,
@@ -221,7 +230,7 @@ export async function stackUp(
     if (!onPath(b.name))
       throw new LocalStackError(`${b.name} is not installed; install it with: apt-get install -y ${b.apt}`);
   const dir = resolve(options.dir);
-  const offset = options.loadDate === undefined ? 0 : options.loadDate - Date.now() / 1000;
+  const offset = options.loadDate === undefined ? 0 : loadDateOffset(options.loadDate, Date.now() / 1000);
   const all = parts(dir, options.simulator, resolve(inventory), options.ports, options.timeScale, offset);
   const recorded = shardsOnRecord(dir);
   const earlier = parts(dir, options.simulator, '', {

@@ -3,6 +3,7 @@
  * the real fleet and on the local stack's history), a forecast per resource, sorted by the days
  * each has left. Every way the data can fall short is a ReviewError naming what is missing.
  */
+import { CITY_UTC_OFFSET, cityMidnight } from '../../model/city-time.ts';
 import { type CityModel, serversInService, UserError } from '../../model/index.ts';
 import { WAREHOUSE_VOLUME_CAPACITY } from '../../monitoring/metrics/warehouse-volume.ts';
 import { FEDERATE_CURRENT_JOB } from '../../monitoring/rules/federation-rules.ts';
@@ -25,8 +26,6 @@ export class ReviewError extends UserError {
   readonly exitCode = 2;
 }
 
-/** Asia/Ho_Chi_Minh: UTC+7, no daylight saving; the review's days are the city's. */
-export const CITY_UTC_OFFSET = 7 * 3600;
 /** The fewest whole days of history a forecast is made from. */
 export const MIN_HISTORY_DAYS = 28;
 
@@ -153,7 +152,7 @@ export async function readHistory(
   settings: ReviewSettings,
 ): Promise<{ histories: Map<string, RecordHistory>; queries: string[] }> {
   // the last city midnight: the day under way is not whole yet
-  const end = Math.floor((settings.now + CITY_UTC_OFFSET) / DAY) * DAY - CITY_UTC_OFFSET;
+  const end = cityMidnight(settings.now);
   const range = { start: end - (settings.days - 1) * DAY, end, step: DAY };
   const records = [...new Set(resources.map((r) => r.record))];
   const queries = records.flatMap((r) => [`quantile_over_time(0.95, ${r}[1d])`, `count_over_time(${r}[1d])`]);

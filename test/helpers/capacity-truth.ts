@@ -3,9 +3,10 @@
  * growth, so the day a pool's daily 95th percentile really crosses its threshold can be computed
  * from it, sampled as the review samples Prometheus.
  */
+
+import { cityMidnight } from '../../model/city-time.ts';
 import type { CityModel } from '../../model/index.ts';
 import { busyAt, memoryUsedAt, type ServerLoad, serverLoads } from '../../monitoring/simulator/load-model.ts';
-import { CITY_UTC_OFFSET } from '../../runbooks/capacity/capacity-review.ts';
 
 const DAY = 86_400;
 
@@ -51,4 +52,4 @@ export function trueDaysToCross(
 }
 
 /** The city midnight that starts the day after `t`. */
-export const nextCityDay = (t: number) => Math.floor((t + CITY_UTC_OFFSET) / DAY + 1) * DAY - CITY_UTC_OFFSET;
+export const nextCityDay = (t: number) => cityMidnight(t) + DAY;

@@ -9,6 +9,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
+import { loadDateOffset } from '../../monitoring/local/local-stack.ts';
 import type { Review } from '../../runbooks/capacity/capacity-review.ts';
 import { theilSen } from '../../runbooks/capacity/forecast.ts';
 import { poolUtilisation, trueDaysToCross } from '../helpers/capacity-truth.ts';
@@ -53,7 +54,7 @@ describeWith([LOCAL_STACK], 'runbook capacity-review on a real Prometheus with 9
   beforeAll(async () => {
     const [p, a, s] = (await freePorts(3)) as [number, number, number];
     prometheus = `http://127.0.0.1:${p}`;
-    offset = Date.parse(`${LOAD_DATE}T00:00:00Z`) / 1000 - Date.now() / 1000;
+    offset = loadDateOffset(Date.parse(`${LOAD_DATE}T00:00:00Z`) / 1000, Date.now() / 1000);
     const up = runCli(
       monitorUpArgs({
         inventory,
