@@ -13,7 +13,7 @@ const FOLDERS = {
   network: ['model', 'view'],
   monitoring: ['exec', 'model', 'view', 'network'],
   synth: ['exec', 'model', 'view', 'constructs', 'stacks', 'network', 'monitoring'],
-  audit: ['model', 'view', 'synth'],
+  audit: ['exec', 'model', 'view', 'synth'],
   deploy: ['exec', 'model', 'synth', 'audit'],
   runbooks: ['exec', 'model', 'view', 'monitoring'],
 };

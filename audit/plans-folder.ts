@@ -6,8 +6,8 @@
  * says which files belong together; a signed plan review, or the output's own digests, bind them.
  */
 import { join } from 'node:path';
+import { writeWhole } from '../exec/atomic-file.ts';
 import { type LockedProvider, parseProviderLock } from '../model/index.ts';
-import { writeWhole } from '../synth/atomic-file.ts';
 import { OFFSITE_STACK, PROVIDER_LOCK_ARTIFACT } from '../synth/out-layout.ts';
 
 const OFFSITE_TEMPLATE = `${OFFSITE_STACK}.template.json`;

@@ -29,7 +29,7 @@ import {
 } from '../audit/plans-folder.ts';
 import { readArtifact, sha256Hex } from '../audit/reviewed-output.ts';
 import { LEVELS } from '../audit/risk/risk-rule.ts';
-import { writeWhole } from '../synth/atomic-file.ts';
+import { writeWhole } from '../exec/atomic-file.ts';
 import {
   ALLOWED_SIGNERS_ARTIFACT,
   artifactRole,

@@ -25,6 +25,7 @@ export function expandCity(
     });
 
   const warehousePaths = register('warehouses', (w) => w.id, inv.warehouses);
+  const outPaths = register('outOfService', (o) => o.server, inv.outOfService);
   const storageClassPaths = register('storageClasses', (c) => c.id, inv.storageClasses);
   const phasePaths = register('phases', (p) => p.id, inv.phases);
   const externalPaths = register('externalSystems', (e) => e.id, inv.externalSystems);
@@ -105,6 +106,7 @@ export function expandCity(
     },
     residency: { ...inv.residency, personalDataIn: [...inv.residency.personalDataIn], path: 'residency' },
     secondSite: inv.secondSite ? { ...inv.secondSite, path: 'secondSite' } : null,
+    outOfService: inv.outOfService.map((o, i) => ({ ...o, path: outPaths[i] as string })),
     runbooks: {
       fourEyes: inv.runbooks.fourEyes,
       upgradeWindow: inv.runbooks.upgrade.window

@@ -15,12 +15,14 @@ const inService = (model: Pick<CityModel, 'phases'>): Set<string> =>
   new Set(model.phases.filter((p) => p.status === 'in-service').map((p) => p.id));
 
 /**
- * The servers that exist, which the upgrade acts on, the gates and the monitoring watch: those of
- * phases in service, in the model's order.
+ * The servers that run, which the upgrade acts on, the gates and the monitoring watch: those of
+ * phases in service and not out of service (failed, awaiting their replacement), in the model's
+ * order.
  */
 export function serversInService(model: CityModel): Server[] {
   const phases = inService(model);
-  return model.servers.filter((s) => phases.has(s.phase));
+  const out = new Set(model.outOfService.map((o) => o.server));
+  return model.servers.filter((s) => phases.has(s.phase) && !out.has(s.name));
 }
 
 /** The tenants that run: those of phases in service, in the model's order. */

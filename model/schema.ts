@@ -467,6 +467,20 @@ const addressPins = z.strictObject({
 });
 
 /** The whole inventory, after the root file and its includes are merged. */
+/**
+ * A server out of service: failed, and awaiting (or being swapped for) its replacement. It keeps
+ * its name and its addresses; nothing is deployed to it, watched on it or upgraded on it until it
+ * is taken off this list (the built-in runbook replace-server does both).
+ */
+const outOfService = z.strictObject({
+  /** The server's full name, `dc1-h1-r03-k07-u12`. */
+  server: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'a server name such as dc1-h1-r03-k07-u12' }),
+  /** Why, for whoever reads the inventory: the fault, the ticket. */
+  reason: name,
+  /** The day it was taken out (YYYY-MM-DD). */
+  since: z.iso.date({ error: 'a date such as 2026-12-05' }),
+});
+
 export const inventorySchema = z.strictObject({
   apiVersion: z.literal('citycloud/v1'),
   city: z.strictObject({ name, nameEn: name.optional(), code }),
@@ -479,6 +493,7 @@ export const inventorySchema = z.strictObject({
   storageClasses: z.array(storageClass).default(DEFAULT_STORAGE_CLASSES.map((c) => ({ ...c }))),
   pools: z.array(pool),
   datacentre,
+  outOfService: z.array(outOfService).default([]),
   warehouses: z.array(warehouse),
   externalSystems: z.array(externalSystem).default([]),
   network,

@@ -15,6 +15,8 @@ export interface CityModel {
   readonly datacentre: Datacentre;
   readonly racks: readonly Rack[];
   readonly servers: readonly Server[];
+  /** Servers out of service (failed, awaiting their replacement), in the inventory's order. */
+  readonly outOfService: readonly OutOfService[];
   readonly warehouses: readonly Warehouse[];
   readonly externalSystems: readonly ExternalSystem[];
   readonly network: Network;
@@ -146,6 +148,14 @@ export interface Rack {
   readonly row: string;
   readonly heightU: number;
   readonly powerBudgetW: number;
+  readonly path: string;
+}
+
+export interface OutOfService {
+  readonly server: string;
+  readonly reason: string;
+  /** YYYY-MM-DD. */
+  readonly since: string;
   readonly path: string;
 }
 

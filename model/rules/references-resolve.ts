@@ -150,5 +150,24 @@ export function referencesResolve(model: CityModel): RuleResult {
         message: `pin for site "${pin.id}", which is not a connection point`,
         expected: 'the id of a connection point (or remove the stale pin)',
       });
+  const servers = new Set(model.servers.map((s) => s.name));
+  const listed = new Set<string>();
+  for (const o of model.outOfService) {
+    if (!servers.has(o.server))
+      v.push({
+        path: o.path,
+        field: 'server',
+        message: `server "${o.server}" is out of service, but no rack holds it`,
+        expected: 'the full name of a server of the data centre, e.g. dc1-h1-r03-k07-u12',
+      });
+    else if (listed.has(o.server))
+      v.push({
+        path: o.path,
+        field: 'server',
+        message: `server "${o.server}" is listed out of service twice`,
+        expected: 'each server at most once in outOfService',
+      });
+    listed.add(o.server);
+  }
   return resultOf(true, v);
 }

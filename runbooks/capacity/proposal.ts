@@ -20,20 +20,12 @@ import {
   type ServerModel,
   waveSize,
 } from '../../model/index.ts';
+import { type EditedFiles, editedFiles, type InventoryEdit } from '../engine/inventory-edit.ts';
 import type { ResourceReview, Review } from './capacity-review.ts';
 
 const DAY = 86_400;
 /** Aim this far under the threshold, so the patched review is not on the edge of it. */
 const MARGIN = 0.98;
-
-export interface InventoryEdit {
-  /** The file, relative to the root inventory file's folder. */
-  readonly file: string;
-  readonly yamlPath: readonly (string | number)[];
-  /** Append a flow mapping to the sequence at the path, or set the scalar at it. */
-  readonly op: 'append' | 'set';
-  readonly value: unknown;
-}
 
 export interface ProposedChange {
   /** The resources it fixes, `kind id`. */
@@ -394,48 +386,17 @@ export function proposeChanges(model: CityModel, sources: InventorySources, revi
 }
 
 /** The edited files: each one's text before and after, by its path relative to the inventory. */
-export function applyProposal(
+export const applyProposal = (
   proposal: Proposal,
   read: (file: string) => { readonly text: string; readonly doc: Document.Parsed },
-): Map<string, { before: string; after: string }> {
-  const docs = new Map<string, { before: string; doc: Document }>();
-  for (const c of proposal.changes)
-    for (const e of c.edits) {
-      let entry = docs.get(e.file);
-      if (!entry) {
-        const { text, doc } = read(e.file);
-        entry = { before: text, doc: doc.clone() };
-        docs.set(e.file, entry);
-      }
-      if (e.op === 'set')
-        entry.doc.setIn(
-          e.yamlPath,
-          typeof e.value === 'object' ? entry.doc.createNode(e.value, { flow: true }) : e.value,
-        );
-      else entry.doc.addIn(e.yamlPath, entry.doc.createNode(e.value, { flow: true }));
-    }
-  return new Map(
-    [...docs].map(([file, { before, doc }]) => [
-      file,
-      { before, after: inStyleOf(before, doc.toString({ lineWidth: 0, flowCollectionPadding: false })) },
-    ]),
+): EditedFiles =>
+  editedFiles(
+    proposal.changes.flatMap((c) => c.edits),
+    read,
   );
-}
-
-/**
- * The printed YAML with the file's own byte-order mark and line endings (the inventory reader
- * accepts both; the printer writes neither), so only the edited lines differ.
- */
-function inStyleOf(before: string, printed: string): string {
-  const bom = before.startsWith('\uFEFF') && !printed.startsWith('\uFEFF') ? '\uFEFF' : '';
-  return bom + (before.includes('\r\n') ? printed.replace(/\r?\n/g, '\r\n') : printed);
-}
 
 /** The edits as one unified diff, paths as `git apply` takes them from the repository's root. */
-export function proposalPatch(
-  files: ReadonlyMap<string, { before: string; after: string }>,
-  prefix: string,
-): string {
+export function proposalPatch(files: EditedFiles, prefix: string): string {
   return [...files]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([file, { before, after }]) =>

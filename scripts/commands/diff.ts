@@ -19,7 +19,7 @@ import { makePlanReview } from '../../audit/plan-evidence.ts';
 import { planReport, plansFolderReport } from '../../audit/plan-report.ts';
 import { type PlansIndex, plansNotMadeFrom } from '../../audit/plans-folder.ts';
 import { LEVELS, levelRank, type RiskLevel } from '../../audit/risk/risk-rule.ts';
-import { writeWhole } from '../../synth/atomic-file.ts';
+import { writeWhole } from '../../exec/atomic-file.ts';
 import { inert } from '../../view/terminal.ts';
 import type { CommandModule } from '../cli/command-module.ts';
 import { DEFAULT_CACHE_DIR } from '../cli/defaults.ts';

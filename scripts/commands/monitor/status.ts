@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Option } from 'commander';
+import { writeWhole } from '../../../exec/atomic-file.ts';
 import { hasErrors, loadCity, UserError } from '../../../model/index.ts';
 import { cityDashboards } from '../../../monitoring/dashboards/all-dashboards.ts';
 import {
@@ -21,7 +22,6 @@ import {
 } from '../../../monitoring/dashboards/status-html.ts';
 import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
 import { instantQuery, rangeQuery } from '../../../runbooks/engine/prometheus-query.ts';
-import { writeWhole } from '../../../synth/atomic-file.ts';
 import { inert } from '../../../view/terminal.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
 import { DEFAULT_STATUS_FILE } from '../../cli/defaults.ts';

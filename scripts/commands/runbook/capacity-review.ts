@@ -1,15 +1,15 @@
 /** `citycloud runbook capacity-review`: forecast every pool, warehouse and uplink from Prometheus. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { writeWhole } from '../../../exec/atomic-file.ts';
 import { hasErrors, loadCity } from '../../../model/index.ts';
 import { capacityReview } from '../../../runbooks/capacity/capacity-review.ts';
 import { reviewJson, reviewMarkdown, reviewSummary } from '../../../runbooks/capacity/format-review.ts';
 import { applyProposal, proposalPatch, proposeChanges } from '../../../runbooks/capacity/proposal.ts';
 import { reviewHtml } from '../../../runbooks/capacity/review-html.ts';
+import { commitEdits, InventoryEditRefused, readerOf } from '../../../runbooks/engine/inventory-edit.ts';
 import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
-import { writeWhole } from '../../../synth/atomic-file.ts';
 import { inert } from '../../../view/terminal.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
 import { DEFAULT_REVIEW_DIR } from '../../cli/defaults.ts';
@@ -71,10 +71,7 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
   });
   const proposal = proposeChanges(model, sources, review);
   const root = dirname(resolve(opts.inventory));
-  const edited = applyProposal(proposal, (file) => ({
-    text: readFileSync(join(root, file), 'utf8'),
-    doc: (sources.files.find((f) => f.relativePath === file) ?? sources.root).doc,
-  }));
+  const edited = applyProposal(proposal, readerOf(opts.inventory, sources));
   const base = patchBase(root);
   const patch = proposalPatch(edited, base.prefix);
   // what is printed quotes the inventory (pool and phase names) and Prometheus: inert on a terminal
@@ -96,22 +93,18 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     );
   }
   if (opts.apply && edited.size > 0) {
-    // validate the patched inventory in a copy before touching the real one
-    const copy = mkdtempSync(join(tmpdir(), 'citycloud-review-'));
-    cpSync(root, copy, { recursive: true });
-    for (const [file, { after }] of edited) writeFileSync(join(copy, file), after);
-    const check = loadCity(join(copy, relative(root, resolve(opts.inventory))));
-    rmSync(copy, { recursive: true, force: true });
-    if (!check.model || hasErrors(check.findings)) {
-      printFindings(
-        check.findings.filter((x) => x.level === 'error'),
-        console.error,
+    try {
+      out(`  applied to ${commitEdits(opts.inventory, edited).join(', ')}`);
+    } catch (err) {
+      if (!(err instanceof InventoryEditRefused)) throw err;
+      printFindings(err.findings, console.error);
+      console.error(
+        err.findings.length > 0
+          ? '✗ the proposed change does not validate; the inventory was left as it was'
+          : `✗ the proposed change was not applied: ${err.message}`,
       );
-      console.error('✗ the proposed change does not validate; the inventory was left as it was');
       return EXIT.problems;
     }
-    for (const [file, { after }] of edited) writeWhole(join(root, file), after);
-    out(`  applied to ${[...edited.keys()].map((f) => join(root, f)).join(', ')}`);
   }
   // a resource that cannot be forecast is one the review cannot vouch for
   return review.resources.some((r) => r.runsShort) || review.unforecastable.length > 0
