@@ -30,6 +30,8 @@ export interface ServerState {
   readonly bootTime: number;
   readonly cordoned: boolean;
   readonly drained: boolean;
+  /** Tainted out of service (node.kubernetes.io/out-of-service): its pods were moved off. */
+  readonly fenced: boolean;
   readonly up: boolean;
 }
 
@@ -45,7 +47,7 @@ export interface MaintenanceRecord {
   readonly unavailable: readonly string[];
 }
 
-const ACTIONS = ['cordon', 'drain', 'upgrade', 'reboot', 'uncordon'] as const;
+const ACTIONS = ['cordon', 'drain', 'fence', 'unfence', 'upgrade', 'reboot', 'uncordon'] as const;
 export type MaintenanceAction = (typeof ACTIONS)[number];
 export const isMaintenanceAction = (a: string): a is MaintenanceAction =>
   (ACTIONS as readonly string[]).includes(a);
@@ -61,6 +63,7 @@ interface Mutable {
   downUntil: number;
   cordoned: boolean;
   drained: boolean;
+  fenced: boolean;
   /** Busy-seconds bookkeeping: busy = base(t) + extra + (factor − 1)(base(t) − base(since)). */
   extra: number;
   since: number;
@@ -111,6 +114,7 @@ export class FleetMaintenance {
         downUntil: 0,
         cordoned: false,
         drained: false,
+        fenced: false,
         extra: 0,
         since: this.now(),
         factor: 1,
@@ -139,6 +143,7 @@ export class FleetMaintenance {
       bootTime: s.bootTime,
       cordoned: s.cordoned,
       drained: s.drained,
+      fenced: s.fenced,
       up: !this.isDown(server) && !this.faulted(server),
     };
   }
@@ -165,10 +170,13 @@ export class FleetMaintenance {
   /** Applies one action; returns the server's state after it. Throws RangeError on bad input. */
   act(server: string, action: MaintenanceAction, version?: unknown): ServerState {
     const s = this.of(server);
-    // cordon and uncordon go to Kubernetes; the rest to the server itself, which must answer
-    if (action !== 'uncordon' && action !== 'cordon' && this.faulted(server))
+    // cordon, uncordon and the out-of-service taint go to Kubernetes; the rest to the server
+    // itself, which must answer
+    const toKubernetes =
+      action === 'cordon' || action === 'uncordon' || action === 'fence' || action === 'unfence';
+    if (!toKubernetes && this.faulted(server))
       throw new RangeError(`server ${server} does not answer (a server-down fault)`);
-    if (action !== 'uncordon' && action !== 'cordon' && this.isDown(server))
+    if (!toKubernetes && this.isDown(server))
       throw new RangeError(`server ${server} is rebooting; wait until it answers again`);
     switch (action) {
       case 'cordon':
@@ -181,6 +189,18 @@ export class FleetMaintenance {
           s.drained = true;
           this.rebalance(this.poolOf.get(server)?.pool as string);
         }
+        break;
+      case 'fence':
+        // Kubernetes deletes the pods of a node tainted out of service: they start elsewhere
+        if (!s.cordoned) throw new RangeError(`server ${server} is not cordoned; cordon it before fencing`);
+        s.fenced = true;
+        if (!s.drained) {
+          s.drained = true;
+          this.rebalance(this.poolOf.get(server)?.pool as string);
+        }
+        break;
+      case 'unfence':
+        s.fenced = false;
         break;
       case 'upgrade': {
         if (typeof version !== 'string' || !VERSION.test(version))
@@ -211,6 +231,17 @@ export class FleetMaintenance {
     }
     this.note(this.poolOf.get(server)?.pool as string);
     return this.view(server);
+  }
+
+  /**
+   * The server booted (it answers again after a server-down fault: repaired, or a replacement in
+   * its place): a new boot id and boot time, and the version it was installed with.
+   */
+  booted(server: string): void {
+    const s = this.of(server);
+    s.bootId = randomUUID();
+    s.bootTime = this.now();
+    s.version = s.installed;
   }
 
   /** Spreads the drained servers' load over the rest of the pool. */

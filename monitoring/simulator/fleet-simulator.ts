@@ -13,7 +13,7 @@
  *           faults.ts's NODE_CONDITION_KINDS; the cluster's: KUBERNETES_FAULT_KINDS, cluster-state.ts)
  *   GET    /kube-state-metrics/metrics   GET /kubelet/metrics   GET /kubelet/metrics/cadvisor
  *   GET    /apiserver/metrics           (the cluster's objects, when it was given them; else 404)
- *   GET    /fleet/servers/<name>        POST /fleet/servers/<name>/<cordon|drain|upgrade|reboot|uncordon>
+ *   GET    /fleet/servers/<name>        POST /fleet/servers/<name>/<cordon|drain|fence|unfence|upgrade|reboot|uncordon>
  *   GET    /fleet/record                (what maintenance did: installs per server, most out at once)
  *
  * Each scrape renders only its own target's few series, so no request holds the event loop.
@@ -370,6 +370,13 @@ export class FleetSimulator {
       const others = this.byTarget.get(f.target);
       others?.delete(f);
       if (others?.size === 0) this.byTarget.delete(f.target);
+      // a server that answers again has booted
+      if (
+        f.kind === 'server-down' &&
+        this.maintenance.has(f.target) &&
+        !this.faultOn('server-down', f.target)
+      )
+        this.maintenance.booted(f.target);
       for (const [name] of this.loadedBy(f)) {
         const load = this.loads.get(name) as ServerLoad;
         this.poolLoad.end(name, f.id, load.cores, this.maintenance.busySeconds(name), t);
@@ -418,7 +425,11 @@ export class FleetSimulator {
     if (req.method === 'GET' && parts.length === 3) return sendJson(res, 200, this.maintenance.view(name));
     const action = parts[3] ?? '';
     if (req.method !== 'POST' || !isMaintenanceAction(action))
-      return send(res, 404, 'expected POST /fleet/servers/<name>/<cordon|drain|upgrade|reboot|uncordon>\n');
+      return send(
+        res,
+        404,
+        'expected POST /fleet/servers/<name>/<cordon|drain|fence|unfence|upgrade|reboot|uncordon>\n',
+      );
     if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
       return send(res, 415, 'expected Content-Type: application/json\n');
     const body = await readBody(req);

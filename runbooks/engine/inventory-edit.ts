@@ -122,7 +122,18 @@ export function commitEdits(inventory: string, edited: EditedFiles): string[] {
     if (!check.model || hasErrors(check.findings))
       throw new InventoryEditRefused(
         'the edited inventory does not validate; it was left as it was',
-        check.findings.filter((f) => f.level === 'error'),
+        // located in the inventory, not in the copy they were found in
+        check.findings
+          .filter((f) => f.level === 'error')
+          .map((f) => ({
+            ...f,
+            location: {
+              ...f.location,
+              file: f.location.file.startsWith(copy)
+                ? root + f.location.file.slice(copy.length)
+                : f.location.file,
+            },
+          })),
       );
   } finally {
     rmSync(copy, { recursive: true, force: true });

@@ -81,6 +81,7 @@ const SHAPES: Readonly<Record<JournalRecord['kind'], Readonly<Record<string, Che
     detail: optional(str),
   },
   'step-failed': { wave: whole, target: text, step: name, error: str },
+  'step-waiting': { wave: whole, target: text, step: name, reason: str },
   'target-skipped': { wave: whole, target: text, reason: str },
   gate: {
     wave: whole,

@@ -102,6 +102,17 @@ export type JournalEvent =
       readonly error: string;
     }
   | {
+      /**
+       * The step is waiting for what no run can do (a replacement server racked): the run stops,
+       * resumable, and a resume asks the step's `done` again.
+       */
+      readonly kind: 'step-waiting';
+      readonly wave: number;
+      readonly target: string;
+      readonly step: string;
+      readonly reason: string;
+    }
+  | {
       readonly kind: 'target-skipped';
       readonly wave: number;
       readonly target: string;
@@ -150,6 +161,8 @@ export interface TargetProgress {
   /** A step started and not yet done or failed: resume checks it before repeating it. */
   started: { step: string; memo?: string } | null;
   failed: { step: string; error: string } | null;
+  /** The step started and waiting for what no run can do, and why (cleared when it goes on). */
+  waiting: { step: string; reason: string } | null;
   skipped: string | null;
   /**
    * Steps this run started (so acted on, or may have before a crash): a step found "already"
@@ -188,7 +201,14 @@ export function replay(records: readonly JournalRecord[]): RunState {
     let p = targets.get(target);
     if (!p) {
       // no prototype: a step named like an Object property is a step, not a property
-      p = { done: [], started: null, failed: null, skipped: null, begun: Object.create(null) };
+      p = {
+        done: [],
+        started: null,
+        failed: null,
+        waiting: null,
+        skipped: null,
+        begun: Object.create(null),
+      };
       targets.set(target, p);
     }
     return p;
@@ -215,20 +235,27 @@ export function replay(records: readonly JournalRecord[]): RunState {
         p.started = { step: r.step, ...(r.memo === undefined ? {} : { memo: r.memo }) };
         p.begun[r.step] = (p.begun[r.step] ?? 0) + 1;
         p.failed = null;
+        p.waiting = null;
         break;
       }
       case 'step-done': {
         const p = progress(r.target);
         if (!p.done.includes(r.step)) p.done.push(r.step);
         p.started = null;
+        p.waiting = null;
         break;
       }
       case 'step-failed': {
         const p = progress(r.target);
         p.failed = { step: r.step, error: r.error };
         p.started = null;
+        p.waiting = null;
         break;
       }
+      case 'step-waiting':
+        // still started: a resume gives its `done` the memo journaled with its start
+        progress(r.target).waiting = { step: r.step, reason: r.reason };
+        break;
       case 'target-skipped':
         progress(r.target).skipped = r.reason;
         break;

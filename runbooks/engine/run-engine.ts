@@ -19,7 +19,15 @@ import {
   JournalUnwritable,
   type RunStore,
 } from './run-store.ts';
-import type { BoundRunbook, GateOutcome, Step, StepAct, Target, Wave } from './runbook.ts';
+import {
+  type BoundRunbook,
+  type GateOutcome,
+  type Step,
+  type StepAct,
+  StepWaiting,
+  type Target,
+  type Wave,
+} from './runbook.ts';
 
 export interface EngineSettings {
   /** Abort when more targets than this fail. */
@@ -80,7 +88,7 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-type TargetResult = 'done' | 'failed' | 'interrupted';
+type TargetResult = 'done' | 'failed' | 'interrupted' | 'waiting';
 
 /** A step's own failure, kept apart from a journal that can no longer be written. */
 const journalLost = (err: unknown): err is JournalUnwritable => err instanceof JournalUnwritable;
@@ -93,6 +101,8 @@ class Run<T extends Target> {
   private readonly failedSet = new Set<string>();
   /** Targets this execution finished (done or skipped): never gone through again. */
   private readonly finishedSet = new Set<string>();
+  /** Targets whose step waits for what no run can do, and why: the run stops after the wave. */
+  private readonly waiting = new Map<string, string>();
   /** Set when the journal cannot be written any more: nothing more is acted on. */
   private lost: JournalUnwritable | null = null;
 
@@ -180,6 +190,12 @@ class Run<T extends Target> {
           'failed',
           `${this.failures} ${book.noun[0]}(s) failed, more than --max-failures ${this.ctx.settings.maxFailures}; fix them and resume, or raise --max-failures`,
         );
+      // a waiting target is not done: its wave is not judged, and no later wave starts
+      if (this.waiting.size > 0) {
+        const [[id, why]] = [...this.waiting] as [[string, string]];
+        const more = this.waiting.size > 1 ? ` (and ${this.waiting.size - 1} more)` : '';
+        return this.pause(`${id} is waiting at ${why}${more}; resume it when that is done`);
+      }
       const gates = await this.gates(wave, back);
       if (gates) return gates;
       await this.log({
@@ -341,6 +357,13 @@ class Run<T extends Target> {
         started = null;
       } catch (err) {
         if (journalLost(err)) throw err;
+        if (err instanceof StepWaiting) {
+          const reason = err.reason.split('\n')[0] as string;
+          update(`${step.name}: waiting: ${reason}`);
+          this.waiting.set(t.id, `${step.name}: ${reason}`);
+          await this.log({ kind: 'step-waiting', ...base, step: step.name, reason });
+          return 'waiting';
+        }
         const error = (err as Error).message.split('\n')[0] as string;
         update(`${step.name}: failed: ${error}`);
         this.failures++;

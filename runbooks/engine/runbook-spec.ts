@@ -7,8 +7,12 @@
  * the `$` it is handed: zx's, each command line journaled).
  */
 import type { CityModel } from '../../model/index.ts';
+import type { ServerFacts } from '../executors/executor.ts';
+import type { InventoryEdit } from './inventory-edit.ts';
 import { NAME_PATTERN } from './journal-records.ts';
 import type { StepShell } from './step-shell.ts';
+
+export type { InventoryEdit, ServerFacts };
 
 export type ParamValue = string | number | boolean;
 
@@ -31,13 +35,65 @@ export interface RunbookTarget {
   readonly [field: string]: unknown;
 }
 
+/**
+ * The servers, through what the run acts with (`--executor`: kubectl and ssh on the city's
+ * fleet, or the fleet simulator): what a server says of itself. A server must be the inventory's.
+ */
+export interface FleetReader {
+  /** Up (it answers), cordoned, its boot id (new at every boot) and OS versions, read now. */
+  facts(server: string): Promise<ServerFacts>;
+}
+
+/** The servers, acted on: each action journaled (as the executor runs it) before it runs. */
+export interface Fleet extends FleetReader {
+  cordon(server: string): Promise<void>;
+  /** Evicts its pods (it must be cordoned and answer). */
+  drain(server: string): Promise<void>;
+  /**
+   * For a server that does not answer: the `node.kubernetes.io/out-of-service` taint of
+   * Kubernetes' non-graceful node shutdown, so its pods are deleted and their volumes detached,
+   * to start on other servers (it must be cordoned).
+   */
+  fence(server: string): Promise<void>;
+  /** Removes that taint (nothing to do when there is none). */
+  unfence(server: string): Promise<void>;
+  uncordon(server: string): Promise<void>;
+}
+
+/** The inventory beside which the runbook runs, read again at each call. */
+export interface InventoryReader {
+  /** The city as the inventory says it now (a step may have changed it). */
+  model(): CityModel;
+  /** The file holding a top-level section (`outOfService`), relative to city.yaml's folder. */
+  fileOf(section: string): string;
+}
+
+/** The inventory, edited. */
+export interface InventoryWriter extends InventoryReader {
+  /**
+   * Edits its YAML through the yaml Document API (comments kept): written only when the edited
+   * inventory validates and the files hold what they held when read; else the step fails, and
+   * nothing is written. Journaled, with `why`, before it is written. Returns the files written.
+   */
+  edit(edits: readonly InventoryEdit[], why: string): Promise<string[]>;
+}
+
 export interface StepContext {
   /** zx's `$`: arguments quoted by zx, each command line journaled before it runs. */
   readonly $: StepShell;
+  readonly fleet: Fleet;
+  readonly inventory: InventoryWriter;
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly wave: number;
+  /** What the step's `remember` journaled when it started. */
+  readonly memo?: string;
   /** Shows a line on the target's place in the progress display. */
   log(text: string): void;
+  /**
+   * Stops the run here, resumable (exit 75), for what no run can do (a replacement racked, a
+   * person's word): journaled with the reason, and a resume asks this step's `done` again.
+   */
+  wait(reason: string): never;
   readonly signal?: AbortSignal;
 }
 
@@ -47,7 +103,14 @@ export interface DoneContext {
    * non-zero exit is returned, not thrown (`(await $\`test -e ${path}\`).exitCode === 0`).
    */
   readonly $: StepShell;
+  readonly fleet: FleetReader;
+  readonly inventory: InventoryReader;
   readonly params: Readonly<Record<string, ParamValue>>;
+  /**
+   * What the step's `remember` journaled when it last started (undefined before it did): what
+   * tells a resume whether the effect it waits for came after it began (a new boot id).
+   */
+  readonly memo?: string;
 }
 
 export interface RunbookStep<T extends RunbookTarget = RunbookTarget> {
@@ -62,6 +125,11 @@ export interface RunbookStep<T extends RunbookTarget = RunbookTarget> {
   readonly retries?: number;
   /** Repeated (it must be harmless) until this later step is done, whatever the journal says. */
   readonly repeatUntil?: string;
+  /**
+   * Read when the step starts (after `done` says it must act) and journaled with its start:
+   * `done` and `run` get it back as `memo`, on a resume too (at most 200 characters).
+   */
+  remember?(target: T, ctx: DoneContext): Promise<string> | string;
 }
 
 export interface PlanContext {
@@ -127,6 +195,8 @@ export function specProblem(value: unknown): string | null {
     if (!isFunction(step.done))
       return `${which} has no done(target): every step says how to tell, from the target, that it is done already`;
     if (!isFunction(step.run)) return `${which} has no run(target)`;
+    if (step.remember !== undefined && !isFunction(step.remember))
+      return `${which}: remember is not a function of the target`;
     if (
       step.retries !== undefined &&
       !(Number.isSafeInteger(step.retries) && (step.retries as number) >= 0 && (step.retries as number) <= 10)

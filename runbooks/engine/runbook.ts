@@ -33,6 +33,16 @@ export interface StepAct {
   command(line: string): Promise<void>;
 }
 
+/**
+ * Thrown by a step that waits for what no run can do (a replacement server racked, a person's
+ * word): the run stops, resumable (exit 75), and a resume asks the step's `done` again.
+ */
+export class StepWaiting extends Error {
+  constructor(readonly reason: string) {
+    super(`waiting: ${reason}`);
+  }
+}
+
 export interface Step<T extends Target = Target> {
   readonly name: string;
   /** The command line (or request) the step runs, shown and journaled at its start. */

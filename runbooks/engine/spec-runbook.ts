@@ -5,12 +5,21 @@
  * it acts, `run` given a `$` that journals every command line with the secrets redacted, retried
  * with backoff as the step allows, the gates it names between waves.
  */
+import { dirname, resolve } from 'node:path';
 import { type CityModel, UserError } from '../../model/index.ts';
+import type { Executor } from '../executors/executor.ts';
 import { evaluateNamedGates } from '../upgrade/upgrade-gates.ts';
 import { serverWaves } from '../upgrade/upgrade-plan.ts';
 import { sleep } from './run-engine.ts';
-import type { BoundRunbook, Step, StepAct, Target } from './runbook.ts';
+import { type BoundRunbook, type Step, type StepAct, StepWaiting, type Target } from './runbook.ts';
 import type { ParamValue, Runbook, RunbookTarget } from './runbook-spec.ts';
+import {
+  type ContextSettings,
+  fleetOf,
+  fleetReader,
+  inventoryReader,
+  inventoryWriter,
+} from './spec-context.ts';
 import { dryRunShell, type StepShell, stepShell } from './step-shell.ts';
 
 export const RUNBOOK_PLAN_FORMAT = 'citycloud-runbook-plan/v1';
@@ -183,8 +192,10 @@ export interface BindSettings {
   readonly secrets: ReadonlySet<string>;
   /** The gates' Prometheus. */
   readonly prometheus: string;
-  /** Where the commands run (the inventory's repository). */
-  readonly cwd: string;
+  /** What acts on the fleet (`fleet` in a step's context). */
+  readonly executor: Executor;
+  /** The inventory's root file: the commands run in its folder, and `inventory` edits it. */
+  readonly inventory: string;
   /** Prints each command line instead of running it (runbook run --dry-run). */
   readonly dryRun?: (line: string) => void;
 }
@@ -202,10 +213,25 @@ function reasonOf(done: unknown): string | null {
 /** The runbook bound to a plan, for the engine. */
 export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings): BoundRunbook<SpecTarget> {
   const redact = redactor(settings.values, settings.secrets);
+  const cwd = dirname(resolve(settings.inventory));
+  const reach: ContextSettings = {
+    model: settings.model,
+    executor: settings.executor,
+    inventory: settings.inventory,
+    redact,
+    ...(settings.dryRun ? { dryRun: settings.dryRun } : {}),
+  };
+  const doneCtx = (update: (t: string) => void, memo: string | undefined) => ({
+    $: readShell(update),
+    fleet: fleetReader(reach),
+    inventory: inventoryReader(settings.inventory),
+    params: settings.values,
+    ...(memo === undefined ? {} : { memo }),
+  });
   const readShell = (update: (t: string) => void): StepShell =>
     settings.dryRun
       ? dryRunShell({ redact, say: () => {} })
-      : stepShell({ journal: async () => {}, redact, update, cwd: settings.cwd, nothrow: true });
+      : stepShell({ journal: async () => {}, redact, update, cwd, nothrow: true });
   const shellOf = (act: StepAct): StepShell =>
     settings.dryRun
       ? dryRunShell({ redact, say: settings.dryRun })
@@ -213,20 +239,40 @@ export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings):
           journal: (line) => act.command(line),
           redact,
           update: act.update,
-          cwd: settings.cwd,
+          cwd,
         });
   const steps: Step<SpecTarget>[] = spec.steps.map((s) => {
-    const done = async (t: SpecTarget, update: (text: string) => void = () => {}) => {
+    const done = async (
+      t: SpecTarget,
+      memo: string | undefined,
+      update: (text: string) => void = () => {},
+    ) => {
       try {
-        return reasonOf(await s.done(t.target, { $: readShell(update), params: settings.values }));
+        return reasonOf(await s.done(t.target, doneCtx(update, memo)));
       } catch (err) {
         throw new Error(redact(String((err as Error)?.message ?? err)));
       }
     };
+    const remember = s.remember;
     return {
       name: s.name,
       describe: (t) => redact(`${s.name} ${t.id}`),
-      done: (t) => done(t),
+      done: (t, memo) => done(t, memo),
+      ...(remember
+        ? {
+            remember: async (t: SpecTarget) => {
+              const memo = await remember(
+                t.target,
+                doneCtx(() => {}, undefined),
+              );
+              if (typeof memo !== 'string' || memo.length > 200 || /[\p{Cc}\p{Cf}]/u.test(memo))
+                throw new Error(
+                  `step ${s.name}: remember() returned ${typeof memo === 'string' ? `a text of ${memo.length} characters or with a control character` : `a ${typeof memo}`}: expected a text of at most 200 characters`,
+                );
+              return redact(memo);
+            },
+          }
+        : {}),
       run: async (t, act) => {
         // a dry run tries once: its commands run nothing, so trying again changes nothing
         const attempts = settings.dryRun ? 1 : 1 + (s.retries ?? 0);
@@ -234,13 +280,21 @@ export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings):
           try {
             await s.run(t.target, {
               $: shellOf(act),
+              fleet: fleetOf(reach, act),
+              inventory: inventoryWriter(reach, act),
               params: settings.values,
               wave: act.wave,
+              ...(act.memo === undefined ? {} : { memo: act.memo }),
               log: (text) => act.update(redact(text)),
+              wait: (reason) => {
+                throw new StepWaiting(redact(String(reason)));
+              },
               ...(act.signal ? { signal: act.signal } : {}),
             });
             return;
           } catch (err) {
+            // waiting is not failing: no attempt is made again, the run stops resumable
+            if (err instanceof StepWaiting) throw err;
             const message = redact(String((err as Error)?.message ?? err));
             if (attempt >= attempts || act.signal?.aborted) throw new Error(message);
             const wait = Math.min(60, 2 ** (attempt - 1));
@@ -250,7 +304,7 @@ export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings):
             await sleep(wait * 1000, act.signal);
             if (act.signal?.aborted) throw new Error(`${message} (interrupted before another attempt)`);
             // what the failed attempt did may be all the step needed
-            if (await done(t, act.update)) return;
+            if (await done(t, act.memo, act.update)) return;
           }
         }
       },

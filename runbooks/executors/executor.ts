@@ -10,6 +10,15 @@ import { UserError } from '../../model/index.ts';
  */
 export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,63}$/;
 
+/** What an executor does to a server. */
+export type FleetAction = 'cordon' | 'drain' | 'fence' | 'unfence' | 'upgrade' | 'reboot' | 'uncordon';
+
+/**
+ * The taint of Kubernetes' non-graceful node shutdown (GA in 1.28): on a node that does not
+ * answer, its pods are deleted and their volumes detached, so they start on other nodes.
+ */
+export const OUT_OF_SERVICE_TAINT = 'node.kubernetes.io/out-of-service=nodeshutdown:NoExecute';
+
 /** What the engine checks before a step. */
 export interface ServerFacts {
   /** The version running now, and the one installed (they differ until a reboot). */
@@ -24,14 +33,14 @@ export interface ServerFacts {
 export interface Executor {
   readonly name: string;
   /** The command line (or request) a step runs, as shown to the operator and journaled. */
-  describe(
-    step: 'cordon' | 'drain' | 'upgrade' | 'reboot' | 'uncordon',
-    server: string,
-    version: string,
-  ): string;
+  describe(step: FleetAction, server: string, version: string): string;
   facts(server: string): Promise<ServerFacts>;
   cordon(server: string): Promise<void>;
   drain(server: string): Promise<void>;
+  /** Taints a server that does not answer out of service (OUT_OF_SERVICE_TAINT); it is cordoned. */
+  fence(server: string): Promise<void>;
+  /** Removes that taint; nothing to do when it has none. */
+  unfence(server: string): Promise<void>;
   install(server: string, version: string): Promise<void>;
   reboot(server: string): Promise<void>;
   uncordon(server: string): Promise<void>;

@@ -13,7 +13,14 @@ import { onPath } from '../../exec/on-path.ts';
 import { withRetries } from '../../exec/retry.ts';
 import { runArgv } from '../../exec/run-argv.ts';
 import { commandLine, shellQuote } from '../../exec/shell-quote.ts';
-import { type Executor, ExecutorError, type ServerFacts, VERSION_PATTERN } from './executor.ts';
+import {
+  type Executor,
+  ExecutorError,
+  type FleetAction,
+  OUT_OF_SERVICE_TAINT,
+  type ServerFacts,
+  VERSION_PATTERN,
+} from './executor.ts';
 
 export interface KubectlSshOptions {
   /** kubectl's global flags before the verb: --context, --kubeconfig, or --server/--token. */
@@ -35,9 +42,13 @@ export interface KubectlSshOptions {
   readonly onAttempt?: (line: string) => void;
 }
 
-export const DEFAULT_UPGRADE_COMMAND = 'sudo /usr/local/sbin/citycloud-os-upgrade {version}';
+/**
+ * kubectl's refusal to remove a taint the node does not have (kubectl 1.34's `taint %q not
+ * found`, printed after `error: `): then there is nothing to do.
+ */
+export const NO_SUCH_TAINT = /^error: taint ".*" not found$/;
 
-type Step = 'cordon' | 'drain' | 'upgrade' | 'reboot' | 'uncordon';
+export const DEFAULT_UPGRADE_COMMAND = 'sudo /usr/local/sbin/citycloud-os-upgrade {version}';
 
 export class KubectlSshExecutor implements Executor {
   readonly name = 'kubectl-ssh';
@@ -87,7 +98,7 @@ export class KubectlSshExecutor implements Executor {
   }
 
   /** The argv of each step (and of the facts), as run. */
-  argv(step: Step | 'node' | 'host-facts', server: string, version = ''): string[] {
+  argv(step: FleetAction | 'node' | 'host-facts', server: string, version = ''): string[] {
     switch (step) {
       case 'cordon':
         return this.kubectlArgv('cordon', server);
@@ -101,6 +112,10 @@ export class KubectlSshExecutor implements Executor {
         );
       case 'uncordon':
         return this.kubectlArgv('uncordon', server);
+      case 'fence':
+        return this.kubectlArgv('taint', 'nodes', server, OUT_OF_SERVICE_TAINT, '--overwrite');
+      case 'unfence':
+        return this.kubectlArgv('taint', 'nodes', server, `${OUT_OF_SERVICE_TAINT}-`);
       case 'node':
         return this.kubectlArgv('get', 'node', server, '-o', 'jsonpath={.spec.unschedulable}');
       case 'upgrade': {
@@ -125,12 +140,17 @@ export class KubectlSshExecutor implements Executor {
     }
   }
 
-  describe(step: Step, server: string, version: string): string {
+  describe(step: FleetAction, server: string, version: string): string {
     return commandLine(this.argv(step, server, version));
   }
 
   /** Runs an argv with retries and backoff; returns stdout, or throws with the last stderr line. */
-  private run(argv: readonly string[], attempts = this.options.attempts ?? 3): Promise<string> {
+  private run(
+    argv: readonly string[],
+    attempts = this.options.attempts ?? 3,
+    /** A failure whose stderr says this is the effect being there already: not a failure. */
+    already?: RegExp,
+  ): Promise<string> {
     const shown = commandLine(argv);
     return withRetries(
       async ({ attempt, of }) => {
@@ -140,6 +160,10 @@ export class KubectlSshExecutor implements Executor {
           return stdout;
         }
         const last = stderr.trim().split('\n').at(-1) || `exit ${code}`;
+        if (already?.test(last)) {
+          this.options.onAttempt?.(`${shown} (attempt ${attempt}/${of}): already: ${last}`);
+          return stdout;
+        }
         this.options.onAttempt?.(`${shown} (attempt ${attempt}/${of}): exit ${code}: ${last}`);
         throw new ExecutorError(
           `${shown} failed ${attempt} ${attempt === 1 ? 'time' : 'times'}; last: ${last.slice(0, 300)}`,
@@ -174,6 +198,12 @@ export class KubectlSshExecutor implements Executor {
   }
   async drain(server: string) {
     await this.run(this.argv('drain', server));
+  }
+  async fence(server: string) {
+    await this.run(this.argv('fence', server));
+  }
+  async unfence(server: string) {
+    await this.run(this.argv('unfence', server), undefined, NO_SUCH_TAINT);
   }
   async install(server: string, version: string) {
     await this.run(this.argv('upgrade', server, version));

@@ -54,6 +54,12 @@ export class SimExecutor implements Executor {
   reboot(server: string) {
     return this.act(server, 'reboot');
   }
+  fence(server: string) {
+    return this.act(server, 'fence');
+  }
+  unfence(server: string) {
+    return this.act(server, 'unfence');
+  }
   uncordon(server: string) {
     return this.act(server, 'uncordon');
   }

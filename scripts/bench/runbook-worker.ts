@@ -20,6 +20,7 @@ import { PlainReporter } from '../../runbooks/engine/progress.ts';
 import { startRun } from '../../runbooks/engine/run-engine.ts';
 import type { Runbook } from '../../runbooks/engine/runbook-spec.ts';
 import { bindSpec, planSpec } from '../../runbooks/engine/spec-runbook.ts';
+import { SimExecutor } from '../../runbooks/executors/sim-executor.ts';
 import { planUpgrade } from '../../runbooks/upgrade/upgrade-plan.ts';
 import { UPGRADE_STEPS } from '../../runbooks/upgrade/upgrade-runbook.ts';
 import { measure } from './harness.ts';
@@ -108,7 +109,15 @@ async function engineOurs(): Promise<{ ms: number; records: number }> {
     steps: UPGRADE_STEPS.map((name) => ({ name, done: () => null, run: () => undefined })),
   };
   const plan = await planSpec(spec, model, {}, new Set());
-  const book = bindSpec(spec, plan, { model, values: {}, secrets: new Set(), prometheus: '', cwd: dir });
+  const book = bindSpec(spec, plan, {
+    model,
+    values: {},
+    secrets: new Set(),
+    prometheus: '',
+    // never reached: the no-op steps touch no server
+    executor: new SimExecutor('http://127.0.0.1:1'),
+    inventory,
+  });
   const started = performance.now();
   const outcome = await startRun(
     {

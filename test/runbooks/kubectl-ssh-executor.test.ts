@@ -10,8 +10,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../exec/shell-quote.ts';
-import { ExecutorError } from '../../runbooks/executors/executor.ts';
-import { KubectlSshExecutor } from '../../runbooks/executors/kubectl-ssh-executor.ts';
+import { ExecutorError, OUT_OF_SERVICE_TAINT } from '../../runbooks/executors/executor.ts';
+import { KubectlSshExecutor, NO_SUCH_TAINT } from '../../runbooks/executors/kubectl-ssh-executor.ts';
 import { ROOT, tempDir } from '../helpers/city.ts';
 import { freePorts } from '../helpers/local-fleet.ts';
 import { describeWith, SSHD } from '../helpers/needs.ts';
@@ -44,12 +44,26 @@ describe('the kubectl-ssh executor’s kubectl command lines', () => {
       '--delete-emptydir-data',
       '--timeout=600s',
     ]);
+    // Kubernetes' non-graceful node shutdown: the taint on, and off again
+    expect(executor.argv('fence', SERVER).slice(-5)).toEqual([
+      'taint',
+      'nodes',
+      SERVER,
+      'node.kubernetes.io/out-of-service=nodeshutdown:NoExecute',
+      '--overwrite',
+    ]);
+    expect(executor.argv('unfence', SERVER).slice(-4)).toEqual([
+      'taint',
+      'nodes',
+      SERVER,
+      'node.kubernetes.io/out-of-service=nodeshutdown:NoExecute-',
+    ]);
     expect(executor.describe('uncordon', SERVER, '')).toBe(
       `${bin} --server https://127.0.0.1:1 --token x --request-timeout=5s uncordon ${SERVER}`,
     );
   });
 
-  it.each(['cordon', 'drain', 'uncordon', 'node'] as const)(
+  it.each(['cordon', 'drain', 'fence', 'unfence', 'uncordon', 'node'] as const)(
     '%s: kubectl takes every flag, and only the server is missing',
     (step) => {
       const [cmd, ...args] = executor.argv(step, SERVER);
@@ -74,6 +88,15 @@ describe('the kubectl-ssh executor’s kubectl command lines', () => {
     expect(err).toBeInstanceOf(ExecutorError);
     expect(err.message).toMatch(new RegExp(`cordon ${SERVER} failed 3 times; last: .*refused`));
     expect(attempts.map((a) => a.match(/\(attempt (\d)\/3\)/)?.[1])).toEqual(['1', '2', '3']);
+  });
+
+  it('takes kubectl refusing to remove a taint the node does not have as nothing to do', () => {
+    // the format string is kubectl's own, read from the binary; kubectl prints errors after "error: "
+    const format = /taint %q not found/.exec(readFileSync(bin, 'latin1'))?.[0];
+    expect(format).toBe('taint %q not found');
+    const line = `error: ${(format as string).replace('%q', JSON.stringify(OUT_OF_SERVICE_TAINT))}`;
+    expect(NO_SUCH_TAINT.test(line)).toBe(true);
+    expect(NO_SUCH_TAINT.test('error: nodes "x" not found')).toBe(false);
   });
 
   it('says clearly when kubectl or ssh is not installed', () => {

@@ -1,5 +1,4 @@
 /** `citycloud runbook resume RUN`: continue a run from its journal, no step repeated, none skipped. */
-import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type JournalEvent, replay } from '../../../runbooks/engine/journal-records.ts';
 import { resumeRun } from '../../../runbooks/engine/run-engine.ts';
@@ -64,7 +63,7 @@ const startedOf = (run: string, opts: ExecuteOptions) =>
 
 /** Resumes a run of a runbook written with the authoring API, from the bytes it started with. */
 const resumeSpec = (run: string, opts: ResumeOptions, first: RunStarted): Promise<number> =>
-  executeSpec(opts, async ({ model, ctx, prometheus }) => {
+  executeSpec(opts, async ({ model, executor, ctx, prometheus }) => {
     // the settings journaled with the resume name the runbook as it is loaded (checked again below)
     const found = await runbookOfRun(first, opts.runbook, opts.inventory);
     const settings = 'problem' in found ? {} : specSettings(opts, prometheus.shown, found);
@@ -94,7 +93,8 @@ const resumeSpec = (run: string, opts: ResumeOptions, first: RunStarted): Promis
           values,
           secrets,
           prometheus: prometheus.query,
-          cwd: dirname(resolve(opts.inventory)),
+          executor,
+          inventory: opts.inventory,
         }) as never,
       };
     });

@@ -4,12 +4,13 @@
  * then run by the engine: journaled, locked, gated, resumable exactly once. `--dry-run` prints
  * every command line it would run and acts on nothing.
  */
-import { dirname, resolve } from 'node:path';
 import { sameIdentity } from '../../../runbooks/engine/journal-records.ts';
+import { PlainReporter } from '../../../runbooks/engine/progress.ts';
 import { startRun } from '../../../runbooks/engine/run-engine.ts';
 import { bindSpec, planSpec, readParams } from '../../../runbooks/engine/spec-runbook.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
+import { executorOf } from './fleet-options.ts';
 import { personName } from './people.ts';
 import { loadModel, RunbookUsageError, show } from './run-store.ts';
 import {
@@ -37,7 +38,8 @@ async function dryRun(what: string, opts: RunOptions): Promise<number> {
     values,
     secrets,
     prometheus: '',
-    cwd: dirname(resolve(opts.inventory)),
+    executor: executorOf(opts, new PlainReporter(() => {}), true),
+    inventory: opts.inventory,
     dryRun: (line) => show(`    ${current}: $ ${line}`),
   });
   show(`runbook ${book.name} (dry run: nothing runs, nothing is journaled): ${book.summary}`);
@@ -69,7 +71,7 @@ export async function runRunbook(what: string, opts: RunOptions): Promise<number
       'a run needs an approval: pass --approved-by NAME (or see it first with --dry-run)',
     );
   const approvedBy = personName(opts.approvedBy, '--approved-by');
-  return executeSpec(opts, async ({ model, ctx, prometheus }) => {
+  return executeSpec(opts, async ({ model, executor, ctx, prometheus }) => {
     if (model.runbooks.fourEyes && sameIdentity(approvedBy, ctx.actor.user))
       throw new RunbookUsageError(
         `runbooks.fourEyes is on: the approver (${approvedBy}) must be someone other than the operator (${ctx.actor.user}); nothing was done`,
@@ -82,7 +84,8 @@ export async function runRunbook(what: string, opts: RunOptions): Promise<number
       values,
       secrets,
       prometheus: prometheus.query,
-      cwd: dirname(resolve(opts.inventory)),
+      executor,
+      inventory: opts.inventory,
     });
     return startRun(ctx, book, {
       plan,

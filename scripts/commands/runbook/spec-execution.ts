@@ -21,9 +21,11 @@ import { formatSpecStatus, lastStepOf, specRunStatus } from '../../../runbooks/e
 import type { RunStore } from '../../../runbooks/engine/run-store.ts';
 import type { Runbook } from '../../../runbooks/engine/runbook-spec.ts';
 import { RunbookInputError } from '../../../runbooks/engine/spec-runbook.ts';
+import type { Executor } from '../../../runbooks/executors/executor.ts';
 import { inertJson } from '../../../view/terminal.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
 import { withEngineOptions } from './engine-options.ts';
+import { executorOf, type FleetOptions, withFleetOptions } from './fleet-options.ts';
 import { actor } from './people.ts';
 import { loadModel, type StoreOptions, show, storeOf } from './run-store.ts';
 import { crashHook, exitOf, interruptible, reporter, unlessJournalLost } from './upgrade-execution.ts';
@@ -34,10 +36,7 @@ export const BUILT_IN_RUNBOOKS: ReadonlyMap<string, Runbook> = new Map();
 /** Names citycloud's own commands use: an inventory's runbook may not take them. */
 export const RESERVED_RUNBOOK_NAMES: readonly string[] = ['upgrade', 'capacity-review', 'unlock'];
 
-/** What acts for a runbook written with the authoring API: its steps' own `$` commands. */
-export const SPEC_EXECUTOR = 'zx';
-
-export interface SpecOptions extends StoreOptions {
+export interface SpecOptions extends StoreOptions, FleetOptions {
   readonly prometheus: string;
   readonly prometheusAuthFile?: string;
   readonly operator?: string;
@@ -54,7 +53,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** The options of a run of a runbook written with the authoring API. */
 export const withSpecOptions = (c: Command): Command =>
-  withEngineOptions(c, 'targets', 16).option(
+  withFleetOptions(withEngineOptions(c, 'targets', 16)).option(
     '--param <name=value>',
     'a parameter of the runbook (repeat it for each)',
     collect,
@@ -106,6 +105,8 @@ export async function runbookOfRun(
 
 export interface SpecRun {
   readonly model: CityModel;
+  /** What the runbook's `fleet` acts through. */
+  readonly executor: Executor;
   readonly ctx: EngineContext;
   readonly prometheus: { readonly query: string; readonly shown: string };
   readonly store: RunStore;
@@ -122,9 +123,11 @@ export async function executeSpec(
   const { signal, done } = interruptible();
   try {
     const hook = crashHook();
+    const shown = reporter(opts.json);
+    const executor = executorOf(opts, shown);
     const ctx: EngineContext = {
       store,
-      reporter: reporter(opts.json),
+      reporter: shown,
       actor: actor(opts.operator),
       settings: {
         maxFailures: opts.maxFailures,
@@ -133,12 +136,16 @@ export async function executeSpec(
         outsideWindow: opts.exitOutsideWindow ? 'exit' : 'wait',
         concurrency: opts.concurrency,
       },
-      executor: SPEC_EXECUTOR,
+      executor: opts.executor,
       fourEyes: model.runbooks.fourEyes,
       signal,
       ...(hook ? { afterAction: hook } : {}),
     };
-    const outcome = await unlessJournalLost(() => go({ model, ctx, prometheus, store }), store, 'targets');
+    const outcome = await unlessJournalLost(
+      () => go({ model, executor, ctx, prometheus, store }),
+      store,
+      'targets',
+    );
     if (!outcome) return EXIT.paused;
     const journal = await store.journal(outcome.run, { create: false });
     const state = replay(await journal.read());
@@ -170,7 +177,7 @@ export const specSettings = (
   prometheus: string,
   loaded: LoadedRunbook,
 ): Record<string, unknown> => ({
-  executor: SPEC_EXECUTOR,
+  executor: opts.executor,
   prometheus,
   maxFailures: opts.maxFailures,
   gateSettle: opts.gateSettle,

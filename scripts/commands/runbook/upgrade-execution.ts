@@ -3,13 +3,10 @@
  * made from them (every argument checked before anything acts), and how a run ends on the
  * terminal and in the exit code.
  */
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { ListrReporter, PlainReporter, type Reporter } from '../../../runbooks/engine/progress.ts';
 import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
 import { JournalUnwritable, type RunStore } from '../../../runbooks/engine/run-store.ts';
-import type { Executor } from '../../../runbooks/executors/executor.ts';
-import { KubectlSshExecutor } from '../../../runbooks/executors/kubectl-ssh-executor.ts';
-import { SimExecutor } from '../../../runbooks/executors/sim-executor.ts';
 import { versionProblem } from '../../../runbooks/upgrade/upgrade-plan.ts';
 import type { RunContext, RunOutcome, RunSettings } from '../../../runbooks/upgrade/upgrade-run.ts';
 import { formatStatus, type UpgradeStatus } from '../../../runbooks/upgrade/upgrade-status.ts';
@@ -17,16 +14,15 @@ import { inert, inertJson } from '../../../view/terminal.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
 import { wholeNumber } from '../../cli/parsers.ts';
 import { withEngineOptions } from './engine-options.ts';
+import { executorOf, type FleetOptions, withFleetOptions } from './fleet-options.ts';
 import { actor } from './people.ts';
 import { loadModel, RunbookUsageError, type StoreOptions, show, storeOf, storeScope } from './run-store.ts';
 import { statusOf } from './status.ts';
 
-export interface ExecuteOptions extends StoreOptions {
+export interface ExecuteOptions extends StoreOptions, FleetOptions {
   readonly to?: string;
   readonly prometheus: string;
   readonly prometheusAuthFile?: string;
-  readonly executor: 'sim' | 'kubectl-ssh';
-  readonly simulator: string;
   readonly approvedBy?: string;
   readonly operator?: string;
   readonly maxFailures: number;
@@ -35,9 +31,6 @@ export interface ExecuteOptions extends StoreOptions {
   readonly rebootTimeout: number;
   readonly concurrency: number;
   readonly exitOutsideWindow?: boolean;
-  readonly sshUser?: string;
-  readonly upgradeCommand?: string;
-  readonly kubeContext?: string;
   readonly json?: boolean;
 }
 
@@ -45,20 +38,12 @@ const seconds = (min: number, max: number) => wholeNumber('seconds', min, max);
 
 /** The options of a run that acts on the fleet. */
 export const withExecuteOptions = (c: Command): Command =>
-  withEngineOptions(c, 'servers', 64)
-    .addOption(
-      new Option('--executor <name>', 'what acts on the fleet')
-        .choices(['sim', 'kubectl-ssh'])
-        .default('sim'),
-    )
-    .option('--simulator <url>', 'the fleet simulator (executor sim)', 'http://127.0.0.1:9200')
+  withFleetOptions(withEngineOptions(c, 'servers', 64))
     .option('--reboot-timeout <seconds>', 'how long a server may take to come back', seconds(1, 7200), 900)
-    .option('--ssh-user <user>', 'executor kubectl-ssh: the ssh login')
     .option(
       '--upgrade-command <command>',
       'executor kubectl-ssh: the remote upgrade command, {version} for the version',
-    )
-    .option('--kube-context <name>', 'executor kubectl-ssh: the kubeconfig context');
+    );
 
 /** The target version, checked before anything is asked or acted on. */
 export function targetOf(to: string | undefined, what: string): string {
@@ -73,17 +58,6 @@ export const reporter = (json?: boolean): Reporter =>
   process.stdout.isTTY && !json && (process.stdout.columns ?? 0) >= 60
     ? new ListrReporter()
     : new PlainReporter((t) => (json ? process.stderr : process.stdout).write(t));
-
-/** The executor; kubectl-ssh reports every attempt of every command on the run's progress. */
-function executorOf(opts: ExecuteOptions, shown: Reporter): Executor {
-  if (opts.executor === 'sim') return new SimExecutor(opts.simulator);
-  return KubectlSshExecutor.fromPath({
-    onAttempt: (line) => shown.line(line),
-    ...(opts.sshUser ? { sshUser: opts.sshUser } : {}),
-    ...(opts.upgradeCommand ? { upgradeCommand: opts.upgradeCommand } : {}),
-    ...(opts.kubeContext ? { context: opts.kubeContext } : {}),
-  });
-}
 
 const settings = (opts: ExecuteOptions, prometheus: RunSettings['prometheus']): RunSettings => ({
   prometheus,

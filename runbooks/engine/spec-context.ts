@@ -1,0 +1,109 @@
+/**
+ * What a runbook's steps reach besides `$`: the fleet, through the executor the run acts with,
+ * and the inventory beside it. Every action and every edit is journaled before it happens (as
+ * the executor runs it, secrets hidden); a dry run says each one and does none. A server must be
+ * one the inventory names: an id from a plan never reaches a URL or a command line unchecked.
+ */
+import { type CityModel, formatFinding, loadCity } from '../../model/index.ts';
+import type { Executor, FleetAction, ServerFacts } from '../executors/executor.ts';
+import {
+  commitEdits,
+  editedFiles,
+  type InventoryEdit,
+  InventoryEditRefused,
+  readerOf,
+} from './inventory-edit.ts';
+import type { StepAct } from './runbook.ts';
+import type { Fleet, FleetReader, InventoryReader, InventoryWriter } from './runbook-spec.ts';
+
+export interface ContextSettings {
+  /** The city as planned: the servers a step may name. */
+  readonly model: CityModel;
+  readonly executor: Executor;
+  /** The inventory's root file (city.yaml). */
+  readonly inventory: string;
+  readonly redact: (text: string) => string;
+  /** A dry run: says each action and edit, does none. */
+  readonly dryRun?: (line: string) => void;
+}
+
+/** What a dry run reads of a server: nothing; every server is taken as up and in service. */
+const DRY_RUN_FACTS: ServerFacts = { version: '', installed: '', bootId: '', cordoned: false, up: true };
+
+function known(settings: ContextSettings, server: unknown): string {
+  if (typeof server !== 'string' || !settings.model.servers.some((s) => s.name === server))
+    throw new Error(
+      `no server ${settings.redact(JSON.stringify(server)).slice(0, 80)} in the inventory: a fleet action names one of its servers`,
+    );
+  return server;
+}
+
+export const fleetReader = (settings: ContextSettings): FleetReader => ({
+  facts: async (server) => {
+    const name = known(settings, server);
+    return settings.dryRun ? DRY_RUN_FACTS : settings.executor.facts(name);
+  },
+});
+
+export function fleetOf(settings: ContextSettings, act: StepAct): Fleet {
+  const action = (what: Exclude<FleetAction, 'upgrade' | 'reboot'>) => async (server: string) => {
+    const name = known(settings, server);
+    const line = settings.redact(settings.executor.describe(what, name, ''));
+    if (settings.dryRun) return settings.dryRun(line);
+    await act.command(line);
+    act.update(line);
+    await settings.executor[what](name);
+  };
+  return {
+    ...fleetReader(settings),
+    cordon: action('cordon'),
+    drain: action('drain'),
+    fence: action('fence'),
+    unfence: action('unfence'),
+    uncordon: action('uncordon'),
+  };
+}
+
+/** The inventory as it is now, or a one-line error naming its first. */
+function loaded(inventory: string) {
+  const city = loadCity(inventory);
+  const first = city.findings.find((f) => f.level === 'error');
+  if (!city.model || first)
+    throw new Error(`the inventory does not validate: ${formatFinding(first as never)}`);
+  return { model: city.model, sources: city.sources };
+}
+
+export const inventoryReader = (inventory: string): InventoryReader => ({
+  model: () => loaded(inventory).model,
+  fileOf: (section) => loaded(inventory).sources.fileOf(section),
+});
+
+export function inventoryWriter(settings: ContextSettings, act: StepAct): InventoryWriter {
+  return {
+    ...inventoryReader(settings.inventory),
+    edit: async (edits: readonly InventoryEdit[], why: string) => {
+      const { sources } = loaded(settings.inventory);
+      const files = new Set(sources.files.map((f) => f.relativePath));
+      for (const e of edits)
+        if (!files.has(e.file))
+          throw new Error(
+            `${settings.redact(JSON.stringify(e.file)).slice(0, 120)} is not a file of the inventory (${[...files].join(', ')})`,
+          );
+      const edited = editedFiles(edits, readerOf(settings.inventory, sources));
+      const line = settings.redact(`edit ${[...edited.keys()].join(', ')}: ${why}`);
+      if (settings.dryRun) {
+        settings.dryRun(line);
+        return [];
+      }
+      await act.command(line);
+      act.update(line);
+      try {
+        return commitEdits(settings.inventory, edited);
+      } catch (err) {
+        if (!(err instanceof InventoryEditRefused)) throw err;
+        const first = err.findings[0];
+        throw new Error(settings.redact(first ? `${err.message}: ${formatFinding(first)}` : err.message));
+      }
+    },
+  };
+}
