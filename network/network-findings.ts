@@ -34,9 +34,9 @@ export function networkFindings(model: CityModel): PointFinding[] {
     return pinned?.[1] ?? null;
   };
   const pack = CITY_PACK.filter((entry) => NETWORK_RULES.has(entry.id));
-  return runPack(model, pack).map(({ entry, violation: v }) => ({
+  return runPack(model, pack).map(({ entry, violation: v, level }) => ({
     rule: entry.id,
-    level: entry.level,
+    level,
     point: pointOf(v.path),
     path: v.path,
     message: v.message,

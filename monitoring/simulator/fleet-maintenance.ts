@@ -41,6 +41,11 @@ export interface MaintenanceRecord {
   readonly reboots: Readonly<Record<string, number>>;
   /** Cordon requests each server received: a server taken out of service, even for nothing. */
   readonly cordons: Readonly<Record<string, number>>;
+  /** Drain, fence, unfence and uncordon requests each server received (a no-op one too). */
+  readonly drains: Readonly<Record<string, number>>;
+  readonly fences: Readonly<Record<string, number>>;
+  readonly unfences: Readonly<Record<string, number>>;
+  readonly uncordons: Readonly<Record<string, number>>;
   /** Per pool: the most of its servers, and of its racks, unavailable at the same time. */
   readonly pools: Readonly<Record<string, { readonly maxOut: number; readonly maxRacksOut: number }>>;
   /** Servers unavailable now. */
@@ -77,6 +82,12 @@ export class FleetMaintenance {
   private readonly upgrades = new Map<string, number>();
   private readonly cordons = new Map<string, number>();
   private readonly reboots = new Map<string, number>();
+  private readonly requests = {
+    drain: new Map<string, number>(),
+    fence: new Map<string, number>(),
+    unfence: new Map<string, number>(),
+    uncordon: new Map<string, number>(),
+  };
   private readonly maxOut = new Map<string, { maxOut: number; maxRacksOut: number }>();
 
   constructor(
@@ -178,6 +189,8 @@ export class FleetMaintenance {
       throw new RangeError(`server ${server} does not answer (a server-down fault)`);
     if (!toKubernetes && this.isDown(server))
       throw new RangeError(`server ${server} is rebooting; wait until it answers again`);
+    const counted = action in this.requests ? this.requests[action as keyof typeof this.requests] : null;
+    counted?.set(server, (counted.get(server) ?? 0) + 1);
     switch (action) {
       case 'cordon':
         s.cordoned = true;
@@ -281,6 +294,10 @@ export class FleetMaintenance {
       upgrades: sorted(this.upgrades),
       cordons: sorted(this.cordons),
       reboots: sorted(this.reboots),
+      drains: sorted(this.requests.drain),
+      fences: sorted(this.requests.fence),
+      unfences: sorted(this.requests.unfence),
+      uncordons: sorted(this.requests.uncordon),
       pools: sorted(this.maxOut),
       unavailable: [...this.state]
         .filter(([, s]) => s.cordoned || s.downUntil > this.now())

@@ -9,7 +9,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { type Document, isMap, isSeq } from 'yaml';
+import { type Document, isMap, isSeq, type YAMLSeq } from 'yaml';
 import { writeWhole } from '../../exec/atomic-file.ts';
 import { type Finding, hasErrors, type InventorySources, loadCity, UserError } from '../../model/index.ts';
 
@@ -22,7 +22,7 @@ export interface InventoryEdit {
   /**
    * `append`: a flow mapping (or scalar) to the sequence at the path, made when missing;
    * `set`: the value at the path; `remove`: the items of the sequence at the path whose fields
-   * equal `match`'s.
+   * equal `match`'s (the sequence too, when that empties it).
    */
   readonly op: 'append' | 'set' | 'remove';
   readonly value?: unknown;
@@ -53,14 +53,20 @@ function applyEdit(doc: Document, e: InventoryEdit): void {
   if (e.op === 'set') doc.setIn(e.yamlPath, node(e.value));
   else if (e.op === 'append') {
     const seq = doc.getIn(e.yamlPath, true);
-    if (seq === undefined || seq === null) doc.setIn(e.yamlPath, doc.createNode([e.value], { flow: false }));
-    else if (!isSeq(seq)) throw new InventoryEditRefused(`${e.file}: ${e.yamlPath.join('.')} is not a list`);
+    if (seq === undefined || seq === null) {
+      const made = doc.createNode([]) as YAMLSeq;
+      made.add(node(e.value));
+      doc.setIn(e.yamlPath, made);
+    } else if (!isSeq(seq))
+      throw new InventoryEditRefused(`${e.file}: ${e.yamlPath.join('.')} is not a list`);
     else seq.add(node(e.value));
   } else {
     const seq = doc.getIn(e.yamlPath, true);
     if (!isSeq(seq)) throw new InventoryEditRefused(`${e.file}: ${e.yamlPath.join('.')} is not a list`);
     const match = e.match ?? {};
     seq.items = seq.items.filter((item) => !matches(item, match));
+    // a list emptied is as if never written: the file reads as it did before the first append
+    if (seq.items.length === 0) doc.deleteIn(e.yamlPath);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The status of a run of a runbook written with the authoring API, from its journal alone: per
- * wave, the targets done (or skipped), failed and left; the last step each failed one failed.
+ * wave, the targets done (or skipped), failed, waiting and left; the step each failed or waiting one
+ * is at, and why.
  */
 import type { RunState } from './journal-records.ts';
 import type { SpecPlan } from './spec-runbook.ts';
@@ -17,9 +18,12 @@ export interface SpecRunStatus {
     readonly planned: number;
     readonly done: number;
     readonly failed: number;
+    readonly waiting: number;
     readonly remaining: number;
   };
   readonly failures: readonly { readonly target: string; readonly step: string; readonly error: string }[];
+  /** Targets whose step waits for what no run can do (a replacement racked), and why. */
+  readonly waiting: readonly { readonly target: string; readonly step: string; readonly reason: string }[];
   readonly waves: readonly {
     readonly wave: number;
     readonly targets: number;
@@ -32,6 +36,7 @@ export function specRunStatus(run: string, state: RunState, lastStep: string | n
   const started = state.started as NonNullable<RunState['started']>;
   const plan = started.plan as SpecPlan;
   const failures: { target: string; step: string; error: string }[] = [];
+  const waiting: { target: string; step: string; reason: string }[] = [];
   let planned = 0;
   let done = 0;
   let failed = 0;
@@ -49,7 +54,7 @@ export function specRunStatus(run: string, state: RunState, lastStep: string | n
       else if (p?.failed) {
         f++;
         failures.push({ target: t.id, step: p.failed.step, error: p.failed.error });
-      }
+      } else if (p?.waiting) waiting.push({ target: t.id, ...p.waiting });
     }
     planned += targets.length;
     done += d;
@@ -64,8 +69,9 @@ export function specRunStatus(run: string, state: RunState, lastStep: string | n
     startedBy: started.by.user,
     approvedBy: state.approval?.approvedBy ?? null,
     params: plan.params,
-    totals: { planned, done, failed, remaining: planned - done - failed },
+    totals: { planned, done, failed, waiting: waiting.length, remaining: planned - done - failed },
     failures,
+    waiting,
     waves,
   };
 }
@@ -74,11 +80,12 @@ export function formatSpecStatus(s: SpecRunStatus): string {
   const lines = [
     `run ${s.run} of runbook ${s.runbook}: ${s.state}${s.reason ? ` (${s.reason})` : ''}`,
     `  started by ${s.startedBy}, approved by ${s.approvedBy ?? '(no approval record)'}; params ${JSON.stringify(s.params)}`,
-    `  ${s.totals.done}/${s.totals.planned} done, ${s.totals.failed} failed, ${s.totals.remaining} remaining`,
+    `  ${s.totals.done}/${s.totals.planned} done, ${s.totals.failed} failed, ${s.totals.remaining} remaining${s.totals.waiting ? ` (${s.totals.waiting} waiting)` : ''}`,
     ...s.waves.map(
       (w) => `  wave ${w.wave}: ${w.done}/${w.targets} done${w.failed ? `, ${w.failed} failed` : ''}`,
     ),
     ...s.failures.slice(0, 10).map((f) => `  ✗ ${f.target}: ${f.step}: ${f.error}`),
+    ...s.waiting.slice(0, 10).map((w) => `  ⧗ ${w.target}: ${w.step}: waiting: ${w.reason}`),
   ];
   return lines.join('\n');
 }

@@ -64,8 +64,11 @@ export interface Fleet extends FleetReader {
 export interface InventoryReader {
   /** The city as the inventory says it now (a step may have changed it). */
   model(): CityModel;
-  /** The file holding a top-level section (`outOfService`), relative to city.yaml's folder. */
-  fileOf(section: string): string;
+  /**
+   * The file holding a top-level section (`outOfService`), relative to city.yaml's folder; null
+   * when no file does.
+   */
+  fileOf(section: string): string | null;
 }
 
 /** The inventory, edited. */

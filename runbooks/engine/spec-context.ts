@@ -4,6 +4,7 @@
  * the executor runs it, secrets hidden); a dry run says each one and does none. A server must be
  * one the inventory names: an id from a plan never reaches a URL or a command line unchecked.
  */
+import { isMap } from 'yaml';
 import { type CityModel, formatFinding, loadCity } from '../../model/index.ts';
 import type { Executor, FleetAction, ServerFacts } from '../executors/executor.ts';
 import {
@@ -75,7 +76,9 @@ function loaded(inventory: string) {
 
 export const inventoryReader = (inventory: string): InventoryReader => ({
   model: () => loaded(inventory).model,
-  fileOf: (section) => loaded(inventory).sources.fileOf(section),
+  fileOf: (section) =>
+    loaded(inventory).sources.files.find((f) => isMap(f.doc.contents) && f.doc.contents.has(section))
+      ?.relativePath ?? null,
 });
 
 export function inventoryWriter(settings: ContextSettings, act: StepAct): InventoryWriter {

@@ -109,6 +109,49 @@ export async function startFleet(
   return fleet;
 }
 
+/** The fleet simulator alone (no Prometheus): what a runbook acting on the fleet drives. */
+export interface Simulator {
+  readonly url: string;
+  stop(): void;
+  fault(kind: string, target: string): Promise<string>;
+  clear(id: string): Promise<void>;
+}
+
+export async function startSimulator(inventory: string): Promise<Simulator> {
+  const [port] = (await freePorts(1)) as [number];
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'scripts/serve-simulator.ts'), inventory, String(port)],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it answered`))),
+  );
+  exited.catch(() => {});
+  await Promise.race([
+    untilTrue('the simulator', 120, async () => (await fetch(`${url}/-/healthy`)).ok),
+    exited,
+  ]);
+  return {
+    url,
+    stop: () => child.kill(),
+    fault: async (kind, target) => {
+      const res = await fetch(`${url}/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind, target }),
+      });
+      if (!res.ok) throw new Error(`POST /faults: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { id: string }).id;
+    },
+    clear: async (id) => {
+      const res = await fetch(`${url}/faults/${id}`, { method: 'DELETE' });
+      if (!res.ok) throw new Error(`DELETE /faults/${id}: ${res.status}`);
+    },
+  };
+}
+
 /** An instant query's samples (throws on an error). */
 export async function query(
   prometheus: string,

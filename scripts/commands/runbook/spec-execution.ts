@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CityModel } from '../../../model/index.ts';
+import replaceServer from '../../../runbooks/builtin/replace-server.ts';
 import { replay } from '../../../runbooks/engine/journal-records.ts';
 import {
   findRunbook,
@@ -30,8 +31,13 @@ import { actor } from './people.ts';
 import { loadModel, type StoreOptions, show, storeOf } from './run-store.ts';
 import { crashHook, exitOf, interruptible, reporter, unlessJournalLost } from './upgrade-execution.ts';
 
-/** The runbooks built into citycloud that are written with the authoring API, by name. */
-export const BUILT_IN_RUNBOOKS: ReadonlyMap<string, Runbook> = new Map();
+/**
+ * The runbooks built into citycloud that are written with the authoring API, by name: examples
+ * to copy (runbooks/builtin/), as the README says.
+ */
+export const BUILT_IN_RUNBOOKS: ReadonlyMap<string, Runbook> = new Map(
+  [replaceServer as Runbook].map((r) => [r.name, r]),
+);
 
 /** Names citycloud's own commands use: an inventory's runbook may not take them. */
 export const RESERVED_RUNBOOK_NAMES: readonly string[] = ['upgrade', 'capacity-review', 'unlock'];
@@ -65,6 +71,11 @@ export async function runbookNamed(what: string, inventory: string): Promise<Loa
   if (RESERVED_RUNBOOK_NAMES.includes(loaded.spec.name))
     throw new RunbookInputError(
       `${loaded.file ?? what}: runbook name ${loaded.spec.name} is citycloud's own (citycloud runbook ${loaded.spec.name}); name it otherwise`,
+    );
+  // a copy of a built-in runbook is run, journaled and resumed by its own name
+  if (loaded.file && BUILT_IN_RUNBOOKS.has(loaded.spec.name))
+    throw new RunbookInputError(
+      `${loaded.file}: runbook ${loaded.spec.name} is built into citycloud; give your copy a name of its own (name: and the file's name)`,
     );
   return loaded;
 }
