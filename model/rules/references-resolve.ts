@@ -1,4 +1,5 @@
 /** Every reference names an object that exists, of the right kind. */
+import { phaseInService } from '../phases.ts';
 import type { CityModel } from '../types.ts';
 import { type RuleResult, resultOf, type Violation } from './rule.ts';
 
@@ -168,6 +169,18 @@ export function referencesResolve(model: CityModel): RuleResult {
         expected: 'each server at most once in outOfService',
       });
     listed.add(o.server);
+  }
+  // a pool may be short while a server is replaced (a warning, validate.ts), but never empty: a
+  // list putting every server of a pool out of service is a mistake, or hides one
+  for (const pool of model.pools) {
+    const existing = model.servers.filter((s) => s.pool === pool.id && phaseInService(model, s.phase));
+    if (existing.length > 0 && existing.every((s) => listed.has(s.name)))
+      v.push({
+        path: pool.path,
+        message: `every one of pool ${pool.id}'s ${existing.length} servers in service is listed out of service: nothing of it would run`,
+        expected:
+          'at least one server of the pool in service (take the others out as their replacements come)',
+      });
   }
   return resultOf(true, v);
 }

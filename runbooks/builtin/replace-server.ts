@@ -18,6 +18,10 @@ export default {
   plan: ({ model, params }) => {
     const s = model.servers.find((x) => x.name === params.server);
     if (!s) throw new Error(`no server ${params.server} in the inventory`);
+    // checked before anything acts: the inventory keeps it (one line of at most 120 characters)
+    const reason = String(params.reason);
+    if (reason.trim() === '' || reason.length > 120 || /[\p{Cc}]/u.test(reason))
+      throw new Error('the reason is kept in the inventory: one line of 1 to 120 characters');
     return [[{ id: s.name, server: s.name, pool: s.pool, rack: s.rack }]];
   },
   steps: [
@@ -30,7 +34,11 @@ export default {
       // its pods start elsewhere: evicted when it answers, else deleted by Kubernetes once it is
       // tainted out of service (non-graceful node shutdown), their volumes detached
       name: 'drain',
-      done: () => null, // harmless to repeat
+      // a drain is harmless to repeat; a server tainted out of service has had its pods moved
+      done: async (t, { fleet }) => {
+        const f = await fleet.facts(t.id);
+        return !f.up && f.fenced && 'tainted out of service';
+      },
       run: async (t, { fleet, log }) => {
         if ((await fleet.facts(t.id)).up) return fleet.drain(t.id);
         log(`${t.id} does not answer: tainting it out of service`);
@@ -91,7 +99,7 @@ export default {
       name: 'uncordon',
       done: async (t, { fleet }) => {
         const f = await fleet.facts(t.id);
-        return f.up && !f.cordoned && 'in service';
+        return f.up && !f.cordoned && !f.fenced && 'in service';
       },
       run: async (t, { fleet }) => {
         await fleet.unfence(t.id);

@@ -6,7 +6,8 @@
  * Written whole or not at all, each file only if it still holds the bytes the edit was made
  * from: an edit never overwrites a change made meanwhile (by hand, or by another run).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { type Document, isMap, isSeq, type YAMLSeq } from 'yaml';
@@ -102,16 +103,22 @@ function inStyleOf(before: string, printed: string): string {
   return bom + (before.includes('\r\n') ? printed.replace(/\r?\n/g, '\r\n') : printed);
 }
 
-/** Each file's text and parsed document as the inventory was read (`sources`). */
+/**
+ * Each file's text and parsed document as the inventory was read (`sources`): the text is the
+ * one the document was parsed from (same SHA-256), or the edit is refused — a change made since
+ * would be lost by printing the older document over it.
+ */
 export const readerOf =
   (inventory: string, sources: InventorySources) =>
-  (file: string): { text: string; doc: Document.Parsed } => ({
-    text: readFileSync(join(dirname(resolve(inventory)), file), 'utf8'),
-    doc: (sources.files.find((f) => f.relativePath === file) ?? sources.root).doc,
-  });
-
-/** What the copy of the inventory leaves out: a repository's history and installed packages. */
-const COPIED = (src: string) => !/(^|[\\/])(\.git|node_modules)$/.test(src);
+  (file: string): { text: string; doc: Document.Parsed } => {
+    const source = sources.files.find((f) => f.relativePath === file);
+    if (!source) throw new InventoryEditRefused(`${file} is not a file of the inventory`);
+    const path = join(dirname(resolve(inventory)), file);
+    const bytes = readFileSync(path);
+    if (createHash('sha256').update(bytes).digest('hex') !== source.sha256)
+      throw new InventoryEditRefused(`${path} changed since it was read; nothing was written: run it again`);
+    return { text: bytes.toString('utf8'), doc: source.doc };
+  };
 
 /**
  * Writes the edited files when the whole inventory, edited, has no error (checked in a copy);
@@ -122,8 +129,20 @@ export function commitEdits(inventory: string, edited: EditedFiles): string[] {
   const root = dirname(resolve(inventory));
   const copy = mkdtempSync(join(tmpdir(), 'citycloud-edit-'));
   try {
-    cpSync(root, copy, { recursive: true, filter: COPIED });
-    for (const [file, { after }] of edited) writeFileSync(join(copy, file), after);
+    // the files the inventory is read from (its own and its companions), as plain files: a link
+    // in the folder is never followed by a write into the copy, and nothing else is copied
+    const into = (file: string) => {
+      const to = join(copy, file);
+      if (relative(copy, to).startsWith('..'))
+        throw new InventoryEditRefused(
+          `${file} is outside the inventory's folder; it cannot be checked edited`,
+        );
+      mkdirSync(dirname(to), { recursive: true });
+      return to;
+    };
+    for (const input of loadCity(inventory).inputs)
+      if (!edited.has(input.path)) writeFileSync(into(input.path), readFileSync(join(root, input.path)));
+    for (const [file, { after }] of edited) writeFileSync(into(file), after);
     const check = loadCity(join(copy, relative(root, resolve(inventory))));
     if (!check.model || hasErrors(check.findings))
       throw new InventoryEditRefused(
@@ -149,6 +168,7 @@ export function commitEdits(inventory: string, edited: EditedFiles): string[] {
       throw new InventoryEditRefused(
         `${join(root, file)} changed while it was being edited; nothing was written: run it again`,
       );
-  for (const [file, { after }] of edited) writeWhole(join(root, file), after);
+  // the file itself, where a link in the folder leads: the link stays
+  for (const [file, { after }] of edited) writeWhole(realpathSync(join(root, file)), after);
   return [...edited.keys()].map((f) => join(root, f));
 }

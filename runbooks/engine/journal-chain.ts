@@ -65,6 +65,7 @@ const SHAPES: Readonly<Record<JournalRecord['kind'], Readonly<Record<string, Che
     source: optional(digestHex),
     by: actor,
     executor: text,
+    fleet: optional(str),
     plan: obj,
     options: obj,
   },

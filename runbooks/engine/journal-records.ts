@@ -45,6 +45,8 @@ export type JournalEvent =
       readonly source?: string;
       readonly by: Actor;
       readonly executor: string;
+      /** Which fleet the executor acts on (the simulator's URL, the kube context): a resume acts on the same. */
+      readonly fleet?: string;
       /** The plan as it was approved: resume follows it, never a recomputed one. */
       readonly plan: unknown;
       /** The settings the run acts with (the executor, the gates' Prometheus, the limits). */

@@ -49,6 +49,8 @@ export interface EngineContext {
   readonly settings: EngineSettings;
   /** What acts on the targets: a run goes on only with the one it was started with. */
   readonly executor: string;
+  /** Which fleet it acts on (the simulator's URL, the kube context): a run goes on only on the same. */
+  readonly fleet?: string;
   /** runbooks.fourEyes: the approver is someone other than who starts or resumes the run. */
   readonly fourEyes: boolean;
   /** Aborted on SIGINT/SIGTERM: no target or wave starts; targets under way finish their steps. */
@@ -484,6 +486,7 @@ export async function startRun<T extends Target>(
       ...(start.source === undefined ? {} : { source: start.source }),
       by: ctx.actor,
       executor: ctx.executor,
+      ...(ctx.fleet === undefined ? {} : { fleet: ctx.fleet }),
       plan: start.plan,
       options: start.options,
     });
@@ -526,6 +529,10 @@ function resumeProblem(ctx: EngineContext, run: string, state: RunState): string
   // its steps done: a run goes on only with the executor it was started with
   if (state.started.executor !== ctx.executor)
     return `run ${run} was started with executor ${JSON.stringify(state.started.executor)}, not ${ctx.executor}: resume it with --executor ${JSON.stringify(state.started.executor)} (another executor acts on another fleet)`;
+  // an operator's slip, not a forgery (whoever writes the journal writes this too): a run goes
+  // on with the fleet it journaled
+  if (state.started.fleet !== undefined && state.started.fleet !== ctx.fleet)
+    return `run ${run} acts on ${JSON.stringify(state.started.fleet)}, not ${JSON.stringify(ctx.fleet ?? '(none)')}: resume it with the --simulator or --kube-context it was started with (another acts on another fleet)`;
   if (ctx.fourEyes) {
     const approver = state.approval.approvedBy;
     if (sameIdentity(approver, state.started.by.user))

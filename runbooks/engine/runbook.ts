@@ -4,7 +4,7 @@
  * (run-engine.ts) knows nothing else of what a runbook does; the rolling upgrade
  * (runbooks/upgrade/upgrade-runbook.ts) is one.
  */
-import type { Runbooks } from '../../model/index.ts';
+import { type Runbooks, UserError } from '../../model/index.ts';
 import type { GateResult } from './journal-records.ts';
 
 /** A target of a runbook: what its steps act on, by a stable id (journaled) and a title (shown). */
@@ -37,7 +37,9 @@ export interface StepAct {
  * Thrown by a step that waits for what no run can do (a replacement server racked, a person's
  * word): the run stops, resumable (exit 75), and a resume asks the step's `done` again.
  */
-export class StepWaiting extends Error {
+export class StepWaiting extends UserError {
+  /** Exit 75: the run stopped, resumable. */
+  readonly exitCode = 75;
   constructor(readonly reason: string) {
     super(`waiting: ${reason}`);
   }

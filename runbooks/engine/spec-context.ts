@@ -29,7 +29,14 @@ export interface ContextSettings {
 }
 
 /** What a dry run reads of a server: nothing; every server is taken as up and in service. */
-const DRY_RUN_FACTS: ServerFacts = { version: '', installed: '', bootId: '', cordoned: false, up: true };
+const DRY_RUN_FACTS: ServerFacts = {
+  version: '',
+  installed: '',
+  bootId: '',
+  cordoned: false,
+  fenced: false,
+  up: true,
+};
 
 function known(settings: ContextSettings, server: unknown): string {
   if (typeof server !== 'string' || !settings.model.servers.some((s) => s.name === server))
@@ -105,7 +112,10 @@ export function inventoryWriter(settings: ContextSettings, act: StepAct): Invent
       } catch (err) {
         if (!(err instanceof InventoryEditRefused)) throw err;
         const first = err.findings[0];
-        throw new Error(settings.redact(first ? `${err.message}: ${formatFinding(first)}` : err.message));
+        // its line is the edited file's, which the inventory does not hold: said as such
+        throw new Error(
+          settings.redact(first ? `${err.message}: as edited, ${formatFinding(first)}` : err.message),
+        );
       }
     },
   };

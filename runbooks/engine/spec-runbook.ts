@@ -213,6 +213,11 @@ function reasonOf(done: unknown): string | null {
 /** The runbook bound to a plan, for the engine. */
 export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings): BoundRunbook<SpecTarget> {
   const redact = redactor(settings.values, settings.secrets);
+  /** What a runbook says, journaled and shown: its secrets hidden, one line, at most 300 characters. */
+  const said = (text: string) =>
+    redact(text)
+      .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+      .slice(0, 300);
   const cwd = dirname(resolve(settings.inventory));
   const reach: ContextSettings = {
     model: settings.model,
@@ -248,7 +253,8 @@ export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings):
       update: (text: string) => void = () => {},
     ) => {
       try {
-        return reasonOf(await s.done(t.target, doneCtx(update, memo)));
+        const reason = reasonOf(await s.done(t.target, doneCtx(update, memo)));
+        return reason === null ? null : said(reason);
       } catch (err) {
         throw new Error(redact(String((err as Error)?.message ?? err)));
       }
@@ -287,7 +293,7 @@ export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings):
               ...(act.memo === undefined ? {} : { memo: act.memo }),
               log: (text) => act.update(redact(text)),
               wait: (reason) => {
-                throw new StepWaiting(redact(String(reason)));
+                throw new StepWaiting(said(String(reason)));
               },
               ...(act.signal ? { signal: act.signal } : {}),
             });

@@ -27,6 +27,8 @@ export interface ServerFacts {
   /** Changes at every boot: a reboot is known by it. */
   readonly bootId: string;
   readonly cordoned: boolean;
+  /** Tainted out of service (OUT_OF_SERVICE_TAINT): Kubernetes keeps no pod on it. */
+  readonly fenced: boolean;
   readonly up: boolean;
 }
 

@@ -48,6 +48,16 @@ export interface KubectlSshOptions {
  */
 export const NO_SUCH_TAINT = /^error: taint ".*" not found$/;
 
+/** What the `node` argv's template prints, `<unschedulable> <the out-of-service taint's effect>`, read. */
+export function nodeFacts(printed: string): { cordoned: boolean; fenced: boolean } {
+  // either side may be empty
+  const space = printed.indexOf(' ');
+  return {
+    cordoned: (space < 0 ? printed : printed.slice(0, space)).trim() === 'true',
+    fenced: space >= 0 && printed.slice(space + 1).trim() === 'NoExecute',
+  };
+}
+
 export const DEFAULT_UPGRADE_COMMAND = 'sudo /usr/local/sbin/citycloud-os-upgrade {version}';
 
 export class KubectlSshExecutor implements Executor {
@@ -117,7 +127,14 @@ export class KubectlSshExecutor implements Executor {
       case 'unfence':
         return this.kubectlArgv('taint', 'nodes', server, `${OUT_OF_SERVICE_TAINT}-`);
       case 'node':
-        return this.kubectlArgv('get', 'node', server, '-o', 'jsonpath={.spec.unschedulable}');
+        // "true" when cordoned, then the effect of the out-of-service taint when it has it
+        return this.kubectlArgv(
+          'get',
+          'node',
+          server,
+          '-o',
+          `jsonpath={.spec.unschedulable}{" "}{.spec.taints[?(@.key=="${OUT_OF_SERVICE_TAINT.split('=')[0]}")].effect}`,
+        );
       case 'upgrade': {
         if (!VERSION_PATTERN.test(version))
           throw new ExecutorError(`"${version.slice(0, 40)}" is not an OS image version`);
@@ -186,11 +203,11 @@ export class KubectlSshExecutor implements Executor {
       this.run(this.argv('node', server), 1),
       this.hostFacts(server),
     ]);
-    const cordoned = unschedulable.trim() === 'true';
+    const { cordoned, fenced } = nodeFacts(unschedulable);
     // ssh does not answer: down (rebooting) as far as the upgrade is concerned
     return host
-      ? { ...host, cordoned, up: true }
-      : { version: '', installed: '', bootId: '', cordoned, up: false };
+      ? { ...host, cordoned, fenced, up: true }
+      : { version: '', installed: '', bootId: '', cordoned, fenced, up: false };
   }
 
   async cordon(server: string) {

@@ -27,6 +27,8 @@ export interface RunContext {
   readonly model: CityModel;
   readonly store: RunStore;
   readonly executor: Executor;
+  /** Which fleet the executor acts on (the simulator's URL, the kube context), journaled. */
+  readonly fleet?: string;
   readonly reporter: Reporter;
   readonly actor: Actor;
   readonly settings: RunSettings;
@@ -44,6 +46,7 @@ const engine = (ctx: RunContext): EngineContext => ({
   actor: ctx.actor,
   settings: ctx.settings,
   executor: ctx.executor.name,
+  ...(ctx.fleet === undefined ? {} : { fleet: ctx.fleet }),
   fourEyes: ctx.model.runbooks.fourEyes,
   ...(ctx.signal ? { signal: ctx.signal } : {}),
   ...(ctx.now ? { now: ctx.now } : {}),

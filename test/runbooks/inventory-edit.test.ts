@@ -3,7 +3,8 @@
  * capacity review's --apply make them: written only when the edited inventory validates and the
  * file still holds what the edit was made from; a server out of service is said, not refused.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CityModel, formatFinding, loadCity, serversInService } from '../../model/index.ts';
 import {
@@ -85,6 +86,63 @@ describe('inventory edits', () => {
     for (const f of err.findings)
       expect(f.location.file.startsWith(inventory.slice(0, -'city.yaml'.length))).toBe(true);
     expect(readFileSync(inventory, 'utf8')).toBe(before);
+  });
+
+  it('writes a file that an include links to where it leads, and nothing when refused', () => {
+    const city = smallCity();
+    const { datacentre, ...rest } = city;
+    const inventory = writeCity({
+      'city.yaml': { ...rest, include: ['dc.yaml'] },
+      'real/dc.yaml': { datacentre },
+    });
+    const root = dirname(inventory);
+    symlinkSync('real/dc.yaml', join(root, 'dc.yaml'));
+    const real = join(root, 'real/dc.yaml');
+    const before = readFileSync(real, 'utf8');
+    const edit = (e: InventoryEdit) => editedFiles([e], readerOf(inventory, loadCity(inventory).sources));
+    // refused: the link in the copy is not followed back to the real file
+    expect(() =>
+      commitEdits(
+        inventory,
+        edit({ file: 'dc.yaml', yamlPath: ['datacentre', 'id'], op: 'set', value: 'NOT AN ID!!' }),
+      ),
+    ).toThrow(InventoryEditRefused);
+    expect(readFileSync(real, 'utf8')).toBe(before);
+    // accepted: written where the link leads, the link kept
+    commitEdits(inventory, edit({ ...out(SERVER), file: 'dc.yaml' }));
+    expect(lstatSync(join(root, 'dc.yaml')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toContain(SERVER);
+    expect((loadCity(inventory).model as CityModel).outOfService.map((o) => o.server)).toEqual([SERVER]);
+  });
+
+  it('refuses every server of a pool out of service: a pool may be short, never empty', () => {
+    const inventory = writeCity({ 'city.yaml': smallCity() });
+    const model = loadCity(inventory).model as CityModel;
+    const pool = model.servers.filter((s) => s.pool === 'wh-a').map((s) => s.name);
+    const files = editedFiles(
+      pool.map((s) => out(s)),
+      readerOf(inventory, loadCity(inventory).sources),
+    );
+    const err = (() => {
+      try {
+        commitEdits(inventory, files);
+      } catch (e) {
+        return e as InventoryEditRefused;
+      }
+      throw new Error('it was written');
+    })();
+    expect(err.findings.map((f) => f.message)).toContainEqual(
+      `every one of pool wh-a's ${pool.length} servers in service is listed out of service: nothing of it would run`,
+    );
+  });
+
+  it('refuses an edit of a file changed since it was read', () => {
+    const inventory = writeCity({ 'city.yaml': smallCity() });
+    const { sources } = loadCity(inventory);
+    writeFileSync(inventory, `${readFileSync(inventory, 'utf8')}# by hand\n`);
+    expect(() => editedFiles([out(SERVER)], readerOf(inventory, sources))).toThrow(
+      /changed since it was read; nothing was written/,
+    );
   });
 
   it('writes nothing over a change made meanwhile', () => {

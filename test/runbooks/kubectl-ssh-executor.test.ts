@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../exec/shell-quote.ts';
 import { ExecutorError, OUT_OF_SERVICE_TAINT } from '../../runbooks/executors/executor.ts';
-import { KubectlSshExecutor, NO_SUCH_TAINT } from '../../runbooks/executors/kubectl-ssh-executor.ts';
+import {
+  KubectlSshExecutor,
+  NO_SUCH_TAINT,
+  nodeFacts,
+} from '../../runbooks/executors/kubectl-ssh-executor.ts';
 import { ROOT, tempDir } from '../helpers/city.ts';
 import { freePorts } from '../helpers/local-fleet.ts';
 import { describeWith, SSHD } from '../helpers/needs.ts';
@@ -88,6 +92,27 @@ describe('the kubectl-ssh executor’s kubectl command lines', () => {
     expect(err).toBeInstanceOf(ExecutorError);
     expect(err.message).toMatch(new RegExp(`cordon ${SERVER} failed 3 times; last: .*refused`));
     expect(attempts.map((a) => a.match(/\(attempt (\d)\/3\)/)?.[1])).toEqual(['1', '2', '3']);
+  });
+
+  it('reads cordoned and fenced from a Node with the template kubectl itself evaluates', () => {
+    const template = executor.argv('node', SERVER).find((a) => a.startsWith('jsonpath=')) as string;
+    const read = (spec: object) => {
+      const file = join(tempDir(), 'node.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: SERVER }, spec }),
+      );
+      // --local: kubectl applies the output template to the file, no API server asked
+      const r = spawnSync(bin, ['label', '--local', '-f', file, 'x=y', '-o', template], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return nodeFacts(r.stdout);
+    };
+    const taint = { key: 'node.kubernetes.io/out-of-service', value: 'nodeshutdown', effect: 'NoExecute' };
+    const cordon = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
+    expect(read({})).toEqual({ cordoned: false, fenced: false });
+    expect(read({ unschedulable: true, taints: [cordon] })).toEqual({ cordoned: true, fenced: false });
+    expect(read({ unschedulable: true, taints: [cordon, taint] })).toEqual({ cordoned: true, fenced: true });
+    expect(read({ taints: [taint] })).toEqual({ cordoned: false, fenced: true });
   });
 
   it('takes kubectl refusing to remove a taint the node does not have as nothing to do', () => {

@@ -310,9 +310,11 @@ export default {
       name: 'echo',
       done: (_t: unknown, { params }: { params: Record<string, unknown> }) => {
         if (params.mode === 'done') throw new Error(\`vault refused \${params.token}\`);
+        if (params.mode === 'said') return \`logged in with \${params.token}\`;
         return false;
       },
-      run: async (_t: unknown, { $, params }: { $: any; params: Record<string, unknown> }) => {
+      run: async (_t: unknown, { $, params, wait }: { $: any; params: Record<string, unknown>; wait: (r: string) => never }) => {
+        if (params.mode === 'wait') wait(\`vault \${params.token} \u001b]8;;https://x\u0007asks\u001b[2J later\`);
         await $\`echo \${params.token}\`;
         // the secret's two lines in two writes apart: shown only as the whole output
         await $\`sh -c \${'printf "%s\\n" "$1" | head -n 1; sleep 0.3; printf "%s\\n" "$1" | tail -n 1'} sh \${params.token}\`;
@@ -353,13 +355,28 @@ export default {
     expect(existsSync(marker)).toBe(false);
     const thrown = run('done');
     expect(thrown.code).toBe(1);
+    // what done says, and what a step waits for, are journaled and shown: secrets hidden there too
+    const said = run('said');
+    expect(said.code).toBe(0);
+    const waited = run('wait');
+    expect(waited.code).toBe(75);
+    const journals = readdirSync(runs).map((r) => readFileSync(join(runs, r, 'journal.jsonl'), 'utf8'));
     const everything = [
       failed.stdout,
       failed.stderr,
       thrown.stdout,
       thrown.stderr,
-      ...readdirSync(runs).map((r) => readFileSync(join(runs, r, 'journal.jsonl'), 'utf8')),
+      said.stdout,
+      said.stderr,
+      waited.stdout,
+      waited.stderr,
+      ...journals,
     ].join('\n');
+    expect(everything).toContain('logged in with ***');
+    expect(everything).toContain('vault *** ');
+    // one line, no terminal control, in the journal and on the terminal
+    expect(journals.join('\n')).not.toMatch(/\\u001b|\\u0007/);
+    for (const control of ['\u001b', '\u0007']) expect(everything).not.toContain(control);
     for (const piece of ["it's a", 'secret', "it\\'s", 'a\\nsecret']) expect(everything).not.toContain(piece);
     expect(everything).toContain('token is ***');
     expect(everything).toContain('vault refused ***');

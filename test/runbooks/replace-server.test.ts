@@ -59,6 +59,22 @@ describe('runbook replace-server, against the fleet simulator', () => {
   it('takes a failed server out, waits for its replacement across resumes, and puts it back, each step once', async () => {
     const runs = tempDir();
     const fault = await sim.fault('server-down', VICTIM);
+    // a reason the inventory cannot keep is refused before anything acts
+    const long = runCli([
+      'runbook',
+      'run',
+      'replace-server',
+      ...runArgs(runs),
+      '--param',
+      `server=${VICTIM}`,
+      '--param',
+      `reason=${'x'.repeat(121)}`,
+      '--approved-by',
+      'lan.nguyen',
+    ]);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('the reason is kept in the inventory: one line of 1 to 120 characters');
+    expect((await fleetRecord(sim.url)).cordons[VICTIM]).toBeUndefined();
     const first = runCli([
       'runbook',
       'run',
@@ -98,8 +114,25 @@ describe('runbook replace-server, against the fleet simulator', () => {
     expect(again.code, again.stdout + again.stderr).toBe(75);
     expect(await fleetRecord(sim.url)).toEqual(record);
 
-    // the replacement is racked: it answers, freshly booted
+    // resumed against another fleet by a slip of the command line: refused, nothing done
+    const elsewhere = runCli([
+      'runbook',
+      'resume',
+      run,
+      ...runArgs(runs).map((a) => (a === sim.url ? 'http://127.0.0.1:1' : a)),
+    ]);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain(
+      `acts on "${sim.url}", not "http://127.0.0.1:1": resume it with the --simulator or --kube-context it was started with`,
+    );
+
+    // the replacement is racked: it answers, freshly booted; someone uncordons it by hand,
+    // leaving the out-of-service taint, which would keep every pod off it
     await sim.clear(fault);
+    await fetch(`${sim.url}/fleet/servers/${VICTIM}/uncordon`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     const last = runCli(['runbook', 'resume', run, ...runArgs(runs)]);
     expect(last.code, last.stdout + last.stderr).toBe(0);
     record = await fleetRecord(sim.url);
@@ -109,7 +142,7 @@ describe('runbook replace-server, against the fleet simulator', () => {
       record.unfences[VICTIM],
       record.uncordons[VICTIM],
       record.drains[VICTIM],
-    ]).toEqual([1, 1, 1, 1, undefined]);
+    ]).toEqual([1, 1, 1, 2, undefined]);
     expect(await serverState(sim.url, VICTIM)).toMatchObject({ up: true, cordoned: false, fenced: false });
     // the inventory reads as it did, byte for byte
     expect(readFileSync(inventory, 'utf8')).toBe(original);

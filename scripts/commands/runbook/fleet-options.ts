@@ -28,6 +28,10 @@ export const withFleetOptions = (c: Command): Command =>
     .option('--ssh-user <user>', 'executor kubectl-ssh: the ssh login')
     .option('--kube-context <name>', 'executor kubectl-ssh: the kubeconfig context');
 
+/** Which fleet the executor acts on, journaled: the simulator's URL, or the kube context. */
+export const fleetOf = (opts: FleetOptions): string =>
+  opts.executor === 'sim' ? opts.simulator : `kube context ${opts.kubeContext ?? '(current)'}`;
+
 /**
  * The executor; kubectl-ssh reports every attempt of every command on the run's progress, and
  * needs kubectl and ssh installed — but for a dry run (`describeOnly`), which runs neither.

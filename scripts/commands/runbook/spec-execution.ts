@@ -26,7 +26,7 @@ import type { Executor } from '../../../runbooks/executors/executor.ts';
 import { inertJson } from '../../../view/terminal.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
 import { withEngineOptions } from './engine-options.ts';
-import { executorOf, type FleetOptions, withFleetOptions } from './fleet-options.ts';
+import { executorOf, type FleetOptions, fleetOf, withFleetOptions } from './fleet-options.ts';
 import { actor } from './people.ts';
 import { loadModel, type StoreOptions, show, storeOf } from './run-store.ts';
 import { crashHook, exitOf, interruptible, reporter, unlessJournalLost } from './upgrade-execution.ts';
@@ -148,6 +148,7 @@ export async function executeSpec(
         concurrency: opts.concurrency,
       },
       executor: opts.executor,
+      fleet: fleetOf(opts),
       fourEyes: model.runbooks.fourEyes,
       signal,
       ...(hook ? { afterAction: hook } : {}),

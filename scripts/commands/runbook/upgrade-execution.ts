@@ -14,7 +14,7 @@ import { inert, inertJson } from '../../../view/terminal.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
 import { wholeNumber } from '../../cli/parsers.ts';
 import { withEngineOptions } from './engine-options.ts';
-import { executorOf, type FleetOptions, withFleetOptions } from './fleet-options.ts';
+import { executorOf, type FleetOptions, fleetOf, withFleetOptions } from './fleet-options.ts';
 import { actor } from './people.ts';
 import { loadModel, RunbookUsageError, type StoreOptions, show, storeOf, storeScope } from './run-store.ts';
 import { statusOf } from './status.ts';
@@ -135,6 +135,7 @@ export async function execute(
       model,
       store,
       executor: executorOf(opts, progress),
+      fleet: fleetOf(opts),
       reporter: progress,
       actor: actor(opts.operator),
       settings: settings(opts, prometheus.query),
