@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { type CityModel, formatFinding, loadCity, serversInService } from '../../model/index.ts';
 import {
   commitEdits,
+  type EditedFiles,
   editedFiles,
   type InventoryEdit,
   InventoryEditRefused,
@@ -35,6 +36,16 @@ const out = (server: string, reason = 'PSU failed'): InventoryEdit => ({
   op: 'append',
   value: { server, reason, since: '2026-12-05' },
 });
+
+/** Why committing the edited files is refused (it fails the test when they were written). */
+function refusal(inventory: string, files: EditedFiles): InventoryEditRefused {
+  try {
+    commitEdits(inventory, files);
+  } catch (e) {
+    return e as InventoryEditRefused;
+  }
+  throw new Error('it was written');
+}
 
 describe('inventory edits', () => {
   it('takes a server out of service, and putting it back leaves the file as it was', () => {
@@ -65,14 +76,7 @@ describe('inventory edits', () => {
 
   it('writes nothing when the edited inventory does not validate, naming where', () => {
     const { inventory, before, files } = edited([out('dc1-h1-r09-k01-u01'), out(SERVER), out(SERVER)]);
-    const err = (() => {
-      try {
-        commitEdits(inventory, files);
-      } catch (e) {
-        return e as InventoryEditRefused;
-      }
-      throw new Error('it was written');
-    })();
+    const err = refusal(inventory, files);
     expect(err).toBeInstanceOf(InventoryEditRefused);
     expect(err.exitCode).toBe(1);
     const lines = err.findings.map(formatFinding);
@@ -123,14 +127,7 @@ describe('inventory edits', () => {
       pool.map((s) => out(s)),
       readerOf(inventory, loadCity(inventory).sources),
     );
-    const err = (() => {
-      try {
-        commitEdits(inventory, files);
-      } catch (e) {
-        return e as InventoryEditRefused;
-      }
-      throw new Error('it was written');
-    })();
+    const err = refusal(inventory, files);
     expect(err.findings.map((f) => f.message)).toContainEqual(
       `every one of pool wh-a's ${pool.length} servers in service is listed out of service: nothing of it would run`,
     );

@@ -46,6 +46,20 @@ describe('runbook replace-server, against the fleet simulator', () => {
     sim.url,
   ];
 
+  /** The command line that starts `runbook` on VICTIM for `reason`, approved. */
+  const startArgs = (runbook: string, runs: string, reason: string) => [
+    'runbook',
+    'run',
+    runbook,
+    ...runArgs(runs),
+    '--param',
+    `server=${VICTIM}`,
+    '--param',
+    `reason=${reason}`,
+    '--approved-by',
+    'lan.nguyen',
+  ];
+
   /** The commands a run journaled, in order. */
   const commands = async (runs: string, run: string) => {
     const journal = await new FileRunStore(runs).journal(run, { create: false });
@@ -60,33 +74,11 @@ describe('runbook replace-server, against the fleet simulator', () => {
     const runs = tempDir();
     const fault = await sim.fault('server-down', VICTIM);
     // a reason the inventory cannot keep is refused before anything acts
-    const long = runCli([
-      'runbook',
-      'run',
-      'replace-server',
-      ...runArgs(runs),
-      '--param',
-      `server=${VICTIM}`,
-      '--param',
-      `reason=${'x'.repeat(121)}`,
-      '--approved-by',
-      'lan.nguyen',
-    ]);
+    const long = runCli(startArgs('replace-server', runs, 'x'.repeat(121)));
     expect(long.code).toBe(2);
     expect(long.stderr).toContain('the reason is kept in the inventory: one line of 1 to 120 characters');
     expect((await fleetRecord(sim.url)).cordons[VICTIM]).toBeUndefined();
-    const first = runCli([
-      'runbook',
-      'run',
-      'replace-server',
-      ...runArgs(runs),
-      '--param',
-      `server=${VICTIM}`,
-      '--param',
-      'reason=PSU failed, ticket INC-2231',
-      '--approved-by',
-      'lan.nguyen',
-    ]);
+    const first = runCli(startArgs('replace-server', runs, 'PSU failed, ticket INC-2231'));
     // no replacement yet: stopped, resumable, saying what it waits for
     expect(first.code, first.stdout + first.stderr).toBe(75);
     expect(first.stdout).toContain(
@@ -197,21 +189,9 @@ describe('runbook replace-server, against the fleet simulator', () => {
       };
     };
     // killed right after it took the server out of the inventory, before journaling it
-    const started = spawnCli(
-      [
-        'runbook',
-        'run',
-        'replace-server-hcm',
-        ...runArgs(runs),
-        '--param',
-        `server=${VICTIM}`,
-        '--param',
-        'reason=disk controller, INC-2240',
-        '--approved-by',
-        'lan.nguyen',
-      ],
-      { CITYCLOUD_CRASH_AFTER: 'take-out:1' },
-    );
+    const started = spawnCli(startArgs('replace-server-hcm', runs, 'disk controller, INC-2240'), {
+      CITYCLOUD_CRASH_AFTER: 'take-out:1',
+    });
     expect((await started.exited).signal, started.output()).toBe('SIGKILL');
     const run = (started.output().match(RUN_ID) as RegExpMatchArray)[0];
     expect(run.startsWith('replace-server-hcm-')).toBe(true);
