@@ -16,20 +16,15 @@ import {
   ownRunbooksDir,
   readRunbookFile,
 } from '../../../runbooks/engine/load-runbook.ts';
-import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
 import type { EngineContext, RunOutcome } from '../../../runbooks/engine/run-engine.ts';
 import { formatSpecStatus, lastStepOf, specRunStatus } from '../../../runbooks/engine/run-status.ts';
 import type { RunStore } from '../../../runbooks/engine/run-store.ts';
 import type { Runbook } from '../../../runbooks/engine/runbook-spec.ts';
 import { RunbookInputError } from '../../../runbooks/engine/spec-runbook.ts';
 import type { Executor } from '../../../runbooks/executors/executor.ts';
-import { inertJson } from '../../../view/terminal.ts';
-import { EXIT } from '../../cli/exit-codes.ts';
 import { withEngineOptions } from './engine-options.ts';
-import { executorOf, type FleetOptions, fleetOf, withFleetOptions } from './fleet-options.ts';
-import { actor } from './people.ts';
-import { loadModel, type StoreOptions, show, storeOf } from './run-store.ts';
-import { crashHook, exitOf, interruptible, reporter, unlessJournalLost } from './upgrade-execution.ts';
+import { withFleetOptions } from './fleet-options.ts';
+import { type SessionOptions, sayOutcome, withRunSession } from './run-session.ts';
 
 /**
  * The runbooks built into citycloud that are written with the authoring API, by name: examples
@@ -42,17 +37,13 @@ export const BUILT_IN_RUNBOOKS: ReadonlyMap<string, Runbook> = new Map(
 /** Names citycloud's own commands use: an inventory's runbook may not take them. */
 export const RESERVED_RUNBOOK_NAMES: readonly string[] = ['upgrade', 'capacity-review', 'unlock'];
 
-export interface SpecOptions extends StoreOptions, FleetOptions {
-  readonly prometheus: string;
-  readonly prometheusAuthFile?: string;
-  readonly operator?: string;
+export interface SpecOptions extends SessionOptions {
   readonly param?: string[];
   readonly maxFailures: number;
   readonly gateSettle: number;
   readonly gateTimeout: number;
   readonly concurrency: number;
   readonly exitOutsideWindow?: boolean;
-  readonly json?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -124,63 +115,42 @@ export interface SpecRun {
 }
 
 /** Runs `go` with the engine's context made from the options, and says how the run ended. */
-export async function executeSpec(
-  opts: SpecOptions,
-  go: (run: SpecRun) => Promise<RunOutcome>,
-): Promise<number> {
-  const prometheus = prometheusWithAuth(opts.prometheus, { authFile: opts.prometheusAuthFile });
-  const model = loadModel(opts.inventory);
-  const store = storeOf(model, opts);
-  const { signal, done } = interruptible();
-  try {
-    const hook = crashHook();
-    const shown = reporter(opts.json);
-    const executor = executorOf(opts, shown);
-    const ctx: EngineContext = {
-      store,
-      reporter: shown,
-      actor: actor(opts.operator),
-      settings: {
-        maxFailures: opts.maxFailures,
-        gateSettleSeconds: opts.gateSettle,
-        gateTimeoutSeconds: opts.gateTimeout,
-        outsideWindow: opts.exitOutsideWindow ? 'exit' : 'wait',
-        concurrency: opts.concurrency,
-      },
-      executor: opts.executor,
-      fleet: fleetOf(opts),
-      fourEyes: model.runbooks.fourEyes,
-      signal,
-      ...(hook ? { afterAction: hook } : {}),
-    };
-    const outcome = await unlessJournalLost(
-      () => go({ model, executor, ctx, prometheus, store }),
-      store,
-      'targets',
-    );
-    if (!outcome) return EXIT.paused;
-    const journal = await store.journal(outcome.run, { create: false });
-    const state = replay(await journal.read());
-    await journal.close();
-    const status = specRunStatus(outcome.run, state, lastStepOf(state));
-    if (opts.json)
-      console.log(
-        inertJson(JSON.stringify({ ...status, outcome: outcome.status, reason: outcome.reason }, null, 2)),
-      );
-    else {
-      show(formatSpecStatus(status));
-      const how = outcome.status === 'succeeded' ? '✓' : outcome.status === 'failed' ? '✗' : '‖';
-      show(`${how} ${outcome.status}: ${outcome.reason}`);
-      if (outcome.status !== 'succeeded')
-        console.log(
-          `  see it: citycloud runbook status ${outcome.run}${store.storeArgs}; continue it: citycloud runbook resume ${outcome.run}${store.storeArgs}`,
-        );
-    }
-    return exitOf(outcome);
-  } finally {
-    done();
-    await store.close();
-  }
+export function executeSpec(opts: SpecOptions, go: (run: SpecRun) => Promise<RunOutcome>): Promise<number> {
+  return withRunSession(
+    opts,
+    'targets',
+    (s) =>
+      go({
+        model: s.model,
+        executor: s.executor,
+        prometheus: s.prometheus,
+        store: s.store,
+        ctx: {
+          store: s.store,
+          reporter: s.reporter,
+          actor: s.actor,
+          settings: {
+            maxFailures: opts.maxFailures,
+            gateSettleSeconds: opts.gateSettle,
+            gateTimeoutSeconds: opts.gateTimeout,
+            outsideWindow: opts.exitOutsideWindow ? 'exit' : 'wait',
+            concurrency: opts.concurrency,
+          },
+          executor: opts.executor,
+          fleet: s.fleet,
+          fourEyes: s.model.runbooks.fourEyes,
+          signal: s.signal,
+          ...(s.afterAction ? { afterAction: s.afterAction } : {}),
+        },
+      }),
+    async (outcome, store) => {
+      const journal = await store.journal(outcome.run, { create: false });
+      const state = replay(await journal.read());
+      await journal.close();
+      const status = specRunStatus(outcome.run, state, lastStepOf(state));
+      sayOutcome(outcome, status, formatSpecStatus(status), store.storeArgs, opts.json);
+    },
+  );
 }
 
 /** The settings a run acts with, journaled when it starts and at each resume. */
