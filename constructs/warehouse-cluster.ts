@@ -55,8 +55,8 @@ export interface WarehouseClusterProps {
   readonly tenants: readonly Tenant[];
   /**
    * Where the replicas send their backups when it is the city's own second site (personal data
-   * that may not leave the country): its endpoint goes into a ConfigMap the backup tools read, and
-   * the replicas may reach it on 443.
+   * that may not leave the country): a PostgreSQL shard archives there with WAL-G (its
+   * environment, spilo-backup.ts), and the replicas may reach it on 443.
    * @default - none: the backups go to the off-site tier, through the backup agent's role
    */
   readonly backupTarget?: { readonly site: SecondSite; readonly bucket: string };
@@ -136,6 +136,9 @@ export class WarehouseCluster extends Construct {
       group,
       images: this.images,
       keeperReplicas: this.keeperReplicas,
+      ...(props.backupTarget
+        ? { backup: { endpoint: props.backupTarget.site.endpoint, bucket: props.backupTarget.bucket } }
+        : {}),
     });
 
     if (engine.needsKeeper)
@@ -145,7 +148,8 @@ export class WarehouseCluster extends Construct {
         image: this.images.keeper,
       });
     new WarehousePolicies(this, 'policies', { scope: ws, engine, tenants: props.tenants, externals });
-    if (props.backupTarget) new SecondSiteBackup(this, 'backup', { scope: ws, ...props.backupTarget });
+    if (props.backupTarget)
+      new SecondSiteBackup(this, 'backup', { scope: ws, site: props.backupTarget.site });
     if (externals.length > 0)
       new WarehouseConnector(this, 'connector', {
         scope: ws,

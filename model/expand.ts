@@ -7,7 +7,7 @@ import { expandNetwork } from './expand-network.ts';
 import { expandServices } from './expand-services.ts';
 import type { Inventory } from './schema.ts';
 import type { InventorySources } from './source.ts';
-import type { CityModel } from './types.ts';
+import type { BackupPromise, CityModel, DataClassification } from './types.ts';
 
 export function expandCity(
   inv: Inventory,
@@ -26,6 +26,9 @@ export function expandCity(
 
   const warehousePaths = register('warehouses', (w) => w.id, inv.warehouses);
   const outPaths = register('outOfService', (o) => o.server, inv.outOfService);
+  for (const [i, w] of inv.warehouses.entries())
+    if (w.backup) sources.register(`${warehousePaths[i]}.backup`, ['warehouses', i, 'backup']);
+  for (const c of Object.keys(inv.backups)) sources.register(`backups.${c}`, ['backups', c]);
   const storageClassPaths = register('storageClasses', (c) => c.id, inv.storageClasses);
   const phasePaths = register('phases', (p) => p.id, inv.phases);
   const externalPaths = register('externalSystems', (e) => e.id, inv.externalSystems);
@@ -65,6 +68,7 @@ export function expandCity(
       connectsTo: [...w.connectsTo],
       storageGrowthPercentPerMonth:
         w.storageGrowthPercentPerMonth ?? dc.pools.find((p) => p.id === w.pool)?.growthPercentPerMonth ?? 0,
+      backup: backupPromiseOf(w, inv.backups[w.classification], warehousePaths[i] as string),
       path: warehousePaths[i] as string,
     })),
     externalSystems: inv.externalSystems.map((e, i) => ({
@@ -128,4 +132,58 @@ export function expandCity(
     monitoring: { ...inv.monitoring, disabledAlerts: [...inv.monitoring.disabledAlerts] },
   };
   return deepFreeze(model);
+}
+
+/** What each classification's backups promise unless the inventory says otherwise. */
+export const BACKUP_DEFAULTS: Readonly<Record<DataClassification, Omit<BackupPromise, 'path'>>> = {
+  // citizens' records: a day's full backup, five minutes of transactions at most, a week back
+  personal: {
+    schedule: '0 1 * * *',
+    fullBackupsKept: 8,
+    pointInTimeDays: 7,
+    rpoMinutes: 5,
+    rtoMinutes: 240,
+    drill: '0 3 1 * *',
+  },
+  internal: {
+    schedule: '0 1 * * *',
+    fullBackupsKept: 8,
+    pointInTimeDays: 7,
+    rpoMinutes: 15,
+    rtoMinutes: 480,
+    drill: '0 3 1 * *',
+  },
+  // open data can be published again: a weekly full backup, four weeks back
+  open: {
+    schedule: '0 1 * * 0',
+    fullBackupsKept: 5,
+    pointInTimeDays: 28,
+    rpoMinutes: 60,
+    rtoMinutes: 1440,
+    drill: '0 3 1 * *',
+  },
+};
+
+/** A warehouse's promise: its own fields, else its classification's, else the defaults. */
+function backupPromiseOf(
+  w: Inventory['warehouses'][number],
+  byClass: Inventory['backups'][DataClassification],
+  warehousePath: string,
+): BackupPromise {
+  const d = BACKUP_DEFAULTS[w.classification];
+  const pick = <K extends keyof typeof d>(k: K): (typeof d)[K] => {
+    const own = w.backup?.[k as keyof NonNullable<typeof w.backup>];
+    const cls = byClass?.[k as keyof NonNullable<typeof byClass>];
+    const v = own !== undefined ? own : cls !== undefined ? cls : d[k];
+    return (k === 'drill' && v === false ? null : v) as (typeof d)[K];
+  };
+  return {
+    schedule: pick('schedule'),
+    fullBackupsKept: pick('fullBackupsKept'),
+    pointInTimeDays: pick('pointInTimeDays'),
+    rpoMinutes: pick('rpoMinutes'),
+    rtoMinutes: pick('rtoMinutes'),
+    drill: pick('drill'),
+    path: w.backup ? `${warehousePath}.backup` : byClass ? `backups.${w.classification}` : warehousePath,
+  };
 }

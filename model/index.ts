@@ -1,6 +1,7 @@
 export * from './address-plan.ts';
 export * from './allowed-signers.ts';
 export * from './app-sizing.ts';
+export * from './city-time.ts';
 export * from './companion-files.ts';
 export * from './deep-freeze.ts';
 export * from './expand.ts';

@@ -166,6 +166,32 @@ const secondSite = z.strictObject({
   jurisdiction,
 });
 
+/**
+ * A schedule in cron's five fields, in the city's time: daily (`M H * * *`), weekly (`M H * * D`,
+ * D 0–6 from Sunday) or monthly (`M H D * *`): the promises made on it are checked against its
+ * period (CC025), which these forms have one of.
+ */
+export const BACKUP_SCHEDULE = /^(\d{1,2}) (\d{1,2}) (\*|\d{1,2}) \* (\*|[0-6])$/;
+const schedule = z.string().regex(BACKUP_SCHEDULE, {
+  error: 'a daily (M H * * *), weekly (M H * * D) or monthly (M H D * *) schedule, e.g. "0 1 * * *"',
+});
+
+/**
+ * What a warehouse's backups promise (every field may be left to its classification's, and those
+ * to citycloud's defaults): full backups on `schedule`, the last `fullBackupsKept` of them kept,
+ * any point of the last `pointInTimeDays` restorable, at most `rpoMinutes` of transactions lost
+ * (WAL archived at least that often), restored within `rtoMinutes`, and a restore drill on
+ * `drill` (false: none).
+ */
+const backupPromise = z.strictObject({
+  schedule: schedule.optional(),
+  fullBackupsKept: positiveInt.max(400).optional(),
+  pointInTimeDays: positiveInt.max(400).optional(),
+  rpoMinutes: z.number().int().min(1).max(1440).optional(),
+  rtoMinutes: z.number().int().min(5).max(10_080).optional(),
+  drill: z.union([schedule, z.literal(false)]).optional(),
+});
+
 const warehouse = z.strictObject({
   id,
   name,
@@ -182,6 +208,8 @@ const warehouse = z.strictObject({
   classification: z.enum(['personal', 'internal', 'open']).default('internal'),
   /** Where its backups go: the AWS off-site tier, or the city's own second site. */
   backupTo: z.enum(['offsite', 'second-site']).default('offsite'),
+  /** What its backups promise, where it differs from its classification's (`backups`). */
+  backup: backupPromise.optional(),
   /** Expected growth of the data it stores, percent a month (default: its pool's growth). */
   storageGrowthPercentPerMonth: z.number().min(0).max(100).optional(),
 });
@@ -495,6 +523,14 @@ export const inventorySchema = z.strictObject({
   datacentre,
   outOfService: z.array(outOfService).default([]),
   warehouses: z.array(warehouse),
+  /** What the backups of each classification's warehouses promise (the defaults: BACKUP_DEFAULTS). */
+  backups: z
+    .strictObject({
+      personal: backupPromise.optional(),
+      internal: backupPromise.optional(),
+      open: backupPromise.optional(),
+    })
+    .default({}),
   externalSystems: z.array(externalSystem).default([]),
   network,
   agencies: z.array(agency),

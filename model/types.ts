@@ -214,12 +214,30 @@ export interface Warehouse {
   readonly classification: DataClassification;
   /** Where its backups go. */
   readonly backupTo: 'offsite' | 'second-site';
+  /** What its backups promise. */
+  readonly backup: BackupPromise;
   /** Expected growth of the data it stores, percent a month. */
   readonly storageGrowthPercentPerMonth: number;
   readonly path: string;
 }
 
 export type DataClassification = 'personal' | 'internal' | 'open';
+
+/** What a warehouse's backups promise (schema.ts `backupPromise`), every field resolved. */
+export interface BackupPromise {
+  /** Full backups, cron's five fields in the city's time: daily, weekly or monthly. */
+  readonly schedule: string;
+  readonly fullBackupsKept: number;
+  readonly pointInTimeDays: number;
+  /** The recovery point objective: at most this much of the newest transactions lost. */
+  readonly rpoMinutes: number;
+  /** The recovery time objective: a shard restored and verified within this. */
+  readonly rtoMinutes: number;
+  /** The restore drill's schedule, or null: none. */
+  readonly drill: string | null;
+  /** Where it is said: the warehouse's `backup`, else its classification's `backups.<c>`. */
+  readonly path: string;
+}
 
 /** Which data may be kept where (ISO 3166-1 country codes). */
 export interface Residency {

@@ -74,13 +74,16 @@ export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPla
     parts: [
       {
         id: `${warehouse.id}-shards-${i + 2}`,
-        slice: { warehouse, pool, group },
+        slice: { warehouse, pool, group, backupTarget },
         load: async () => {
           const [{ WarehouseShards }, { warehouseScope }, { DEFAULT_LABEL_PREFIX }] = await warehouseShards();
           return (s) =>
             new WarehouseShards(s, `${warehouse.id}-shards-${i + 2}`, {
               scope: warehouseScope(warehouse, pool, DEFAULT_LABEL_PREFIX),
               group,
+              ...(backupTarget
+                ? { backup: { endpoint: backupTarget.site.endpoint, bucket: backupTarget.bucket } }
+                : {}),
             });
         },
       },

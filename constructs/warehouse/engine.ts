@@ -6,6 +6,7 @@
  */
 import type { StatefulSetV1SpecTemplateSpecContainer } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import type { Warehouse } from '../../model/index.ts';
+import { type SpiloBackupTarget, spiloBackupEnv } from './spilo-backup.ts';
 
 /** Container images, pinned; override per city. */
 export interface WarehouseImages {
@@ -36,6 +37,8 @@ export interface ShardPod {
   readonly selector: Readonly<Record<string, string>>;
   /** The Keeper quorum's hosts, for an engine that uses one. */
   readonly keeperHosts: readonly string[];
+  /** Where the shard archives its backups, when it is the city's second site. */
+  readonly backup?: SpiloBackupTarget;
 }
 
 export interface WarehouseEngine {
@@ -96,7 +99,7 @@ const POSTGRESQL: WarehouseEngine = {
     'app.kubernetes.io/name': 'postgresql',
     'cluster-name': shard,
   }),
-  env: ({ shard }) => [
+  env: ({ warehouse, shard, backup }) => [
     { name: 'SCOPE', value: shard },
     { name: 'PGROOT', value: '/home/postgres/pgdata/pgroot' },
     { name: 'DCS_ENABLE_KUBERNETES_API', value: 'true' },
@@ -105,6 +108,7 @@ const POSTGRESQL: WarehouseEngine = {
     { name: 'KUBERNETES_ROLE_LABEL', value: 'spilo-role' },
     { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
     { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    ...(backup ? spiloBackupEnv(warehouse.id, warehouse.backup, backup) : []),
   ],
   readinessProbe: {
     httpGet: { path: '/readiness', port: 'patroni' },

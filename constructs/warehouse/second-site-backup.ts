@@ -1,8 +1,8 @@
 /**
- * Where a warehouse's backups go when it is the city's own second site (personal data that may
- * not leave the country): a ConfigMap the backup tools read, and the one way out to the site.
+ * The one way out of a warehouse's namespace to the city's own second site, where its backups go
+ * when it holds personal data that may not leave the country: HTTPS to the site's addresses. What
+ * the database reads to back up there is in its shards' environment (spilo-backup.ts).
  */
-import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1/index.js';
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1/index.js';
 import { Construct } from 'constructs';
 import type { SecondSite } from '../../model/index.ts';
@@ -13,8 +13,6 @@ export interface SecondSiteBackupProps {
   readonly scope: WarehouseScope;
   /** The city's second site, from the model. */
   readonly site: SecondSite;
-  /** The bucket of the warehouse's backups on the site's store. */
-  readonly bucket: string;
 }
 
 export class SecondSiteBackup extends Construct {
@@ -22,15 +20,6 @@ export class SecondSiteBackup extends Construct {
     super(scope, id);
     const { scope: s, site } = props;
     const w = s.warehouse.id;
-    new ConfigMapV1(this, 'backup-target', {
-      metadata: s.metadata(`${w}-backup-target`),
-      data: {
-        S3_ENDPOINT: site.endpoint,
-        S3_BUCKET: props.bucket,
-        SITE: site.id,
-        JURISDICTION: site.jurisdiction,
-      },
-    }).overrideLogicalId(`${w}-backup-target`);
     new NetworkPolicyV1(this, 'policy-allow-backup', {
       metadata: s.metadata(`${w}-allow-backup`),
       spec: {

@@ -12,6 +12,7 @@ import { acrossRacks, guaranteed } from '../pod-placement.ts';
 import { DEFAULT_WAREHOUSE_IMAGES, engineOf, type WarehouseImages } from './engine.ts';
 import { keeperHosts } from './keeper-quorum.ts';
 import { patroniAccountName } from './patroni-access.ts';
+import type { SpiloBackupTarget } from './spilo-backup.ts';
 import { headlessService, type WarehouseScope } from './warehouse-scope.ts';
 
 export interface WarehouseShardsProps {
@@ -29,6 +30,12 @@ export interface WarehouseShardsProps {
    * @default KEEPER_QUORUM (3)
    */
   readonly keeperReplicas?: number;
+  /**
+   * Where the shards archive their backups when it is the city's second site (PostgreSQL: WAL-G
+   * through Spilo, spilo-backup.ts).
+   * @default - none
+   */
+  readonly backup?: SpiloBackupTarget;
 }
 
 /**
@@ -56,7 +63,13 @@ export class WarehouseShards extends Construct {
     const serviceAccountName = engine.leaderLockInKubernetes ? patroniAccountName(w.id) : undefined;
     for (const shard of shardNames(w, props.group)) {
       const selector = { ...base, [`${prefix}/shard`]: shard };
-      const pod = { warehouse: w, shard, selector, keeperHosts: hosts };
+      const pod = {
+        warehouse: w,
+        shard,
+        selector,
+        keeperHosts: hosts,
+        ...(props.backup ? { backup: props.backup } : {}),
+      };
       headlessService(
         this,
         shard,

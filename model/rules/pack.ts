@@ -4,6 +4,7 @@ import { addressContainment } from './address-containment.ts';
 import { addressExhaustion } from './address-exhaustion.ts';
 import { addressOverlap } from './address-overlap.ts';
 import { appFitsItsRequest } from './app-fits-its-request.ts';
+import { backupPromises } from './backup-promises.ts';
 import { districtBlastRadius } from './district-blast-radius.ts';
 import { linkSanity } from './link-sanity.ts';
 import { offsiteBackupLifecycle } from './offsite-backup-lifecycle.ts';
@@ -214,5 +215,12 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: plannedPoolUse,
     why: 'A planned pool has no servers yet: a quota on it promises capacity no Node has, and a workload placed on it is never scheduled.',
+  },
+  {
+    id: 'CC025',
+    name: 'backup-promises',
+    level: 'error',
+    rule: backupPromises,
+    why: 'A point-in-time window longer than the full backups kept cannot be restored, a schedule citycloud cannot read cannot be checked or watched, and a backup of personal data nobody restores may not restore when it is needed.',
   },
 ];

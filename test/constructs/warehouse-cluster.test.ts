@@ -267,16 +267,53 @@ describe('WarehouseCluster', () => {
 describe('WarehouseCluster backing up to the city’s second site', () => {
   const site = city.secondSite as NonNullable<CityModel['secondSite']>;
 
-  it('tells the backup tools where the second site is, and lets the replicas reach it on 443 only', () => {
+  it('has each PostgreSQL shard archive there with WAL-G as Spilo reads it, and lets the replicas reach it on 443 only', () => {
     const json = synth(
       props(city, 'population', { backupTarget: { site, bucket: 'citycloud-backup-population' } }),
     );
-    expect(resources(json, 'kubernetes_config_map_v1')['population-backup-target']?.data).toEqual({
-      S3_ENDPOINT: 'https://s3.dr.hcmc.gov.vn',
-      S3_BUCKET: 'citycloud-backup-population',
-      SITE: 'dr-thu-duc',
-      JURISDICTION: 'VN',
-    });
+    const shards = Object.values(resources(json, StatefulSetV1.tfResourceType)) as {
+      spec: {
+        template: {
+          spec: { container: { env: { name: string; value?: string; value_from?: unknown }[] }[] };
+        };
+      };
+    }[];
+    expect(shards.length).toBeGreaterThan(0);
+    const promise = (city.warehouses.find((w) => w.id === 'population') as Warehouse).backup;
+    for (const shard of shards) {
+      const env = shard.spec.template.spec.container[0]?.env ?? [];
+      const byName = Object.fromEntries(env.map((e) => [e.name, e]));
+      // the names ENVIRONMENT.rst and configure_spilo.py read at the image's tag, 3.3-p3
+      expect(
+        Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value])),
+      ).toMatchObject({
+        USE_WALG_BACKUP: 'true',
+        USE_WALG_RESTORE: 'true',
+        WAL_S3_BUCKET: 'citycloud-backup-population',
+        AWS_ENDPOINT: 'https://s3.dr.hcmc.gov.vn',
+        WALG_LIBSODIUM_KEY_TRANSFORM: 'base64',
+        // 01:00 in the city is 18:00 UTC, the clock of the pods' cron
+        BACKUP_SCHEDULE: '0 18 * * *',
+        BACKUP_NUM_TO_RETAIN: String(promise.fullBackupsKept),
+        SPILO_CONFIGURATION: JSON.stringify({
+          bootstrap: {
+            dcs: { postgresql: { parameters: { archive_timeout: `${promise.rpoMinutes * 60}s` } } },
+          },
+        }),
+      });
+      // the credentials and the key by reference to the operators' Secret, never a value
+      for (const [name, key] of [
+        ['AWS_ACCESS_KEY_ID', 'access-key-id'],
+        ['AWS_SECRET_ACCESS_KEY', 'secret-access-key'],
+        ['WALG_LIBSODIUM_KEY', 'libsodium-key'],
+      ] as const)
+        expect(byName[name], name).toEqual({
+          name,
+          value_from: { secret_key_ref: { name: 'population-backup-credentials', key } },
+        });
+    }
+    // what no tool read is gone
+    expect(resources(json, 'kubernetes_config_map_v1')['population-backup-target']).toBeUndefined();
     expect(resources(json, NetworkPolicyV1.tfResourceType)['population-allow-backup']?.spec).toEqual({
       pod_selector: {},
       policy_types: ['Egress'],

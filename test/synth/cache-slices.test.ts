@@ -85,6 +85,17 @@ function fullCity(): RawCity {
     app: { image: 'registry.hcmc.gov.vn/t2/app:2.0', pod: { cpuCores: 4, memoryGiB: 16 } },
   });
   city.publicServices.portalTenant = 't1';
+  // a server out of service (no stack may label it from a stale cache) and backup promises
+  city.outOfService = [{ server: 'dc1-h1-r01-k01-u02', reason: 'PSU failed', since: '2026-12-01' }];
+  city.backups = { internal: { rpoMinutes: 10, rtoMinutes: 300 } };
+  city.warehouses[0].backup = {
+    schedule: '0 1 * * *',
+    fullBackupsKept: 8,
+    pointInTimeDays: 7,
+    rpoMinutes: 5,
+    rtoMinutes: 240,
+    drill: '0 3 1 * *',
+  };
   city.agencies[0].nameEn = 'Department One (en)';
   city.offsite = {
     region: 'ap-southeast-1',
