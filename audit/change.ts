@@ -140,6 +140,9 @@ export type Facts =
       readonly shardsAfter?: number;
       readonly storageTiBAfter?: number;
       readonly newDestinations: readonly string[];
+      /** What its backups promise and where they go, before and after (a model without: absent). */
+      readonly backupBefore?: WarehouseBackupFacts;
+      readonly backupAfter?: WarehouseBackupFacts;
     }
   | { readonly of: 'offsite'; readonly retentionDaysBefore: number; readonly retentionDaysAfter: number }
   | {
@@ -221,3 +224,14 @@ export const valueAt = (v: unknown, ...keys: readonly (string | number)[]): unkn
     (x, k) => (x && typeof x === 'object' ? (x as Record<string | number, unknown>)[k] : undefined),
     v,
   );
+
+/** A warehouse's backup promise as the diff reads it (model/types.ts BackupPromise, and its target). */
+export interface WarehouseBackupFacts {
+  readonly backupTo: string;
+  readonly schedule: string;
+  readonly fullBackupsKept: number;
+  readonly pointInTimeDays: number;
+  readonly rpoMinutes: number;
+  readonly rtoMinutes: number;
+  readonly drill: string | null;
+}

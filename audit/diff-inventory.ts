@@ -7,7 +7,7 @@
 import { type CityModel, poolHeadrooms } from '../model/index.ts';
 import { poolCapacityHeadroom } from '../model/rules/pool-capacity-headroom.ts';
 import { attributeChanges } from './attribute-diff.ts';
-import type { Change } from './change.ts';
+import type { Change, WarehouseBackupFacts } from './change.ts';
 import { diffPolicies } from './diff-policies.ts';
 
 const ARTIFACT = 'model/city.json';
@@ -52,6 +52,17 @@ function poolFigures(model: CityModel): Map<string, PoolFigures> {
   }
   return out;
 }
+
+/** A warehouse's backup promise and target, as the risk rules read them. */
+const backupFacts = (w: CityModel['warehouses'][number]): WarehouseBackupFacts => ({
+  backupTo: w.backupTo,
+  schedule: w.backup.schedule,
+  fullBackupsKept: w.backup.fullBackupsKept,
+  pointInTimeDays: w.backup.pointInTimeDays,
+  rpoMinutes: w.backup.rpoMinutes,
+  rtoMinutes: w.backup.rtoMinutes,
+  drill: w.backup.drill,
+});
 
 /** Where a warehouse's data goes: its backup and the systems it is linked to, with their jurisdictions. */
 function destinations(model: CityModel, w: CityModel['warehouses'][number]): string[] {
@@ -180,6 +191,8 @@ export function diffInventory(before: CityModel, after: CityModel, servers?: Rea
         ...(a ? { replicasBefore: a.replicas, shardsBefore: a.shards, storageTiBBefore: tib(a) } : {}),
         ...(b ? { replicasAfter: b.replicas, shardsAfter: b.shards, storageTiBAfter: tib(b) } : {}),
         newDestinations: a ? newPlaces : [],
+        ...(a?.backup ? { backupBefore: backupFacts(a) } : {}),
+        ...(b?.backup ? { backupAfter: backupFacts(b) } : {}),
       },
     });
   }

@@ -309,6 +309,35 @@ describe('the model: servers, pools, warehouses, the off-site tier', () => {
     expect(offsite.firings[0]?.because).toBe('offsite: off-site backup retention 35 → 7 days');
   });
 
+  it('a warehouse’s backups promising less is critical (AU002), each loss said; promising more is not', () => {
+    const reduced = changed((m) => {
+      const w = m.warehouses[0] as unknown as { backup: Record<string, unknown> };
+      w.backup = {
+        ...w.backup,
+        schedule: '0 1 * * 0',
+        fullBackupsKept: 5,
+        pointInTimeDays: 3,
+        rpoMinutes: 60,
+        drill: null,
+      };
+    });
+    const w = reduced.find((c) => c.kind === 'warehouse') as RankedChange;
+    expect(w).toMatchObject({ level: 'critical', firings: [{ rule: 'AU002' }] });
+    const id = model.warehouses[0]?.id;
+    const before = model.warehouses[0]?.backup as CityModel['warehouses'][number]['backup'];
+    expect(w.firings[0]?.because).toBe(
+      `${id}: full backups every 1 → 7 days ("${before.schedule}" → "0 1 * * 0"); full backups kept ${before.fullBackupsKept} → 5; point-in-time window ${before.pointInTimeDays} → 3 days; recovery point objective ${before.rpoMinutes} → 60 minutes; the restore drill turned off`,
+    );
+    const more = changed((m) => {
+      const b = (m.warehouses[0] as unknown as { backup: { fullBackupsKept: number } }).backup;
+      b.fullBackupsKept += 2;
+    });
+    expect(more.find((c) => c.kind === 'warehouse')).toMatchObject({
+      level: 'low',
+      firings: [{ rule: 'AU031' }],
+    });
+  });
+
   it('a pool left below its headroom (the capacity rule CC005) is high', () => {
     const pool = model.tenants[0]?.requests[0]?.pool as string;
     const changes = changed((m) => {
