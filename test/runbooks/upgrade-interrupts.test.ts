@@ -119,7 +119,7 @@ describeWith([LOCAL_STACK], 'the upgrade runbook, stopped and resumed', () => {
     const end = await run.exited;
     expect(end.code).toBe(1);
     expect(run.output()).toMatch(
-      /kubectl --context city get node dc1-h1-r01-k01-u01 -o 'jsonpath=\{\.spec\.unschedulable\}' \(attempt 1\/1\): exit 1: .*refused/,
+      /kubectl --context city get node dc1-h1-r01-k01-u01 -o 'jsonpath=\{\.spec\.unschedulable\}\{" "\}\{\.spec\.taints\[\?\(@\.key=="node\.kubernetes\.io\/out-of-service"\)\]\.effect\}' \(attempt 1\/1\): exit 1: .*refused/,
     );
     expect(run.output()).toContain('✗ failed: 2 server(s) failed, more than --max-failures 0');
   }, 120_000);
