@@ -122,6 +122,10 @@ function kubernetesJobs(options: PrometheusOptions): object[] {
     ),
     job('kubelet', '/metrics', kubelets(), authenticated()),
     job('cadvisor', '/metrics/cadvisor', kubelets(), authenticated()),
+    // cert-manager's controller: each Certificate's expiry (the rotate-certificates runbook)
+    job('cert-manager', '/metrics', {
+      static_configs: [{ targets: ['cert-manager.cert-manager.svc:9402'] }],
+    }),
   ];
 }
 
@@ -131,6 +135,7 @@ export const LOCAL_KUBERNETES_PATHS: Readonly<Record<string, string>> = {
   'kube-apiserver': '/apiserver/metrics',
   kubelet: '/kubelet/metrics',
   cadvisor: '/kubelet/metrics/cadvisor',
+  'cert-manager': '/cert-manager/metrics',
 };
 
 export function prometheusConfig(model: CityModel, options: PrometheusOptions): object {

@@ -14,7 +14,11 @@
  *   GET    /kube-state-metrics/metrics   GET /kubelet/metrics   GET /kubelet/metrics/cadvisor
  *   GET    /apiserver/metrics           (the cluster's objects, when it was given them; else 404)
  *   GET    /fleet/servers/<name>        POST /fleet/servers/<name>/<cordon|drain|fence|unfence|upgrade|reboot|uncordon>
- *   GET    /fleet/record                (what maintenance did: installs per server, most out at once)
+ *   GET    /fleet/record                (what maintenance did: installs per server, most out at once;
+ *                                         Certificates renewed, workloads restarted)
+ *   POST   /fleet/certificates {namespace, name, secretName, expiresInDays, workloads: [{kind, name}]}
+ *   GET    /fleet/certificates/<ns>/<name>   POST …/renew   GET /fleet/workloads/<ns>?secret=<name>
+ *   POST   /fleet/workloads/<ns>/<Kind>/<name>/restart   GET /cert-manager/metrics
  *
  * Each scrape renders only its own target's few series, so no request holds the event loop.
  */
@@ -39,6 +43,7 @@ import { createNodeVersion } from '../metrics/node-version.ts';
 import { createServiceRequests } from '../metrics/service-requests.ts';
 import { createWarehouseReplicaUp } from '../metrics/warehouse-replica.ts';
 import { createWarehouseVolumes } from '../metrics/warehouse-volume.ts';
+import { type CertificateSpec, ClusterCertificates } from './cluster-certificates.ts';
 import { ClusterState } from './cluster-state.ts';
 import {
   DEFAULT_POOL_LOAD,
@@ -91,6 +96,8 @@ export class FleetSimulator {
   private readonly conditions: NodeConditions;
   /** Cordon, drain, upgrade, reboot, uncordon: what the upgrade runbook's sim executor drives. */
   readonly maintenance: FleetMaintenance;
+  /** The cluster's cert-manager Certificates and the workloads mounting them. */
+  private readonly certificates: ClusterCertificates;
   /** The cluster's objects and what the Kubernetes faults do to them, when it was given them. */
   private readonly cluster: ClusterState | null;
   private readonly clusterRegistries: {
@@ -118,6 +125,7 @@ export class FleetSimulator {
         })
       : null;
     this.clusterRegistries = this.cluster ? this.clusterRegistriesOf(this.cluster) : null;
+    this.certificates = new ClusterCertificates(now);
     this.maintenance = new FleetMaintenance(
       model,
       this.loads,
@@ -415,10 +423,53 @@ export class FleetSimulator {
     });
   }
 
+  /**
+   * The cluster's Certificates and workloads: registered (POST /fleet/certificates), read,
+   * renewed and restarted as the sim executor does for a runbook.
+   */
+  private async routeCertificates(req: IncomingMessage, res: ServerResponse, parts: string[], url: URL) {
+    const c = this.certificates;
+    try {
+      if (parts[1] === 'certificates' && parts.length === 2 && req.method === 'POST') {
+        const body = await readBody(req);
+        c.add(JSON.parse(body ?? 'null') as CertificateSpec);
+        return sendJson(res, 201, { ok: true });
+      }
+      const [, what, namespace = '', a = '', b = '', verb] = parts;
+      if (what === 'certificates' && parts.length === 4 && req.method === 'GET') {
+        const found = c.certificate(namespace, a);
+        return found
+          ? sendJson(res, 200, found)
+          : send(
+              res,
+              404,
+              `no certificate ${quoted(`${namespace}/${a}`)}
+`,
+            );
+      }
+      if (what === 'certificates' && parts.length === 5 && b === 'renew' && req.method === 'POST')
+        return sendJson(res, 200, c.renew(namespace, a));
+      if (what === 'workloads' && parts.length === 3 && req.method === 'GET')
+        return sendJson(res, 200, c.mounting(namespace, url.searchParams.get('secret') ?? ''));
+      if (what === 'workloads' && parts.length === 6 && verb === 'restart' && req.method === 'POST')
+        return sendJson(res, 200, c.restart(namespace, a, b));
+      return send(res, 404, 'not found\n');
+    } catch (err) {
+      return send(res, err instanceof SyntaxError ? 400 : 409, `${(err as Error).message}\n`);
+    }
+  }
+
   /** The maintenance API: a server's state, an action on it, the record of what was done. */
-  private async routeFleet(req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
+  private async routeFleet(
+    req: IncomingMessage,
+    res: ServerResponse,
+    parts: string[],
+    url: URL,
+  ): Promise<void> {
     if (req.method === 'GET' && parts[1] === 'record' && parts.length === 2)
-      return sendJson(res, 200, this.maintenance.record());
+      return sendJson(res, 200, { ...this.maintenance.record(), ...this.certificates.record() });
+    if (parts[1] === 'certificates' || parts[1] === 'workloads')
+      return this.routeCertificates(req, res, parts, url);
     const name = parts[2];
     if (parts[1] !== 'servers' || !name || parts.length > 4) return send(res, 404, 'not found\n');
     if (!this.maintenance.has(name)) return send(res, 404, `no server ${quoted(name)}\n`);
@@ -483,7 +534,9 @@ export class FleetSimulator {
       return body === null ? send(res, 404, 'no district hub at that target\n') : text(body);
     }
     if (req.method === 'GET' && url.pathname === '/-/healthy') return send(res, 200, 'ok\n');
-    if (parts[0] === 'fleet') return this.routeFleet(req, res, parts);
+    if (parts[0] === 'fleet') return this.routeFleet(req, res, parts, url);
+    if (req.method === 'GET' && url.pathname === '/cert-manager/metrics')
+      return text(this.certificates.metrics());
     if (parts[0] === 'faults') {
       if (req.method === 'GET') return sendJson(res, 200, this.listFaults());
       if (req.method === 'DELETE')

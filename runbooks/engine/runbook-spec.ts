@@ -7,12 +7,18 @@
  * the `$` it is handed: zx's, each command line journaled).
  */
 import type { CityModel } from '../../model/index.ts';
-import type { ServerFacts } from '../executors/executor.ts';
+import type { CertificateFacts, MountingWorkload, ServerFacts, WorkloadKind } from '../executors/executor.ts';
 import type { InventoryEdit } from './inventory-edit.ts';
 import { NAME_PATTERN } from './journal-records.ts';
 import type { StepShell } from './step-shell.ts';
 
-export type { InventoryEdit, ServerFacts };
+export type { CertificateFacts, InventoryEdit, MountingWorkload, ServerFacts, WorkloadKind };
+
+/** An instant query's answer: each series' labels and value. */
+export type QueryResult = readonly {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}[];
 
 export type ParamValue = string | number | boolean;
 
@@ -60,6 +66,22 @@ export interface Fleet extends FleetReader {
   uncordon(server: string): Promise<void>;
 }
 
+/** The cluster's objects, through the run's executor (kubectl, or the simulator). */
+export interface ClusterReader {
+  /** A cert-manager Certificate: when its certificate starts and ends (unix s), its Secret; null: none. */
+  certificate(namespace: string, name: string): Promise<CertificateFacts | null>;
+  /** The Deployments and StatefulSets of the namespace whose pods mount the Secret. */
+  workloadsMounting(namespace: string, secretName: string): Promise<MountingWorkload[]>;
+}
+
+/** The cluster's objects, acted on: each action journaled (as the executor runs it) before it runs. */
+export interface Cluster extends ClusterReader {
+  /** Has cert-manager issue the Certificate again now (what `cmctl renew` does). */
+  renewCertificate(namespace: string, name: string): Promise<void>;
+  /** Restarts a workload's pods as its strategy rolls them (`kubectl rollout restart`). */
+  restartWorkload(namespace: string, kind: WorkloadKind, name: string): Promise<void>;
+}
+
 /** The inventory beside which the runbook runs, read again at each call. */
 export interface InventoryReader {
   /** The city as the inventory says it now (a step may have changed it). */
@@ -85,6 +107,7 @@ export interface StepContext {
   /** zx's `$`: arguments quoted by zx, each command line journaled before it runs. */
   readonly $: StepShell;
   readonly fleet: Fleet;
+  readonly cluster: Cluster;
   readonly inventory: InventoryWriter;
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly wave: number;
@@ -92,6 +115,11 @@ export interface StepContext {
   readonly memo?: string;
   /** Shows a line on the target's place in the progress display. */
   log(text: string): void;
+  /**
+   * Waits until `probe` says true, asking every 2 s for at most `seconds` (then the step fails,
+   * naming `what`); an interrupt stops the wait. A dry run says it would wait and asks nothing.
+   */
+  until(what: string, probe: () => Promise<boolean> | boolean, seconds: number): Promise<void>;
   /**
    * Stops the run here, resumable (exit 75), for what no run can do (a replacement racked, a
    * person's word): journaled with the reason, and a resume asks this step's `done` again.
@@ -107,6 +135,7 @@ export interface DoneContext {
    */
   readonly $: StepShell;
   readonly fleet: FleetReader;
+  readonly cluster: ClusterReader;
   readonly inventory: InventoryReader;
   readonly params: Readonly<Record<string, ParamValue>>;
   /**
@@ -145,6 +174,8 @@ export interface PlanContext {
    * warehouse pool), the least critical pools first. Each target is `{ id, server, pool, rack }`.
    */
   serverWaves(names: readonly string[]): { id: string; server: string; pool: string; rack: string }[][];
+  /** An instant query of the run's Prometheus (`--prometheus`); a query it cannot answer fails the plan. */
+  query(promql: string): Promise<QueryResult>;
 }
 
 /** The gates a runbook may ask for between waves (runbooks/upgrade/upgrade-gates.ts). */

@@ -6,7 +6,7 @@
  */
 import { isMap } from 'yaml';
 import { type CityModel, formatFinding, loadCity } from '../../model/index.ts';
-import type { Executor, FleetAction, ServerFacts } from '../executors/executor.ts';
+import type { Executor, FleetAction, ServerFacts, WorkloadKind } from '../executors/executor.ts';
 import {
   commitEdits,
   editedFiles,
@@ -15,7 +15,14 @@ import {
   readerOf,
 } from './inventory-edit.ts';
 import type { StepAct } from './runbook.ts';
-import type { Fleet, FleetReader, InventoryReader, InventoryWriter } from './runbook-spec.ts';
+import type {
+  Cluster,
+  ClusterReader,
+  Fleet,
+  FleetReader,
+  InventoryReader,
+  InventoryWriter,
+} from './runbook-spec.ts';
 
 export interface ContextSettings {
   /** The city as planned: the servers a step may name. */
@@ -69,6 +76,58 @@ export function fleetOf(settings: ContextSettings, act: StepAct): Fleet {
     fence: action('fence'),
     unfence: action('unfence'),
     uncordon: action('uncordon'),
+  };
+}
+
+/** A Kubernetes name (a namespace, an object's): what reaches a URL or an argv is checked first. */
+function kubeName(settings: ContextSettings, what: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(value))
+    throw new Error(
+      `${what} ${settings.redact(JSON.stringify(value)).slice(0, 80)} is not a Kubernetes name (lowercase letters, digits, '-' and '.')`,
+    );
+  return value;
+}
+
+export const clusterReader = (settings: ContextSettings): ClusterReader => ({
+  certificate: async (namespace, name) => {
+    const [ns, n] = [kubeName(settings, 'namespace', namespace), kubeName(settings, 'certificate', name)];
+    // a dry run reads nothing: every certificate is taken as one that must be renewed
+    return settings.dryRun
+      ? { notBefore: 0, notAfter: 0, secretName: n }
+      : settings.executor.certificate(ns, n);
+  },
+  workloadsMounting: async (namespace, secretName) => {
+    const [ns, s] = [kubeName(settings, 'namespace', namespace), kubeName(settings, 'secret', secretName)];
+    return settings.dryRun ? [] : settings.executor.workloadsMounting(ns, s);
+  },
+});
+
+export function clusterOf(settings: ContextSettings, act: StepAct): Cluster {
+  const journaled = async (line: string, go: () => Promise<void>) => {
+    const shown = settings.redact(line);
+    if (settings.dryRun) return settings.dryRun(shown);
+    await act.command(shown);
+    act.update(shown);
+    await go();
+  };
+  return {
+    ...clusterReader(settings),
+    renewCertificate: async (namespace, name) => {
+      const [ns, n] = [kubeName(settings, 'namespace', namespace), kubeName(settings, 'certificate', name)];
+      await journaled(settings.executor.describeCluster('renew-certificate', ns, n), () =>
+        settings.executor.renewCertificate(ns, n),
+      );
+    },
+    restartWorkload: async (namespace, kind: WorkloadKind, name) => {
+      const [ns, n] = [kubeName(settings, 'namespace', namespace), kubeName(settings, 'workload', name)];
+      if (kind !== 'Deployment' && kind !== 'StatefulSet')
+        throw new Error(
+          `kind ${settings.redact(JSON.stringify(kind)).slice(0, 40)}: expected Deployment or StatefulSet`,
+        );
+      await journaled(settings.executor.describeCluster('restart', ns, n, kind), () =>
+        settings.executor.restartWorkload(ns, kind, n),
+      );
+    },
   };
 }
 

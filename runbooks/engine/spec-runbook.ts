@@ -10,11 +10,14 @@ import { type CityModel, UserError } from '../../model/index.ts';
 import type { Executor } from '../executors/executor.ts';
 import { evaluateNamedGates } from '../upgrade/upgrade-gates.ts';
 import { serverWaves } from '../upgrade/upgrade-plan.ts';
+import { instantQuery } from './prometheus-query.ts';
 import { sleep } from './run-engine.ts';
 import { type BoundRunbook, type Step, type StepAct, StepWaiting, type Target } from './runbook.ts';
 import type { ParamValue, Runbook, RunbookTarget } from './runbook-spec.ts';
 import {
   type ContextSettings,
+  clusterOf,
+  clusterReader,
   fleetOf,
   fleetReader,
   inventoryReader,
@@ -115,7 +118,7 @@ function wavesProblem(waves: unknown): string | null {
       ids.add(id);
     }
   }
-  return ids.size === 0 ? 'its plan has no target' : null;
+  return null;
 }
 
 /** Plans a run: the runbook's waves, checked, with the parameters that may be journaled. */
@@ -124,6 +127,8 @@ export async function planSpec(
   model: CityModel,
   values: Readonly<Record<string, ParamValue>>,
   secrets: ReadonlySet<string>,
+  /** The run's Prometheus (its query URL, credentials included), for the plan's queries. */
+  prometheus: string | null = null,
 ): Promise<SpecPlan> {
   const redact = redactor(values, secrets);
   let waves: unknown;
@@ -135,6 +140,13 @@ export async function planSpec(
         serverWaves(model, names).map((w) =>
           w.map((s) => ({ id: s.server, server: s.server, pool: s.pool, rack: s.rack })),
         ),
+      query: async (promql) => {
+        if (prometheus === null) throw new Error('no Prometheus to ask');
+        const answer = await instantQuery(prometheus, String(promql), 15_000);
+        if (!answer.answered)
+          throw new Error(`Prometheus did not answer ${String(promql).slice(0, 200)}: ${answer.problem}`);
+        return answer.samples;
+      },
     });
   } catch (err) {
     throw new RunbookInputError(
@@ -177,7 +189,9 @@ export function readSpecPlan(value: unknown): { plan: SpecPlan } | { problem: st
   const v = (value ?? {}) as Record<string, unknown>;
   if (v.format !== RUNBOOK_PLAN_FORMAT) return { problem: `its format is not ${RUNBOOK_PLAN_FORMAT}` };
   if (v.params === null || typeof v.params !== 'object') return { problem: 'it has no parameters' };
-  const problem = wavesProblem(v.waves);
+  const problem =
+    wavesProblem(v.waves) ??
+    ((v.waves as unknown[][]).every((w) => w.length === 0) ? 'its plan has no target' : null);
   return problem ? { problem } : { plan: value as SpecPlan };
 }
 
@@ -229,6 +243,7 @@ export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings):
   const doneCtx = (update: (t: string) => void, memo: string | undefined) => ({
     $: readShell(update),
     fleet: fleetReader(reach),
+    cluster: clusterReader(reach),
     inventory: inventoryReader(settings.inventory),
     params: settings.values,
     ...(memo === undefined ? {} : { memo }),
@@ -287,6 +302,7 @@ export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings):
             await s.run(t.target, {
               $: shellOf(act),
               fleet: fleetOf(reach, act),
+              cluster: clusterOf(reach, act),
               inventory: inventoryWriter(reach, act),
               params: settings.values,
               wave: act.wave,
@@ -294,6 +310,18 @@ export function bindSpec(spec: Runbook, plan: SpecPlan, settings: BindSettings):
               log: (text) => act.update(redact(text)),
               wait: (reason) => {
                 throw new StepWaiting(said(String(reason)));
+              },
+              until: async (what, probe, seconds) => {
+                if (settings.dryRun) return settings.dryRun(`(waits until ${said(String(what))})`);
+                const end = Date.now() + Math.max(0, Number(seconds)) * 1000;
+                for (;;) {
+                  if (await probe()) return;
+                  if (act.signal?.aborted)
+                    throw new Error(`interrupted while waiting until ${said(String(what))}`);
+                  if (Date.now() + 2000 > end)
+                    throw new Error(`waited ${seconds} s, and still not ${said(String(what))}`);
+                  await sleep(2000, act.signal);
+                }
               },
               ...(act.signal ? { signal: act.signal } : {}),
             });

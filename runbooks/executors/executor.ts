@@ -32,6 +32,26 @@ export interface ServerFacts {
   readonly up: boolean;
 }
 
+/** A cert-manager Certificate as its status says: when its certificate starts and ends (unix s). */
+export interface CertificateFacts {
+  readonly notBefore: number;
+  readonly notAfter: number;
+  /** The Secret it is kept in, which pods mount. */
+  readonly secretName: string;
+}
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet';
+
+/** A workload whose pods mount a Secret, and when its pods were last restarted (unix s). */
+export interface MountingWorkload {
+  readonly kind: WorkloadKind;
+  readonly name: string;
+  readonly restartedAt: number | null;
+}
+
+/** What a runbook asks of the cluster's objects, and does to them. */
+export type ClusterAction = 'renew-certificate' | 'restart';
+
 export interface Executor {
   readonly name: string;
   /** The command line (or request) a step runs, as shown to the operator and journaled. */
@@ -46,6 +66,16 @@ export interface Executor {
   install(server: string, version: string): Promise<void>;
   reboot(server: string): Promise<void>;
   uncordon(server: string): Promise<void>;
+  /** A cert-manager Certificate's facts, or null when there is none of that name. */
+  certificate(namespace: string, name: string): Promise<CertificateFacts | null>;
+  /** Has cert-manager issue it again now (what `cmctl renew` does). */
+  renewCertificate(namespace: string, name: string): Promise<void>;
+  /** The Deployments and StatefulSets of a namespace whose pods mount the Secret. */
+  workloadsMounting(namespace: string, secretName: string): Promise<MountingWorkload[]>;
+  /** Restarts a workload's pods, one by one as its strategy says (`kubectl rollout restart`). */
+  restartWorkload(namespace: string, kind: WorkloadKind, name: string): Promise<void>;
+  /** The command line (or request) of a cluster action, as shown and journaled. */
+  describeCluster(action: ClusterAction, namespace: string, name: string, kind?: WorkloadKind): string;
 }
 
 /** An action failed (after its retries): the message says what was run and what it said. */

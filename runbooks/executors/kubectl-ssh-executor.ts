@@ -14,12 +14,16 @@ import { withRetries } from '../../exec/retry.ts';
 import { runArgv } from '../../exec/run-argv.ts';
 import { commandLine, shellQuote } from '../../exec/shell-quote.ts';
 import {
+  type CertificateFacts,
+  type ClusterAction,
   type Executor,
   ExecutorError,
   type FleetAction,
+  type MountingWorkload,
   OUT_OF_SERVICE_TAINT,
   type ServerFacts,
   VERSION_PATTERN,
+  type WorkloadKind,
 } from './executor.ts';
 
 export interface KubectlSshOptions {
@@ -47,6 +51,66 @@ export interface KubectlSshOptions {
  * found`, printed after `error: `): then there is nothing to do.
  */
 export const NO_SUCH_TAINT = /^error: taint ".*" not found$/;
+
+/** cert-manager's Certificate, by its full resource name (no other kind named `certificate` is meant). */
+const CERTIFICATES = 'certificates.cert-manager.io';
+
+/**
+ * What `cmctl renew` does (cert-manager/cmctl pkg/renew/renew.go, at v2.5.0-176): a condition
+ * Issuing=True, reason ManuallyTriggered, on the Certificate's status; cert-manager then issues
+ * it again. As a JSON patch of the status subresource.
+ */
+export const renewPatch = (at: Date): string =>
+  JSON.stringify([
+    {
+      op: 'add',
+      path: '/status/conditions/-',
+      value: {
+        type: 'Issuing',
+        status: 'True',
+        reason: 'ManuallyTriggered',
+        message: 'Certificate re-issuance manually triggered',
+        lastTransitionTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      },
+    },
+  ]);
+
+/** A Deployment's or StatefulSet's as `kubectl get -o json` lists them: what mounts what. */
+interface ListedWorkload {
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string };
+  readonly spec?: {
+    readonly template?: {
+      readonly metadata?: { readonly annotations?: Readonly<Record<string, string>> };
+      readonly spec?: {
+        readonly volumes?: readonly {
+          readonly secret?: { readonly secretName?: string };
+          readonly projected?: {
+            readonly sources?: readonly { readonly secret?: { readonly name?: string } }[];
+          };
+        }[];
+      };
+    };
+  };
+}
+
+/** The workloads of a `kubectl get deployments,statefulsets -o json` list that mount `secretName`. */
+export function mountingOf(listed: string, secretName: string): MountingWorkload[] {
+  const items = ((JSON.parse(listed) as { items?: ListedWorkload[] }).items ?? []) as ListedWorkload[];
+  return items.flatMap((w) => {
+    const volumes = w.spec?.template?.spec?.volumes ?? [];
+    const mounts = volumes.some(
+      (v) =>
+        v.secret?.secretName === secretName ||
+        (v.projected?.sources ?? []).some((s) => s.secret?.name === secretName),
+    );
+    const kind = w.kind === 'StatefulSet' ? 'StatefulSet' : w.kind === 'Deployment' ? 'Deployment' : null;
+    if (!mounts || !kind || !w.metadata?.name) return [];
+    const at = w.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt'];
+    const restartedAt = at ? Date.parse(at) / 1000 : Number.NaN;
+    return [{ kind, name: w.metadata.name, restartedAt: Number.isFinite(restartedAt) ? restartedAt : null }];
+  });
+}
 
 /** What the `node` argv's template prints, `<unschedulable> <the out-of-service taint's effect>`, read. */
 export function nodeFacts(printed: string): { cordoned: boolean; fenced: boolean } {
@@ -105,6 +169,69 @@ export class KubectlSshExecutor implements Executor {
       server,
       remote,
     ];
+  }
+
+  /** The argv of each cluster action and reading, as run. */
+  clusterArgv(
+    what: ClusterAction | 'certificate' | 'workloads',
+    namespace: string,
+    name: string,
+    kind: WorkloadKind = 'Deployment',
+    now = new Date(),
+  ): string[] {
+    switch (what) {
+      case 'certificate':
+        return this.kubectlArgv(
+          'get',
+          CERTIFICATES,
+          name,
+          '-n',
+          namespace,
+          '-o',
+          'jsonpath={.status.notBefore}{" "}{.status.notAfter}{" "}{.spec.secretName}',
+        );
+      case 'renew-certificate':
+        return this.kubectlArgv(
+          'patch',
+          CERTIFICATES,
+          name,
+          '-n',
+          namespace,
+          '--subresource=status',
+          '--type=json',
+          '-p',
+          renewPatch(now),
+        );
+      case 'workloads':
+        return this.kubectlArgv('get', 'deployments,statefulsets', '-n', namespace, '-o', 'json');
+      case 'restart':
+        return this.kubectlArgv('rollout', 'restart', `${kind.toLowerCase()}/${name}`, '-n', namespace);
+    }
+  }
+
+  describeCluster(action: ClusterAction, namespace: string, name: string, kind?: WorkloadKind): string {
+    return commandLine(this.clusterArgv(action, namespace, name, kind));
+  }
+
+  async certificate(namespace: string, name: string): Promise<CertificateFacts | null> {
+    // a Certificate of that name that is not there is an answer, not a failure
+    const printed = await this.run(
+      this.clusterArgv('certificate', namespace, name),
+      undefined,
+      /^Error from server \(NotFound\)/,
+    );
+    const [notBefore = '', notAfter = '', secretName = ''] = printed.trim().split(' ');
+    if (!secretName) return null;
+    return { notBefore: Date.parse(notBefore) / 1000, notAfter: Date.parse(notAfter) / 1000, secretName };
+  }
+  async renewCertificate(namespace: string, name: string): Promise<void> {
+    await this.run(this.clusterArgv('renew-certificate', namespace, name));
+  }
+  async workloadsMounting(namespace: string, secretName: string): Promise<MountingWorkload[]> {
+    return mountingOf(await this.run(this.clusterArgv('workloads', namespace, '')), secretName);
+  }
+  async restartWorkload(namespace: string, kind: WorkloadKind, name: string): Promise<void> {
+    await this.run(this.clusterArgv('restart', namespace, name, kind));
   }
 
   /** The argv of each step (and of the facts), as run. */

@@ -13,6 +13,7 @@ import { shellQuote } from '../../exec/shell-quote.ts';
 import { ExecutorError, OUT_OF_SERVICE_TAINT } from '../../runbooks/executors/executor.ts';
 import {
   KubectlSshExecutor,
+  mountingOf,
   NO_SUCH_TAINT,
   nodeFacts,
 } from '../../runbooks/executors/kubectl-ssh-executor.ts';
@@ -92,6 +93,81 @@ describe('the kubectl-ssh executor’s kubectl command lines', () => {
     expect(err).toBeInstanceOf(ExecutorError);
     expect(err.message).toMatch(new RegExp(`cordon ${SERVER} failed 3 times; last: .*refused`));
     expect(attempts.map((a) => a.match(/\(attempt (\d)\/3\)/)?.[1])).toEqual(['1', '2', '3']);
+  });
+
+  it.each(['certificate', 'renew-certificate', 'workloads', 'restart'] as const)(
+    'cluster %s: kubectl takes every flag, and only the server is missing',
+    (what) => {
+      const [cmd, ...args] = executor.clusterArgv(what, 'tenant-t1', 'portal-tls', 'StatefulSet');
+      const r = spawnSync(cmd as string, args, { encoding: 'utf8' });
+      const out = `${r.stdout}${r.stderr}`;
+      expect(out).toMatch(/connection refused|was refused/);
+      expect(out).not.toMatch(/unknown flag|unknown command|See 'kubectl .* --help' for usage|Usage:/);
+      expect(r.status).not.toBe(0);
+    },
+  );
+
+  it('reads a Certificate and the workloads mounting its Secret with templates kubectl itself evaluates', () => {
+    const local = (object: object, template: string) => {
+      const file = join(tempDir(), 'object.json');
+      writeFileSync(file, JSON.stringify(object));
+      const r = spawnSync(bin, ['label', '--local', '-f', file, 'x=y', '-o', template], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const template = (executor.clusterArgv('certificate', 'ns', 'c').at(-1) as string).replace(
+      /^jsonpath=/,
+      '',
+    );
+    const printed = local(
+      {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: { name: 'c', namespace: 'ns' },
+        spec: { secretName: 'c-tls' },
+        status: { notBefore: '2026-10-01T00:00:00Z', notAfter: '2026-12-30T00:00:00Z' },
+      },
+      `jsonpath=${template}`,
+    );
+    expect(printed).toBe('2026-10-01T00:00:00Z 2026-12-30T00:00:00Z c-tls');
+    // a Deployment mounting it, by a secret volume and by a projected one, and one that does not
+    const deployment = (name: string, volumes: object[], restartedAt?: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'ns' },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: {
+            labels: { app: name },
+            ...(restartedAt ? { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } : {}),
+          },
+          spec: { containers: [{ name, image: 'x' }], volumes },
+        },
+      },
+    });
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        deployment('a', [{ name: 'tls', secret: { secretName: 'c-tls' } }], '2026-11-01T10:00:00Z'),
+        deployment('b', [{ name: 'p', projected: { sources: [{ secret: { name: 'c-tls' } }] } }]),
+        deployment('c', [{ name: 'other', secret: { secretName: 'other' } }]),
+      ],
+    };
+    // kubectl prints each object as it serializes it; `get -o json` wraps them in a v1 List
+    const printedObjects = local(list, 'json');
+    const items: unknown[] = [];
+    for (let rest = printedObjects.trim(); rest; ) {
+      const end = rest.indexOf('\n}') + 2;
+      items.push(JSON.parse(rest.slice(0, end)));
+      rest = rest.slice(end).trim();
+    }
+    expect(items).toHaveLength(3);
+    expect(mountingOf(JSON.stringify({ apiVersion: 'v1', kind: 'List', items }), 'c-tls')).toEqual([
+      { kind: 'Deployment', name: 'a', restartedAt: Date.parse('2026-11-01T10:00:00Z') / 1000 },
+      { kind: 'Deployment', name: 'b', restartedAt: null },
+    ]);
   });
 
   it('reads cordoned and fenced from a Node with the template kubectl itself evaluates', () => {

@@ -130,7 +130,8 @@ export async function withRunSession(
   opts: SessionOptions,
   /** What the run acts on, in messages: `servers`. */
   noun: string,
-  go: (session: RunSession) => Promise<RunOutcome>,
+  /** Null: nothing to run (a plan with no target), said by `go`: exit 0. */
+  go: (session: RunSession) => Promise<RunOutcome | null>,
   say: (outcome: RunOutcome, store: RunStore) => Promise<void>,
 ): Promise<number> {
   const prometheus = prometheusWithAuth(opts.prometheus, { authFile: opts.prometheusAuthFile });
@@ -151,7 +152,17 @@ export async function withRunSession(
       signal,
       ...(hook ? { afterAction: hook } : {}),
     };
-    const outcome = await unlessJournalLost(() => go(session), store, noun);
+    let nothing = false;
+    const outcome = await unlessJournalLost(
+      async () => {
+        const o = await go(session);
+        nothing = o === null;
+        return o as RunOutcome;
+      },
+      store,
+      noun,
+    );
+    if (nothing) return EXIT.ok;
     if (!outcome) return EXIT.paused;
     await say(outcome, store);
     return exitOf(outcome);

@@ -6,8 +6,9 @@
  */
 import { sameIdentity } from '../../../runbooks/engine/journal-records.ts';
 import { PlainReporter } from '../../../runbooks/engine/progress.ts';
+import { prometheusWithAuth } from '../../../runbooks/engine/prometheus-auth.ts';
 import { startRun } from '../../../runbooks/engine/run-engine.ts';
-import { bindSpec, planSpec, readParams } from '../../../runbooks/engine/spec-runbook.ts';
+import { bindSpec, planSpec, readParams, type SpecPlan } from '../../../runbooks/engine/spec-runbook.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
 import { executorOf } from './fleet-options.ts';
@@ -26,18 +27,28 @@ export interface RunOptions extends SpecOptions {
   readonly dryRun?: boolean;
 }
 
+/** A plan with no target is said, and nothing is run or journaled: exit 0. */
+function nothingToDo(name: string, plan: SpecPlan): boolean {
+  if (plan.waves.length > 0) return false;
+  show(`runbook ${name}: nothing to do (its plan has no target); nothing was run or journaled`);
+  return true;
+}
+
 /** Prints every command line the runbook would run, wave by wave; runs none, journals nothing. */
 async function dryRun(what: string, opts: RunOptions): Promise<number> {
   const model = loadModel(opts.inventory);
   const loaded = await runbookNamed(what, opts.inventory);
   const { values, secrets } = readParams(loaded.spec, opts.param ?? []);
-  const plan = await planSpec(loaded.spec, model, values, secrets);
+  // the plan's queries read Prometheus: reading acts on nothing
+  const prometheus = prometheusWithAuth(opts.prometheus, { authFile: opts.prometheusAuthFile });
+  const plan = await planSpec(loaded.spec, model, values, secrets, prometheus.query);
+  if (nothingToDo(loaded.spec.name, plan)) return EXIT.ok;
   let current = '';
   const book = bindSpec(loaded.spec, plan, {
     model,
     values,
     secrets,
-    prometheus: '',
+    prometheus: prometheus.query,
     executor: executorOf(opts, new PlainReporter(() => {}), true),
     inventory: opts.inventory,
     dryRun: (line) => show(`    ${current}: $ ${line}`),
@@ -78,7 +89,8 @@ export async function runRunbook(what: string, opts: RunOptions): Promise<number
       );
     const loaded = await runbookNamed(what, opts.inventory);
     const { values, secrets } = readParams(loaded.spec, opts.param ?? []);
-    const plan = await planSpec(loaded.spec, model, values, secrets);
+    const plan = await planSpec(loaded.spec, model, values, secrets, prometheus.query);
+    if (nothingToDo(loaded.spec.name, plan)) return null;
     const book = bindSpec(loaded.spec, plan, {
       model,
       values,

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CityModel } from '../../../model/index.ts';
 import replaceServer from '../../../runbooks/builtin/replace-server.ts';
+import rotateCertificates from '../../../runbooks/builtin/rotate-certificates.ts';
 import { replay } from '../../../runbooks/engine/journal-records.ts';
 import {
   findRunbook,
@@ -31,7 +32,7 @@ import { type SessionOptions, sayOutcome, withRunSession } from './run-session.t
  * to copy (runbooks/builtin/), as the README says.
  */
 export const BUILT_IN_RUNBOOKS: ReadonlyMap<string, Runbook> = new Map(
-  [replaceServer as Runbook].map((r) => [r.name, r]),
+  [replaceServer as Runbook, rotateCertificates as Runbook].map((r) => [r.name, r]),
 );
 
 /** Names citycloud's own commands use: an inventory's runbook may not take them. */
@@ -115,7 +116,10 @@ export interface SpecRun {
 }
 
 /** Runs `go` with the engine's context made from the options, and says how the run ended. */
-export function executeSpec(opts: SpecOptions, go: (run: SpecRun) => Promise<RunOutcome>): Promise<number> {
+export function executeSpec(
+  opts: SpecOptions,
+  go: (run: SpecRun) => Promise<RunOutcome | null>,
+): Promise<number> {
   return withRunSession(
     opts,
     'targets',
