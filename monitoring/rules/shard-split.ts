@@ -29,13 +29,16 @@ export const SCRAPED_AT = `${PARTIAL_PREFIX}instance:up:timestamp`;
  * FEDERATE_CURRENT_JOB), so an upgrade's gates and the capacity review ask the global alone as
  * they ask a single Prometheus: `up` of the node job (a wave's servers back, no other server down,
  * which servers the history covers), the version each server runs, and the alerts firing on the
- * shards (a server down in a critical pool is judged on its shard). About three series per server
+ * shards (a server down in a critical pool is judged on its shard), each Certificate's expiry.
+ * About three series per server
  * with SCRAPED_AT, against the hundreds of each server's raw metrics.
  */
 export const FEDERATE_CURRENT_MATCH: readonly string[] = [
   'up{job="node"}',
   `${NODE_VERSION}{job="node"}`,
   'ALERTS{alertstate="firing"}',
+  // each Certificate's expiry (cert-manager's job): what rotate-certificates plans from
+  'certmanager_certificate_expiration_timestamp_seconds{job="cert-manager"}',
 ];
 
 export interface ShardedRuleSets {

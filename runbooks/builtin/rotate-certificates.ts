@@ -25,15 +25,28 @@ export default {
   plan: async ({ params, query }) => {
     const days = Number(params.days);
     const perWave = Number(params.perWave);
-    if (!(days > 0 && days <= 365)) throw new Error('days must be from 1 to 365');
+    if (!(Number.isInteger(days) && days >= 1 && days <= 365))
+      throw new Error('days must be a whole number from 1 to 365');
     if (!(Number.isInteger(perWave) && perWave >= 1 && perWave <= 100))
       throw new Error('perWave must be a whole number from 1 to 100');
-    const rows = await query(`certmanager_certificate_expiration_timestamp_seconds - time() < ${days * DAY}`);
+    // no series at all is not "nothing expires": cert-manager unscraped, or not federated
+    const seen = await query(
+      'count(certmanager_certificate_expiration_timestamp_seconds{job="cert-manager"})',
+    );
+    if (!(Number(seen[0]?.value) > 0))
+      throw new Error(
+        'Prometheus has no certmanager_certificate_expiration_timestamp_seconds of job cert-manager: is cert-manager scraped (and federated, with shards)?',
+      );
+    // cert-manager's own job only (another target could export the name), one row per Certificate
+    const rows = await query(
+      `max by (namespace, name) (certmanager_certificate_expiration_timestamp_seconds{job="cert-manager"}) - time() < ${days * DAY}`,
+    );
     const expiring: Expiring[] = rows
+      .filter((r) => r.labels.namespace && r.labels.name)
       .map((r) => ({
         id: `${r.labels.namespace}/${r.labels.name}`,
-        namespace: r.labels.namespace ?? '',
-        name: r.labels.name ?? '',
+        namespace: r.labels.namespace as string,
+        name: r.labels.name as string,
       }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const [first, ...rest] = expiring;
@@ -45,43 +58,55 @@ export default {
   steps: [
     {
       name: 'renew',
-      done: async (t, { cluster, params }) => {
+      // the notAfter before the renewal, journaled: a resume knows a renewal by a later one,
+      // whatever the certificate's lifetime
+      remember: async (t, { cluster }) =>
+        String((await cluster.certificate(t.namespace as string, t.name as string))?.notAfter ?? 0),
+      done: async (t, { cluster, params, memo }) => {
         const c = await cluster.certificate(t.namespace as string, t.name as string);
         if (!c) throw new Error(`no Certificate ${t.id}`);
+        if (memo !== undefined)
+          return c.notAfter > Number(memo) && `renewed, valid until ${date(c.notAfter)}`;
         return c.notAfter - now() > Number(params.days) * DAY && `valid until ${date(c.notAfter)}`;
       },
-      run: async (t, { cluster, until }) => {
+      run: async (t, { cluster, until, memo }) => {
         const ns = t.namespace as string;
         const name = t.name as string;
-        const before = (await cluster.certificate(ns, name))?.notAfter ?? 0;
         await cluster.renewCertificate(ns, name);
-        // cert-manager issues it: its new certificate ends later
+        // cert-manager issues it: its new certificate ends later than the one it had
         await until(
           `${t.id} is issued again`,
-          async () => ((await cluster.certificate(ns, name))?.notAfter ?? 0) > before,
+          async () => ((await cluster.certificate(ns, name))?.notAfter ?? 0) > Number(memo ?? 0),
           300,
         );
       },
       retries: 1,
     },
     {
-      // the pods that mount its Secret read the new certificate once restarted
+      // the pods that mount its Secret read the new certificate once restarted: after this step
+      // began (the clock kubectl stamps a restart with), never judged by the certificate's
+      // notBefore, which an issuer may set early
       name: 'roll',
-      done: async (t, { cluster }) => {
+      remember: () => String(now()),
+      done: async (t, { cluster, memo }) => {
+        if (memo === undefined) return null;
         const c = await cluster.certificate(t.namespace as string, t.name as string);
         if (!c) throw new Error(`no Certificate ${t.id}`);
         const mounting = await cluster.workloadsMounting(t.namespace as string, c.secretName);
+        if (mounting.length === 0) return `no Deployment or StatefulSet mounts Secret ${c.secretName}`;
         return (
-          mounting.every((w) => w.restartedAt !== null && w.restartedAt >= c.notBefore) &&
-          `${mounting.length} workload(s) restarted since it was issued`
+          mounting.every((w) => w.restartedAt !== null && w.restartedAt >= Number(memo)) &&
+          `${mounting.length} workload(s) restarted`
         );
       },
-      run: async (t, { cluster }) => {
+      run: async (t, { cluster, memo, log }) => {
         const ns = t.namespace as string;
         const c = await cluster.certificate(ns, t.name as string);
         if (!c) throw new Error(`no Certificate ${t.id}`);
-        for (const w of await cluster.workloadsMounting(ns, c.secretName))
-          if (w.restartedAt === null || w.restartedAt < c.notBefore)
+        const mounting = await cluster.workloadsMounting(ns, c.secretName);
+        if (mounting.length === 0) log(`no Deployment or StatefulSet mounts Secret ${c.secretName}`);
+        for (const w of mounting)
+          if (w.restartedAt === null || w.restartedAt < Number(memo ?? 0))
             await cluster.restartWorkload(ns, w.kind, w.name);
       },
     },

@@ -55,25 +55,57 @@ export const NO_SUCH_TAINT = /^error: taint ".*" not found$/;
 /** cert-manager's Certificate, by its full resource name (no other kind named `certificate` is meant). */
 const CERTIFICATES = 'certificates.cert-manager.io';
 
+/** A status condition of a Certificate, as `kubectl get -o json` prints it. */
+interface Condition {
+  readonly type?: string;
+  readonly status?: string;
+}
+
 /**
- * What `cmctl renew` does (cert-manager/cmctl pkg/renew/renew.go, at v2.5.0-176): a condition
- * Issuing=True, reason ManuallyTriggered, on the Certificate's status; cert-manager then issues
- * it again. As a JSON patch of the status subresource.
+ * What `cmctl renew` does (cert-manager/cmctl pkg/renew/renew.go:217, at v2.5.0-176), as a JSON
+ * patch of the Certificate's status: its Issuing condition set True, reason ManuallyTriggered, at
+ * the Certificate's generation — the one there replaced (tested first, so a condition moved
+ * meanwhile fails the patch), else added. Null when it is True already: an issuance is under way.
  */
-export const renewPatch = (at: Date): string =>
-  JSON.stringify([
-    {
-      op: 'add',
-      path: '/status/conditions/-',
-      value: {
-        type: 'Issuing',
-        status: 'True',
-        reason: 'ManuallyTriggered',
-        message: 'Certificate re-issuance manually triggered',
-        lastTransitionTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      },
-    },
-  ]);
+export function renewPatch(
+  certificate: { metadata?: { generation?: number }; status?: { conditions?: readonly Condition[] } },
+  at: Date,
+): string | null {
+  const conditions = certificate.status?.conditions;
+  const i = conditions?.findIndex((c) => c.type === 'Issuing') ?? -1;
+  if (i >= 0 && conditions?.[i]?.status === 'True') return null;
+  const value = {
+    type: 'Issuing',
+    status: 'True',
+    reason: 'ManuallyTriggered',
+    message: 'Certificate re-issuance manually triggered',
+    lastTransitionTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    ...(certificate.metadata?.generation === undefined
+      ? {}
+      : { observedGeneration: certificate.metadata.generation }),
+  };
+  const ops =
+    i >= 0
+      ? [
+          { op: 'test', path: `/status/conditions/${i}/type`, value: 'Issuing' },
+          { op: 'replace', path: `/status/conditions/${i}`, value },
+        ]
+      : conditions
+        ? [{ op: 'add', path: '/status/conditions/-', value }]
+        : [{ op: 'add', path: '/status/conditions', value: [value] }];
+  return JSON.stringify(ops);
+}
+
+/** The `certificate` template's output, `<notBefore> <notAfter> <secretName>`, read: a time not there is 0. */
+export function certificateFacts(printed: string): CertificateFacts | null {
+  const [notBefore = '', notAfter = '', secretName = ''] = printed.replace(/\r?\n$/, '').split(' ');
+  if (!secretName) return null;
+  const time = (t: string) => {
+    const v = Date.parse(t) / 1000;
+    return Number.isFinite(v) ? v : 0;
+  };
+  return { notBefore: time(notBefore), notAfter: time(notAfter), secretName };
+}
 
 /** A Deployment's or StatefulSet's as `kubectl get -o json` lists them: what mounts what. */
 interface ListedWorkload {
@@ -173,11 +205,13 @@ export class KubectlSshExecutor implements Executor {
 
   /** The argv of each cluster action and reading, as run. */
   clusterArgv(
-    what: ClusterAction | 'certificate' | 'workloads',
+    what: ClusterAction | 'certificate' | 'certificate-json' | 'workloads',
     namespace: string,
     name: string,
     kind: WorkloadKind = 'Deployment',
     now = new Date(),
+    /** The renewal's patch, made from the Certificate as read (renewPatch). */
+    patch?: string,
   ): string[] {
     switch (what) {
       case 'certificate':
@@ -200,8 +234,10 @@ export class KubectlSshExecutor implements Executor {
           '--subresource=status',
           '--type=json',
           '-p',
-          renewPatch(now),
+          patch ?? renewPatch({ status: { conditions: [] } }, now) ?? '',
         );
+      case 'certificate-json':
+        return this.kubectlArgv('get', CERTIFICATES, name, '-n', namespace, '-o', 'json');
       case 'workloads':
         return this.kubectlArgv('get', 'deployments,statefulsets', '-n', namespace, '-o', 'json');
       case 'restart':
@@ -220,12 +256,14 @@ export class KubectlSshExecutor implements Executor {
       undefined,
       /^Error from server \(NotFound\)/,
     );
-    const [notBefore = '', notAfter = '', secretName = ''] = printed.trim().split(' ');
-    if (!secretName) return null;
-    return { notBefore: Date.parse(notBefore) / 1000, notAfter: Date.parse(notAfter) / 1000, secretName };
+    return certificateFacts(printed);
   }
   async renewCertificate(namespace: string, name: string): Promise<void> {
-    await this.run(this.clusterArgv('renew-certificate', namespace, name));
+    // the patch is made from the Certificate's conditions as they are, as cmctl makes it
+    const read = JSON.parse(await this.run(this.clusterArgv('certificate-json', namespace, name)));
+    const patch = renewPatch(read, new Date());
+    if (patch === null) return; // an issuance is under way already
+    await this.run(this.clusterArgv('renew-certificate', namespace, name, 'Deployment', new Date(), patch));
   }
   async workloadsMounting(namespace: string, secretName: string): Promise<MountingWorkload[]> {
     return mountingOf(await this.run(this.clusterArgv('workloads', namespace, '')), secretName);

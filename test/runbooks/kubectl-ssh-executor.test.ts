@@ -12,10 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../exec/shell-quote.ts';
 import { ExecutorError, OUT_OF_SERVICE_TAINT } from '../../runbooks/executors/executor.ts';
 import {
+  certificateFacts,
   KubectlSshExecutor,
   mountingOf,
   NO_SUCH_TAINT,
   nodeFacts,
+  renewPatch,
 } from '../../runbooks/executors/kubectl-ssh-executor.ts';
 import { ROOT, tempDir } from '../helpers/city.ts';
 import { freePorts } from '../helpers/local-fleet.ts';
@@ -95,7 +97,7 @@ describe('the kubectl-ssh executor’s kubectl command lines', () => {
     expect(attempts.map((a) => a.match(/\(attempt (\d)\/3\)/)?.[1])).toEqual(['1', '2', '3']);
   });
 
-  it.each(['certificate', 'renew-certificate', 'workloads', 'restart'] as const)(
+  it.each(['certificate', 'certificate-json', 'renew-certificate', 'workloads', 'restart'] as const)(
     'cluster %s: kubectl takes every flag, and only the server is missing',
     (what) => {
       const [cmd, ...args] = executor.clusterArgv(what, 'tenant-t1', 'portal-tls', 'StatefulSet');
@@ -130,6 +132,22 @@ describe('the kubectl-ssh executor’s kubectl command lines', () => {
       `jsonpath=${template}`,
     );
     expect(printed).toBe('2026-10-01T00:00:00Z 2026-12-30T00:00:00Z c-tls');
+    expect(certificateFacts(printed)).toEqual({
+      notBefore: Date.parse('2026-10-01T00:00:00Z') / 1000,
+      notAfter: Date.parse('2026-12-30T00:00:00Z') / 1000,
+      secretName: 'c-tls',
+    });
+    // never issued: no times in its status, its Secret still named
+    const unissued = local(
+      {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: { name: 'c', namespace: 'ns' },
+        spec: { secretName: 'c-tls' },
+      },
+      `jsonpath=${template}`,
+    );
+    expect(certificateFacts(unissued)).toEqual({ notBefore: 0, notAfter: 0, secretName: 'c-tls' });
     // a Deployment mounting it, by a secret volume and by a projected one, and one that does not
     const deployment = (name: string, volumes: object[], restartedAt?: string) => ({
       apiVersion: 'apps/v1',
@@ -168,6 +186,43 @@ describe('the kubectl-ssh executor’s kubectl command lines', () => {
       { kind: 'Deployment', name: 'a', restartedAt: Date.parse('2026-11-01T10:00:00Z') / 1000 },
       { kind: 'Deployment', name: 'b', restartedAt: null },
     ]);
+  });
+
+  it('renews as cmctl does: its Issuing condition replaced where it is, added when absent, left when True', () => {
+    const at = new Date('2026-12-05T10:00:00.123Z');
+    const value = {
+      type: 'Issuing',
+      status: 'True',
+      reason: 'ManuallyTriggered',
+      message: 'Certificate re-issuance manually triggered',
+      lastTransitionTime: '2026-12-05T10:00:00Z',
+      observedGeneration: 3,
+    };
+    const failed = {
+      metadata: { generation: 3 },
+      status: {
+        conditions: [
+          { type: 'Ready', status: 'False' },
+          { type: 'Issuing', status: 'False' },
+        ],
+      },
+    };
+    expect(JSON.parse(renewPatch(failed, at) as string)).toEqual([
+      { op: 'test', path: '/status/conditions/1/type', value: 'Issuing' },
+      { op: 'replace', path: '/status/conditions/1', value },
+    ]);
+    expect(
+      JSON.parse(
+        renewPatch(
+          { metadata: { generation: 3 }, status: { conditions: [{ type: 'Ready', status: 'True' }] } },
+          at,
+        ) as string,
+      ),
+    ).toEqual([{ op: 'add', path: '/status/conditions/-', value }]);
+    expect(JSON.parse(renewPatch({ metadata: { generation: 3 } }, at) as string)).toEqual([
+      { op: 'add', path: '/status/conditions', value: [value] },
+    ]);
+    expect(renewPatch({ status: { conditions: [{ type: 'Issuing', status: 'True' }] } }, at)).toBeNull();
   });
 
   it('reads cordoned and fenced from a Node with the template kubectl itself evaluates', () => {

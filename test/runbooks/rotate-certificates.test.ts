@@ -108,7 +108,7 @@ describeWith([LOCAL_STACK], 'runbook rotate-certificates, against the local stac
     const run = (killed.output().match(/rotate-certificates-\d{8}-\d{6}-[0-9a-f]{4}/) as RegExpMatchArray)[0];
     const resumed = runCli(['runbook', 'resume', run, ...args(runs)]);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
-    expect(resumed.stdout).toMatch(/renew: already \(valid until \d{4}-\d{2}-\d{2}\)/);
+    expect(resumed.stdout).toMatch(/renew: already \(renewed, valid until \d{4}-\d{2}-\d{2}\)/);
 
     const record = (await fleetRecord(fleet.simulator)) as unknown as {
       renewals: Record<string, number>;
@@ -144,5 +144,37 @@ describeWith([LOCAL_STACK], 'runbook rotate-certificates, against the local stac
     ]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('runbook rotate-certificates: nothing to do (its plan has no target)');
+
+    // asked for more days than a certificate lasts (90): renewed, it still "expires within" them;
+    // killed right after its renewal, the resume knows it by the notAfter journaled before it
+    const longRuns = tempDir();
+    const long = spawnCli(
+      [
+        'runbook',
+        'run',
+        'rotate-certificates',
+        ...args(longRuns),
+        '--param',
+        'days=100',
+        '--approved-by',
+        'lan',
+      ],
+      { CITYCLOUD_CRASH_AFTER: 'renew:1' },
+    );
+    expect((await long.exited).signal, long.output()).toBe('SIGKILL');
+    const longRun = (
+      long.output().match(/rotate-certificates-\d{8}-\d{6}-[0-9a-f]{4}/) as RegExpMatchArray
+    )[0];
+    const finished = runCli(['runbook', 'resume', longRun, ...args(longRuns)]);
+    expect(finished.code, finished.stdout + finished.stderr).toBe(0);
+    expect(finished.stdout).toMatch(/renew: already \(renewed, valid until/);
+    const after = (await fleetRecord(fleet.simulator)) as unknown as { renewals: Record<string, number> };
+    // every certificate now, each once more: the far one too (80 days < 100)
+    expect(after.renewals).toEqual({
+      'tenant-t1/api-tls': 2,
+      'tenant-t1/far-tls': 1,
+      'tenant-t1/portal-tls': 2,
+      'warehouse-wa/wa-backup-agent': 2,
+    });
   }, 300_000);
 });
