@@ -95,7 +95,12 @@ describe('monitoring.shards: 3', () => {
         honor_timestamps: false,
         metrics_path: '/federate',
         params: {
-          'match[]': ['up{job="node"}', 'citycloud_node_version{job="node"}', 'ALERTS{alertstate="firing"}'],
+          'match[]': [
+            'up{job="node"}',
+            'citycloud_node_version{job="node"}',
+            'ALERTS{alertstate="firing"}',
+            'certmanager_certificate_expiration_timestamp_seconds{job="cert-manager"}',
+          ],
         },
         static_configs: [
           { targets: ['prometheus-shard-0:9090', 'prometheus-shard-1:9090', 'prometheus-shard-2:9090'] },
