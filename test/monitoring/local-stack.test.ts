@@ -101,6 +101,7 @@ describeWith([LOCAL_STACK], 'citycloud monitor up / down with the real Prometheu
       'kube-apiserver': '2s/2s',
       kubelet: '2s/2s',
       cadvisor: '2s/2s',
+      'cert-manager': '2s/2s',
     });
   });
 
