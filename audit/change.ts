@@ -4,6 +4,7 @@
  * attributes that changed and the facts the risk rules read. Every differ returns these; the
  * risk rules rank them; the formats print them.
  */
+import type { BackupPromise } from '../model/index.ts';
 
 /** Where a change was found. */
 export type Area =
@@ -225,13 +226,5 @@ export const valueAt = (v: unknown, ...keys: readonly (string | number)[]): unkn
     v,
   );
 
-/** A warehouse's backup promise as the diff reads it (model/types.ts BackupPromise, and its target). */
-export interface WarehouseBackupFacts {
-  readonly backupTo: string;
-  readonly schedule: string;
-  readonly fullBackupsKept: number;
-  readonly pointInTimeDays: number;
-  readonly rpoMinutes: number;
-  readonly rtoMinutes: number;
-  readonly drill: string | null;
-}
+/** A warehouse's backup promise as the diff reads it (the model's, without its path), and its target. */
+export type WarehouseBackupFacts = Omit<BackupPromise, 'path'> & { readonly backupTo: string };

@@ -1,4 +1,5 @@
 /** The city's clock: Asia/Ho_Chi_Minh, UTC+7, with no daylight saving. */
+import { BACKUP_SCHEDULE } from './schema.ts';
 
 /** Seconds the city's clock is ahead of UTC. */
 export const CITY_UTC_OFFSET = 7 * 3600;
@@ -15,7 +16,7 @@ export const cityMidnight = (t: number): number =>
  * 07:00 in the city is the previous month's last day in UTC.
  */
 export function utcSchedule(schedule: string): string | null {
-  const m = /^(\d{1,2}) (\d{1,2}) (\*|\d{1,2}) \* (\*|[0-6])$/.exec(schedule);
+  const m = BACKUP_SCHEDULE.exec(schedule);
   if (!m) return null;
   const [, minute, hour, day, weekday] = m as unknown as [string, string, string, string, string];
   const shifted = Number(hour) - CITY_UTC_OFFSET / 3600;

@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { type Document, isMap, isSeq, type YAMLSeq } from 'yaml';
 import { writeWhole } from '../../exec/atomic-file.ts';
-import { type Finding, hasErrors, type InventorySources, loadCity, UserError } from '../../model/index.ts';
+import {
+  type CityLoad,
+  type Finding,
+  hasErrors,
+  type InventorySources,
+  loadCity,
+  UserError,
+} from '../../model/index.ts';
 
 export type YamlScalar = string | number | boolean;
 
@@ -125,7 +132,12 @@ export const readerOf =
  * throws InventoryEditRefused otherwise, with the errors, writing nothing. A file that no longer
  * holds the text the edit was made from is refused too: it changed meanwhile.
  */
-export function commitEdits(inventory: string, edited: EditedFiles): string[] {
+export function commitEdits(
+  inventory: string,
+  edited: EditedFiles,
+  /** The files the inventory was read from (loadCity's `inputs`): read again when not given. */
+  inputs: CityLoad['inputs'] = loadCity(inventory).inputs,
+): string[] {
   const root = dirname(resolve(inventory));
   const copy = mkdtempSync(join(tmpdir(), 'citycloud-edit-'));
   try {
@@ -140,7 +152,7 @@ export function commitEdits(inventory: string, edited: EditedFiles): string[] {
       mkdirSync(dirname(to), { recursive: true });
       return to;
     };
-    for (const input of loadCity(inventory).inputs)
+    for (const input of inputs)
       if (!edited.has(input.path)) writeFileSync(into(input.path), readFileSync(join(root, input.path)));
     for (const [file, { after }] of edited) writeFileSync(into(file), after);
     const check = loadCity(join(copy, relative(root, resolve(inventory))));

@@ -60,14 +60,37 @@ export const fleetReader = (settings: ContextSettings): FleetReader => ({
   },
 });
 
+/**
+ * Journals what a step does (its line, secrets hidden) before doing it, and shows it; a dry run
+ * says the line and does nothing, giving `dry`.
+ */
+async function journaled<T>(
+  settings: ContextSettings,
+  act: StepAct,
+  line: string,
+  go: () => Promise<T>,
+  dry: T,
+): Promise<T> {
+  const shown = settings.redact(line);
+  if (settings.dryRun) {
+    settings.dryRun(shown);
+    return dry;
+  }
+  await act.command(shown);
+  act.update(shown);
+  return go();
+}
+
 export function fleetOf(settings: ContextSettings, act: StepAct): Fleet {
   const action = (what: Exclude<FleetAction, 'upgrade' | 'reboot'>) => async (server: string) => {
     const name = known(settings, server);
-    const line = settings.redact(settings.executor.describe(what, name, ''));
-    if (settings.dryRun) return settings.dryRun(line);
-    await act.command(line);
-    act.update(line);
-    await settings.executor[what](name);
+    await journaled(
+      settings,
+      act,
+      settings.executor.describe(what, name, ''),
+      () => settings.executor[what](name),
+      undefined,
+    );
   };
   return {
     ...fleetReader(settings),
@@ -103,19 +126,16 @@ export const clusterReader = (settings: ContextSettings): ClusterReader => ({
 });
 
 export function clusterOf(settings: ContextSettings, act: StepAct): Cluster {
-  const journaled = async (line: string, go: () => Promise<void>) => {
-    const shown = settings.redact(line);
-    if (settings.dryRun) return settings.dryRun(shown);
-    await act.command(shown);
-    act.update(shown);
-    await go();
-  };
   return {
     ...clusterReader(settings),
     renewCertificate: async (namespace, name) => {
       const [ns, n] = [kubeName(settings, 'namespace', namespace), kubeName(settings, 'certificate', name)];
-      await journaled(settings.executor.describeCluster('renew-certificate', ns, n), () =>
-        settings.executor.renewCertificate(ns, n),
+      await journaled(
+        settings,
+        act,
+        settings.executor.describeCluster('renew-certificate', ns, n),
+        () => settings.executor.renewCertificate(ns, n),
+        undefined,
       );
     },
     restartWorkload: async (namespace, kind: WorkloadKind, name) => {
@@ -124,8 +144,12 @@ export function clusterOf(settings: ContextSettings, act: StepAct): Cluster {
         throw new Error(
           `kind ${settings.redact(JSON.stringify(kind)).slice(0, 40)}: expected Deployment or StatefulSet`,
         );
-      await journaled(settings.executor.describeCluster('restart', ns, n, kind), () =>
-        settings.executor.restartWorkload(ns, kind, n),
+      await journaled(
+        settings,
+        act,
+        settings.executor.describeCluster('restart', ns, n, kind),
+        () => settings.executor.restartWorkload(ns, kind, n),
+        undefined,
       );
     },
   };
@@ -137,7 +161,7 @@ function loaded(inventory: string) {
   const first = city.findings.find((f) => f.level === 'error');
   if (!city.model || first)
     throw new Error(`the inventory does not validate: ${formatFinding(first as never)}`);
-  return { model: city.model, sources: city.sources };
+  return { model: city.model, sources: city.sources, inputs: city.inputs };
 }
 
 export const inventoryReader = (inventory: string): InventoryReader => ({
@@ -151,7 +175,7 @@ export function inventoryWriter(settings: ContextSettings, act: StepAct): Invent
   return {
     ...inventoryReader(settings.inventory),
     edit: async (edits: readonly InventoryEdit[], why: string) => {
-      const { sources } = loaded(settings.inventory);
+      const { sources, inputs } = loaded(settings.inventory);
       const files = new Set(sources.files.map((f) => f.relativePath));
       for (const e of edits)
         if (!files.has(e.file))
@@ -159,23 +183,24 @@ export function inventoryWriter(settings: ContextSettings, act: StepAct): Invent
             `${settings.redact(JSON.stringify(e.file)).slice(0, 120)} is not a file of the inventory (${[...files].join(', ')})`,
           );
       const edited = editedFiles(edits, readerOf(settings.inventory, sources));
-      const line = settings.redact(`edit ${[...edited.keys()].join(', ')}: ${why}`);
-      if (settings.dryRun) {
-        settings.dryRun(line);
-        return [];
-      }
-      await act.command(line);
-      act.update(line);
-      try {
-        return commitEdits(settings.inventory, edited);
-      } catch (err) {
-        if (!(err instanceof InventoryEditRefused)) throw err;
-        const first = err.findings[0];
-        // its line is the edited file's, which the inventory does not hold: said as such
-        throw new Error(
-          settings.redact(first ? `${err.message}: as edited, ${formatFinding(first)}` : err.message),
-        );
-      }
+      return journaled(
+        settings,
+        act,
+        `edit ${[...edited.keys()].join(', ')}: ${why}`,
+        async () => {
+          try {
+            return commitEdits(settings.inventory, edited, inputs);
+          } catch (err) {
+            if (!(err instanceof InventoryEditRefused)) throw err;
+            const first = err.findings[0];
+            // its line is the edited file's, which the inventory does not hold: said as such
+            throw new Error(
+              settings.redact(first ? `${err.message}: as edited, ${formatFinding(first)}` : err.message),
+            );
+          }
+        },
+        [],
+      );
     },
   };
 }

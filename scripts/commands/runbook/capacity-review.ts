@@ -46,7 +46,7 @@ function patchBase(root: string): { dir: string; prefix: string } {
 
 export async function runCapacityReview(opts: CapacityReviewOptions): Promise<number> {
   const prometheus = prometheusWithAuth(opts.prometheus, { authFile: opts.prometheusAuthFile });
-  const { model, findings, sources } = loadCity(opts.inventory);
+  const { model, findings, sources, inputs } = loadCity(opts.inventory);
   if (!model || hasErrors(findings)) {
     printFindings(findings, console.error);
     console.error('✗ the inventory has errors; no review was made');
@@ -94,7 +94,7 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
   }
   if (opts.apply && edited.size > 0) {
     try {
-      out(`  applied to ${commitEdits(opts.inventory, edited).join(', ')}`);
+      out(`  applied to ${commitEdits(opts.inventory, edited, inputs).join(', ')}`);
     } catch (err) {
       if (!(err instanceof InventoryEditRefused)) throw err;
       printFindings(err.findings, console.error);
