@@ -417,6 +417,11 @@ export class FleetSimulator {
     const server = createServer((req, res) => {
       this.route(req, res).catch((err: Error) => send(res, 500, `simulator error: ${err.message}\n`));
     });
+    // a client reuses an idle connection until the server's Keep-Alive timeout (less a second);
+    // a test whose event loop a spawnSync blocks for longer than Node's 5 s default reused one
+    // the simulator was closing ("other side closed"): idle connections stay a minute
+    server.keepAliveTimeout = 60_000;
+    server.headersTimeout = 65_000;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve(server));
