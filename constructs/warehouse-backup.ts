@@ -10,7 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { Offsite, Warehouse } from '../model/index.ts';
+import { backupAgentRoleName, type Offsite, type Warehouse } from '../model/index.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
 
 export interface WarehouseBackupProps {
@@ -22,6 +22,18 @@ export interface WarehouseBackupProps {
   readonly key: kms.IKey;
   /** Where the bucket's server access logs go. */
   readonly accessLogs: s3.IBucket;
+  /**
+   * The bucket's name, which the Kubernetes stacks write their backups to (model/offsite-names.ts:
+   * both tiers derive it from the model; a generated name is known only after the deploy).
+   */
+  readonly bucketName: string;
+  /**
+   * Days a backup object is kept before it expires (the warehouse's promise: its full backups
+   * kept, a period apart, and one period more; model/offsite-names.ts backupExpiryDays). The
+   * agent may not delete, so this is what enforces the retention; an expired object stays a
+   * noncurrent version until noncurrentExpireDays.
+   */
+  readonly expireAfterDays: number;
   /**
    * The common name in the backup agent's certificate.
    * @default `backup-agent.<warehouse>.hcmc.gov.vn`
@@ -53,6 +65,7 @@ export class WarehouseBackup extends Construct {
     this.agentCommonName = props.agentCommonName ?? `backup-agent.${w.id}.hcmc.gov.vn`;
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: props.bucketName,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.key,
       bucketKeyEnabled: true,
@@ -81,6 +94,8 @@ export class WarehouseBackup extends Construct {
           noncurrentVersionExpiration: Duration.days(o.noncurrentExpireDays),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
+        // a rule of its own: S3 refuses an expiration before a transition within one rule
+        { id: 'expire-beyond-promise', expiration: Duration.days(props.expireAfterDays) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -89,6 +104,8 @@ export class WarehouseBackup extends Construct {
     const onlyThisAgent = { StringEquals: { 'aws:PrincipalTag/x509Subject/CN': this.agentCommonName } };
     const rolesAnywhere = new iam.ServicePrincipal('rolesanywhere.amazonaws.com');
     this.agentRole = new iam.Role(this, 'AgentRole', {
+      // named, so the credential helper in the Kubernetes stacks can be given its ARN
+      roleName: backupAgentRoleName(w.id),
       description: `Backup agent of the ${w.name}: writes and restores its backups, nothing else`,
       assumedBy: new iam.PrincipalWithConditions(rolesAnywhere, onlyThisAgent),
       maxSessionDuration: Duration.hours(1),

@@ -11,6 +11,7 @@ export * from './ipv4.ts';
 export * from './kubernetes-names.ts';
 export * from './load-city.ts';
 export * from './model-path.ts';
+export * from './offsite-names.ts';
 export * from './phases.ts';
 export * from './pool-headroom.ts';
 export * from './pool-servers.ts';

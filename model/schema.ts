@@ -385,27 +385,65 @@ const terraformState = z.discriminatedUnion('backend', [
 ]);
 
 /** What the city keeps outside its data centre (the AWS off-site tier). */
-const offsite = z.strictObject({
-  region: id.default('ap-southeast-1'),
-  /** The country the region is in (default: known for AWS's regions, e.g. SG for ap-southeast-1). */
-  jurisdiction: jurisdiction.optional(),
-  /** Object-lock retention of every backup (compliance mode: nobody can delete earlier). */
-  backupRetentionDays: positiveInt.max(3650).default(35),
-  /** Backups move to Glacier Instant Retrieval after this many days, to Deep Archive after the next. */
-  infrequentAfterDays: positiveInt.default(30),
-  archiveAfterDays: positiveInt.default(120),
-  /** Older versions of a backup are deleted this many days after they are replaced. */
-  noncurrentExpireDays: positiveInt.default(365),
-  /** The open-data portal's own name and ACM certificate (us-east-1); without, the cloudfront.net name. */
-  openDataDomain: z
-    .strictObject({
-      name: z.hostname({ error: 'a host name such as data.hcmc.gov.vn' }),
-      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/, {
-        error: 'the ARN of an ACM certificate in us-east-1',
-      }),
-    })
-    .optional(),
-});
+const offsite = z
+  .strictObject({
+    region: id.default('ap-southeast-1'),
+    /** The country the region is in (default: known for AWS's regions, e.g. SG for ap-southeast-1). */
+    jurisdiction: jurisdiction.optional(),
+    /** Object-lock retention of every backup (compliance mode: nobody can delete earlier). */
+    backupRetentionDays: positiveInt.max(3650).default(35),
+    /** Backups move to Glacier Instant Retrieval after this many days, to Deep Archive after the next. */
+    infrequentAfterDays: positiveInt.default(30),
+    archiveAfterDays: positiveInt.default(120),
+    /** Older versions of a backup are deleted this many days after they are replaced. */
+    noncurrentExpireDays: positiveInt.default(365),
+    /**
+     * The IAM Roles Anywhere trust anchor (the city's CA) and profile the warehouses' backup agents
+     * authenticate through, made once by the city's PKI team (their ids are AWS's); without, the
+     * warehouses that back up off-site get no backup configuration.
+     */
+    rolesAnywhere: z
+      .strictObject({
+        trustAnchorArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:rolesanywhere:[a-z0-9-]+:\d{12}:trust-anchor\/[0-9a-f-]{36}$/, {
+            error:
+              'the ARN of a Roles Anywhere trust anchor, arn:aws:rolesanywhere:<region>:<account>:trust-anchor/<id>',
+          }),
+        profileArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:rolesanywhere:[a-z0-9-]+:\d{12}:profile\/[0-9a-f-]{36}$/, {
+            error:
+              'the ARN of a Roles Anywhere profile, arn:aws:rolesanywhere:<region>:<account>:profile/<id>',
+          }),
+      })
+      .optional(),
+    /** The open-data portal's own name and ACM certificate (us-east-1); without, the cloudfront.net name. */
+    openDataDomain: z
+      .strictObject({
+        name: z.hostname({ error: 'a host name such as data.hcmc.gov.vn' }),
+        certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/, {
+          error: 'the ARN of an ACM certificate in us-east-1',
+        }),
+      })
+      .optional(),
+  })
+  .superRefine((o, ctx) => {
+    // the helper signs for the trust anchor's region and account: the profile and role must be there
+    const where = (arn: string) => arn.split(':').slice(3, 5).join(':');
+    if (o.rolesAnywhere && where(o.rolesAnywhere.trustAnchorArn) !== where(o.rolesAnywhere.profileArn))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rolesAnywhere', 'profileArn'],
+        message: `the profile is in ${where(o.rolesAnywhere.profileArn)}, the trust anchor in ${where(o.rolesAnywhere.trustAnchorArn)}: expected one region and account`,
+      });
+    if (o.rolesAnywhere && where(o.rolesAnywhere.trustAnchorArn).split(':')[0] !== o.region)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rolesAnywhere', 'trustAnchorArn'],
+        message: `the trust anchor is in ${where(o.rolesAnywhere.trustAnchorArn).split(':')[0]}, the off-site tier in ${o.region}: expected the off-site region`,
+      });
+  });
 
 /** The runbooks of this repository as the city's git host serves them. */
 export const DEFAULT_RUNBOOK_BASE_URL =

@@ -430,6 +430,8 @@ export interface Offsite {
   readonly noncurrentExpireDays: number;
   /** The country the region is in (ISO 3166-1), or null when the inventory does not say and the region is unknown. */
   readonly jurisdiction: string | null;
+  /** The Roles Anywhere trust anchor and profile of the backup agents, if the inventory names them. */
+  readonly rolesAnywhere?: { readonly trustAnchorArn: string; readonly profileArn: string } | undefined;
   /** The open-data portal's own name and ACM certificate (us-east-1), if it has them. */
   readonly openDataDomain?: { readonly name: string; readonly certificateArn: string } | undefined;
   readonly path: string;

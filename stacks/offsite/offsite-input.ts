@@ -1,5 +1,5 @@
 /** The off-site tier's slice of the model: all the off-site stack is made from, and its cache key. */
-import type { CityModel } from '../../model/index.ts';
+import { type BackupPromise, type CityModel, offsiteWarehouses } from '../../model/index.ts';
 
 /** The off-site stack's name, in the cloud assembly and on CloudFormation. */
 export const OFFSITE_STACK = 'offsite';
@@ -8,14 +8,21 @@ export const OFFSITE_STACK = 'offsite';
 export interface OffsiteInput {
   readonly city: CityModel['city'];
   readonly offsite: CityModel['offsite'];
-  readonly warehouses: readonly { readonly id: string; readonly name: string }[];
+  readonly warehouses: readonly {
+    readonly id: string;
+    readonly name: string;
+    /** What decides how long its backups are kept off-site. */
+    readonly backup: Pick<BackupPromise, 'schedule' | 'fullBackupsKept'>;
+  }[];
 }
 
 export const offsiteInput = (model: CityModel): OffsiteInput => ({
   city: model.city,
   offsite: model.offsite,
   // only what may leave the country: the others back up to the city's second site
-  warehouses: model.warehouses
-    .filter((w) => w.backupTo === 'offsite')
-    .map((w) => ({ id: w.id, name: w.name })),
+  warehouses: offsiteWarehouses(model).map((w) => ({
+    id: w.id,
+    name: w.name,
+    backup: { schedule: w.backup.schedule, fullBackupsKept: w.backup.fullBackupsKept },
+  })),
 });

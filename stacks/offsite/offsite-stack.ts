@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { OpenDataSite } from '../../constructs/open-data-site.ts';
 import { WarehouseBackup } from '../../constructs/warehouse-backup.ts';
+import { backupExpiryDays, offsiteBucketName } from '../../model/index.ts';
 import type { OffsiteInput } from './offsite-input.ts';
 
 export class OffsiteStack extends Stack {
@@ -51,6 +52,8 @@ export class OffsiteStack extends Stack {
           offsite: model.offsite,
           key,
           accessLogs,
+          bucketName: offsiteBucketName(model.city.code, warehouse.id),
+          expireAfterDays: backupExpiryDays(warehouse.backup),
         }),
     );
     new OpenDataSite(this, 'OpenData', {

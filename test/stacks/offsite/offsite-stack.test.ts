@@ -74,7 +74,7 @@ describe('the off-site stack', () => {
       },
       LoggingConfiguration: { LogFilePrefix: 'backup-population/' },
       LifecycleConfiguration: {
-        Rules: [
+        Rules: Match.arrayWith([
           Match.objectLike({
             Transitions: [
               { StorageClass: 'GLACIER_IR', TransitionInDays: 30 },
@@ -83,7 +83,7 @@ describe('the off-site stack', () => {
             NoncurrentVersionExpiration: { NoncurrentDays: 365 },
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
           }),
-        ],
+        ]),
       },
     });
     const locked = Object.values(raw.Resources).filter(
@@ -99,6 +99,32 @@ describe('the off-site stack', () => {
       },
     });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, RotationPeriodInDays: 365 });
+  });
+
+  it('names each bucket and agent role from the model, so the Kubernetes stacks can be told them, and expires backups the promise no longer keeps', () => {
+    const buckets = Object.values(raw.Resources).filter(
+      (r) => r.Type === 'AWS::S3::Bucket' && r.Properties.ObjectLockEnabled === true,
+    );
+    expect(buckets.map((b) => b.Properties.BucketName).sort()).toEqual(
+      city.warehouses.map((w) => `citycloud-79-backup-${w.id}`).sort(),
+    );
+    const roles = Object.values(raw.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
+    expect(roles.map((r) => r.Properties.RoleName).sort()).toEqual(
+      city.warehouses.map((w) => `citycloud-backup-agent-${w.id}`).sort(),
+    );
+    // the defaults: daily full backups, 8 kept: 9 days; open data weekly, 5 kept: 6 weeks. An
+    // expired backup stays a noncurrent version for 365 days more
+    for (const w of city.warehouses) {
+      const bucket = buckets.find((b) => b.Properties.BucketName === `citycloud-79-backup-${w.id}`);
+      expect(
+        (bucket?.Properties.LifecycleConfiguration as { Rules: unknown[] } | undefined)?.Rules,
+        w.id,
+      ).toContainEqual({
+        Id: 'expire-beyond-promise',
+        Status: 'Enabled',
+        ExpirationInDays: w.classification === 'open' ? 42 : 9,
+      });
+    }
   });
 
   it('lets each backup agent, by its certificate, write and read its own bucket and nothing else', () => {
@@ -224,6 +250,8 @@ describe('the off-site checks', () => {
           offsite: { ...city.offsite, infrequentAfterDays: 30, archiveAfterDays: 60 },
           key,
           accessLogs: logs,
+          bucketName: 'citycloud-79-backup-x',
+          expireAfterDays: 9,
         }),
     ).toThrow(
       'offsite/Backup (offsite): backups would leave Glacier Instant Retrieval after 30 days, under its 90-day minimum; expected archiveAfterDays ≥ infrequentAfterDays + 90',
