@@ -50,6 +50,8 @@ export interface KsmSnapshot {
     readonly currentRevision: string;
     readonly updateRevision: string;
     readonly generation: number;
+    /** Its creation, unix seconds (kube_statefulset_created); unknown: not served. */
+    readonly created?: number;
   }[];
   readonly autoscalers: readonly {
     readonly namespace: string;
@@ -108,6 +110,13 @@ export const KSM = {
   podReady: 'kube_pod_status_ready',
   podOwner: 'kube_pod_owner',
   podWaiting: 'kube_pod_container_status_waiting_reason',
+  // creation times, and the backups' and drills' CronJobs and their Jobs (batch, v2.20's
+  // docs/metrics/workload/{statefulset,cronjob,job}-metrics.md)
+  statefulSetCreated: 'kube_statefulset_created',
+  cronJobCreated: 'kube_cronjob_created',
+  cronJobLastSuccess: 'kube_cronjob_status_last_successful_time',
+  jobFailed: 'kube_job_status_failed',
+  jobStartTime: 'kube_job_status_start_time',
 } as const;
 
 /** Registers the families; each scrape takes one snapshot and sets every series from it. */
@@ -227,6 +236,10 @@ export function createKubeState(registry: Registry, read: () => KsmSnapshot) {
     family(name, help, sts, (g, s) => {
       for (const d of s.statefulSets) g.set({ namespace: d.namespace, statefulset: d.statefulset }, value(d));
     });
+  family(KSM.statefulSetCreated, 'Unix creation timestamp', sts, (g, s) => {
+    for (const d of s.statefulSets)
+      if (d.created !== undefined) g.set({ namespace: d.namespace, statefulset: d.statefulset }, d.created);
+  });
   family(
     KSM.statefulSetCurrentRevision,
     'Indicates the version of the StatefulSet used to generate Pods in the sequence [0,currentReplicas).',

@@ -4,6 +4,7 @@
  */
 import { type CityModel, deployedModel } from '../../model/index.ts';
 import { memoByModel } from '../../model/memo-by-model.ts';
+import { backupRules } from './backup-rules.ts';
 import { kubernetesRules } from './kubernetes-rules.ts';
 import { networkRules } from './network-rules.ts';
 import { nodeHealthRules } from './node-health-rules.ts';
@@ -21,6 +22,7 @@ export const cityRuleSets = memoByModel((city: CityModel): RuleSet[] => {
     nodeHealthRules(model),
     kubernetesRules(model),
     warehouseRules(model),
+    backupRules(model),
     networkRules(model),
     sloRules(model),
   ].map((set) =>

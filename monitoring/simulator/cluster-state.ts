@@ -65,8 +65,8 @@ export class ClusterState {
 
   constructor(
     readonly objects: ClusterObjects,
-    /** When the cluster's counters started, unix seconds. */
-    epoch: number,
+    /** When the cluster's counters started (and its objects were made), unix seconds. */
+    private readonly epoch: number,
     private readonly timeScale = 1,
     /** The namespace and Node label keys kube-state-metrics is allowed to show. */
     private readonly allowed: { namespaces: readonly string[]; nodes: readonly string[] } = {
@@ -189,6 +189,7 @@ export class ClusterState {
             currentRevision: revision,
             updateRevision: stuck(w) ? `${w.name}-${suffix(`${objectKey(w)}/next`, 10)}` : revision,
             generation: 1,
+            created: this.epoch,
           };
         }),
       autoscalers: o.autoscalers.map((a) => ({
