@@ -14,6 +14,14 @@ export const DEFAULT_MONITOR_DIR = '.citycloud/monitor';
  */
 export const defaultRunsDir = (cityCode: string): string =>
   join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'citycloud', 'runs', cityCode);
+/**
+ * The local restore drill's site (the stand-in shards and their archive), per city, beside the
+ * runs folder.
+ */
+export const defaultDrillSite = (cityCode: string): string =>
+  join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'citycloud', 'drill-site', cityCode);
+/** Where the restore drill writes its reports. */
+export const DEFAULT_DRILL_REPORT_DIR = '.citycloud/restore-drill';
 /** Where the capacity review writes its reports. */
 export const DEFAULT_REVIEW_DIR = '.citycloud/capacity-review';
 /** Where `monitor status` writes its page. */

@@ -59,3 +59,15 @@ export const duration =
       );
     return ms;
   };
+
+/**
+ * An instant in ISO 8601 with its zone, `2026-12-05T08:30:00Z` or `…+07:00`, from 2000 to 2999,
+ * as the ISO text of that instant in UTC.
+ */
+export function instant(value: string): string {
+  const ok = /^2\d{3}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)$/.test(value.trim());
+  const t = ok ? Date.parse(value.trim()) : Number.NaN;
+  if (!Number.isFinite(t))
+    throw new InvalidArgumentError('expected an instant such as 2026-12-05T08:30:00+07:00');
+  return new Date(t).toISOString();
+}

@@ -1,0 +1,89 @@
+/**
+ * What a restore drill acts through: `local` (Debian's PostgreSQL on this machine: a source
+ * cluster archiving to a folder that stands for the second site, restored into a scratch
+ * cluster) or `kubectl` (the city: a scratch namespace with a deny-all policy, a Spilo clone of
+ * the shard restored by WAL-G). Both answer the same questions with the same checks
+ * (table-figures.ts), so a drill reads the same whichever restored it.
+ */
+import type { DatabaseFigures } from './table-figures.ts';
+
+/** A shard drilled: its warehouse, its name, where it runs. */
+export interface DrillShard {
+  readonly warehouse: string;
+  readonly shard: string;
+  readonly engine: 'postgresql' | 'clickhouse';
+  /** The warehouse's namespace (kubectl). */
+  readonly namespace: string;
+}
+
+/** Where a restore stops: the drill's own restore point, a time asked for, or the archive's end. */
+export type RestoreTarget =
+  /** `at`: when it was written (unix s), for a restore that stops by time (Spilo's clone). */
+  | { readonly kind: 'restore-point'; readonly name: string; readonly at: number }
+  | { readonly kind: 'time'; readonly at: string }
+  | { readonly kind: 'latest' };
+
+/** How much the shard would lose if it were lost now: read before the drill touches anything. */
+export interface RecoveryPointReading {
+  /** When it was read (unix s). */
+  readonly at: number;
+  /** When the newest transaction in the archive committed (unix s); null: none found. */
+  readonly newestArchivedCommit: number | null;
+  /** The source has written transactions the archive does not hold yet. */
+  readonly sourceAhead: boolean;
+}
+
+/** The drill's restore point on the source, and the source's figures as of it. */
+export interface SourceMark {
+  readonly restorePoint: string;
+  readonly lsn: string;
+  /** When it was written (unix s). */
+  readonly at: number;
+  /** The WAL segment holding it. */
+  readonly segment: string;
+  /** Whether that segment reached the archive; else why not (archiving failing, late). */
+  readonly archived: boolean;
+  readonly archiveProblem: string | null;
+  readonly databases: readonly DatabaseFigures[];
+}
+
+/** Where a restore is. */
+export type RestoreState =
+  | { readonly state: 'absent' }
+  /** Files copied in part, no server running: a restore cut short before it started. */
+  | { readonly state: 'partial' }
+  | { readonly state: 'recovering'; readonly detail: string }
+  | { readonly state: 'ready' }
+  | { readonly state: 'failed'; readonly problem: string };
+
+/** What the restored copy says of itself. */
+export interface RestoredCopy {
+  /** What pg_amcheck (or CHECK TABLE) found: empty when it passed. */
+  readonly corruption: readonly string[];
+  readonly databases: readonly DatabaseFigures[];
+}
+
+export type DrillAction = 'mark' | 'restore' | 'teardown';
+
+export interface DrillExecutor {
+  readonly name: 'local' | 'kubectl';
+  /** What it drills, journaled as the run's fleet: a resume goes on only with the same. */
+  readonly fleet: string;
+  /** The folder the drill's own records go to (one folder per drill and shard under it). */
+  readonly stateRoot: string;
+  /** What an action runs, as shown and journaled. */
+  describe(action: DrillAction, shard: DrillShard, detail: string): string;
+  recoveryPoint(shard: DrillShard): Promise<RecoveryPointReading>;
+  /** Writes a restore point on the source, its figures as of it, and has it archived. */
+  mark(shard: DrillShard, name: string, waitSeconds: number): Promise<SourceMark>;
+  /** Starts restoring the newest full backup before `target` into the scratch place. */
+  restore(shard: DrillShard, target: RestoreTarget): Promise<{ readonly base: string }>;
+  restoreState(shard: DrillShard): Promise<RestoreState>;
+  /** The WAL segments the restore to `target` needs that the archive lacks. */
+  missingWal(shard: DrillShard, target: RestoreTarget, lsn: string | null): Promise<string[]>;
+  inspect(shard: DrillShard): Promise<RestoredCopy>;
+  /** Stops and removes the scratch place; nothing to do when there is none. */
+  teardown(shard: DrillShard): Promise<void>;
+  /** Whether anything of the scratch place is left. */
+  scratchLeft(shard: DrillShard): Promise<boolean>;
+}

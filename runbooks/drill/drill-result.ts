@@ -1,0 +1,115 @@
+/**
+ * A shard's drill judged: the recovery point and time measured against the warehouse's
+ * objectives, the restored copy's checks, and every problem in a phrase. This is the record an
+ * auditor keeps (drill-report.ts gathers them; its JSON schema is docs/restore-drill.schema.json).
+ */
+import type { DrillPlan, DrillRecords, DrillTarget } from './drill-plan.ts';
+
+export interface DrillShardResult {
+  readonly warehouse: string;
+  readonly shard: string;
+  readonly drill: string;
+  /** Where the restore stopped: the drill's restore point, a time asked for, or the archive's end. */
+  readonly restoredTo: string;
+  /** The full backup it started from. */
+  readonly fullBackup: string | null;
+  readonly recoveryPoint: {
+    /** How old the newest transaction the archive held was, when the source had newer ones; 0: none newer. */
+    readonly measuredSeconds: number | null;
+    readonly objectiveSeconds: number;
+    readonly met: boolean;
+  };
+  readonly recoveryTime: {
+    /** From the restore's start to the restored copy checked. */
+    readonly measuredSeconds: number | null;
+    readonly objectiveSeconds: number;
+    readonly met: boolean;
+  };
+  readonly verification: {
+    readonly restored: boolean;
+    /** What pg_amcheck found. */
+    readonly corruption: readonly string[];
+    /** Where the restored copy's figures differ from the source's as of the restore point. */
+    readonly differences: readonly string[];
+    /** Whether the figures were compared with the source (not for a point in time asked for). */
+    readonly compared: boolean;
+    readonly tables: number;
+    readonly rows: number;
+  };
+  readonly problems: readonly string[];
+  readonly passed: boolean;
+}
+
+const round = (s: number) => Math.round(s * 10) / 10;
+
+export function judge(t: DrillTarget, plan: DrillPlan, r: DrillRecords): DrillShardResult {
+  const problems: string[] = [];
+  const rp = r.recoveryPoint;
+  const rpoObjective = t.promise.rpoMinutes * 60;
+  const rtoObjective = t.promise.rtoMinutes * 60;
+  const rpMeasured =
+    rp === undefined
+      ? null
+      : !rp.sourceAhead
+        ? 0
+        : rp.newestArchivedCommit === null
+          ? null
+          : round(rp.at - rp.newestArchivedCommit);
+  const rpMet = rpMeasured !== null && rpMeasured <= rpoObjective;
+  if (rpMeasured === null)
+    problems.push('the recovery point could not be measured: no commit in the archive’s newest segments');
+  else if (!rpMet)
+    problems.push(
+      `recovery point objective missed: the newest archived transaction was ${rpMeasured} s old, the objective is ${rpoObjective} s`,
+    );
+  const mark = r.mark;
+  if (mark && 'archived' in mark && !mark.archived && mark.archiveProblem)
+    problems.push(`the drill's restore point never reached the archive: ${mark.archiveProblem}`);
+  const recovered = r.recovered;
+  if (recovered?.problem) problems.push(recovered.problem);
+  const inspected = r.inspected && 'corruption' in r.inspected ? r.inspected : null;
+  const rtMeasured = r.restore && inspected ? round(inspected.at - r.restore.startedAt) : null;
+  const rtMet = rtMeasured !== null && rtMeasured <= rtoObjective;
+  if (inspected) {
+    if (inspected.corruption.length > 0)
+      problems.push(
+        `pg_amcheck found corruption in the restored copy: ${inspected.corruption.slice(0, 3).join(' / ')}`,
+      );
+    if (inspected.differences.length > 0)
+      problems.push(
+        `the restored copy differs from the source: ${inspected.differences.slice(0, 3).join('; ')}`,
+      );
+    if (rtMeasured !== null && !rtMet)
+      problems.push(
+        `recovery time objective missed: restored and checked in ${rtMeasured} s, the objective is ${rtoObjective} s`,
+      );
+  }
+  const tables = inspected ? inspected.databases.flatMap((d) => d.tables) : [];
+  const target = r.restore?.target;
+  return {
+    warehouse: t.shard.warehouse,
+    shard: t.id,
+    drill: plan.drill,
+    restoredTo:
+      target === undefined
+        ? 'not restored'
+        : target.kind === 'restore-point'
+          ? `restore point ${target.name}`
+          : target.kind === 'time'
+            ? `time ${target.at}`
+            : 'the archive’s end',
+    fullBackup: r.restore?.base ?? null,
+    recoveryPoint: { measuredSeconds: rpMeasured, objectiveSeconds: rpoObjective, met: rpMet },
+    recoveryTime: { measuredSeconds: rtMeasured, objectiveSeconds: rtoObjective, met: rtMet },
+    verification: {
+      restored: recovered?.problem === null,
+      corruption: inspected?.corruption ?? [],
+      differences: inspected?.differences ?? [],
+      compared: Boolean(mark && 'archived' in mark && mark.archived),
+      tables: tables.length,
+      rows: tables.reduce((n, x) => n + Math.max(0, x.rows), 0),
+    },
+    problems,
+    passed: problems.length === 0,
+  };
+}

@@ -1,0 +1,575 @@
+/**
+ * The `kubectl` drill executor: the city. A PostgreSQL shard's drill reads and marks its source
+ * in the shard's leader pod, then restores into a scratch namespace of its own
+ * (`warehouse-<id>-drill-sNN`) that cannot serve traffic — a policy denies every way in, and
+ * lets out only HTTPS to the backup store and DNS — where one Spilo pod clones the shard from its
+ * WAL-G backups, as Spilo's clone settings say (read in zalando/spilo at 3.3-p3, the pinned
+ * image's tag: ENVIRONMENT.rst and configure_spilo.py — CLONE_METHOD=CLONE_WITH_WALE, CLONE_SCOPE,
+ * CLONE_WAL_S3_BUCKET, CLONE_AWS_ENDPOINT, CLONE_TARGET_TIME, and the CLONE_-prefixed credentials
+ * and key, which `write_wale_environment` writes to /run/etc/wal-e.d/env-clone-<scope> for
+ * `clone_with_wale.py` and its restore_command). The checks are the local drill's: the same SQL
+ * (table-figures.ts), run by a Python program in the pods (Spilo ships python3 and psycopg2), and
+ * pg_amcheck. Every command is an argv; the backup Secret's values pass from kubectl to kubectl
+ * through this process's memory and are never printed or journaled.
+ */
+import { onPath } from '../../exec/on-path.ts';
+import { runArgv } from '../../exec/run-argv.ts';
+import { commandLine } from '../../exec/shell-quote.ts';
+import { secondSiteTarget } from '../../model/backup-target.ts';
+import { type CityModel, warehouseNamespace } from '../../model/index.ts';
+import type {
+  DrillAction,
+  DrillExecutor,
+  DrillShard,
+  RecoveryPointReading,
+  RestoredCopy,
+  RestoreState,
+  RestoreTarget,
+  SourceMark,
+} from './drill-executor.ts';
+import { DATABASES_SQL, type DatabaseFigures, TABLES_SQL, tableFiguresSql } from './table-figures.ts';
+import { SEGMENT_NAME, walCommits } from './wal-segments.ts';
+
+/** The pinned Spilo image the shards run (constructs/warehouse/engine.ts): the clone runs the same. */
+export const SPILO_IMAGE = 'ghcr.io/zalando/spilo-16:3.3-p3';
+/** The shards' container, and the scratch pod's. */
+const CONTAINER = 'postgresql';
+/** The scratch StatefulSet's name and its one pod. */
+const SCRATCH = 'drill';
+const SCRATCH_POD = `${SCRATCH}-0`;
+/** Spilo's WAL-G environment folders (configure_spilo.py: RW_DIR /run, etc/wal-e.d/<dir>). */
+const WALE_ENV = '/run/etc/wal-e.d/env';
+const cloneEnv = (scope: string) => `/run/etc/wal-e.d/env-clone-${scope}`;
+
+/**
+ * The drill's figures, in a shard's pod: every database in a REPEATABLE READ snapshot, the last
+ * one's taken by the statement writing the restore point (when one is asked), then each table's
+ * figures (a table that cannot be read is said in its checksum), printed as JSON.
+ */
+export const FIGURES_PY = `import json, sys
+try:
+    import psycopg2 as pg
+except ImportError:
+    import psycopg as pg
+a = json.loads(sys.argv[1])
+def connect(db):
+    return pg.connect(host='/run/postgresql', user='postgres', dbname=db)
+first = connect('postgres'); cur = first.cursor(); cur.execute(a['databases'])
+names = [r[0] for r in cur.fetchall()]; first.close()
+conns = {}
+for n in names:
+    c = connect(n); cur = c.cursor(); cur.execute('BEGIN ISOLATION LEVEL REPEATABLE READ'); conns[n] = (c, cur)
+out = {'databases': []}
+for n in names[:-1]:
+    conns[n][1].execute('SELECT 1')
+if a.get('restorePoint'):
+    cur = conns[names[-1]][1]
+    cur.execute("SELECT lsn::text, pg_walfile_name(lsn), extract(epoch from now())::float8 FROM pg_create_restore_point(%s) AS lsn", (a['restorePoint'],))
+    out['lsn'], out['segment'], out['at'] = cur.fetchone()
+for n in names:
+    c, cur = conns[n]; cur.execute(a['tables']); tables = [r[0] for r in cur.fetchall()]; figures = []
+    for t in tables:
+        cur.execute('SAVEPOINT figures')
+        try:
+            cur.execute(a['figures'].replace('{table}', t)); rows, sampled, checksum = cur.fetchone()
+            figures.append({'table': t, 'rows': int(rows), 'sampled': int(sampled), 'checksum': checksum})
+        except Exception as e:
+            cur.execute('ROLLBACK TO SAVEPOINT figures')
+            figures.append({'table': t, 'rows': -1, 'sampled': 0, 'checksum': 'unreadable: ' + str(e).splitlines()[0]})
+    out['databases'].append({'database': n, 'tables': figures})
+for c, cur in conns.values():
+    cur.execute('COMMIT'); c.close()
+print(json.dumps(out))
+`;
+
+export interface KubectlDrillOptions {
+  readonly kubectl?: string;
+  readonly context?: string;
+  /** kubectl's global flags before the verb (--server, --token… in the tests). */
+  readonly kubectlArgs?: readonly string[];
+}
+
+type Query = 'leader' | 'xmax' | 'archiver' | 'switch' | 'recovery' | 'pod' | 'namespace' | 'secret' | 'logs';
+
+export class KubectlDrillExecutor implements DrillExecutor {
+  readonly name = 'kubectl';
+  readonly fleet: string;
+  readonly stateRoot: string;
+  private readonly kubectl: string;
+
+  constructor(
+    private readonly model: CityModel,
+    private readonly options: KubectlDrillOptions & { readonly stateRoot: string },
+  ) {
+    this.kubectl = options.kubectl ?? 'kubectl';
+    this.fleet = `kube context ${options.context ?? '(current)'}`;
+    this.stateRoot = options.stateRoot;
+  }
+
+  /** With kubectl installed; a one-line reason otherwise. */
+  static fromPath(
+    model: CityModel,
+    options: KubectlDrillOptions & { readonly stateRoot: string },
+  ): KubectlDrillExecutor | { problem: string } {
+    const tool = options.kubectl ?? 'kubectl';
+    if (!onPath(tool))
+      return {
+        problem: `${tool} is not installed; the kubectl drill executor needs it (https://kubernetes.io/docs/tasks/tools/)`,
+      };
+    return new KubectlDrillExecutor(model, options);
+  }
+
+  /** The scratch namespace of a shard's drill: `warehouse-<id>-drill-s03`. */
+  scratchNamespace(s: DrillShard): string {
+    return `${warehouseNamespace(s.warehouse)}-drill-${s.shard.slice(s.warehouse.length + 1)}`;
+  }
+
+  private base(): string[] {
+    return [
+      this.kubectl,
+      ...(this.options.context ? ['--context', this.options.context] : []),
+      ...(this.options.kubectlArgs ?? []),
+    ];
+  }
+
+  /** A command run in a pod's container: `kubectl exec -n NS POD -c postgresql -- …`. */
+  execArgv(namespace: string, pod: string, command: readonly string[]): string[] {
+    return [...this.base(), 'exec', '-n', namespace, pod, '-c', CONTAINER, '--', ...command];
+  }
+
+  /** `psql` as the superuser over the pod's socket, one value per line. */
+  private psql(sql: string): string[] {
+    return [
+      'psql',
+      '-h',
+      '/run/postgresql',
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+      '-AtX',
+      '-F',
+      '|',
+      '-c',
+      sql,
+    ];
+  }
+
+  /** The argv of each reading the drill makes (each checked against the real kubectl). */
+  queryArgv(q: Query, s: DrillShard, pod = '<pod>'): string[] {
+    const ns = warehouseNamespace(s.warehouse);
+    const scratch = this.scratchNamespace(s);
+    switch (q) {
+      case 'leader':
+        return [
+          ...this.base(),
+          'get',
+          'pods',
+          '-n',
+          ns,
+          '-l',
+          `cluster-name=${s.shard},spilo-role in (master,primary)`,
+          '-o',
+          'jsonpath={.items[0].metadata.name}',
+        ];
+      case 'xmax':
+        return this.execArgv(ns, pod, this.psql('SELECT txid_snapshot_xmax(txid_current_snapshot())'));
+      case 'archiver':
+        return this.execArgv(
+          ns,
+          pod,
+          this.psql(
+            "SELECT coalesce(last_archived_wal, ''), failed_count, coalesce(last_failed_wal, ''), coalesce(last_failed_time::text, '') FROM pg_stat_archiver",
+          ),
+        );
+      case 'switch':
+        return this.execArgv(ns, pod, this.psql('SELECT pg_switch_wal()'));
+      case 'recovery':
+        return this.execArgv(scratch, SCRATCH_POD, this.psql('SELECT pg_is_in_recovery()'));
+      case 'pod':
+        return [
+          ...this.base(),
+          'get',
+          'pod',
+          SCRATCH_POD,
+          '-n',
+          scratch,
+          '--ignore-not-found',
+          '-o',
+          'jsonpath={.status.phase} {.status.containerStatuses[0].restartCount}',
+        ];
+      case 'namespace':
+        return [...this.base(), 'get', 'namespace', scratch, '--ignore-not-found', '-o', 'name'];
+      case 'secret':
+        return [...this.base(), 'get', 'secret', `${s.warehouse}-backup-credentials`, '-n', ns, '-o', 'json'];
+      case 'logs':
+        return [...this.base(), 'logs', '-n', scratch, SCRATCH_POD, '-c', CONTAINER, '--tail=20'];
+    }
+  }
+
+  /** The argv of each action (each checked against the real kubectl). */
+  actionArgv(action: 'apply' | 'delete', s: DrillShard): string[] {
+    return action === 'apply'
+      ? [...this.base(), 'apply', '--server-side', '--field-manager=citycloud-drill', '-f', '-']
+      : [
+          ...this.base(),
+          'delete',
+          'namespace',
+          this.scratchNamespace(s),
+          '--ignore-not-found',
+          '--wait=true',
+          '--timeout=900s',
+        ];
+  }
+
+  /** The argv that fetches an archived segment in the leader pod and reads its commits. */
+  segmentArgv(s: DrillShard, pod: string, segment: string): string[] {
+    if (!SEGMENT_NAME.test(segment))
+      throw new Error(`${JSON.stringify(segment).slice(0, 40)} is not a WAL segment's name`);
+    return this.execArgv(warehouseNamespace(s.warehouse), pod, [
+      'sh',
+      '-c',
+      'd=$(mktemp -d) && envdir "$1" wal-g wal-fetch "$2" "$d/$2" && pg_waldump --rmgr=Transaction "$d/$2"; r=$?; rm -rf "$d"; exit $r',
+      'sh',
+      WALE_ENV,
+      segment,
+    ]);
+  }
+
+  /** The argv that prints a pod's figures (FIGURES_PY), with a restore point written first if named. */
+  figuresArgv(namespace: string, pod: string, restorePoint: string | null): string[] {
+    return this.execArgv(namespace, pod, [
+      'python3',
+      '-c',
+      FIGURES_PY,
+      JSON.stringify({
+        databases: DATABASES_SQL,
+        tables: TABLES_SQL,
+        figures: tableFiguresSql('{table}'),
+        ...(restorePoint ? { restorePoint } : {}),
+      }),
+    ]);
+  }
+
+  describe(action: DrillAction, s: DrillShard, detail: string): string {
+    switch (action) {
+      case 'mark':
+        return `${commandLine(this.execArgv(warehouseNamespace(s.warehouse), '<leader>', ['python3', '-c', '<figures>']))} (restore point ${detail}), then pg_switch_wal()`;
+      case 'restore':
+        return `${commandLine(this.actionArgv('apply', s))} (namespace ${this.scratchNamespace(s)}: deny-all policy, Spilo clone with WAL-G, ${detail})`;
+      case 'teardown':
+        return commandLine(this.actionArgv('delete', s));
+    }
+  }
+
+  /** Runs an argv; its stdout, or a one-line error naming the command and kubectl's last word. */
+  private async run(argv: readonly string[], input?: string): Promise<string> {
+    const r = await runArgv(argv, input === undefined ? {} : { input });
+    if (r.code !== 0) {
+      const last = r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`;
+      // the command line only: a manifest on stdin may carry the Secret's values
+      throw new Error(
+        `${commandLine(argv.slice(0, 12))}${argv.length > 12 ? ' …' : ''} failed: ${last.slice(0, 300)}`,
+      );
+    }
+    return r.stdout;
+  }
+
+  private refuseClickHouse(s: DrillShard): void {
+    if (s.engine !== 'postgresql')
+      throw new Error(
+        `${s.shard} is a ClickHouse shard: the drill restores PostgreSQL shards so far (ClickHouse's RESTORE … FROM S3 is not written yet)`,
+      );
+  }
+
+  private async leader(s: DrillShard): Promise<string> {
+    this.refuseClickHouse(s);
+    const pod = (await this.run(this.queryArgv('leader', s))).trim();
+    if (!/^[a-z0-9][a-z0-9.-]{0,252}$/.test(pod))
+      throw new Error(
+        `shard ${s.shard} has no leader pod (cluster-name=${s.shard}, spilo-role master) in ${warehouseNamespace(s.warehouse)}`,
+      );
+    return pod;
+  }
+
+  async recoveryPoint(s: DrillShard): Promise<RecoveryPointReading> {
+    const pod = await this.leader(s);
+    const at = Date.now() / 1000;
+    const [last = ''] = (await this.run(this.queryArgv('archiver', s, pod))).trim().split('|');
+    let newest: { xid: number; at: number } | null = null;
+    if (SEGMENT_NAME.test(last)) {
+      const commits = walCommits(await this.run(this.segmentArgv(s, pod, last)).catch(() => ''));
+      if (commits.length > 0) newest = commits.reduce((a, b) => (b.at > a.at ? b : a));
+    }
+    const next = BigInt((await this.run(this.queryArgv('xmax', s, pod))).trim() || '0');
+    const lastGiven = Number((next - 1n) & 0xffff_ffffn);
+    return {
+      at,
+      newestArchivedCommit: newest?.at ?? null,
+      sourceAhead: newest === null || lastGiven > newest.xid,
+    };
+  }
+
+  async mark(s: DrillShard, name: string, waitSeconds: number): Promise<SourceMark> {
+    const pod = await this.leader(s);
+    const ns = warehouseNamespace(s.warehouse);
+    const out = JSON.parse(await this.run(this.figuresArgv(ns, pod, name))) as {
+      lsn: string;
+      at: number;
+      segment: string;
+      databases: DatabaseFigures[];
+    };
+    const [before] = (await this.run(this.queryArgv('archiver', s, pod))).trim().split('|').slice(1, 2);
+    await this.run(this.queryArgv('switch', s, pod));
+    const end = Date.now() + waitSeconds * 1000;
+    const mark = {
+      restorePoint: name,
+      lsn: out.lsn,
+      at: out.at,
+      segment: out.segment,
+      databases: out.databases,
+    };
+    for (;;) {
+      const [last = '', failed = '', lastFailed = '', failedAt = ''] = (
+        await this.run(this.queryArgv('archiver', s, pod))
+      )
+        .trim()
+        .split('|');
+      if (last >= out.segment) return { ...mark, archived: true, archiveProblem: null };
+      if (failed !== before && lastFailed >= out.segment)
+        return {
+          ...mark,
+          archived: false,
+          archiveProblem: `archiving fails: segment ${lastFailed} could not be archived (${failed} failures, the last at ${failedAt})`,
+        };
+      if (Date.now() > end)
+        return {
+          ...mark,
+          archived: false,
+          archiveProblem: `segment ${out.segment} was not archived within ${waitSeconds} s (the newest archived is ${last || 'none'})`,
+        };
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+
+  /** The scratch namespace's objects, as one List for `kubectl apply -f -`. */
+  scratchManifests(
+    s: DrillShard,
+    target: RestoreTarget,
+    secretData: Readonly<Record<string, string>>,
+  ): object {
+    const w = this.model.warehouses.find((x) => x.id === s.warehouse);
+    const store = w ? secondSiteTarget(this.model, w) : null;
+    if (!w || !store || !this.model.secondSite)
+      throw new Error(
+        `${s.shard}: the drill restores from the city's second site; warehouse ${s.warehouse} backs up off-site, which the kubectl drill does not reach yet`,
+      );
+    const ns = this.scratchNamespace(s);
+    const labels = { 'app.kubernetes.io/part-of': ns, 'citycloud.hcmc.gov.vn/drill-of': s.shard };
+    const meta = (name: string) => ({ name, namespace: ns, labels });
+    const secret = `${s.warehouse}-backup-credentials`;
+    const fromSecret = (name: string, key: string) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: secret, key } },
+    });
+    // Spilo's clone stops by time: the restore point's own time, when the drill wrote one
+    const targetTime =
+      target.kind === 'time'
+        ? target.at
+        : target.kind === 'restore-point'
+          ? new Date(target.at * 1000).toISOString()
+          : '';
+    return {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } },
+        {
+          // nothing reaches the copy; it reaches only the backup store (HTTPS) and DNS
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: meta('deny-all-but-backup-store'),
+          spec: {
+            podSelector: {},
+            policyTypes: ['Ingress', 'Egress'],
+            ingress: [],
+            egress: [
+              {
+                to: [{ ipBlock: { cidr: this.model.secondSite.cidr } }],
+                ports: [{ port: 443, protocol: 'TCP' }],
+              },
+              {
+                ports: [
+                  { port: 53, protocol: 'UDP' },
+                  { port: 53, protocol: 'TCP' },
+                ],
+              },
+            ],
+          },
+        },
+        { apiVersion: 'v1', kind: 'Secret', metadata: meta(secret), type: 'Opaque', data: secretData },
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(SCRATCH) },
+        {
+          // Patroni keeps its leader lock and state in the namespace's own ConfigMaps
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: meta(SCRATCH),
+          rules: [
+            {
+              apiGroups: [''],
+              resources: ['configmaps', 'endpoints'],
+              verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+            },
+            { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'patch', 'update'] },
+            { apiGroups: [''], resources: ['services'], verbs: ['create'] },
+          ],
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: meta(SCRATCH),
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: SCRATCH },
+          subjects: [{ kind: 'ServiceAccount', name: SCRATCH, namespace: ns }],
+        },
+        {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: meta(SCRATCH),
+          spec: {
+            serviceName: SCRATCH,
+            replicas: 1,
+            selector: { matchLabels: { 'cluster-name': `${s.shard}-drill` } },
+            template: {
+              metadata: { labels: { ...labels, 'cluster-name': `${s.shard}-drill` } },
+              spec: {
+                serviceAccountName: SCRATCH,
+                containers: [
+                  {
+                    name: CONTAINER,
+                    image: SPILO_IMAGE,
+                    env: [
+                      { name: 'SCOPE', value: `${s.shard}-drill` },
+                      { name: 'PGROOT', value: '/home/postgres/pgdata/pgroot' },
+                      { name: 'DCS_ENABLE_KUBERNETES_API', value: 'true' },
+                      { name: 'KUBERNETES_USE_CONFIGMAPS', value: 'true' },
+                      { name: 'KUBERNETES_SCOPE_LABEL', value: 'cluster-name' },
+                      { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+                      { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                      { name: 'CLONE_METHOD', value: 'CLONE_WITH_WALE' },
+                      { name: 'CLONE_SCOPE', value: s.shard },
+                      // the shards' WAL-G prefix carries their namespace (configure_spilo.py)
+                      { name: 'CLONE_WAL_BUCKET_SCOPE_PREFIX', value: `${warehouseNamespace(s.warehouse)}-` },
+                      { name: 'CLONE_WAL_S3_BUCKET', value: store.bucket },
+                      { name: 'CLONE_AWS_ENDPOINT', value: store.endpoint },
+                      { name: 'CLONE_USE_WALG_RESTORE', value: 'true' },
+                      ...(targetTime ? [{ name: 'CLONE_TARGET_TIME', value: targetTime }] : []),
+                      fromSecret('CLONE_AWS_ACCESS_KEY_ID', 'access-key-id'),
+                      fromSecret('CLONE_AWS_SECRET_ACCESS_KEY', 'secret-access-key'),
+                      fromSecret('CLONE_WALG_LIBSODIUM_KEY', 'libsodium-key'),
+                      { name: 'CLONE_WALG_LIBSODIUM_KEY_TRANSFORM', value: 'base64' },
+                    ],
+                    resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { memory: '16Gi' } },
+                    volumeMounts: [{ name: 'data', mountPath: '/home/postgres/pgdata' }],
+                  },
+                ],
+              },
+            },
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'data' },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  storageClassName: w.storageClass,
+                  resources: { requests: { storage: `${w.storagePerReplicaTiB}Ti` } },
+                },
+              },
+            ],
+          },
+        },
+      ],
+    };
+  }
+
+  async restore(s: DrillShard, target: RestoreTarget): Promise<{ base: string }> {
+    this.refuseClickHouse(s);
+    const secret = JSON.parse(await this.run(this.queryArgv('secret', s))) as {
+      data?: Record<string, string>;
+    };
+    const manifests = this.scratchManifests(s, target, secret.data ?? {});
+    await this.run(this.actionArgv('apply', s), JSON.stringify(manifests));
+    return { base: 'the newest WAL-G full backup before the target' };
+  }
+
+  async restoreState(s: DrillShard): Promise<RestoreState> {
+    if ((await this.run(this.queryArgv('namespace', s))).trim() === '') return { state: 'absent' };
+    const [phase = '', restarts = '0'] = (await this.run(this.queryArgv('pod', s))).trim().split(' ');
+    if (phase === '') return { state: 'recovering', detail: 'the scratch pod is not created yet' };
+    if (phase === 'Failed' || Number(restarts) >= 3) {
+      const logs = await this.run(this.queryArgv('logs', s)).catch((e: Error) => e.message);
+      const fatal =
+        logs
+          .split('\n')
+          .filter((l) => /FATAL|ERROR/.test(l))
+          .at(-1) ??
+        logs.split('\n').at(-1) ??
+        '';
+      return {
+        state: 'failed',
+        problem: `the scratch pod ${phase === 'Failed' ? 'failed' : `restarted ${restarts} times`}: ${fatal.slice(0, 300)}`,
+      };
+    }
+    if (phase !== 'Running') return { state: 'recovering', detail: `the scratch pod is ${phase}` };
+    const inRecovery = (await this.run(this.queryArgv('recovery', s)).catch(() => '')).trim();
+    return inRecovery === 'f' ? { state: 'ready' } : { state: 'recovering', detail: 'replaying WAL' };
+  }
+
+  async missingWal(s: DrillShard): Promise<string[]> {
+    const text = await this.run(
+      this.execArgv(this.scratchNamespace(s), SCRATCH_POD, [
+        'envdir',
+        cloneEnv(s.shard),
+        'wal-g',
+        'wal-show',
+        '--detailed-json',
+      ]),
+    ).catch(() => '[]');
+    const timelines = JSON.parse(text) as { missing_segments?: string[] }[];
+    return timelines.flatMap((t) => t.missing_segments ?? []).filter((x) => SEGMENT_NAME.test(x));
+  }
+
+  async inspect(s: DrillShard): Promise<RestoredCopy> {
+    const ns = this.scratchNamespace(s);
+    const amcheck = await runArgv(
+      this.execArgv(ns, SCRATCH_POD, [
+        'pg_amcheck',
+        '-h',
+        '/run/postgresql',
+        '-U',
+        'postgres',
+        '--all',
+        '--install-missing',
+        '--heapallindexed',
+      ]),
+    );
+    const corruption =
+      amcheck.code === 0
+        ? []
+        : `${amcheck.stdout}\n${amcheck.stderr}`
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .slice(0, 12);
+    const out = JSON.parse(await this.run(this.figuresArgv(ns, SCRATCH_POD, null))) as {
+      databases: DatabaseFigures[];
+    };
+    return { corruption, databases: out.databases };
+  }
+
+  async teardown(s: DrillShard): Promise<void> {
+    await this.run(this.actionArgv('delete', s));
+  }
+
+  async scratchLeft(s: DrillShard): Promise<boolean> {
+    return (await this.run(this.queryArgv('namespace', s))).trim() !== '';
+  }
+}

@@ -1,0 +1,372 @@
+/**
+ * The `local` drill executor: Debian's real PostgreSQL on this machine. A shard's source and its
+ * archive are a local site (local-site.ts); its restore is a real point-in-time recovery of the
+ * newest full backup, replaying archived WAL with `restore_command`, into a scratch cluster that
+ * listens only on a socket in a folder of its own (it cannot serve traffic) and archives nothing;
+ * then `pg_amcheck` and the drill's figures (table-figures.ts).
+ */
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { type ClusterOwner, ownFolder, runAsOwner, runPostgresTool } from '../../exec/postgres-server.ts';
+import type {
+  DrillAction,
+  DrillExecutor,
+  DrillShard,
+  RecoveryPointReading,
+  RestoredCopy,
+  RestoreState,
+  RestoreTarget,
+  SourceMark,
+} from './drill-executor.ts';
+import {
+  addSettings,
+  type BaseBackup,
+  baseBackups,
+  connect,
+  failed,
+  ownedFolder,
+  running,
+  type ShardFolders,
+  SOCKET_PORT,
+  shardFolders,
+  startCluster,
+  stopCluster,
+} from './local-site.ts';
+import { DATABASES_SQL, type DatabaseFigures, TABLES_SQL, tableFiguresSql } from './table-figures.ts';
+import { missingSegments, parseLsn, SEGMENT_NAME, segmentNumber, walCommits } from './wal-segments.ts';
+
+/** How many of the archive's newest segments are read for its newest commit. */
+const SEGMENTS_READ = 32;
+
+/** A connection to each database of a cluster, keyed by name. */
+async function eachDatabase(run: string): Promise<Map<string, pg.Client>> {
+  const first = await connect(run);
+  try {
+    const names = (await first.query<{ datname: string }>(DATABASES_SQL)).rows.map((r) => r.datname);
+    const clients = new Map<string, pg.Client>();
+    for (const name of names) clients.set(name, await connect(run, name));
+    return clients;
+  } finally {
+    await first.end();
+  }
+}
+
+const closeAll = async (clients: ReadonlyMap<string, pg.Client>) => {
+  for (const c of clients.values()) await c.end().catch(() => {});
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class LocalDrillExecutor implements DrillExecutor {
+  readonly name = 'local';
+  readonly fleet: string;
+  readonly stateRoot: string;
+
+  constructor(
+    private readonly owner: ClusterOwner,
+    /** The site's folder (absolute, SITE_PATH). */
+    private readonly site: string,
+  ) {
+    this.fleet = `local site ${site}`;
+    this.stateRoot = join(site, 'drills');
+  }
+
+  private folders(s: DrillShard): ShardFolders {
+    return shardFolders(this.site, s.shard);
+  }
+
+  describe(action: DrillAction, s: DrillShard, detail: string): string {
+    const f = this.folders(s);
+    switch (action) {
+      case 'mark':
+        return `psql -h ${f.sourceRun} -c "SELECT pg_create_restore_point('${detail}')" (and the figures as of it), then pg_switch_wal()`;
+      case 'restore':
+        return `cp -a ${f.base}/<newest full backup> ${f.scratch} && pg_ctl -D ${f.scratch} start (recovery ${detail}, restore_command cp ${f.wal}/%f %p)`;
+      case 'teardown':
+        return `pg_ctl -D ${f.scratch} -m immediate stop && rm -rf ${f.scratch}`;
+    }
+  }
+
+  async recoveryPoint(s: DrillShard): Promise<RecoveryPointReading> {
+    const f = this.folders(s);
+    const at = Date.now() / 1000;
+    const segments = existsSync(f.wal)
+      ? readdirSync(f.wal)
+          .filter((n) => SEGMENT_NAME.test(n))
+          .sort()
+          .reverse()
+          .slice(0, SEGMENTS_READ)
+      : [];
+    let newest: { xid: number; at: number } | null = null;
+    for (const seg of segments) {
+      const r = await runPostgresTool(this.owner, 'pg_waldump', [
+        '--rmgr=Transaction',
+        '-p',
+        f.wal,
+        seg,
+        seg,
+      ]);
+      const commits = walCommits(r.stdout);
+      if (commits.length > 0) {
+        newest = commits.reduce((a, b) => (b.at > a.at ? b : a));
+        break;
+      }
+    }
+    const client = await connect(f.sourceRun);
+    try {
+      // the next transaction id the source will give: below it, every id is given already
+      const next = BigInt(
+        (
+          await client.query<{ xmax: string }>(
+            'SELECT txid_snapshot_xmax(txid_current_snapshot())::text AS xmax',
+          )
+        ).rows[0]?.xmax ?? '0',
+      );
+      const lastGiven = Number((next - 1n) & 0xffff_ffffn);
+      return {
+        at,
+        newestArchivedCommit: newest?.at ?? null,
+        sourceAhead: newest === null || lastGiven > newest.xid,
+      };
+    } finally {
+      await client.end();
+    }
+  }
+
+  async mark(s: DrillShard, name: string, waitSeconds: number): Promise<SourceMark> {
+    const f = this.folders(s);
+    const clients = await eachDatabase(f.sourceRun);
+    let lsn: string;
+    let at: number;
+    let segment: string;
+    let databases: DatabaseFigures[];
+    try {
+      // every database's snapshot is taken, the last one by the statement writing the restore
+      // point: the figures are the data as of it (but for a commit in that very instant)
+      const list = [...clients.values()];
+      for (const c of list) await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      for (const c of list.slice(0, -1)) await c.query('SELECT 1');
+      const last = list.at(-1) as pg.Client;
+      const point = (
+        await last.query<{ lsn: string; segment: string; at: number }>(
+          'SELECT lsn::text AS lsn, pg_walfile_name(lsn) AS segment, extract(epoch from now())::float8 AS at FROM pg_create_restore_point($1) AS lsn',
+          [name],
+        )
+      ).rows[0] as { lsn: string; segment: string; at: number };
+      ({ lsn, segment, at } = point);
+      databases = await figuresOf(clients);
+      for (const c of list) await c.query('COMMIT');
+    } finally {
+      await closeAll(clients);
+    }
+    const admin = await connect(f.sourceRun);
+    try {
+      const before = (
+        await admin.query<{ failed: string }>('SELECT failed_count::text AS failed FROM pg_stat_archiver')
+      ).rows[0]?.failed;
+      await admin.query('SELECT pg_switch_wal()');
+      const end = Date.now() + waitSeconds * 1000;
+      for (;;) {
+        const a = (
+          await admin.query<{
+            last: string | null;
+            failed: string;
+            lastFailed: string | null;
+            failedAt: string | null;
+          }>(
+            `SELECT last_archived_wal AS last, failed_count::text AS failed, last_failed_wal AS "lastFailed",
+                    last_failed_time::text AS "failedAt" FROM pg_stat_archiver`,
+          )
+        ).rows[0];
+        if (a?.last && a.last >= segment)
+          return { restorePoint: name, lsn, at, segment, archived: true, archiveProblem: null, databases };
+        if (a && a.failed !== before && a.lastFailed && a.lastFailed >= segment)
+          return {
+            restorePoint: name,
+            lsn,
+            at,
+            segment,
+            archived: false,
+            archiveProblem: `archiving fails: segment ${a.lastFailed} could not be archived (${a.failed} failures, the last at ${a.failedAt})`,
+            databases,
+          };
+        if (Date.now() > end)
+          return {
+            restorePoint: name,
+            lsn,
+            at,
+            segment,
+            archived: false,
+            archiveProblem: `segment ${segment} was not archived within ${waitSeconds} s (the newest archived is ${a?.last ?? 'none'})`,
+            databases,
+          };
+        await sleep(250);
+      }
+    } finally {
+      await admin.end();
+    }
+  }
+
+  /** The full backup a restore to `target` starts from. */
+  private baseFor(f: ShardFolders, target: RestoreTarget): BaseBackup {
+    const all = baseBackups(f);
+    if (all.length === 0) throw new Error(`there is no full backup in ${f.base}`);
+    if (target.kind !== 'time') return all.at(-1) as BaseBackup;
+    const at = Date.parse(target.at) / 1000;
+    const before = all.filter((b) => b.finishedAt <= at);
+    if (before.length === 0)
+      throw new Error(
+        `no full backup had finished by ${target.at}: the oldest kept finished at ${new Date((all[0] as BaseBackup).finishedAt * 1000).toISOString()}`,
+      );
+    return before.at(-1) as BaseBackup;
+  }
+
+  async restore(s: DrillShard, target: RestoreTarget): Promise<{ base: string }> {
+    const f = this.folders(s);
+    const base = this.baseFor(f, target);
+    await stopCluster(this.owner, f.scratch, 'immediate');
+    rmSync(f.scratch, { recursive: true, force: true });
+    ownedFolder(this.owner, f.scratchRun);
+    const log = join(f.scratchRun, 'postgresql.log');
+    writeFileSync(log, '');
+    ownFolder(this.owner, log);
+    const copied = await runAsOwner(this.owner, ['cp', '-a', join(f.base, base.label), f.scratch]);
+    if (copied.code !== 0) throw failed('copying the full backup', copied);
+    rmSync(join(f.scratch, 'postmaster.pid'), { force: true });
+    addSettings(this.owner, f.scratch, {
+      restore_command: `cp ${f.wal}/%f %p`,
+      ...(target.kind === 'restore-point' ? { recovery_target_name: target.name } : {}),
+      ...(target.kind === 'time' ? { recovery_target_time: target.at } : {}),
+      ...(target.kind === 'latest' ? {} : { recovery_target_action: 'promote' }),
+      // the copy archives nothing (the site is the source's) and serves nothing
+      archive_mode: 'off',
+      archive_command: '',
+      listen_addresses: '',
+      unix_socket_directories: f.scratchRun,
+      port: String(SOCKET_PORT),
+      hot_standby: 'off',
+    });
+    const signal = join(f.scratch, 'recovery.signal');
+    writeFileSync(signal, '');
+    ownFolder(this.owner, signal);
+    await startCluster(this.owner, f.scratch, f.scratchRun, false);
+    // started once its pid file is there (or it has stopped already, its log saying why)
+    for (let i = 0; i < 120 && !existsSync(join(f.scratch, 'postmaster.pid')); i++) {
+      if (/\b(FATAL|PANIC):/.test(readFileSync(log, 'utf8'))) break;
+      await sleep(250);
+    }
+    return { base: base.label };
+  }
+
+  async restoreState(s: DrillShard): Promise<RestoreState> {
+    const f = this.folders(s);
+    if (!existsSync(f.scratch)) return { state: 'absent' };
+    const state = async () =>
+      /Database cluster state:\s+(.*)/.exec(
+        (await runPostgresTool(this.owner, 'pg_controldata', ['-D', f.scratch])).stdout,
+      )?.[1] ?? '';
+    if (await running(this.owner, f.scratch)) {
+      const now = await state();
+      return now === 'in production' ? { state: 'ready' } : { state: 'recovering', detail: now };
+    }
+    const log = join(f.scratchRun, 'postgresql.log');
+    const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
+    const fatal = text
+      .split('\n')
+      .filter((l) => /\b(FATAL|PANIC):/.test(l))
+      .at(-1);
+    if (fatal) return { state: 'failed', problem: fatal.replace(/^.*?\b(FATAL|PANIC):\s*/, '') };
+    if (!existsSync(join(f.scratch, 'recovery.signal')) && (await state()) === 'in production')
+      return { state: 'ready' };
+    return text.includes('starting PostgreSQL')
+      ? { state: 'failed', problem: 'the server stopped' }
+      : { state: 'partial' };
+  }
+
+  async missingWal(s: DrillShard, target: RestoreTarget, lsn: string | null): Promise<string[]> {
+    const f = this.folders(s);
+    const base = this.baseFor(f, target);
+    const archived = new Set(readdirSync(f.wal).filter((n) => SEGMENT_NAME.test(n)));
+    const from = parseLsn(base.startLsn) as bigint;
+    const newest = [...archived].sort().at(-1);
+    const to =
+      lsn !== null
+        ? (parseLsn(lsn) as bigint)
+        : newest
+          ? segmentNumber(newest).segno * 16n * 1024n * 1024n
+          : from;
+    return missingSegments(base.timeline, from, to, archived);
+  }
+
+  async inspect(s: DrillShard): Promise<RestoredCopy> {
+    const f = this.folders(s);
+    if (!(await running(this.owner, f.scratch)))
+      await startCluster(this.owner, f.scratch, f.scratchRun, true);
+    const amcheck = await runPostgresTool(this.owner, 'pg_amcheck', [
+      '-h',
+      f.scratchRun,
+      '-p',
+      String(SOCKET_PORT),
+      '-U',
+      'postgres',
+      '--all',
+      '--install-missing',
+      '--heapallindexed',
+      '--jobs=2',
+    ]);
+    const corruption =
+      amcheck.code === 0
+        ? []
+        : `${amcheck.stdout}\n${amcheck.stderr}`
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .slice(0, 12);
+    const clients = await eachDatabase(f.scratchRun);
+    try {
+      return { corruption, databases: await figuresOf(clients) };
+    } finally {
+      await closeAll(clients);
+    }
+  }
+
+  async teardown(s: DrillShard): Promise<void> {
+    const f = this.folders(s);
+    if (existsSync(join(f.scratch, 'postmaster.pid'))) await stopCluster(this.owner, f.scratch, 'immediate');
+    rmSync(f.scratch, { recursive: true, force: true });
+    // its log stays, beside the socket folder, for whoever reads the drill afterwards
+    const log = join(f.scratchRun, 'postgresql.log');
+    if (existsSync(log)) writeFileSync(join(f.root, 'scratch.log'), readFileSync(log));
+    rmSync(f.scratchRun, { recursive: true, force: true });
+  }
+
+  async scratchLeft(s: DrillShard): Promise<boolean> {
+    const f = this.folders(s);
+    return existsSync(f.scratch) || existsSync(f.scratchRun);
+  }
+}
+
+/**
+ * Each database's figures (each in its snapshot, when `clients` are in open transactions); a
+ * table that cannot be read is said in place of its checksum.
+ */
+async function figuresOf(clients: ReadonlyMap<string, pg.Client>): Promise<DatabaseFigures[]> {
+  const out: DatabaseFigures[] = [];
+  for (const [database, client] of clients) {
+    const tables = (await client.query<{ name: string }>(TABLES_SQL)).rows.map((r) => r.name);
+    const figures = [];
+    for (const table of tables) {
+      try {
+        const r = (
+          await client.query<{ rows: string; sampled: string; checksum: string }>(tableFiguresSql(table))
+        ).rows[0] as { rows: string; sampled: string; checksum: string };
+        figures.push({ table, rows: Number(r.rows), sampled: Number(r.sampled), checksum: r.checksum });
+      } catch (err) {
+        figures.push({ table, rows: -1, sampled: 0, checksum: `unreadable: ${(err as Error).message}` });
+      }
+    }
+    out.push({ database, tables: figures });
+  }
+  return out;
+}
