@@ -19,7 +19,6 @@ import {
   MIN_WAREHOUSE_REPLICAS,
   type Pool,
   racksNeeded,
-  type SecondSite,
   type Server,
   type ServerModel,
   type Tenant,
@@ -29,6 +28,7 @@ import {
 import { fitsOneOf, modelsOfPool } from '../model/pool-servers.ts';
 import { ConstructPropsError } from './construct-props-error.ts';
 import { DEFAULT_LABEL_PREFIX } from './pod-placement.ts';
+import type { BackupTarget } from './warehouse/backup-target.ts';
 import { DEFAULT_WAREHOUSE_IMAGES, engineOf, type WarehouseImages } from './warehouse/engine.ts';
 import { KeeperQuorum } from './warehouse/keeper-quorum.ts';
 import { PatroniAccess } from './warehouse/patroni-access.ts';
@@ -54,12 +54,12 @@ export interface WarehouseClusterProps {
   /** The model's tenants: those that `reach` this warehouse may connect to it. */
   readonly tenants: readonly Tenant[];
   /**
-   * Where the replicas send their backups when it is the city's own second site (personal data
-   * that may not leave the country): a PostgreSQL shard archives there with WAL-G (its
-   * environment, spilo-backup.ts), and the replicas may reach it on 443.
-   * @default - none: the backups go to the off-site tier, through the backup agent's role
+   * Where the shards send their backups: a PostgreSQL shard archives there with WAL-G (its
+   * environment, spilo-backup.ts), a ClickHouse shard's CronJobs run BACKUP to it
+   * (clickhouse-backup.ts); to the city's own second site, the replicas may reach it on 443.
+   * @default - none: no backup is configured
    */
-  readonly backupTarget?: { readonly site: SecondSite; readonly bucket: string };
+  readonly backupTarget?: BackupTarget;
   /**
    * The shards (1-based, inclusive) this construct holds; the others are WarehouseShards in stacks
    * of their own (model/stack-bounds.ts).
@@ -136,9 +136,7 @@ export class WarehouseCluster extends Construct {
       group,
       images: this.images,
       keeperReplicas: this.keeperReplicas,
-      ...(props.backupTarget
-        ? { backup: { endpoint: props.backupTarget.site.endpoint, bucket: props.backupTarget.bucket } }
-        : {}),
+      ...(props.backupTarget ? { backup: props.backupTarget } : {}),
     });
 
     if (engine.needsKeeper)
@@ -148,7 +146,7 @@ export class WarehouseCluster extends Construct {
         image: this.images.keeper,
       });
     new WarehousePolicies(this, 'policies', { scope: ws, engine, tenants: props.tenants, externals });
-    if (props.backupTarget)
+    if (props.backupTarget?.site)
       new SecondSiteBackup(this, 'backup', { scope: ws, site: props.backupTarget.site });
     if (externals.length > 0)
       new WarehouseConnector(this, 'connector', {

@@ -10,6 +10,7 @@ import { loadOnce } from './load-once.ts';
 import type { StackPlan } from './stack-plan.ts';
 
 const warehouseCluster = loadOnce(() => import('../constructs/warehouse-cluster.ts'));
+const backupTargets = loadOnce(() => import('../constructs/warehouse/backup-target.ts'));
 const warehouseShards = loadOnce(() =>
   Promise.all([
     import('../constructs/warehouse/warehouse-shards.ts'),
@@ -28,11 +29,16 @@ export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPla
     );
   const servers = model.servers.filter((s) => s.pool === warehouse.pool);
   const [first, ...later] = shardGroups(model, warehouse);
-  // personal data backs up to the city's own second site (CC022 checks it may)
+  // personal data backs up to the city's own second site (CC022 checks it may); the slice is
+  // the target's facts, the construct's BackupTarget is made from them once loaded
   const backupTarget =
     warehouse.backupTo === 'second-site' && model.secondSite
       ? { site: model.secondSite, bucket: `citycloud-backup-${warehouse.id}` }
       : undefined;
+  const target = async () => {
+    const { BackupTarget } = await backupTargets();
+    return backupTarget ? BackupTarget.secondSite(backupTarget.site, backupTarget.bucket) : undefined;
+  };
   // what the construct reads of the servers: the racks they are in and the models they are
   const slice = {
     warehouse,
@@ -53,6 +59,7 @@ export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPla
         slice,
         load: async () => {
           const { WarehouseCluster } = await warehouseCluster();
+          const backup = await target();
           return (s) =>
             new WarehouseCluster(s, warehouse.id, {
               warehouse,
@@ -61,7 +68,7 @@ export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPla
               serverModels: model.serverModels,
               externalSystems: model.externalSystems,
               tenants: model.tenants,
-              ...(backupTarget ? { backupTarget } : {}),
+              ...(backup ? { backupTarget: backup } : {}),
               ...(later.length > 0 && first ? { shardGroup: first } : {}),
             });
         },
@@ -77,13 +84,12 @@ export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPla
         slice: { warehouse, pool, group, backupTarget },
         load: async () => {
           const [{ WarehouseShards }, { warehouseScope }, { DEFAULT_LABEL_PREFIX }] = await warehouseShards();
+          const backup = await target();
           return (s) =>
             new WarehouseShards(s, `${warehouse.id}-shards-${i + 2}`, {
               scope: warehouseScope(warehouse, pool, DEFAULT_LABEL_PREFIX),
               group,
-              ...(backupTarget
-                ? { backup: { endpoint: backupTarget.site.endpoint, bucket: backupTarget.bucket } }
-                : {}),
+              ...(backup ? { backup } : {}),
             });
         },
       },

@@ -4,9 +4,15 @@
  * shards (ClickHouse a Keeper quorum; PostgreSQL, run by Patroni, its leader lock in the
  * Kubernetes API). WarehouseCluster asks its engine instead of branching on its name.
  */
-import type { StatefulSetV1SpecTemplateSpecContainer } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
+import type {
+  StatefulSetV1SpecTemplateSpecContainer,
+  StatefulSetV1SpecTemplateSpecContainerEnv,
+} from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import type { Warehouse } from '../../model/index.ts';
-import { type SpiloBackupTarget, spiloBackupEnv } from './spilo-backup.ts';
+import type { PodParts } from './backup-pod.ts';
+import type { BackupTarget } from './backup-target.ts';
+import { clickhouseBackupParts } from './clickhouse-backup.ts';
+import { spiloBackupEnv } from './spilo-backup.ts';
 
 /** Container images, pinned; override per city. */
 export interface WarehouseImages {
@@ -37,8 +43,8 @@ export interface ShardPod {
   readonly selector: Readonly<Record<string, string>>;
   /** The Keeper quorum's hosts, for an engine that uses one. */
   readonly keeperHosts: readonly string[];
-  /** Where the shard archives its backups, when it is the city's second site. */
-  readonly backup?: SpiloBackupTarget;
+  /** Where the shard sends its backups. */
+  readonly backup?: BackupTarget;
 }
 
 export interface WarehouseEngine {
@@ -54,7 +60,9 @@ export interface WarehouseEngine {
   image(images: WarehouseImages): string;
   /** The pod template's labels: the selector and what the engine's tools look for. */
   podLabels(pod: ShardPod): Record<string, string>;
-  env(pod: ShardPod): NonNullable<StatefulSetV1SpecTemplateSpecContainer['env']>;
+  env(pod: ShardPod): StatefulSetV1SpecTemplateSpecContainerEnv[];
+  /** What backing the shard up adds to its pod (the engine's container's keys, sidecars, volumes). */
+  backupParts(pod: ShardPod): Partial<PodParts>;
   readinessProbe: StatefulSetV1SpecTemplateSpecContainer['readinessProbe'];
   livenessProbe: StatefulSetV1SpecTemplateSpecContainer['livenessProbe'];
 }
@@ -78,6 +86,8 @@ const CLICKHOUSE: WarehouseEngine = {
     { name: 'CLICKHOUSE_KEEPER_HOSTS', value: keeperHosts.join(',') },
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
   ],
+  // the server makes the S3 requests of a BACKUP: its environment holds the target's keys
+  backupParts: ({ warehouse, backup }) => (backup ? clickhouseBackupParts(warehouse.id, backup) : {}),
   readinessProbe: { httpGet: { path: '/ping', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
   livenessProbe: { httpGet: { path: '/ping', port: 'http' }, periodSeconds: 20, failureThreshold: 6 },
 };
@@ -110,6 +120,7 @@ const POSTGRESQL: WarehouseEngine = {
     { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
     ...(backup ? spiloBackupEnv(warehouse.id, warehouse.backup, backup) : []),
   ],
+  backupParts: () => ({}),
   readinessProbe: {
     httpGet: { path: '/readiness', port: 'patroni' },
     periodSeconds: 10,

@@ -20,26 +20,12 @@
  */
 import type { StatefulSetV1SpecTemplateSpecContainerEnv } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import { type BackupPromise, utcSchedule } from '../../model/index.ts';
-
-/** Where a warehouse's shards archive: an S3-compatible store and the warehouse's bucket on it. */
-export interface SpiloBackupTarget {
-  readonly endpoint: string;
-  readonly bucket: string;
-}
-
-/** The Secret of a warehouse's backup credentials and encryption key, and its keys. */
-export const backupCredentialsSecret = (warehouse: string) => `${warehouse}-backup-credentials`;
-export const BACKUP_CREDENTIAL_KEYS = {
-  accessKeyId: 'access-key-id',
-  secretAccessKey: 'secret-access-key',
-  /** 32 random bytes, base64: `openssl rand -base64 32`. */
-  encryptionKey: 'libsodium-key',
-} as const;
+import { BACKUP_CREDENTIAL_KEYS, type BackupTarget, backupCredentialsSecret } from './backup-target.ts';
 
 type Env = StatefulSetV1SpecTemplateSpecContainerEnv[];
 
-/** The environment of a PostgreSQL shard's container that makes Spilo archive to `target`. */
-export function spiloBackupEnv(warehouse: string, promise: BackupPromise, target: SpiloBackupTarget): Env {
+/** The environment of a PostgreSQL shard's container that makes Spilo archive to `target` (the second site). */
+export function spiloBackupEnv(warehouse: string, promise: BackupPromise, target: BackupTarget): Env {
   const secret = backupCredentialsSecret(warehouse);
   const fromSecret = (name: string, key: string) => ({
     name,

@@ -9,10 +9,12 @@ import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/in
 import { Construct } from 'constructs';
 import { KEEPER_QUORUM, type Warehouse } from '../../model/index.ts';
 import { acrossRacks, guaranteed } from '../pod-placement.ts';
+import { mergeParts } from './backup-pod.ts';
+import type { BackupTarget } from './backup-target.ts';
+import { ClickHouseBackups } from './clickhouse-backup.ts';
 import { DEFAULT_WAREHOUSE_IMAGES, engineOf, type WarehouseImages } from './engine.ts';
 import { keeperHosts } from './keeper-quorum.ts';
 import { patroniAccountName } from './patroni-access.ts';
-import type { SpiloBackupTarget } from './spilo-backup.ts';
 import { headlessService, type WarehouseScope } from './warehouse-scope.ts';
 
 export interface WarehouseShardsProps {
@@ -31,11 +33,11 @@ export interface WarehouseShardsProps {
    */
   readonly keeperReplicas?: number;
   /**
-   * Where the shards archive their backups when it is the city's second site (PostgreSQL: WAL-G
-   * through Spilo, spilo-backup.ts).
+   * Where the shards send their backups (PostgreSQL: WAL-G through Spilo, spilo-backup.ts;
+   * ClickHouse: BACKUP by CronJob, clickhouse-backup.ts).
    * @default - none
    */
-  readonly backup?: SpiloBackupTarget;
+  readonly backup?: BackupTarget;
 }
 
 /**
@@ -70,6 +72,7 @@ export class WarehouseShards extends Construct {
         keeperHosts: hosts,
         ...(props.backup ? { backup: props.backup } : {}),
       };
+      const parts = mergeParts(engine.backupParts(pod));
       headlessService(
         this,
         shard,
@@ -99,12 +102,15 @@ export class WarehouseShards extends Construct {
                   image: engine.image(props.images ?? DEFAULT_WAREHOUSE_IMAGES),
                   port: engine.ports.map((p) => ({ name: p.name, containerPort: p.port })),
                   resources: guaranteed(w.perReplica.cpuCores, w.perReplica.memoryGiB),
-                  volumeMount: [{ name: 'data', mountPath: engine.dataPath }],
-                  env: engine.env(pod),
+                  volumeMount: [{ name: 'data', mountPath: engine.dataPath }, ...parts.volumeMounts],
+                  env: [...engine.env(pod), ...parts.env],
                   readinessProbe: engine.readinessProbe,
                   livenessProbe: engine.livenessProbe,
                 },
+                ...parts.sidecars,
               ],
+              ...(parts.initContainers.length > 0 ? { initContainer: [...parts.initContainers] } : {}),
+              ...(parts.volumes.length > 0 ? { volume: [...parts.volumes] } : {}),
             },
           },
           volumeClaimTemplate: [
@@ -127,5 +133,12 @@ export class WarehouseShards extends Construct {
         spec: { maxUnavailable: '1', selector: { matchLabels: selector } },
       }).overrideLogicalId(shard);
     }
+    if (props.backup && engine.name === 'clickhouse')
+      new ClickHouseBackups(this, 'backups', {
+        scope: ws,
+        shards: shardNames(w, props.group),
+        target: props.backup,
+        image: engine.image(props.images ?? DEFAULT_WAREHOUSE_IMAGES),
+      });
   }
 }

@@ -6,6 +6,7 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1/index.js';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
+import { BackupTarget } from '../../constructs/warehouse/backup-target.ts';
 import {
   DEFAULT_WAREHOUSE_IMAGES,
   WarehouseCluster,
@@ -269,7 +270,9 @@ describe('WarehouseCluster backing up to the city’s second site', () => {
 
   it('has each PostgreSQL shard archive there with WAL-G as Spilo reads it, and lets the replicas reach it on 443 only', () => {
     const json = synth(
-      props(city, 'population', { backupTarget: { site, bucket: 'citycloud-backup-population' } }),
+      props(city, 'population', {
+        backupTarget: BackupTarget.secondSite(site, 'citycloud-backup-population'),
+      }),
     );
     const shards = Object.values(resources(json, StatefulSetV1.tfResourceType)) as {
       spec: {
