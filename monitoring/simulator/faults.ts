@@ -48,6 +48,19 @@ export type KubernetesFaultKind = (typeof KUBERNETES_FAULT_KINDS)[number];
 /** The target of the faults of the whole cluster. */
 export const CLUSTER = 'cluster';
 
+/**
+ * Faults of a warehouse's backups (warehouse-backups.ts says what each shows): the target is the
+ * warehouse; all but drill-failed take the shard (from 1), of a PostgreSQL warehouse for the
+ * first two, of a ClickHouse one for backup-job-failed.
+ */
+export const BACKUP_FAULT_KINDS = [
+  'backups-stopped',
+  'wal-archive-stuck',
+  'backup-job-failed',
+  'drill-failed',
+] as const;
+export type BackupFaultKind = (typeof BACKUP_FAULT_KINDS)[number];
+
 export const FAULT_KINDS = [
   'server-down',
   'disk-filling',
@@ -57,6 +70,7 @@ export const FAULT_KINDS = [
   'replica-down',
   ...NODE_CONDITION_KINDS,
   ...KUBERNETES_FAULT_KINDS,
+  ...BACKUP_FAULT_KINDS,
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -86,7 +100,7 @@ export interface Fault {
   /** For pool-load: the busy share of the CPUs held (0–1), and on which of the pool's servers. */
   readonly utilisation?: number;
   readonly servers?: readonly string[];
-  /** For replica-down: which replica of which shard (both from 1). */
+  /** For replica-down: which replica of which shard (both from 1); a backup fault's shard. */
   readonly shard?: number;
   readonly replica?: number;
   /** For pod-crashloop: how many pods; replicas-short: how many are missing. */
@@ -175,6 +189,10 @@ export function settingsProblem(
     'quota-full': ['share'],
     'pv-filling': ['ordinal', 'fillSeconds'],
     'client-cert-expiring': ['days'],
+    'backups-stopped': ['shard'],
+    'wal-archive-stuck': ['shard'],
+    'backup-job-failed': ['shard'],
+    'drill-failed': [],
   };
   const foreign = given.find((k) => !takes[kind].includes(k));
   if (foreign)
@@ -207,6 +225,18 @@ export function settingsProblem(
       if (stranger !== undefined)
         return `servers: ${JSON.stringify(stranger)} is not a server of pool "${target}"`;
     }
+  }
+  if ((BACKUP_FAULT_KINDS as readonly string[]).includes(kind)) {
+    const w = model.warehouses.find((x) => x.id === target);
+    if (!w) return `no warehouse "${target}" in the inventory`;
+    const engine =
+      kind === 'backup-job-failed' ? 'clickhouse' : kind === 'drill-failed' ? null : 'postgresql';
+    if (engine !== null && w.engine !== engine)
+      return `a ${kind} fault is of a ${engine} warehouse's shard; warehouse "${target}" runs ${w.engine}`;
+    if (kind === 'drill-failed' && w.backup.drill === null)
+      return `warehouse "${target}" has no restore drill (its backup promise's drill is false)`;
+    if (engine !== null && !whole(s.shard, w.shards))
+      return `shard must be a shard of warehouse "${target}", from 1 to ${w.shards}; got ${JSON.stringify(s.shard)}`;
   }
   if (kind === 'replica-down') {
     const w = model.warehouses.find((x) => x.id === target);

@@ -5,12 +5,14 @@
  * points. Values come from the deterministic load model; faults are injected over a small API:
  *
  *   GET    /servers/<name>/metrics      GET /warehouses/<id>/metrics     GET /services/metrics
+ *   GET    /walg/<pod>/metrics          (the WAL-G exporter beside a PostgreSQL shard's pod)
  *   GET    /probe?target=<ip>&module=   GET /snmp?target=<hub ip>&module=if_mib   GET /-/healthy
  *   GET    /faults    POST /faults {"kind","target",…settings}    DELETE /faults/<id>    DELETE /faults
  *          (kinds: server-down, disk-filling {fillSeconds}, link-down, district-isolated,
  *           pool-load {utilisation, servers}, replica-down {shard, replica}, and a server's health:
  *           inodes-filling {fillSeconds}, unit-failed and unit-crashloop {unit}, and the others of
- *           faults.ts's NODE_CONDITION_KINDS; the cluster's: KUBERNETES_FAULT_KINDS, cluster-state.ts)
+ *           faults.ts's NODE_CONDITION_KINDS; the cluster's: KUBERNETES_FAULT_KINDS, cluster-state.ts;
+ *           the backups': backups-stopped, wal-archive-stuck, backup-job-failed {shard}, drill-failed)
  *   GET    /kube-state-metrics/metrics   GET /kubelet/metrics   GET /kubelet/metrics/cadvisor
  *   GET    /apiserver/metrics           (the cluster's objects, when it was given them; else 404)
  *   GET    /fleet/servers/<name>        POST /fleet/servers/<name>/<cordon|drain|fence|unfence|upgrade|reboot|uncordon>
@@ -29,6 +31,7 @@ import { type CityModel, cityLabel, NAMESPACE_LABELS, NODE_LABELS, quote } from 
 import { type ClusterObjects, objectKey } from '../../view/cluster-objects.ts';
 import { createProbeResult } from '../metrics/blackbox.ts';
 import { createUplinkInterface } from '../metrics/if-octets.ts';
+import { createKubeCronJobs } from '../metrics/kube-cronjobs.ts';
 import { createKubeState } from '../metrics/kube-state.ts';
 import {
   createCadvisorThrottling,
@@ -41,6 +44,7 @@ import { createNodeHealth } from '../metrics/node-health.ts';
 import { createNodeMemory } from '../metrics/node-memory.ts';
 import { createNodeVersion } from '../metrics/node-version.ts';
 import { createServiceRequests } from '../metrics/service-requests.ts';
+import { createWalg, type WalgReading } from '../metrics/walg.ts';
 import { createWarehouseReplicaUp } from '../metrics/warehouse-replica.ts';
 import { createWarehouseVolumes } from '../metrics/warehouse-volume.ts';
 import { type CertificateSpec, ClusterCertificates } from './cluster-certificates.ts';
@@ -73,6 +77,7 @@ import {
 } from './load-model.ts';
 import { CONDITION_LEVELS, NodeConditions } from './node-conditions.ts';
 import { PoolLoad } from './pool-load.ts';
+import { WarehouseBackups } from './warehouse-backups.ts';
 
 /** How fast a disk-filling fault eats the free space: all of it in two hours. */
 const FILL_SECONDS = 2 * 3600;
@@ -100,6 +105,8 @@ export class FleetSimulator {
   private readonly certificates: ClusterCertificates;
   /** The cluster's objects and what the Kubernetes faults do to them, when it was given them. */
   private readonly cluster: ClusterState | null;
+  /** The warehouses' backups: the WAL-G exporters, the backup and drill CronJobs. */
+  private readonly backups: WarehouseBackups;
   private readonly clusterRegistries: {
     ksm: Registry;
     kubelet: Registry;
@@ -118,6 +125,7 @@ export class FleetSimulator {
   ) {
     this.loads = new Map(serverLoads(model).map((l) => [l.server, l]));
     this.conditions = new NodeConditions((t) => t - GROWTH_EPOCH, timeScale);
+    this.backups = new WarehouseBackups(model, GROWTH_EPOCH, timeScale);
     this.cluster = clusterObjects
       ? new ClusterState(clusterObjects, GROWTH_EPOCH, timeScale, {
           namespaces: NAMESPACE_LABELS.map((l) => cityLabel(l)),
@@ -185,6 +193,8 @@ export class FleetSimulator {
     const faults = () => this.listFaults().filter((f) => isKubernetesFault(f.kind));
     const ksm = new Registry();
     createKubeState(ksm, () => cluster.ksm(faults()));
+    // the backups' and drills' CronJobs (their Jobs are the simulator's, not the stacks')
+    createKubeCronJobs(ksm, () => this.backups.cronJobs(this.listFaults(), this.now()));
     const kubelet = new Registry();
     createKubeletVolumes(kubelet, () => cluster.volumes(faults(), this.now()));
     const cadvisor = new Registry();
@@ -299,6 +309,14 @@ export class FleetSimulator {
     return registry.metrics();
   }
 
+  /** What the WAL-G exporter beside a PostgreSQL shard's pod answers, or null for no such pod. */
+  async scrapeWalg(pod: string): Promise<string | null> {
+    if (!this.backups.hasPod(pod)) return null;
+    const registry = new Registry();
+    createWalg(registry, () => this.backups.walg(pod, this.listFaults(), this.now()) as WalgReading);
+    return registry.metrics();
+  }
+
   scrapeServices(): Promise<string> {
     return this.services.metrics();
   }
@@ -358,6 +376,7 @@ export class FleetSimulator {
       ...(kind === 'replica-down'
         ? { shard: settings.shard as number, replica: settings.replica as number }
         : {}),
+      ...(settings.shard !== undefined && kind !== 'replica-down' ? { shard: settings.shard as number } : {}),
     };
     this.faults.set(fault.id, fault);
     this.byTarget.set(fault.target, (this.byTarget.get(fault.target) ?? new Set()).add(fault));
@@ -525,6 +544,16 @@ export class FleetSimulator {
     }
     if (req.method === 'GET' && parts[0] === 'warehouses' && parts[2] === 'metrics' && parts[1])
       return text(await this.scrapeWarehouse(parts[1]));
+    if (
+      req.method === 'GET' &&
+      parts[0] === 'walg' &&
+      parts[2] === 'metrics' &&
+      parts.length === 3 &&
+      parts[1]
+    ) {
+      const body = await this.scrapeWalg(parts[1]);
+      return body === null ? send(res, 404, `no PostgreSQL shard pod ${quoted(parts[1])}\n`) : text(body);
+    }
     if (req.method === 'GET' && url.pathname === '/services/metrics')
       return text(await this.scrapeServices());
     const clusterPart = CLUSTER_PATHS[url.pathname];

@@ -1,0 +1,78 @@
+/**
+ * kube-state-metrics' CronJob and Job families the backup alerts read, by their names and labels
+ * in v2.20 (docs/metrics/workload/cronjob-metrics.md, job-metrics.md): when each CronJob was made
+ * and last succeeded (none: no series, as kube-state-metrics writes it), and each Job's start and
+ * failed pods (with the failure's `reason`).
+ */
+import { Gauge, type Registry } from 'prom-client';
+import { KSM } from './kube-state.ts';
+
+export type KubeCronJobs = readonly {
+  readonly namespace: string;
+  readonly cronjob: string;
+  /** Unix seconds. */
+  readonly created: number;
+  /** Unix seconds; null: never succeeded. */
+  readonly lastSuccess: number | null;
+  readonly jobs: readonly { readonly job: string; readonly start: number; readonly failed: number }[];
+}[];
+
+/** Registers the families; each scrape reads the CronJobs once. */
+export function createKubeCronJobs(registry: Registry, read: () => KubeCronJobs) {
+  let snap: KubeCronJobs = [];
+  const family = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    set: (g: Gauge, s: KubeCronJobs) => void,
+    takes = false,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        if (takes) snap = read();
+        this.reset();
+        set(this, snap);
+      },
+    });
+  const cron = ['namespace', 'cronjob'];
+  family(
+    KSM.cronJobCreated,
+    'Unix creation timestamp',
+    cron,
+    (g, s) => {
+      for (const c of s) g.set({ namespace: c.namespace, cronjob: c.cronjob }, c.created);
+    },
+    true,
+  );
+  family(
+    KSM.cronJobLastSuccess,
+    'LastSuccessfulTime keeps information of when was the last time the job was completed successfully.',
+    cron,
+    (g, s) => {
+      for (const c of s)
+        if (c.lastSuccess !== null) g.set({ namespace: c.namespace, cronjob: c.cronjob }, c.lastSuccess);
+    },
+  );
+  family(
+    KSM.jobStartTime,
+    'StartTime represents time when the job was acknowledged by the Job Manager.',
+    ['namespace', 'job_name'],
+    (g, s) => {
+      for (const c of s) for (const j of c.jobs) g.set({ namespace: c.namespace, job_name: j.job }, j.start);
+    },
+  );
+  family(
+    KSM.jobFailed,
+    'The number of pods which reached Phase Failed and the reason for failure.',
+    ['namespace', 'job_name', 'reason'],
+    (g, s) => {
+      for (const c of s)
+        for (const j of c.jobs)
+          g.set({ namespace: c.namespace, job_name: j.job, reason: 'BackoffLimitExceeded' }, j.failed);
+    },
+  );
+}
