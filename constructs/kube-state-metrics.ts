@@ -42,6 +42,8 @@ const WATCHED: readonly { readonly apiGroups: string[]; readonly resources: stri
   },
   { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets'] },
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'] },
+  // the warehouses' backup and restore-drill CronJobs and their Jobs (monitoring/rules/backup-rules.ts)
+  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'] },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'] },
 ];
 

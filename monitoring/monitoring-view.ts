@@ -19,7 +19,13 @@ import { ruleTestsFiles, ruleTestsYaml } from './rule-tests.ts';
 import { cityRuleSets } from './rules/all-rules.ts';
 import { cityShardedRuleSets } from './rules/shard-split.ts';
 import { GLOBAL_RULES_FILE, rulesFiles, rulesYaml, SHARD_RULES_FILE } from './rules-file.ts';
-import { kubeletTargets, nodeTargets, uplinkTargets, warehouseTargets } from './scrape-targets.ts';
+import {
+  kubeletTargets,
+  nodeTargets,
+  uplinkTargets,
+  walgTargets,
+  warehouseTargets,
+} from './scrape-targets.ts';
 
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
 
@@ -78,6 +84,7 @@ export const monitoringView: View = {
       { path: 'monitoring/targets/nodes.json', content: toDiffableJson(nodeTargets(model)) },
       { path: 'monitoring/targets/kubelets.json', content: toDiffableJson(kubeletTargets(model)) },
       { path: 'monitoring/targets/warehouses.json', content: toDiffableJson(warehouseTargets(model)) },
+      { path: 'monitoring/targets/walg.json', content: toDiffableJson(walgTargets(model)) },
       { path: 'monitoring/targets/uplinks.json', content: toDiffableJson(uplinkTargets(model)) },
       {
         path: 'monitoring/targets/services.json',

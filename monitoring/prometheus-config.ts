@@ -1,5 +1,5 @@
 /**
- * prometheus.yml: node, warehouse and service scrape jobs from file_sd targets, and blackbox
+ * prometheus.yml: node, warehouse, WAL-G and service scrape jobs from file_sd targets, and blackbox
  * probes of every connection point (ICMP and TCP over IPv4, with the multi-target relabelling:
  * the point becomes the probe's `target` parameter and its `instance`, and blackbox_exporter the
  * address scraped). With `shards: N`, each shard's config keeps the targets whose address and
@@ -8,6 +8,7 @@
  */
 import { type CityModel, KSM_NAME, KSM_NAMESPACE, KSM_PORT } from '../model/index.ts';
 import { cityRuleSets } from './rules/all-rules.ts';
+import { WALG_JOB } from './rules/backup-rules.ts';
 import { FEDERATE_CURRENT_JOB, FEDERATE_JOB } from './rules/federation-rules.ts';
 import { FEDERATE_CURRENT_MATCH, FEDERATE_MATCH, SHARD_LABEL } from './rules/shard-split.ts';
 import { GLOBAL_RULES_FILE, rulesFileOf, SHARD_RULES_FILE } from './rules-file.ts';
@@ -26,6 +27,8 @@ export interface PrometheusOptions {
     readonly points: string;
     readonly uplinks: string;
     readonly kubelets: string;
+    /** The WAL-G exporters beside the PostgreSQL warehouses' pods. */
+    readonly walg: string;
   };
   /** This shard and how many there are; omitted for a single server. */
   readonly shard?: { readonly index: number; readonly of: number };
@@ -46,6 +49,7 @@ export const FLEET_OPTIONS: PrometheusOptions = {
     points: '../network/blackbox-targets.json',
     uplinks: 'targets/uplinks.json',
     kubelets: 'targets/kubelets.json',
+    walg: 'targets/walg.json',
   },
 };
 
@@ -193,6 +197,8 @@ export function prometheusConfig(model: CityModel, options: PrometheusOptions): 
       fileSd('node', options.targets.nodes),
       fileSd('warehouse', options.targets.warehouses),
       fileSd('services', options.targets.services),
+      // the PostgreSQL shards' backups (rules/backup-rules.ts)
+      fileSd(WALG_JOB, options.targets.walg),
       probe('blackbox-icmp', 'icmp_ipv4', ''),
       probe('blackbox-tcp', 'tcp_connect_ipv4', ':22'),
       probe('snmp-uplinks', 'if_mib', '', {

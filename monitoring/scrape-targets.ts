@@ -4,7 +4,14 @@
  * exist yet, and a target that never answers would page ServerDown forever), and the warehouse
  * and service exporters.
  */
-import { type CityModel, planAddresses, primaryUplinkDemands, serversInService } from '../model/index.ts';
+import {
+  type CityModel,
+  planAddresses,
+  primaryUplinkDemands,
+  serversInService,
+  warehouseNamespace,
+} from '../model/index.ts';
+import { WALG_EXPORTER_PORT } from './metrics/walg.ts';
 
 export const NODE_EXPORTER_PORT = 9100;
 export const WAREHOUSE_EXPORTER_PORT = 9363;
@@ -74,4 +81,26 @@ export function warehouseTargets(model: CityModel): TargetGroup[] {
     targets: [`warehouse-${w.id}-exporter.warehouse-${w.id}.svc:${WAREHOUSE_EXPORTER_PORT}`],
     labels: { warehouse: w.id, engine: w.engine, pool: w.pool },
   }));
+}
+
+/**
+ * The WAL-G exporter beside every pod of every PostgreSQL warehouse shard (its `walg-metrics`
+ * port), by the pod's DNS name under the shard's headless Service (a StatefulSet's pods are
+ * `<shard>-<ordinal>.<shard>.<namespace>.svc`), labelled with the warehouse, the shard and the
+ * pod: the exporter has no labels of its own. Every pod is a target, as every kubelet is, because
+ * the leader moves; only the leader's reports its backups (rules/backup-rules.ts).
+ */
+export function walgTargets(model: CityModel): TargetGroup[] {
+  return model.warehouses
+    .filter((w) => w.engine === 'postgresql')
+    .flatMap((w) =>
+      // the shards' names as the stacks make them (constructs/warehouse/warehouse-shards.ts)
+      Array.from({ length: w.shards }, (_, i) => `${w.id}-s${String(i + 1).padStart(2, '0')}`).flatMap(
+        (shard) =>
+          Array.from({ length: w.replicas }, (_, ordinal) => ({
+            targets: [`${shard}-${ordinal}.${shard}.${warehouseNamespace(w.id)}.svc:${WALG_EXPORTER_PORT}`],
+            labels: { warehouse: w.id, shard, pod: `${shard}-${ordinal}` },
+          })),
+      ),
+    );
 }

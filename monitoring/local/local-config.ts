@@ -15,7 +15,7 @@ import { cityRuleSets } from '../rules/all-rules.ts';
 import type { RuleSet } from '../rules/rule-set.ts';
 import { cityShardedRuleSets } from '../rules/shard-split.ts';
 import { GLOBAL_RULES_FILE, rulesFiles, rulesYaml, SHARD_RULES_FILE } from '../rules-file.ts';
-import { nodeTargets, uplinkTargets, warehouseTargets } from '../scrape-targets.ts';
+import { nodeTargets, uplinkTargets, walgTargets, warehouseTargets } from '../scrape-targets.ts';
 
 export interface LocalPorts {
   /** The one Prometheus, or with shards the global one. */
@@ -96,6 +96,7 @@ function prometheusFiles(model: CityModel, ports: LocalPorts, timeScale: number)
       points: 'targets/points.json',
       uplinks: 'targets/uplinks.json',
       kubelets: 'targets/kubelets.json',
+      walg: 'targets/walg.json',
     },
   };
   const yaml = (v: unknown) => stringify(v, { lineWidth: 0 });
@@ -134,6 +135,7 @@ export function localTargetCount(model: CityModel): number {
   return (
     nodeTargets(model).length +
     warehouseTargets(model).length +
+    walgTargets(model).length +
     1 +
     2 * model.network.points.length +
     uplinkTargets(model).length +
@@ -160,6 +162,7 @@ export function localStackFiles(model: CityModel, ports: LocalPorts, timeScale: 
       'targets/warehouses.json',
       toDiffableJson(viaSimulator(warehouseTargets(model), (l) => `/warehouses/${l.warehouse}/metrics`)),
     ],
+    ['targets/walg.json', toDiffableJson(viaSimulator(walgTargets(model), (l) => `/walg/${l.pod}/metrics`))],
     [
       'targets/services.json',
       toDiffableJson([

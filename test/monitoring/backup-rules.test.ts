@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { type CityModel, loadCity, type Warehouse } from '../../model/index.ts';
 import {
   BACKUP_MARGIN_SECONDS,
@@ -11,6 +11,7 @@ import {
 } from '../../monitoring/rules/backup-rules.ts';
 import { rulesYaml } from '../../monitoring/rules-file.ts';
 import { BUILTIN_CITY, tempDir } from '../helpers/city.ts';
+import { writeMonitoringOut } from '../helpers/monitoring-out.ts';
 import { describeWith, PROMETHEUS_TOOLS } from '../helpers/needs.ts';
 import { PROMTOOL, runTool } from '../helpers/tools.ts';
 
@@ -224,5 +225,29 @@ describeWith([PROMETHEUS_TOOLS], 'backup alerts, checked by promtool', () => {
     ]);
     expect(r.output).toContain('SUCCESS');
     expect(r.code).toBe(0);
+  });
+});
+
+describe('the WAL-G scrape job', () => {
+  it('scrapes the exporter beside every pod of every PostgreSQL shard, labelled with its warehouse, shard and pod', async () => {
+    const out = await writeMonitoringOut(model);
+    const config = parse(readFileSync(join(out, 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string }[];
+    };
+    expect(config.scrape_configs.find((j) => j.job_name === 'walg')).toEqual({
+      job_name: 'walg',
+      file_sd_configs: [{ files: ['targets/walg.json'] }],
+    });
+    const groups = JSON.parse(readFileSync(join(out, 'targets/walg.json'), 'utf8')) as {
+      targets: string[];
+      labels: Record<string, string>;
+    }[];
+    const pg = model.warehouses.filter((w) => w.engine === 'postgresql');
+    expect(groups).toHaveLength(pg.reduce((n, w) => n + w.shards * w.replicas, 0));
+    expect(groups).toContainEqual({
+      targets: ['population-s16-2.population-s16.warehouse-population.svc:9351'],
+      labels: { warehouse: 'population', shard: 'population-s16', pod: 'population-s16-2' },
+    });
+    expect(groups.some((g) => g.labels.warehouse === 'iot')).toBe(false);
   });
 });

@@ -125,6 +125,11 @@ describe('monitoring.shards: 3', () => {
           'ConnectionPointDown',
           'ServerDown',
           'WarehouseReplicaDown',
+          // the backups' and drills' CronJobs, on kube-state-metrics' series alone
+          'WarehouseBackupJobFailed',
+          'WarehouseBackupJobLate',
+          'WarehouseRestoreDrillFailed',
+          'WarehouseRestoreDrillLate',
           ...nodeHealth,
           ...kubernetes,
         ]),
