@@ -31,6 +31,7 @@ import { DEFAULT_LABEL_PREFIX } from './pod-placement.ts';
 import type { BackupTarget } from './warehouse/backup-target.ts';
 import { DEFAULT_WAREHOUSE_IMAGES, engineOf, type WarehouseImages } from './warehouse/engine.ts';
 import { KeeperQuorum } from './warehouse/keeper-quorum.ts';
+import { OffsiteBackup } from './warehouse/offsite-backup.ts';
 import { PatroniAccess } from './warehouse/patroni-access.ts';
 import { SecondSiteBackup } from './warehouse/second-site-backup.ts';
 import { WarehouseConnector } from './warehouse/warehouse-connector.ts';
@@ -56,7 +57,8 @@ export interface WarehouseClusterProps {
   /**
    * Where the shards send their backups: a PostgreSQL shard archives there with WAL-G (its
    * environment, spilo-backup.ts), a ClickHouse shard's CronJobs run BACKUP to it
-   * (clickhouse-backup.ts); to the city's own second site, the replicas may reach it on 443.
+   * (clickhouse-backup.ts); the replicas may reach the city's own second site, or AWS's public
+   * addresses off-site, on 443.
    * @default - none: no backup is configured
    */
   readonly backupTarget?: BackupTarget;
@@ -148,6 +150,7 @@ export class WarehouseCluster extends Construct {
     new WarehousePolicies(this, 'policies', { scope: ws, engine, tenants: props.tenants, externals });
     if (props.backupTarget?.site)
       new SecondSiteBackup(this, 'backup', { scope: ws, site: props.backupTarget.site });
+    if (props.backupTarget?.agent) new OffsiteBackup(this, 'offsite-backup', { scope: ws, engine });
     if (externals.length > 0)
       new WarehouseConnector(this, 'connector', {
         scope: ws,

@@ -4,7 +4,17 @@
  * shards in stacks of their own, `warehouse-<id>-shards-<k>`, deployed after the first (which
  * holds the namespace, the keeper quorum, the policies and the first group).
  */
-import { type CityModel, shardGroups, type Warehouse, warehouseNamespace } from '../model/index.ts';
+import {
+  type BackupAgentArns,
+  backupAgentArns,
+  type CityModel,
+  offsiteBucketName,
+  offsiteS3Endpoint,
+  type SecondSite,
+  shardGroups,
+  type Warehouse,
+  warehouseNamespace,
+} from '../model/index.ts';
 import { modelsOfPool } from '../model/pool-servers.ts';
 import { loadOnce } from './load-once.ts';
 import type { StackPlan } from './stack-plan.ts';
@@ -19,6 +29,16 @@ const warehouseShards = loadOnce(() =>
   ]),
 );
 
+/** Where a warehouse's backups go, as facts of the model (a stack part's slice). */
+type BackupTargetFacts =
+  | { readonly kind: 'second-site'; readonly site: SecondSite; readonly bucket: string }
+  | {
+      readonly kind: 'offsite';
+      readonly region: string;
+      readonly bucket: string;
+      readonly agent: BackupAgentArns;
+    };
+
 /** The stacks of one warehouse, in deploy order. */
 export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPlan[] {
   const name = warehouseNamespace(warehouse.id);
@@ -29,15 +49,32 @@ export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPla
     );
   const servers = model.servers.filter((s) => s.pool === warehouse.pool);
   const [first, ...later] = shardGroups(model, warehouse);
-  // personal data backs up to the city's own second site (CC022 checks it may); the slice is
-  // the target's facts, the construct's BackupTarget is made from them once loaded
-  const backupTarget =
-    warehouse.backupTo === 'second-site' && model.secondSite
-      ? { site: model.secondSite, bucket: `citycloud-backup-${warehouse.id}` }
-      : undefined;
+  // personal data backs up to the city's own second site (CC022 checks it may), the rest to the
+  // off-site bucket through the backup agent's role, when the inventory names its trust anchor.
+  // The slice is the target's facts; the construct's BackupTarget is made from them once loaded
+  const agent = backupAgentArns(model.offsite, warehouse.id);
+  const site = model.secondSite;
+  const backupTarget: BackupTargetFacts | undefined =
+    warehouse.backupTo === 'second-site' && site
+      ? { kind: 'second-site', site, bucket: `citycloud-backup-${warehouse.id}` }
+      : warehouse.backupTo === 'offsite' && agent
+        ? {
+            kind: 'offsite',
+            region: model.offsite.region,
+            bucket: offsiteBucketName(model.city.code, warehouse.id),
+            agent,
+          }
+        : undefined;
   const target = async () => {
     const { BackupTarget } = await backupTargets();
-    return backupTarget ? BackupTarget.secondSite(backupTarget.site, backupTarget.bucket) : undefined;
+    switch (backupTarget?.kind) {
+      case 'second-site':
+        return BackupTarget.secondSite(backupTarget.site, backupTarget.bucket);
+      case 'offsite':
+        return BackupTarget.offsite({ ...backupTarget, endpoint: offsiteS3Endpoint(backupTarget.region) });
+      default:
+        return undefined;
+    }
   };
   // what the construct reads of the servers: the racks they are in and the models they are
   const slice = {

@@ -12,7 +12,7 @@ import type { Warehouse } from '../../model/index.ts';
 import type { PodParts } from './backup-pod.ts';
 import type { BackupTarget } from './backup-target.ts';
 import { clickhouseBackupParts } from './clickhouse-backup.ts';
-import { spiloBackupEnv } from './spilo-backup.ts';
+import { spiloBackupEnv, spiloBackupParts } from './spilo-backup.ts';
 
 /** Container images, pinned; override per city. */
 export interface WarehouseImages {
@@ -45,6 +45,8 @@ export interface ShardPod {
   readonly keeperHosts: readonly string[];
   /** Where the shard sends its backups. */
   readonly backup?: BackupTarget;
+  /** The engine's image, as the shard runs it. */
+  readonly image: string;
 }
 
 export interface WarehouseEngine {
@@ -120,7 +122,8 @@ const POSTGRESQL: WarehouseEngine = {
     { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
     ...(backup ? spiloBackupEnv(warehouse.id, warehouse.backup, backup) : []),
   ],
-  backupParts: () => ({}),
+  backupParts: ({ warehouse, backup, image }) =>
+    backup ? spiloBackupParts(warehouse.id, backup, image) : {},
   readinessProbe: {
     httpGet: { path: '/readiness', port: 'patroni' },
     periodSeconds: 10,

@@ -1,30 +1,51 @@
 /**
  * What Spilo reads to back a PostgreSQL shard up with WAL-G — continuous WAL archiving and full
- * backups on the warehouse's schedule — to an S3-compatible store (the city's second site).
+ * backups on the warehouse's schedule — to the city's second site (S3-compatible) or the off-site
+ * bucket on AWS.
  *
  * Read in zalando/spilo at 3.3-p3, the tag of the pinned image (ghcr.io/zalando/spilo-16:3.3-p3):
  * - ENVIRONMENT.rst: USE_WALG_BACKUP / USE_WALG_RESTORE (WAL-G, not WAL-E), WAL_S3_BUCKET,
- *   AWS_ENDPOINT, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, BACKUP_SCHEDULE (cron, in the
- *   container's clock: UTC), BACKUP_NUM_TO_RETAIN, WALG_LIBSODIUM_KEY(_TRANSFORM), and
- *   SPILO_CONFIGURATION, YAML merged over the Patroni configuration Spilo writes.
+ *   AWS_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, BACKUP_SCHEDULE (cron, in
+ *   the container's clock: UTC), BACKUP_NUM_TO_RETAIN, WALG_LIBSODIUM_KEY(_TRANSFORM), WALE_ENV_DIR,
+ *   and SPILO_CONFIGURATION, YAML merged over the Patroni configuration Spilo writes.
  * - postgres-appliance/scripts/configure_spilo.py, write_wale_environment: only the names it lists
- *   reach WAL-G's environment; with AWS_ENDPOINT set it writes WALE_S3_ENDPOINT `https+path://…`
+ *   reach WAL-G's environment (the envdir WALE_ENV_DIR, which archive_command and the backup cron
+ *   line run WAL-G through); with AWS_ENDPOINT set it writes WALE_S3_ENDPOINT `https+path://…`
  *   and AWS_S3_FORCE_PATH_STYLE=true (path-style addressing, which an S3-compatible store needs),
  *   and turns server-side encryption off (WALG_DISABLE_S3_SSE=true) — so the backups are encrypted
  *   by WAL-G itself with libsodium before they leave the pod. Its bootstrap configuration sets
  *   archive_timeout to 1800s: SPILO_CONFIGURATION sets it to the recovery point objective, so a
  *   WAL segment is archived at least that often (a cluster bootstrapped before takes it through
  *   `patronictl edit-config`).
- * The credentials and the key come from a Secret the city's operators create in the warehouse's
- * namespace (`<warehouse>-backup-credentials`): its name is in the stack, never a value.
+ * - Off-site, WAL-G's AWS SDK takes the backup agent's role from the Roles Anywhere helper beside
+ *   it (roles-anywhere-agent.ts) through AWS_EC2_METADATA_SERVICE_ENDPOINT. That name is not in
+ *   write_wale_environment's lists, and nothing else carries it: runit/patroni/run unsets every
+ *   variable but a few before starting Patroni (so PostgreSQL's archive_command never sees the
+ *   container's environment) and runit/cron/run starts cron with `env -i`. So the envdir is an
+ *   emptyDir of the pod (WALE_ENV_DIR, where configure_spilo.py writes its files beside ours) and
+ *   an init container writes the endpoint into it as the file envdir reads. No AWS_ENDPOINT there:
+ *   AWS_REGION is the bucket's, and WALG_DISABLE_S3_SSE=true leaves the bucket's own encryption
+ *   with the city's KMS key (otherwise configure_spilo.py asks for AES256, S3's key). WAL-G's
+ *   `delete` after each full backup (postgres_backup.sh) is refused there — the agent may not
+ *   delete —: the bucket's lifecycle keeps the promise (model/offsite-names.ts).
+ * The key (and, for the second site, the S3 keys) come from a Secret the city's operators create
+ * in the warehouse's namespace (`<warehouse>-backup-credentials`): its name is in the stack, never
+ * a value.
  */
 import type { StatefulSetV1SpecTemplateSpecContainerEnv } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import { type BackupPromise, utcSchedule } from '../../model/index.ts';
+import type { PodParts } from './backup-pod.ts';
+import { sidecarResources } from './backup-pod.ts';
 import { BACKUP_CREDENTIAL_KEYS, type BackupTarget, backupCredentialsSecret } from './backup-target.ts';
+import { AGENT_METADATA_ENDPOINT, rolesAnywhereAgentParts } from './roles-anywhere-agent.ts';
+
+/** WAL-G's envdir, an emptyDir (in memory: it holds the key) the exporter reads too. */
+export const WALG_ENV_DIR = '/run/etc/wal-e.d/env';
+export const WALG_ENV_VOLUME = 'walg-env';
 
 type Env = StatefulSetV1SpecTemplateSpecContainerEnv[];
 
-/** The environment of a PostgreSQL shard's container that makes Spilo archive to `target` (the second site). */
+/** The environment of a PostgreSQL shard's container that makes Spilo archive to `target`. */
 export function spiloBackupEnv(warehouse: string, promise: BackupPromise, target: BackupTarget): Env {
   const secret = backupCredentialsSecret(warehouse);
   const fromSecret = (name: string, key: string) => ({
@@ -34,13 +55,22 @@ export function spiloBackupEnv(warehouse: string, promise: BackupPromise, target
   const schedule = utcSchedule(promise.schedule);
   // CC025 refuses a schedule UTC cannot say: a model that reaches here has none
   if (schedule === null) throw new Error(`backup schedule ${promise.schedule} has no UTC equivalent`);
+  const where: Env = target.agent
+    ? [
+        { name: 'AWS_REGION', value: target.region ?? '' },
+        { name: 'WALG_DISABLE_S3_SSE', value: 'true' },
+      ]
+    : [
+        { name: 'AWS_ENDPOINT', value: target.endpoint },
+        fromSecret('AWS_ACCESS_KEY_ID', BACKUP_CREDENTIAL_KEYS.accessKeyId),
+        fromSecret('AWS_SECRET_ACCESS_KEY', BACKUP_CREDENTIAL_KEYS.secretAccessKey),
+      ];
   return [
     { name: 'USE_WALG_BACKUP', value: 'true' },
     { name: 'USE_WALG_RESTORE', value: 'true' },
     { name: 'WAL_S3_BUCKET', value: target.bucket },
-    { name: 'AWS_ENDPOINT', value: target.endpoint },
-    fromSecret('AWS_ACCESS_KEY_ID', BACKUP_CREDENTIAL_KEYS.accessKeyId),
-    fromSecret('AWS_SECRET_ACCESS_KEY', BACKUP_CREDENTIAL_KEYS.secretAccessKey),
+    ...where,
+    { name: 'WALE_ENV_DIR', value: WALG_ENV_DIR },
     fromSecret('WALG_LIBSODIUM_KEY', BACKUP_CREDENTIAL_KEYS.encryptionKey),
     { name: 'WALG_LIBSODIUM_KEY_TRANSFORM', value: 'base64' },
     { name: 'BACKUP_SCHEDULE', value: schedule },
@@ -54,4 +84,37 @@ export function spiloBackupEnv(warehouse: string, promise: BackupPromise, target
       }),
     },
   ];
+}
+
+/**
+ * What archiving adds to a PostgreSQL shard's pod: the envdir's volume, and off-site the
+ * credential helper and the init container that tells WAL-G where it serves.
+ */
+export function spiloBackupParts(
+  warehouse: string,
+  target: BackupTarget,
+  spiloImage: string,
+): Partial<PodParts> {
+  const envdir = { volumeMounts: [{ name: WALG_ENV_VOLUME, mountPath: WALG_ENV_DIR }] };
+  const volume = { volumes: [{ name: WALG_ENV_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }] };
+  if (!target.agent) return { ...envdir, ...volume };
+  const agent = rolesAnywhereAgentParts(warehouse, target.agent);
+  return {
+    ...envdir,
+    volumes: [...(volume.volumes ?? []), ...(agent.volumes ?? [])],
+    sidecars: agent.sidecars ?? [],
+    initContainers: [
+      {
+        name: 'walg-metadata-endpoint',
+        image: spiloImage,
+        command: ['sh', '-c', 'printf %s "$ENDPOINT" > "$WALE_ENV_DIR/AWS_EC2_METADATA_SERVICE_ENDPOINT"'],
+        env: [
+          { name: 'ENDPOINT', value: AGENT_METADATA_ENDPOINT },
+          { name: 'WALE_ENV_DIR', value: WALG_ENV_DIR },
+        ],
+        resources: sidecarResources('50m', '32Mi'),
+        volumeMount: [{ name: WALG_ENV_VOLUME, mountPath: WALG_ENV_DIR }],
+      },
+    ],
+  };
 }

@@ -70,6 +70,7 @@ export class WarehouseShards extends Construct {
         shard,
         selector,
         keeperHosts: hosts,
+        image: engine.image(props.images ?? DEFAULT_WAREHOUSE_IMAGES),
         ...(props.backup ? { backup: props.backup } : {}),
       };
       const parts = mergeParts(engine.backupParts(pod));
@@ -99,7 +100,7 @@ export class WarehouseShards extends Construct {
               container: [
                 {
                   name: engine.name,
-                  image: engine.image(props.images ?? DEFAULT_WAREHOUSE_IMAGES),
+                  image: pod.image,
                   port: engine.ports.map((p) => ({ name: p.name, containerPort: p.port })),
                   resources: guaranteed(w.perReplica.cpuCores, w.perReplica.memoryGiB),
                   volumeMount: [{ name: 'data', mountPath: engine.dataPath }, ...parts.volumeMounts],

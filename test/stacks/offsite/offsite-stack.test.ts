@@ -11,6 +11,7 @@ import { WarehouseBackup } from '../../../constructs/warehouse-backup.ts';
 import { type CityModel, loadCity } from '../../../model/index.ts';
 import { synthOffsite, violationsIn } from '../../../stacks/offsite/offsite-assembly.ts';
 import { OffsiteCheckError } from '../../../stacks/offsite/offsite-check-error.ts';
+import { terraformView } from '../../../stacks/terraform-view.ts';
 import type { Artifact } from '../../../view/view.ts';
 import { BUILTIN_CITY, tempDir } from '../../helpers/city.ts';
 
@@ -125,6 +126,23 @@ describe('the off-site stack', () => {
         ExpirationInDays: w.classification === 'open' ? 42 : 9,
       });
     }
+  });
+
+  it('is where the Kubernetes stacks send the off-site backups: the bucket and the agent role it names', async () => {
+    const stack = (await terraformView.render(city)).find(
+      (f) => f.path === 'terraform/stacks/warehouse-construction/cdk.tf.json',
+    );
+    const sets = JSON.parse(text(stack)).resource.kubernetes_stateful_set_v1;
+    const pod = sets['construction-s01'].spec.template.spec;
+    const bucket = pod.container[0].env.find((e: { name: string }) => e.name === 'WAL_S3_BUCKET').value;
+    const args: string[] = pod.container.find((c: { name: string }) => c.name === 'backup-agent').args;
+    const role = args[args.indexOf('--role-arn') + 1];
+    expect(Object.values(raw.Resources).map((r) => r.Properties.BucketName)).toContain(bucket);
+    expect(role).toBe(
+      `arn:aws:iam::111122223333:role/${Object.values(raw.Resources)
+        .map((r) => r.Properties.RoleName)
+        .find((n) => n === 'citycloud-backup-agent-construction')}`,
+    );
   });
 
   it('lets each backup agent, by its certificate, write and read its own bucket and nothing else', () => {
