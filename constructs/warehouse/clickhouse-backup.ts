@@ -39,10 +39,8 @@ import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1/index.js';
 import { Construct } from 'constructs';
 import { utcSchedule } from '../../model/index.ts';
 import { backupExpiryDays } from '../../model/offsite-names.ts';
-import type { PodParts } from './backup-pod.ts';
 import { sidecarResources } from './backup-pod.ts';
 import { BACKUP_CREDENTIAL_KEYS, type BackupTarget, backupCredentialsSecret } from './backup-target.ts';
-import { AGENT_METADATA_ENDPOINT, rolesAnywhereAgentParts } from './roles-anywhere-agent.ts';
 import type { WarehouseScope } from './warehouse-scope.ts';
 
 /** The ClickHouse user the backup jobs connect as. */
@@ -69,25 +67,6 @@ export function incrementalSchedule(rpoMinutes: number): string {
   if (rpoMinutes < 60) return `*/${minutes} * * * *`;
   const hours = [1, 2, 3, 4, 6, 8, 12, 24].filter((d) => d * 60 <= rpoMinutes).at(-1) ?? 1;
   return hours === 1 ? '0 * * * *' : hours === 24 ? '0 0 * * *' : `0 */${hours} * * *`;
-}
-
-/** The server container's part: where its S3 client finds the backup target's keys. */
-export function clickhouseBackupParts(warehouse: string, target: BackupTarget): Partial<PodParts> {
-  if (target.agent)
-    return {
-      env: [{ name: 'AWS_EC2_METADATA_SERVICE_ENDPOINT', value: AGENT_METADATA_ENDPOINT }],
-      ...rolesAnywhereAgentParts(warehouse, target.agent),
-    };
-  const fromSecret = (name: string, key: string) => ({
-    name,
-    valueFrom: { secretKeyRef: { name: backupCredentialsSecret(warehouse), key } },
-  });
-  return {
-    env: [
-      fromSecret('AWS_ACCESS_KEY_ID', BACKUP_CREDENTIAL_KEYS.accessKeyId),
-      fromSecret('AWS_SECRET_ACCESS_KEY', BACKUP_CREDENTIAL_KEYS.secretAccessKey),
-    ],
-  };
 }
 
 // The scripts read what differs by shard from the job's environment; nothing in them is secret.

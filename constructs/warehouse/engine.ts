@@ -11,7 +11,7 @@ import type {
 import type { Warehouse } from '../../model/index.ts';
 import type { PodParts } from './backup-pod.ts';
 import type { BackupTarget } from './backup-target.ts';
-import { clickhouseBackupParts } from './clickhouse-backup.ts';
+import { clickhouseBackupParts } from './clickhouse-credentials.ts';
 import { spiloBackupEnv, spiloBackupParts } from './spilo-backup.ts';
 
 /** Container images, pinned; override per city. */
