@@ -34,6 +34,7 @@ import { KeeperQuorum } from './warehouse/keeper-quorum.ts';
 import { OffsiteBackup } from './warehouse/offsite-backup.ts';
 import { PatroniAccess } from './warehouse/patroni-access.ts';
 import { SecondSiteBackup } from './warehouse/second-site-backup.ts';
+import { allowWalgMetrics } from './warehouse/walg-exporter.ts';
 import { WarehouseConnector } from './warehouse/warehouse-connector.ts';
 import { WarehousePolicies } from './warehouse/warehouse-policies.ts';
 import { warehouseScope } from './warehouse/warehouse-scope.ts';
@@ -151,6 +152,7 @@ export class WarehouseCluster extends Construct {
     if (props.backupTarget?.site)
       new SecondSiteBackup(this, 'backup', { scope: ws, site: props.backupTarget.site });
     if (props.backupTarget?.agent) new OffsiteBackup(this, 'offsite-backup', { scope: ws, engine });
+    if (props.backupTarget && engine.name === 'postgresql') allowWalgMetrics(this, ws);
     if (externals.length > 0)
       new WarehouseConnector(this, 'connector', {
         scope: ws,

@@ -15,6 +15,7 @@ import { ClickHouseBackups } from './clickhouse-backup.ts';
 import { DEFAULT_WAREHOUSE_IMAGES, engineOf, type WarehouseImages } from './engine.ts';
 import { keeperHosts } from './keeper-quorum.ts';
 import { patroniAccountName } from './patroni-access.ts';
+import { walgExporterParts } from './walg-exporter.ts';
 import { headlessService, type WarehouseScope } from './warehouse-scope.ts';
 
 export interface WarehouseShardsProps {
@@ -73,7 +74,7 @@ export class WarehouseShards extends Construct {
         image: engine.image(props.images ?? DEFAULT_WAREHOUSE_IMAGES),
         ...(props.backup ? { backup: props.backup } : {}),
       };
-      const parts = mergeParts(engine.backupParts(pod));
+      const parts = mergeParts(engine.backupParts(pod), walgExporterParts(pod, engine.dataPath));
       headlessService(
         this,
         shard,
