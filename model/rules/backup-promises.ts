@@ -60,12 +60,19 @@ export function backupPromises(model: CityModel): RuleResult {
           message: `warehouse ${w.id}'s restore drill schedule "${b.drill}" ${drill.problem}`,
           expected: 'a daily, weekly or monthly schedule, or false for none',
         });
+      else if (utcSchedule(b.drill) === null)
+        v.push({
+          path: b.path,
+          field: 'drill',
+          message: `warehouse ${w.id}'s restore drill runs on day 1 of the month before 07:00 ("${b.drill}"), the previous month's last day in UTC, the clock of its CronJob`,
+          expected: 'a day of the month from 2, or an hour from 07:00',
+        });
     } else if (w.classification === 'personal')
       v.push({
         path: b.path,
         field: 'drill',
         message: `warehouse ${w.id} holds personal data and its backups are never restored in a drill`,
-        expected: 'a restore drill schedule (monthly by default: "0 3 1 * *")',
+        expected: 'a restore drill schedule (monthly by default: "0 3 2 * *")',
       });
   }
   return resultOf(model.warehouses.length > 0, v);

@@ -94,7 +94,7 @@ function fullCity(): RawCity {
     pointInTimeDays: 7,
     rpoMinutes: 5,
     rtoMinutes: 240,
-    drill: '0 3 1 * *',
+    drill: '0 3 2 * *',
   };
   city.agencies[0].nameEn = 'Department One (en)';
   city.offsite = {

@@ -75,9 +75,13 @@ describe('backup-promises', () => {
 
   it('finds personal data never restored in a drill, and a drill schedule it cannot read', () => {
     expect(violationLines(backupPromises, withBackup({ drill: false }))).toEqual([
-      'warehouses[wa].backup: warehouse wa holds personal data and its backups are never restored in a drill; a restore drill schedule (monthly by default: "0 3 1 * *")',
+      'warehouses[wa].backup: warehouse wa holds personal data and its backups are never restored in a drill; a restore drill schedule (monthly by default: "0 3 2 * *")',
     ]);
     expect(backupPromises(modelOf(withBackup({ drill: false }, 'open')))).toEqual({ status: 'compliant' });
+    // the drill's CronJob keeps UTC too
+    expect(violationLines(backupPromises, withBackup({ drill: '0 3 1 * *' }))).toEqual([
+      "warehouses[wa].backup: warehouse wa's restore drill runs on day 1 of the month before 07:00 (\"0 3 1 * *\"), the previous month's last day in UTC, the clock of its CronJob; a day of the month from 2, or an hour from 07:00",
+    ]);
     expect(violationLines(backupPromises, withBackup({ drill: '0 25 * * *' }))).toEqual([
       'warehouses[wa].backup: warehouse wa\'s restore drill schedule "0 25 * * *" has hour 25: expected 0–23; a daily, weekly or monthly schedule, or false for none',
     ]);
