@@ -33,6 +33,7 @@ import { DEFAULT_WAREHOUSE_IMAGES, engineOf, type WarehouseImages } from './ware
 import { KeeperQuorum } from './warehouse/keeper-quorum.ts';
 import { OffsiteBackup } from './warehouse/offsite-backup.ts';
 import { PatroniAccess } from './warehouse/patroni-access.ts';
+import { RestoreDrill } from './warehouse/restore-drill.ts';
 import { SecondSiteBackup } from './warehouse/second-site-backup.ts';
 import { allowWalgMetrics } from './warehouse/walg-exporter.ts';
 import { WarehouseConnector } from './warehouse/warehouse-connector.ts';
@@ -153,6 +154,7 @@ export class WarehouseCluster extends Construct {
       new SecondSiteBackup(this, 'backup', { scope: ws, site: props.backupTarget.site });
     if (props.backupTarget?.agent) new OffsiteBackup(this, 'offsite-backup', { scope: ws, engine });
     if (props.backupTarget && engine.name === 'postgresql') allowWalgMetrics(this, ws);
+    if (w.backup.drill !== null) new RestoreDrill(this, 'restore-drill', { scope: ws });
     if (externals.length > 0)
       new WarehouseConnector(this, 'connector', {
         scope: ws,

@@ -1,0 +1,120 @@
+import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1/index.js';
+import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1/index.js';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest/index.js';
+import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1/index.js';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1/index.js';
+import { Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { CITYCLOUD_IMAGE } from '../../../constructs/warehouse/restore-drill.ts';
+import { WarehouseCluster } from '../../../constructs/warehouse-cluster.ts';
+import { type CityModel, loadCity, type Pool, type Warehouse } from '../../../model/index.ts';
+import { BUILTIN_CITY, type RawCity } from '../../helpers/city.ts';
+
+const city = loadCity(BUILTIN_CITY).model as CityModel;
+const synth = (warehouse: Warehouse) =>
+  JSON.parse(
+    Testing.synthScope(
+      (scope) =>
+        new WarehouseCluster(scope, warehouse.id, {
+          warehouse,
+          pool: city.pools.find((p) => p.id === warehouse.pool) as Pool,
+          servers: city.servers.filter((s) => s.pool === warehouse.pool),
+          serverModels: city.serverModels,
+          externalSystems: city.externalSystems,
+          tenants: city.tenants,
+        }),
+    ),
+  ).resource as Record<string, Record<string, RawCity>>;
+const population = city.warehouses.find((w) => w.id === 'population') as Warehouse;
+
+describe('the restore drill', () => {
+  const json = synth(population);
+
+  it('runs the citycloud image’s restore drill by CronJob on the promise’s schedule in UTC, never two at once, never retried', () => {
+    const job = json[CronJobV1.tfResourceType]?.['population-restore-drill'];
+    expect(job.metadata.name).toBe('population-restore-drill');
+    expect(job.metadata.namespace).toBe('warehouse-population');
+    expect(job.metadata.labels['citycloud.hcmc.gov.vn/backup-job']).toBe('restore-drill');
+    // the default drill, the 2nd at 03:00 in the city, is the 1st at 20:00 UTC, the CronJob's clock
+    expect(population.backup.drill).toBe('0 3 2 * *');
+    expect(job.spec.schedule).toBe('0 20 1 * *');
+    expect(job.spec.concurrency_policy).toBe('Forbid');
+    const spec = job.spec.job_template.spec;
+    expect(spec.backoff_limit).toBe(0);
+    const pod = spec.template.spec;
+    expect(pod.service_account_name).toBe('population-restore-drill');
+    expect(pod.container[0].image).toBe(CITYCLOUD_IMAGE);
+    expect(CITYCLOUD_IMAGE).toMatch(
+      /^registry\.hcmc\.gov\.vn\/platform\/citycloud:0\.1\.0@sha256:[0-9a-f]{64}$/,
+    );
+    expect(pod.container[0].args).toEqual([
+      'runbook',
+      'restore-drill',
+      '--executor',
+      'kubectl',
+      '--warehouse',
+      'population',
+      '--yes',
+    ]);
+  });
+
+  it('may read the warehouse’s backup Secret by name and nothing else of its namespace', () => {
+    expect(json[ServiceAccountV1.tfResourceType]?.['population-restore-drill']?.metadata.namespace).toBe(
+      'warehouse-population',
+    );
+    expect(json[RoleV1.tfResourceType]?.['population-restore-drill']?.rule).toEqual([
+      {
+        api_groups: [''],
+        resources: ['secrets'],
+        resource_names: ['population-backup-credentials'],
+        verbs: ['get'],
+      },
+    ]);
+    const rules: RawCity[] = json[ClusterRoleV1.tfResourceType]?.['citycloud-population-restore-drill']?.rule;
+    // no Secret is read cluster-wide: copies are written into the scratch namespace, not read
+    const secrets = rules.filter((r) => r.resources.includes('secrets'));
+    expect(secrets.flatMap((r) => r.verbs).sort()).toEqual(['create', 'patch']);
+    expect(rules.flatMap((r) => r.verbs)).not.toContain('*');
+    expect(rules.find((r) => r.resources.includes('namespaces'))?.verbs).toEqual([
+      'get',
+      'create',
+      'patch',
+      'delete',
+    ]);
+    expect(rules.find((r) => r.resources.includes('pods/exec'))?.verbs).toEqual(['create', 'get']);
+  });
+
+  it('may write and exec only in its scratch namespaces and the shards’ pods, by an admission policy', () => {
+    const manifests = Object.values(json[Manifest.tfResourceType] ?? {}).map((m) => m.manifest);
+    const policy = manifests.find((m) => m.kind === 'ValidatingAdmissionPolicy');
+    expect(policy.metadata.name).toBe('citycloud-population-restore-drill');
+    expect(policy.spec.failurePolicy).toBe('Fail');
+    expect(policy.spec.matchConditions).toEqual([
+      {
+        name: 'restore-drill-account',
+        expression:
+          "request.userInfo.username == 'system:serviceaccount:warehouse-population:population-restore-drill'",
+      },
+    ]);
+    expect(policy.spec.matchConstraints.resourceRules[0].operations).toEqual([
+      'CREATE',
+      'UPDATE',
+      'DELETE',
+      'CONNECT',
+    ]);
+    const rule: string = policy.spec.validations[0].expression;
+    expect(rule).toContain("request.namespace.startsWith('warehouse-population-drill-')");
+    expect(rule).toContain(".startsWith('warehouse-population-drill-'))");
+    expect(rule).toContain("request.name.matches('^population-s[0-9]+-[0-9]+$')");
+    expect(manifests.find((m) => m.kind === 'ValidatingAdmissionPolicyBinding')?.spec).toEqual({
+      policyName: 'citycloud-population-restore-drill',
+      validationActions: ['Deny'],
+    });
+  });
+
+  it('is there only for a warehouse whose promise has a drill', () => {
+    const none = synth({ ...population, backup: { ...population.backup, drill: null } });
+    expect(none[CronJobV1.tfResourceType]?.['population-restore-drill']).toBeUndefined();
+    expect(none[Manifest.tfResourceType]).toBeUndefined();
+  });
+});
