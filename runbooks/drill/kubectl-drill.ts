@@ -336,7 +336,8 @@ export class KubectlDrillExecutor implements DrillExecutor {
         .trim()
         .split('|');
       if (last >= out.segment) return { ...mark, archived: true, archiveProblem: null };
-      if (failed !== before && lastFailed >= out.segment)
+      // the archiver goes in order: one failure after the switch, and this segment waits behind it
+      if (failed !== before && lastFailed !== '')
         return {
           ...mark,
           archived: false,

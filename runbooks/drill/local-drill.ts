@@ -5,7 +5,7 @@
  * listens only on a socket in a folder of its own (it cannot serve traffic) and archives nothing;
  * then `pg_amcheck` and the drill's figures (table-figures.ts).
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { type ClusterOwner, ownFolder, runAsOwner, runPostgresTool } from '../../exec/postgres-server.ts';
@@ -181,7 +181,8 @@ export class LocalDrillExecutor implements DrillExecutor {
         ).rows[0];
         if (a?.last && a.last >= segment)
           return { restorePoint: name, lsn, at, segment, archived: true, archiveProblem: null, databases };
-        if (a && a.failed !== before && a.lastFailed && a.lastFailed >= segment)
+        // the archiver goes in order: one failure after the switch, and this segment waits behind it
+        if (a && a.failed !== before && a.lastFailed)
           return {
             restorePoint: name,
             lsn,
@@ -231,6 +232,11 @@ export class LocalDrillExecutor implements DrillExecutor {
     const log = join(f.scratchRun, 'postgresql.log');
     writeFileSync(log, '');
     ownFolder(this.owner, log);
+    // every restore begun, one line each: what a drill's "restored once" is checked against
+    appendFileSync(
+      join(f.root, 'restores.log'),
+      `${new Date().toISOString()} ${base.label} to ${target.kind === 'restore-point' ? target.name : target.kind === 'time' ? target.at : 'the archive end'}\n`,
+    );
     const copied = await runAsOwner(this.owner, ['cp', '-a', join(f.base, base.label), f.scratch]);
     if (copied.code !== 0) throw failed('copying the full backup', copied);
     rmSync(join(f.scratch, 'postmaster.pid'), { force: true });
@@ -268,7 +274,17 @@ export class LocalDrillExecutor implements DrillExecutor {
       )?.[1] ?? '';
     if (await running(this.owner, f.scratch)) {
       const now = await state();
-      return now === 'in production' ? { state: 'ready' } : { state: 'recovering', detail: now };
+      if (now !== 'in production') return { state: 'recovering', detail: now };
+      // promoted: ready once it takes connections (its end-of-recovery checkpoint done)
+      const ready = await runPostgresTool(this.owner, 'pg_isready', [
+        '-h',
+        f.scratchRun,
+        '-p',
+        String(SOCKET_PORT),
+      ]);
+      return ready.code === 0
+        ? { state: 'ready' }
+        : { state: 'recovering', detail: 'starting after recovery' };
     }
     const log = join(f.scratchRun, 'postgresql.log');
     const text = existsSync(log) ? readFileSync(log, 'utf8') : '';

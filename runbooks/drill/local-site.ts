@@ -10,7 +10,7 @@
  *   <site>/<shard>/scratch/          a drill's restored copy  <site>/<shard>/scratch-run/ its socket
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { writeWhole } from '../../exec/atomic-file.ts';
 import { type ClusterOwner, ownFolder, runPostgresTool } from '../../exec/postgres-server.ts';
@@ -206,6 +206,8 @@ export async function ensureSource(
     await startCluster(owner, folders.source, folders.sourceRun, true);
     return 'started';
   }
+  // the site's own folder stays root's, open to the clusters' owner to pass through
+  mkdirSync(dirname(folders.root), { recursive: true, mode: 0o755 });
   for (const d of [folders.root, join(folders.root, 'archive'), folders.wal, folders.base, folders.sourceRun])
     ownedFolder(owner, d);
   rmSync(folders.source, { recursive: true, force: true });

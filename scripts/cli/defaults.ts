@@ -15,11 +15,19 @@ export const DEFAULT_MONITOR_DIR = '.citycloud/monitor';
 export const defaultRunsDir = (cityCode: string): string =>
   join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'citycloud', 'runs', cityCode);
 /**
- * The local restore drill's site (the stand-in shards and their archive), per city, beside the
- * runs folder.
+ * The local restore drill's site (the stand-in shards and their archive), per city: beside the
+ * runs folder, or under root in /var/lib/citycloud (PostgreSQL then runs as the postgres user,
+ * who cannot reach into root's home).
  */
 export const defaultDrillSite = (cityCode: string): string =>
-  join(process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'citycloud', 'drill-site', cityCode);
+  process.getuid?.() === 0
+    ? join('/var/lib/citycloud/drill-site', cityCode)
+    : join(
+        process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state'),
+        'citycloud',
+        'drill-site',
+        cityCode,
+      );
 /** Where the restore drill writes its reports. */
 export const DEFAULT_DRILL_REPORT_DIR = '.citycloud/restore-drill';
 /** Where the capacity review writes its reports. */

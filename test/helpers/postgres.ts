@@ -4,19 +4,12 @@
  * collide with anything), stopped and removed by `stop()`.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { postgresBin } from '../../exec/postgres-server.ts';
 
-/** The newest installed server's bin folder, e.g. /usr/lib/postgresql/15/bin, or null. */
-export function postgresBin(): string | null {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return null;
-  const versions = readdirSync(root)
-    .filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl')))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] ? join(root, versions[0], 'bin') : null;
-}
+export { postgresBin } from '../../exec/postgres-server.ts';
 
 export interface ThrowAwayPostgres {
   /** A connection string for the `postgres` superuser over the socket. */

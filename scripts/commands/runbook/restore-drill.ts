@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { writeWhole } from '../../../exec/atomic-file.ts';
-import { clusterOwner } from '../../../exec/postgres-server.ts';
+import { clusterOwner, runAsOwner } from '../../../exec/postgres-server.ts';
 import type { CityModel, Warehouse } from '../../../model/index.ts';
 import type { DrillExecutor } from '../../../runbooks/drill/drill-executor.ts';
 import { DRILL_PLAN_FORMAT, type DrillPlan } from '../../../runbooks/drill/drill-plan.ts';
@@ -96,7 +96,7 @@ function shardsOf(model: CityModel, opts: DrillOptions, now: Date): DrillPlan['s
 }
 
 /** The executor the options name, its tools checked. */
-function executorOf(model: CityModel, opts: DrillOptions): DrillExecutor {
+async function executorOf(model: CityModel, opts: DrillOptions): Promise<DrillExecutor> {
   if (opts.executor === 'kubectl') {
     const made = KubectlDrillExecutor.fromPath(model, {
       stateRoot: join(resolve(opts.site ?? defaultDrillSite(model.city.code)), 'drills'),
@@ -112,7 +112,11 @@ function executorOf(model: CityModel, opts: DrillOptions): DrillExecutor {
     throw new RunbookUsageError(
       `--site ${site}: a site's folder reaches PostgreSQL's settings; use letters, digits and _ . / - only`,
     );
-  mkdirSync(site, { recursive: true });
+  mkdirSync(site, { recursive: true, mode: 0o755 });
+  if (owner.ids && (await runAsOwner(owner, ['test', '-x', site, '-a', '-r', site])).code !== 0)
+    throw new RunbookUsageError(
+      `--site ${site}: the postgres user, which runs PostgreSQL here, cannot reach that folder (a folder above it is closed to other users); name one it can reach, such as /var/lib/citycloud/drill-site`,
+    );
   return new LocalDrillExecutor(owner, site);
 }
 
@@ -217,7 +221,7 @@ function writeReport(
 
 export async function runRestoreDrill(opts: DrillOptions): Promise<number> {
   const model = loadModel(opts.inventory);
-  const executor = executorOf(model, opts);
+  const executor = await executorOf(model, opts);
   const store: RunStore = storeOf(model, opts);
   const { signal, done } = interruptible();
   let stopSources = async () => {};
