@@ -419,7 +419,8 @@ class Run<T extends Target> {
               );
             await sleep(backoff, this.ctx.signal);
             if (this.aborted) return this.pause('interrupted while the gates were inconclusive');
-            backoff = Math.min(30_000, backoff * 2);
+            // a reading due with the next scrape is asked for again soon; a silent Prometheus is spared
+            backoff = unanswered.every((o) => o.awaitingReading) ? 1000 : Math.min(30_000, backoff * 2);
             continue;
           }
           backoff = 1000;

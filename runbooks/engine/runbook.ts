@@ -83,6 +83,12 @@ export interface GateOutcome {
   readonly query: string;
   readonly value: string;
   readonly reason: string;
+  /**
+   * Inconclusive though Prometheus answered: a reading the gate waits for is not there yet (the
+   * next scrape or rule evaluation may bring it), so the engine asks again in a second rather than
+   * backing off as it does from a Prometheus that does not answer.
+   */
+  readonly awaitingReading?: boolean;
 }
 
 /** A runbook bound to the plan it runs. */

@@ -230,10 +230,13 @@ async function evaluate(prometheus: string, gates: readonly Gate[]): Promise<Gat
           value: 'no answer',
           reason: unanswered.problem,
         };
+      const judged = g.judge(answer.answered ? answer.samples : [], also.answered ? also.samples : []);
+      // answered, but without the reading the judgement waits for (a scrape, a rule's first value)
       return {
         gate: g.gate,
         query: g.query,
-        ...g.judge(answer.answered ? answer.samples : [], also.answered ? also.samples : []),
+        ...judged,
+        ...(judged.result === 'inconclusive' ? { awaitingReading: true } : {}),
       };
     }),
   );

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FileRunStore } from '../../runbooks/engine/file-store.ts';
 import { PlainReporter } from '../../runbooks/engine/progress.ts';
 import { type EngineContext, startRun } from '../../runbooks/engine/run-engine.ts';
-import type { BoundRunbook, Target } from '../../runbooks/engine/runbook.ts';
+import type { BoundRunbook, GateOutcome, Target } from '../../runbooks/engine/runbook.ts';
 import { tempDir } from '../helpers/city.ts';
 
 const targets: Target[] = ['a', 'b', 'c'].map((id) => ({ id, title: id }));
@@ -102,4 +102,56 @@ describe('the runbook engine', () => {
       'run-finished',
     ]);
   });
+});
+
+describe.each([
+  {
+    inconclusive: 'a reading not there yet (Prometheus answered)',
+    awaitingReading: true,
+    waits: ['1 s', '1 s'],
+  },
+  { inconclusive: 'no answer from Prometheus', awaitingReading: false, waits: ['1 s', '2 s'] },
+])('gates inconclusive for $inconclusive', ({ awaitingReading, waits }) => {
+  it(`asks again after ${waits.join(', then ')}, and passes once they answer`, async () => {
+    const store = new FileRunStore(tempDir());
+    let asked = 0;
+    const outcome = (result: GateOutcome['result']): GateOutcome => ({
+      gate: 'back',
+      result,
+      query: 'up == 1',
+      value: result === 'passed' ? '1/1' : 'no value',
+      reason: result === 'passed' ? 'back' : 'not yet',
+      ...(result === 'inconclusive' && awaitingReading ? { awaitingReading } : {}),
+    });
+    const book: BoundRunbook = {
+      ...toy(new Set(), async () => 0).book,
+      waves: [{ index: 0, title: 'wave 0', targets: targets.slice(0, 1) }],
+      gates: async () => [outcome(++asked <= waits.length ? 'inconclusive' : 'passed')],
+    };
+    let shown = '';
+    const result = await startRun(
+      {
+        store,
+        reporter: new PlainReporter((t) => {
+          shown += t;
+        }),
+        actor: { user: 'minh', host: 'h', pid: process.pid },
+        settings: {
+          maxFailures: 0,
+          gateSettleSeconds: 0,
+          gateTimeoutSeconds: 60,
+          outsideWindow: 'exit',
+          concurrency: 1,
+        },
+        executor: 'test',
+        fourEyes: false,
+      },
+      book,
+      { plan: { toy: true }, approvedBy: 'lan', options: {}, says: 'toy' },
+    );
+    await store.close();
+    expect(result.status, shown).toBe('succeeded');
+    expect(asked).toBe(waits.length + 1);
+    expect([...shown.matchAll(/inconclusive, retrying in (\d+ s)/g)].map((m) => m[1])).toEqual(waits);
+  }, 20_000);
 });
