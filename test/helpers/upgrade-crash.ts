@@ -12,6 +12,15 @@ import { fleetRecord, type LocalFleet, prng, serverState, spawnCli } from './loc
 
 export const TARGET = '2026.12';
 
+/**
+ * The upgrade tests' clock (`monitor up --time-scale`): a reboot keeps a server down 0.5 s, not
+ * 2 s, and the node rules' 6-hour windows (predict_linear over every filesystem, evaluated every
+ * 2 s) span 3 minutes, not 12, so a wave costs its steps and a scrape after them, and Prometheus
+ * does not evaluate over every sample since it started. Scrapes stay at their floor of 2 s; what
+ * the tests assert (each server once, the waves' bounds, the gates' verdicts) is not timing.
+ */
+export const UPGRADE_TIME_SCALE = 120;
+
 /** The start of an approved upgrade's command line: `runbook upgrade --execute --to <target>`. */
 export const executeArgs = (target: string): string[] => [
   'runbook',

@@ -15,7 +15,7 @@ import type { UpgradePlan } from '../../runbooks/upgrade/upgrade-plan.ts';
 import { runCli, smallCity, tempDir, writeCity } from '../helpers/city.ts';
 import { fleetRecord, type LocalFleet, query, startFleet, untilTrue } from '../helpers/local-fleet.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
-import { executeArgs, runArgs, TARGET } from '../helpers/upgrade-crash.ts';
+import { executeArgs, runArgs, TARGET, UPGRADE_TIME_SCALE } from '../helpers/upgrade-crash.ts';
 
 const SHARDS = 3;
 
@@ -25,7 +25,7 @@ describeWith([LOCAL_STACK], 'the runbooks on a sharded Prometheus (monitor up --
   let fleet: LocalFleet;
   beforeAll(async () => {
     // 35 days: enough history for the capacity review's forecasts
-    fleet = await startFleet(inventory, 30, { shards: SHARDS, historyDays: 35 });
+    fleet = await startFleet(inventory, UPGRADE_TIME_SCALE, { shards: SHARDS, historyDays: 35 });
     await untilTrue('the global federating every shard', 60, async () => {
       const r = await query(fleet.prometheus, 'count(up{job="federate"} == 1)');
       return r[0]?.value[1] === String(SHARDS);

@@ -16,14 +16,14 @@ import { rangeQuery } from '../../runbooks/engine/prometheus-query.ts';
 import { BUILTIN_CITY, runCli, tempDir } from '../helpers/city.ts';
 import { fleetRecord, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
-import { executeArgs } from '../helpers/upgrade-crash.ts';
+import { executeArgs, UPGRADE_TIME_SCALE } from '../helpers/upgrade-crash.ts';
 
 const model = loadCity(BUILTIN_CITY).model as CityModel;
 
 describeWith([LOCAL_STACK], 'citycloud runbook upgrade on the built-in fleet', () => {
   let fleet: LocalFleet;
   beforeAll(async () => {
-    fleet = await startFleet(BUILTIN_CITY, 30);
+    fleet = await startFleet(BUILTIN_CITY, UPGRADE_TIME_SCALE);
   }, 180_000);
   afterAll(() => fleet?.down());
 
@@ -44,7 +44,7 @@ describeWith([LOCAL_STACK], 'citycloud runbook upgrade on the built-in fleet', (
         variables,
         rangeSeconds: 300,
         stepSeconds: 15,
-        scrapeIntervalSeconds: localIntervals(model, 30).interval,
+        scrapeIntervalSeconds: localIntervals(model, UPGRADE_TIME_SCALE).interval,
       };
       const answers = await Promise.all(
         queries.map((q) => rangeQuery(fleet.prometheus, expandQuery(q.expr, expansion), range)),

@@ -5,13 +5,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/city.ts';
 import { type LocalFleet, startFleet } from '../helpers/local-fleet.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
-import { crashCity, expectExactlyOnce, killAndResume } from '../helpers/upgrade-crash.ts';
+import { crashCity, expectExactlyOnce, killAndResume, UPGRADE_TIME_SCALE } from '../helpers/upgrade-crash.ts';
 
 describeWith([LOCAL_STACK], 'the upgrade runbook, killed and resumed (local run store)', () => {
   let fleet: LocalFleet;
   const city = crashCity();
   beforeAll(async () => {
-    fleet = await startFleet(city);
+    fleet = await startFleet(city, UPGRADE_TIME_SCALE);
   });
   afterAll(() => fleet?.down());
 

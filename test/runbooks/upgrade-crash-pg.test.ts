@@ -17,6 +17,7 @@ import {
   expectExactlyOnce,
   killAndResume,
   runArgs,
+  UPGRADE_TIME_SCALE,
 } from '../helpers/upgrade-crash.ts';
 
 describeWith([POSTGRES, LOCAL_STACK], 'the upgrade runbook with its state in PostgreSQL', () => {
@@ -25,7 +26,7 @@ describeWith([POSTGRES, LOCAL_STACK], 'the upgrade runbook with its state in Pos
   const city = crashCity();
   beforeAll(async () => {
     db = startPostgres();
-    fleet = await startFleet(city);
+    fleet = await startFleet(city, UPGRADE_TIME_SCALE);
   });
   afterAll(() => {
     fleet?.down();

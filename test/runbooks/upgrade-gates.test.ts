@@ -11,7 +11,7 @@ import { type CityModel, loadCity } from '../../model/index.ts';
 import { BIN, ROOT, runCli, SMALL_CITY, smallCity, tempDir, writeCity } from '../helpers/city.ts';
 import { fleetRecord, type LocalFleet, serverState, spawnCli, startFleet } from '../helpers/local-fleet.ts';
 import { describeWith, itWith, LOCAL_STACK, SCRIPT } from '../helpers/needs.ts';
-import { executeArgs, runArgs, TARGET } from '../helpers/upgrade-crash.ts';
+import { executeArgs, runArgs, TARGET, UPGRADE_TIME_SCALE } from '../helpers/upgrade-crash.ts';
 
 const upgrades = async (fleet: LocalFleet) =>
   Object.values((await fleetRecord(fleet.simulator)).upgrades).reduce((a, b) => a + b, 0);
@@ -20,7 +20,7 @@ describeWith([LOCAL_STACK], 'the upgrade runbook’s gates, window and approval'
   let fleet: LocalFleet;
   const model = loadCity(SMALL_CITY).model as CityModel;
   beforeAll(async () => {
-    fleet = await startFleet(SMALL_CITY);
+    fleet = await startFleet(SMALL_CITY, UPGRADE_TIME_SCALE);
   });
   afterAll(() => fleet?.down());
 

@@ -10,7 +10,7 @@ import { type CityModel, loadCity } from '../../model/index.ts';
 import { ROOT, runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
 import { fleetRecord, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
-import { executeArgs, runArgs } from '../helpers/upgrade-crash.ts';
+import { executeArgs, runArgs, UPGRADE_TIME_SCALE } from '../helpers/upgrade-crash.ts';
 
 const runIdOf = (text: string) => (text.match(/upgrade-\d{8}-\d{6}-[0-9a-f]{4}/) as RegExpMatchArray)[0];
 
@@ -18,7 +18,7 @@ describeWith([LOCAL_STACK], 'the upgrade runbook, stopped and resumed', () => {
   let fleet: LocalFleet;
   const model = loadCity(SMALL_CITY).model as CityModel;
   beforeAll(async () => {
-    fleet = await startFleet(SMALL_CITY);
+    fleet = await startFleet(SMALL_CITY, UPGRADE_TIME_SCALE);
   });
   afterAll(() => fleet?.down());
 

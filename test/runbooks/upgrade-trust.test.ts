@@ -19,7 +19,7 @@ import { startUpgrade } from '../../runbooks/upgrade/upgrade-run.ts';
 import { SMALL_CITY, tempDir } from '../helpers/city.ts';
 import { fleetRecord, type LocalFleet, query, spawnCli, startFleet } from '../helpers/local-fleet.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
-import { executeArgs } from '../helpers/upgrade-crash.ts';
+import { executeArgs, UPGRADE_TIME_SCALE } from '../helpers/upgrade-crash.ts';
 
 const PASSWORD = 'Tr0ub4dor&3-citycloud';
 
@@ -37,7 +37,7 @@ describeWith([LOCAL_STACK], 'the upgrade runbook, trusted by two operators', () 
   let guarded = '';
   const model = loadCity(SMALL_CITY).model as CityModel;
   beforeAll(async () => {
-    fleet = await startFleet(SMALL_CITY);
+    fleet = await startFleet(SMALL_CITY, UPGRADE_TIME_SCALE);
     // the fleet's Prometheus behind basic auth, as a city's would be
     proxy = createServer((req, res) => {
       if (req.headers.authorization !== `Basic ${Buffer.from(`ops:${PASSWORD}`).toString('base64')}`) {
