@@ -2,28 +2,18 @@
  * A restore drill's report, for the auditor who keeps it: JSON (`citycloud-restore-drill/v1`,
  * its schema in docs/restore-drill.schema.json), Markdown, and a page — each shard's recovery
  * point and time against its objectives, what the restored copy's checks found, and whether it
- * passed. The JSON's SHA-256 is what review evidence cites (`citycloud deploy review --evidence`).
+ * passed. The JSON's SHA-256 is what review evidence cites (`citycloud diff … --evidence F --drill-report R`).
  */
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import { escapeHtml, htmlPage } from '../../view/html-page.ts';
 import { markdownText } from '../../view/markdown.ts';
 import type { DrillShardResult } from './drill-result.ts';
+import type { drillReportSchema } from './report-schema.ts';
 
 export const DRILL_REPORT_FORMAT = 'citycloud-restore-drill/v1';
 
-export interface DrillReport {
-  readonly format: typeof DRILL_REPORT_FORMAT;
-  readonly run: string;
-  readonly drill: string;
-  readonly city: string;
-  readonly executor: string;
-  /** What was drilled: the local site's folder, or the kube context. */
-  readonly fleet: string;
-  /** Shards planned that have no result (the run stopped before judging them). */
-  readonly notJudged: readonly string[];
-  readonly shards: readonly DrillShardResult[];
-  readonly passed: boolean;
-}
+export type DrillReport = z.infer<typeof drillReportSchema>;
 
 export function drillReport(
   head: Omit<DrillReport, 'format' | 'shards' | 'passed' | 'notJudged'>,
@@ -35,7 +25,7 @@ export function drillReport(
     format: DRILL_REPORT_FORMAT,
     ...head,
     notJudged,
-    shards: results,
+    shards: [...results],
     passed: notJudged.length === 0 && results.length > 0 && results.every((r) => r.passed),
   };
 }
@@ -75,7 +65,10 @@ const STYLE = `body{font:15px/1.5 system-ui,sans-serif;margin:2rem;color:#1b1b1b
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
 .passed{color:#17663a;font-weight:600}.failed{color:#a4161a;font-weight:600}
 .missed{background:#fde2e1}`;
-const SCRIPT = `document.getElementById('citycloud-data').dataset.read='1';`;
+/** The page's one script: how many of the planned shards passed, from the embedded report. */
+const SCRIPT = `const r=JSON.parse(document.getElementById('citycloud-data').textContent);
+const planned=r.shards.length+r.notJudged.length;
+document.querySelector('.summary').textContent=r.shards.filter(function(s){return s.passed}).length+' of '+planned+' shards passed';`;
 
 export function reportHtml(r: DrillReport): string {
   const cell = (t: string, cls = '') => `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(t)}</td>`;
@@ -102,6 +95,7 @@ export function reportHtml(r: DrillReport): string {
     )
     .join('\n');
   const body = `<h1>Restore drill ${escapeHtml(r.drill)}: <span class="${r.passed ? 'passed' : 'failed'}">${r.passed ? 'passed' : 'FAILED'}</span></h1>
+<p class="summary"></p>
 <p>Run ${escapeHtml(r.run)} of ${escapeHtml(r.city)}, executor ${escapeHtml(r.executor)} on ${escapeHtml(r.fleet)}.</p>
 <table><thead><tr><th>Shard</th><th>Restored to</th><th>Recovery point</th><th>Recovery time</th><th>Tables</th><th>Rows</th><th>Result</th></tr></thead>
 <tbody>

@@ -3,42 +3,12 @@
  * objectives, the restored copy's checks, and every problem in a phrase. This is the record an
  * auditor keeps (drill-report.ts gathers them; its JSON schema is docs/restore-drill.schema.json).
  */
+import type { z } from 'zod';
 import type { DrillPlan, DrillRecords, DrillTarget } from './drill-plan.ts';
+import type { drillShardResultSchema } from './report-schema.ts';
 
-export interface DrillShardResult {
-  readonly warehouse: string;
-  readonly shard: string;
-  readonly drill: string;
-  /** Where the restore stopped: the drill's restore point, a time asked for, or the archive's end. */
-  readonly restoredTo: string;
-  /** The full backup it started from. */
-  readonly fullBackup: string | null;
-  readonly recoveryPoint: {
-    /** How old the newest transaction the archive held was, when the source had newer ones; 0: none newer. */
-    readonly measuredSeconds: number | null;
-    readonly objectiveSeconds: number;
-    readonly met: boolean;
-  };
-  readonly recoveryTime: {
-    /** From the restore's start to the restored copy checked. */
-    readonly measuredSeconds: number | null;
-    readonly objectiveSeconds: number;
-    readonly met: boolean;
-  };
-  readonly verification: {
-    readonly restored: boolean;
-    /** What pg_amcheck found. */
-    readonly corruption: readonly string[];
-    /** Where the restored copy's figures differ from the source's as of the restore point. */
-    readonly differences: readonly string[];
-    /** Whether the figures were compared with the source (not for a point in time asked for). */
-    readonly compared: boolean;
-    readonly tables: number;
-    readonly rows: number;
-  };
-  readonly problems: readonly string[];
-  readonly passed: boolean;
-}
+/** A shard's drill judged, as the report's schema says it. */
+export type DrillShardResult = z.infer<typeof drillShardResultSchema>;
 
 const round = (s: number) => Math.round(s * 10) / 10;
 
@@ -103,8 +73,8 @@ export function judge(t: DrillTarget, plan: DrillPlan, r: DrillRecords): DrillSh
     recoveryTime: { measuredSeconds: rtMeasured, objectiveSeconds: rtoObjective, met: rtMet },
     verification: {
       restored: recovered?.problem === null,
-      corruption: inspected?.corruption ?? [],
-      differences: inspected?.differences ?? [],
+      corruption: [...(inspected?.corruption ?? [])],
+      differences: [...(inspected?.differences ?? [])],
       compared: Boolean(mark && 'archived' in mark && mark.archived),
       tables: tables.length,
       rows: tables.reduce((n, x) => n + Math.max(0, x.rows), 0),

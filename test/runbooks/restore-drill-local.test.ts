@@ -146,6 +146,8 @@ describeWith([POSTGRES], 'citycloud runbook restore-drill --executor local (real
     );
     expect(r.out).toMatch(/report: .*\.json \(SHA-256 [0-9a-f]{64}\)/);
     const rep = report(d);
+    // the report is what its documented schema says
+    expect(drillReportSchema.parse(rep)).toEqual(rep);
     expect(rep.passed).toBe(true);
     const s = rep.shards[0];
     expect(s?.verification).toMatchObject({
