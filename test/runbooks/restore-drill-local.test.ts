@@ -25,6 +25,7 @@ import {
   shardFolders,
   stopCluster,
 } from '../../runbooks/drill/local-site.ts';
+import { drillReportSchema } from '../../runbooks/drill/report-schema.ts';
 import { parseLsn, SEGMENT_BYTES, SEGMENT_NAME, segmentNumber } from '../../runbooks/drill/wal-segments.ts';
 import { smallCityEdited, tempDir } from '../helpers/city.ts';
 import { spawnCli } from '../helpers/local-fleet.ts';
