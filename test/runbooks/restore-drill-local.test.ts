@@ -139,8 +139,13 @@ describeWith([POSTGRES], 'citycloud runbook restore-drill --executor local (real
 
   it.concurrent('restores and verifies a real PostgreSQL, prints the recovery point and time against the objectives, and leaves nothing behind', async () => {
     const d = drill();
-    const r = await cli(args(d));
+    // as the stacks' CronJob runs it: approved by the inventory's drill schedule
+    const r = await cli(args(d, '--scheduled'));
     expect(r.out).toMatch(/✓ succeeded/);
+    const journal = readdirSync(d.runs).find((f) => f.startsWith('restore-drill-')) as string;
+    expect(readFileSync(join(d.runs, journal, 'journal.jsonl'), 'utf8')).toContain(
+      '"approvedBy":"the inventory’s backup.drill schedule"',
+    );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
       /wa-s01: passed: recovery point [\d.]+ s \(objective 60 s\), recovery time [\d.]+ s \(objective 1800 s\)/,

@@ -60,6 +60,8 @@ export interface DrillOptions extends StoreOptions {
   readonly kubeContext?: string;
   readonly reportDir: string;
   readonly approvedBy?: string;
+  /** Run by the stacks' CronJob: approved by the inventory's reviewed drill schedule. */
+  readonly scheduled?: boolean;
   readonly operator?: string;
   readonly resume?: string;
   readonly json?: boolean;
@@ -162,6 +164,12 @@ async function prepareLocal(
     for (const data of started) await stopCluster(owner, data, 'fast').catch(() => {});
   };
 }
+
+/**
+ * The approver journaled for a drill the stacks' CronJob runs: the warehouse's `backup.drill`
+ * schedule, which the inventory's review approved and the deploy put in place.
+ */
+const SCHEDULE_APPROVAL = 'the inventory’s backup.drill schedule';
 
 const compact = (d: Date) =>
   d
@@ -272,7 +280,11 @@ export async function runRestoreDrill(opts: DrillOptions): Promise<number> {
               return { problem: (err as Error).message };
             }
           });
-        if (model.runbooks.fourEyes) {
+        if (opts.scheduled && approvedBy !== undefined)
+          throw new RunbookUsageError(
+            '--scheduled is approved by the inventory’s drill schedule: give it or --approved-by, not both',
+          );
+        if (model.runbooks.fourEyes && !opts.scheduled) {
           if (approvedBy === undefined)
             throw new RunbookUsageError(
               'runbooks.fourEyes is on: a drill needs --approved-by NAME, someone other than the operator',
@@ -299,7 +311,7 @@ export async function runRestoreDrill(opts: DrillOptions): Promise<number> {
           stopSources = await prepareLocal(model, plan, opts, (t) => progress.line(t));
         return startRun(ctx, drillRunbook({ executor, plan, model }), {
           plan,
-          approvedBy: approvedBy ?? who.user,
+          approvedBy: opts.scheduled ? SCHEDULE_APPROVAL : (approvedBy ?? who.user),
           options: { executor: executor.name },
           says: `restore drill of ${plan.shards.map((s) => s.shard).join(', ')}${plan.to ? ` to ${plan.to}` : ''}`,
         });
@@ -369,6 +381,10 @@ export const command: CommandModule = {
       .option('--kube-context <name>', 'executor kubectl: the kubeconfig context')
       .option('--report-dir <dir>', 'where the report goes', DEFAULT_DRILL_REPORT_DIR)
       .option('--approved-by <name>', 'who approved the drill (with runbooks.fourEyes, not the operator)')
+      .option(
+        '--scheduled',
+        'run by the stacks’ CronJob: approved by the warehouse’s backup.drill schedule, reviewed with the inventory',
+      )
       .option('--operator <name>', 'who runs it (default: your user name)')
       .option('--resume <run>', 'continue a drill stopped or killed: no shard restored twice')
       .option('--json', 'print the report as JSON (progress goes to stderr)')
