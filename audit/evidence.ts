@@ -6,6 +6,7 @@
  * or a rollback nobody asked for). `verifyEvidence` checks that an out/ folder is exactly the
  * reviewed NEW side (audit/reviewed-output.ts) and that the signature is good.
  */
+import { basename } from 'node:path';
 import type { AuditReport } from './audit-diff.ts';
 import { AuditInputError } from './audit-error.ts';
 import type { OutputSide } from './output-side.ts';
@@ -33,12 +34,45 @@ interface SideEvidence {
   readonly artifacts: Readonly<Record<string, string>>;
 }
 
+/**
+ * A restore drill's report the reviewer vouches for with the change (`--drill-report`): its bytes'
+ * SHA-256, and what it says of itself.
+ */
+export interface DrillEvidence {
+  readonly file: string;
+  readonly sha256: string;
+  readonly run: string;
+  readonly drill: string;
+  readonly passed: boolean;
+}
+
 export interface Evidence extends SignedBundle {
   readonly format: typeof EVIDENCE_FORMAT;
   readonly namespace: typeof REVIEW_NAMESPACE;
   readonly old: SideEvidence;
   readonly new: SideEvidence;
   readonly diff: { readonly schema: string; readonly sha256: string; readonly counts: AuditReport['counts'] };
+  readonly drills?: readonly DrillEvidence[];
+}
+
+/** The drill report format `citycloud runbook restore-drill` writes. */
+const DRILL_REPORT_FORMAT = 'citycloud-restore-drill/v1';
+const DRILL_FIELD = /^[A-Za-z0-9:._-]{1,80}$/;
+
+/** A restore drill's report, read for review evidence: its digest and what it says of itself. */
+export function drillEvidence(file: string): DrillEvidence {
+  const { value, bytes } = readBundleJson(file, 'restore drill report (citycloud runbook restore-drill)');
+  const r = value as { format?: unknown; run?: unknown; drill?: unknown; passed?: unknown } | null;
+  if (
+    r?.format !== DRILL_REPORT_FORMAT ||
+    typeof r.run !== 'string' ||
+    !DRILL_FIELD.test(r.run) ||
+    typeof r.drill !== 'string' ||
+    !DRILL_FIELD.test(r.drill) ||
+    typeof r.passed !== 'boolean'
+  )
+    throw new AuditInputError(`${file}: not a restore drill report (format ${DRILL_REPORT_FORMAT} expected)`);
+  return { file: basename(file), sha256: sha256Hex(bytes), run: r.run, drill: r.drill, passed: r.passed };
 }
 
 const sideEvidence = (s: OutputSide): SideEvidence => ({
@@ -58,6 +92,8 @@ export function makeEvidence(options: {
   readonly now: Date;
   /** How long the review stays evidence, in milliseconds; none: until the deployed output moves on. */
   readonly validForMs?: number;
+  /** Restore drill reports the reviewer vouches for with the change. */
+  readonly drills?: readonly DrillEvidence[];
 }): Evidence {
   return signBundle(
     {
@@ -73,6 +109,7 @@ export function makeEvidence(options: {
         sha256: sha256Hex(options.reportJson),
         counts: options.report.counts,
       },
+      ...(options.drills && options.drills.length > 0 ? { drills: options.drills } : {}),
     } as const,
     options.signingKey,
   );

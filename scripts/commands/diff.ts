@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import { type AuditReport, auditDiff } from '../../audit/audit-diff.ts';
 import { AuditInputError } from '../../audit/audit-error.ts';
-import { makeEvidence } from '../../audit/evidence.ts';
+import { drillEvidence, makeEvidence } from '../../audit/evidence.ts';
 import { reportHtml } from '../../audit/format-html.ts';
 import { reportJson } from '../../audit/format-json.ts';
 import { reportMarkdown } from '../../audit/format-markdown.ts';
@@ -36,6 +36,8 @@ export interface DiffOptions {
   readonly output?: string;
   readonly failOn?: RiskLevel;
   readonly evidence?: string;
+  /** Restore drill reports signed into the review. */
+  readonly drillReport?: string[];
   readonly reviewer?: string;
   readonly signingKey?: string;
   /** How long the review stays evidence, in milliseconds. */
@@ -76,6 +78,10 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
     throw new AuditInputError(
       `--evidence signs a review of two synth outputs (OLD NEW) or of the plans folder citycloud deploy writes (out/plans), not of one plan file`,
     );
+  if (opts.drillReport && !(opts.evidence && !opts.plan))
+    throw new AuditInputError('--drill-report goes into a change review: give --evidence F with two outputs');
+  // read before anything is written: a report that is not one fails first
+  const drills = (opts.drillReport ?? []).map(drillEvidence);
   if (opts.validFor !== undefined && !opts.evidence)
     throw new AuditInputError(
       '--valid-for is how long the review of --evidence stays evidence: give --evidence too',
@@ -138,7 +144,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
       const [a, b] = (sides?.sides ?? []) as OutputSide[];
       const bundle = plans
         ? makePlanReview({ ...signed, index: plans })
-        : makeEvidence({ ...signed, old: a as OutputSide, new: b as OutputSide });
+        : makeEvidence({ ...signed, old: a as OutputSide, new: b as OutputSide, drills });
       writeWhole(opts.evidence, `${JSON.stringify(bundle, null, 2)}\n`);
       console.error(
         `${plans ? 'plan review' : 'review evidence'} signed by ${opts.reviewer} written to ${opts.evidence}${bundle.expiresAt ? ` (valid until ${bundle.expiresAt})` : ''}`,
@@ -191,6 +197,11 @@ export const command: CommandModule = {
         .option(
           '--evidence <file>',
           'write a signed review here: of OLD → NEW, or with --plan of the plans folder citycloud deploy made',
+        )
+        .option(
+          '--drill-report <file>',
+          'with --evidence: a restore drill report (citycloud runbook restore-drill) signed into the review by its SHA-256 (repeat it for each)',
+          (value: string, previous: string[] = []) => [...previous, value],
         )
         .option(
           '--valid-for <duration>',

@@ -184,4 +184,48 @@ describeWith([SSH_KEYGEN], 'the review bundle', () => {
       `✗ ${join(dir, 'report.json')}: not a review bundle (format citycloud-review-evidence/v1 expected)`,
     );
   });
+  it('signs a restore drill report into the review by its SHA-256, and refuses a file that is not one', () => {
+    const drill = join(tempDir(), 'restore-drill-20261205T160000Z.json');
+    writeFileSync(
+      drill,
+      `${JSON.stringify({ format: 'citycloud-restore-drill/v1', run: 'restore-drill-20261205-160001-ab12', drill: '20261205T160000Z', city: '79', executor: 'local', fleet: 'local site /x', notJudged: [], shards: [], passed: true }, null, 2)}\n`,
+    );
+    const signed = join(tempDir(), 'review-with-drill.json');
+    const base = [
+      'diff',
+      before,
+      after,
+      '--evidence',
+      signed,
+      '--reviewer',
+      REVIEWER,
+      '--signing-key',
+      join(dir, 'lan'),
+    ];
+    const r = runCli([...base, '--drill-report', drill]);
+    expect(r.code).toBe(0);
+    const e = JSON.parse(readFileSync(signed, 'utf8'));
+    expect(e.drills).toEqual([
+      {
+        file: 'restore-drill-20261205T160000Z.json',
+        sha256: sha256(drill),
+        run: 'restore-drill-20261205-160001-ab12',
+        drill: '20261205T160000Z',
+        passed: true,
+      },
+    ]);
+    expect(runCli(['verify', signed, after, '--allowed-signers', allowed]).code).toBe(0);
+    // a failed drill passed off as a good one: the signature no longer covers it
+    e.drills[0].passed = false;
+    const edited = join(tempDir(), 'edited-drill.json');
+    writeFileSync(edited, JSON.stringify(e));
+    const x = runCli(['verify', edited, after, '--allowed-signers', allowed]);
+    expect(x.code).toBe(1);
+    expect(x.stderr).toMatch(/the signature does not verify/);
+    const notOne = runCli([...base, '--drill-report', bundle]);
+    expect(notOne.code).toBe(2);
+    expect(notOne.stderr).toContain(
+      `${bundle}: not a restore drill report (format citycloud-restore-drill/v1 expected)`,
+    );
+  });
 });
