@@ -109,7 +109,9 @@ export function expandCity(
       path: 'offsite',
     },
     residency: { ...inv.residency, personalDataIn: [...inv.residency.personalDataIn], path: 'residency' },
-    secondSite: inv.secondSite ? { ...inv.secondSite, path: 'secondSite' } : null,
+    secondSite: inv.secondSite
+      ? { ...inv.secondSite, capacityTiB: inv.secondSite.capacityTiB ?? null, path: 'secondSite' }
+      : null,
     outOfService: inv.outOfService.map((o, i) => ({ ...o, path: outPaths[i] as string })),
     runbooks: {
       fourEyes: inv.runbooks.fourEyes,

@@ -164,6 +164,8 @@ const secondSite = z.strictObject({
   /** The network its endpoint answers on, for the backup agents' egress policy. */
   cidr: z.cidrv4({ error: 'an IPv4 prefix such as 10.48.0.0/24' }),
   jurisdiction,
+  /** What the store can hold for the city's backups, TiB (the capacity review says when it fills); none: not said. */
+  capacityTiB: positive.optional(),
 });
 
 /**

@@ -253,6 +253,8 @@ export interface SecondSite {
   readonly endpoint: string;
   readonly cidr: string;
   readonly jurisdiction: string;
+  /** What it can hold for backups, TiB; null when the inventory does not say. */
+  readonly capacityTiB: number | null;
   readonly path: string;
 }
 
