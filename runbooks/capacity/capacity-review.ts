@@ -17,6 +17,13 @@ import {
   shownUrl,
   type TargetsAnswer,
 } from '../engine/prometheus-query.ts';
+import {
+  type BackupTargetReview,
+  backupTargets,
+  DEFAULT_CHANGE_SHARE_PER_DAY,
+  measuredStoredData,
+  type StoredData,
+} from './backup-targets.ts';
 import { type DailyValue, type Forecast, forecast } from './forecast.ts';
 import { type ReviewedResource, type ReviewOptions, reviewedResources } from './reviewed-resources.ts';
 
@@ -119,6 +126,10 @@ export interface Review {
   readonly unforecastable: readonly Unforecastable[];
   /** What the planned phases add, pool by pool: not forecast, not counted in the figures above. */
   readonly toCome: readonly CapacityToCome[];
+  /** The second site and the off-site buckets: what they hold of the warehouses' backups, soonest to cross first. */
+  readonly backupTargets: readonly BackupTargetReview[];
+  /** The share of a warehouse's data assumed rewritten a day, which the backup targets' figures take. */
+  readonly backupChangeSharePerDay: number;
 }
 
 /**
@@ -372,6 +383,22 @@ export async function capacityReview(model: CityModel, settings: ReviewSettings)
     );
   const left = (r: ResourceReview) => r.forecast.daysToCross ?? Number.POSITIVE_INFINITY;
   reviews.sort((a, b) => left(a) - left(b) || a.resource.id.localeCompare(b.resource.id));
+  // each warehouse's data as its volumes' forecast has it; one that cannot be forecast is sized from the model
+  const stored = new Map<string, StoredData>();
+  for (const r of reviews) {
+    const w = r.resource.kind === 'warehouse-storage' && model.warehouses.find((x) => x.id === r.resource.id);
+    if (w)
+      stored.set(
+        w.id,
+        measuredStoredData(w, {
+          now: r.now,
+          slope: r.forecast.slopePerDay,
+          low: r.forecast.slopeLowPerDay,
+          high: r.forecast.slopeHighPerDay,
+        }),
+      );
+  }
+  const changeShare = settings.changeSharePerDay ?? DEFAULT_CHANGE_SHARE_PER_DAY;
   return {
     generatedAt: new Date(settings.now * 1000).toISOString(),
     prometheus: shownUrl(settings.prometheus),
@@ -382,5 +409,12 @@ export async function capacityReview(model: CityModel, settings: ReviewSettings)
     resources: reviews,
     unforecastable,
     toCome: capacityToCome(model),
+    backupTargets: backupTargets(model, stored, {
+      horizonDays: settings.horizonDays,
+      storageThreshold: settings.storageThreshold,
+      changeSharePerDay: changeShare,
+      from: cityMidnight(settings.now),
+    }),
+    backupChangeSharePerDay: changeShare,
   };
 }

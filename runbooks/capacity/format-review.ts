@@ -5,6 +5,12 @@
  */
 
 import { markdownCode, markdownText } from '../../view/markdown.ts';
+import {
+  type BackupTargetReview,
+  tib,
+  type WarehouseBackups,
+  WRITE_AMPLIFICATION,
+} from './backup-targets.ts';
 import type { ResourceReview, Review } from './capacity-review.ts';
 import { MAX_FORECAST_DAYS } from './forecast.ts';
 import type { ResourceKind } from './reviewed-resources.ts';
@@ -54,16 +60,63 @@ export const intervalText = (r: ResourceReview) =>
 export function headline(review: Review): string {
   const short = review.resources.filter((r) => r.runsShort);
   const n = review.unforecastable.length;
+  const targets = review.backupTargets.filter((t) => t.runsShort);
+  const backups =
+    targets.length === 0
+      ? ''
+      : ` The backup ${targets.length === 1 ? 'target' : 'targets'} ${targets.map((t) => t.id).join(', ')} ${targets.length === 1 ? 'is' : 'are'} forecast to cross ${targets.length === 1 ? 'its threshold' : 'their thresholds'} within ${review.horizonDays} days.`;
+  // "nothing" would deny the backup targets that run short
+  const nothing = targets.length === 0 ? 'Nothing' : 'No pool, warehouse or uplink';
   const cannot =
     n === 0
       ? ''
       : ` ${n} ${n === 1 ? 'resource' : 'resources'} cannot be forecast from ${n === 1 ? 'its' : 'their'} data.`;
   if (short.length === 0 && n > 0)
-    return `Nothing forecast crosses its threshold within ${review.horizonDays} days, but${cannot.charAt(1).toLowerCase()}${cannot.slice(2)}`;
+    return `${nothing} forecast crosses its threshold within ${review.horizonDays} days, but${cannot.charAt(1).toLowerCase()}${cannot.slice(2)}${backups}`;
   return short.length === 0
-    ? `Nothing is forecast to cross its threshold within ${review.horizonDays} days.`
-    : `${short.length} of ${review.resources.length} resources ${short.length === 1 ? 'is' : 'are'} forecast to cross ${short.length === 1 ? 'its threshold' : 'their thresholds'} within ${review.horizonDays} days.${cannot}`;
+    ? `${nothing} is forecast to cross its threshold within ${review.horizonDays} days.${backups}`
+    : `${short.length} of ${review.resources.length} resources ${short.length === 1 ? 'is' : 'are'} forecast to cross ${short.length === 1 ? 'its threshold' : 'their thresholds'} within ${review.horizonDays} days.${cannot}${backups}`;
 }
+
+/** What each kind of backup target is called in the reports. */
+export const TARGET_KIND_NAMES: Record<BackupTargetReview['kind'], string> = {
+  'second-site': 'second site',
+  'offsite-bucket': 'off-site bucket',
+};
+
+/** When a backup target crosses its threshold: a date, "already over", or why it does not. */
+export const targetCrossText = (t: BackupTargetReview): string => {
+  if (t.capacityTiB === null) return 'no capacity given';
+  if (t.crosses === null)
+    return t.growthTiBPerDay.mid > 0
+      ? `not crossing within ${MAX_FORECAST_DAYS / 365} years`
+      : 'not crossing (not growing)';
+  if (t.crosses.days === 0) return 'already over';
+  return `${t.crosses.on} (${Math.round(t.crosses.days)} d)`;
+};
+
+/** The interval of a backup target's crossing, and the day it fills, when it has them. */
+export const targetIntervalText = (t: BackupTargetReview): string =>
+  t.crosses && t.crosses.days !== 0 ? `${t.crosses.earliest} – ${t.crosses.latest ?? 'never'}` : '';
+
+export const targetFillsText = (t: BackupTargetReview): string =>
+  t.capacityTiB === null
+    ? ''
+    : t.fills === null
+      ? 'never'
+      : t.fills.days === 0
+        ? 'full now'
+        : `${t.fills.on} (${Math.round(t.fills.days)} d)`;
+
+/** A warehouse's part of its target, in a line: its data, what the target keeps of it, what that holds. */
+export const warehouseBackupsText = (p: WarehouseBackups): string =>
+  `${p.warehouse} (${p.engine}): ${tib(p.storedTiB)} of data, ${p.source === 'measured' ? 'as its volumes are used' : 'its volumes taken full (no forecast)'}, ${signedTib(p.storedGrowthTiBPerDay.mid * 30)} / 30 days, about ${tib(p.changesTiBPerDay)} written a day; ${p.fullBackups} full ${p.fullBackups === 1 ? 'backup' : 'backups'} and ${Math.round(p.changeDays).toLocaleString('en-US')} days' worth of ${p.engine === 'clickhouse' ? 'changes in incremental backups (each holds every change since its full backup)' : 'WAL'} (${p.retention}): ${tib(p.holdsTiB)}, ${signedTib(p.growthTiBPerDay.mid * 30)} / 30 days`;
+
+const signedTib = (v: number) => `${v >= 0 ? '+' : '−'}${tib(Math.abs(v))}`;
+
+/** How the backup targets' figures are made, one paragraph. */
+export const backupTargetsMethod = (review: Review): string =>
+  `Each warehouse's part: one copy of its data (its volumes' used share × shards × storagePerReplicaTiB, or its volumes taken full when it has no forecast) times the full backups its target keeps, plus the days of WAL or incremental changes it keeps, a day's changes assumed ${WRITE_AMPLIFICATION} × the day's growth plus ${percent(review.backupChangeSharePerDay)} of the data (--change-share: the exporters give no byte counts); uncompressed. A target with no capacity in the inventory (secondSite.capacityTiB; an S3 bucket has none) is not said to fill; one that has crosses at --storage-threshold of it.`;
 
 /** Days left out of a resource's history, said where its figures are explained. */
 const droppedText = (dropped: number) =>
@@ -114,6 +167,7 @@ export function reviewMarkdown(review: Review): string {
           ...review.toCome.map((c) => `- ${markdownText(toComeText(c))}.`),
           '',
         ]),
+    ...backupTargetsMarkdown(review),
     '## How each figure was made',
     '',
     ...review.resources.map(
@@ -123,6 +177,46 @@ export function reviewMarkdown(review: Review): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** The backup targets' section of the Markdown report: a table, then each warehouse's part. */
+function backupTargetsMarkdown(review: Review): string[] {
+  if (review.backupTargets.length === 0) return [];
+  const threshold = (t: BackupTargetReview) => (t.thresholdTiB === null ? '' : tib(t.thresholdTiB));
+  return [
+    '## Backup targets',
+    '',
+    markdownText(backupTargetsMethod(review)),
+    '',
+    `| # | target | kind | holds now | in ${review.horizonDays} days | trend / 30 days | capacity | threshold | crosses | interval | full |`,
+    '|--:|---|---|--:|--:|--:|--:|--:|---|---|---|',
+    ...review.backupTargets.map(
+      (t, i) =>
+        `| ${i + 1} | ${t.runsShort ? '**' : ''}${markdownText(t.id)}${t.runsShort ? '**' : ''} | ${TARGET_KIND_NAMES[t.kind]} | ${tib(t.holdsTiB)} | ${tib(t.atHorizonTiB)} | ${signedTib(t.growthTiBPerDay.mid * 30)} | ${t.capacityTiB === null ? 'not given' : tib(t.capacityTiB)} | ${threshold(t)} | ${targetCrossText(t)} | ${targetIntervalText(t)} | ${targetFillsText(t)} |`,
+    ),
+    '',
+    ...review.backupTargets.flatMap((t) => [
+      `- **${markdownText(t.id)}** (${markdownText(t.name)}):`,
+      ...(t.warehouses.length === 0
+        ? ['  - no warehouse backs up here']
+        : t.warehouses.map((p) => `  - ${markdownText(warehouseBackupsText(p))}.`)),
+    ]),
+    '',
+  ];
+}
+
+/** The backup targets' lines of the terminal summary. */
+function backupTargetsSummary(review: Review): string[] {
+  if (review.backupTargets.length === 0) return [];
+  const w = Math.max(13, ...review.backupTargets.map((t) => t.id.length));
+  return [
+    '',
+    `  ${'backup target'.padEnd(w)}  ${'kind'.padEnd(15)}  ${'holds'.padStart(10)}  ${`in ${review.horizonDays} d`.padStart(10)}  ${'capacity'.padStart(10)}  crosses`,
+    ...review.backupTargets.map(
+      (t) =>
+        `${t.runsShort ? '✗' : ' '} ${t.id.padEnd(w)}  ${TARGET_KIND_NAMES[t.kind].padEnd(15)}  ${tib(t.holdsTiB).padStart(10)}  ${tib(t.atHorizonTiB).padStart(10)}  ${(t.capacityTiB === null ? '' : tib(t.capacityTiB)).padStart(10)}  ${targetCrossText(t)}${targetIntervalText(t) ? `, ${targetIntervalText(t)}` : ''}${t.fills && t.fills.days > 0 ? `; full ${targetFillsText(t)}` : ''}`,
+    ),
+  ];
 }
 
 /** The terminal summary: the headline, then the resources that run short and the next few. */
@@ -144,6 +238,7 @@ export function reviewSummary(review: Review, files: readonly string[]): string 
       : []),
     ...review.unforecastable.map((u) => `? ${unforecastableText(u)}`),
     ...review.toCome.map((c) => `+ to come: ${toComeText(c)}`),
+    ...backupTargetsSummary(review),
     '',
     ...files.map((f) => `  wrote ${f}`),
   ].join('\n');

@@ -7,16 +7,23 @@
  */
 import { escapeHtml, htmlPage } from '../../view/html-page.ts';
 import { uplotAssets } from '../../view/uplot.ts';
+import { tib } from './backup-targets.ts';
 import type { Review } from './capacity-review.ts';
 import {
+  backupTargetsMethod,
   crossText,
   fitText,
   formatValue,
   headline,
   intervalText,
   KIND_NAMES,
+  TARGET_KIND_NAMES,
+  targetCrossText,
+  targetFillsText,
+  targetIntervalText,
   toComeText,
   unforecastableText,
+  warehouseBackupsText,
 } from './format-review.ts';
 
 /** The element id of a resource's chart (ids and kinds are inventory ids: letters, digits, dashes). */
@@ -108,6 +115,28 @@ const SCRIPT = `
 })();
 `;
 
+/** The backup targets: a table of what each holds and when it crosses, then each warehouse's part. */
+function backupTargetsHtml(review: Review): string {
+  if (review.backupTargets.length === 0) return '';
+  const rows = review.backupTargets
+    .map(
+      (t, i) =>
+        `<tr${t.runsShort ? ' class="short"' : ''} data-days="${t.crosses?.days ?? ''}"><td class="num">${i + 1}</td><td>${escapeHtml(t.id)}</td><td>${escapeHtml(TARGET_KIND_NAMES[t.kind])}</td><td class="num">${escapeHtml(tib(t.holdsTiB))}</td><td class="num">${escapeHtml(tib(t.atHorizonTiB))}</td><td class="num">${escapeHtml(t.capacityTiB === null ? 'not given' : tib(t.capacityTiB))}</td><td>${escapeHtml(targetCrossText(t))}</td><td>${escapeHtml(targetIntervalText(t))}</td><td>${escapeHtml(targetFillsText(t))}</td></tr>`,
+    )
+    .join('\n');
+  const parts = review.backupTargets
+    .map(
+      (t) =>
+        `<li>${escapeHtml(`${t.id} (${t.name})`)}<ul>${t.warehouses.length === 0 ? '<li>no warehouse backs up here</li>' : t.warehouses.map((p) => `<li>${escapeHtml(warehouseBackupsText(p))}</li>`).join('')}</ul></li>`,
+    )
+    .join('');
+  return `<h2>Backup targets</h2><p class="legend">${escapeHtml(backupTargetsMethod(review))}</p>
+<table id="backup-targets"><thead><tr><th>#</th><th>target</th><th>kind</th><th>holds now</th><th>${escapeHtml(`in ${review.horizonDays} days`)}</th><th>capacity</th><th>crosses</th><th>interval</th><th>full</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+<ul id="backup-parts">${parts}</ul>`;
+}
+
 export function reviewHtml(review: Review): string {
   const assets = uplotAssets();
   const rows = review.resources
@@ -146,13 +175,14 @@ export function reviewHtml(review: Review): string {
     lang: 'en',
     style: `${assets.css}\n${STYLE}`,
     body: `<h1>Capacity review, ${escapeHtml(review.generatedAt.slice(0, 10))}</h1>
-<p class="lead${review.resources.some((r) => r.runsShort) || review.unforecastable.length > 0 ? ' short' : ''}">${escapeHtml(headline(review))}</p>
+<p class="lead${review.resources.some((r) => r.runsShort) || review.unforecastable.length > 0 || review.backupTargets.some((t) => t.runsShort) ? ' short' : ''}">${escapeHtml(headline(review))}</p>
 <p class="legend">${escapeHtml(`History: ${review.days} days from ${review.prometheus}, each city day's 95th percentile as Prometheus computes it; horizon ${review.horizonDays} days. The forecast follows the weekly peaks; the band is the slope's 95% interval (Sen).`)}</p>
 <table id="summary"><thead><tr><th>#</th><th>resource</th><th>kind</th><th>now (daily p95)</th><th>threshold</th><th>crosses</th><th>interval</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
 ${review.unforecastable.length === 0 ? '' : `<h2>Cannot be forecast</h2><ul id="unforecastable">${review.unforecastable.map((u) => `<li>${escapeHtml(unforecastableText(u))}</li>`).join('')}</ul>`}
 ${review.toCome.length === 0 ? '' : `<h2>Capacity to come</h2><p>Servers of planned phases: not built yet, so neither scraped nor forecast, and not counted above.</p><ul id="to-come">${review.toCome.map((c) => `<li>${escapeHtml(toComeText(c))}</li>`).join('')}</ul>`}
+${backupTargetsHtml(review)}
 ${charts}`,
     dataJson: JSON.stringify(data),
     script: `${assets.js}\n${SCRIPT}`,

@@ -34,8 +34,10 @@ export const POOL_CPU = 'pool:node_cpu_utilisation:ratio_rate5m';
 export const POOL_MEMORY = 'pool:node_memory_utilisation:ratio';
 
 export interface ReviewOptions {
-  /** The share of a warehouse's volumes it may fill (0.8 by default). */
+  /** The share of a warehouse's volumes it may fill (0.8 by default), and of a backup target's capacity. */
   readonly storageThreshold: number;
+  /** The share of a warehouse's data assumed rewritten a day, for its backups' WAL and changes (0.01 by default). */
+  readonly changeSharePerDay?: number;
 }
 
 export function reviewedResources(model: CityModel, options: ReviewOptions): ReviewedResource[] {

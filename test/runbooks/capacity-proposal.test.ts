@@ -37,6 +37,8 @@ function reviewOf(kind: string, id: string, level: number, slope: number): Revie
     queries: [],
     samples: 0,
     toCome: [],
+    backupTargets: [],
+    backupChangeSharePerDay: 0.01,
     resources: [
       {
         resource,

@@ -78,6 +78,8 @@ function review(): Review {
         gpus: 192,
       },
     ],
+    backupTargets: [],
+    backupChangeSharePerDay: 0.01,
     resources,
     unforecastable: [
       {

@@ -4,6 +4,7 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { writeWhole } from '../../../exec/atomic-file.ts';
 import { hasErrors, loadCity } from '../../../model/index.ts';
+import { DEFAULT_CHANGE_SHARE_PER_DAY } from '../../../runbooks/capacity/backup-targets.ts';
 import { capacityReview } from '../../../runbooks/capacity/capacity-review.ts';
 import { reviewJson, reviewMarkdown, reviewSummary } from '../../../runbooks/capacity/format-review.ts';
 import { applyProposal, proposalPatch, proposeChanges } from '../../../runbooks/capacity/proposal.ts';
@@ -25,6 +26,8 @@ export interface CapacityReviewOptions {
   readonly days: number;
   readonly horizon: number;
   readonly storageThreshold: number;
+  /** The share of a warehouse's data assumed rewritten a day, for its backups. */
+  readonly changeShare: number;
   readonly out: string;
   readonly json?: boolean;
   /** Write the proposed inventory change as a unified diff to this file. */
@@ -57,6 +60,7 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     days: opts.days,
     horizonDays: opts.horizon,
     storageThreshold: opts.storageThreshold,
+    changeSharePerDay: opts.changeShare,
     now: Date.now() / 1000,
   });
   mkdirSync(opts.out, { recursive: true });
@@ -107,7 +111,9 @@ export async function runCapacityReview(opts: CapacityReviewOptions): Promise<nu
     }
   }
   // a resource that cannot be forecast is one the review cannot vouch for
-  return review.resources.some((r) => r.runsShort) || review.unforecastable.length > 0
+  return review.resources.some((r) => r.runsShort) ||
+    review.unforecastable.length > 0 ||
+    review.backupTargets.some((t) => t.runsShort)
     ? EXIT.problems
     : EXIT.ok;
 }
@@ -120,7 +126,7 @@ export const command: CommandModule = {
         runbook
           .command('capacity-review')
           .description(
-            'forecast every pool, warehouse and district uplink from the Prometheus history: when each crosses its threshold',
+            'forecast every pool, warehouse and district uplink from the Prometheus history, and what the backup targets hold: when each crosses its threshold',
           ),
       ),
       'with the history',
@@ -134,9 +140,15 @@ export const command: CommandModule = {
       )
       .option(
         '--storage-threshold <share>',
-        'the share of a warehouse’s volumes it may fill',
+        'the share of a warehouse’s volumes it may fill, and of a backup target’s capacity',
         decimal('a share', 0, 1, { above: true }),
         0.8,
+      )
+      .option(
+        '--change-share <share>',
+        'the share of a warehouse’s data assumed rewritten a day, for its backups’ WAL and incremental changes',
+        decimal('a share', 0, 1),
+        DEFAULT_CHANGE_SHARE_PER_DAY,
       )
       .option(
         '--out <dir>',
