@@ -209,12 +209,17 @@ function backupTargetsMarkdown(review: Review): string[] {
 function backupTargetsSummary(review: Review): string[] {
   if (review.backupTargets.length === 0) return [];
   const w = Math.max(13, ...review.backupTargets.map((t) => t.id.length));
+  // TiB figures as wide as the widest, so the columns line up
+  const n = Math.max(
+    10,
+    ...review.backupTargets.flatMap((t) => [tib(t.holdsTiB).length, tib(t.atHorizonTiB).length]),
+  );
   return [
     '',
-    `  ${'backup target'.padEnd(w)}  ${'kind'.padEnd(15)}  ${'holds'.padStart(10)}  ${`in ${review.horizonDays} d`.padStart(10)}  ${'capacity'.padStart(10)}  crosses`,
+    `  ${'backup target'.padEnd(w)}  ${'kind'.padEnd(15)}  ${'holds'.padStart(n)}  ${`in ${review.horizonDays} d`.padStart(n)}  ${'capacity'.padStart(n)}  crosses`,
     ...review.backupTargets.map(
       (t) =>
-        `${t.runsShort ? '✗' : ' '} ${t.id.padEnd(w)}  ${TARGET_KIND_NAMES[t.kind].padEnd(15)}  ${tib(t.holdsTiB).padStart(10)}  ${tib(t.atHorizonTiB).padStart(10)}  ${(t.capacityTiB === null ? '' : tib(t.capacityTiB)).padStart(10)}  ${targetCrossText(t)}${targetIntervalText(t) ? `, ${targetIntervalText(t)}` : ''}${t.fills && t.fills.days > 0 ? `; full ${targetFillsText(t)}` : ''}`,
+        `${t.runsShort ? '✗' : ' '} ${t.id.padEnd(w)}  ${TARGET_KIND_NAMES[t.kind].padEnd(15)}  ${tib(t.holdsTiB).padStart(n)}  ${tib(t.atHorizonTiB).padStart(n)}  ${(t.capacityTiB === null ? '' : tib(t.capacityTiB)).padStart(n)}  ${targetCrossText(t)}${targetIntervalText(t) ? `, ${targetIntervalText(t)}` : ''}${t.fills && t.fills.days > 0 ? `; full ${targetFillsText(t)}` : ''}`,
     ),
   ];
 }
