@@ -10,10 +10,20 @@ import type { CityModel, Server, Warehouse } from './types.ts';
 export const RESOURCES_PER_SHARD = 3;
 
 /**
- * Resources of a warehouse besides its shards, at most: namespace, keeper (set, service, budget),
- * Patroni access (account, role, binding), 7 policies, connector, backup target.
+ * Resources of one shard of a warehouse, at most: a ClickHouse shard has its two backup CronJobs
+ * besides (constructs/warehouse/clickhouse-backup.ts); PostgreSQL's backups run in its pods.
  */
-export const WAREHOUSE_BASE_RESOURCES = 20;
+export const resourcesPerShard = (w: Pick<Warehouse, 'engine'>) =>
+  RESOURCES_PER_SHARD + (w.engine === 'clickhouse' ? 2 : 0);
+
+/**
+ * Resources of a warehouse besides its shards, at most: namespace, keeper (set, service, budget)
+ * or Patroni access (account, role, binding), connector, 9 policies (deny, DNS, internal, the API
+ * server, readers, connector, backup target, WAL-G metrics, the drill's way out), the restore
+ * drill (CronJob, account, role and binding, cluster role and binding, admission policy and its
+ * binding).
+ */
+export const WAREHOUSE_BASE_RESOURCES = 22;
 
 /** The Node resources of a row's servers: a label set each, and a taint each in a dedicated pool. */
 export function rowResources(model: CityModel, servers: readonly Server[]): number {
@@ -34,13 +44,16 @@ export function serversByRow(model: CityModel): Map<string, Server[]> {
 }
 
 /** Shards per stack of a warehouse: the first stack also holds the warehouse's other resources. */
-export function shardsPerStack(model: CityModel): number {
-  return Math.floor((model.stacks.maxResources - WAREHOUSE_BASE_RESOURCES) / RESOURCES_PER_SHARD);
+export function shardsPerStack(model: CityModel, w: Pick<Warehouse, 'engine'>): number {
+  return Math.floor((model.stacks.maxResources - WAREHOUSE_BASE_RESOURCES) / resourcesPerShard(w));
 }
 
 /** A warehouse's shard numbers (1-based) cut into the groups of its stacks. */
-export function shardGroups(model: CityModel, w: Pick<Warehouse, 'shards'>): { from: number; to: number }[] {
-  const per = shardsPerStack(model);
+export function shardGroups(
+  model: CityModel,
+  w: Pick<Warehouse, 'shards' | 'engine'>,
+): { from: number; to: number }[] {
+  const per = shardsPerStack(model, w);
   const groups: { from: number; to: number }[] = [];
   for (let from = 1; from <= w.shards; from += per)
     groups.push({ from, to: Math.min(w.shards, from + per - 1) });

@@ -162,7 +162,7 @@ export class RestoreDrill extends Construct {
           ],
         },
       },
-    });
+    }).overrideLogicalId(clusterName);
     new Manifest(this, 'admission-binding', {
       manifest: {
         apiVersion: 'admissionregistration.k8s.io/v1',
@@ -170,7 +170,7 @@ export class RestoreDrill extends Construct {
         metadata: { name: clusterName, labels: meta.labels },
         spec: { policyName: clusterName, validationActions: ['Deny'] },
       },
-    });
+    }).overrideLogicalId(`${clusterName}-binding`);
 
     // the drill's pod talks to the Kubernetes API, nothing else (the warehouse denies by default)
     new NetworkPolicyV1(this, 'policy', {

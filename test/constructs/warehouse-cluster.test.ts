@@ -168,6 +168,8 @@ describe('WarehouseCluster', () => {
       'population-allow-kubernetes-api',
       'population-allow-readers',
       'population-default-deny',
+      // the restore drill's pod reaches the API server (restore-drill.ts)
+      'population-restore-drill-egress',
     ]);
     const db = city.externalSystems.find((e) => e.id === 'national-population-db');
     expect(policies['population-allow-connector-egress']?.spec).toEqual({

@@ -200,11 +200,12 @@ describe('citycloud synth', () => {
     );
     expect(first.stdout).toContain('740 public services (460 fully online, 280 partly) · 12 tenants');
     expect(first.stdout).toContain(
-      'Terraform resources: apps 36 · platform 9 · platform rows 1,536 (7 stacks) · portal 13 · tenants 72 · warehouse-construction 39 ·',
+      'Terraform resources: apps 36 · platform 9 · platform rows 1,536 (7 stacks) · portal 13 · tenants 72 · warehouse-construction 50 · warehouse-education 68 · warehouse-enterprise 80 · warehouse-health 78 · warehouse-iot 138 · warehouse-land 56 ·',
     );
     // only the four warehouses whose data may leave the country back up off-site
     expect(first.stdout).toContain('  CloudFormation resources: offsite 26\n');
-    expect(first.stdout).toContain('warehouse-population 60 · warehouse-transport 44\n');
+    // backups and their drill: per ClickHouse shard two CronJobs; per warehouse the restore drill
+    expect(first.stdout).toContain('warehouse-population 70 · warehouse-transport 78\n');
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.inventory.publicServices).toEqual({ total: 740, full: 460, partial: 280 });
     expect(manifest.inputs.map((i: { path: string }) => i.path)).toEqual([

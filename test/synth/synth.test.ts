@@ -74,12 +74,22 @@ describe('synthesize', () => {
         kubernetes_role_binding_v1: 1,
       },
       // one ClickHouse shard and its keeper (set, headless service, budget each), the connector
-      // to the national system, namespace, 5 policies (deny, DNS, internal, readers, connector)
+      // to the national system, namespace, 6 policies (deny, DNS, internal, readers, connector,
+      // the drill's way to the API server), and the monthly restore drill: its CronJob, account,
+      // role and binding, cluster role and binding, admission policy and its binding. No backup
+      // job: the small city names no Roles Anywhere trust anchor for its off-site backups
       'warehouse-wa': {
+        kubernetes_cluster_role_binding_v1: 1,
+        kubernetes_cluster_role_v1: 1,
+        kubernetes_cron_job_v1: 1,
         kubernetes_deployment_v1: 1,
+        kubernetes_manifest: 2,
         kubernetes_namespace_v1: 1,
-        kubernetes_network_policy_v1: 5,
+        kubernetes_network_policy_v1: 6,
         kubernetes_pod_disruption_budget_v1: 2,
+        kubernetes_role_binding_v1: 1,
+        kubernetes_role_v1: 1,
+        kubernetes_service_account_v1: 1,
         kubernetes_service_v1: 2,
         kubernetes_stateful_set_v1: 2,
       },
