@@ -1,6 +1,6 @@
 /**
  * A warehouse's scheduled restore drill: the CronJob `<warehouse>-restore-drill` in its namespace
- * runs `citycloud runbook restore-drill --executor kubectl --warehouse <id> --yes` from the
+ * runs `citycloud runbook restore-drill --executor kubectl --warehouse <id> --scheduled` from the
  * citycloud image on the promise's `drill` schedule (in UTC, the CronJob's clock), never two at
  * once, and never retried (a failed drill is a result). Its last result is kube-state-metrics'
  * `kube_cronjob_status_last_successful_time{namespace,cronjob}` and `kube_job_status_failed`.
@@ -212,7 +212,17 @@ export class RestoreDrill extends Construct {
                   {
                     name: 'restore-drill',
                     image: this.image,
-                    args: ['runbook', 'restore-drill', '--executor', 'kubectl', '--warehouse', w.id, '--yes'],
+                    // --scheduled: approved by the promise's drill schedule, reviewed with the
+                    // inventory (scripts/commands/runbook/restore-drill.ts); there is no --yes
+                    args: [
+                      'runbook',
+                      'restore-drill',
+                      '--executor',
+                      'kubectl',
+                      '--warehouse',
+                      w.id,
+                      '--scheduled',
+                    ],
                     resources: sidecarResources('500m', '512Mi'),
                   },
                 ],

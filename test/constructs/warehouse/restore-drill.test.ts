@@ -4,10 +4,12 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest/index.js';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1/index.js';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1/index.js';
 import { Testing } from 'cdktf';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CITYCLOUD_IMAGE } from '../../../constructs/warehouse/restore-drill.ts';
 import { WarehouseCluster } from '../../../constructs/warehouse-cluster.ts';
 import { type CityModel, loadCity, type Pool, type Warehouse } from '../../../model/index.ts';
+import { command } from '../../../scripts/commands/runbook/restore-drill.ts';
 import { BUILTIN_CITY, type RawCity } from '../../helpers/city.ts';
 
 const city = loadCity(BUILTIN_CITY).model as CityModel;
@@ -54,8 +56,14 @@ describe('the restore drill', () => {
       'kubectl',
       '--warehouse',
       'population',
-      '--yes',
+      '--scheduled',
     ]);
+    // every flag is one the command line's restore-drill takes
+    const runbook = new Command('runbook');
+    command.register(runbook);
+    const drill = runbook.commands.find((c) => c.name() === 'restore-drill') as Command;
+    expect(drill.parseOptions(pod.container[0].args.slice(2)).unknown).toEqual([]);
+    expect(drill.parseOptions(['--yes']).unknown).toEqual(['--yes']);
   });
 
   it('may read the warehouse’s backup Secret by name and nothing else of its namespace', () => {
