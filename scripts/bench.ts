@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { capacityBench } from './bench/capacity-bench.ts';
 import { diffBench } from './bench/diff-bench.ts';
+import { drillBench } from './bench/drill-bench.ts';
 import { type Bench, type BenchRow, formatTable } from './bench/harness.ts';
 import { modelBench } from './bench/model-bench.ts';
 import { monitoringBench } from './bench/monitoring-bench.ts';
@@ -24,6 +25,7 @@ const BENCHES: readonly Bench[] = [
   monitoringBench(WORK_DIR),
   runbookBench(WORK_DIR),
   capacityBench(WORK_DIR),
+  drillBench(WORK_DIR),
   diffBench(WORK_DIR),
   synthBench(WORK_DIR),
 ];

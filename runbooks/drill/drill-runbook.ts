@@ -104,7 +104,7 @@ export function drillRunbook(settings: DrillSettings): BoundRunbook<DrillTarget>
       act.update(`restoring: ${s.detail}`);
       if (act.signal?.aborted)
         throw new Error('interrupted while the restore ran (it goes on; resume to wait for it)');
-      await sleep(500, act.signal);
+      await sleep(250, act.signal);
     }
   };
 

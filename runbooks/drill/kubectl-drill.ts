@@ -17,6 +17,7 @@ import { runArgv } from '../../exec/run-argv.ts';
 import { commandLine } from '../../exec/shell-quote.ts';
 import { secondSiteTarget } from '../../model/backup-target.ts';
 import { type CityModel, warehouseNamespace } from '../../model/index.ts';
+import { AMCHECK_ARGS, amcheckFindings } from './amcheck.ts';
 import type {
   DrillAction,
   DrillExecutor,
@@ -558,19 +559,10 @@ export class KubectlDrillExecutor implements DrillExecutor {
         '/run/postgresql',
         '-U',
         'postgres',
-        '--all',
-        '--install-missing',
-        '--heapallindexed',
+        ...AMCHECK_ARGS,
       ]),
     );
-    const corruption =
-      amcheck.code === 0
-        ? []
-        : `${amcheck.stdout}\n${amcheck.stderr}`
-            .split('\n')
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .slice(0, 12);
+    const corruption = amcheckFindings(amcheck);
     const out = JSON.parse(await this.run(this.figuresArgv(ns, SCRATCH_POD, null))) as {
       databases: DatabaseFigures[];
     };

@@ -9,6 +9,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFil
 import { join } from 'node:path';
 import type pg from 'pg';
 import { type ClusterOwner, ownFolder, runAsOwner, runPostgresTool } from '../../exec/postgres-server.ts';
+import { AMCHECK_ARGS, amcheckFindings } from './amcheck.ts';
 import type {
   DrillAction,
   DrillExecutor,
@@ -319,29 +320,23 @@ export class LocalDrillExecutor implements DrillExecutor {
     const f = this.folders(s);
     if (!(await running(this.owner, f.scratch)))
       await startCluster(this.owner, f.scratch, f.scratchRun, true);
-    const amcheck = await runPostgresTool(this.owner, 'pg_amcheck', [
-      '-h',
-      f.scratchRun,
-      '-p',
-      String(SOCKET_PORT),
-      '-U',
-      'postgres',
-      '--all',
-      '--install-missing',
-      '--heapallindexed',
-      '--jobs=2',
-    ]);
-    const corruption =
-      amcheck.code === 0
-        ? []
-        : `${amcheck.stdout}\n${amcheck.stderr}`
-            .split('\n')
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .slice(0, 12);
+    // the checks read the copy side by side: pg_amcheck, and the figures
     const clients = await eachDatabase(f.scratchRun);
     try {
-      return { corruption, databases: await figuresOf(clients) };
+      const [amcheck, databases] = await Promise.all([
+        runPostgresTool(this.owner, 'pg_amcheck', [
+          '-h',
+          f.scratchRun,
+          '-p',
+          String(SOCKET_PORT),
+          '-U',
+          'postgres',
+          ...AMCHECK_ARGS,
+          '--jobs=2',
+        ]),
+        figuresOf(clients),
+      ]);
+      return { corruption: amcheckFindings(amcheck), databases };
     } finally {
       await closeAll(clients);
     }

@@ -250,6 +250,9 @@ export async function ensureSource(
     await client.query(
       'CREATE TABLE requests (id bigserial PRIMARY KEY, citizen bigint NOT NULL, at timestamptz NOT NULL, kind text NOT NULL)',
     );
+    // settled as a warehouse's older data is: hint bits and the visibility map set (with data
+    // checksums, the first reads after a load would otherwise write every page again into the WAL)
+    await client.query('VACUUM (FREEZE, ANALYZE)');
     await client.query('CHECKPOINT');
     await takeBaseBackup(owner, folders, opts.fullBackupsKept);
     // written after the full backup: only the WAL archive holds them

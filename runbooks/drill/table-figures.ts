@@ -1,12 +1,17 @@
 /**
  * What a restore drill compares between a warehouse shard and its restored copy, the same SQL on
  * both sides and in every executor: per database, per table, its row count and the MD5 of a
- * sample of its rows (about one in SAMPLE_EVERY, chosen by a hash of the row's own text, so the
- * same rows are chosen on both sides whatever their place on disk), and where the two differ.
+ * sample of its rows, and where the two differ. The sample is about SAMPLE_PERCENT of the table's
+ * blocks (`TABLESAMPLE SYSTEM … REPEATABLE`: the same blocks on both sides, whatever the table's
+ * length, read without scanning the rest), the rows in them visible in the snapshot: a physical
+ * restore — a full backup and its WAL replayed, as PostgreSQL's and WAL-G's are — puts every row
+ * in the block it had on the source, so the same rows are sampled on both sides.
  */
 
-/** About one row in this many is in a table's sample. */
-export const SAMPLE_EVERY = 100;
+/** About this share of a table's blocks is its sample. */
+export const SAMPLE_PERCENT = 1;
+/** The sampling's seed: fixed, so both sides pick the same blocks. */
+const SAMPLE_SEED = 20_261_205;
 
 /** The databases a drill compares: every one that takes connections, templates left out. */
 export const DATABASES_SQL =
@@ -23,10 +28,9 @@ export const TABLES_SQL = `SELECT format('%I.%I', n.nspname, c.relname) AS name
  * `table` is a name the database itself quoted (TABLES_SQL's format('%I.%I')).
  */
 export const tableFiguresSql = (table: string): string =>
-  `SELECT count(*)::bigint AS rows, (count(*) FILTER (WHERE sampled))::bigint AS sampled,
-     md5(coalesce(string_agg(x, E'\\n' ORDER BY x) FILTER (WHERE sampled), '')) AS checksum
-   FROM (SELECT t::text AS x, abs(hashtext(t::text)::bigint) % ${SAMPLE_EVERY} = 0 AS sampled
-         FROM ${table} t) s`;
+  `SELECT (SELECT count(*) FROM ${table})::bigint AS rows, count(*)::bigint AS sampled,
+     md5(coalesce(string_agg(x, E'\\n' ORDER BY x), '')) AS checksum
+   FROM (SELECT t::text AS x FROM ${table} t TABLESAMPLE SYSTEM (${SAMPLE_PERCENT}) REPEATABLE (${SAMPLE_SEED})) s`;
 
 export interface TableFigures {
   readonly table: string;
