@@ -1,6 +1,5 @@
 import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1/index.js';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
-import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { BackupTarget } from '../../../constructs/warehouse/backup-target.ts';
 import {
@@ -8,29 +7,15 @@ import {
   INCREMENTAL_BACKUP_SCRIPT,
   incrementalSchedule,
 } from '../../../constructs/warehouse/clickhouse-backup.ts';
-import { DEFAULT_WAREHOUSE_IMAGES, WarehouseCluster } from '../../../constructs/warehouse-cluster.ts';
-import { type CityModel, loadCity, type Pool, type Warehouse } from '../../../model/index.ts';
+import { DEFAULT_WAREHOUSE_IMAGES } from '../../../constructs/warehouse-cluster.ts';
+import { type CityModel, loadCity } from '../../../model/index.ts';
 import { BUILTIN_CITY, type RawCity } from '../../helpers/city.ts';
+import { secretsWithValues, synthWarehouse } from '../../helpers/constructs.ts';
 
 const city = loadCity(BUILTIN_CITY).model as CityModel;
 const site = city.secondSite as NonNullable<CityModel['secondSite']>;
-const synth = (id: string, backupTarget?: BackupTarget) => {
-  const warehouse = city.warehouses.find((w) => w.id === id) as Warehouse;
-  return JSON.parse(
-    Testing.synthScope(
-      (scope) =>
-        new WarehouseCluster(scope, id, {
-          warehouse,
-          pool: city.pools.find((p) => p.id === warehouse.pool) as Pool,
-          servers: city.servers.filter((s) => s.pool === warehouse.pool),
-          serverModels: city.serverModels,
-          externalSystems: city.externalSystems,
-          tenants: city.tenants,
-          ...(backupTarget ? { backupTarget } : {}),
-        }),
-    ),
-  ).resource as Record<string, Record<string, RawCity>>;
-};
+const synth = (id: string, backupTarget?: BackupTarget) =>
+  synthWarehouse(city, id, backupTarget ? { backupTarget } : {});
 
 describe('ClickHouse backups', () => {
   // health: ClickHouse, personal data, 12 shards of 3 replicas, the default promise (daily at 01:00, RPO 5 min)
@@ -107,15 +92,7 @@ describe('ClickHouse backups', () => {
       secret_key_ref: { name: 'health-backup-credentials', key: 'secret-access-key' },
     });
     // no variable of a key, secret or password anywhere in the stack has a value: only references
-    const literal: string[] = [];
-    JSON.stringify(json, (k, v) => {
-      if (k === 'env')
-        for (const e of v as RawCity[])
-          if (/(KEY|SECRET|PASSWORD|TOKEN)(_ID)?$/.test(e.name) && e.value !== undefined)
-            literal.push(e.name);
-      return v;
-    });
-    expect(literal).toEqual([]);
+    expect(secretsWithValues(json)).toEqual([]);
     for (const script of [FULL_BACKUP_SCRIPT, INCREMENTAL_BACKUP_SCRIPT]) {
       expect(script).not.toMatch(/PASSWORD|SECRET|ACCESS_KEY/);
       // Terraform would interpolate these

@@ -3,30 +3,16 @@ import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1/index.js';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest/index.js';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1/index.js';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1/index.js';
-import { Testing } from 'cdktf';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CITYCLOUD_IMAGE } from '../../../constructs/warehouse/restore-drill.ts';
-import { WarehouseCluster } from '../../../constructs/warehouse-cluster.ts';
-import { type CityModel, loadCity, type Pool, type Warehouse } from '../../../model/index.ts';
+import { type CityModel, loadCity, type Warehouse } from '../../../model/index.ts';
 import { command } from '../../../scripts/commands/runbook/restore-drill.ts';
 import { BUILTIN_CITY, type RawCity } from '../../helpers/city.ts';
+import { synthWarehouse } from '../../helpers/constructs.ts';
 
 const city = loadCity(BUILTIN_CITY).model as CityModel;
-const synth = (warehouse: Warehouse) =>
-  JSON.parse(
-    Testing.synthScope(
-      (scope) =>
-        new WarehouseCluster(scope, warehouse.id, {
-          warehouse,
-          pool: city.pools.find((p) => p.id === warehouse.pool) as Pool,
-          servers: city.servers.filter((s) => s.pool === warehouse.pool),
-          serverModels: city.serverModels,
-          externalSystems: city.externalSystems,
-          tenants: city.tenants,
-        }),
-    ),
-  ).resource as Record<string, Record<string, RawCity>>;
+const synth = (warehouse: Warehouse) => synthWarehouse(city, warehouse.id, { warehouse });
 const population = city.warehouses.find((w) => w.id === 'population') as Warehouse;
 
 describe('the restore drill', () => {

@@ -1,20 +1,18 @@
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1/index.js';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
-import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { BackupTarget } from '../../../constructs/warehouse/backup-target.ts';
 import { SIGNING_HELPER_IMAGE } from '../../../constructs/warehouse/roles-anywhere-agent.ts';
-import { DEFAULT_WAREHOUSE_IMAGES, WarehouseCluster } from '../../../constructs/warehouse-cluster.ts';
+import { DEFAULT_WAREHOUSE_IMAGES } from '../../../constructs/warehouse-cluster.ts';
 import {
   backupAgentArns,
   type CityModel,
   loadCity,
   offsiteBucketName,
   offsiteS3Endpoint,
-  type Pool,
-  type Warehouse,
 } from '../../../model/index.ts';
 import { BUILTIN_CITY, type RawCity } from '../../helpers/city.ts';
+import { secretsWithValues, synthWarehouse } from '../../helpers/constructs.ts';
 
 const city = loadCity(BUILTIN_CITY).model as CityModel;
 const offsite = (id: string) =>
@@ -24,23 +22,7 @@ const offsite = (id: string) =>
     bucket: offsiteBucketName(city.city.code, id),
     agent: backupAgentArns(city.offsite, id) as NonNullable<ReturnType<typeof backupAgentArns>>,
   });
-const synth = (id: string, backupTarget: BackupTarget) => {
-  const warehouse = city.warehouses.find((w) => w.id === id) as Warehouse;
-  return JSON.parse(
-    Testing.synthScope(
-      (scope) =>
-        new WarehouseCluster(scope, id, {
-          warehouse,
-          pool: city.pools.find((p) => p.id === warehouse.pool) as Pool,
-          servers: city.servers.filter((s) => s.pool === warehouse.pool),
-          serverModels: city.serverModels,
-          externalSystems: city.externalSystems,
-          tenants: city.tenants,
-          backupTarget,
-        }),
-    ),
-  ).resource as Record<string, Record<string, RawCity>>;
-};
+const synth = (id: string, backupTarget: BackupTarget) => synthWarehouse(city, id, { backupTarget });
 const envOf = (container: RawCity) =>
   Object.fromEntries((container.env ?? []).map((e: RawCity) => [e.name, e.value ?? e.value_from]));
 
@@ -151,15 +133,7 @@ describe('off-site backups through the backup agent’s role (IAM Roles Anywhere
   });
 
   it('puts no key, certificate or password in the stack: every such variable is a reference', () => {
-    const literal: string[] = [];
-    JSON.stringify(pg, (k, v) => {
-      if (k === 'env')
-        for (const e of v as RawCity[])
-          if (/(KEY|SECRET|PASSWORD|TOKEN)(_ID)?$/.test(e.name) && e.value !== undefined)
-            literal.push(e.name);
-      return v;
-    });
-    expect(literal).toEqual([]);
+    expect(secretsWithValues(pg)).toEqual([]);
     expect(JSON.stringify(pg)).not.toContain('BEGIN');
   });
 });

@@ -1,32 +1,20 @@
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1/index.js';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
-import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { BackupTarget } from '../../../constructs/warehouse/backup-target.ts';
 import { WALG_EXPORTER_IMAGE } from '../../../constructs/warehouse/walg-exporter.ts';
-import { WarehouseCluster } from '../../../constructs/warehouse-cluster.ts';
-import { type CityModel, loadCity, type Pool, type Warehouse } from '../../../model/index.ts';
+import { type CityModel, loadCity } from '../../../model/index.ts';
 import { BUILTIN_CITY, type RawCity } from '../../helpers/city.ts';
+import { synthWarehouse } from '../../helpers/constructs.ts';
 
 const city = loadCity(BUILTIN_CITY).model as CityModel;
 const site = city.secondSite as NonNullable<CityModel['secondSite']>;
-const synth = (id: string, backup: boolean) => {
-  const warehouse = city.warehouses.find((w) => w.id === id) as Warehouse;
-  return JSON.parse(
-    Testing.synthScope(
-      (scope) =>
-        new WarehouseCluster(scope, id, {
-          warehouse,
-          pool: city.pools.find((p) => p.id === warehouse.pool) as Pool,
-          servers: city.servers.filter((s) => s.pool === warehouse.pool),
-          serverModels: city.serverModels,
-          externalSystems: city.externalSystems,
-          tenants: city.tenants,
-          ...(backup ? { backupTarget: BackupTarget.secondSite(site, `citycloud-backup-${id}`) } : {}),
-        }),
-    ),
-  ).resource as Record<string, Record<string, RawCity>>;
-};
+const synth = (id: string, backup: boolean) =>
+  synthWarehouse(
+    city,
+    id,
+    backup ? { backupTarget: BackupTarget.secondSite(site, `citycloud-backup-${id}`) } : {},
+  );
 const podOf = (json: Record<string, Record<string, RawCity>>, shard: string) =>
   json[StatefulSetV1.tfResourceType]?.[shard]?.spec.template;
 
