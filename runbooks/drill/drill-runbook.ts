@@ -98,7 +98,15 @@ export function drillRunbook(settings: DrillSettings): BoundRunbook<DrillTarget>
           missing.length > 0
             ? `; the archive lacks WAL segment${missing.length === 1 ? '' : 's'} ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}, which the restore needs: it cannot reach the recovery point past that gap`
             : '';
-        write(dirOf(t), 'recovered', { at: Date.now() / 1000, problem: `the restore failed: ${why}${gap}` });
+        // a time is reached only by a commit after it: none archived, and the point is past the archive
+        const pastEnd =
+          gap === '' && plan.to !== null && /recovery ended before configured recovery target/.test(why)
+            ? `; the archive holds no transaction committed after ${plan.to}, so the restore cannot stop there`
+            : '';
+        write(dirOf(t), 'recovered', {
+          at: Date.now() / 1000,
+          problem: `the restore failed: ${why}${gap}${pastEnd}`,
+        });
         return;
       }
       act.update(`restoring: ${s.detail}`);

@@ -244,7 +244,10 @@ export class LocalDrillExecutor implements DrillExecutor {
     addSettings(this.owner, f.scratch, {
       restore_command: `cp ${f.wal}/%f %p`,
       ...(target.kind === 'restore-point' ? { recovery_target_name: target.name } : {}),
-      ...(target.kind === 'time' ? { recovery_target_time: target.at } : {}),
+      // as PostgreSQL's recovery_target_time reads it (it refuses ISO 8601's T…Z)
+      ...(target.kind === 'time'
+        ? { recovery_target_time: `${target.at.replace('T', ' ').replace(/Z$/, '')}+00` }
+        : {}),
       ...(target.kind === 'latest' ? {} : { recovery_target_action: 'promote' }),
       // the copy archives nothing (the site is the source's) and serves nothing
       archive_mode: 'off',

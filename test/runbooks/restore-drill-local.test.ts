@@ -179,6 +179,33 @@ describeWith([POSTGRES], 'citycloud runbook restore-drill --executor local (real
     );
   });
 
+  it.concurrent('restores to a point in time when asked: what was committed after it is not there', async () => {
+    const d = drill();
+    const f = await source(d);
+    const c = await connect(f.sourceRun, 'warehouse');
+    const before = Number(
+      (
+        await c.query<{ n: string }>(
+          'SELECT (SELECT count(*) FROM citizens) + (SELECT count(*) FROM requests) AS n',
+        )
+      ).rows[0]?.n,
+    );
+    // the point asked for, a second past the last commit before it; then more rows, archived
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const at = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await c.query(
+      `INSERT INTO requests (citizen, at, kind) SELECT i, now(), 'late' FROM generate_series(1, 777) i`,
+    );
+    await c.query('SELECT pg_switch_wal()');
+    await c.end();
+    const r = await cli(args(d, '--to', at));
+    expect(r.code).toBe(0);
+    const s = report(d).shards[0];
+    expect(s?.verification).toMatchObject({ restored: true, compared: false, rows: before });
+    expect(r.out).toContain(`restore drill of wa-s01 to ${at}`);
+  });
+
   it.concurrent('a backup with a WAL segment removed fails, naming the segment the restore lacks', async () => {
     const d = drill();
     const f = await source(d);
