@@ -12,7 +12,7 @@ import type { Warehouse } from '../../model/index.ts';
 import type { PodParts } from './backup-pod.ts';
 import type { BackupTarget } from './backup-target.ts';
 import { clickhouseBackupParts } from './clickhouse-credentials.ts';
-import { spiloBackupEnv, spiloBackupParts } from './spilo-backup.ts';
+import { spiloBackupParts } from './spilo-backup.ts';
 
 /** Container images, pinned; override per city. */
 export interface WarehouseImages {
@@ -111,7 +111,7 @@ const POSTGRESQL: WarehouseEngine = {
     'app.kubernetes.io/name': 'postgresql',
     'cluster-name': shard,
   }),
-  env: ({ warehouse, shard, backup }) => [
+  env: ({ shard }) => [
     { name: 'SCOPE', value: shard },
     { name: 'PGROOT', value: '/home/postgres/pgdata/pgroot' },
     { name: 'DCS_ENABLE_KUBERNETES_API', value: 'true' },
@@ -120,10 +120,8 @@ const POSTGRESQL: WarehouseEngine = {
     { name: 'KUBERNETES_ROLE_LABEL', value: 'spilo-role' },
     { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
     { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-    ...(backup ? spiloBackupEnv(warehouse.id, warehouse.backup, backup) : []),
   ],
-  backupParts: ({ warehouse, backup, image }) =>
-    backup ? spiloBackupParts(warehouse.id, backup, image) : {},
+  backupParts: ({ warehouse, backup, image }) => (backup ? spiloBackupParts(warehouse, backup, image) : {}),
   readinessProbe: {
     httpGet: { path: '/readiness', port: 'patroni' },
     periodSeconds: 10,

@@ -33,7 +33,7 @@
  * a value.
  */
 import type { StatefulSetV1SpecTemplateSpecContainerEnv } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
-import { type BackupPromise, utcSchedule } from '../../model/index.ts';
+import { type BackupPromise, utcSchedule, type Warehouse } from '../../model/index.ts';
 import type { PodParts } from './backup-pod.ts';
 import { sidecarResources } from './backup-pod.ts';
 import { BACKUP_CREDENTIAL_KEYS, type BackupTarget, backupCredentialsSecret } from './backup-target.ts';
@@ -87,18 +87,21 @@ export function spiloBackupEnv(warehouse: string, promise: BackupPromise, target
 }
 
 /**
- * What archiving adds to a PostgreSQL shard's pod: the envdir's volume, and off-site the
+ * What archiving adds to a PostgreSQL shard's pod: Spilo's environment, the envdir's volume, and off-site the
  * credential helper and the init container that tells WAL-G where it serves.
  */
 export function spiloBackupParts(
-  warehouse: string,
+  warehouse: Pick<Warehouse, 'id' | 'backup'>,
   target: BackupTarget,
   spiloImage: string,
 ): Partial<PodParts> {
-  const envdir = { volumeMounts: [{ name: WALG_ENV_VOLUME, mountPath: WALG_ENV_DIR }] };
+  const envdir = {
+    env: spiloBackupEnv(warehouse.id, warehouse.backup, target),
+    volumeMounts: [{ name: WALG_ENV_VOLUME, mountPath: WALG_ENV_DIR }],
+  };
   const volume = { volumes: [{ name: WALG_ENV_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }] };
   if (!target.agent) return { ...envdir, ...volume };
-  const agent = rolesAnywhereAgentParts(warehouse, target.agent);
+  const agent = rolesAnywhereAgentParts(warehouse.id, target.agent);
   return {
     ...envdir,
     volumes: [...(volume.volumes ?? []), ...(agent.volumes ?? [])],
