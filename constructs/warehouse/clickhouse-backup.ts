@@ -71,7 +71,7 @@ export function incrementalSchedule(rpoMinutes: number): string {
 
 // The scripts read what differs by shard from the job's environment; nothing in them is secret.
 // They use `$name`, never `${name}`, which Terraform would read as its own interpolation.
-const CONNECT = `set -eu
+const CONNECT = `set -euo pipefail
 q() { clickhouse-client --host "$host" --query "$1"; }
 host=
 for h in $CLICKHOUSE_HOSTS; do
@@ -87,7 +87,7 @@ while :; do
   status=$(q "SELECT status FROM system.backups WHERE id = '$id'")
   case "$status" in
     BACKUP_CREATED) echo "$SHARD: $name done"; exit 0 ;;
-    CREATING_BACKUP|SCHEDULED_TO_CREATE|'') sleep 30 ;;
+    CREATING_BACKUP|SCHEDULED_TO_CREATE) sleep 30 ;;
     *) echo "$SHARD: $name $status: $(q "SELECT error FROM system.backups WHERE id = '$id'")" >&2; exit 1 ;;
   esac
 done
