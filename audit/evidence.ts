@@ -62,16 +62,35 @@ const DRILL_FIELD = /^[A-Za-z0-9:._-]{1,80}$/;
 /** A restore drill's report, read for review evidence: its digest and what it says of itself. */
 export function drillEvidence(file: string): DrillEvidence {
   const { value, bytes } = readBundleJson(file, 'restore drill report (citycloud runbook restore-drill)');
-  const r = value as { format?: unknown; run?: unknown; drill?: unknown; passed?: unknown } | null;
+  const r = value as {
+    format?: unknown;
+    run?: unknown;
+    drill?: unknown;
+    passed?: unknown;
+    notJudged?: unknown;
+    shards?: unknown;
+  } | null;
   if (
     r?.format !== DRILL_REPORT_FORMAT ||
     typeof r.run !== 'string' ||
     !DRILL_FIELD.test(r.run) ||
     typeof r.drill !== 'string' ||
     !DRILL_FIELD.test(r.drill) ||
-    typeof r.passed !== 'boolean'
+    typeof r.passed !== 'boolean' ||
+    !Array.isArray(r.notJudged) ||
+    !Array.isArray(r.shards)
   )
     throw new AuditInputError(`${file}: not a restore drill report (format ${DRILL_REPORT_FORMAT} expected)`);
+  // the verdict signed is the one its shards give, not the one it states
+  const shards = r.shards as { passed?: unknown; problems?: unknown }[];
+  const follows =
+    r.notJudged.length === 0 &&
+    shards.length > 0 &&
+    shards.every((s) => s?.passed === true && Array.isArray(s.problems) && s.problems.length === 0);
+  if (r.passed !== follows)
+    throw new AuditInputError(
+      `${file}: says the drill ${r.passed ? 'passed' : 'failed'}, but its shards say it ${follows ? 'passed' : 'did not'}: not a report citycloud wrote`,
+    );
   return { file: basename(file), sha256: sha256Hex(bytes), run: r.run, drill: r.drill, passed: r.passed };
 }
 

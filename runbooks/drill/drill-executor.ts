@@ -23,14 +23,18 @@ export type RestoreTarget =
   | { readonly kind: 'time'; readonly at: string }
   | { readonly kind: 'latest' };
 
-/** How much the shard would lose if it were lost now: read before the drill touches anything. */
+/**
+ * How much the shard would lose if it were lost now, read before the drill touches anything: the
+ * oldest commit in the write-ahead log past the archive's end (positions in the log, not
+ * transaction ids, which do not follow commit order).
+ */
 export interface RecoveryPointReading {
   /** When it was read (unix s). */
   readonly at: number;
-  /** When the newest transaction in the archive committed (unix s); null: none found. */
-  readonly newestArchivedCommit: number | null;
-  /** The source has written transactions the archive does not hold yet. */
-  readonly sourceAhead: boolean;
+  /** Where the archive ends: the last archived segment; null: none archived. */
+  readonly archivedThrough: string | null;
+  /** When the oldest commit the archive does not hold was made (unix s); null: it holds them all. */
+  readonly oldestUnarchivedCommit: number | null;
 }
 
 /** The drill's restore point on the source, and the source's figures as of it. */
@@ -53,13 +57,16 @@ export type RestoreState =
   /** Files copied in part, no server running: a restore cut short before it started. */
   | { readonly state: 'partial' }
   | { readonly state: 'recovering'; readonly detail: string }
-  | { readonly state: 'ready' }
+  /** `readyAt`: when it was (unix s), where the copy says so itself. */
+  | { readonly state: 'ready'; readonly readyAt?: number }
   | { readonly state: 'failed'; readonly problem: string };
 
 /** What the restored copy says of itself. */
 export interface RestoredCopy {
   /** What pg_amcheck (or CHECK TABLE) found: empty when it passed. */
   readonly corruption: readonly string[];
+  /** Why pg_amcheck could not check the copy (no verdict), or null. */
+  readonly checkFailed: string | null;
   readonly databases: readonly DatabaseFigures[];
 }
 

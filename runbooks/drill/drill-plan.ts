@@ -2,7 +2,7 @@
  * A restore drill's plan (journaled as approved; a resume binds to it again, its shards checked
  * against the inventory as it is then), its targets, and the records each step leaves.
  */
-import type { BackupPromise, CityModel } from '../../model/index.ts';
+import { type BackupPromise, type CityModel, warehouseShardName } from '../../model/index.ts';
 import type { Target } from '../engine/runbook.ts';
 import type {
   DrillShard,
@@ -36,7 +36,12 @@ export interface DrillRecords {
   restore?: { readonly startedAt: number; readonly target: RestoreTarget; readonly base?: string };
   recovered?: { readonly at: number; readonly problem: string | null };
   inspected?:
-    | (RestoredCopy & { readonly at: number; readonly differences: readonly string[] })
+    | (RestoredCopy & {
+        /** When the checks began and ended (unix s). */
+        readonly startedAt?: number;
+        readonly at: number;
+        readonly differences: readonly string[];
+      })
     | {
         readonly at: number;
         readonly skipped: string;
@@ -47,10 +52,12 @@ export interface DrillRecords {
 export function drillTargets(model: CityModel, plan: DrillPlan): DrillTarget[] {
   return plan.shards.map(({ warehouse, shard }) => {
     const w = model.warehouses.find((x) => x.id === warehouse);
-    const n = Number(/-s(\d+)$/.exec(shard)?.[1] ?? Number.NaN);
-    if (!w || !shard.startsWith(`${w.id}-s`) || !(n >= 1 && n <= w.shards))
+    // the name exactly as the stacks give it, of a shard the warehouse has: a name from a
+    // journal reaches folders and commands only once it is one
+    const n = Number(/^[a-z0-9-]+-s(\d{2,5})$/.exec(shard)?.[1] ?? Number.NaN);
+    if (!w || !(n >= 1 && n <= w.shards) || shard !== warehouseShardName(w.id, n))
       throw new Error(
-        `shard ${JSON.stringify(shard).slice(0, 80)} is not one of the inventory's warehouses'`,
+        `shard ${JSON.stringify(shard).slice(0, 80)} of warehouse ${JSON.stringify(warehouse).slice(0, 40)} is not one the inventory has`,
       );
     return {
       id: shard,

@@ -17,20 +17,18 @@ export function judge(t: DrillTarget, plan: DrillPlan, r: DrillRecords): DrillSh
   const rp = r.recoveryPoint;
   const rpoObjective = t.promise.rpoMinutes * 60;
   const rtoObjective = t.promise.rtoMinutes * 60;
+  // what a loss now would take: every commit since the oldest one the archive does not hold
   const rpMeasured =
     rp === undefined
       ? null
-      : !rp.sourceAhead
+      : rp.oldestUnarchivedCommit === null
         ? 0
-        : rp.newestArchivedCommit === null
-          ? null
-          : round(rp.at - rp.newestArchivedCommit);
+        : round(Math.max(0, rp.at - rp.oldestUnarchivedCommit));
   const rpMet = rpMeasured !== null && rpMeasured <= rpoObjective;
-  if (rpMeasured === null)
-    problems.push('the recovery point could not be measured: no commit in the archive’s newest segments');
+  if (rpMeasured === null) problems.push('the recovery point was not measured');
   else if (!rpMet)
     problems.push(
-      `recovery point objective missed: the newest archived transaction was ${rpMeasured} s old, the objective is ${rpoObjective} s`,
+      `recovery point objective missed: the oldest transaction not archived was committed ${rpMeasured} s before the drill, the objective is ${rpoObjective} s`,
     );
   const mark = r.mark;
   if (mark && 'archived' in mark && !mark.archived && mark.archiveProblem)
@@ -38,9 +36,18 @@ export function judge(t: DrillTarget, plan: DrillPlan, r: DrillRecords): DrillSh
   const recovered = r.recovered;
   if (recovered?.problem) problems.push(recovered.problem);
   const inspected = r.inspected && 'corruption' in r.inspected ? r.inspected : null;
-  const rtMeasured = r.restore && inspected ? round(inspected.at - r.restore.startedAt) : null;
+  // the restore begun to the copy ready, and the checks: a pause between them (a run stopped,
+  // resumed later) is no part of it
+  const rtMeasured =
+    r.restore && inspected && recovered
+      ? round(recovered.at - r.restore.startedAt + (inspected.at - (inspected.startedAt ?? recovered.at)))
+      : null;
   const rtMet = rtMeasured !== null && rtMeasured <= rtoObjective;
   if (inspected) {
+    if (inspected.checkFailed)
+      problems.push(
+        `pg_amcheck could not check the restored copy (${inspected.checkFailed}): the copy is not verified`,
+      );
     if (inspected.corruption.length > 0)
       problems.push(
         `pg_amcheck found corruption in the restored copy: ${inspected.corruption.slice(0, 3).join(' / ')}`,

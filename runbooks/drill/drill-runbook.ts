@@ -44,9 +44,9 @@ function read(dir: string): DrillRecords {
 const write = (dir: string, name: (typeof RECORDS)[number], value: unknown) =>
   writeWhole(join(dir, `${name}.json`), `${JSON.stringify(value, null, 2)}\n`);
 
-/** The restore point a drill writes on a shard (at most 63 characters, as PostgreSQL keeps). */
+/** The restore points a drill writes on a shard start so (an attempt's number follows). */
 export const restorePointName = (drill: string, shard: string) =>
-  `citycloud-drill-${drill}-${shard}`.slice(0, 63);
+  `citycloud-drill-${drill}-${shard}`.slice(0, 56);
 
 /** How long a restore may take before the drill stops waiting: four times its objective. */
 const recoveryWaitSeconds = (p: BackupPromise) => p.rtoMinutes * 60 * 4;
@@ -82,7 +82,7 @@ export function drillRunbook(settings: DrillSettings): BoundRunbook<DrillTarget>
     for (;;) {
       const s = await x.restoreState(t.shard);
       if (s.state === 'ready') {
-        write(dirOf(t), 'recovered', { at: Date.now() / 1000, problem: null });
+        write(dirOf(t), 'recovered', { at: s.readyAt ?? Date.now() / 1000, problem: null });
         return;
       }
       if (s.state === 'failed' || s.state === 'absent' || s.state === 'partial' || Date.now() > end) {
@@ -118,17 +118,17 @@ export function drillRunbook(settings: DrillSettings): BoundRunbook<DrillTarget>
 
   const steps: Step<DrillTarget>[] = [
     {
-      // before anything is touched: how old the newest archived transaction is
+      // before anything is touched: what a loss now would take
       name: 'recovery-point',
-      describe: (t) => `read the archive's newest commit of ${t.id}`,
+      describe: (t) => `read the commits of ${t.id} that the archive does not hold yet`,
       done: recorded('recoveryPoint', 'measured'),
       run: async (t, act) => {
         const reading = await x.recoveryPoint(t.shard);
         write(dirOf(t), 'recoveryPoint', reading);
         act.update(
-          reading.sourceAhead
-            ? `newest archived commit ${reading.newestArchivedCommit === null ? 'not found' : `${Math.round(reading.at - reading.newestArchivedCommit)} s old`}`
-            : 'the archive holds every transaction of the source',
+          reading.oldestUnarchivedCommit === null
+            ? 'the archive holds every commit of the source'
+            : `the oldest commit not archived is ${Math.round(reading.at - reading.oldestUnarchivedCommit)} s old`,
         );
       },
     },
@@ -143,8 +143,15 @@ export function drillRunbook(settings: DrillSettings): BoundRunbook<DrillTarget>
           });
           return;
         }
-        await act.command(x.describe('mark', t.shard, pointName(t)));
-        const mark = await x.mark(t.shard, pointName(t), t.promise.rpoMinutes * 60);
+        // each attempt its own restore point, counted before it is written: a process killed
+        // between the point and its record leaves a point a resume never names again (the
+        // restore stops at the first point of a name, and would stop at the wrong one)
+        const attempts = join(dirOf(t), 'mark-attempts');
+        const attempt = (existsSync(attempts) ? Number(readFileSync(attempts, 'utf8')) || 0 : 0) + 1;
+        writeWhole(attempts, String(attempt));
+        const name = `${pointName(t)}-${attempt}`;
+        await act.command(x.describe('mark', t.shard, name));
+        const mark = await x.mark(t.shard, name, t.promise.rpoMinutes * 60);
         write(dirOf(t), 'mark', mark);
         act.update(mark.archived ? `restore point at ${mark.lsn}, archived` : (mark.archiveProblem ?? ''));
       },
@@ -190,12 +197,13 @@ export function drillRunbook(settings: DrillSettings): BoundRunbook<DrillTarget>
           return;
         }
         act.update('pg_amcheck and the figures of the restored copy');
+        const startedAt = Date.now() / 1000;
         const copy = await x.inspect(t.shard);
         const differences =
           r.mark && 'databases' in r.mark && r.mark.archived
             ? figuresDiffer(r.mark.databases, copy.databases)
             : [];
-        write(dirOf(t), 'inspected', { ...copy, differences, at: Date.now() / 1000 });
+        write(dirOf(t), 'inspected', { ...copy, differences, startedAt, at: Date.now() / 1000 });
       },
     },
     {

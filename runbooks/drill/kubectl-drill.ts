@@ -29,7 +29,14 @@ import type {
   SourceMark,
 } from './drill-executor.ts';
 import { DATABASES_SQL, type DatabaseFigures, TABLES_SQL, tableFiguresSql } from './table-figures.ts';
-import { SEGMENT_NAME, walCommits } from './wal-segments.ts';
+import {
+  formatLsn,
+  parseLsn,
+  SEGMENT_BYTES,
+  SEGMENT_NAME,
+  segmentNumber,
+  walCommits,
+} from './wal-segments.ts';
 
 /** The pinned Spilo image the shards run (constructs/warehouse/engine.ts): the clone runs the same. */
 export const SPILO_IMAGE = 'ghcr.io/zalando/spilo-16:3.3-p3';
@@ -39,7 +46,8 @@ const CONTAINER = 'postgresql';
 const SCRATCH = 'drill';
 const SCRATCH_POD = `${SCRATCH}-0`;
 /** Spilo's WAL-G environment folders (configure_spilo.py: RW_DIR /run, etc/wal-e.d/<dir>). */
-const WALE_ENV = '/run/etc/wal-e.d/env';
+/** Where Spilo's PostgreSQL keeps its log (PGROOT /home/postgres/pgdata/pgroot, PGDATA under it). */
+const SPILO_PG_WAL = '/home/postgres/pgdata/pgroot/data/pg_wal';
 const cloneEnv = (scope: string) => `/run/etc/wal-e.d/env-clone-${scope}`;
 
 /**
@@ -90,7 +98,16 @@ export interface KubectlDrillOptions {
   readonly kubectlArgs?: readonly string[];
 }
 
-type Query = 'leader' | 'xmax' | 'archiver' | 'switch' | 'recovery' | 'pod' | 'namespace' | 'secret' | 'logs';
+type Query =
+  | 'leader'
+  | 'insert'
+  | 'archiver'
+  | 'switch'
+  | 'recovery'
+  | 'pod'
+  | 'namespace'
+  | 'secret'
+  | 'logs';
 
 export class KubectlDrillExecutor implements DrillExecutor {
   readonly name = 'kubectl';
@@ -184,8 +201,12 @@ export class KubectlDrillExecutor implements DrillExecutor {
           '-o',
           'jsonpath={.items[0].metadata.name}',
         ];
-      case 'xmax':
-        return this.execArgv(ns, pod, this.psql('SELECT txid_snapshot_xmax(txid_current_snapshot())'));
+      case 'insert':
+        return this.execArgv(
+          ns,
+          pod,
+          this.psql('SELECT pg_current_wal_insert_lsn(), timeline_id FROM pg_control_checkpoint()'),
+        );
       case 'archiver':
         return this.execArgv(
           ns,
@@ -234,17 +255,19 @@ export class KubectlDrillExecutor implements DrillExecutor {
         ];
   }
 
-  /** The argv that fetches an archived segment in the leader pod and reads its commits. */
-  segmentArgv(s: DrillShard, pod: string, segment: string): string[] {
-    if (!SEGMENT_NAME.test(segment))
-      throw new Error(`${JSON.stringify(segment).slice(0, 40)} is not a WAL segment's name`);
+  /**
+   * The argv reading, in the leader pod, the commits of the log it has and the archive has not:
+   * from `from` (the archive's end; null: the oldest segment kept) to `to`, its insert position.
+   */
+  unarchivedArgv(s: DrillShard, pod: string, timeline: number, from: bigint | null, to: bigint): string[] {
     return this.execArgv(warehouseNamespace(s.warehouse), pod, [
-      'sh',
-      '-c',
-      'd=$(mktemp -d) && envdir "$1" wal-g wal-fetch "$2" "$d/$2" && pg_waldump --rmgr=Transaction "$d/$2"; r=$?; rm -rf "$d"; exit $r',
-      'sh',
-      WALE_ENV,
-      segment,
+      'pg_waldump',
+      '--rmgr=Transaction',
+      `--timeline=${Math.trunc(timeline)}`,
+      '-p',
+      SPILO_PG_WAL,
+      ...(from === null ? [] : [`--start=${formatLsn(from)}`]),
+      `--end=${formatLsn(to)}`,
     ]);
   }
 
@@ -308,18 +331,17 @@ export class KubectlDrillExecutor implements DrillExecutor {
     const pod = await this.leader(s);
     const at = Date.now() / 1000;
     const [last = ''] = (await this.run(this.queryArgv('archiver', s, pod))).trim().split('|');
-    let newest: { xid: number; at: number } | null = null;
-    if (SEGMENT_NAME.test(last)) {
-      const commits = walCommits(await this.run(this.segmentArgv(s, pod, last)).catch(() => ''));
-      if (commits.length > 0) newest = commits.reduce((a, b) => (b.at > a.at ? b : a));
-    }
-    const next = BigInt((await this.run(this.queryArgv('xmax', s, pod))).trim() || '0');
-    const lastGiven = Number((next - 1n) & 0xffff_ffffn);
-    return {
-      at,
-      newestArchivedCommit: newest?.at ?? null,
-      sourceAhead: newest === null || lastGiven > newest.xid,
-    };
+    const [insert = '', timeline = ''] = (await this.run(this.queryArgv('insert', s, pod))).trim().split('|');
+    const end = parseLsn(insert);
+    if (end === null || !/^\d{1,10}$/.test(timeline))
+      throw new Error(
+        `the leader of ${s.shard} answered ${JSON.stringify(`${insert}|${timeline}`).slice(0, 60)} for its WAL position`,
+      );
+    const archivedThrough = SEGMENT_NAME.test(last) ? last : null;
+    const from = archivedThrough ? (segmentNumber(archivedThrough).segno + 1n) * SEGMENT_BYTES : null;
+    if (from !== null && from >= end) return { at, archivedThrough, oldestUnarchivedCommit: null };
+    const commits = walCommits(await this.run(this.unarchivedArgv(s, pod, Number(timeline), from, end)));
+    return { at, archivedThrough, oldestUnarchivedCommit: commits[0]?.at ?? null };
   }
 
   async mark(s: DrillShard, name: string, waitSeconds: number): Promise<SourceMark> {
@@ -562,11 +584,11 @@ export class KubectlDrillExecutor implements DrillExecutor {
         ...AMCHECK_ARGS,
       ]),
     );
-    const corruption = amcheckFindings(amcheck);
+    const found = amcheckFindings(amcheck);
     const out = JSON.parse(await this.run(this.figuresArgv(ns, SCRATCH_POD, null))) as {
       databases: DatabaseFigures[];
     };
-    return { corruption, databases: out.databases };
+    return { corruption: found.corruption, checkFailed: found.failed, databases: out.databases };
   }
 
   async teardown(s: DrillShard): Promise<void> {

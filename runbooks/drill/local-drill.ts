@@ -35,10 +35,36 @@ import {
   stopCluster,
 } from './local-site.ts';
 import { DATABASES_SQL, type DatabaseFigures, TABLES_SQL, tableFiguresSql } from './table-figures.ts';
-import { missingSegments, parseLsn, SEGMENT_NAME, segmentNumber, walCommits } from './wal-segments.ts';
+import {
+  formatLsn,
+  missingSegments,
+  parseLsn,
+  SEGMENT_BYTES,
+  SEGMENT_NAME,
+  segmentNumber,
+  walCommits,
+} from './wal-segments.ts';
 
-/** How many of the archive's newest segments are read for its newest commit. */
-const SEGMENTS_READ = 32;
+/**
+ * Ready, and when: the time of the copy's own log line saying it accepts connections (a drill
+ * stopped while it recovered does not count the pause).
+ */
+function readyAt(log: string): RestoreState {
+  const line = (existsSync(log) ? readFileSync(log, 'utf8') : '')
+    .split('\n')
+    .filter((l) => l.includes('database system is ready to accept connections'))
+    .at(-1);
+  const t = Date.parse(
+    `${/^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) UTC/.exec(line ?? '')?.[1]?.replace(' ', 'T') ?? ''}Z`,
+  );
+  return Number.isFinite(t) ? { state: 'ready', readyAt: t / 1000 } : { state: 'ready' };
+}
+
+/** The oldest segment a cluster keeps in its pg_wal: where its log starts when nothing is archived. */
+const oldestSegment = (dir: string): string =>
+  readdirSync(dir)
+    .filter((n) => SEGMENT_NAME.test(n))
+    .sort()[0] ?? '';
 
 /** A connection to each database of a cluster, keyed by name. */
 async function eachDatabase(run: string): Promise<Map<string, pg.Client>> {
@@ -92,47 +118,40 @@ export class LocalDrillExecutor implements DrillExecutor {
   async recoveryPoint(s: DrillShard): Promise<RecoveryPointReading> {
     const f = this.folders(s);
     const at = Date.now() / 1000;
-    const segments = existsSync(f.wal)
-      ? readdirSync(f.wal)
+    const newest = existsSync(f.wal)
+      ? (readdirSync(f.wal)
           .filter((n) => SEGMENT_NAME.test(n))
           .sort()
-          .reverse()
-          .slice(0, SEGMENTS_READ)
-      : [];
-    let newest: { xid: number; at: number } | null = null;
-    for (const seg of segments) {
-      const r = await runPostgresTool(this.owner, 'pg_waldump', [
-        '--rmgr=Transaction',
-        '-p',
-        f.wal,
-        seg,
-        seg,
-      ]);
-      const commits = walCommits(r.stdout);
-      if (commits.length > 0) {
-        newest = commits.reduce((a, b) => (b.at > a.at ? b : a));
-        break;
-      }
-    }
+          .at(-1) ?? null)
+      : null;
     const client = await connect(f.sourceRun);
+    let insert: string;
+    let timeline: number;
     try {
-      // the next transaction id the source will give: below it, every id is given already
-      const next = BigInt(
-        (
-          await client.query<{ xmax: string }>(
-            'SELECT txid_snapshot_xmax(txid_current_snapshot())::text AS xmax',
-          )
-        ).rows[0]?.xmax ?? '0',
-      );
-      const lastGiven = Number((next - 1n) & 0xffff_ffffn);
-      return {
-        at,
-        newestArchivedCommit: newest?.at ?? null,
-        sourceAhead: newest === null || lastGiven > newest.xid,
-      };
+      const row = (
+        await client.query<{ lsn: string; timeline: number }>(
+          'SELECT pg_current_wal_insert_lsn()::text AS lsn, timeline_id AS timeline FROM pg_control_checkpoint()',
+        )
+      ).rows[0] as { lsn: string; timeline: number };
+      ({ lsn: insert, timeline } = row);
     } finally {
       await client.end();
     }
+    const end = parseLsn(insert) as bigint;
+    const from = newest ? (segmentNumber(newest).segno + 1n) * SEGMENT_BYTES : null;
+    if (from !== null && from >= end) return { at, archivedThrough: newest, oldestUnarchivedCommit: null };
+    // the log the source has and the archive has not, read where the source keeps it
+    const r = await runPostgresTool(this.owner, 'pg_waldump', [
+      '--rmgr=Transaction',
+      `--timeline=${timeline}`,
+      '-p',
+      join(f.source, 'pg_wal'),
+      ...(from === null ? [] : [`--start=${formatLsn(from)}`]),
+      `--end=${insert}`,
+      ...(from === null ? [oldestSegment(join(f.source, 'pg_wal'))] : []),
+    ]);
+    const commits = walCommits(r.stdout);
+    return { at, archivedThrough: newest, oldestUnarchivedCommit: commits[0]?.at ?? null };
   }
 
   async mark(s: DrillShard, name: string, waitSeconds: number): Promise<SourceMark> {
@@ -287,7 +306,7 @@ export class LocalDrillExecutor implements DrillExecutor {
         String(SOCKET_PORT),
       ]);
       return ready.code === 0
-        ? { state: 'ready' }
+        ? readyAt(join(f.scratchRun, 'postgresql.log'))
         : { state: 'recovering', detail: 'starting after recovery' };
     }
     const log = join(f.scratchRun, 'postgresql.log');
@@ -339,7 +358,8 @@ export class LocalDrillExecutor implements DrillExecutor {
         ]),
         figuresOf(clients),
       ]);
-      return { corruption: amcheckFindings(amcheck), databases };
+      const found = amcheckFindings(amcheck);
+      return { corruption: found.corruption, checkFailed: found.failed, databases };
     } finally {
       await closeAll(clients);
     }

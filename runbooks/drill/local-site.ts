@@ -33,6 +33,9 @@ export interface ShardFolders {
 }
 
 export function shardFolders(site: string, shard: string): ShardFolders {
+  // a shard's folder is one name right under the site's: nothing else is ever made or removed
+  if (!/^[a-z0-9][a-z0-9-]{0,80}$/.test(shard))
+    throw new Error(`${JSON.stringify(shard).slice(0, 80)} is not a shard's name: no folder is made for it`);
   const root = join(site, shard);
   return {
     root,
@@ -60,6 +63,8 @@ async function must(what: string, ran: Promise<Ran>): Promise<Ran> {
 /** A connection to a cluster of the site over its socket, as the superuser. */
 export async function connect(run: string, database = 'postgres'): Promise<pg.Client> {
   const client = new pg.Client({ host: run, port: SOCKET_PORT, user: 'postgres', database });
+  // a connection the server drops fails the query under way, not the process
+  client.on('error', () => {});
   await client.connect();
   return client;
 }

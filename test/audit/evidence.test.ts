@@ -188,7 +188,7 @@ describeWith([SSH_KEYGEN], 'the review bundle', () => {
     const drill = join(tempDir(), 'restore-drill-20261205T160000Z.json');
     writeFileSync(
       drill,
-      `${JSON.stringify({ format: 'citycloud-restore-drill/v1', run: 'restore-drill-20261205-160001-ab12', drill: '20261205T160000Z', city: '79', executor: 'local', fleet: 'local site /x', notJudged: [], shards: [], passed: true }, null, 2)}\n`,
+      `${JSON.stringify({ format: 'citycloud-restore-drill/v1', run: 'restore-drill-20261205-160001-ab12', drill: '20261205T160000Z', city: '79', executor: 'local', fleet: 'local site /x', notJudged: [], shards: [{ shard: 'population-s03', passed: true, problems: [] }], passed: true }, null, 2)}\n`,
     );
     const signed = join(tempDir(), 'review-with-drill.json');
     const base = [
@@ -222,6 +222,22 @@ describeWith([SSH_KEYGEN], 'the review bundle', () => {
     const x = runCli(['verify', edited, after, '--allowed-signers', allowed]);
     expect(x.code).toBe(1);
     expect(x.stderr).toMatch(/the signature does not verify/);
+    // a failed drill's report whose verdict was edited to a pass is refused
+    const forged = join(tempDir(), 'forged.json');
+    writeFileSync(
+      forged,
+      JSON.stringify({
+        format: 'citycloud-restore-drill/v1',
+        run: 'restore-drill-20261205-160001-ab12',
+        drill: '20261205T160000Z',
+        notJudged: [],
+        shards: [{ shard: 'population-s03', passed: false, problems: ['recovery point objective missed'] }],
+        passed: true,
+      }),
+    );
+    const f = runCli([...base, '--drill-report', forged]);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toContain('says the drill passed, but its shards say it did not');
     const notOne = runCli([...base, '--drill-report', bundle]);
     expect(notOne.code).toBe(2);
     expect(notOne.stderr).toContain(

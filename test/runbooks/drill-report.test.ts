@@ -48,7 +48,7 @@ const figures = [
   { database: 'warehouse', tables: [{ table: 'public.citizens', rows: 10, sampled: 1, checksum: 'abc' }] },
 ];
 const passing: DrillRecords = {
-  recoveryPoint: { at: T, newestArchivedCommit: T - 100, sourceAhead: true },
+  recoveryPoint: { at: T, archivedThrough: '000000010000000000000005', oldestUnarchivedCommit: T - 100 },
   mark: {
     restorePoint: 'rp',
     lsn: '0/6000090',
@@ -60,7 +60,7 @@ const passing: DrillRecords = {
   },
   restore: { startedAt: T + 2, target: { kind: 'restore-point', name: 'rp', at: T + 1 }, base: 'base-1' },
   recovered: { at: T + 30, problem: null },
-  inspected: { at: T + 62, corruption: [], databases: figures, differences: [] },
+  inspected: { at: T + 62, corruption: [], checkFailed: null, databases: figures, differences: [] },
 };
 
 describe('a drill judged from its records', () => {
@@ -77,10 +77,10 @@ describe('a drill judged from its records', () => {
     });
   });
 
-  it('an archive holding every transaction loses nothing: a recovery point of 0, however old its newest commit', () => {
+  it('an archive holding every commit loses nothing: a recovery point of 0, however long the source was idle', () => {
     const r = judge(target, plan, {
       ...passing,
-      recoveryPoint: { at: T, newestArchivedCommit: T - 86_400, sourceAhead: false },
+      recoveryPoint: { at: T, archivedThrough: '000000010000000000000005', oldestUnarchivedCommit: null },
     });
     expect(r.recoveryPoint).toMatchObject({ measuredSeconds: 0, met: true });
   });
@@ -88,9 +88,10 @@ describe('a drill judged from its records', () => {
   it('says each objective missed with its figure, and each finding', () => {
     const r = judge(target, plan, {
       ...passing,
-      recoveryPoint: { at: T, newestArchivedCommit: T - 412.34, sourceAhead: true },
+      recoveryPoint: { at: T, archivedThrough: null, oldestUnarchivedCommit: T - 412.34 },
       inspected: {
         at: T + 20_000,
+        checkFailed: null,
         corruption: ['heap table "warehouse.public.citizens", block 3: invalid page'],
         databases: figures,
         differences: ['warehouse: public.citizens has 9 rows restored, 10 in the source'],
@@ -98,7 +99,7 @@ describe('a drill judged from its records', () => {
     });
     expect(r.passed).toBe(false);
     expect(r.problems).toEqual([
-      'recovery point objective missed: the newest archived transaction was 412.3 s old, the objective is 300 s',
+      'recovery point objective missed: the oldest transaction not archived was committed 412.3 s before the drill, the objective is 300 s',
       'pg_amcheck found corruption in the restored copy: heap table "warehouse.public.citizens", block 3: invalid page',
       'the restored copy differs from the source: warehouse: public.citizens has 9 rows restored, 10 in the source',
       'recovery time objective missed: restored and checked in 19998 s, the objective is 14400 s',
@@ -124,13 +125,43 @@ describe('a drill judged from its records', () => {
     );
   });
 
-  it('a recovery point that could not be read is a problem, not a pass', () => {
-    const r = judge(target, plan, {
-      ...passing,
-      recoveryPoint: { at: T, newestArchivedCommit: null, sourceAhead: true },
-    });
+  it('a recovery point not measured is a problem, not a pass', () => {
+    const { recoveryPoint: _, ...rest } = passing;
+    const r = judge(target, plan, rest);
     expect(r.recoveryPoint).toMatchObject({ measuredSeconds: null, met: false });
     expect(r.passed).toBe(false);
+  });
+
+  it('the recovery time leaves out a pause between the copy ready and its checks (a run stopped, resumed later)', () => {
+    const r = judge(target, plan, {
+      ...passing,
+      inspected: {
+        startedAt: T + 86_400,
+        at: T + 86_432,
+        checkFailed: null,
+        corruption: [],
+        databases: figures,
+        differences: [],
+      },
+    });
+    expect(r.recoveryTime).toMatchObject({ measuredSeconds: 60, met: true });
+  });
+
+  it('pg_amcheck that could not check is no verdict: the copy is not verified', () => {
+    const r = judge(target, plan, {
+      ...passing,
+      inspected: {
+        at: T + 62,
+        checkFailed: 'exit 1: connection to server was lost',
+        corruption: [],
+        databases: figures,
+        differences: [],
+      },
+    });
+    expect(r.passed).toBe(false);
+    expect(r.problems).toEqual([
+      'pg_amcheck could not check the restored copy (exit 1: connection to server was lost): the copy is not verified',
+    ]);
   });
 });
 
@@ -194,6 +225,7 @@ const hostile = () => {
     ...passing,
     inspected: {
       at: T + 62,
+      checkFailed: null,
       corruption: ['<img src=x onerror=alert(1)> | **bold** [x](http://evil)'],
       databases: figures,
       differences: [],

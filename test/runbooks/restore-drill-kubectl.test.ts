@@ -43,7 +43,7 @@ function onlyTheServerMissing(argv: readonly string[], input?: string) {
 describe('the kubectl drill executor’s command lines', () => {
   it.each([
     'leader',
-    'xmax',
+    'insert',
     'archiver',
     'switch',
     'recovery',
@@ -57,7 +57,8 @@ describe('the kubectl drill executor’s command lines', () => {
 
   it('the readiness probe, the segment fetch, the figures and the teardown: only the server is missing', () => {
     onlyTheServerMissing(x.readyArgv());
-    onlyTheServerMissing(x.segmentArgv(shard, 'population-s03-1', '000000010000000A000000FF'));
+    onlyTheServerMissing(x.unarchivedArgv(shard, 'population-s03-1', 1, 0x0a_ff00_0000n, 0x0b_0000_0128n));
+    onlyTheServerMissing(x.unarchivedArgv(shard, 'population-s03-1', 1, null, 0x0b_0000_0128n));
     onlyTheServerMissing(x.figuresArgv('warehouse-population', 'population-s03-1', 'citycloud-drill-x'));
     onlyTheServerMissing(x.actionArgv('delete', shard));
   });
@@ -67,11 +68,16 @@ describe('the kubectl drill executor’s command lines', () => {
     onlyTheServerMissing(x.actionArgv('apply', shard), JSON.stringify(manifests));
   });
 
-  it('a segment name that is not one never reaches the pod’s shell', () => {
-    expect(() => x.segmentArgv(shard, 'p', '$(reboot)')).toThrow(/not a WAL segment's name/);
-    // the segment and the env folder are the shell's positional arguments, never its text
-    const argv = x.segmentArgv(shard, 'p', '000000010000000A000000FF');
-    expect(argv.slice(-3)).toEqual(['sh', '/run/etc/wal-e.d/env', '000000010000000A000000FF']);
+  it('the log not archived is read where Spilo keeps it, between two positions the tool prints itself', () => {
+    expect(x.unarchivedArgv(shard, 'p', 1, 0x0a_ff00_0000n, 0x0b_0000_0128n).slice(-7)).toEqual([
+      'pg_waldump',
+      '--rmgr=Transaction',
+      '--timeline=1',
+      '-p',
+      '/home/postgres/pgdata/pgroot/data/pg_wal',
+      '--start=A/FF000000',
+      '--end=B/128',
+    ]);
   });
 
   it('the scratch namespace: read by kubectl offline, nothing in or out but the backup store and DNS, Spilo told to clone by its CLONE_ settings', () => {

@@ -9,13 +9,16 @@ import {
   chmodSync,
   closeSync,
   existsSync,
+  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   rmSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { type ClusterOwner, clusterOwner } from '../../exec/postgres-server.ts';
 import {
@@ -27,6 +30,7 @@ import {
 } from '../../runbooks/drill/local-site.ts';
 import { drillReportSchema } from '../../runbooks/drill/report-schema.ts';
 import { parseLsn, SEGMENT_BYTES, SEGMENT_NAME, segmentNumber } from '../../runbooks/drill/wal-segments.ts';
+import { FileRunStore } from '../../runbooks/engine/file-store.ts';
 import { smallCityEdited, tempDir } from '../helpers/city.ts';
 import { spawnCli } from '../helpers/local-fleet.ts';
 import { describeWith, POSTGRES } from '../helpers/needs.ts';
@@ -175,7 +179,7 @@ describeWith([POSTGRES], 'citycloud runbook restore-drill --executor local (real
     // the Markdown and the page say the same
     const md = readdirSync(d.reports).find((x) => x.endsWith('.md')) as string;
     expect(readFileSync(join(d.reports, md), 'utf8')).toMatch(
-      /\| wa-s01 \| restore point citycloud-drill-\d{8}T\d{6}Z-wa-s01 \| [\d.]+ s \(60 s\) \|/,
+      /\| wa-s01 \| restore point citycloud-drill-\d{8}T\d{6}Z-wa-s01-1 \| [\d.]+ s \(60 s\) \|/,
     );
   });
 
@@ -280,12 +284,69 @@ describeWith([POSTGRES], 'citycloud runbook restore-drill --executor local (real
     expect(s?.recoveryPoint.measuredSeconds).toBeGreaterThan(60);
     const figure = s?.recoveryPoint.measuredSeconds as number;
     expect(r.out).toContain(
-      `recovery point objective missed: the newest archived transaction was ${figure} s old, the objective is 60 s`,
+      `recovery point objective missed: the oldest transaction not archived was committed ${figure} s before the drill, the objective is 60 s`,
     );
     // what was archived is still restored and checked, though not compared with the source
     expect(s?.verification).toMatchObject({ restored: true, corruption: [], compared: false });
     expect(s?.problems.join(' ')).toMatch(/never reached the archive: archiving fails/);
   }, 180_000);
+
+  it.concurrent('a journal naming a shard the inventory does not have is refused before anything is made for it', async () => {
+    const d = drill();
+    const victim = join(dirname(d.site), 'victim-s01');
+    mkdirSync(join(victim, 'source'), { recursive: true });
+    writeFileSync(join(victim, 'source', 'keep.txt'), 'precious');
+    // a forger who knows the chain writes the run through the real store
+    const run = 'restore-drill-20261205-170000-abcd';
+    const store = new FileRunStore(d.runs);
+    const { lock } = await store.acquire({ user: 'mallory', host: hostname(), pid: process.pid, run });
+    const j = await store.journal(run, { create: true });
+    await j.append({
+      kind: 'run-started',
+      runbook: 'restore-drill',
+      by: { user: 'mallory', host: hostname(), pid: process.pid },
+      executor: 'drill-local',
+      fleet: `local site ${d.site}`,
+      plan: {
+        format: 'citycloud-drill-plan/v1',
+        drill: '20261205T170000Z',
+        to: null,
+        shards: [{ warehouse: 'wa', shard: 'wa-s/../../victim-s01' }],
+      },
+      options: { executor: 'local' },
+    });
+    await j.append({ kind: 'approval', approvedBy: 'mallory', operator: 'mallory', fourEyes: false });
+    await j.close();
+    await lock.release();
+    await store.close();
+    const r = await cli(args(d, '--resume', run));
+    expect(r.out).toMatch(
+      /shard "wa-s\/\.\.\/\.\.\/victim-s01" of warehouse "wa" is not one the inventory has/,
+    );
+    expect(r.code).not.toBe(0);
+    expect(readFileSync(join(victim, 'source', 'keep.txt'), 'utf8')).toBe('precious');
+    expect(readdirSync(victim)).toEqual(['source']);
+    expect(existsSync(d.site) ? readdirSync(d.site).filter((f) => f !== 'drills') : []).toEqual([]);
+  });
+
+  it.concurrent('a second drill on a site another drill holds is refused, exit 75, and touches nothing', async () => {
+    const d = drill();
+    mkdirSync(d.site, { recursive: true });
+    // the lock as a drill running now holds it (this process is alive)
+    writeFileSync(
+      join(d.site, '.drill-lock.json'),
+      JSON.stringify({
+        drill: '20261205T170000Z',
+        pid: process.pid,
+        host: hostname(),
+        since: new Date().toISOString(),
+      }),
+    );
+    const r = await cli(args(d));
+    expect(r.out).toContain(`drill 20261205T170000Z runs on ${d.site} (pid ${process.pid}`);
+    expect(r.code).toBe(75);
+    expect(readdirSync(d.site)).toEqual(['.drill-lock.json']);
+  });
 
   it.concurrent('kill -9 mid-restore, then resume: the shard restored once, no scratch cluster left', async () => {
     const d = drill();

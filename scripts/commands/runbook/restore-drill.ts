@@ -5,14 +5,14 @@
  * has a drill, one shard each in turn. On the runbook engine: journaled, locked, resumable after
  * `kill -9` with `--resume RUN` (no shard restored twice, no scratch place left behind).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { writeWhole } from '../../../exec/atomic-file.ts';
 import { clusterOwner, runAsOwner } from '../../../exec/postgres-server.ts';
-import type { CityModel, Warehouse } from '../../../model/index.ts';
+import { type CityModel, type Warehouse, warehouseShardName } from '../../../model/index.ts';
 import type { DrillExecutor } from '../../../runbooks/drill/drill-executor.ts';
-import { DRILL_PLAN_FORMAT, type DrillPlan } from '../../../runbooks/drill/drill-plan.ts';
+import { DRILL_PLAN_FORMAT, type DrillPlan, drillTargets } from '../../../runbooks/drill/drill-plan.ts';
 import {
   drillReport,
   reportDigest,
@@ -30,11 +30,12 @@ import {
 import { KubectlDrillExecutor } from '../../../runbooks/drill/kubectl-drill.ts';
 import { LocalDrillExecutor } from '../../../runbooks/drill/local-drill.ts';
 import { ensureSource, SITE_PATH, shardFolders, stopCluster } from '../../../runbooks/drill/local-site.ts';
+import { lockSite } from '../../../runbooks/drill/site-lock.ts';
 import { sameIdentity } from '../../../runbooks/engine/journal-records.ts';
 import { type EngineContext, resumeRun, startRun } from '../../../runbooks/engine/run-engine.ts';
 import type { RunStore } from '../../../runbooks/engine/run-store.ts';
 import { ExecutorError } from '../../../runbooks/executors/executor.ts';
-import { inert } from '../../../view/terminal.ts';
+import { inert, inertJson } from '../../../view/terminal.ts';
 import type { CommandModule } from '../../cli/command-module.ts';
 import { DEFAULT_DRILL_REPORT_DIR, defaultDrillSite, shown } from '../../cli/defaults.ts';
 import { EXIT } from '../../cli/exit-codes.ts';
@@ -70,7 +71,7 @@ export interface DrillOptions extends StoreOptions {
 /** The shard a warehouse is drilled on this time: each in turn, month by month. */
 export function shardInTurn(w: Pick<Warehouse, 'id' | 'shards'>, now: Date): string {
   const months = now.getUTCFullYear() * 12 + now.getUTCMonth();
-  return `${w.id}-s${String((months % w.shards) + 1).padStart(2, '0')}`;
+  return warehouseShardName(w.id, (months % w.shards) + 1);
 }
 
 /** The warehouses drilled and the shard of each: one named, or every one whose promise has a drill. */
@@ -87,8 +88,7 @@ function shardsOf(model: CityModel, opts: DrillOptions, now: Date): DrillPlan['s
       );
     if (opts.shard !== undefined && opts.shard > w.shards)
       throw new RunbookUsageError(`--shard ${opts.shard}: warehouse ${w.id} has ${w.shards} shards`);
-    const shard =
-      opts.shard === undefined ? shardInTurn(w, now) : `${w.id}-s${String(opts.shard).padStart(2, '0')}`;
+    const shard = opts.shard === undefined ? shardInTurn(w, now) : warehouseShardName(w.id, opts.shard);
     return [{ warehouse: w.id, shard }];
   }
   if (opts.shard !== undefined) throw new RunbookUsageError('--shard needs --warehouse');
@@ -98,10 +98,10 @@ function shardsOf(model: CityModel, opts: DrillOptions, now: Date): DrillPlan['s
 }
 
 /** The executor the options name, its tools checked. */
-async function executorOf(model: CityModel, opts: DrillOptions): Promise<DrillExecutor> {
+async function executorOf(model: CityModel, opts: DrillOptions, site: string): Promise<DrillExecutor> {
   if (opts.executor === 'kubectl') {
     const made = KubectlDrillExecutor.fromPath(model, {
-      stateRoot: join(resolve(opts.site ?? defaultDrillSite(model.city.code)), 'drills'),
+      stateRoot: join(site, 'drills'),
       ...(opts.kubeContext ? { context: opts.kubeContext } : {}),
     });
     if ('problem' in made) throw new ExecutorError(made.problem);
@@ -114,7 +114,6 @@ async function executorOf(model: CityModel, opts: DrillOptions): Promise<DrillEx
   }
   const owner = clusterOwner();
   if ('problem' in owner) throw new ExecutorError(`the local executor needs PostgreSQL: ${owner.problem}`);
-  const site = resolve(opts.site ?? defaultDrillSite(model.city.code));
   if (!SITE_PATH.test(site))
     throw new RunbookUsageError(
       `--site ${site}: a site's folder reaches PostgreSQL's settings; use letters, digits and _ . / - only`,
@@ -128,10 +127,13 @@ async function executorOf(model: CityModel, opts: DrillOptions): Promise<DrillEx
 }
 
 /**
- * The local sources of the plan's shards, made or started where missing; returns a function
- * that stops again those it started (a source found running is left running).
+ * The local site taken for the drill (one drill at a time on it), and the stand-ins of the
+ * plan's shards made or started where missing; returns what stops those this drill started (a
+ * resume included: each says so in its folder) and gives the site back. A stand-in found running
+ * that no drill started is left running.
  */
 async function prepareLocal(
+  site: string,
   model: CityModel,
   plan: DrillPlan,
   opts: DrillOptions,
@@ -139,29 +141,40 @@ async function prepareLocal(
 ): Promise<() => Promise<void>> {
   const owner = clusterOwner();
   if ('problem' in owner) return async () => {};
-  const started: string[] = [];
-  const site = resolve(opts.site ?? defaultDrillSite(model.city.code));
-  for (const { warehouse, shard } of plan.shards) {
-    const w = model.warehouses.find((x) => x.id === warehouse) as Warehouse;
-    const folders = shardFolders(site, shard);
-    const did = await ensureSource(owner, folders, {
-      sizeMb: opts.sizeMb,
-      rpoSeconds: w.backup.rpoMinutes * 60,
-      fullBackupsKept: w.backup.fullBackupsKept,
-    }).catch((err: Error) => {
-      throw new ExecutorError(
-        `the local stand-in for ${shard} in ${folders.root} could not be made or started: ${err.message}`,
-      );
-    });
-    if (did === 'made')
-      say(
-        `made the local stand-in for ${shard}: a PostgreSQL cluster of about ${opts.sizeMb} MB in ${folders.source}, archiving to ${folders.wal}, a full backup in ${folders.base}`,
-      );
-    else if (did === 'started') say(`started the local stand-in for ${shard} (${folders.source})`);
-    if (did !== 'running') started.push(folders.source);
+  const release = lockSite(site, plan.drill);
+  const ours: { data: string; marker: string }[] = [];
+  try {
+    for (const t of drillTargets(model, plan)) {
+      const folders = shardFolders(site, t.id);
+      const marker = join(folders.root, 'source-started-by-drill');
+      const did = await ensureSource(owner, folders, {
+        sizeMb: opts.sizeMb,
+        rpoSeconds: t.promise.rpoMinutes * 60,
+        fullBackupsKept: t.promise.fullBackupsKept,
+      }).catch((err: Error) => {
+        throw new ExecutorError(
+          `the local stand-in for ${t.id} in ${folders.root} could not be made or started: ${err.message}`,
+        );
+      });
+      if (did === 'made')
+        say(
+          `made the local stand-in for ${t.id}: a PostgreSQL cluster of about ${opts.sizeMb} MB in ${folders.source}, archiving to ${folders.wal}, a full backup in ${folders.base}`,
+        );
+      else if (did === 'started') say(`started the local stand-in for ${t.id} (${folders.source})`);
+      if (did !== 'running') writeWhole(marker, plan.drill);
+      if (existsSync(marker) && readFileSync(marker, 'utf8') === plan.drill)
+        ours.push({ data: folders.source, marker });
+    }
+  } catch (err) {
+    release();
+    throw err;
   }
   return async () => {
-    for (const data of started) await stopCluster(owner, data, 'fast').catch(() => {});
+    for (const { data, marker } of ours) {
+      await stopCluster(owner, data, 'fast').catch(() => {});
+      rmSync(marker, { force: true });
+    }
+    release();
   };
 }
 
@@ -234,7 +247,24 @@ function writeReport(
 
 export async function runRestoreDrill(opts: DrillOptions): Promise<number> {
   const model = loadModel(opts.inventory);
-  const executor = await executorOf(model, opts);
+  const site = resolve(opts.site ?? defaultDrillSite(model.city.code));
+  // the folders it writes, checked before anything is made or journaled
+  for (const [option, dir] of [
+    ['--site', site],
+    ['--report-dir', resolve(opts.reportDir)],
+  ] as const) {
+    if (existsSync(dir) && !statSync(dir).isDirectory())
+      throw new RunbookUsageError(`${option} ${dir} is not a folder`);
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      accessSync(dir, constants.W_OK);
+    } catch (err) {
+      throw new RunbookUsageError(
+        `${option} ${dir} cannot be written (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  }
+  const executor = await executorOf(model, opts, site);
   const store: RunStore = storeOf(model, opts);
   const { signal, done } = interruptible();
   let stopSources = async () => {};
@@ -262,6 +292,7 @@ export async function runRestoreDrill(opts: DrillOptions): Promise<number> {
       ...(hook ? { afterAction: hook } : {}),
     };
     let plan: DrillPlan | null = null;
+    let prepared = false;
     const outcome = await unlessJournalLost(
       async () => {
         if (opts.resume !== undefined)
@@ -272,13 +303,19 @@ export async function runRestoreDrill(opts: DrillOptions): Promise<number> {
               };
             plan = readPlan(started.plan);
             if (!plan) return { problem: 'its journaled plan is not a restore drill’s' };
-            if (executor.name === 'local')
-              stopSources = await prepareLocal(model, plan, opts, (t) => progress.line(t));
+            let book: ReturnType<typeof drillRunbook>;
             try {
-              return { book: drillRunbook({ executor, plan, model }) as never };
+              // its shards checked against the inventory before anything is made for them
+              book = drillRunbook({ executor, plan, model });
             } catch (err) {
               return { problem: (err as Error).message };
             }
+            // bound twice (before the run's lock and under it): the site is prepared once
+            if (executor.name === 'local' && !prepared) {
+              prepared = true;
+              stopSources = await prepareLocal(site, model, plan, opts, (t) => progress.line(t));
+            }
+            return { book: book as never };
           });
         if (opts.scheduled && approvedBy !== undefined)
           throw new RunbookUsageError(
@@ -308,7 +345,7 @@ export async function runRestoreDrill(opts: DrillOptions): Promise<number> {
               : 'no warehouse of the inventory has a drill in its backup promise: name one with --warehouse',
           );
         if (executor.name === 'local')
-          stopSources = await prepareLocal(model, plan, opts, (t) => progress.line(t));
+          stopSources = await prepareLocal(site, model, plan, opts, (t) => progress.line(t));
         return startRun(ctx, drillRunbook({ executor, plan, model }), {
           plan,
           approvedBy: opts.scheduled ? SCHEDULE_APPROVAL : (approvedBy ?? who.user),
@@ -323,15 +360,23 @@ export async function runRestoreDrill(opts: DrillOptions): Promise<number> {
     const drilled = plan as DrillPlan | null;
     if (drilled) {
       const report = writeReport(model, executor, outcome.run, drilled, opts);
+      // the report's JSON, its strings' control and direction characters escaped as JSON does
       if (opts.json)
         console.log(
-          inert(readFileSync(join(resolve(opts.reportDir), `restore-drill-${drilled.drill}.json`), 'utf8')),
+          inertJson(
+            readFileSync(join(resolve(opts.reportDir), `restore-drill-${drilled.drill}.json`), 'utf8'),
+          ),
         );
       else for (const l of report.lines) show(l);
     }
     const how = outcome.status === 'succeeded' ? '✓' : outcome.status === 'failed' ? '✗' : '‖';
-    console.error(inert(`${how} ${outcome.status}: ${outcome.reason}`));
-    if (outcome.status !== 'succeeded')
+    // a failed drill's verdict is its records: a resume would judge them again, a new drill tries again
+    const reason =
+      outcome.status === 'failed'
+        ? `the drill found what the report says; run a new drill once it is mended (a resume judges the same records)`
+        : outcome.reason;
+    console.error(inert(`${how} ${outcome.status}: ${reason}`));
+    if (outcome.status === 'paused')
       console.error(
         inert(
           `  see it: citycloud runbook status ${outcome.run}${store.storeArgs}; continue it: citycloud runbook restore-drill --resume ${outcome.run} --executor ${executor.name}${store.storeArgs}`,
