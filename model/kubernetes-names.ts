@@ -17,7 +17,8 @@ export const warehouseNamespace = (warehouse: string) => `warehouse-${warehouse}
  * A warehouse shard's name, `<warehouse>-s01` … `-s99`, then `-s100` on: its StatefulSet's, its
  * Patroni scope's (constructs/warehouse/warehouse-shards.ts names them so).
  */
-export const warehouseShardName = (warehouse: string, n: number) => `${warehouse}-s${String(n).padStart(2, '0')}`;
+export const warehouseShardName = (warehouse: string, n: number) =>
+  `${warehouse}-s${String(n).padStart(2, '0')}`;
 
 /** A label key as kube-state-metrics writes it in a metric's labels. */
 export const ksmLabel = (key: string) => `label_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`;

@@ -80,7 +80,7 @@ describe('backup-promises', () => {
     expect(backupPromises(modelOf(withBackup({ drill: false }, 'open')))).toEqual({ status: 'compliant' });
     // the drill's CronJob keeps UTC too
     expect(violationLines(backupPromises, withBackup({ drill: '0 3 1 * *' }))).toEqual([
-      "warehouses[wa].backup: warehouse wa's restore drill runs on day 1 of the month before 07:00 (\"0 3 1 * *\"), the previous month's last day in UTC, the clock of its CronJob; a day of the month from 2, or an hour from 07:00",
+      'warehouses[wa].backup: warehouse wa\'s restore drill runs on day 1 of the month before 07:00 ("0 3 1 * *"), the previous month\'s last day in UTC, the clock of its CronJob; a day of the month from 2, or an hour from 07:00',
     ]);
     expect(violationLines(backupPromises, withBackup({ drill: '0 25 * * *' }))).toEqual([
       'warehouses[wa].backup: warehouse wa\'s restore drill schedule "0 25 * * *" has hour 25: expected 0–23; a daily, weekly or monthly schedule, or false for none',
