@@ -10,6 +10,7 @@ import {
   primaryUplinkDemands,
   serversInService,
   warehouseNamespace,
+  warehouseShardName,
 } from '../model/index.ts';
 import { WALG_EXPORTER_PORT } from './metrics/walg.ts';
 
@@ -95,12 +96,11 @@ export function walgTargets(model: CityModel): TargetGroup[] {
     .filter((w) => w.engine === 'postgresql')
     .flatMap((w) =>
       // the shards' names as the stacks make them (constructs/warehouse/warehouse-shards.ts)
-      Array.from({ length: w.shards }, (_, i) => `${w.id}-s${String(i + 1).padStart(2, '0')}`).flatMap(
-        (shard) =>
-          Array.from({ length: w.replicas }, (_, ordinal) => ({
-            targets: [`${shard}-${ordinal}.${shard}.${warehouseNamespace(w.id)}.svc:${WALG_EXPORTER_PORT}`],
-            labels: { warehouse: w.id, shard, pod: `${shard}-${ordinal}` },
-          })),
+      Array.from({ length: w.shards }, (_, i) => warehouseShardName(w.id, i + 1)).flatMap((shard) =>
+        Array.from({ length: w.replicas }, (_, ordinal) => ({
+          targets: [`${shard}-${ordinal}.${shard}.${warehouseNamespace(w.id)}.svc:${WALG_EXPORTER_PORT}`],
+          labels: { warehouse: w.id, shard, pod: `${shard}-${ordinal}` },
+        })),
       ),
     );
 }

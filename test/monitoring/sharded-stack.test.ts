@@ -14,6 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { type CityModel, loadCity, poolHeadrooms, serversInService } from '../../model/index.ts';
 import { localTargetCount } from '../../monitoring/local/local-config.ts';
+import { walgTargets } from '../../monitoring/scrape-targets.ts';
 import { ROOT, runCli, tempDir } from '../helpers/city.ts';
 import { freePorts, monitorUpArgs, query, untilTrue } from '../helpers/local-fleet.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
@@ -99,9 +100,9 @@ describeWith([LOCAL_STACK], 'monitor up --shards 3 on the real binaries', () => 
     });
     for (const [i, url] of shards.entries())
       for (const r of await query(url, 'up')) {
-        // a server by its name, a point by its id, a warehouse by its id (behind the simulator,
-        // every warehouse exporter has the same address)
-        const key = `${r.metric.job}/${r.metric.point ?? r.metric.warehouse ?? r.metric.instance}`;
+        // a server by its name, a point by its id, a warehouse by its id, a WAL-G exporter by its
+        // pod (behind the simulator, the exporters of a kind share one address)
+        const key = `${r.metric.job}/${r.metric.pod ?? r.metric.point ?? r.metric.warehouse ?? r.metric.instance}`;
         scrapedBy.set(key, [...(scrapedBy.get(key) ?? []), i]);
       }
   }, 300_000);
@@ -132,6 +133,7 @@ describeWith([LOCAL_STACK], 'monitor up --shards 3 on the real binaries', () => 
       ...built.map((x) => `node/${x.name}`),
       ...model.network.points.flatMap((pt) => [`blackbox-icmp/${pt.id}`, `blackbox-tcp/${pt.id}`]),
       ...model.warehouses.map((w) => `warehouse/${w.id}`),
+      ...walgTargets(model).map((g) => `walg/${g.labels.pod}`),
     ];
     const twice = [...scrapedBy].filter(([, by]) => by.length > 1);
     expect(twice).toEqual([]);

@@ -125,7 +125,10 @@ describeWith([LOCAL_STACK], 'runbook capacity-review on a real Prometheus with 9
     expect(readFileSync(join(out, 'capacity-review.patch'), 'utf8')).toMatch(/^--- a\//m);
     expect(json.resources).toHaveLength(review.resources.length);
     expect(html.match(/<section class="chart"/g)).toHaveLength(review.resources.length);
-    expect(md.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(review.resources.length);
+    // the resources' table, and the backup targets' after it
+    const [resources = '', targets = ''] = md.split('## Backup targets');
+    expect(resources.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(review.resources.length);
+    expect(targets.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(review.backupTargets.length);
     // the 2024 plan's GPU servers: capacity to come, not forecast — counted from the model here
     const planned = model.servers.filter((s) => s.phase === '2024-plan');
     const of = (key: 'cores' | 'memoryGiB' | 'gpus') =>
