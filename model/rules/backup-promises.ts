@@ -5,6 +5,7 @@
  * nobody has restored is not a backup.
  */
 import { utcSchedule } from '../city-time.ts';
+import { warehouseNamespace, warehouseShardName } from '../kubernetes-names.ts';
 import { BACKUP_SCHEDULE } from '../schema.ts';
 import type { CityModel } from '../types.ts';
 import { type RuleResult, resultOf, type Violation } from './rule.ts';
@@ -24,10 +25,32 @@ export function schedulePeriodDays(schedule: string): { days: number } | { probl
   return { days: day !== '*' ? 31 : weekday !== '*' ? 7 : 1 };
 }
 
+/**
+ * The longest names a warehouse's backups give Kubernetes objects, and the most Kubernetes takes:
+ * a CronJob's 52 characters (its Jobs add 11), a namespace's 63.
+ */
+function longNames(w: CityModel['warehouses'][number]): string[] {
+  const shard = warehouseShardName(w.id, w.shards);
+  const names: [string, number][] = [
+    [`${w.id}-restore-drill`, 52],
+    [`${warehouseNamespace(w.id)}-drill-${shard.slice(w.id.length + 1)}`, 63],
+    ...(w.engine === 'clickhouse' ? ([[`${shard}-backup-incremental`, 52]] as [string, number][]) : []),
+  ];
+  return names.filter(([n, max]) => n.length > max).map(([n, max]) => `${n} (${n.length} > ${max})`);
+}
+
 export function backupPromises(model: CityModel): RuleResult {
   const v: Violation[] = [];
   for (const w of model.warehouses) {
     const b = w.backup;
+    const long = longNames(w);
+    if (long.length > 0)
+      v.push({
+        path: w.path,
+        field: 'id',
+        message: `warehouse ${w.id}'s backups would name objects longer than Kubernetes keeps: ${long.join(', ')}`,
+        expected: 'a shorter warehouse id',
+      });
     const period = schedulePeriodDays(b.schedule);
     if ('problem' in period)
       v.push({

@@ -86,4 +86,12 @@ describe('backup-promises', () => {
       'warehouses[wa].backup: warehouse wa\'s restore drill schedule "0 25 * * *" has hour 25: expected 0–23; a daily, weekly or monthly schedule, or false for none',
     ]);
   });
+
+  it('refuses an id whose backups would name objects longer than Kubernetes keeps', () => {
+    const city = withBackup(undefined);
+    city.warehouses[0].id = 'a-warehouse-named-at-length-xy';
+    expect(violationLines(backupPromises, city)).toEqual([
+      "warehouses[a-warehouse-named-at-length-xy]: warehouse a-warehouse-named-at-length-xy's backups would name objects longer than Kubernetes keeps: a-warehouse-named-at-length-xy-s01-backup-incremental (53 > 52); a shorter warehouse id",
+    ]);
+  });
 });
