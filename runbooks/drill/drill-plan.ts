@@ -67,3 +67,10 @@ export function drillTargets(model: CityModel, plan: DrillPlan): DrillTarget[] {
     };
   });
 }
+
+/** An instant as a drill's id and a full backup's label name it: `20261205T160000Z` (UTC). */
+export const compactUtc = (d: Date): string =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');

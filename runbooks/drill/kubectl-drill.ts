@@ -18,6 +18,7 @@ import { commandLine } from '../../exec/shell-quote.ts';
 import { secondSiteTarget } from '../../model/backup-target.ts';
 import { type CityModel, warehouseNamespace } from '../../model/index.ts';
 import { AMCHECK_ARGS, amcheckFindings } from './amcheck.ts';
+import { awaitArchived } from './archiving.ts';
 import type {
   DrillAction,
   DrillExecutor,
@@ -355,36 +356,23 @@ export class KubectlDrillExecutor implements DrillExecutor {
     };
     const [before] = (await this.run(this.queryArgv('archiver', s, pod))).trim().split('|').slice(1, 2);
     await this.run(this.queryArgv('switch', s, pod));
-    const end = Date.now() + waitSeconds * 1000;
-    const mark = {
-      restorePoint: name,
-      lsn: out.lsn,
-      at: out.at,
-      segment: out.segment,
-      databases: out.databases,
-    };
-    for (;;) {
+    const read = async () => {
       const [last = '', failed = '', lastFailed = '', failedAt = ''] = (
         await this.run(this.queryArgv('archiver', s, pod))
       )
         .trim()
         .split('|');
-      if (last >= out.segment) return { ...mark, archived: true, archiveProblem: null };
-      // the archiver goes in order: one failure after the switch, and this segment waits behind it
-      if (failed !== before && lastFailed !== '')
-        return {
-          ...mark,
-          archived: false,
-          archiveProblem: `archiving fails: segment ${lastFailed} could not be archived (${failed} failures, the last at ${failedAt})`,
-        };
-      if (Date.now() > end)
-        return {
-          ...mark,
-          archived: false,
-          archiveProblem: `segment ${out.segment} was not archived within ${waitSeconds} s (the newest archived is ${last || 'none'})`,
-        };
-      await new Promise((r) => setTimeout(r, 2000));
-    }
+      return { last, failed, lastFailed, failedAt };
+    };
+    const verdict = await awaitArchived(read, out.segment, before ?? '', waitSeconds, 2000);
+    return {
+      restorePoint: name,
+      lsn: out.lsn,
+      at: out.at,
+      segment: out.segment,
+      databases: out.databases,
+      ...verdict,
+    };
   }
 
   /** The scratch namespace's objects, as one List for `kubectl apply -f -`. */

@@ -9,7 +9,9 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFil
 import { join } from 'node:path';
 import type pg from 'pg';
 import { type ClusterOwner, ownFolder, runAsOwner, runPostgresTool } from '../../exec/postgres-server.ts';
+import { sleep } from '../engine/run-engine.ts';
 import { AMCHECK_ARGS, amcheckFindings } from './amcheck.ts';
+import { type ArchiverReading, awaitArchived } from './archiving.ts';
 import type {
   DrillAction,
   DrillExecutor,
@@ -82,8 +84,6 @@ async function eachDatabase(run: string): Promise<Map<string, pg.Client>> {
 const closeAll = async (clients: ReadonlyMap<string, pg.Client>) => {
   for (const c of clients.values()) await c.end().catch(() => {});
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LocalDrillExecutor implements DrillExecutor {
   readonly name = 'local';
@@ -186,44 +186,18 @@ export class LocalDrillExecutor implements DrillExecutor {
         await admin.query<{ failed: string }>('SELECT failed_count::text AS failed FROM pg_stat_archiver')
       ).rows[0]?.failed;
       await admin.query('SELECT pg_switch_wal()');
-      const end = Date.now() + waitSeconds * 1000;
-      for (;;) {
+      const read = async () => {
         const a = (
-          await admin.query<{
-            last: string | null;
-            failed: string;
-            lastFailed: string | null;
-            failedAt: string | null;
-          }>(
-            `SELECT last_archived_wal AS last, failed_count::text AS failed, last_failed_wal AS "lastFailed",
-                    last_failed_time::text AS "failedAt" FROM pg_stat_archiver`,
+          await admin.query<ArchiverReading>(
+            `SELECT coalesce(last_archived_wal, '') AS last, failed_count::text AS failed,
+                    coalesce(last_failed_wal, '') AS "lastFailed", coalesce(last_failed_time::text, '') AS "failedAt"
+               FROM pg_stat_archiver`,
           )
         ).rows[0];
-        if (a?.last && a.last >= segment)
-          return { restorePoint: name, lsn, at, segment, archived: true, archiveProblem: null, databases };
-        // the archiver goes in order: one failure after the switch, and this segment waits behind it
-        if (a && a.failed !== before && a.lastFailed)
-          return {
-            restorePoint: name,
-            lsn,
-            at,
-            segment,
-            archived: false,
-            archiveProblem: `archiving fails: segment ${a.lastFailed} could not be archived (${a.failed} failures, the last at ${a.failedAt})`,
-            databases,
-          };
-        if (Date.now() > end)
-          return {
-            restorePoint: name,
-            lsn,
-            at,
-            segment,
-            archived: false,
-            archiveProblem: `segment ${segment} was not archived within ${waitSeconds} s (the newest archived is ${a?.last ?? 'none'})`,
-            databases,
-          };
-        await sleep(250);
-      }
+        return a ?? { last: '', failed: '', lastFailed: '', failedAt: '' };
+      };
+      const verdict = await awaitArchived(read, segment, before ?? '', waitSeconds, 250);
+      return { restorePoint: name, lsn, at, segment, databases, ...verdict };
     } finally {
       await admin.end();
     }

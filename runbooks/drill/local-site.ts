@@ -15,6 +15,7 @@ import pg from 'pg';
 import { writeWhole } from '../../exec/atomic-file.ts';
 import { type ClusterOwner, ownFolder, runPostgresTool } from '../../exec/postgres-server.ts';
 import type { Ran } from '../../exec/run-argv.ts';
+import { compactUtc } from './drill-plan.ts';
 
 /** The port number in every socket's name (`.s.PGSQL.5432`): each cluster has its own folder. */
 export const SOCKET_PORT = 5432;
@@ -139,15 +140,9 @@ export function baseBackups(folders: ShardFolders): BaseBackup[] {
     });
 }
 
-const compact = (d: Date) =>
-  d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-
 /** Takes a full backup of the source into the archive, keeping the newest `keep`. */
 export async function takeBaseBackup(owner: ClusterOwner, folders: ShardFolders, keep: number) {
-  const label = `base-${compact(new Date())}`;
+  const label = `base-${compactUtc(new Date())}`;
   const dir = join(folders.base, label);
   // WAL comes from the archive, as WAL-G's backups take it: the backup alone is not restorable
   await must(

@@ -1,6 +1,6 @@
 /** The real command-line tools the monitoring tests drive (Debian's Prometheus packages). */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from './city.ts';
 
@@ -35,4 +35,24 @@ export function realKubectl(): string {
   const bin = join(dir, 'kubectl/kubectl');
   chmodSync(bin, 0o755);
   return bin;
+}
+
+/**
+ * A kubeconfig whose one context points at a port nothing listens on (127.0.0.1:1): every
+ * command kubectl sends there fails for want of a server, "connection refused", and nothing else.
+ */
+export function unreachableKubeconfig(dir: string): string {
+  const file = join(dir, 'kubeconfig');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'city', cluster: { server: 'https://127.0.0.1:1' } }],
+      users: [{ name: 'ops', user: { token: 'x' } }],
+      contexts: [{ name: 'city', context: { cluster: 'city', user: 'ops' } }],
+      'current-context': 'city',
+    }),
+  );
+  return file;
 }

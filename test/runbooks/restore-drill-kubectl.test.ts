@@ -12,7 +12,7 @@ import { type CityModel, loadCity } from '../../model/index.ts';
 import type { DrillShard } from '../../runbooks/drill/drill-executor.ts';
 import { FIGURES_PY, KubectlDrillExecutor } from '../../runbooks/drill/kubectl-drill.ts';
 import { BUILTIN_CITY, runCli, tempDir } from '../helpers/city.ts';
-import { realKubectl } from '../helpers/tools.ts';
+import { realKubectl, unreachableKubeconfig } from '../helpers/tools.ts';
 
 const bin = realKubectl();
 const model = loadCity(BUILTIN_CITY).model as CityModel;
@@ -153,18 +153,7 @@ describe('the kubectl drill executor’s command lines', () => {
 
   it('citycloud runbook restore-drill --executor kubectl says no cluster answers, exit 69, and journals nothing', () => {
     const dir = tempDir();
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'city', cluster: { server: 'https://127.0.0.1:1' } }],
-        users: [{ name: 'ops', user: { token: 'x' } }],
-        contexts: [{ name: 'city', context: { cluster: 'city', user: 'ops' } }],
-        'current-context': 'city',
-      }),
-    );
+    const kubeconfig = unreachableKubeconfig(dir);
     const runs = join(dir, 'runs');
     const r = runCli(
       [

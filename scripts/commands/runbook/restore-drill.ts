@@ -12,7 +12,12 @@ import { writeWhole } from '../../../exec/atomic-file.ts';
 import { clusterOwner, runAsOwner } from '../../../exec/postgres-server.ts';
 import { type CityModel, type Warehouse, warehouseShardName } from '../../../model/index.ts';
 import type { DrillExecutor } from '../../../runbooks/drill/drill-executor.ts';
-import { DRILL_PLAN_FORMAT, type DrillPlan, drillTargets } from '../../../runbooks/drill/drill-plan.ts';
+import {
+  compactUtc,
+  DRILL_PLAN_FORMAT,
+  type DrillPlan,
+  drillTargets,
+} from '../../../runbooks/drill/drill-plan.ts';
 import {
   drillReport,
   reportDigest,
@@ -184,12 +189,6 @@ async function prepareLocal(
  */
 const SCHEDULE_APPROVAL = 'the inventory’s backup.drill schedule';
 
-const compact = (d: Date) =>
-  d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-
 /** A journaled plan read back: its shape checked (the inventory checks its shards when bound). */
 function readPlan(value: unknown): DrillPlan | null {
   const p = value as Partial<DrillPlan> | null;
@@ -334,7 +333,7 @@ export async function runRestoreDrill(opts: DrillOptions): Promise<number> {
         const now = new Date();
         plan = {
           format: DRILL_PLAN_FORMAT,
-          drill: compact(now),
+          drill: compactUtc(now),
           to: opts.to ?? null,
           shards: shardsOf(model, opts, now),
         };
