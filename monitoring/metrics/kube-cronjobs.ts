@@ -4,8 +4,9 @@
  * and last succeeded (none: no series, as kube-state-metrics writes it), and each Job's start and
  * failed pods (with the failure's `reason`).
  */
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { KSM } from './kube-state.ts';
+import { snapshotFamilies } from './snapshot-families.ts';
 
 export type KubeCronJobs = readonly {
   readonly namespace: string;
@@ -19,35 +20,11 @@ export type KubeCronJobs = readonly {
 
 /** Registers the families; each scrape reads the CronJobs once. */
 export function createKubeCronJobs(registry: Registry, read: () => KubeCronJobs) {
-  let snap: KubeCronJobs = [];
-  const family = (
-    name: string,
-    help: string,
-    labelNames: string[],
-    set: (g: Gauge, s: KubeCronJobs) => void,
-    takes = false,
-  ) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        if (takes) snap = read();
-        this.reset();
-        set(this, snap);
-      },
-    });
+  const family = snapshotFamilies(registry, read);
   const cron = ['namespace', 'cronjob'];
-  family(
-    KSM.cronJobCreated,
-    'Unix creation timestamp',
-    cron,
-    (g, s) => {
-      for (const c of s) g.set({ namespace: c.namespace, cronjob: c.cronjob }, c.created);
-    },
-    true,
-  );
+  family(KSM.cronJobCreated, 'Unix creation timestamp', cron, (g, s) => {
+    for (const c of s) g.set({ namespace: c.namespace, cronjob: c.cronjob }, c.created);
+  });
   family(
     KSM.cronJobLastSuccess,
     'LastSuccessfulTime keeps information of when was the last time the job was completed successfully.',

@@ -6,7 +6,8 @@
  * come as kube-state-metrics writes them (`label_<key>`). A pod's phase is written for
  * the phase it is in (kube-state-metrics writes the other four as 0, which no alert reads).
  */
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { snapshotFamilies } from './snapshot-families.ts';
 
 export interface KsmPod {
   readonly namespace: string;
@@ -121,33 +122,7 @@ export const KSM = {
 
 /** Registers the families; each scrape takes one snapshot and sets every series from it. */
 export function createKubeState(registry: Registry, read: () => KsmSnapshot) {
-  let snap: KsmSnapshot | null = null;
-  const now = () => {
-    snap ??= read();
-    return snap;
-  };
-  // prom-client collects in registration order: the first family takes the scrape's snapshot
-  let first = true;
-  const family = (
-    name: string,
-    help: string,
-    labelNames: string[],
-    set: (g: Gauge, s: KsmSnapshot) => void,
-  ) => {
-    const takes = first;
-    first = false;
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        if (takes) snap = read();
-        this.reset();
-        set(this, now());
-      },
-    });
-  };
+  const family = snapshotFamilies(registry, read);
   // the allow-listed labels: their keys are known once the objects are (they do not change)
   const initial = read();
   const keys = (rows: readonly { readonly labels: Readonly<Record<string, string>> }[]) =>
