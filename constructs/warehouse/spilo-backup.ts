@@ -6,8 +6,10 @@
  * Read in zalando/spilo at 3.3-p3, the tag of the pinned image (ghcr.io/zalando/spilo-16:3.3-p3):
  * - ENVIRONMENT.rst: USE_WALG_BACKUP / USE_WALG_RESTORE (WAL-G, not WAL-E), WAL_S3_BUCKET,
  *   AWS_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, BACKUP_SCHEDULE (cron, in
- *   the container's clock: UTC), BACKUP_NUM_TO_RETAIN, WALG_LIBSODIUM_KEY(_TRANSFORM), WALE_ENV_DIR,
- *   and SPILO_CONFIGURATION, YAML merged over the Patroni configuration Spilo writes.
+ *   the container's clock: UTC), CRONTAB, WALG_LIBSODIUM_KEY(_TRANSFORM), WALE_ENV_DIR, and
+ *   SPILO_CONFIGURATION, YAML merged over the Patroni configuration Spilo writes. It does not list
+ *   BACKUP_NUM_TO_RETAIN: configure_spilo.py:532 defaults it to 5 and :938 writes it into the envdir,
+ *   and only postgres_backup.sh reads it (below).
  * - postgres-appliance/scripts/configure_spilo.py, write_wale_environment: only the names it lists
  *   reach WAL-G's environment (the envdir WALE_ENV_DIR, which archive_command and the backup cron
  *   line run WAL-G through); with AWS_ENDPOINT set it writes WALE_S3_ENDPOINT `https+path://…`
@@ -28,6 +30,30 @@
  *   with the city's KMS key (otherwise configure_spilo.py asks for AES256, S3's key). WAL-G's
  *   `delete` after each full backup (postgres_backup.sh) is refused there — the agent may not
  *   delete —: the bucket's lifecycle keeps the promise (model/offsite-names.ts).
+ * - Retention on the second site. postgres_backup.sh, which Spilo's BACKUP_SCHEDULE line runs
+ *   (configure_spilo.py:1028), reads BACKUP_NUM_TO_RETAIN as a number of DAYS, N (:14, at least 2:
+ *   :27). Before each push (:72) it goes over `wal-g backup-list` (:47-58): LEFT counts the backups
+ *   less than N whole days old (since each finished), BEFORE is the newest of the others, and only
+ *   when LEFT ≥ N (:61) does it `wal-g delete before FIND_FULL BEFORE` (:63). With a daily schedule
+ *   it holds N + 1 full backups before a push (yesterday's is 0 whole days old when the next run
+ *   starts) and N + 2 after; with a weekly or monthly one at most ⌈N / 7⌉ backups are younger than
+ *   N days, never N, so it deletes NOTHING: every full backup and all WAL stay for ever. What it
+ *   does delete always has at least N + 1 newer backups (the LEFT, and BEFORE).
+ *   So BACKUP_NUM_TO_RETAIN is the promise's fullBackupsKept, K (CC025 makes it ≥ 2): Spilo's own
+ *   deletion then never reaches the K newest. K itself is kept by a line of ours in CRONTAB, a YAML
+ *   list of cron lines (configure_spilo.py:1039 `yaml.safe_load`: JSON is YAML) appended to
+ *   postgres' crontab after its `PATH=` (:997, :1045); cron runs with `env -i` (runit/cron/run:8),
+ *   so everything goes through the envdir, as Spilo's own line does. Every day, on the leader only
+ *   (`pg_is_in_recovery()` as postgres_backup.sh:16 asks it, the envdir giving PGPORT), it runs
+ *   `wal-g delete retain FULL K --confirm`. The image's WAL-G is v3.0.3 (Dockerfile:22); there
+ *   (docs/README.md:202-209; internal/delete_handler.go:523-541) `retain FULL n` targets the n-th
+ *   newest full backup and deletes every object older than it, backups and WAL, permanent ones
+ *   excepted (:361-376): the K newest full backups stay with the WAL since the oldest, their
+ *   point-in-time window. Every backup is a full one (WALG_DELTA_MAX_STEPS, configure_spilo.py:821,
+ *   is not set). A backup still being pushed has no sentinel: it is not counted and, newer than the
+ *   target, not deleted. The line runs 12 hours after the backups' time (UTC, as BACKUP_SCHEDULE),
+ *   so a new full backup has K + 1 for about half a day. Daily schedules take it too: Spilo alone
+ *   holds K + 2 there. Off-site there is no such line: the agent may not delete (above).
  * The key (and, for the second site, the S3 keys) come from a Secret the city's operators create
  * in the warehouse's namespace (`<warehouse>-backup-credentials`): its name is in the stack, never
  * a value.
@@ -44,6 +70,24 @@ export const WALG_ENV_DIR = '/run/etc/wal-e.d/env';
 export const WALG_ENV_VOLUME = 'walg-env';
 
 type Env = StatefulSetV1SpecTemplateSpecContainerEnv[];
+
+/**
+ * The cron line (UTC) that keeps a shard's last `fullBackupsKept` full backups and the WAL after
+ * the oldest, deleting the rest: daily, 12 hours after the backups' time, on the leader only.
+ * Without `$`: Kubernetes expands `$(NAME)` in an env value and Terraform `${…}` in any string.
+ */
+export function retentionCronLine(promise: BackupPromise): string {
+  const schedule = utcSchedule(promise.schedule);
+  // CC025 refuses a schedule UTC cannot say: a model that reaches here has none
+  if (schedule === null) throw new Error(`backup schedule ${promise.schedule} has no UTC equivalent`);
+  const [minute, hour] = schedule.split(' ') as [string, string];
+  const envdir = `envdir "${WALG_ENV_DIR}"`;
+  return (
+    `${minute} ${(Number(hour) + 12) % 24} * * * ` +
+    `${envdir} psql -tXqAc 'select pg_catalog.pg_is_in_recovery()' | grep -qx f && ` +
+    `${envdir} wal-g delete retain FULL ${promise.fullBackupsKept} --confirm`
+  );
+}
 
 /** The environment of a PostgreSQL shard's container that makes Spilo archive to `target`. */
 export function spiloBackupEnv(warehouse: string, promise: BackupPromise, target: BackupTarget): Env {
@@ -74,7 +118,10 @@ export function spiloBackupEnv(warehouse: string, promise: BackupPromise, target
     fromSecret('WALG_LIBSODIUM_KEY', BACKUP_CREDENTIAL_KEYS.encryptionKey),
     { name: 'WALG_LIBSODIUM_KEY_TRANSFORM', value: 'base64' },
     { name: 'BACKUP_SCHEDULE', value: schedule },
+    // read as days by postgres_backup.sh: with K, its own deletion never reaches the K newest
     { name: 'BACKUP_NUM_TO_RETAIN', value: String(promise.fullBackupsKept) },
+    // the promise's K, kept by WAL-G itself; off-site the bucket's lifecycle keeps it instead
+    ...(target.agent ? [] : [{ name: 'CRONTAB', value: JSON.stringify([retentionCronLine(promise)]) }]),
     {
       name: 'SPILO_CONFIGURATION',
       value: JSON.stringify({

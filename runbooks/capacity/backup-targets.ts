@@ -14,11 +14,13 @@
  *   object lock holds it backupRetentionDays at least (constructs/warehouse-backup.ts);
  * - on the second site, ClickHouse's backups expire when the store's rule on `clickhouse/` says,
  *   the same (fullBackupsKept + 1) periods (the operators set it: README); PostgreSQL's are deleted
- *   by Spilo's postgres_backup.sh (zalando/spilo 3.3-p3) before each full backup, which reads
- *   BACKUP_NUM_TO_RETAIN as days (at least 2) and deletes only when that many backups are younger
- *   than that many days: with a daily schedule it keeps K + 2 full backups at the peak (the K
- *   younger, the newest older one, and the one being pushed) and the WAL since the oldest; with a
- *   weekly or monthly schedule no backup is ever younger enough, so nothing is deleted.
+ *   by `wal-g delete retain FULL K` (K = fullBackupsKept), which each shard's leader runs every
+ *   day 12 hours after the backups' time (constructs/warehouse/spilo-backup.ts retentionCronLine):
+ *   it keeps the K newest full backups and the WAL since the oldest of them, whatever the
+ *   schedule. At the peak, from a new full backup to the next run of the line, there are K + 1 and
+ *   the WAL of K periods and that wait, counted as a day. Spilo's own deletion before each full
+ *   backup (postgres_backup.sh, BACKUP_NUM_TO_RETAIN = K read as days) never keeps less, and after
+ *   the line has run it has nothing left to delete.
  *
  * The one figure the metrics do not give is how much a warehouse writes a day — its WAL, or the
  * parts ClickHouse writes and merges, which incremental backups copy: the WAL-G exporter reports
@@ -69,8 +71,8 @@ export interface WarehouseBackups {
   readonly fullBackups: number;
   /** Days of changes the target holds: WAL, or what ClickHouse's incremental backups copy. */
   readonly changeDays: number;
-  /** Days an object stays in the target; null: nothing deletes it, so it grows as long as backups run. */
-  readonly keptDays: number | null;
+  /** Days an object stays in the target at most. */
+  readonly keptDays: number;
   /** How the target keeps its backups, one sentence. */
   readonly retention: string;
   readonly holdsTiB: number;
@@ -159,7 +161,7 @@ export function incrementalEveryMinutes(rpoMinutes: number): number {
 export function retentionOf(
   model: Pick<CityModel, 'offsite'>,
   w: Warehouse,
-): { fullBackups: number; changeDays: number; keptDays: number | null; retention: string } {
+): { fullBackups: number; changeDays: number; keptDays: number; retention: string } {
   const p = schedulePeriodDays(w.backup.schedule);
   // CC025 refuses a schedule it cannot read: a model that reaches here has a period
   const period = 'days' in p ? p.days : 31;
@@ -188,20 +190,13 @@ export function retentionOf(
       expiry,
       `the store expires clickhouse/ after ${expiry} days ((fullBackupsKept + 1) periods, the CronJob's expire-after-days): full and incremental backups of ${expiry} days`,
     );
-  // Spilo's postgres_backup.sh: BACKUP_NUM_TO_RETAIN read as days, at least 2
-  const days = Math.max(2, kept);
-  if (period === 1)
-    return {
-      fullBackups: days + 2,
-      changeDays: days + 2,
-      keptDays: days + 2,
-      retention: `Spilo deletes, before each full backup, those older than the newest ${days} days old, once ${days} are younger: ${days + 2} full backups at the peak and the WAL since the oldest`,
-    };
+  // wal-g delete retain FULL K every day: K + 1 full backups from a new one to the next run, within a day
+  const days = kept * period + 1;
   return {
-    fullBackups: kept,
-    changeDays: kept * period,
-    keptDays: null,
-    retention: `nothing deletes them: Spilo counts BACKUP_NUM_TO_RETAIN (${kept}) in days and deletes only once that many backups are younger than that, which a ${period}-day schedule never has; held now at least the ${kept} promised, growing by a full backup each period and the WAL`,
+    fullBackups: kept + 1,
+    changeDays: days,
+    keptDays: days,
+    retention: `WAL-G keeps the newest ${kept} full backups (fullBackupsKept) and the WAL since the oldest, deleting the rest daily on each shard's leader: ${kept + 1} full backups at the peak, until the next deletion after a new one, and ${days} days of WAL`,
   };
 }
 
@@ -219,10 +214,8 @@ export function warehouseBackups(
   const changes = (g: number) => WRITE_AMPLIFICATION * grows(g) + changeSharePerDay * data.storedTiB;
   // held = fullBackups × data + changeDays × changes a day, every backup sized as the data is then
   const holdsTiB = r.fullBackups * data.storedTiB + r.changeDays * changes(data.growthTiBPerDay.mid);
-  const growth = (g: number) =>
-    (r.fullBackups + r.changeDays * changeSharePerDay) * grows(g) +
-    // kept for ever: a full backup each period and each day's changes stay
-    (r.keptDays === null ? data.storedTiB / periodDays + changes(g) : 0);
+  // every target deletes what it no longer keeps: only the backups' size grows, with the data
+  const growth = (g: number) => (r.fullBackups + r.changeDays * changeSharePerDay) * grows(g);
   return {
     warehouse: w.id,
     name: w.name,

@@ -6,13 +6,22 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1/index.js';
 import { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { BackupTarget } from '../../constructs/warehouse/backup-target.ts';
 import {
   DEFAULT_WAREHOUSE_IMAGES,
   WarehouseCluster,
   type WarehouseClusterProps,
 } from '../../constructs/warehouse-cluster.ts';
-import { type CityModel, loadCity, type Pool, type Warehouse } from '../../model/index.ts';
+import {
+  backupAgentArns,
+  type CityModel,
+  loadCity,
+  offsiteBucketName,
+  offsiteS3Endpoint,
+  type Pool,
+  type Warehouse,
+} from '../../model/index.ts';
 import { BUILTIN_CITY, modelOf, type RawCity, smallCity } from '../helpers/city.ts';
 import { thrownBy } from '../helpers/constructs.ts';
 
@@ -39,6 +48,8 @@ const synth = (p: WarehouseClusterProps) =>
 const resources = (json: string, type: string) =>
   (JSON.parse(json).resource?.[type] ?? {}) as Record<string, Record<string, RawCity>>;
 const errorOf = (p: WarehouseClusterProps) => thrownBy(() => synth(p));
+/** WAL-G's envdir as the shards' cron lines run it (cron starts with `env -i`). */
+const ENVDIR = 'envdir "/run/etc/wal-e.d/env"';
 
 describe('WarehouseCluster', () => {
   it('runs a ClickHouse warehouse as one StatefulSet per shard, replicas in different racks (defaults)', () => {
@@ -299,7 +310,12 @@ describe('WarehouseCluster backing up to the city’s second site', () => {
         WALG_LIBSODIUM_KEY_TRANSFORM: 'base64',
         // 01:00 in the city is 18:00 UTC, the clock of the pods' cron
         BACKUP_SCHEDULE: '0 18 * * *',
-        BACKUP_NUM_TO_RETAIN: String(promise.fullBackupsKept),
+        // postgres_backup.sh reads it as days: with 8 it never deletes one of the 8 newest
+        BACKUP_NUM_TO_RETAIN: '8',
+        // WAL-G keeps exactly the 8 newest full backups (Spilo alone kept 10 after a push), 12 hours after the backups
+        CRONTAB: JSON.stringify([
+          `0 6 * * * ${ENVDIR} psql -tXqAc 'select pg_catalog.pg_is_in_recovery()' | grep -qx f && ${ENVDIR} wal-g delete retain FULL 8 --confirm`,
+        ]),
         SPILO_CONFIGURATION: JSON.stringify({
           bootstrap: {
             dcs: { postgresql: { parameters: { archive_timeout: `${promise.rpoMinutes * 60}s` } } },
@@ -324,6 +340,88 @@ describe('WarehouseCluster backing up to the city’s second site', () => {
       policy_types: ['Egress'],
       egress: [{ to: [{ ip_block: { cidr: '172.20.10.0/24' } }], ports: [{ port: '443', protocol: 'TCP' }] }],
     });
+  });
+
+  /** The environment's values of every PostgreSQL shard of `warehouse`, backing up to the second site. */
+  const shardEnvs = (warehouse: Warehouse) => {
+    const json = synth({
+      ...props(city, warehouse.id),
+      warehouse,
+      backupTarget: BackupTarget.secondSite(site, `citycloud-backup-${warehouse.id}`),
+    });
+    // nothing Terraform would read as its own interpolation
+    expect(json).not.toContain('${');
+    const shards = Object.values(resources(json, StatefulSetV1.tfResourceType)) as RawCity[];
+    expect(shards).toHaveLength(warehouse.shards);
+    return shards.map((shard) =>
+      Object.fromEntries(
+        (shard.spec.template.spec.container[0].env as { name: string; value?: string }[])
+          .filter((e) => e.value !== undefined)
+          .map((e) => [e.name, e.value as string]),
+      ),
+    );
+  };
+  const population = city.warehouses.find((w) => w.id === 'population') as Warehouse;
+  const promised = (backup: Partial<Warehouse['backup']>): Warehouse => ({
+    ...population,
+    backup: { ...population.backup, ...backup },
+  });
+
+  it('keeps a weekly or monthly warehouse’s promised full backups with WAL-G, which Spilo’s day count never deleted', () => {
+    for (const [schedule, utc, kept] of [
+      // Sunday 01:00 in the city is Saturday 18:00 UTC
+      ['0 1 * * 0', '0 18 * * 6', 5],
+      // the 15th at 03:00 in the city is the 14th at 20:00 UTC
+      ['0 3 15 * *', '0 20 14 * *', 3],
+    ] as const) {
+      for (const env of shardEnvs(promised({ schedule, fullBackupsKept: kept, pointInTimeDays: 28 }))) {
+        expect(env.BACKUP_SCHEDULE, schedule).toBe(utc);
+        expect(env.BACKUP_NUM_TO_RETAIN, schedule).toBe(String(kept));
+        // Spilo reads CRONTAB with yaml.safe_load: a list of lines for postgres' crontab
+        const lines = parse(env.CRONTAB ?? '') as string[];
+        expect(lines, schedule).toEqual([
+          `${utc.split(' ')[0]} ${(Number(utc.split(' ')[1]) + 12) % 24} * * * ${ENVDIR} psql -tXqAc 'select pg_catalog.pg_is_in_recovery()' | grep -qx f && ${ENVDIR} wal-g delete retain FULL ${kept} --confirm`,
+        ]);
+        // every day (not on the backups' day only), no `$` for Kubernetes to expand, no `%` for cron
+        expect(lines[0]).toMatch(/^\d+ \d+ \* \* \* /);
+        expect(lines[0]).not.toMatch(/[$%]/);
+      }
+    }
+  });
+
+  it('keeps a daily warehouse’s too: the line 12 hours after the backups, across midnight UTC', () => {
+    // 08:30 in the city is 01:30 UTC: the line at 13:30
+    for (const env of shardEnvs(
+      promised({ schedule: '30 8 * * *', fullBackupsKept: 4, pointInTimeDays: 3 }),
+    )) {
+      expect(env.BACKUP_SCHEDULE).toBe('30 1 * * *');
+      expect(env.BACKUP_NUM_TO_RETAIN).toBe('4');
+      expect(parse(env.CRONTAB ?? '')).toEqual([
+        `30 13 * * * ${ENVDIR} psql -tXqAc 'select pg_catalog.pg_is_in_recovery()' | grep -qx f && ${ENVDIR} wal-g delete retain FULL 4 --confirm`,
+      ]);
+    }
+  });
+
+  it('adds no deletion off-site, where the agent may not delete and the bucket’s lifecycle keeps the promise', () => {
+    const json = synth(
+      props(city, 'construction', {
+        backupTarget: BackupTarget.offsite({
+          region: 'ap-southeast-1',
+          endpoint: offsiteS3Endpoint('ap-southeast-1'),
+          bucket: offsiteBucketName(city.city.code, 'construction'),
+          agent: backupAgentArns(city.offsite, 'construction') as NonNullable<
+            ReturnType<typeof backupAgentArns>
+          >,
+        }),
+      }),
+    );
+    const shards = Object.values(resources(json, StatefulSetV1.tfResourceType)) as RawCity[];
+    expect(shards.length).toBeGreaterThan(0);
+    for (const shard of shards) {
+      const names = (shard.spec.template.spec.container[0].env as { name: string }[]).map((e) => e.name);
+      expect(names).toContain('BACKUP_NUM_TO_RETAIN');
+      expect(names).not.toContain('CRONTAB');
+    }
   });
 
   it('has no way out to the second site without a backup target (defaults)', () => {

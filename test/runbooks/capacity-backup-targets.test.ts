@@ -1,8 +1,8 @@
 /**
  * What the capacity review says of the backup targets, on its own and in its reports: each
  * warehouse's part from its data, growth and promise as its target keeps it (off-site: the bucket's
- * expiry and noncurrent versions; second site: the store's expiry for ClickHouse, Spilo's deletion
- * for PostgreSQL, which a weekly schedule never triggers), the second site's crossing and fill dates
+ * expiry and noncurrent versions; second site: the store's expiry for ClickHouse, for PostgreSQL
+ * WAL-G's daily `delete retain FULL K` whatever the schedule), the second site's crossing and fill dates
  * when the inventory gives its capacity, "no capacity given" when not, and the reports' sections.
  */
 import { createServer } from 'node:http';
@@ -92,24 +92,39 @@ describe('what a target keeps of a warehouse', () => {
     expect(r.changeDays).toBeCloseTo((expiry * (n - 1)) / 2);
   });
 
-  it('second site, PostgreSQL daily: Spilo keeps kept + 2 full backups at the peak', () => {
+  it('second site, PostgreSQL daily: WAL-G keeps K, K + 1 full backups at the peak and a day of WAL more', () => {
     const w = warehouse('population');
+    const k = w.backup.fullBackupsKept;
     const r = retentionOf(builtin, w);
-    expect(r.fullBackups).toBe(w.backup.fullBackupsKept + 2);
-    expect(r.keptDays).toBe(w.backup.fullBackupsKept + 2);
+    // Spilo alone kept k + 2 (BACKUP_NUM_TO_RETAIN read as days)
+    expect(r).toMatchObject({ fullBackups: k + 1, changeDays: k + 1, keptDays: k + 1 });
+    expect(r.retention).toMatch(new RegExp(`newest ${k} full backups .* ${k + 1} full backups at the peak`));
   });
 
-  it('second site, PostgreSQL weekly: nothing deletes, so a full backup a week and the WAL pile up', () => {
-    const w = {
-      ...warehouse('population'),
-      backup: { ...warehouse('population').backup, schedule: '0 1 * * 0' },
-    };
-    const r = retentionOf(builtin, w);
-    expect(r.keptDays).toBeNull();
-    expect(r.retention).toMatch(/nothing deletes them/);
-    const part = warehouseBackups(builtin, w, data(100, 0), 0.01);
-    // no growth: what piles up is a full backup a period and each day's WAL (1% of the data)
-    expect(part.growthTiBPerDay.mid).toBeCloseTo(100 / 7 + 0.01 * 100);
+  it('second site, PostgreSQL weekly or monthly: the same K kept, K periods of WAL, nothing piling up', () => {
+    const population = warehouse('population');
+    for (const [schedule, period] of [
+      ['0 1 * * 0', 7],
+      ['0 1 15 * *', 31],
+    ] as const) {
+      const w = {
+        ...population,
+        backup: { ...population.backup, schedule, fullBackupsKept: 5, pointInTimeDays: 28 },
+      };
+      const r = retentionOf(builtin, w);
+      expect(r, schedule).toMatchObject({
+        fullBackups: 6,
+        changeDays: 5 * period + 1,
+        keptDays: 5 * period + 1,
+      });
+      // no growth of the data: no growth of its backups (Spilo alone deleted none: a full backup a period piled up)
+      expect(warehouseBackups(builtin, w, data(100, 0), 0.01).growthTiBPerDay.mid, schedule).toBe(0);
+      const part = warehouseBackups(builtin, w, data(100, 0.5), 0.01);
+      expect(part.holdsTiB).toBeCloseTo(
+        6 * 100 + (5 * period + 1) * (WRITE_AMPLIFICATION * 0.5 + 0.01 * 100),
+      );
+      expect(part.growthTiBPerDay.mid).toBeCloseTo((6 + (5 * period + 1) * 0.01) * 0.5);
+    }
   });
 
   it('ClickHouse’s incremental interval is the CronJob’s', () => {
