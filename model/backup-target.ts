@@ -1,8 +1,9 @@
 /**
- * Where a warehouse's backups go, as both the stacks that write them and the drill that restores
- * them name it: the city's second site (an S3-compatible store in the country, path-style) and
- * the warehouse's bucket on it. Null when the warehouse backs up off-site or the inventory has no
- * second site.
+ * Where a warehouse's backups go and what they are called, as both the stacks that write them and
+ * the drill that restores them name it: the city's second site (an S3-compatible store in the
+ * country, path-style) and the warehouse's bucket on it (null when the warehouse backs up
+ * off-site or the inventory has no second site), the Secret of the backups' keys, and the
+ * ClickHouse backups' keys in the store.
  */
 import type { CityModel, Warehouse } from './types.ts';
 
@@ -16,4 +17,44 @@ export function secondSiteTarget(
   return warehouse.backupTo === 'second-site' && model.secondSite
     ? { endpoint: model.secondSite.endpoint, bucket: secondSiteBucketName(warehouse.id) }
     : null;
+}
+
+/** The Secret of a warehouse's backup credentials and encryption key, and its keys. */
+export const backupCredentialsSecret = (warehouse: string) => `${warehouse}-backup-credentials`;
+export const BACKUP_CREDENTIAL_KEYS = {
+  /** The second site's S3 keys (the off-site tier uses the backup agent's role instead). */
+  accessKeyId: 'access-key-id',
+  secretAccessKey: 'secret-access-key',
+  /** WAL-G's libsodium key, 32 random bytes, base64: `openssl rand -base64 32`. */
+  encryptionKey: 'libsodium-key',
+  /** The password of the ClickHouse user the backup jobs connect as. */
+  clickhousePassword: 'clickhouse-password',
+} as const;
+
+/** The ClickHouse user the backup jobs (and the drill's readings of a shard) connect as. */
+export const CLICKHOUSE_BACKUP_USER = 'backup';
+
+/** The databases a ClickHouse backup leaves out, and its restore: ClickHouse's own. */
+export const CLICKHOUSE_SYSTEM_DATABASES = ['system', 'information_schema', 'INFORMATION_SCHEMA'] as const;
+
+/** Where a ClickHouse shard's backups are in its bucket: `clickhouse/<shard>/<backup>/`. */
+export const clickhouseBackupKey = (shard: string) => `clickhouse/${shard}`;
+
+/**
+ * A ClickHouse backup's name, as its CronJob writes it (constructs/warehouse/clickhouse-backup.ts):
+ * `full-` or `incremental-`, then the UTC time the job began, `20261205T160000Z`.
+ */
+export const CLICKHOUSE_BACKUP_NAME = /^(full|incremental)-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/** A ClickHouse backup's kind and when its job began (unix s), or null for another name. */
+export function clickhouseBackupOf(
+  name: string,
+): { readonly name: string; readonly kind: 'full' | 'incremental'; readonly at: number } | null {
+  const m = CLICKHOUSE_BACKUP_NAME.exec(name);
+  if (!m) return null;
+  const [, kind, y, mo, d, h, mi, se] = m;
+  const t = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se)));
+  // a time the jobs could write: one Date does not carry over into another day or month
+  const same = t.toISOString().slice(0, 19) === `${y}-${mo}-${d}T${h}:${mi}:${se}`;
+  return same ? { name, kind: kind as 'full' | 'incremental', at: t.getTime() / 1000 } : null;
 }

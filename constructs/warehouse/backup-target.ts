@@ -41,14 +41,5 @@ export class BackupTarget {
   }
 }
 
-/** The Secret of a warehouse's backup credentials and encryption key, and its keys. */
-export const backupCredentialsSecret = (warehouse: string) => `${warehouse}-backup-credentials`;
-export const BACKUP_CREDENTIAL_KEYS = {
-  /** The second site's S3 keys (the off-site tier uses the backup agent's role instead). */
-  accessKeyId: 'access-key-id',
-  secretAccessKey: 'secret-access-key',
-  /** WAL-G's libsodium key, 32 random bytes, base64: `openssl rand -base64 32`. */
-  encryptionKey: 'libsodium-key',
-  /** The password of the ClickHouse user the backup jobs connect as. */
-  clickhousePassword: 'clickhouse-password',
-} as const;
+/** The backup Secret's name and keys (the drill reads them too: model/backup-target.ts). */
+export { BACKUP_CREDENTIAL_KEYS, backupCredentialsSecret } from '../../model/backup-target.ts';

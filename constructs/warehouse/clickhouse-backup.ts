@@ -37,17 +37,19 @@
  */
 import { CronJobV1 } from '@cdktf/provider-kubernetes/lib/cron-job-v1/index.js';
 import { Construct } from 'constructs';
+import {
+  CLICKHOUSE_BACKUP_USER,
+  CLICKHOUSE_SYSTEM_DATABASES,
+  clickhouseBackupKey,
+} from '../../model/backup-target.ts';
 import { utcSchedule } from '../../model/index.ts';
 import { backupExpiryDays } from '../../model/offsite-names.ts';
 import { sidecarResources } from './backup-pod.ts';
 import { BACKUP_CREDENTIAL_KEYS, type BackupTarget, backupCredentialsSecret } from './backup-target.ts';
 import type { WarehouseScope } from './warehouse-scope.ts';
 
-/** The ClickHouse user the backup jobs connect as. */
-export const CLICKHOUSE_BACKUP_USER = 'backup';
-
 /** The databases a backup leaves out: ClickHouse's own. */
-const SYSTEM_DATABASES = 'system, information_schema, INFORMATION_SCHEMA';
+const SYSTEM_DATABASES = CLICKHOUSE_SYSTEM_DATABASES.join(', ');
 
 /**
  * A shard's backup CronJob names: the full one is `<shard>-backup`. Kubernetes keeps a CronJob's
@@ -163,7 +165,7 @@ export class ClickHouseBackups extends Construct {
                         env: [
                           { name: 'SHARD', value: shard },
                           { name: 'CLICKHOUSE_HOSTS', value: hosts },
-                          { name: 'BACKUP_URL', value: target.url(`clickhouse/${shard}`) },
+                          { name: 'BACKUP_URL', value: target.url(clickhouseBackupKey(shard)) },
                           { name: 'S3_ENDPOINT', value: target.endpoint },
                           // clickhouse-client reads both (programs/client/Client.cpp)
                           { name: 'CLICKHOUSE_USER', value: CLICKHOUSE_BACKUP_USER },

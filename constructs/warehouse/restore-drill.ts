@@ -8,11 +8,13 @@
  * What the drill does through kubectl (runbooks/drill/kubectl-drill.ts), and so what its
  * ServiceAccount `<warehouse>-restore-drill` may do — nothing more:
  * - read the warehouse's backup Secret (`<warehouse>-backup-credentials`, by name: a Role);
- * - find a shard's leader and run psql in it (pods get/list; pods/exec — which the admission
+ * - find a shard's leader and run psql in it, or clickhouse-client in a ClickHouse replica
+ *   (pods get/list; pods/exec — which the admission
  *   policy below confines to the shards' pods, `<shard>-<ordinal>`);
  * - apply, server-side, a scratch namespace `warehouse-<id>-drill-<shard>` holding a deny-all
  *   NetworkPolicy, a copy of the Secret, a ServiceAccount, the Role and RoleBinding Patroni needs
- *   there and a one-pod StatefulSet; read its pod and its logs, exec into it; delete the
+ *   there and a one-pod StatefulSet (ClickHouse: the server's ConfigMap and headless Service, and
+ *   the restore Job); read its pod, its Job and their logs, exec into it; delete the
  *   namespace. RBAC cannot name what does not exist yet, so these rights are a ClusterRole bound
  *   cluster-wide, and a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes ≥
  *   1.30) refuses every write and exec of this account outside those namespaces: namespaces
@@ -108,6 +110,9 @@ export class RestoreDrill extends Construct {
         { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: apply },
         { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: apply },
         { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', ...apply] },
+        // a ClickHouse shard's drill: the scratch server's Service and configuration, the
+        // restore Job, read back with its logs
+        { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', ...apply] },
         // the scratch Role's rules: an account may grant only what it holds
         {
           apiGroups: [''],
@@ -115,7 +120,7 @@ export class RestoreDrill extends Construct {
           verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
         },
         { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'patch', 'update'] },
-        { apiGroups: [''], resources: ['services'], verbs: ['create'] },
+        { apiGroups: [''], resources: ['services'], verbs: apply },
         { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
         // kubectl's exec is a create, or a get over WebSocket
         { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },

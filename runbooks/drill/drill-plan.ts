@@ -29,6 +29,10 @@ export interface DrillTarget extends Target {
   readonly promise: BackupPromise;
 }
 
+/** What checks a restored copy's pages or parts. */
+export const checkOf = (t: Pick<DrillTarget, 'shard'>) =>
+  t.shard.engine === 'clickhouse' ? 'CHECK TABLE' : 'pg_amcheck';
+
 /** The drill's records of one shard. */
 export interface DrillRecords {
   recoveryPoint?: RecoveryPointReading;

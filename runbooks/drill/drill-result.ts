@@ -4,7 +4,7 @@
  * auditor keeps (drill-report.ts gathers them; its JSON schema is docs/restore-drill.schema.json).
  */
 import type { z } from 'zod';
-import type { DrillPlan, DrillRecords, DrillTarget } from './drill-plan.ts';
+import { checkOf, type DrillPlan, type DrillRecords, type DrillTarget } from './drill-plan.ts';
 import type { drillShardResultSchema } from './report-schema.ts';
 
 /** A shard's drill judged, as the report's schema says it. */
@@ -28,7 +28,7 @@ export function judge(t: DrillTarget, plan: DrillPlan, r: DrillRecords): DrillSh
   if (rpMeasured === null) problems.push('the recovery point was not measured');
   else if (!rpMet)
     problems.push(
-      `recovery point objective missed: the oldest transaction not archived was committed ${rpMeasured} s before the drill, the objective is ${rpoObjective} s`,
+      `recovery point objective missed: ${t.shard.engine === 'clickhouse' ? 'the oldest part no backup holds was written' : 'the oldest transaction not archived was committed'} ${rpMeasured} s before the drill, the objective is ${rpoObjective} s`,
     );
   const mark = r.mark;
   if (mark && 'archived' in mark && !mark.archived && mark.archiveProblem)
@@ -46,11 +46,11 @@ export function judge(t: DrillTarget, plan: DrillPlan, r: DrillRecords): DrillSh
   if (inspected) {
     if (inspected.checkFailed)
       problems.push(
-        `pg_amcheck could not check the restored copy (${inspected.checkFailed}): the copy is not verified`,
+        `${checkOf(t)} could not check the restored copy (${inspected.checkFailed}): the copy is not verified`,
       );
     if (inspected.corruption.length > 0)
       problems.push(
-        `pg_amcheck found corruption in the restored copy: ${inspected.corruption.slice(0, 3).join(' / ')}`,
+        `${checkOf(t)} found corruption in the restored copy: ${inspected.corruption.slice(0, 3).join(' / ')}`,
       );
     if (inspected.differences.length > 0)
       problems.push(
@@ -71,7 +71,7 @@ export function judge(t: DrillTarget, plan: DrillPlan, r: DrillRecords): DrillSh
       target === undefined
         ? 'not restored'
         : target.kind === 'restore-point'
-          ? `restore point ${target.name}`
+          ? `${t.shard.engine === 'clickhouse' ? 'backup' : 'restore point'} ${target.name}`
           : target.kind === 'time'
             ? `time ${target.at}`
             : 'the archive’s end',

@@ -15,7 +15,7 @@ import type { BackupPromise, CityModel } from '../../model/index.ts';
 import { sleep } from '../engine/run-engine.ts';
 import type { BoundRunbook, Step, StepAct } from '../engine/runbook.ts';
 import type { DrillExecutor, RestoreTarget } from './drill-executor.ts';
-import { type DrillPlan, type DrillRecords, type DrillTarget, drillTargets } from './drill-plan.ts';
+import { checkOf, type DrillPlan, type DrillRecords, type DrillTarget, drillTargets } from './drill-plan.ts';
 import { type DrillShardResult, judge } from './drill-result.ts';
 import { figuresDiffer } from './table-figures.ts';
 
@@ -153,7 +153,13 @@ export function drillRunbook(settings: DrillSettings): BoundRunbook<DrillTarget>
         await act.command(x.describe('mark', t.shard, name));
         const mark = await x.mark(t.shard, name, t.promise.rpoMinutes * 60);
         write(dirOf(t), 'mark', mark);
-        act.update(mark.archived ? `restore point at ${mark.lsn}, archived` : (mark.archiveProblem ?? ''));
+        act.update(
+          !mark.archived
+            ? (mark.archiveProblem ?? '')
+            : t.shard.engine === 'clickhouse'
+              ? `backup ${mark.restorePoint}, the source's partitions written before it read`
+              : `restore point at ${mark.lsn}, archived`,
+        );
       },
     },
     {
@@ -188,7 +194,7 @@ export function drillRunbook(settings: DrillSettings): BoundRunbook<DrillTarget>
     },
     {
       name: 'verify',
-      describe: (t) => `pg_amcheck and the figures of ${t.id}'s restored copy`,
+      describe: (t) => `${checkOf(t)} and the figures of ${t.id}'s restored copy`,
       done: recorded('inspected', 'checked'),
       run: async (t, act) => {
         const r = records(t);
@@ -196,12 +202,16 @@ export function drillRunbook(settings: DrillSettings): BoundRunbook<DrillTarget>
           write(dirOf(t), 'inspected', { at: Date.now() / 1000, skipped: 'nothing was restored to check' });
           return;
         }
-        act.update('pg_amcheck and the figures of the restored copy');
+        act.update(`${checkOf(t)} and the figures of the restored copy`);
         const startedAt = Date.now() / 1000;
         const copy = await x.inspect(t.shard);
         const differences =
           r.mark && 'databases' in r.mark && r.mark.archived
-            ? figuresDiffer(r.mark.databases, copy.databases)
+            ? figuresDiffer(
+                r.mark.databases,
+                copy.databases,
+                t.shard.engine === 'clickhouse' ? 'ignored' : 'compared',
+              )
             : [];
         write(dirOf(t), 'inspected', { ...copy, differences, startedAt, at: Date.now() / 1000 });
       },

@@ -19,6 +19,7 @@ import { secondSiteTarget } from '../../model/backup-target.ts';
 import { type CityModel, warehouseNamespace } from '../../model/index.ts';
 import { AMCHECK_ARGS, amcheckFindings } from './amcheck.ts';
 import { awaitArchived } from './archiving.ts';
+import { ClickHouseKubectlDrill } from './clickhouse-drill.ts';
 import type {
   DrillAction,
   DrillExecutor,
@@ -115,6 +116,8 @@ export class KubectlDrillExecutor implements DrillExecutor {
   readonly fleet: string;
   readonly stateRoot: string;
   private readonly kubectl: string;
+  /** A ClickHouse shard's drill (clickhouse-drill.ts); a PostgreSQL shard's is this class's own. */
+  private readonly clickhouse: ClickHouseKubectlDrill;
 
   constructor(
     private readonly model: CityModel,
@@ -123,6 +126,7 @@ export class KubectlDrillExecutor implements DrillExecutor {
     this.kubectl = options.kubectl ?? 'kubectl';
     this.fleet = `kube context ${options.context ?? '(current)'}`;
     this.stateRoot = options.stateRoot;
+    this.clickhouse = new ClickHouseKubectlDrill(model, this);
   }
 
   /** With kubectl installed; a one-line reason otherwise. */
@@ -154,7 +158,8 @@ export class KubectlDrillExecutor implements DrillExecutor {
     return `${warehouseNamespace(s.warehouse)}-drill-${s.shard.slice(s.warehouse.length + 1)}`;
   }
 
-  private base(): string[] {
+  /** kubectl with the context and global flags. */
+  base(): string[] {
     return [
       this.kubectl,
       ...(this.options.context ? ['--context', this.options.context] : []),
@@ -290,16 +295,18 @@ export class KubectlDrillExecutor implements DrillExecutor {
   describe(action: DrillAction, s: DrillShard, detail: string): string {
     switch (action) {
       case 'mark':
-        return `${commandLine(this.execArgv(warehouseNamespace(s.warehouse), '<leader>', ['python3', '-c', '<figures>']))} (restore point ${detail}), then pg_switch_wal()`;
+        return s.engine === 'clickhouse'
+          ? `${commandLine(this.clickhouse.sourceArgv(s, '<replica>'))} (the newest finished backup, and the source's rows per partition written before it)`
+          : `${commandLine(this.execArgv(warehouseNamespace(s.warehouse), '<leader>', ['python3', '-c', '<figures>']))} (restore point ${detail}), then pg_switch_wal()`;
       case 'restore':
-        return `${commandLine(this.actionArgv('apply', s))} (namespace ${this.scratchNamespace(s)}: deny-all policy, Spilo clone with WAL-G, ${detail})`;
+        return `${commandLine(this.actionArgv('apply', s))} (namespace ${this.scratchNamespace(s)}: deny-all policy, ${s.engine === 'clickhouse' ? 'a ClickHouse server with its own Keeper, a Job running RESTORE … FROM S3 once' : 'Spilo clone with WAL-G'}, ${detail})`;
       case 'teardown':
         return commandLine(this.actionArgv('delete', s));
     }
   }
 
   /** Runs an argv; its stdout, or a one-line error naming the command and kubectl's last word. */
-  private async run(argv: readonly string[], input?: string): Promise<string> {
+  async run(argv: readonly string[], input?: string): Promise<string> {
     const r = await runArgv(argv, input === undefined ? {} : { input });
     if (r.code !== 0) {
       const last = r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`;
@@ -311,15 +318,7 @@ export class KubectlDrillExecutor implements DrillExecutor {
     return r.stdout;
   }
 
-  private refuseClickHouse(s: DrillShard): void {
-    if (s.engine !== 'postgresql')
-      throw new Error(
-        `${s.shard} is a ClickHouse shard: the drill restores PostgreSQL shards so far (ClickHouse's RESTORE … FROM S3 is not written yet)`,
-      );
-  }
-
   private async leader(s: DrillShard): Promise<string> {
-    this.refuseClickHouse(s);
     const pod = (await this.run(this.queryArgv('leader', s))).trim();
     if (!/^[a-z0-9][a-z0-9.-]{0,252}$/.test(pod))
       throw new Error(
@@ -329,6 +328,7 @@ export class KubectlDrillExecutor implements DrillExecutor {
   }
 
   async recoveryPoint(s: DrillShard): Promise<RecoveryPointReading> {
+    if (s.engine === 'clickhouse') return this.clickhouse.recoveryPoint(s);
     const pod = await this.leader(s);
     const at = Date.now() / 1000;
     const [last = ''] = (await this.run(this.queryArgv('archiver', s, pod))).trim().split('|');
@@ -346,6 +346,7 @@ export class KubectlDrillExecutor implements DrillExecutor {
   }
 
   async mark(s: DrillShard, name: string, waitSeconds: number): Promise<SourceMark> {
+    if (s.engine === 'clickhouse') return this.clickhouse.mark(s);
     const pod = await this.leader(s);
     const ns = warehouseNamespace(s.warehouse);
     const out = JSON.parse(await this.run(this.figuresArgv(ns, pod, name))) as {
@@ -514,7 +515,7 @@ export class KubectlDrillExecutor implements DrillExecutor {
   }
 
   async restore(s: DrillShard, target: RestoreTarget): Promise<{ base: string }> {
-    this.refuseClickHouse(s);
+    if (s.engine === 'clickhouse') return this.clickhouse.restore(s, target);
     const secret = JSON.parse(await this.run(this.queryArgv('secret', s))) as {
       data?: Record<string, string>;
     };
@@ -525,6 +526,7 @@ export class KubectlDrillExecutor implements DrillExecutor {
 
   async restoreState(s: DrillShard): Promise<RestoreState> {
     if ((await this.run(this.queryArgv('namespace', s))).trim() === '') return { state: 'absent' };
+    if (s.engine === 'clickhouse') return this.clickhouse.restoreState(s);
     const [phase = '', restarts = '0'] = (await this.run(this.queryArgv('pod', s))).trim().split(' ');
     if (phase === '') return { state: 'recovering', detail: 'the scratch pod is not created yet' };
     if (phase === 'Failed' || Number(restarts) >= 3) {
@@ -547,6 +549,8 @@ export class KubectlDrillExecutor implements DrillExecutor {
   }
 
   async missingWal(s: DrillShard): Promise<string[]> {
+    // a ClickHouse backup has no log: what it lacks, its RESTORE says
+    if (s.engine === 'clickhouse') return [];
     const text = await this.run(
       this.execArgv(this.scratchNamespace(s), SCRATCH_POD, [
         'envdir',
@@ -561,6 +565,7 @@ export class KubectlDrillExecutor implements DrillExecutor {
   }
 
   async inspect(s: DrillShard): Promise<RestoredCopy> {
+    if (s.engine === 'clickhouse') return this.clickhouse.inspect(s);
     const ns = this.scratchNamespace(s);
     const amcheck = await runArgv(
       this.execArgv(ns, SCRATCH_POD, [

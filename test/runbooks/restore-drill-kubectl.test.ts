@@ -144,13 +144,6 @@ describe('the kubectl drill executor’s command lines', () => {
     expect(args.restorePoint).toBeUndefined();
   });
 
-  it('a drill names ClickHouse shards it cannot restore yet, in a line', async () => {
-    const err = (await x
-      .recoveryPoint({ ...shard, engine: 'clickhouse', shard: 'traffic-s01', warehouse: 'traffic' })
-      .catch((e: Error) => e)) as Error;
-    expect(err.message).toMatch(/traffic-s01 is a ClickHouse shard/);
-  });
-
   it('citycloud runbook restore-drill --executor kubectl says no cluster answers, exit 69, and journals nothing', () => {
     const dir = tempDir();
     const kubeconfig = unreachableKubeconfig(dir);

@@ -7,6 +7,8 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CITYCLOUD_IMAGE } from '../../../constructs/warehouse/restore-drill.ts';
 import { type CityModel, loadCity, type Warehouse } from '../../../model/index.ts';
+import { ClickHouseKubectlDrill } from '../../../runbooks/drill/clickhouse-drill.ts';
+import { KubectlDrillExecutor } from '../../../runbooks/drill/kubectl-drill.ts';
 import { command } from '../../../scripts/commands/runbook/restore-drill.ts';
 import { BUILTIN_CITY, type RawCity } from '../../helpers/city.ts';
 import { synthWarehouse } from '../../helpers/constructs.ts';
@@ -76,6 +78,41 @@ describe('the restore drill', () => {
       'delete',
     ]);
     expect(rules.find((r) => r.resources.includes('pods/exec'))?.verbs).toEqual(['create', 'get']);
+  });
+
+  it('may create and apply again every object either engine’s scratch namespace holds (the manifests the drill writes)', () => {
+    const x = new KubectlDrillExecutor(city, { stateRoot: '/nonexistent' });
+    const health = city.warehouses.find((w) => w.id === 'health') as Warehouse;
+    const rules: RawCity[] =
+      synth(health)[ClusterRoleV1.tfResourceType]?.['citycloud-health-restore-drill']?.rule;
+    const kinds = [
+      x.scratchManifests(
+        {
+          warehouse: 'population',
+          shard: 'population-s01',
+          engine: 'postgresql',
+          namespace: 'warehouse-population',
+        },
+        { kind: 'latest' },
+        {},
+      ),
+      new ClickHouseKubectlDrill(city, x).scratchManifests(
+        { warehouse: 'health', shard: 'health-s01', engine: 'clickhouse', namespace: 'warehouse-health' },
+        'full-20261205T010000Z',
+        'clickhouse/clickhouse-server:24.8.14.39',
+        { 'access-key-id': '', 'secret-access-key': '', password: '' },
+      ),
+    ].flatMap((m) => (m as { items: { apiVersion: string; kind: string }[] }).items);
+    const plural = (kind: string) => kind.toLowerCase().replace(/y$/, 'ie').concat('s');
+    const missing = kinds.filter(({ apiVersion, kind }) => {
+      const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+      const verbs = rules
+        .filter((r) => r.api_groups.includes(group) && r.resources.includes(plural(kind)))
+        .flatMap((r) => r.verbs);
+      return !(verbs.includes('create') && verbs.includes('patch'));
+    });
+    expect(new Set(kinds.map((k) => k.kind)).size).toBeGreaterThanOrEqual(9);
+    expect(missing).toEqual([]);
   });
 
   it('may write and exec only in its scratch namespaces and the shards’ pods, by an admission policy', () => {
