@@ -1,16 +1,35 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
+import { KSM } from '../../monitoring/metrics/kube-state.ts';
+import {
+  FULL_BACKUPS,
+  LAST_FULL_BACKUP,
+  LAST_WAL_ARCHIVED,
+  OLDEST_FULL_BACKUP,
+  SHARD_CREATED,
+  WAL_READY,
+} from '../../monitoring/rules/backup-rules.ts';
 import { kubernetesRules } from '../../monitoring/rules/kubernetes-rules.ts';
 import { nodeHealthRules } from '../../monitoring/rules/node-health-rules.ts';
 import { NODE_CONDITION_KINDS } from '../../monitoring/simulator/faults.ts';
-import { runCli, SMALL_CITY, tempDir } from '../helpers/city.ts';
+import { runCli, smallCityEdited, tempDir } from '../helpers/city.ts';
 import { describeWith, LOCAL_STACK } from '../helpers/needs.ts';
 
 const PORTS = { prometheus: 29090, alertmanager: 29093, simulator: 29200 };
 const prom = `http://127.0.0.1:${PORTS.prometheus}`;
 const am = `http://127.0.0.1:${PORTS.alertmanager}`;
-const model = loadCity(SMALL_CITY).model as CityModel;
+/**
+ * The small city and a PostgreSQL warehouse beside its ClickHouse one, on the same pool: two
+ * shards whose WAL-G exporters the simulator serves, so a backup fault of one shard can be told
+ * from the other's health.
+ */
+const CITY = smallCityEdited([
+  '    connectsTo: [national-db]\n',
+  '    connectsTo: [national-db]\n' +
+    '  - {id: wp, name: Warehouse P, engine: postgresql, pool: wh-a, shards: 2, replicas: 2, perReplica: {cpuCores: 8, memoryGiB: 64}, storagePerReplicaTiB: 2, storageClass: local-hdd}\n',
+]);
+const model = loadCity(CITY).model as CityModel;
 const sim = `http://127.0.0.1:${PORTS.simulator}`;
 
 interface Alert {
@@ -20,6 +39,20 @@ interface Alert {
 
 interface AmAlert {
   labels: Record<string, string>;
+}
+
+interface RuleState {
+  name: string;
+  type: 'alerting' | 'recording';
+  health: string;
+  state?: string;
+  alerts?: Alert[];
+}
+
+interface RuleGroup {
+  name: string;
+  lastEvaluation: string;
+  rules: RuleState[];
 }
 
 async function until<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -35,13 +68,53 @@ async function until<T>(what: string, seconds: number, probe: () => Promise<T | 
 const alerts = async () =>
   ((await (await fetch(`${prom}/api/v1/alerts`)).json()) as { data: { alerts: Alert[] } }).data.alerts;
 
+/** An instant query's samples, and the time Prometheus evaluated it at (unix seconds). */
+async function instant(query: string): Promise<{ at: number; values: number[] }> {
+  const body = (await (await fetch(`${prom}/api/v1/query?${new URLSearchParams({ query })}`)).json()) as {
+    data: { result: { value: [number, string] }[] };
+  };
+  const values = body.data.result.map((r) => Number(r.value[1]));
+  return { at: body.data.result[0]?.value[0] ?? Number.NaN, values };
+}
+
+/** The backups' rule group as Prometheus last evaluated it. */
+async function backupGroup(): Promise<RuleGroup> {
+  const body = (await (await fetch(`${prom}/api/v1/rules`)).json()) as { data: { groups: RuleGroup[] } };
+  const group = body.data.groups.find((g) => g.name === 'citycloud-backups');
+  if (!group) throw new Error('Prometheus has no citycloud-backups rule group');
+  return group;
+}
+
+/** The alerts of the backups' alerting rules named `name` (one rule per warehouse it watches). */
+const backupAlerts = async (name: string) =>
+  (await backupGroup()).rules.filter((r) => r.name === name).flatMap((r) => r.alerts ?? []);
+
+const amAlerts = async () => (await (await fetch(`${am}/api/v2/alerts`)).json()) as AmAlert[];
+
+/** The labels an alert is told by, and its state (Prometheus') or none (Alertmanager's). */
+const told = (a: { labels: Record<string, string>; state?: string }, keys: readonly string[]) => ({
+  ...Object.fromEntries(keys.map((k) => [k, a.labels[k]])),
+  ...(a.state === undefined ? {} : { state: a.state }),
+});
+
+async function inject(kind: string, target: string, settings: Record<string, unknown> = {}) {
+  const res = await fetch(`${sim}/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind, target, ...settings }),
+  });
+  const body = await res.text();
+  if (res.status !== 201) throw new Error(`${kind} ${target}: ${res.status} ${body}`);
+  return JSON.parse(body) as { id: string; since: number };
+}
+
 describeWith([LOCAL_STACK], 'citycloud monitor up / down with the real Prometheus', () => {
   const dir = join(tempDir(), 'monitor');
   const up = [
     'monitor',
     'up',
     '--inventory',
-    SMALL_CITY,
+    CITY,
     '--dir',
     dir,
     '--prometheus-port',
@@ -102,6 +175,7 @@ describeWith([LOCAL_STACK], 'citycloud monitor up / down with the real Prometheu
       kubelet: '2s/2s',
       cadvisor: '2s/2s',
       'cert-manager': '2s/2s',
+      walg: '2s/2s',
     });
   });
 
@@ -122,6 +196,51 @@ describeWith([LOCAL_STACK], 'citycloud monitor up / down with the real Prometheu
     const values = body.data.result[0]?.values ?? [];
     expect(values.length).toBeGreaterThanOrEqual(90);
     for (const [, v] of values) expect(Number(v)).toBeGreaterThan(0);
+  });
+
+  it('has no backup alert on the healthy city, by Prometheus’ evaluation of every backup rule on both warehouses’ series', async () => {
+    // the WAL-G records of both PostgreSQL shards and the CronJobs (wa-s01-backup and both
+    // warehouses' restore drills) in Prometheus: then one evaluation of the group after that
+    const records = [
+      LAST_FULL_BACKUP,
+      LAST_WAL_ARCHIVED,
+      WAL_READY,
+      FULL_BACKUPS,
+      OLDEST_FULL_BACKUP,
+      SHARD_CREATED,
+    ];
+    const seen = await until('the backup records of both wp shards and the three CronJobs', 60, async () => {
+      const wp = await instant(`count({__name__=~"${records.join('|')}",warehouse="wp"})`);
+      const crons = await instant(
+        `count(${KSM.cronJobLastSuccess}{namespace=~"warehouse-(wa|wp)"}) + count(${KSM.cronJobCreated}{namespace=~"warehouse-(wa|wp)"})`,
+      );
+      return wp.values[0] === 2 * records.length && crons.values[0] === 6 ? crons.at : undefined;
+    });
+    const group = await until(
+      'an evaluation of the backup rules after the series were seen',
+      30,
+      async () => {
+        const g = await backupGroup();
+        return Date.parse(g.lastEvaluation) / 1000 > seen ? g : undefined;
+      },
+    );
+    const alerting = group.rules.filter((r) => r.type === 'alerting');
+    expect(new Set(alerting.map((r) => r.name))).toEqual(
+      new Set([
+        'WarehouseFullBackupLate',
+        'WarehouseWalArchivingStopped',
+        'WarehouseWalArchiveBacklog',
+        'WarehouseFullBackupsShort',
+        'WarehousePointInTimeWindowShort',
+        'WarehouseBackupsUnwatched',
+        'WarehouseBackupJobLate',
+        'WarehouseBackupJobFailed',
+        'WarehouseRestoreDrillLate',
+        'WarehouseRestoreDrillFailed',
+      ]),
+    );
+    expect(group.rules.filter((r) => r.health !== 'ok').map((r) => r.name)).toEqual([]);
+    expect(alerting.filter((r) => r.state !== 'inactive' || (r.alerts ?? []).length > 0)).toEqual([]);
   });
 
   it('turns a server fault into a ServerDown alert, pending and then firing', async () => {
@@ -370,6 +489,80 @@ describeWith([LOCAL_STACK], 'citycloud monitor up / down with the real Prometheu
       new Set(kubernetesRules(model).alerts.map((a) => a.rule.alert)),
     );
   }, 300_000);
+
+  it.concurrent('a WAL archiving fault fires WarehouseWalArchivingStopped (critical) for that shard only, then its backlog; both resolve when it is cleared', async () => {
+    const fault = await inject('wal-archive-stuck', 'wp', { shard: 2 });
+    const keys = ['alertname', 'warehouse', 'shard', 'severity'] as const;
+    const s02 = { warehouse: 'wp', shard: 'wp-s02' };
+    // each rule's alerts as one evaluation left them: shard 2's alone, though both shards are judged
+    for (const [name, severity] of [
+      ['WarehouseWalArchivingStopped', 'critical'],
+      // a segment more waits every simulated minute: over 4 for the RPO's 15 minutes
+      ['WarehouseWalArchiveBacklog', 'warning'],
+    ] as const) {
+      const firing = await until(`${name} firing`, 90, async () => {
+        const got = await backupAlerts(name);
+        return got.some((a) => a.state === 'firing') ? got : undefined;
+      });
+      expect(firing.map((a) => told(a, keys))).toEqual([
+        { alertname: name, ...s02, severity, state: 'firing' },
+      ]);
+    }
+    const inAm = await until('both WAL alerts in Alertmanager', 30, async () => {
+      const got = (await amAlerts()).filter((a) => a.labels.warehouse === 'wp');
+      return got.length >= 2 ? got : undefined;
+    });
+    const byName = (x: AmAlert, y: AmAlert) =>
+      (x.labels.alertname ?? '').localeCompare(y.labels.alertname ?? '');
+    expect(inAm.sort(byName).map((a) => told(a, keys))).toEqual([
+      { alertname: 'WarehouseWalArchiveBacklog', ...s02, severity: 'warning' },
+      { alertname: 'WarehouseWalArchivingStopped', ...s02, severity: 'critical' },
+    ]);
+    expect((await fetch(`${sim}/faults/${fault.id}`, { method: 'DELETE' })).ok).toBe(true);
+    // archived again: Prometheus' rules and then Alertmanager let both go
+    await until('the WAL alerts resolved in Prometheus', 60, async () =>
+      (await backupAlerts('WarehouseWalArchivingStopped')).length +
+        (await backupAlerts('WarehouseWalArchiveBacklog')).length ===
+      0
+        ? true
+        : undefined,
+    );
+    await until('the WAL alerts resolved in Alertmanager', 30, async () =>
+      (await amAlerts()).some((a) => a.labels.warehouse === 'wp') ? undefined : true,
+    );
+  }, 200_000);
+
+  it.concurrent('a failed ClickHouse backup Job fires WarehouseBackupJobFailed for its CronJob, not the drill’s, and resolves when cleared', async () => {
+    const fault = await inject('backup-job-failed', 'wa', { shard: 1 });
+    const keys = ['alertname', 'warehouse', 'namespace', 'cronjob', 'job_name', 'severity'] as const;
+    const expected = {
+      alertname: 'WarehouseBackupJobFailed',
+      warehouse: 'wa',
+      namespace: 'warehouse-wa',
+      cronjob: 'wa-s01-backup',
+      // the Job the simulator started at the fault
+      job_name: `wa-s01-backup-${Math.floor(fault.since / 60)}`,
+      severity: 'warning',
+    };
+    const firing = await until('WarehouseBackupJobFailed firing', 90, async () => {
+      const got = await backupAlerts('WarehouseBackupJobFailed');
+      return got.some((a) => a.state === 'firing') ? got : undefined;
+    });
+    expect(firing.map((a) => told(a, keys))).toEqual([{ ...expected, state: 'firing' }]);
+    expect(await backupAlerts('WarehouseRestoreDrillFailed')).toEqual([]);
+    const inAm = await until('WarehouseBackupJobFailed in Alertmanager', 30, async () => {
+      const got = (await amAlerts()).filter((a) => a.labels.alertname === 'WarehouseBackupJobFailed');
+      return got.length > 0 ? got : undefined;
+    });
+    expect(inAm.map((a) => told(a, keys))).toEqual([expected]);
+    expect((await fetch(`${sim}/faults/${fault.id}`, { method: 'DELETE' })).ok).toBe(true);
+    await until('WarehouseBackupJobFailed resolved in Prometheus', 60, async () =>
+      (await backupAlerts('WarehouseBackupJobFailed')).length === 0 ? true : undefined,
+    );
+    await until('WarehouseBackupJobFailed resolved in Alertmanager', 30, async () =>
+      (await amAlerts()).some((a) => a.labels.alertname === 'WarehouseBackupJobFailed') ? undefined : true,
+    );
+  }, 200_000);
 
   it('refuses to start twice, naming what runs (exit 2)', () => {
     const again = runCli(up);
