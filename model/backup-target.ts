@@ -5,6 +5,7 @@
  * off-site or the inventory has no second site), the Secret of the backups' keys, and the
  * ClickHouse backups' keys in the store.
  */
+import { offsiteBucketName, offsiteS3Endpoint } from './offsite-names.ts';
 import type { CityModel, Warehouse } from './types.ts';
 
 /** A warehouse's bucket on the second site. */
@@ -30,6 +31,26 @@ export const BACKUP_CREDENTIAL_KEYS = {
   /** The password of the ClickHouse user the backup jobs connect as. */
   clickhousePassword: 'clickhouse-password',
 } as const;
+
+/** The Secret holding an off-site warehouse's backup agent's certificate and key (`tls.crt`, `tls.key`), issued by cert-manager. */
+export const backupAgentSecret = (warehouse: string) => `${warehouse}-backup-agent`;
+
+/** RFC 1918: the city's own networks, never reached by the way out to the off-site tier. */
+export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+
+/** An off-site warehouse's bucket, its region and the region's S3 endpoint; null when it backs up elsewhere. */
+export function offsiteTarget(
+  model: Pick<CityModel, 'offsite' | 'city'>,
+  warehouse: Pick<Warehouse, 'id' | 'backupTo'>,
+): { readonly endpoint: string; readonly bucket: string; readonly region: string } | null {
+  return warehouse.backupTo === 'offsite'
+    ? {
+        endpoint: offsiteS3Endpoint(model.offsite.region),
+        bucket: offsiteBucketName(model.city.code, warehouse.id),
+        region: model.offsite.region,
+      }
+    : null;
+}
 
 /** The ClickHouse user the backup jobs (and the drill's readings of a shard) connect as. */
 export const CLICKHOUSE_BACKUP_USER = 'backup';

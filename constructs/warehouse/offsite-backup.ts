@@ -8,6 +8,7 @@
  */
 import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1/index.js';
 import { Construct } from 'constructs';
+import { PRIVATE_RANGES } from '../../model/backup-target.ts';
 import type { WarehouseEngine } from './engine.ts';
 import type { WarehouseScope } from './warehouse-scope.ts';
 
@@ -17,9 +18,6 @@ export interface OffsiteBackupProps {
   /** Its engine, whose pods send the backups. */
   readonly engine: WarehouseEngine;
 }
-
-/** RFC 1918: the city's own networks, never reached through this policy. */
-export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 export class OffsiteBackup extends Construct {
   constructor(scope: Construct, id: string, props: OffsiteBackupProps) {
@@ -33,7 +31,7 @@ export class OffsiteBackup extends Construct {
         policyTypes: ['Egress'],
         egress: [
           {
-            to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }],
+            to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...PRIVATE_RANGES] } }],
             ports: [{ port: '443', protocol: 'TCP' }],
           },
         ],

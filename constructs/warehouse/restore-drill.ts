@@ -7,7 +7,9 @@
  *
  * What the drill does through kubectl (runbooks/drill/kubectl-drill.ts), and so what its
  * ServiceAccount `<warehouse>-restore-drill` may do — nothing more:
- * - read the warehouse's backup Secret (`<warehouse>-backup-credentials`, by name: a Role);
+ * - read the warehouse's backup Secret (`<warehouse>-backup-credentials`, by name: a Role), and
+ *   off-site its backup agent's certificate (`<warehouse>-backup-agent`), which the copy's agent
+ *   signs with;
  * - find a shard's leader and run psql in it, or clickhouse-client in a ClickHouse replica
  *   (pods get/list; pods/exec — which the admission
  *   policy below confines to the shards' pods, `<shard>-<ordinal>`);
@@ -33,6 +35,7 @@ import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1/in
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1/index.js';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1/index.js';
 import { Construct } from 'constructs';
+import { backupAgentSecret } from '../../model/backup-target.ts';
 import { utcSchedule, warehouseNamespace } from '../../model/index.ts';
 import { sidecarResources } from './backup-pod.ts';
 import { backupCredentialsSecret } from './backup-target.ts';
@@ -90,7 +93,11 @@ export class RestoreDrill extends Construct {
         {
           apiGroups: [''],
           resources: ['secrets'],
-          resourceNames: [backupCredentialsSecret(w.id)],
+          // off-site, the backup agent's certificate too: the copy runs the shard's agent
+          resourceNames: [
+            backupCredentialsSecret(w.id),
+            ...(w.backupTo === 'offsite' ? [backupAgentSecret(w.id)] : []),
+          ],
           verbs: ['get'],
         },
       ],

@@ -10,6 +10,7 @@
  * (aws-sdk-go) and ClickHouse's (src/IO/S3/Credentials.cpp, getAWSMetadataEndpoint, which asks for
  * the token first). Only the pod reaches 127.0.0.1; no key is ever in the stack or the environment.
  */
+import { backupAgentSecret } from '../../model/backup-target.ts';
 import type { BackupAgentArns } from '../../model/index.ts';
 import type { PodParts } from './backup-pod.ts';
 import { sidecarResources } from './backup-pod.ts';
@@ -27,8 +28,8 @@ export const SIGNING_HELPER_PORT = 9911;
 /** What the pod's AWS SDKs are told the instance metadata service is. */
 export const AGENT_METADATA_ENDPOINT = `http://127.0.0.1:${SIGNING_HELPER_PORT}`;
 
-/** The Secret holding the agent's certificate and key (`tls.crt`, `tls.key`), issued by cert-manager. */
-export const backupAgentSecret = (warehouse: string) => `${warehouse}-backup-agent`;
+/** The Secret holding the agent's certificate and key (the drill reads it too: model/backup-target.ts). */
+export { backupAgentSecret };
 
 const CERT_DIR = '/etc/backup-agent';
 

@@ -36,23 +36,33 @@
 import { randomBytes } from 'node:crypto';
 import {
   BACKUP_CREDENTIAL_KEYS,
+  backupAgentSecret,
   backupCredentialsSecret,
   CLICKHOUSE_BACKUP_USER,
   CLICKHOUSE_SYSTEM_DATABASES,
   clickhouseBackupKey,
   clickhouseBackupOf,
-  secondSiteTarget,
 } from '../../model/backup-target.ts';
 import { type CityModel, type Warehouse, warehouseNamespace } from '../../model/index.ts';
 import { escapeHtml } from '../../view/html-page.ts';
 import type {
   DrillShard,
+  KubectlSession,
   RecoveryPointReading,
   RestoredCopy,
   RestoreState,
   RestoreTarget,
   SourceMark,
 } from './drill-executor.ts';
+import {
+  agentEndpoint,
+  agentParts,
+  drillStore,
+  type OffsiteAgent,
+  readOffsiteAgent,
+  sourcePodArgv,
+  storeEgress,
+} from './scratch-store.ts';
 import type { DatabaseFigures } from './table-figures.ts';
 
 /** The shards' container, and the scratch server's. */
@@ -66,14 +76,6 @@ const SCRATCH_SECRET = 'drill-clickhouse';
 const DRILL_USER = 'drill';
 /** The restore's id in `system.backups`. */
 const RESTORE_ID = 'citycloud-drill';
-
-/** What the executor lends: kubectl's argv, a run of it, the scratch namespace. */
-export interface KubectlSession {
-  base(): string[];
-  run(argv: readonly string[], input?: string): Promise<string>;
-  scratchNamespace(s: DrillShard): string;
-  actionArgv(action: 'apply' | 'delete', s: DrillShard): string[];
-}
 
 /** A query run in a ClickHouse server, its JSON rows. */
 type Query = (sql: string, what: string) => Promise<Record<string, unknown>[]>;
@@ -227,13 +229,9 @@ export class ClickHouseKubectlDrill {
     return w;
   }
 
-  /** The backups' URL: the second site's bucket (the off-site tier is not drilled yet). */
+  /** The backups' URL, path-style: `<endpoint>/<bucket>/clickhouse/<shard>`, as the jobs write them. */
   backupUrl(s: DrillShard): string {
-    const store = secondSiteTarget(this.model, this.warehouse(s));
-    if (!store)
-      throw new Error(
-        `${s.shard}: the drill restores from the city's second site; warehouse ${s.warehouse} backs up off-site, which the kubectl drill does not reach yet`,
-      );
+    const store = drillStore(this.model, this.warehouse(s));
     return `${store.endpoint}/${store.bucket}/${clickhouseBackupKey(s.shard)}`;
   }
 
@@ -276,7 +274,7 @@ export class ClickHouseKubectlDrill {
   }
 
   /** The argv of each reading of the API server the ClickHouse drill makes. */
-  readingArgv(q: 'secret' | 'image' | 'job' | 'job-logs' | 'scratch-secret', s: DrillShard, pod = '<pod>') {
+  readingArgv(q: 'secret' | 'job' | 'job-logs' | 'scratch-secret', s: DrillShard) {
     const ns = warehouseNamespace(s.warehouse);
     const scratch = this.k.scratchNamespace(s);
     switch (q) {
@@ -302,17 +300,6 @@ export class ClickHouseKubectlDrill {
           '--ignore-not-found',
           '-o',
           'json',
-        ];
-      case 'image':
-        return [
-          ...this.k.base(),
-          'get',
-          'pod',
-          pod,
-          '-n',
-          ns,
-          '-o',
-          `jsonpath={.spec.containers[?(@.name=="${CLICKHOUSE_CONTAINER}")].image}`,
         ];
       case 'job':
         return [
@@ -435,9 +422,22 @@ export class ClickHouseKubectlDrill {
   async restore(s: DrillShard, target: RestoreTarget): Promise<{ base: string }> {
     const { pod, query } = await this.source(s);
     const backup = await this.chosen(s, target, query);
-    const image = (await this.k.run(this.readingArgv('image', s, pod))).trim();
+    const w = this.warehouse(s);
+    // the scratch server runs the shard's own image (and, off-site, its backup agent)
+    const podJson = await this.k.run(sourcePodArgv(this.k, w, pod));
+    const image = String(
+      (
+        JSON.parse(podJson) as { spec?: { containers?: { name?: string; image?: string }[] } }
+      ).spec?.containers?.find((c) => c.name === CLICKHOUSE_CONTAINER)?.image ?? '',
+    );
     if (!IMAGE.test(image))
-      throw new Error(`${pod} runs no ClickHouse image the drill can read (${image.slice(0, 80)})`);
+      throw new Error(
+        `${pod} runs no ClickHouse image the drill can read (${JSON.stringify(image.slice(0, 80))})`,
+      );
+    const offsite =
+      drillStore(this.model, w).kind === 'offsite'
+        ? await readOffsiteAgent(this.k, w, pod, podJson)
+        : undefined;
     const data = await this.secretData(s);
     // a restore begun again keeps the password the scratch server was started with
     const scratch = JSON.parse((await this.k.run(this.readingArgv('scratch-secret', s))).trim() || '{}') as {
@@ -445,11 +445,17 @@ export class ClickHouseKubectlDrill {
     };
     const password =
       scratch.data?.password ?? Buffer.from(randomBytes(24).toString('hex')).toString('base64');
-    const manifests = this.scratchManifests(s, backup.name, image, {
-      'access-key-id': data[BACKUP_CREDENTIAL_KEYS.accessKeyId] ?? '',
-      'secret-access-key': data[BACKUP_CREDENTIAL_KEYS.secretAccessKey] ?? '',
-      password,
-    });
+    const manifests = this.scratchManifests(
+      s,
+      backup.name,
+      image,
+      {
+        'access-key-id': data[BACKUP_CREDENTIAL_KEYS.accessKeyId] ?? '',
+        'secret-access-key': data[BACKUP_CREDENTIAL_KEYS.secretAccessKey] ?? '',
+        password,
+      },
+      offsite,
+    );
     await this.k.run(this.k.actionArgv('apply', s), JSON.stringify(manifests));
     return { base: `${backup.kind} backup ${backup.name}` };
   }
@@ -460,11 +466,15 @@ export class ClickHouseKubectlDrill {
     backup: string,
     image: string,
     secretData: Readonly<Record<'access-key-id' | 'secret-access-key' | 'password', string>>,
+    offsite?: OffsiteAgent,
   ): object {
     const w = this.warehouse(s);
     const ns = this.k.scratchNamespace(s);
-    const site = this.model.secondSite;
-    if (!site) throw new Error(`${s.shard}: the inventory has no second site to restore from`);
+    const store = drillStore(this.model, w);
+    if (store.kind === 'offsite' && !offsite)
+      throw new Error(`${s.shard}: an off-site warehouse's copy needs the shard's backup agent beside it`);
+    const agent = store.kind === 'offsite' && offsite ? agentParts(offsite.agent, w) : null;
+    const [toStore, dns] = storeEgress(store);
     const labels = { 'app.kubernetes.io/part-of': ns, 'citycloud.hcmc.gov.vn/drill-of': s.shard };
     const meta = (name: string) => ({ name, namespace: ns, labels });
     const server = { ...labels, 'app.kubernetes.io/name': 'clickhouse-drill' };
@@ -492,16 +502,7 @@ export class ClickHouseKubectlDrill {
             podSelector: {},
             policyTypes: ['Ingress', 'Egress'],
             ingress: [{ from: inNamespace, ports: [{ port: 9000, protocol: 'TCP' }] }],
-            egress: [
-              { to: [{ ipBlock: { cidr: site.cidr } }], ports: [{ port: 443, protocol: 'TCP' }] },
-              { to: inNamespace, ports: [{ port: 9000, protocol: 'TCP' }] },
-              {
-                ports: [
-                  { port: 53, protocol: 'UDP' },
-                  { port: 53, protocol: 'TCP' },
-                ],
-              },
-            ],
+            egress: [toStore, { to: inNamespace, ports: [{ port: 9000, protocol: 'TCP' }] }, dns],
           },
         },
         {
@@ -511,6 +512,17 @@ export class ClickHouseKubectlDrill {
           type: 'Opaque',
           data: secretData,
         },
+        ...(offsite
+          ? [
+              {
+                apiVersion: 'v1',
+                kind: 'Secret',
+                metadata: meta(backupAgentSecret(w.id)),
+                type: 'kubernetes.io/tls',
+                data: offsite.tls,
+              },
+            ]
+          : []),
         {
           apiVersion: 'v1',
           kind: 'ConfigMap',
@@ -540,9 +552,14 @@ export class ClickHouseKubectlDrill {
                     name: CLICKHOUSE_CONTAINER,
                     image,
                     env: [
-                      // the S3 client's keys, as the shards' servers have them
-                      fromSecret('AWS_ACCESS_KEY_ID', 'access-key-id'),
-                      fromSecret('AWS_SECRET_ACCESS_KEY', 'secret-access-key'),
+                      // the S3 client's keys as the shards' servers have them: the second site's,
+                      // or the backup agent's role served beside it
+                      ...(offsite
+                        ? [{ name: 'AWS_EC2_METADATA_SERVICE_ENDPOINT', value: agentEndpoint(offsite.agent) }]
+                        : [
+                            fromSecret('AWS_ACCESS_KEY_ID', 'access-key-id'),
+                            fromSecret('AWS_SECRET_ACCESS_KEY', 'secret-access-key'),
+                          ]),
                       ...user,
                     ],
                     ports: [{ name: 'native', containerPort: 9000 }],
@@ -557,8 +574,9 @@ export class ClickHouseKubectlDrill {
                       },
                     ],
                   },
+                  ...(agent ? [agent.container] : []),
                 ],
-                volumes: [{ name: 'config', configMap: { name: SERVER } }],
+                volumes: [{ name: 'config', configMap: { name: SERVER } }, ...(agent ? [agent.volume] : [])],
               },
             },
             volumeClaimTemplates: [

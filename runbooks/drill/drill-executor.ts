@@ -94,3 +94,11 @@ export interface DrillExecutor {
   /** Whether anything of the scratch place is left. */
   scratchLeft(shard: DrillShard): Promise<boolean>;
 }
+
+/** What the kubectl executor lends the engines' drills: kubectl's argv, a run of it, the scratch namespace. */
+export interface KubectlSession {
+  base(): string[];
+  run(argv: readonly string[], input?: string): Promise<string>;
+  scratchNamespace(s: DrillShard): string;
+  actionArgv(action: 'apply' | 'delete', s: DrillShard): string[];
+}

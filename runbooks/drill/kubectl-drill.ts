@@ -15,7 +15,7 @@
 import { onPath } from '../../exec/on-path.ts';
 import { runArgv } from '../../exec/run-argv.ts';
 import { commandLine } from '../../exec/shell-quote.ts';
-import { secondSiteTarget } from '../../model/backup-target.ts';
+import { BACKUP_CREDENTIAL_KEYS, backupAgentSecret } from '../../model/backup-target.ts';
 import { type CityModel, warehouseNamespace } from '../../model/index.ts';
 import { AMCHECK_ARGS, amcheckFindings } from './amcheck.ts';
 import { awaitArchived } from './archiving.ts';
@@ -30,6 +30,14 @@ import type {
   RestoreTarget,
   SourceMark,
 } from './drill-executor.ts';
+import {
+  agentEndpoint,
+  agentParts,
+  drillStore,
+  type OffsiteAgent,
+  readOffsiteAgent,
+  storeEgress,
+} from './scratch-store.ts';
 import { DATABASES_SQL, type DatabaseFigures, TABLES_SQL, tableFiguresSql } from './table-figures.ts';
 import {
   formatLsn,
@@ -51,6 +59,7 @@ const SCRATCH_POD = `${SCRATCH}-0`;
 /** Where Spilo's PostgreSQL keeps its log (PGROOT /home/postgres/pgdata/pgroot, PGDATA under it). */
 const SPILO_PG_WAL = '/home/postgres/pgdata/pgroot/data/pg_wal';
 const cloneEnv = (scope: string) => `/run/etc/wal-e.d/env-clone-${scope}`;
+const CLONE_ENV_VOLUME = 'clone-env';
 
 /**
  * The drill's figures, in a shard's pod: every database in a REPEATABLE READ snapshot, the last
@@ -381,13 +390,14 @@ export class KubectlDrillExecutor implements DrillExecutor {
     s: DrillShard,
     target: RestoreTarget,
     secretData: Readonly<Record<string, string>>,
+    offsite?: OffsiteAgent,
   ): object {
     const w = this.model.warehouses.find((x) => x.id === s.warehouse);
-    const store = w ? secondSiteTarget(this.model, w) : null;
-    if (!w || !store || !this.model.secondSite)
-      throw new Error(
-        `${s.shard}: the drill restores from the city's second site; warehouse ${s.warehouse} backs up off-site, which the kubectl drill does not reach yet`,
-      );
+    if (!w) throw new Error(`warehouse ${s.warehouse} is not in the inventory`);
+    const store = drillStore(this.model, w);
+    if (store.kind === 'offsite' && !offsite)
+      throw new Error(`${s.shard}: an off-site warehouse's copy needs the shard's backup agent beside it`);
+    const agent = store.kind === 'offsite' && offsite ? agentParts(offsite.agent, w) : null;
     const ns = this.scratchNamespace(s);
     const labels = { 'app.kubernetes.io/part-of': ns, 'citycloud.hcmc.gov.vn/drill-of': s.shard };
     const meta = (name: string) => ({ name, namespace: ns, labels });
@@ -417,21 +427,21 @@ export class KubectlDrillExecutor implements DrillExecutor {
             podSelector: {},
             policyTypes: ['Ingress', 'Egress'],
             ingress: [],
-            egress: [
-              {
-                to: [{ ipBlock: { cidr: this.model.secondSite.cidr } }],
-                ports: [{ port: 443, protocol: 'TCP' }],
-              },
-              {
-                ports: [
-                  { port: 53, protocol: 'UDP' },
-                  { port: 53, protocol: 'TCP' },
-                ],
-              },
-            ],
+            egress: storeEgress(store),
           },
         },
         { apiVersion: 'v1', kind: 'Secret', metadata: meta(secret), type: 'Opaque', data: secretData },
+        ...(offsite
+          ? [
+              {
+                apiVersion: 'v1',
+                kind: 'Secret',
+                metadata: meta(backupAgentSecret(w.id)),
+                type: 'kubernetes.io/tls',
+                data: offsite.tls,
+              },
+            ]
+          : []),
         { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(SCRATCH) },
         {
           // Patroni keeps its leader lock and state in the namespace's own ConfigMaps
@@ -484,18 +494,58 @@ export class KubectlDrillExecutor implements DrillExecutor {
                       // the shards' WAL-G prefix carries their namespace (configure_spilo.py)
                       { name: 'CLONE_WAL_BUCKET_SCOPE_PREFIX', value: `${warehouseNamespace(s.warehouse)}-` },
                       { name: 'CLONE_WAL_S3_BUCKET', value: store.bucket },
-                      { name: 'CLONE_AWS_ENDPOINT', value: store.endpoint },
                       { name: 'CLONE_USE_WALG_RESTORE', value: 'true' },
                       ...(targetTime ? [{ name: 'CLONE_TARGET_TIME', value: targetTime }] : []),
-                      fromSecret('CLONE_AWS_ACCESS_KEY_ID', 'access-key-id'),
-                      fromSecret('CLONE_AWS_SECRET_ACCESS_KEY', 'secret-access-key'),
-                      fromSecret('CLONE_WALG_LIBSODIUM_KEY', 'libsodium-key'),
+                      // as the shards archive there (constructs/warehouse/spilo-backup.ts): the
+                      // second site by endpoint and keys, the off-site bucket by region and role
+                      ...(store.kind === 'second-site'
+                        ? [
+                            { name: 'CLONE_AWS_ENDPOINT', value: store.endpoint },
+                            fromSecret('CLONE_AWS_ACCESS_KEY_ID', BACKUP_CREDENTIAL_KEYS.accessKeyId),
+                            fromSecret('CLONE_AWS_SECRET_ACCESS_KEY', BACKUP_CREDENTIAL_KEYS.secretAccessKey),
+                          ]
+                        : [
+                            { name: 'CLONE_AWS_REGION', value: store.region },
+                            { name: 'CLONE_WALG_DISABLE_S3_SSE', value: 'true' },
+                          ]),
+                      fromSecret('CLONE_WALG_LIBSODIUM_KEY', BACKUP_CREDENTIAL_KEYS.encryptionKey),
                       { name: 'CLONE_WALG_LIBSODIUM_KEY_TRANSFORM', value: 'base64' },
                     ],
                     resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { memory: '16Gi' } },
-                    volumeMounts: [{ name: 'data', mountPath: '/home/postgres/pgdata' }],
+                    volumeMounts: [
+                      { name: 'data', mountPath: '/home/postgres/pgdata' },
+                      ...(agent ? [{ name: CLONE_ENV_VOLUME, mountPath: cloneEnv(s.shard) }] : []),
+                    ],
                   },
+                  ...(agent ? [agent.container] : []),
                 ],
+                ...(agent && offsite
+                  ? {
+                      // Spilo writes no metadata endpoint into WAL-G's envdir (configure_spilo.py
+                      // write_wale_environment's names): an emptyDir there, the endpoint written
+                      // first, Spilo's files beside it (it makes the folder only when missing)
+                      initContainers: [
+                        {
+                          name: 'walg-metadata-endpoint',
+                          image: SPILO_IMAGE,
+                          command: [
+                            'sh',
+                            '-c',
+                            'printf %s "$ENDPOINT" > "$ENV_DIR/AWS_EC2_METADATA_SERVICE_ENDPOINT"',
+                          ],
+                          env: [
+                            { name: 'ENDPOINT', value: agentEndpoint(offsite.agent) },
+                            { name: 'ENV_DIR', value: cloneEnv(s.shard) },
+                          ],
+                          volumeMounts: [{ name: CLONE_ENV_VOLUME, mountPath: cloneEnv(s.shard) }],
+                        },
+                      ],
+                      volumes: [
+                        { name: CLONE_ENV_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+                        agent.volume,
+                      ],
+                    }
+                  : {}),
               },
             },
             volumeClaimTemplates: [
@@ -519,7 +569,12 @@ export class KubectlDrillExecutor implements DrillExecutor {
     const secret = JSON.parse(await this.run(this.queryArgv('secret', s))) as {
       data?: Record<string, string>;
     };
-    const manifests = this.scratchManifests(s, target, secret.data ?? {});
+    const w = this.model.warehouses.find((x) => x.id === s.warehouse);
+    const offsite =
+      w && drillStore(this.model, w).kind === 'offsite'
+        ? await readOffsiteAgent(this, w, await this.leader(s))
+        : undefined;
+    const manifests = this.scratchManifests(s, target, secret.data ?? {}, offsite);
     await this.run(this.actionArgv('apply', s), JSON.stringify(manifests));
     return { base: 'the newest WAL-G full backup before the target' };
   }

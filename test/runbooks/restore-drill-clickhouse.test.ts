@@ -29,6 +29,7 @@ import type { DrillShard } from '../../runbooks/drill/drill-executor.ts';
 import { drillTargets } from '../../runbooks/drill/drill-plan.ts';
 import { judge } from '../../runbooks/drill/drill-result.ts';
 import { KubectlDrillExecutor } from '../../runbooks/drill/kubectl-drill.ts';
+import { agentSecretArgv, sourcePodArgv } from '../../runbooks/drill/scratch-store.ts';
 import { figuresDiffer } from '../../runbooks/drill/table-figures.ts';
 import { BUILTIN_CITY, runCli, tempDir } from '../helpers/city.ts';
 import { realKubectl, unreachableKubeconfig } from '../helpers/tools.ts';
@@ -76,10 +77,17 @@ const manifests = () =>
   }) as { items: Item[] };
 
 describe('the kubectl drill of a ClickHouse shard: its command lines', () => {
-  it.each(['secret', 'scratch-secret', 'image', 'job', 'job-logs'] as const)(
+  it.each(['secret', 'scratch-secret', 'job', 'job-logs'] as const)(
     'reading %s: kubectl takes every flag, and only the server is missing',
-    (q) => onlyTheServerMissing(ch.readingArgv(q, shard, 'health-s03-1')),
+    (q) => onlyTheServerMissing(ch.readingArgv(q, shard)),
   );
+
+  it('reading a source pod and the backup agent’s certificate: only the server is missing', () => {
+    const health = model.warehouses.find((w) => w.id === 'health');
+    if (!health) throw new Error('no health warehouse');
+    onlyTheServerMissing(sourcePodArgv(x, health, 'health-s03-1'));
+    onlyTheServerMissing(agentSecretArgv(x, health));
+  });
 
   it('a query in a source replica takes its password and SQL on stdin, none in the argv: only the server is missing', () => {
     const argv = ch.sourceArgv(shard, 'health-s03-0');
@@ -193,14 +201,6 @@ print(t.findtext('zookeeper/node/host'), t.findtext('keeper_server/raft_configur
     expect(r.stdout.trim()).toBe('127.0.0.1 127.0.0.1 health-s03 drill 1 127.0.0.1');
     // an id XML cannot name an element by leaves the cluster out rather than break the file
     expect(scratchConfig({ id: '9city' }, '9city-s01')).not.toContain('remote_servers');
-  });
-
-  it('refuses a warehouse that backs up off-site, in a line', () => {
-    const off = model.warehouses.find((w) => w.engine === 'clickhouse' && w.backupTo === 'offsite');
-    expect(off).toBeDefined();
-    expect(() => ch.backupUrl({ ...shard, warehouse: off?.id ?? '', shard: `${off?.id}-s01` })).toThrow(
-      /backs up off-site, which the kubectl drill does not reach yet/,
-    );
   });
 });
 

@@ -80,6 +80,14 @@ describe('the restore drill', () => {
     expect(rules.find((r) => r.resources.includes('pods/exec'))?.verbs).toEqual(['create', 'get']);
   });
 
+  it('off-site, may read its backup agent’s certificate too (the copy runs the shard’s agent), by name', () => {
+    const construction = city.warehouses.find((w) => w.id === 'construction') as Warehouse;
+    expect(construction.backupTo).toBe('offsite');
+    expect(
+      synth(construction)[RoleV1.tfResourceType]?.['construction-restore-drill']?.rule[0].resource_names,
+    ).toEqual(['construction-backup-credentials', 'construction-backup-agent']);
+  });
+
   it('may create and apply again every object either engine’s scratch namespace holds (the manifests the drill writes)', () => {
     const x = new KubectlDrillExecutor(city, { stateRoot: '/nonexistent' });
     const health = city.warehouses.find((w) => w.id === 'health') as Warehouse;
