@@ -119,7 +119,7 @@ export class RestoreDrill extends Construct {
         { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', ...apply] },
         // a ClickHouse shard's drill: the scratch server's Service and configuration, the
         // restore Job, read back with its logs
-        { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', ...apply] },
+        { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', ...apply] },
         // the scratch Role's rules: an account may grant only what it holds
         {
           apiGroups: [''],

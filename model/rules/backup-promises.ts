@@ -51,6 +51,16 @@ export function backupPromises(model: CityModel): RuleResult {
         message: `warehouse ${w.id}'s backups would name objects longer than Kubernetes keeps: ${long.join(', ')}`,
         expected: 'a shorter warehouse id',
       });
+    // a drill's scratch namespaces are warehouse-<id>-drill-…, which its account may create and
+    // delete: no other warehouse's namespace may be one of them
+    const under = model.warehouses.find((o) => o !== w && w.id.startsWith(`${o.id}-drill-`));
+    if (under)
+      v.push({
+        path: w.path,
+        field: 'id',
+        message: `warehouse ${w.id}'s namespace ${warehouseNamespace(w.id)} is one of warehouse ${under.id}'s restore drill scratch namespaces (${warehouseNamespace(under.id)}-drill-*), which that drill creates and deletes`,
+        expected: `an id that does not begin with ${under.id}-drill-`,
+      });
     const period = schedulePeriodDays(b.schedule);
     if ('problem' in period)
       v.push({

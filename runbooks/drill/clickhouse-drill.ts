@@ -60,10 +60,10 @@ import {
   drillStore,
   type OffsiteAgent,
   readOffsiteAgent,
+  scratchFrame,
   sourcePodArgv,
-  storeEgress,
 } from './scratch-store.ts';
-import type { DatabaseFigures } from './table-figures.ts';
+import type { DatabaseFigures, TableFigures } from './table-figures.ts';
 
 /** The shards' container, and the scratch server's. */
 export const CLICKHOUSE_CONTAINER = 'clickhouse';
@@ -96,11 +96,19 @@ export const newerPartsSql = (since: number) =>
   `SELECT toUnixTimestamp(min(modification_time)) AS oldest, count() AS parts FROM system.parts WHERE active AND database NOT IN (${SYSTEM}) AND modification_time >= toDateTime(${Math.trunc(since)}) FORMAT JSONEachRow`;
 
 /**
- * The rows of each table's partitions, of those whose every active part is older than `before`
- * (unix s) when given: the same SQL on the source and the copy.
+ * The rows of each table's partitions. With `before` (unix s, a backup's start): the rows of the
+ * active parts older than it (`settled_rows`: the backup holds those parts as they are, and a merge
+ * since wrote a newer part, so the copy holds at least as many) and whether every part is
+ * (`all_settled`: then the copy holds exactly as many). Without: every row (`total_rows`), the copy's.
  */
-export const partitionsSql = (before: number | null) =>
-  `SELECT database, table, partition_id, sum(rows) AS rows FROM system.parts WHERE active AND database NOT IN (${SYSTEM}) GROUP BY database, table, partition_id${before === null ? '' : ` HAVING max(modification_time) < toDateTime(${Math.trunc(before)})`} ORDER BY database, table, partition_id FORMAT JSONEachRow`;
+export const partitionsSql = (before: number | null) => {
+  const t = before === null ? '' : `toDateTime(${Math.trunc(before)})`;
+  const figures =
+    before === null
+      ? 'sum(rows) AS total_rows'
+      : `sumIf(rows, modification_time < ${t}) AS settled_rows, max(modification_time) < ${t} AS all_settled`;
+  return `SELECT database, table, partition_id, ${figures} FROM system.parts WHERE active AND database NOT IN (${SYSTEM}) GROUP BY database, table, partition_id${before === null ? '' : ' HAVING settled_rows > 0'} ORDER BY database, table, partition_id FORMAT JSONEachRow`;
+};
 
 /** The copy's tables CHECK TABLE reads. */
 export const TABLES_SQL = `SELECT database, name FROM system.tables WHERE engine LIKE '%MergeTree%' AND database NOT IN (${SYSTEM}) ORDER BY database, name FORMAT JSONEachRow`;
@@ -108,19 +116,33 @@ export const TABLES_SQL = `SELECT database, name FROM system.tables WHERE engine
 export const checkTableSql = (database: string, table: string) =>
   `CHECK TABLE ${sqlName(database)}.${sqlName(table)} SETTINGS check_query_single_value_result = 0 FORMAT JSONEachRow`;
 
-/** The restore Job's script: waits for the scratch server, restores once, polls to the end. */
+/** How many polls in a row may go unanswered before the restore job gives up (10 s apart). */
+const POLLS_UNANSWERED = 30;
+
+/**
+ * The restore Job's script: waits for the scratch server (saying why it does not answer yet),
+ * restores once, and polls to the end; a poll unanswered is tried again, a restore the server no
+ * longer knows (it restarted: `system.backups` is not kept) is a failure, said so.
+ */
 export const RESTORE_SCRIPT = `set -euo pipefail
 q() { clickhouse-client --host ${SERVER_POD}.${SERVER} --query "$1"; }
-until q 'SELECT 1' >/dev/null 2>&1; do echo "waiting for the scratch server"; sleep 5; done
+until out=$(q 'SELECT 1' 2>&1); do echo "waiting for the scratch server: $(printf '%s' "$out" | tail -n 1)"; sleep 5; done
 echo "RESTORE from $BACKUP_URL/$BACKUP_NAME"
 url=$(printf '%s' "$BACKUP_URL/$BACKUP_NAME" | sed "s/[\\\\\\\\']/\\\\\\\\&/g")
 q "RESTORE ALL EXCEPT DATABASES ${CLICKHOUSE_SYSTEM_DATABASES.join(', ')} FROM S3('$url') SETTINGS id = '${RESTORE_ID}' ASYNC" >/dev/null
+unanswered=0
 while :; do
-  status=$(q "SELECT status FROM system.backups WHERE id = '${RESTORE_ID}'")
+  if ! status=$(q "SELECT status FROM system.backups WHERE id = '${RESTORE_ID}'" 2>&1); then
+    unanswered=$((unanswered + 1))
+    if [ "$unanswered" -ge ${POLLS_UNANSWERED} ]; then echo "RESTORE: the scratch server stopped answering: $(printf '%s' "$status" | tail -n 1)" >&2; exit 1; fi
+    sleep 10; continue
+  fi
+  unanswered=0
   case "$status" in
     RESTORED) echo "restored $BACKUP_NAME"; exit 0 ;;
     RESTORING) sleep 10 ;;
-    *) echo "RESTORE $status: $(q "SELECT error FROM system.backups WHERE id = '${RESTORE_ID}'")" >&2; exit 1 ;;
+    '') echo "RESTORE: the scratch server no longer knows restore ${RESTORE_ID} (it restarted: nothing of that restore can be trusted)" >&2; exit 1 ;;
+    *) echo "RESTORE $status: $(q "SELECT error FROM system.backups WHERE id = '${RESTORE_ID}'" || true)" >&2; exit 1 ;;
   esac
 done
 `;
@@ -162,20 +184,43 @@ export function backupsListed(rows: readonly Record<string, unknown>[], now: num
     .sort((a, b) => a.at - b.at || a.name.localeCompare(b.name));
 }
 
-/** Rows per partition as DatabaseFigures: a "table" per partition, `events partition 202612`. */
-export function partitionFigures(rows: readonly Record<string, unknown>[]): DatabaseFigures[] {
-  const dbs = new Map<string, { table: string; rows: number; sampled: number; checksum: string }[]>();
-  for (const r of rows) {
-    const db = str(r.database);
-    const list = dbs.get(db) ?? [];
-    list.push({
-      table: `${str(r.table)} partition ${str(r.partition_id)}`,
-      rows: count(r.rows),
-      sampled: 0,
-      checksum: '',
-    });
-    dbs.set(db, list);
-  }
+/**
+ * Rows per partition as DatabaseFigures, a "table" per partition (`events partition 202612`), from
+ * one replica's rows or several's: per partition the most any replica holds (a replica behind the
+ * others, which a backup may have been taken on, shows as a copy with fewer), exact only where every
+ * replica's parts are all older than the backup.
+ */
+export function partitionFigures(
+  ...replicas: readonly (readonly Record<string, unknown>[])[]
+): DatabaseFigures[] {
+  const byKey = new Map<string, { database: string; figures: TableFigures }>();
+  for (const rows of replicas)
+    for (const r of rows) {
+      const table = `${str(r.table)} partition ${str(r.partition_id)}`;
+      const key = JSON.stringify([str(r.database), table]);
+      const n = count(r.settled_rows ?? r.total_rows);
+      const exact =
+        !('all_settled' in r) || r.all_settled === 1 || r.all_settled === '1' || r.all_settled === true;
+      const had = byKey.get(key)?.figures;
+      const rowsOf = had === undefined ? n : had.rows < 0 || n < 0 ? -1 : Math.max(had.rows, n);
+      byKey.set(key, {
+        database: str(r.database),
+        figures: {
+          table,
+          rows: rowsOf,
+          sampled: 0,
+          checksum: '',
+          ...((had?.atLeast ?? false) || !exact ? { atLeast: true } : {}),
+        },
+      });
+    }
+  const dbs = new Map<string, TableFigures[]>();
+  for (const { database, figures } of [...byKey.values()].sort((a, b) =>
+    a.database === b.database
+      ? a.figures.table.localeCompare(b.figures.table)
+      : a.database.localeCompare(b.database),
+  ))
+    dbs.set(database, [...(dbs.get(database) ?? []), figures]);
   return [...dbs].map(([database, tables]) => ({ database, tables }));
 }
 
@@ -235,28 +280,12 @@ export class ClickHouseKubectlDrill {
     return `${store.endpoint}/${store.bucket}/${clickhouseBackupKey(s.shard)}`;
   }
 
-  /** `kubectl exec` into a pod's ClickHouse container, with stdin when `stdin`. */
-  execArgv(namespace: string, pod: string, command: readonly string[], stdin = false): string[] {
-    return [
-      ...this.k.base(),
-      'exec',
-      ...(stdin ? ['-i'] : []),
-      '-n',
-      namespace,
-      pod,
-      '-c',
-      CLICKHOUSE_CONTAINER,
-      '--',
-      ...command,
-    ];
-  }
-
   /**
    * The argv of a reading in a source replica: clickhouse-client as the backup user, its password
    * the first line of stdin and the query the rest, so neither is in an argv.
    */
   sourceArgv(s: DrillShard, pod: string): string[] {
-    return this.execArgv(
+    return this.k.execArgv(
       warehouseNamespace(s.warehouse),
       pod,
       [
@@ -264,17 +293,19 @@ export class ClickHouseKubectlDrill {
         '-c',
         `IFS= read -r CLICKHOUSE_PASSWORD; export CLICKHOUSE_PASSWORD CLICKHOUSE_USER=${CLICKHOUSE_BACKUP_USER}; exec clickhouse-client`,
       ],
-      true,
+      { container: CLICKHOUSE_CONTAINER, stdin: true },
     );
   }
 
   /** The argv of a query in the scratch server, as the drill's user (the container's environment). */
   scratchArgv(s: DrillShard, sql: string): string[] {
-    return this.execArgv(this.k.scratchNamespace(s), SERVER_POD, ['clickhouse-client', '--query', sql]);
+    return this.k.execArgv(this.k.scratchNamespace(s), SERVER_POD, ['clickhouse-client', '--query', sql], {
+      container: CLICKHOUSE_CONTAINER,
+    });
   }
 
   /** The argv of each reading of the API server the ClickHouse drill makes. */
-  readingArgv(q: 'secret' | 'job' | 'job-logs' | 'scratch-secret', s: DrillShard) {
+  readingArgv(q: 'secret' | 'job' | 'job-logs', s: DrillShard) {
     const ns = warehouseNamespace(s.warehouse);
     const scratch = this.k.scratchNamespace(s);
     switch (q) {
@@ -286,18 +317,6 @@ export class ClickHouseKubectlDrill {
           backupCredentialsSecret(s.warehouse),
           '-n',
           ns,
-          '-o',
-          'json',
-        ];
-      case 'scratch-secret':
-        return [
-          ...this.k.base(),
-          'get',
-          'secret',
-          SCRATCH_SECRET,
-          '-n',
-          scratch,
-          '--ignore-not-found',
           '-o',
           'json',
         ];
@@ -325,35 +344,43 @@ export class ClickHouseKubectlDrill {
     return secret.data ?? {};
   }
 
-  /** The first replica of the shard that answers (as the backup jobs pick theirs). */
-  private async replica(s: DrillShard, password: string): Promise<string> {
-    const w = this.warehouse(s);
-    const tried: string[] = [];
-    for (let i = 0; i < w.replicas; i += 1) {
-      const pod = `${s.shard}-${i}`;
-      try {
-        await this.k.run(this.sourceArgv(s, pod), `${password}\nSELECT 1`);
-        return pod;
-      } catch (err) {
-        tried.push((err as Error).message.split(' failed: ').at(-1) ?? '');
-      }
-    }
-    throw new Error(
-      `no replica of ${s.shard} answers in ${warehouseNamespace(s.warehouse)} (${tried.at(-1)?.slice(0, 200) ?? 'none tried'})`,
-    );
-  }
-
-  private async source(s: DrillShard) {
+  /**
+   * The shard's replicas that answer, the first first (as the backup jobs pick theirs), each with
+   * its query as the backup jobs' user; none answering is an error naming the last refusal.
+   */
+  private async replicas(s: DrillShard, all: boolean): Promise<{ pod: string; query: Query }[]> {
     const data = await this.secretData(s);
     const password = Buffer.from(data[BACKUP_CREDENTIAL_KEYS.clickhousePassword] ?? '', 'base64').toString();
     if (password === '' || /[\r\n]/.test(password))
       throw new Error(
         `${backupCredentialsSecret(s.warehouse)} has no usable ${BACKUP_CREDENTIAL_KEYS.clickhousePassword}: the drill reads the shard as the backup jobs' user`,
       );
-    const pod = await this.replica(s, password);
-    const query: Query = async (sql, what) =>
-      jsonRows(await this.k.run(this.sourceArgv(s, pod), `${password}\n${sql}`), what);
-    return { pod, query };
+    const queryOn =
+      (pod: string): Query =>
+      async (sql, what) =>
+        jsonRows(await this.k.run(this.sourceArgv(s, pod), `${password}\n${sql}`), what);
+    const found: { pod: string; query: Query }[] = [];
+    const refused: string[] = [];
+    for (let i = 0; i < this.warehouse(s).replicas && (all || found.length === 0); i += 1) {
+      const pod = `${s.shard}-${i}`;
+      try {
+        await queryOn(pod)('SELECT 1 AS one FORMAT JSONEachRow', pod);
+        found.push({ pod, query: queryOn(pod) });
+      } catch (err) {
+        refused.push((err as Error).message.split(' failed: ').at(-1) ?? '');
+      }
+    }
+    if (found.length === 0)
+      throw new Error(
+        `no replica of ${s.shard} answers in ${warehouseNamespace(s.warehouse)} (${refused.at(-1)?.slice(0, 200) ?? 'none tried'})`,
+      );
+    return found;
+  }
+
+  private async source(s: DrillShard): Promise<{ pod: string; query: Query }> {
+    const [first] = await this.replicas(s, false);
+    if (!first) throw new Error(`no replica of ${s.shard} answers`);
+    return first;
   }
 
   async backups(s: DrillShard, query: Query) {
@@ -390,7 +417,11 @@ export class ClickHouseKubectlDrill {
         archiveProblem: `no finished backup of ${s.shard} in ${this.backupUrl(s)}`,
         databases: [],
       };
-    const rows = await query(partitionsSql(newest.at), `the partitions of ${s.shard}`);
+    // every replica that answers: a backup taken on one behind the others holds less than they do
+    const replicas = await this.replicas(s, true);
+    const rows = await Promise.all(
+      replicas.map((r) => r.query(partitionsSql(newest.at), `the partitions of ${s.shard} on ${r.pod}`)),
+    );
     return {
       restorePoint: newest.name,
       lsn: '',
@@ -398,7 +429,7 @@ export class ClickHouseKubectlDrill {
       segment: '',
       archived: true,
       archiveProblem: null,
-      databases: partitionFigures(rows),
+      databases: partitionFigures(...rows),
     };
   }
 
@@ -439,12 +470,8 @@ export class ClickHouseKubectlDrill {
         ? await readOffsiteAgent(this.k, w, pod, podJson)
         : undefined;
     const data = await this.secretData(s);
-    // a restore begun again keeps the password the scratch server was started with
-    const scratch = JSON.parse((await this.k.run(this.readingArgv('scratch-secret', s))).trim() || '{}') as {
-      data?: Record<string, string>;
-    };
-    const password =
-      scratch.data?.password ?? Buffer.from(randomBytes(24).toString('hex')).toString('base64');
+    // the scratch place is made from nothing each time (kubectl-drill.ts restore): a password of its own
+    const password = Buffer.from(randomBytes(24).toString('hex')).toString('base64');
     const manifests = this.scratchManifests(
       s,
       backup.name,
@@ -474,9 +501,8 @@ export class ClickHouseKubectlDrill {
     if (store.kind === 'offsite' && !offsite)
       throw new Error(`${s.shard}: an off-site warehouse's copy needs the shard's backup agent beside it`);
     const agent = store.kind === 'offsite' && offsite ? agentParts(offsite.agent, w) : null;
-    const [toStore, dns] = storeEgress(store);
-    const labels = { 'app.kubernetes.io/part-of': ns, 'citycloud.hcmc.gov.vn/drill-of': s.shard };
-    const meta = (name: string) => ({ name, namespace: ns, labels });
+    // within the namespace, only the restore job's connection to the server
+    const { labels, meta, items } = scratchFrame(ns, s.shard, store, 9000);
     const server = { ...labels, 'app.kubernetes.io/name': 'clickhouse-drill' };
     const fromSecret = (name: string, key: string) => ({
       name,
@@ -486,25 +512,11 @@ export class ClickHouseKubectlDrill {
       { name: 'CLICKHOUSE_USER', value: DRILL_USER },
       fromSecret('CLICKHOUSE_PASSWORD', 'password'),
     ];
-    const inNamespace = [{ podSelector: {} }];
     return {
       apiVersion: 'v1',
       kind: 'List',
       items: [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } },
-        {
-          // nothing outside reaches the copy; out, only the backup store (HTTPS) and DNS, and
-          // within the namespace only the restore job's connection to the server
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: meta('deny-all-but-backup-store'),
-          spec: {
-            podSelector: {},
-            policyTypes: ['Ingress', 'Egress'],
-            ingress: [{ from: inNamespace, ports: [{ port: 9000, protocol: 'TCP' }] }],
-            egress: [toStore, { to: inNamespace, ports: [{ port: 9000, protocol: 'TCP' }] }, dns],
-          },
-        },
+        ...items,
         {
           apiVersion: 'v1',
           kind: 'Secret',

@@ -57,8 +57,11 @@ export type RestoreState =
   /** Files copied in part, no server running: a restore cut short before it started. */
   | { readonly state: 'partial' }
   | { readonly state: 'recovering'; readonly detail: string }
-  /** `readyAt`: when it was (unix s), where the copy says so itself. */
-  | { readonly state: 'ready'; readonly readyAt?: number }
+  /**
+   * `readyAt`: when it was (unix s), where the copy says so itself; `madeAt`: when its scratch
+   * place was made, where the executor can tell (a copy made before this restore began is not its).
+   */
+  | { readonly state: 'ready'; readonly readyAt?: number; readonly madeAt?: number }
   | { readonly state: 'failed'; readonly problem: string };
 
 /** What the restored copy says of itself. */
@@ -101,4 +104,10 @@ export interface KubectlSession {
   run(argv: readonly string[], input?: string): Promise<string>;
   scratchNamespace(s: DrillShard): string;
   actionArgv(action: 'apply' | 'delete', s: DrillShard): string[];
+  execArgv(
+    namespace: string,
+    pod: string,
+    command: readonly string[],
+    options?: { readonly container?: string; readonly stdin?: boolean },
+  ): string[];
 }

@@ -62,6 +62,14 @@ export function judge(t: DrillTarget, plan: DrillPlan, r: DrillRecords): DrillSh
       );
   }
   const tables = inspected ? inspected.databases.flatMap((d) => d.tables) : [];
+  // a restore nothing was compared with verifies nothing of what the backup should hold
+  const compared = Boolean(
+    mark && 'archived' in mark && mark.archived && mark.databases.some((d) => d.tables.length > 0),
+  );
+  if (inspected && mark && 'archived' in mark && mark.archived && !compared)
+    problems.push(
+      `nothing of the source was compared with the restored copy: it held no ${t.shard.engine === 'clickhouse' ? 'rows written before the backup began' : 'table'}`,
+    );
   const target = r.restore?.target;
   return {
     warehouse: t.shard.warehouse,
@@ -82,7 +90,7 @@ export function judge(t: DrillTarget, plan: DrillPlan, r: DrillRecords): DrillSh
       restored: recovered?.problem === null,
       corruption: [...(inspected?.corruption ?? [])],
       differences: [...(inspected?.differences ?? [])],
-      compared: Boolean(mark && 'archived' in mark && mark.archived),
+      compared,
       tables: tables.length,
       rows: tables.reduce((n, x) => n + Math.max(0, x.rows), 0),
     },

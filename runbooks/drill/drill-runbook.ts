@@ -48,6 +48,9 @@ const write = (dir: string, name: (typeof RECORDS)[number], value: unknown) =>
 export const restorePointName = (drill: string, shard: string) =>
   `citycloud-drill-${drill}-${shard}`.slice(0, 56);
 
+/** How far the cluster's clock and this machine's may differ. */
+const CLOCK_SKEW_SECONDS = 60;
+
 /** How long a restore may take before the drill stops waiting: four times its objective. */
 const recoveryWaitSeconds = (p: BackupPromise) => p.rtoMinutes * 60 * 4;
 
@@ -81,8 +84,21 @@ export function drillRunbook(settings: DrillSettings): BoundRunbook<DrillTarget>
     const end = Date.now() + recoveryWaitSeconds(t.promise) * 1000;
     for (;;) {
       const s = await x.restoreState(t.shard);
+      const startedAt = r.restore?.startedAt ?? 0;
+      if (s.state === 'ready' && s.madeAt !== undefined && s.madeAt < startedAt - CLOCK_SKEW_SECONDS) {
+        // an earlier drill's copy, left where this one restores: checked, it would pass for this one
+        write(dirOf(t), 'recovered', {
+          at: Date.now() / 1000,
+          problem: `the restore failed: the scratch place was made ${Math.round(startedAt - s.madeAt)} s before this restore began, by another drill; tear it down and drill again`,
+        });
+        return;
+      }
       if (s.state === 'ready') {
-        write(dirOf(t), 'recovered', { at: s.readyAt ?? Date.now() / 1000, problem: null });
+        // never before the restore began: the recovery time is the restore's own
+        write(dirOf(t), 'recovered', {
+          at: Math.max(s.readyAt ?? Date.now() / 1000, startedAt),
+          problem: null,
+        });
         return;
       }
       if (s.state === 'failed' || s.state === 'absent' || s.state === 'partial' || Date.now() > end) {

@@ -15,11 +15,15 @@
 import { onPath } from '../../exec/on-path.ts';
 import { runArgv } from '../../exec/run-argv.ts';
 import { commandLine } from '../../exec/shell-quote.ts';
-import { BACKUP_CREDENTIAL_KEYS, backupAgentSecret } from '../../model/backup-target.ts';
+import {
+  BACKUP_CREDENTIAL_KEYS,
+  backupAgentSecret,
+  backupCredentialsSecret,
+} from '../../model/backup-target.ts';
 import { type CityModel, warehouseNamespace } from '../../model/index.ts';
 import { AMCHECK_ARGS, amcheckFindings } from './amcheck.ts';
 import { awaitArchived } from './archiving.ts';
-import { ClickHouseKubectlDrill } from './clickhouse-drill.ts';
+import { CLICKHOUSE_CONTAINER, ClickHouseKubectlDrill } from './clickhouse-drill.ts';
 import type {
   DrillAction,
   DrillExecutor,
@@ -33,10 +37,11 @@ import type {
 import {
   agentEndpoint,
   agentParts,
+  DRILL_OF,
   drillStore,
   type OffsiteAgent,
   readOffsiteAgent,
-  storeEgress,
+  scratchFrame,
 } from './scratch-store.ts';
 import { DATABASES_SQL, type DatabaseFigures, TABLES_SQL, tableFiguresSql } from './table-figures.ts';
 import {
@@ -176,9 +181,28 @@ export class KubectlDrillExecutor implements DrillExecutor {
     ];
   }
 
-  /** A command run in a pod's container: `kubectl exec -n NS POD -c postgresql -- …`. */
-  execArgv(namespace: string, pod: string, command: readonly string[]): string[] {
-    return [...this.base(), 'exec', '-n', namespace, pod, '-c', CONTAINER, '--', ...command];
+  /**
+   * A command run in a pod's container: `kubectl exec [-i] -n NS POD -c CONTAINER -- …` (the
+   * PostgreSQL container unless told; `stdin`: what is written to the command's input is read).
+   */
+  execArgv(
+    namespace: string,
+    pod: string,
+    command: readonly string[],
+    options: { readonly container?: string; readonly stdin?: boolean } = {},
+  ): string[] {
+    return [
+      ...this.base(),
+      'exec',
+      ...(options.stdin ? ['-i'] : []),
+      '-n',
+      namespace,
+      pod,
+      '-c',
+      options.container ?? CONTAINER,
+      '--',
+      ...command,
+    ];
   }
 
   /** `psql` as the superuser over the pod's socket, one value per line. */
@@ -244,14 +268,40 @@ export class KubectlDrillExecutor implements DrillExecutor {
           scratch,
           '--ignore-not-found',
           '-o',
-          'jsonpath={.status.phase} {.status.containerStatuses[0].restartCount}',
+          'jsonpath={.status.phase} {.status.containerStatuses[*].restartCount}',
         ];
       case 'namespace':
-        return [...this.base(), 'get', 'namespace', scratch, '--ignore-not-found', '-o', 'name'];
+        return [
+          ...this.base(),
+          'get',
+          'namespace',
+          scratch,
+          '--ignore-not-found',
+          '-o',
+          `jsonpath={.metadata.name}|{.metadata.labels.${DRILL_OF.replace(/\./g, '\\.')}}|{.metadata.creationTimestamp}`,
+        ];
       case 'secret':
-        return [...this.base(), 'get', 'secret', `${s.warehouse}-backup-credentials`, '-n', ns, '-o', 'json'];
+        return [
+          ...this.base(),
+          'get',
+          'secret',
+          backupCredentialsSecret(s.warehouse),
+          '-n',
+          ns,
+          '-o',
+          'json',
+        ];
       case 'logs':
-        return [...this.base(), 'logs', '-n', scratch, SCRATCH_POD, '-c', CONTAINER, '--tail=20'];
+        return [
+          ...this.base(),
+          'logs',
+          '-n',
+          scratch,
+          SCRATCH_POD,
+          '-c',
+          s.engine === 'clickhouse' ? CLICKHOUSE_CONTAINER : CONTAINER,
+          '--tail=20',
+        ];
     }
   }
 
@@ -399,9 +449,8 @@ export class KubectlDrillExecutor implements DrillExecutor {
       throw new Error(`${s.shard}: an off-site warehouse's copy needs the shard's backup agent beside it`);
     const agent = store.kind === 'offsite' && offsite ? agentParts(offsite.agent, w) : null;
     const ns = this.scratchNamespace(s);
-    const labels = { 'app.kubernetes.io/part-of': ns, 'citycloud.hcmc.gov.vn/drill-of': s.shard };
-    const meta = (name: string) => ({ name, namespace: ns, labels });
-    const secret = `${s.warehouse}-backup-credentials`;
+    const { labels, meta, items } = scratchFrame(ns, s.shard, store);
+    const secret = backupCredentialsSecret(s.warehouse);
     const fromSecret = (name: string, key: string) => ({
       name,
       valueFrom: { secretKeyRef: { name: secret, key } },
@@ -417,19 +466,8 @@ export class KubectlDrillExecutor implements DrillExecutor {
       apiVersion: 'v1',
       kind: 'List',
       items: [
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } },
-        {
-          // nothing reaches the copy; it reaches only the backup store (HTTPS) and DNS
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: meta('deny-all-but-backup-store'),
-          spec: {
-            podSelector: {},
-            policyTypes: ['Ingress', 'Egress'],
-            ingress: [],
-            egress: storeEgress(store),
-          },
-        },
+        // nothing reaches the copy; it reaches only the backup store (HTTPS) and DNS
+        ...items,
         { apiVersion: 'v1', kind: 'Secret', metadata: meta(secret), type: 'Opaque', data: secretData },
         ...(offsite
           ? [
@@ -564,7 +602,46 @@ export class KubectlDrillExecutor implements DrillExecutor {
     };
   }
 
+  /**
+   * The scratch namespace as the API server has it: none, the drill's own of this shard (when it
+   * was made), or a namespace of that name the drill did not make, which it neither writes into
+   * nor deletes.
+   */
+  async scratchPlace(s: DrillShard): Promise<{ readonly madeAt: number } | null> {
+    const [name = '', of = '', made = ''] = (await this.run(this.queryArgv('namespace', s)))
+      .trim()
+      .split('|');
+    if (name === '') return null;
+    if (of !== s.shard)
+      throw new Error(
+        `namespace ${this.scratchNamespace(s)} exists and is not the drill's scratch place of ${s.shard} (its ${DRILL_OF} is ${JSON.stringify(of.slice(0, 60))}): the drill neither writes into it nor deletes it`,
+      );
+    return { madeAt: Date.parse(made) / 1000 };
+  }
+
+  /** The scratch pod's trouble (failed, or restarted three times), with its log's last error; null when none. */
+  private async scratchPodTrouble(s: DrillShard): Promise<{ phase: string; problem: string | null }> {
+    const [phase = '', ...restarts] = (await this.run(this.queryArgv('pod', s))).trim().split(' ');
+    const most = Math.max(0, ...restarts.map(Number).filter(Number.isFinite));
+    if (phase !== 'Failed' && most < 3) return { phase, problem: null };
+    const logs = await this.run(this.queryArgv('logs', s)).catch((e: Error) => e.message);
+    const fatal =
+      logs
+        .split('\n')
+        .filter((l) => /FATAL|ERROR|Exception/.test(l))
+        .at(-1) ??
+      logs.split('\n').at(-1) ??
+      '';
+    return {
+      phase,
+      problem: `the scratch pod ${phase === 'Failed' ? 'failed' : `restarted ${most} times`}: ${fatal.slice(0, 300)}`,
+    };
+  }
+
   async restore(s: DrillShard, target: RestoreTarget): Promise<{ base: string }> {
+    // a scratch place already there is an earlier drill's, or an apply cut short before its
+    // restore began: never this restore's copy. It is made again from nothing
+    if (await this.scratchPlace(s)) await this.run(this.actionArgv('delete', s));
     if (s.engine === 'clickhouse') return this.clickhouse.restore(s, target);
     const secret = JSON.parse(await this.run(this.queryArgv('secret', s))) as {
       data?: Record<string, string>;
@@ -580,24 +657,24 @@ export class KubectlDrillExecutor implements DrillExecutor {
   }
 
   async restoreState(s: DrillShard): Promise<RestoreState> {
-    if ((await this.run(this.queryArgv('namespace', s))).trim() === '') return { state: 'absent' };
-    if (s.engine === 'clickhouse') return this.clickhouse.restoreState(s);
-    const [phase = '', restarts = '0'] = (await this.run(this.queryArgv('pod', s))).trim().split(' ');
-    if (phase === '') return { state: 'recovering', detail: 'the scratch pod is not created yet' };
-    if (phase === 'Failed' || Number(restarts) >= 3) {
-      const logs = await this.run(this.queryArgv('logs', s)).catch((e: Error) => e.message);
-      const fatal =
-        logs
-          .split('\n')
-          .filter((l) => /FATAL|ERROR/.test(l))
-          .at(-1) ??
-        logs.split('\n').at(-1) ??
-        '';
-      return {
-        state: 'failed',
-        problem: `the scratch pod ${phase === 'Failed' ? 'failed' : `restarted ${restarts} times`}: ${fatal.slice(0, 300)}`,
-      };
+    let place: { readonly madeAt: number } | null;
+    try {
+      place = await this.scratchPlace(s);
+    } catch (err) {
+      return { state: 'failed', problem: (err as Error).message };
     }
+    if (place === null) return { state: 'absent' };
+    const { phase, problem } = await this.scratchPodTrouble(s);
+    if (problem !== null) return { state: 'failed', problem };
+    const state = await (s.engine === 'clickhouse'
+      ? this.clickhouse.restoreState(s)
+      : this.spiloState(phase, s));
+    return state.state === 'ready' ? { ...state, madeAt: place.madeAt } : state;
+  }
+
+  /** Where a Spilo clone is: its pod's phase, then whether PostgreSQL has left recovery. */
+  private async spiloState(phase: string, s: DrillShard): Promise<RestoreState> {
+    if (phase === '') return { state: 'recovering', detail: 'the scratch pod is not created yet' };
     if (phase !== 'Running') return { state: 'recovering', detail: `the scratch pod is ${phase}` };
     const inRecovery = (await this.run(this.queryArgv('recovery', s)).catch(() => '')).trim();
     return inRecovery === 'f' ? { state: 'ready' } : { state: 'recovering', detail: 'replaying WAL' };
@@ -640,10 +717,10 @@ export class KubectlDrillExecutor implements DrillExecutor {
   }
 
   async teardown(s: DrillShard): Promise<void> {
-    await this.run(this.actionArgv('delete', s));
+    if (await this.scratchPlace(s)) await this.run(this.actionArgv('delete', s));
   }
 
   async scratchLeft(s: DrillShard): Promise<boolean> {
-    return (await this.run(this.queryArgv('namespace', s))).trim() !== '';
+    return (await this.scratchPlace(s)) !== null;
   }
 }

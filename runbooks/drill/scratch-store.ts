@@ -37,6 +37,37 @@ export function drillStore(model: CityModel, w: Warehouse): DrillStore {
   );
 }
 
+/** The label naming the shard a scratch namespace is the drill's copy of. */
+export const DRILL_OF = 'citycloud.hcmc.gov.vn/drill-of';
+
+/**
+ * A scratch namespace's frame: its labels, its objects' metadata, the namespace itself and a
+ * policy that lets nothing in from outside it and out only to the backup store (HTTPS) and DNS;
+ * `within`: the one port the namespace's own pods may reach each other on (the restore job to its
+ * server), else none.
+ */
+export function scratchFrame(ns: string, shard: string, store: DrillStore, within?: number) {
+  const labels = { 'app.kubernetes.io/part-of': ns, [DRILL_OF]: shard };
+  const meta = (name: string) => ({ name, namespace: ns, labels });
+  const inNamespace = { to: [{ podSelector: {} }], ports: [{ port: within, protocol: 'TCP' }] };
+  const [toStore, dns] = storeEgress(store);
+  const items: object[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('deny-all-but-backup-store'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: within === undefined ? [] : [{ from: inNamespace.to, ports: inNamespace.ports }],
+        egress: within === undefined ? [toStore, dns] : [toStore, inNamespace, dns],
+      },
+    },
+  ];
+  return { labels, meta, items };
+}
+
 /** A NetworkPolicy's way out to the store (HTTPS), and to DNS. */
 export function storeEgress(store: DrillStore): object[] {
   return [

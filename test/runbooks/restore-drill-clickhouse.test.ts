@@ -77,7 +77,7 @@ const manifests = () =>
   }) as { items: Item[] };
 
 describe('the kubectl drill of a ClickHouse shard: its command lines', () => {
-  it.each(['secret', 'scratch-secret', 'job', 'job-logs'] as const)(
+  it.each(['secret', 'job', 'job-logs'] as const)(
     'reading %s: kubectl takes every flag, and only the server is missing',
     (q) => onlyTheServerMissing(ch.readingArgv(q, shard)),
   );
@@ -219,7 +219,7 @@ q="$4"; printf '%s\\n' "$q" >> ${JSON.stringify(log)}
 case "$q" in
   'SELECT 1') exit 0 ;;
   RESTORE*) echo "citycloud-drill	RESTORING" ;;
-  'SELECT status'*) n=$(cat ${JSON.stringify(state)}); echo $((n+1)) > ${JSON.stringify(state)}; s=(${statuses.join(' ')}); echo "\${s[$n]:-RESTORING}" ;;
+  'SELECT status'*) n=$(cat ${JSON.stringify(state)}); echo $((n+1)) > ${JSON.stringify(state)}; s=(${statuses.join(' ')}); case "\${s[$n]:-RESTORING}" in UNANSWERED) echo "Code: 210. DB::NetException: Connection reset by peer (NETWORK_ERROR)" >&2; exit 210 ;; GONE) echo "" ;; *) echo "\${s[$n]:-RESTORING}" ;; esac ;;
   'SELECT error'*) echo "Code: 499. DB::Exception: The specified key does not exist. (S3_ERROR)" ;;
 esac
 `,
@@ -249,6 +249,15 @@ esac
       `RESTORE ALL EXCEPT DATABASES system, information_schema, INFORMATION_SCHEMA FROM S3('https://s3.dr/b\\'x\\\\y/${BACKUP}') SETTINGS id = 'citycloud-drill' ASYNC`,
     ]);
     expect(r.queries.filter((q) => q.startsWith('SELECT status'))).toHaveLength(3);
+  });
+
+  it('asks again when a poll goes unanswered, and fails, saying so, when the server forgot the restore (it restarted)', () => {
+    const again = runScript(['RESTORING', 'UNANSWERED', 'UNANSWERED', 'RESTORED'], 'https://s3.dr/b');
+    expect(again.status).toBe(0);
+    expect(again.queries.filter((q) => q.startsWith('RESTORE'))).toHaveLength(1);
+    const gone = runScript(['RESTORING', 'GONE'], 'https://s3.dr/b');
+    expect(gone.status).toBe(1);
+    expect(gone.stderr).toMatch(/the scratch server no longer knows restore citycloud-drill \(it restarted/);
   });
 
   it('fails with ClickHouse’s error when the restore fails', () => {
@@ -288,56 +297,79 @@ describe('what the ClickHouse drill reads and compares', () => {
     );
   });
 
-  it('reads the source’s partitions written before the backup began, and the copy’s all, with the same SQL', () => {
-    expect(partitionsSql(1_796_490_300)).toMatch(
-      /GROUP BY database, table, partition_id HAVING max\(modification_time\) < toDateTime\(1796490300\)/,
+  it('reads, per partition, the source’s rows older than the backup (all of them or not), and the copy’s every row', () => {
+    expect(partitionsSql(1_796_490_300)).toContain(
+      'sumIf(rows, modification_time < toDateTime(1796490300)) AS settled_rows, max(modification_time) < toDateTime(1796490300) AS all_settled',
     );
+    expect(partitionsSql(1_796_490_300)).toContain('HAVING settled_rows > 0');
+    expect(partitionsSql(null)).toContain('sum(rows) AS total_rows');
     expect(partitionsSql(null)).not.toMatch(/HAVING/);
     expect(partitionsSql(null)).toMatch(
       /database NOT IN \('system', 'information_schema', 'INFORMATION_SCHEMA'\)/,
     );
+    const replica = (lines: string[]) => jsonRows(lines.join('\n'), 'p');
+    // replica 0 (the backup's) is behind on 202611; 202612 was written to since the backup on both
     const figures = partitionFigures(
-      jsonRows(
-        '{"database":"health","table":"visits","partition_id":"202611","rows":"18446744"}\n{"database":"health","table":"visits","partition_id":"202612","rows":"920"}',
-        'p',
-      ),
+      replica([
+        '{"database":"health","table":"visits","partition_id":"202611","settled_rows":"18446000","all_settled":1}',
+        '{"database":"health","table":"visits","partition_id":"202612","settled_rows":"900","all_settled":0}',
+      ]),
+      replica([
+        '{"database":"health","table":"visits","partition_id":"202611","settled_rows":"18446744","all_settled":1}',
+        '{"database":"health","table":"visits","partition_id":"202612","settled_rows":"920","all_settled":0}',
+      ]),
     );
     expect(figures).toEqual([
       {
         database: 'health',
         tables: [
           { table: 'visits partition 202611', rows: 18_446_744, sampled: 0, checksum: '' },
-          { table: 'visits partition 202612', rows: 920, sampled: 0, checksum: '' },
+          { table: 'visits partition 202612', rows: 920, sampled: 0, checksum: '', atLeast: true },
         ],
       },
     ]);
   });
 
-  it('compares the source’s settled partitions only: the copy may hold more, never fewer or other counts', () => {
+  it('compares the source’s partitions: exactly where every part predates the backup, at least its older rows elsewhere; the copy may hold more partitions', () => {
     const source = [
       {
         database: 'health',
-        tables: [{ table: 'visits partition 202611', rows: 10, sampled: 0, checksum: '' }],
-      },
-    ];
-    const copy = (rows: number, extra = true) => [
-      {
-        database: 'health',
         tables: [
-          { table: 'visits partition 202611', rows, sampled: 0, checksum: '' },
-          ...(extra ? [{ table: 'visits partition 202612', rows: 4, sampled: 0, checksum: '' }] : []),
+          { table: 'visits partition 202611', rows: 10, sampled: 0, checksum: '' },
+          { table: 'visits partition 202612', rows: 5, sampled: 0, checksum: '', atLeast: true },
         ],
       },
     ];
-    expect(figuresDiffer(source, copy(10), 'ignored')).toEqual([]);
-    expect(figuresDiffer(source, copy(9), 'ignored')).toEqual([
+    const copy = (a: number, b: number) => [
+      {
+        database: 'health',
+        tables: [
+          { table: 'visits partition 202611', rows: a, sampled: 0, checksum: '' },
+          { table: 'visits partition 202612', rows: b, sampled: 0, checksum: '' },
+          { table: 'visits partition 202701', rows: 4, sampled: 0, checksum: '' },
+        ],
+      },
+    ];
+    expect(figuresDiffer(source, copy(10, 7), 'ignored')).toEqual([]);
+    expect(figuresDiffer(source, copy(9, 5), 'ignored')).toEqual([
       'health: visits partition 202611 has 9 rows restored, 10 in the source',
     ]);
+    expect(figuresDiffer(source, copy(10, 4), 'ignored')).toEqual([
+      'health: visits partition 202612 has 4 rows restored, fewer than the 5 the source held before the backup began',
+    ]);
+    // a count that could not be read is never equal to another that could not
+    expect(
+      figuresDiffer(
+        [{ database: 'h', tables: [{ table: 't', rows: -1, sampled: 0, checksum: '' }] }],
+        [{ database: 'h', tables: [{ table: 't', rows: -1, sampled: 0, checksum: '' }] }],
+        'ignored',
+      ),
+    ).toEqual(['h: t could not be counted in the restored copy']);
     expect(figuresDiffer(source, [], 'ignored')).toEqual([
       'database health is missing from the restored copy',
     ]);
     // PostgreSQL's comparison still counts a table the source lacks
-    expect(figuresDiffer(source, copy(10), 'compared')).toHaveLength(1);
+    expect(figuresDiffer(source, copy(10, 5), 'compared')).toHaveLength(1);
   });
 
   it('names each part CHECK TABLE did not pass, and quotes the names it checks', () => {
@@ -403,6 +435,47 @@ describe('what the ClickHouse drill reads and compares', () => {
     expect(result.problems.join('\n')).toMatch(
       /CHECK TABLE found corruption in the restored copy: health\.visits part/,
     );
+    expect(result.passed).toBe(false);
+  });
+
+  it('does not pass a drill that compared nothing: a source with no rows older than its backup, a copy with none', () => {
+    const [t] = drillTargets(model, {
+      format: 'citycloud-drill-plan/v1',
+      drill: '20261205T160000Z',
+      to: null,
+      shards: [{ warehouse: 'health', shard: 'health-s03' }],
+    });
+    if (!t) throw new Error('no target');
+    const result = judge(
+      t,
+      { format: 'citycloud-drill-plan/v1', drill: '20261205T160000Z', to: null, shards: [] },
+      {
+        recoveryPoint: { at: 1000, archivedThrough: BACKUP, oldestUnarchivedCommit: null },
+        mark: {
+          restorePoint: BACKUP,
+          lsn: '',
+          at: 900,
+          segment: '',
+          archived: true,
+          archiveProblem: null,
+          databases: [],
+        },
+        restore: { startedAt: 1000, target: { kind: 'restore-point', name: BACKUP, at: 900 } },
+        recovered: { at: 1100, problem: null },
+        inspected: {
+          corruption: [],
+          checkFailed: null,
+          databases: [],
+          differences: [],
+          startedAt: 1100,
+          at: 1110,
+        },
+      },
+    );
+    expect(result.verification.compared).toBe(false);
+    expect(result.problems).toEqual([
+      'nothing of the source was compared with the restored copy: it held no rows written before the backup began',
+    ]);
     expect(result.passed).toBe(false);
   });
 });

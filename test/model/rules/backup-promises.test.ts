@@ -94,4 +94,14 @@ describe('backup-promises', () => {
       "warehouses[a-warehouse-named-at-length-xy]: warehouse a-warehouse-named-at-length-xy's backups would name objects longer than Kubernetes keeps: a-warehouse-named-at-length-xy-s01-backup-incremental (53 > 52); a shorter warehouse id",
     ]);
   });
+
+  it('refuses a warehouse whose namespace is one of another’s drill scratch namespaces (that drill creates and deletes them)', () => {
+    const city = withBackup(undefined);
+    city.warehouses.push({ ...city.warehouses[0], id: 'wa-drill-s01' });
+    expect(violationLines(backupPromises, city)).toEqual([
+      "warehouses[wa-drill-s01]: warehouse wa-drill-s01's namespace warehouse-wa-drill-s01 is one of warehouse wa's restore drill scratch namespaces (warehouse-wa-drill-*), which that drill creates and deletes; an id that does not begin with wa-drill-",
+    ]);
+    city.warehouses[1].id = 'wa-drills';
+    expect(violationLines(backupPromises, city)).toEqual([]);
+  });
 });
