@@ -9,6 +9,7 @@ import { CITYCLOUD_IMAGE } from '../../../constructs/warehouse/restore-drill.ts'
 import { type CityModel, loadCity, type Warehouse } from '../../../model/index.ts';
 import { ClickHouseKubectlDrill } from '../../../runbooks/drill/clickhouse-drill.ts';
 import { KubectlDrillExecutor } from '../../../runbooks/drill/kubectl-drill.ts';
+import { agentSecretArgv, sourcePodArgv } from '../../../runbooks/drill/scratch-store.ts';
 import { command } from '../../../scripts/commands/runbook/restore-drill.ts';
 import { BUILTIN_CITY, type RawCity } from '../../helpers/city.ts';
 import { synthWarehouse } from '../../helpers/constructs.ts';
@@ -121,6 +122,93 @@ describe('the restore drill', () => {
     });
     expect(new Set(kinds.map((k) => k.kind)).size).toBeGreaterThanOrEqual(9);
     expect(missing).toEqual([]);
+  });
+
+  it('may make every reading either engine’s drill makes: each kubectl verb checked against its Role and ClusterRole', () => {
+    const x = new KubectlDrillExecutor(city, { kubectl: 'kubectl', stateRoot: '/nonexistent' });
+    const ch = new ClickHouseKubectlDrill(city, x);
+    const offsite = city.warehouses.find(
+      (w) => w.engine === 'clickhouse' && w.backupTo === 'offsite',
+    ) as Warehouse;
+    for (const w of [population, city.warehouses.find((v) => v.id === 'health') as Warehouse, offsite]) {
+      const json = synth(w);
+      const role: RawCity[] = json[RoleV1.tfResourceType]?.[`${w.id}-restore-drill`]?.rule;
+      const cluster: RawCity[] =
+        json[ClusterRoleV1.tfResourceType]?.[`citycloud-${w.id}-restore-drill`]?.rule;
+      const s = { warehouse: w.id, shard: `${w.id}-s01`, engine: w.engine, namespace: `warehouse-${w.id}` };
+      const argvs =
+        w.engine === 'postgresql'
+          ? (
+              [
+                'leader',
+                'insert',
+                'archiver',
+                'switch',
+                'recovery',
+                'pod',
+                'namespace',
+                'secret',
+                'logs',
+              ] as const
+            ).map((q) => x.queryArgv(q, s, `${w.id}-s01-0`))
+          : [
+              ...(['secret', 'job', 'job-logs'] as const).map((q) => ch.readingArgv(q, s)),
+              ch.sourceArgv(s, `${w.id}-s01-0`),
+              ch.scratchArgv(s, 'SELECT 1'),
+              sourcePodArgv(x, w, `${w.id}-s01-0`),
+              ...(w.backupTo === 'offsite' ? [agentSecretArgv(x, w)] : []),
+              x.queryArgv('namespace', s),
+              x.queryArgv('pod', s),
+              x.queryArgv('logs', s),
+            ];
+      const may = (group: string, resource: string, verb: string, ns: string | null, name?: string) =>
+        cluster.some(
+          (r) =>
+            r.api_groups.includes(group) &&
+            r.resources.includes(resource) &&
+            r.verbs.includes(verb) &&
+            !r.resource_names,
+        ) ||
+        (ns === `warehouse-${w.id}` &&
+          role.some(
+            (r) =>
+              r.api_groups.includes(group) &&
+              r.resources.includes(resource) &&
+              r.verbs.includes(verb) &&
+              (!r.resource_names || (name !== undefined && r.resource_names.includes(name))),
+          ));
+      const denied = [...argvs, x.actionArgv('delete', s)].filter((argv) => {
+        const [verb, ...rest] = argv.slice(1);
+        const ns = rest[rest.indexOf('-n') + 1] ?? null;
+        if (verb === 'exec') return !may('', 'pods/exec', 'create', ns);
+        if (verb === 'logs')
+          return rest.some((a) => a.startsWith('job/'))
+            ? !(
+                may('batch', 'jobs', 'get', ns) &&
+                may('', 'pods', 'list', ns) &&
+                may('', 'pods/log', 'get', ns)
+              )
+            : !may('', 'pods/log', 'get', ns);
+        const [kind = '', name] = rest;
+        const [group, resource] = (
+          {
+            secret: ['', 'secrets'],
+            pod: ['', 'pods'],
+            pods: ['', 'pods'],
+            job: ['batch', 'jobs'],
+            namespace: ['', 'namespaces'],
+          } as Record<string, [string, string]>
+        )[kind] ?? ['?', kind];
+        return !may(
+          group,
+          resource,
+          verb === 'delete' ? 'delete' : verb === 'get' && kind === 'pods' ? 'list' : 'get',
+          ns,
+          name,
+        );
+      });
+      expect(denied.map((a) => a.slice(1, 6).join(' '))).toEqual([]);
+    }
   });
 
   it('may write and exec only in its scratch namespaces and the shards’ pods, by an admission policy', () => {
