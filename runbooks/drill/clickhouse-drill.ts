@@ -110,6 +110,37 @@ export const partitionsSql = (before: number | null) => {
   return `SELECT database, table, partition_id, ${figures} FROM system.parts WHERE active AND database NOT IN (${SYSTEM}) GROUP BY database, table, partition_id${before === null ? '' : ' HAVING settled_rows > 0'} ORDER BY database, table, partition_id FORMAT JSONEachRow`;
 };
 
+/**
+ * When a backup says it began: the `<timestamp>` ClickHouse writes into its `.backup` file
+ * (BackupImpl::writeBackupMetadata, `LocalDateTime` of the backup's start, the server's zone: UTC
+ * in the image), read from that one file.
+ */
+export const backupTimestampSql = (url: string, name: string) =>
+  `SELECT extract(raw_blob, '<timestamp>([^<]+)</timestamp>') AS began FROM s3(${sqlString(`${url}/${name}/.backup`)}, 'RawBLOB') FORMAT JSONEachRow`;
+
+/** How far a backup's own start may be from its name's time (the job's clock, then a queue). */
+const NAME_TO_START_SECONDS = 3600;
+
+/**
+ * Whether a backup is what its name says: null when its own record began within the hour after
+ * the time its name gives; else why not (renamed, copied from an older one, or not ClickHouse's).
+ */
+export function backupNameProblem(
+  name: string,
+  at: number,
+  rows: readonly Record<string, unknown>[],
+): string | null {
+  const began = str(rows[0]?.began);
+  const t = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(began)
+    ? Date.parse(`${began.replace(' ', 'T')}Z`) / 1000
+    : Number.NaN;
+  if (!Number.isFinite(t))
+    return `backup ${name} holds no start time ClickHouse wrote (${JSON.stringify(began.slice(0, 40))})`;
+  return t >= at - 60 && t <= at + NAME_TO_START_SECONDS
+    ? null
+    : `backup ${name}'s own record says it began at ${began} UTC, not at its name's time: renamed, copied or put there by another hand`;
+}
+
 /** The copy's tables CHECK TABLE reads. */
 export const TABLES_SQL = `SELECT database, name FROM system.tables WHERE engine LIKE '%MergeTree%' AND database NOT IN (${SYSTEM}) ORDER BY database, name FORMAT JSONEachRow`;
 
@@ -390,10 +421,26 @@ export class ClickHouseKubectlDrill {
     );
   }
 
+  /**
+   * The newest finished backup, and whether it is what its name says (a backup named later than
+   * it began would pass for a recovery point it never held, and be restored).
+   */
+  private async newestBackup(s: DrillShard, query: Query) {
+    const newest = (await this.backups(s, query)).at(-1) ?? null;
+    if (!newest) return { newest: null, problem: `no finished backup of ${s.shard} in ${this.backupUrl(s)}` };
+    const rows = await query(
+      backupTimestampSql(this.backupUrl(s), newest.name),
+      `backup ${newest.name}'s record`,
+    );
+    return { newest, problem: backupNameProblem(newest.name, newest.at, rows) };
+  }
+
   async recoveryPoint(s: DrillShard): Promise<RecoveryPointReading> {
     const { query } = await this.source(s);
     const at = Date.now() / 1000;
-    const newest = (await this.backups(s, query)).at(-1) ?? null;
+    const found = await this.newestBackup(s, query);
+    // a backup that is not what its name says holds nothing the recovery point may count on
+    const newest = found.problem === null ? found.newest : null;
     const [row] = await query(newerPartsSql(newest?.at ?? 0), `the parts of ${s.shard}`);
     const parts = count(row?.parts);
     const oldest = Number(row?.oldest);
@@ -406,15 +453,15 @@ export class ClickHouseKubectlDrill {
 
   async mark(s: DrillShard): Promise<SourceMark> {
     const { query } = await this.source(s);
-    const newest = (await this.backups(s, query)).at(-1);
-    if (!newest)
+    const { newest, problem } = await this.newestBackup(s, query);
+    if (!newest || problem !== null)
       return {
-        restorePoint: '',
+        restorePoint: newest?.name ?? '',
         lsn: '',
         at: Date.now() / 1000,
         segment: '',
         archived: false,
-        archiveProblem: `no finished backup of ${s.shard} in ${this.backupUrl(s)}`,
+        archiveProblem: problem,
         databases: [],
       };
     // every replica that answers: a backup taken on one behind the others holds less than they do
@@ -447,6 +494,12 @@ export class ClickHouseKubectlDrill {
           ? `backup ${target.name} of ${s.shard} is no longer in ${this.backupUrl(s)}`
           : `no finished backup of ${s.shard}${target.kind === 'time' ? ` begun at or before ${target.at}` : ''} in ${this.backupUrl(s)}`,
       );
+    const problem = backupNameProblem(
+      b.name,
+      b.at,
+      await query(backupTimestampSql(this.backupUrl(s), b.name), `backup ${b.name}'s record`),
+    );
+    if (problem !== null) throw new Error(`${problem}; nothing was restored from it`);
     return b;
   }
 

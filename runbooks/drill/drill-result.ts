@@ -32,7 +32,11 @@ export function judge(t: DrillTarget, plan: DrillPlan, r: DrillRecords): DrillSh
     );
   const mark = r.mark;
   if (mark && 'archived' in mark && !mark.archived && mark.archiveProblem)
-    problems.push(`the drill's restore point never reached the archive: ${mark.archiveProblem}`);
+    problems.push(
+      t.shard.engine === 'clickhouse'
+        ? `no backup the drill could trust to restore: ${mark.archiveProblem}`
+        : `the drill's restore point never reached the archive: ${mark.archiveProblem}`,
+    );
   const recovered = r.recovered;
   if (recovered?.problem) problems.push(recovered.problem);
   const inspected = r.inspected && 'corruption' in r.inspected ? r.inspected : null;

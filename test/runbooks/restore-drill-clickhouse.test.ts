@@ -12,8 +12,10 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import {
+  backupNameProblem,
   backupsListed,
   backupsSql,
+  backupTimestampSql,
   ClickHouseKubectlDrill,
   checkTableSql,
   failedParts,
@@ -295,6 +297,25 @@ describe('what the ClickHouse drill reads and compares', () => {
     expect(backupsSql("https://s3.dr/b'x/clickhouse/s")).toBe(
       "SELECT _path FROM s3('https://s3.dr/b\\'x/clickhouse/s/*/.backup', 'One') FORMAT JSONEachRow",
     );
+  });
+
+  it('trusts a backup only as far as its own record agrees with its name (ClickHouse writes when it began into .backup)', () => {
+    const at = Date.UTC(2026, 11, 5, 16, 5) / 1000;
+    const rec = (began: string) => jsonRows(JSON.stringify({ began }), 'record');
+    expect(backupTimestampSql('https://s3.dr/b', BACKUP)).toBe(
+      `SELECT extract(raw_blob, '<timestamp>([^<]+)</timestamp>') AS began FROM s3('https://s3.dr/b/${BACKUP}/.backup', 'RawBLOB') FORMAT JSONEachRow`,
+    );
+    expect(backupNameProblem(BACKUP, at, rec('2026-12-05 16:05:02'))).toBeNull();
+    // queued behind another backup for twenty minutes: still its own
+    expect(backupNameProblem(BACKUP, at, rec('2026-12-05 16:25:00'))).toBeNull();
+    // an old backup copied under a fresh name: restored, it would pass for a recovery point it never held
+    expect(backupNameProblem(BACKUP, at, rec('2026-11-20 01:00:00'))).toBe(
+      `backup ${BACKUP}'s own record says it began at 2026-11-20 01:00:00 UTC, not at its name's time: renamed, copied or put there by another hand`,
+    );
+    expect(backupNameProblem(BACKUP, at, rec(''))).toBe(
+      `backup ${BACKUP} holds no start time ClickHouse wrote ("")`,
+    );
+    expect(backupNameProblem(BACKUP, at, [])).toMatch(/holds no start time/);
   });
 
   it('reads, per partition, the source’s rows older than the backup (all of them or not), and the copy’s every row', () => {
