@@ -401,8 +401,9 @@ const offsite = z
     noncurrentExpireDays: positiveInt.default(365),
     /**
      * The IAM Roles Anywhere trust anchor (the city's CA) and profile the warehouses' backup agents
-     * authenticate through, made once by the city's PKI team (their ids are AWS's); without, the
-     * warehouses that back up off-site get no backup configuration.
+     * authenticate through, made once by the city's PKI team (their ids are AWS's); required when a
+     * warehouse backs up off-site (CC026): without, its shards would get no credentials and no
+     * backup configuration.
      */
     rolesAnywhere: z
       .strictObject({

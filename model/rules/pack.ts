@@ -7,6 +7,7 @@ import { appFitsItsRequest } from './app-fits-its-request.ts';
 import { backupPromises } from './backup-promises.ts';
 import { districtBlastRadius } from './district-blast-radius.ts';
 import { linkSanity } from './link-sanity.ts';
+import { offsiteBackupCredentials } from './offsite-backup-credentials.ts';
 import { offsiteBackupLifecycle } from './offsite-backup-lifecycle.ts';
 import { personalDataResidency } from './personal-data-residency.ts';
 import { plannedPoolUse } from './planned-pool-use.ts';
@@ -222,5 +223,12 @@ export const CITY_PACK: readonly PackEntry[] = [
     level: 'error',
     rule: backupPromises,
     why: 'A point-in-time window longer than the full backups kept cannot be restored, a schedule citycloud cannot read cannot be checked or watched, and a backup of personal data nobody restores may not restore when it is needed.',
+  },
+  {
+    id: 'CC026',
+    name: 'offsite-backup-credentials',
+    level: 'error',
+    rule: offsiteBackupCredentials,
+    why: 'An off-site backup is written with the role IAM Roles Anywhere gives the warehouse’s backup agent: without the trust anchor and profile its shards get no credentials and no backup is configured, while its bucket waits for backups that never come.',
   },
 ];

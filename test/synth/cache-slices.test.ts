@@ -98,6 +98,8 @@ function fullCity(): RawCity {
   };
   city.agencies[0].nameEn = 'Department One (en)';
   city.offsite = {
+    // the small city's rolesAnywhere: its warehouse backs up off-site, which needs it (CC026)
+    ...city.offsite,
     region: 'ap-southeast-1',
     backupRetentionDays: 35,
     infrequentAfterDays: 30,

@@ -74,18 +74,19 @@ describe('synthesize', () => {
         kubernetes_role_binding_v1: 1,
       },
       // one ClickHouse shard and its keeper (set, headless service, budget each), the connector
-      // to the national system, namespace, 6 policies (deny, DNS, internal, readers, connector,
-      // the drill's way to the API server), and the monthly restore drill: its CronJob, account,
-      // role and binding, cluster role and binding, admission policy and its binding. No backup
-      // job: the small city names no Roles Anywhere trust anchor for its off-site backups
+      // to the national system, namespace, 7 policies (deny, DNS, internal, readers, connector,
+      // the drill's way to the API server, the way out to the off-site bucket), the shard's full
+      // and incremental backup CronJobs (off-site, through the Roles Anywhere trust anchor the
+      // small city names), and the monthly restore drill: its CronJob, account, role and binding,
+      // cluster role and binding, admission policy and its binding
       'warehouse-wa': {
         kubernetes_cluster_role_binding_v1: 1,
         kubernetes_cluster_role_v1: 1,
-        kubernetes_cron_job_v1: 1,
+        kubernetes_cron_job_v1: 3,
         kubernetes_deployment_v1: 1,
         kubernetes_manifest: 2,
         kubernetes_namespace_v1: 1,
-        kubernetes_network_policy_v1: 6,
+        kubernetes_network_policy_v1: 7,
         kubernetes_pod_disruption_budget_v1: 2,
         kubernetes_role_binding_v1: 1,
         kubernetes_role_v1: 1,
