@@ -50,7 +50,8 @@ export function warehousePlans(model: CityModel, warehouse: Warehouse): StackPla
   const servers = model.servers.filter((s) => s.pool === warehouse.pool);
   const [first, ...later] = shardGroups(model, warehouse);
   // personal data backs up to the city's own second site (CC022 checks it may), the rest to the
-  // off-site bucket through the backup agent's role, when the inventory names its trust anchor.
+  // off-site bucket through the backup agent's role, when the inventory names its trust anchor
+  // (CC026 refuses an inventory with an off-site warehouse that does not).
   // The slice is the target's facts; the construct's BackupTarget is made from them once loaded
   const agent = backupAgentArns(model.offsite, warehouse.id);
   const site = model.secondSite;
