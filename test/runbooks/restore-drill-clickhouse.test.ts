@@ -34,6 +34,7 @@ import { KubectlDrillExecutor } from '../../runbooks/drill/kubectl-drill.ts';
 import { agentSecretArgv, sourcePodArgv } from '../../runbooks/drill/scratch-store.ts';
 import { figuresDiffer } from '../../runbooks/drill/table-figures.ts';
 import { BUILTIN_CITY, runCli, tempDir } from '../helpers/city.ts';
+import { expectOnlyServerMissing, kindsReadOffline } from '../helpers/kubectl-checks.ts';
 import { realKubectl, unreachableKubeconfig } from '../helpers/tools.ts';
 
 const bin = realKubectl();
@@ -53,18 +54,6 @@ const shard: DrillShard = {
 const IMAGE = 'clickhouse/clickhouse-server:24.8.14.39';
 const BACKUP = 'incremental-20261205T160500Z';
 
-/** kubectl ran the argv, and only the server was missing. */
-function onlyTheServerMissing(argv: readonly string[], input?: string) {
-  const [cmd, ...args] = argv;
-  const r = spawnSync(cmd as string, args, { encoding: 'utf8', ...(input === undefined ? {} : { input }) });
-  const out = `${r.stdout}${r.stderr}`;
-  expect(out).toMatch(/connection refused|was refused/);
-  expect(out).not.toMatch(
-    /unknown flag|unknown command|unknown shorthand|See 'kubectl .* --help' for usage|Usage:|error: .*required/,
-  );
-  expect(r.status).not.toBe(0);
-}
-
 type Item = {
   kind: string;
   metadata: { name: string; namespace?: string };
@@ -81,14 +70,14 @@ const manifests = () =>
 describe('the kubectl drill of a ClickHouse shard: its command lines', () => {
   it.each(['secret', 'job', 'job-logs'] as const)(
     'reading %s: kubectl takes every flag, and only the server is missing',
-    (q) => onlyTheServerMissing(ch.readingArgv(q, shard)),
+    (q) => expectOnlyServerMissing(ch.readingArgv(q, shard)),
   );
 
   it('reading a source pod and the backup agent’s certificate: only the server is missing', () => {
     const health = model.warehouses.find((w) => w.id === 'health');
     if (!health) throw new Error('no health warehouse');
-    onlyTheServerMissing(sourcePodArgv(x, health, 'health-s03-1'));
-    onlyTheServerMissing(agentSecretArgv(x, health));
+    expectOnlyServerMissing(sourcePodArgv(x, health, 'health-s03-1'));
+    expectOnlyServerMissing(agentSecretArgv(x, health));
   });
 
   it('a query in a source replica takes its password and SQL on stdin, none in the argv: only the server is missing', () => {
@@ -100,12 +89,12 @@ describe('the kubectl drill of a ClickHouse shard: its command lines', () => {
       '-c',
       'IFS= read -r CLICKHOUSE_PASSWORD; export CLICKHOUSE_PASSWORD CLICKHOUSE_USER=backup; exec clickhouse-client',
     ]);
-    onlyTheServerMissing(argv, 'secret-password\nSELECT 1');
+    expectOnlyServerMissing(argv, 'secret-password\nSELECT 1');
   });
 
   it('a query in the scratch server, and the apply of the scratch namespace: only the server is missing', () => {
-    onlyTheServerMissing(ch.scratchArgv(shard, checkTableSql('db', 'events')));
-    onlyTheServerMissing(x.actionArgv('apply', shard), JSON.stringify(manifests()));
+    expectOnlyServerMissing(ch.scratchArgv(shard, checkTableSql('db', 'events')));
+    expectOnlyServerMissing(x.actionArgv('apply', shard), JSON.stringify(manifests()));
   });
 
   it('a drill of an unreachable cluster fails its reading in a line naming kubectl’s word, not a stack', async () => {
@@ -118,16 +107,7 @@ describe('the kubectl drill of a ClickHouse shard: its command lines', () => {
 describe('the scratch namespace of a ClickHouse shard', () => {
   it('is read by kubectl offline; nothing in from outside, out only the backup store and DNS; the keys by reference', () => {
     const m = manifests();
-    const file = join(tempDir(), 'scratch.json');
-    writeFileSync(file, JSON.stringify(m));
-    const r = spawnSync(
-      bin,
-      ['label', '--local', '-f', file, 'citycloud.hcmc.gov.vn/checked=yes', '-o', 'jsonpath={.kind}{"\\n"}'],
-      { encoding: 'utf8' },
-    );
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n')).toEqual([
+    expect(kindsReadOffline(bin, m)).toEqual([
       'Namespace',
       'NetworkPolicy',
       'Secret',

@@ -4,14 +4,14 @@
  * the scratch namespace's manifests are read by kubectl itself offline (`label --local`), and the
  * command line says no cluster answers, exit 69, before it journals anything.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import type { DrillShard } from '../../runbooks/drill/drill-executor.ts';
 import { FIGURES_PY, KubectlDrillExecutor } from '../../runbooks/drill/kubectl-drill.ts';
 import { BUILTIN_CITY, runCli, tempDir } from '../helpers/city.ts';
+import { expectOnlyServerMissing, kindsReadOffline } from '../helpers/kubectl-checks.ts';
 import { realKubectl, unreachableKubeconfig } from '../helpers/tools.ts';
 
 const bin = realKubectl();
@@ -28,18 +28,6 @@ const shard: DrillShard = {
   namespace: 'warehouse-population',
 };
 
-/** kubectl ran the argv, and only the server was missing. */
-function onlyTheServerMissing(argv: readonly string[], input?: string) {
-  const [cmd, ...args] = argv;
-  const r = spawnSync(cmd as string, args, { encoding: 'utf8', ...(input === undefined ? {} : { input }) });
-  const out = `${r.stdout}${r.stderr}`;
-  expect(out).toMatch(/connection refused|was refused/);
-  expect(out).not.toMatch(
-    /unknown flag|unknown command|unknown shorthand|See 'kubectl .* --help' for usage|Usage:|error: .*required/,
-  );
-  expect(r.status).not.toBe(0);
-}
-
 describe('the kubectl drill executor’s command lines', () => {
   it.each([
     'leader',
@@ -52,20 +40,20 @@ describe('the kubectl drill executor’s command lines', () => {
     'secret',
     'logs',
   ] as const)('reading %s: kubectl takes every flag, and only the server is missing', (q) =>
-    onlyTheServerMissing(x.queryArgv(q, shard, 'population-s03-1')),
+    expectOnlyServerMissing(x.queryArgv(q, shard, 'population-s03-1')),
   );
 
   it('the readiness probe, the segment fetch, the figures and the teardown: only the server is missing', () => {
-    onlyTheServerMissing(x.readyArgv());
-    onlyTheServerMissing(x.unarchivedArgv(shard, 'population-s03-1', 1, 0x0a_ff00_0000n, 0x0b_0000_0128n));
-    onlyTheServerMissing(x.unarchivedArgv(shard, 'population-s03-1', 1, null, 0x0b_0000_0128n));
-    onlyTheServerMissing(x.figuresArgv('warehouse-population', 'population-s03-1', 'citycloud-drill-x'));
-    onlyTheServerMissing(x.actionArgv('delete', shard));
+    expectOnlyServerMissing(x.readyArgv());
+    expectOnlyServerMissing(x.unarchivedArgv(shard, 'population-s03-1', 1, 0x0a_ff00_0000n, 0x0b_0000_0128n));
+    expectOnlyServerMissing(x.unarchivedArgv(shard, 'population-s03-1', 1, null, 0x0b_0000_0128n));
+    expectOnlyServerMissing(x.figuresArgv('warehouse-population', 'population-s03-1', 'citycloud-drill-x'));
+    expectOnlyServerMissing(x.actionArgv('delete', shard));
   });
 
   it('the apply of the scratch namespace takes its manifests on stdin: only the server is missing', () => {
     const manifests = x.scratchManifests(shard, { kind: 'latest' }, { 'access-key-id': 'QUtJQQ==' });
-    onlyTheServerMissing(x.actionArgv('apply', shard), JSON.stringify(manifests));
+    expectOnlyServerMissing(x.actionArgv('apply', shard), JSON.stringify(manifests));
   });
 
   it('the log not archived is read where Spilo keeps it, between two positions the tool prints itself', () => {
@@ -81,22 +69,13 @@ describe('the kubectl drill executor’s command lines', () => {
   });
 
   it('the scratch namespace: read by kubectl offline, nothing in or out but the backup store and DNS, Spilo told to clone by its CLONE_ settings', () => {
-    const dir = tempDir();
+    const _dir = tempDir();
     const manifests = x.scratchManifests(
       shard,
       { kind: 'restore-point', name: 'citycloud-drill-20261205T160000Z-population-s03', at: 1_796_400_000 },
       { 'access-key-id': 'QUtJQUVYQU1QTEU=', 'secret-access-key': 'c2VjcmV0', 'libsodium-key': 'a2V5' },
     ) as { items: { kind: string; metadata: { name: string; namespace?: string }; spec?: unknown }[] };
-    const file = join(dir, 'scratch.json');
-    writeFileSync(file, JSON.stringify(manifests));
-    const r = spawnSync(
-      bin,
-      ['label', '--local', '-f', file, 'citycloud.hcmc.gov.vn/checked=yes', '-o', 'jsonpath={.kind}{"\\n"}'],
-      { encoding: 'utf8' },
-    );
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n')).toEqual([
+    expect(kindsReadOffline(bin, manifests)).toEqual([
       'Namespace',
       'NetworkPolicy',
       'Secret',

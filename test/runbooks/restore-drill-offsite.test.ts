@@ -5,9 +5,6 @@
  * a copy of its certificate; its way out is public HTTPS and DNS only; the keys come from the
  * agent's role, never a Secret; kubectl itself reads every manifest offline.
  */
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rolesAnywhereAgentParts } from '../../constructs/warehouse/roles-anywhere-agent.ts';
 import { backupAgentArns, type CityModel, loadCity, type Warehouse } from '../../model/index.ts';
@@ -16,6 +13,7 @@ import type { DrillShard } from '../../runbooks/drill/drill-executor.ts';
 import { KubectlDrillExecutor } from '../../runbooks/drill/kubectl-drill.ts';
 import { agentOfPod, type OffsiteAgent } from '../../runbooks/drill/scratch-store.ts';
 import { BUILTIN_CITY, tempDir } from '../helpers/city.ts';
+import { kindsReadOffline } from '../helpers/kubectl-checks.ts';
 import { realKubectl } from '../helpers/tools.ts';
 
 const bin = realKubectl();
@@ -53,17 +51,6 @@ function sourcePod(w: Warehouse, patch: (agent: Record<string, unknown>) => void
 }
 
 const tls = { 'tls.crt': 'Y2VydA==', 'tls.key': 'a2V5' };
-
-function readOffline(manifests: object): string[] {
-  const file = join(tempDir(), 'scratch.json');
-  writeFileSync(file, JSON.stringify(manifests));
-  const r = spawnSync(bin, ['label', '--local', '-f', file, 'checked=yes', '-o', 'jsonpath={.kind}{"\\n"}'], {
-    encoding: 'utf8',
-  });
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
-  return r.stdout.trim().split('\n');
-}
 
 type Spec = {
   egress: { to?: { ipBlock?: { cidr: string; except?: string[] } }[]; ports: { port: number }[] }[];
@@ -151,7 +138,7 @@ describe('the scratch namespace of an off-site warehouse', () => {
       namespace: 'warehouse-construction',
     };
     const m = x.scratchManifests(s, { kind: 'latest' }, { 'libsodium-key': 'a2V5' }, offsite);
-    expect(readOffline(m)).toEqual([
+    expect(kindsReadOffline(bin, m)).toEqual([
       'Namespace',
       'NetworkPolicy',
       'Secret',
@@ -206,7 +193,7 @@ describe('the scratch namespace of an off-site warehouse', () => {
       { 'access-key-id': '', 'secret-access-key': '', password: 'cA==' },
       agent,
     );
-    expect(readOffline(m)).toEqual([
+    expect(kindsReadOffline(bin, m)).toEqual([
       'Namespace',
       'NetworkPolicy',
       'Secret',
