@@ -28,7 +28,7 @@ import {
   sqlString,
 } from '../../runbooks/drill/clickhouse-drill.ts';
 import type { DrillShard } from '../../runbooks/drill/drill-executor.ts';
-import { drillTargets } from '../../runbooks/drill/drill-plan.ts';
+import { type DrillPlan, type DrillRecords, drillTargets } from '../../runbooks/drill/drill-plan.ts';
 import { judge } from '../../runbooks/drill/drill-result.ts';
 import { KubectlDrillExecutor } from '../../runbooks/drill/kubectl-drill.ts';
 import { agentSecretArgv, sourcePodArgv } from '../../runbooks/drill/scratch-store.ts';
@@ -250,6 +250,19 @@ esac
   });
 });
 
+/** health-s03's drill judged on `records`. */
+function judged(records: DrillRecords) {
+  const plan: DrillPlan = {
+    format: 'citycloud-drill-plan/v1',
+    drill: '20261205T160000Z',
+    to: null,
+    shards: [{ warehouse: 'health', shard: 'health-s03' }],
+  };
+  const [t] = drillTargets(model, plan);
+  if (!t) throw new Error('no target');
+  return judge(t, plan, records);
+}
+
 describe('what the ClickHouse drill reads and compares', () => {
   it('lists the finished backups by their names, oldest first, ignoring what no job could have written', () => {
     const rows = jsonRows(
@@ -392,43 +405,32 @@ describe('what the ClickHouse drill reads and compares', () => {
   });
 
   it('judges a ClickHouse shard in its own words: the backup restored, CHECK TABLE, parts not backed up', () => {
-    const [t] = drillTargets(model, {
-      format: 'citycloud-drill-plan/v1',
-      drill: '20261205T160000Z',
-      to: null,
-      shards: [{ warehouse: 'health', shard: 'health-s03' }],
-    });
-    if (!t) throw new Error('no target');
-    const result = judge(
-      t,
-      { format: 'citycloud-drill-plan/v1', drill: '20261205T160000Z', to: null, shards: [] },
-      {
-        recoveryPoint: { at: 1000, archivedThrough: BACKUP, oldestUnarchivedCommit: 1000 - 3600 },
-        mark: {
-          restorePoint: BACKUP,
-          lsn: '',
-          at: 900,
-          segment: '',
-          archived: true,
-          archiveProblem: null,
-          databases: [],
-        },
-        restore: {
-          startedAt: 1000,
-          target: { kind: 'restore-point', name: BACKUP, at: 900 },
-          base: `incremental backup ${BACKUP}`,
-        },
-        recovered: { at: 1100, problem: null },
-        inspected: {
-          corruption: ['health.visits part 202611_2_2_0: Checksum mismatch'],
-          checkFailed: null,
-          databases: [],
-          differences: [],
-          startedAt: 1100,
-          at: 1110,
-        },
+    const result = judged({
+      recoveryPoint: { at: 1000, archivedThrough: BACKUP, oldestUnarchivedCommit: 1000 - 3600 },
+      mark: {
+        restorePoint: BACKUP,
+        lsn: '',
+        at: 900,
+        segment: '',
+        archived: true,
+        archiveProblem: null,
+        databases: [],
       },
-    );
+      restore: {
+        startedAt: 1000,
+        target: { kind: 'restore-point', name: BACKUP, at: 900 },
+        base: `incremental backup ${BACKUP}`,
+      },
+      recovered: { at: 1100, problem: null },
+      inspected: {
+        corruption: ['health.visits part 202611_2_2_0: Checksum mismatch'],
+        checkFailed: null,
+        databases: [],
+        differences: [],
+        startedAt: 1100,
+        at: 1110,
+      },
+    });
     expect(result.restoredTo).toBe(`backup ${BACKUP}`);
     expect(result.problems.join('\n')).toMatch(
       /the oldest part no backup holds was written 3600 s before the drill/,
@@ -440,39 +442,28 @@ describe('what the ClickHouse drill reads and compares', () => {
   });
 
   it('does not pass a drill that compared nothing: a source with no rows older than its backup, a copy with none', () => {
-    const [t] = drillTargets(model, {
-      format: 'citycloud-drill-plan/v1',
-      drill: '20261205T160000Z',
-      to: null,
-      shards: [{ warehouse: 'health', shard: 'health-s03' }],
-    });
-    if (!t) throw new Error('no target');
-    const result = judge(
-      t,
-      { format: 'citycloud-drill-plan/v1', drill: '20261205T160000Z', to: null, shards: [] },
-      {
-        recoveryPoint: { at: 1000, archivedThrough: BACKUP, oldestUnarchivedCommit: null },
-        mark: {
-          restorePoint: BACKUP,
-          lsn: '',
-          at: 900,
-          segment: '',
-          archived: true,
-          archiveProblem: null,
-          databases: [],
-        },
-        restore: { startedAt: 1000, target: { kind: 'restore-point', name: BACKUP, at: 900 } },
-        recovered: { at: 1100, problem: null },
-        inspected: {
-          corruption: [],
-          checkFailed: null,
-          databases: [],
-          differences: [],
-          startedAt: 1100,
-          at: 1110,
-        },
+    const result = judged({
+      recoveryPoint: { at: 1000, archivedThrough: BACKUP, oldestUnarchivedCommit: null },
+      mark: {
+        restorePoint: BACKUP,
+        lsn: '',
+        at: 900,
+        segment: '',
+        archived: true,
+        archiveProblem: null,
+        databases: [],
       },
-    );
+      restore: { startedAt: 1000, target: { kind: 'restore-point', name: BACKUP, at: 900 } },
+      recovered: { at: 1100, problem: null },
+      inspected: {
+        corruption: [],
+        checkFailed: null,
+        databases: [],
+        differences: [],
+        startedAt: 1100,
+        at: 1110,
+      },
+    });
     expect(result.verification.compared).toBe(false);
     expect(result.problems).toEqual([
       'nothing of the source was compared with the restored copy: it held no rows written before the backup began',
