@@ -10,58 +10,38 @@
  * (aws-sdk-go) and ClickHouse's (src/IO/S3/Credentials.cpp, getAWSMetadataEndpoint, which asks for
  * the token first). Only the pod reaches 127.0.0.1; no key is ever in the stack or the environment.
  */
+import {
+  AGENT_CERT_DIR,
+  AGENT_CONTAINER,
+  AGENT_METADATA_ENDPOINT,
+  AGENT_VOLUME,
+  backupAgentArgs,
+  SIGNING_HELPER_IMAGE,
+  SIGNING_HELPER_PORT,
+} from '../../model/backup-agent.ts';
 import { backupAgentSecret } from '../../model/backup-target.ts';
 import type { BackupAgentArns } from '../../model/index.ts';
 import type { PodParts } from './backup-pod.ts';
 import { sidecarResources } from './backup-pod.ts';
 
 /**
- * The credential helper's image, v1.8.0. AWS publishes it as public.ecr.aws/rolesanywhere/
- * credential-helper:1.8.0-<platform>-<build time>; the city mirrors that build to its registry
- * under the version, as it does every image its data centre runs.
+ * The helper's image, port and endpoint, and its certificate's Secret: one definition with the
+ * drill's copy (model/backup-agent.ts, model/backup-target.ts).
  */
-export const SIGNING_HELPER_IMAGE = 'registry.hcmc.gov.vn/mirror/rolesanywhere-credential-helper:1.8.0';
-
-/** The helper's port (its default, `--port`). */
-export const SIGNING_HELPER_PORT = 9911;
-
-/** What the pod's AWS SDKs are told the instance metadata service is. */
-export const AGENT_METADATA_ENDPOINT = `http://127.0.0.1:${SIGNING_HELPER_PORT}`;
-
-/** The Secret holding the agent's certificate and key (the drill reads it too: model/backup-target.ts). */
-export { backupAgentSecret };
-
-const CERT_DIR = '/etc/backup-agent';
+export { AGENT_METADATA_ENDPOINT, backupAgentSecret, SIGNING_HELPER_IMAGE, SIGNING_HELPER_PORT };
 
 /** The sidecar and the certificate's volume, for a shard of `warehouse` whose agent assumes `agent.roleArn`. */
 export function rolesAnywhereAgentParts(warehouse: string, agent: BackupAgentArns): Partial<PodParts> {
   return {
     sidecars: [
       {
-        name: 'backup-agent',
+        name: AGENT_CONTAINER,
         image: SIGNING_HELPER_IMAGE,
-        args: [
-          'serve',
-          '--certificate',
-          `${CERT_DIR}/tls.crt`,
-          '--private-key',
-          `${CERT_DIR}/tls.key`,
-          '--trust-anchor-arn',
-          agent.trustAnchorArn,
-          '--profile-arn',
-          agent.profileArn,
-          '--role-arn',
-          agent.roleArn,
-          '--port',
-          String(SIGNING_HELPER_PORT),
-          // as EC2's IMDSv2: a response does not leave the pod's network namespace
-          '--hop-limit',
-          '1',
-        ],
+        args: backupAgentArgs(agent),
         resources: sidecarResources('100m', '64Mi'),
-        volumeMount: [{ name: 'backup-agent-tls', mountPath: CERT_DIR, readOnly: true }],
+        volumeMount: [{ name: AGENT_VOLUME, mountPath: AGENT_CERT_DIR, readOnly: true }],
       },
     ],
-    volumes: [{ name: 'backup-agent-tls', secret: { secretName: backupAgentSecret(warehouse) } }],
+    volumes: [{ name: AGENT_VOLUME, secret: { secretName: backupAgentSecret(warehouse) } }],
   };
 }

@@ -59,6 +59,7 @@
  * a value.
  */
 import type { StatefulSetV1SpecTemplateSpecContainerEnv } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
+import { WALG_METADATA_ENDPOINT_SCRIPT } from '../../model/backup-agent.ts';
 import { type BackupPromise, utcSchedule, type Warehouse } from '../../model/index.ts';
 import type { PodParts } from './backup-pod.ts';
 import { sidecarResources } from './backup-pod.ts';
@@ -157,7 +158,7 @@ export function spiloBackupParts(
       {
         name: 'walg-metadata-endpoint',
         image: spiloImage,
-        command: ['sh', '-c', 'printf %s "$ENDPOINT" > "$WALE_ENV_DIR/AWS_EC2_METADATA_SERVICE_ENDPOINT"'],
+        command: ['sh', '-c', WALG_METADATA_ENDPOINT_SCRIPT],
         env: [
           { name: 'ENDPOINT', value: AGENT_METADATA_ENDPOINT },
           { name: 'WALE_ENV_DIR', value: WALG_ENV_DIR },

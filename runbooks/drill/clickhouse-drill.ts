@@ -34,6 +34,7 @@
  * it needs `SHOW TABLES` for `system.parts` besides `BACKUP` and `S3` (README).
  */
 import { randomBytes } from 'node:crypto';
+import { AGENT_METADATA_ENDPOINT } from '../../model/backup-agent.ts';
 import {
   BACKUP_CREDENTIAL_KEYS,
   backupAgentSecret,
@@ -55,7 +56,6 @@ import type {
   SourceMark,
 } from './drill-executor.ts';
 import {
-  agentEndpoint,
   agentParts,
   drillStore,
   type OffsiteAgent,
@@ -520,7 +520,7 @@ export class ClickHouseKubectlDrill {
       );
     const offsite =
       drillStore(this.model, w).kind === 'offsite'
-        ? await readOffsiteAgent(this.k, w, pod, podJson)
+        ? await readOffsiteAgent(this.k, this.model, w)
         : undefined;
     const data = await this.secretData(s);
     // the scratch place is made from nothing each time (kubectl-drill.ts restore): a password of its own
@@ -553,7 +553,7 @@ export class ClickHouseKubectlDrill {
     const store = drillStore(this.model, w);
     if (store.kind === 'offsite' && !offsite)
       throw new Error(`${s.shard}: an off-site warehouse's copy needs the shard's backup agent beside it`);
-    const agent = store.kind === 'offsite' && offsite ? agentParts(offsite.agent, w) : null;
+    const agent = store.kind === 'offsite' && offsite ? agentParts(offsite, w) : null;
     // within the namespace, only the restore job's connection to the server
     const { labels, meta, items } = scratchFrame(ns, s.shard, store, 9000);
     const server = { ...labels, 'app.kubernetes.io/name': 'clickhouse-drill' };
@@ -620,7 +620,7 @@ export class ClickHouseKubectlDrill {
                       // the S3 client's keys as the shards' servers have them: the second site's,
                       // or the backup agent's role served beside it
                       ...(offsite
-                        ? [{ name: 'AWS_EC2_METADATA_SERVICE_ENDPOINT', value: agentEndpoint(offsite.agent) }]
+                        ? [{ name: 'AWS_EC2_METADATA_SERVICE_ENDPOINT', value: AGENT_METADATA_ENDPOINT }]
                         : [
                             fromSecret('AWS_ACCESS_KEY_ID', 'access-key-id'),
                             fromSecret('AWS_SECRET_ACCESS_KEY', 'secret-access-key'),

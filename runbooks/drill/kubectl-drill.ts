@@ -15,6 +15,7 @@
 import { onPath } from '../../exec/on-path.ts';
 import { runArgv } from '../../exec/run-argv.ts';
 import { commandLine } from '../../exec/shell-quote.ts';
+import { AGENT_METADATA_ENDPOINT, WALG_METADATA_ENDPOINT_SCRIPT } from '../../model/backup-agent.ts';
 import {
   BACKUP_CREDENTIAL_KEYS,
   backupAgentSecret,
@@ -35,7 +36,6 @@ import type {
   SourceMark,
 } from './drill-executor.ts';
 import {
-  agentEndpoint,
   agentParts,
   DRILL_OF,
   drillStore,
@@ -447,7 +447,7 @@ export class KubectlDrillExecutor implements DrillExecutor {
     const store = drillStore(this.model, w);
     if (store.kind === 'offsite' && !offsite)
       throw new Error(`${s.shard}: an off-site warehouse's copy needs the shard's backup agent beside it`);
-    const agent = store.kind === 'offsite' && offsite ? agentParts(offsite.agent, w) : null;
+    const agent = store.kind === 'offsite' && offsite ? agentParts(offsite, w) : null;
     const ns = this.scratchNamespace(s);
     const { labels, meta, items } = scratchFrame(ns, s.shard, store);
     const secret = backupCredentialsSecret(s.warehouse);
@@ -566,15 +566,12 @@ export class KubectlDrillExecutor implements DrillExecutor {
                         {
                           name: 'walg-metadata-endpoint',
                           image: SPILO_IMAGE,
-                          command: [
-                            'sh',
-                            '-c',
-                            'printf %s "$ENDPOINT" > "$ENV_DIR/AWS_EC2_METADATA_SERVICE_ENDPOINT"',
-                          ],
+                          command: ['sh', '-c', WALG_METADATA_ENDPOINT_SCRIPT],
                           env: [
-                            { name: 'ENDPOINT', value: agentEndpoint(offsite.agent) },
-                            { name: 'ENV_DIR', value: cloneEnv(s.shard) },
+                            { name: 'ENDPOINT', value: AGENT_METADATA_ENDPOINT },
+                            { name: 'WALE_ENV_DIR', value: cloneEnv(s.shard) },
                           ],
+                          resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { memory: '32Mi' } },
                           volumeMounts: [{ name: CLONE_ENV_VOLUME, mountPath: cloneEnv(s.shard) }],
                         },
                       ],
@@ -649,7 +646,7 @@ export class KubectlDrillExecutor implements DrillExecutor {
     const w = this.model.warehouses.find((x) => x.id === s.warehouse);
     const offsite =
       w && drillStore(this.model, w).kind === 'offsite'
-        ? await readOffsiteAgent(this, w, await this.leader(s))
+        ? await readOffsiteAgent(this, this.model, w)
         : undefined;
     const manifests = this.scratchManifests(s, target, secret.data ?? {}, offsite);
     await this.run(this.actionArgv('apply', s), JSON.stringify(manifests));

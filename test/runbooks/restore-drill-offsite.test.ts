@@ -11,7 +11,7 @@ import { backupAgentArns, type CityModel, loadCity, type Warehouse } from '../..
 import { ClickHouseKubectlDrill } from '../../runbooks/drill/clickhouse-drill.ts';
 import type { DrillShard } from '../../runbooks/drill/drill-executor.ts';
 import { KubectlDrillExecutor } from '../../runbooks/drill/kubectl-drill.ts';
-import { agentOfPod, type OffsiteAgent } from '../../runbooks/drill/scratch-store.ts';
+import { agentParts, type OffsiteAgent, readOffsiteAgent } from '../../runbooks/drill/scratch-store.ts';
 import { BUILTIN_CITY, tempDir } from '../helpers/city.ts';
 import { kindsReadOffline } from '../helpers/kubectl-checks.ts';
 import { realKubectl } from '../helpers/tools.ts';
@@ -24,30 +24,11 @@ const byId = (id: string) => model.warehouses.find((w) => w.id === id) as Wareho
 const construction = byId('construction');
 const enterprise = byId('enterprise');
 
-/** A shard's pod as the stacks deploy an off-site warehouse's: its engine and the agent beside it. */
-function sourcePod(w: Warehouse, patch: (agent: Record<string, unknown>) => void = () => {}) {
+/** The backup agent's ARNs of a warehouse, as the stacks give them. */
+function arnsOf(w: Warehouse) {
   const arns = backupAgentArns(model.offsite, w.id);
   if (!arns) throw new Error('the built-in city names its Roles Anywhere trust anchor');
-  const parts = rolesAnywhereAgentParts(w.id, arns);
-  const sidecar = parts.sidecars?.[0] as {
-    name: string;
-    image: string;
-    args: string[];
-    volumeMount: object[];
-  };
-  const agent: Record<string, unknown> = {
-    name: sidecar.name,
-    image: sidecar.image,
-    args: sidecar.args,
-    volumeMounts: sidecar.volumeMount,
-  };
-  patch(agent);
-  return JSON.stringify({
-    spec: {
-      containers: [{ name: w.engine, image: 'clickhouse/clickhouse-server:24.8.14.39' }, agent],
-      volumes: parts.volumes,
-    },
-  });
+  return arns;
 }
 
 const tls = { 'tls.crt': 'Y2VydA==', 'tls.key': 'a2V5' };
@@ -76,59 +57,42 @@ const podOf = (m: object) =>
   (items(m).find((i) => i.kind === 'StatefulSet')?.spec as { template: { spec: Pod } } | undefined)?.template
     .spec as Pod;
 
-describe('the backup agent a drill copies from a source pod', () => {
-  it('is the one the stacks deploy: its image, its serve arguments, its certificate’s mount and port', () => {
-    const agent = agentOfPod(sourcePod(construction), construction, 'construction-s01-0');
-    expect(agent.args[0]).toBe('serve');
-    expect(agent.port).toBe(9911);
-    expect(agent.mountPath).toBe('/etc/backup-agent');
-    expect(agent.image).toMatch(/rolesanywhere-credential-helper:1\.8\.0$/);
+describe('the backup agent of an off-site copy', () => {
+  it('is the shards’ own, from the one definition both use: image, serve arguments, certificate mount and volume', () => {
+    const shards = rolesAnywhereAgentParts(construction.id, arnsOf(construction));
+    const sidecar = shards.sidecars?.[0] as {
+      name: string;
+      image: string;
+      args: string[];
+      volumeMount: object[];
+    };
+    const copy = agentParts({ arns: arnsOf(construction), tls }, construction);
+    expect(copy.container.name).toBe(sidecar.name);
+    expect(copy.container.image).toBe(sidecar.image);
+    expect(copy.container.args).toEqual(sidecar.args);
+    expect(copy.container.volumeMounts).toEqual(sidecar.volumeMount);
+    expect([copy.volume]).toEqual(shards.volumes);
   });
 
-  it.each([
-    ['no agent', (a: Record<string, unknown>) => (a.name = 'other'), /runs no backup-agent container/],
-    [
-      'an argument a shell would read',
-      (a: Record<string, unknown>) => (a.args = ['serve', '--port', '9911', '$(curl evil)']),
-      /arguments other than aws_signing_helper serve's/,
-    ],
-    [
-      'another program',
-      (a: Record<string, unknown>) => (a.args = ['sh', '-c', 'id']),
-      /arguments other than/,
-    ],
-    ['no port', (a: Record<string, unknown>) => (a.args = ['serve']), /without a --port/],
-    [
-      'an image it cannot read',
-      (a: Record<string, unknown>) => (a.image = 'Evil Image;'),
-      /image the drill cannot read/,
-    ],
-  ])('refuses a pod with %s, in a line', (_what, patch, message) => {
-    const err = (() => {
-      try {
-        agentOfPod(sourcePod(construction, patch), construction, 'construction-s01-0');
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return 'no error';
-    })();
-    expect(err).toMatch(message);
-    expect(err).toMatch(
-      /^construction-s01-0 .*: the drill of an off-site warehouse runs the shard's own backup agent beside the copy$/,
-    );
-  });
-
-  it('refuses an agent signing with a certificate that is not the warehouse’s agent Secret', () => {
-    const pod = JSON.parse(sourcePod(construction));
-    pod.spec.volumes[0].secret.secretName = 'population-backup-credentials';
-    expect(() => agentOfPod(JSON.stringify(pod), construction, 'p')).toThrow(
-      /mounts "population-backup-credentials" as its certificate, not construction-backup-agent/,
+  it('reads only the certificate’s two keys, and refuses a Secret without them, in a line', async () => {
+    const k = (data: object) => ({
+      base: () => ['kubectl'],
+      run: async () => JSON.stringify({ data }),
+      scratchNamespace: () => '',
+      actionArgv: () => [],
+      execArgv: () => [],
+    });
+    const agent = await readOffsiteAgent(k({ ...tls, 'ca.crt': 'Y2E=' }), model, construction);
+    expect(agent.tls).toEqual(tls);
+    expect(agent.arns.roleArn).toMatch(/:role\/citycloud-backup-agent-construction$/);
+    await expect(readOffsiteAgent(k({ 'tls.crt': 'Y2VydA==' }), model, construction)).rejects.toThrow(
+      /^construction-backup-agent holds no tls\.crt and tls\.key: the backup agent has no certificate to sign with$/,
     );
   });
 });
 
 describe('the scratch namespace of an off-site warehouse', () => {
-  const offsite: OffsiteAgent = { agent: agentOfPod(sourcePod(construction), construction, 'p'), tls };
+  const offsite: OffsiteAgent = { arns: arnsOf(construction), tls };
 
   it('PostgreSQL: the Spilo clone by region and role, the metadata endpoint in its clone envdir, the agent beside it', () => {
     const s: DrillShard = {
@@ -172,7 +136,7 @@ describe('the scratch namespace of an off-site warehouse', () => {
     expect(init?.volumeMounts[0]?.mountPath).toBe(envdir);
     expect(Object.fromEntries(init?.env.map((e) => [e.name, e.value]) ?? [])).toEqual({
       ENDPOINT: 'http://127.0.0.1:9911',
-      ENV_DIR: envdir,
+      WALE_ENV_DIR: envdir,
     });
     expect(pod.containers.map((c) => c.name)).toEqual(['postgresql', 'backup-agent']);
     expect(pod.volumes.find((v) => v.secret)?.secret?.secretName).toBe('construction-backup-agent');
@@ -185,7 +149,7 @@ describe('the scratch namespace of an off-site warehouse', () => {
       engine: 'clickhouse',
       namespace: 'warehouse-enterprise',
     };
-    const agent: OffsiteAgent = { agent: agentOfPod(sourcePod(enterprise), enterprise, 'p'), tls };
+    const agent: OffsiteAgent = { arns: arnsOf(enterprise), tls };
     const m = ch.scratchManifests(
       s,
       'full-20261205T010000Z',
