@@ -35,8 +35,23 @@ export const BACKUP_CREDENTIAL_KEYS = {
 /** The Secret holding an off-site warehouse's backup agent's certificate and key (`tls.crt`, `tls.key`), issued by cert-manager. */
 export const backupAgentSecret = (warehouse: string) => `${warehouse}-backup-agent`;
 
-/** RFC 1918: the city's own networks, never reached by the way out to the off-site tier. */
-export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+/**
+ * What the way out to the off-site tier never reaches: the city's own networks (RFC 1918, and the
+ * shared address space 100.64.0.0/10 its address plan takes for links and loopbacks as it grows),
+ * link-local (169.254.169.254 answers for a node's own role where a node has one), loopback, "this
+ * network", the benchmarking range and multicast and above (RFC 6890).
+ */
+export const PRIVATE_RANGES = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '169.254.0.0/16',
+  '127.0.0.0/8',
+  '0.0.0.0/8',
+  '198.18.0.0/15',
+  '224.0.0.0/3',
+] as const;
 
 /** An off-site warehouse's bucket, its region and the region's S3 endpoint; null when it backs up elsewhere. */
 export function offsiteTarget(

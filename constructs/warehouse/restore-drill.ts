@@ -84,6 +84,7 @@ export class RestoreDrill extends Construct {
     const account = `system:serviceaccount:${ws.namespace}:${name}`;
     const clusterName = `citycloud-${name}`;
     const prefix = drillNamespacePrefix(w.id);
+    const scratch = `^${prefix}s[0-9]+$`;
 
     new ServiceAccountV1(this, 'account', { metadata: meta }).overrideLogicalId(name);
     // in the warehouse's namespace: its backup Secret, by name
@@ -165,11 +166,13 @@ export class RestoreDrill extends Construct {
           validations: [
             {
               expression: [
-                `request.namespace.startsWith('${prefix}')`,
-                `(request.resource.resource == 'namespaces' && ${objectName}.startsWith('${prefix}'))`,
+                // exactly a scratch name of this warehouse's shards: a prefix would reach the
+                // scratch namespaces of a warehouse whose id begins with this one's and -drill
+                `request.namespace.matches('${scratch}')`,
+                `(request.resource.resource == 'namespaces' && ${objectName}.matches('${scratch}'))`,
                 `(request.namespace == '${ws.namespace}' && request.resource.resource == 'pods' && request.subResource == 'exec' && request.name.matches('^${w.id}-s[0-9]+-[0-9]+$'))`,
               ].join(' || '),
-              message: `the restore drill of ${w.id} may change only namespaces ${prefix}*, and exec only there and into the shards' pods`,
+              message: `the restore drill of ${w.id} may change only namespaces ${prefix}sNN, and exec only there and into the shards' pods`,
             },
           ],
         },

@@ -555,7 +555,7 @@ export class ClickHouseKubectlDrill {
       throw new Error(`${s.shard}: an off-site warehouse's copy needs the shard's backup agent beside it`);
     const agent = store.kind === 'offsite' && offsite ? agentParts(offsite, w) : null;
     // within the namespace, only the restore job's connection to the server
-    const { labels, meta, items } = scratchFrame(ns, s.shard, store, 9000);
+    const { labels, meta, items } = scratchFrame(ns, s, store, 9000);
     const server = { ...labels, 'app.kubernetes.io/name': 'clickhouse-drill' };
     const fromSecret = (name: string, key: string) => ({
       name,

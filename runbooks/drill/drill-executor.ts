@@ -14,6 +14,8 @@ export interface DrillShard {
   readonly engine: 'postgresql' | 'clickhouse';
   /** The warehouse's namespace (kubectl). */
   readonly namespace: string;
+  /** The drill it is part of (`20261205T160000Z`): a scratch place carries it, so no drill takes another's. */
+  readonly drill: string;
 }
 
 /** Where a restore stops: the drill's own restore point, a time asked for, or the archive's end. */

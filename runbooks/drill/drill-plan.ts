@@ -66,7 +66,7 @@ export function drillTargets(model: CityModel, plan: DrillPlan): DrillTarget[] {
     return {
       id: shard,
       title: shard,
-      shard: { warehouse: w.id, shard, engine: w.engine, namespace: w.id },
+      shard: { warehouse: w.id, shard, engine: w.engine, namespace: w.id, drill: plan.drill },
       promise: w.backup,
     };
   });

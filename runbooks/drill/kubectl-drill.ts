@@ -21,7 +21,7 @@ import {
   backupAgentSecret,
   backupCredentialsSecret,
 } from '../../model/backup-target.ts';
-import { type CityModel, warehouseNamespace } from '../../model/index.ts';
+import { type CityModel, warehouseNamespace, warehouseShardName } from '../../model/index.ts';
 import { AMCHECK_ARGS, amcheckFindings } from './amcheck.ts';
 import { awaitArchived } from './archiving.ts';
 import { CLICKHOUSE_CONTAINER, ClickHouseKubectlDrill } from './clickhouse-drill.ts';
@@ -37,6 +37,8 @@ import type {
 } from './drill-executor.ts';
 import {
   agentParts,
+  DRILL_ID,
+  DRILL_LIFETIME_SECONDS,
   DRILL_OF,
   drillStore,
   type OffsiteAgent,
@@ -52,6 +54,17 @@ import {
   segmentNumber,
   walCommits,
 } from './wal-segments.ts';
+
+/** A scratch namespace found: this drill's, another's under way, or one left (see scratchPlace). */
+interface ScratchPlace {
+  readonly kind: 'own' | 'busy' | 'left';
+  readonly drill: string;
+  readonly madeAt: number;
+  readonly deleting: boolean;
+}
+
+/** A label key as a kubectl JSONPath names it (its dots escaped). */
+const jsonpathKey = (key: string) => key.replace(/\./g, '\\.');
 
 /** The pinned Spilo image the shards run (constructs/warehouse/engine.ts): the clone runs the same. */
 export const SPILO_IMAGE = 'ghcr.io/zalando/spilo-16:3.3-p3';
@@ -278,7 +291,7 @@ export class KubectlDrillExecutor implements DrillExecutor {
           scratch,
           '--ignore-not-found',
           '-o',
-          `jsonpath={.metadata.name}|{.metadata.labels.${DRILL_OF.replace(/\./g, '\\.')}}|{.metadata.creationTimestamp}`,
+          `jsonpath={.metadata.name}|{.metadata.labels.${jsonpathKey(DRILL_OF)}}|{.metadata.labels.${jsonpathKey(DRILL_ID)}}|{.metadata.creationTimestamp}|{.metadata.deletionTimestamp}`,
         ];
       case 'secret':
         return [
@@ -449,7 +462,7 @@ export class KubectlDrillExecutor implements DrillExecutor {
       throw new Error(`${s.shard}: an off-site warehouse's copy needs the shard's backup agent beside it`);
     const agent = store.kind === 'offsite' && offsite ? agentParts(offsite, w) : null;
     const ns = this.scratchNamespace(s);
-    const { labels, meta, items } = scratchFrame(ns, s.shard, store);
+    const { labels, meta, items } = scratchFrame(ns, s, store);
     const secret = backupCredentialsSecret(s.warehouse);
     const fromSecret = (name: string, key: string) => ({
       name,
@@ -600,12 +613,15 @@ export class KubectlDrillExecutor implements DrillExecutor {
   }
 
   /**
-   * The scratch namespace as the API server has it: none, the drill's own of this shard (when it
-   * was made), or a namespace of that name the drill did not make, which it neither writes into
-   * nor deletes.
+   * The scratch namespace as the API server has it: none; this drill's (`own`); or another drill's
+   * of this shard — under way (`busy`: younger than a drill may run, and not being deleted) or left
+   * (`left`: older, or being deleted). A namespace of that name the drill did not make (no label of
+   * this shard) is refused: the drill neither writes into it nor deletes it.
    */
-  async scratchPlace(s: DrillShard): Promise<{ readonly madeAt: number } | null> {
-    const [name = '', of = '', made = ''] = (await this.run(this.queryArgv('namespace', s)))
+  async scratchPlace(s: DrillShard): Promise<ScratchPlace | null> {
+    const [name = '', of = '', drill = '', made = '', deleting = ''] = (
+      await this.run(this.queryArgv('namespace', s))
+    )
       .trim()
       .split('|');
     if (name === '') return null;
@@ -613,7 +629,41 @@ export class KubectlDrillExecutor implements DrillExecutor {
       throw new Error(
         `namespace ${this.scratchNamespace(s)} exists and is not the drill's scratch place of ${s.shard} (its ${DRILL_OF} is ${JSON.stringify(of.slice(0, 60))}): the drill neither writes into it nor deletes it`,
       );
-    return { madeAt: Date.parse(made) / 1000 };
+    const madeAt = Date.parse(made) / 1000;
+    // a place whose making time cannot be read is taken as old: never as this restore's copy
+    const age = Number.isFinite(madeAt) ? Date.now() / 1000 - madeAt : Number.POSITIVE_INFINITY;
+    const kind =
+      deleting !== '' ? 'left' : drill === s.drill ? 'own' : age < DRILL_LIFETIME_SECONDS ? 'busy' : 'left';
+    return {
+      kind,
+      drill: drill.slice(0, 40),
+      madeAt: Number.isFinite(madeAt) ? madeAt : 0,
+      deleting: deleting !== '',
+    };
+  }
+
+  /** Deletes another drill's scratch place of this shard that was left; refuses one under way. */
+  private async clearLeft(s: DrillShard, place: ScratchPlace | null): Promise<void> {
+    if (place?.kind === 'busy')
+      throw new Error(
+        `drill ${place.drill} of ${s.shard} holds its scratch place ${this.scratchNamespace(s)} (made ${new Date(place.madeAt * 1000).toISOString()}): one drill of a shard at a time; this one restores nothing`,
+      );
+    if (place) await this.run(this.actionArgv('delete', s));
+  }
+
+  /**
+   * The scratch places of the warehouse's other shards left by drills killed over a day ago (a
+   * scheduled drill is never resumed, and the next one takes another shard): removed, so no copy
+   * of the data, nor the backup agent's key, stays in the cluster for months.
+   */
+  private async sweepLeft(s: DrillShard): Promise<void> {
+    const w = this.model.warehouses.find((x) => x.id === s.warehouse);
+    for (let n = 1; n <= (w?.shards ?? 0); n += 1) {
+      const other = { ...s, shard: warehouseShardName(s.warehouse, n) };
+      if (other.shard === s.shard) continue;
+      const place = await this.scratchPlace(other).catch(() => null);
+      if (place?.kind === 'left') await this.run(this.actionArgv('delete', other));
+    }
   }
 
   /** The scratch pod's trouble (failed, or restarted three times), with its log's last error; null when none. */
@@ -636,9 +686,10 @@ export class KubectlDrillExecutor implements DrillExecutor {
   }
 
   async restore(s: DrillShard, target: RestoreTarget): Promise<{ base: string }> {
-    // a scratch place already there is an earlier drill's, or an apply cut short before its
-    // restore began: never this restore's copy. It is made again from nothing
-    if (await this.scratchPlace(s)) await this.run(this.actionArgv('delete', s));
+    // a scratch place already there is an earlier drill's, or this one's apply cut short before
+    // its restore began: never this restore's copy. It is made again from nothing; another
+    // drill's under way is refused
+    await this.clearLeft(s, await this.scratchPlace(s));
     if (s.engine === 'clickhouse') return this.clickhouse.restore(s, target);
     const secret = JSON.parse(await this.run(this.queryArgv('secret', s))) as {
       data?: Record<string, string>;
@@ -654,13 +705,20 @@ export class KubectlDrillExecutor implements DrillExecutor {
   }
 
   async restoreState(s: DrillShard): Promise<RestoreState> {
-    let place: { readonly madeAt: number } | null;
+    let place: ScratchPlace | null;
     try {
       place = await this.scratchPlace(s);
     } catch (err) {
       return { state: 'failed', problem: (err as Error).message };
     }
     if (place === null) return { state: 'absent' };
+    // not this drill's copy: one left is made again by the restore; one under way is another's
+    if (place.kind === 'left') return { state: 'partial' };
+    if (place.kind === 'busy')
+      return {
+        state: 'failed',
+        problem: `drill ${place.drill} of ${s.shard} holds its scratch place: one drill of a shard at a time`,
+      };
     const { phase, problem } = await this.scratchPodTrouble(s);
     if (problem !== null) return { state: 'failed', problem };
     const state = await (s.engine === 'clickhouse'
@@ -714,10 +772,14 @@ export class KubectlDrillExecutor implements DrillExecutor {
   }
 
   async teardown(s: DrillShard): Promise<void> {
-    if (await this.scratchPlace(s)) await this.run(this.actionArgv('delete', s));
+    const place = await this.scratchPlace(s);
+    // this drill's place, or one left; another drill's under way is not this one's to remove
+    if (place && place.kind !== 'busy') await this.run(this.actionArgv('delete', s));
+    await this.sweepLeft(s);
   }
 
   async scratchLeft(s: DrillShard): Promise<boolean> {
-    return (await this.scratchPlace(s)) !== null;
+    const place = await this.scratchPlace(s);
+    return place !== null && place.kind !== 'busy';
   }
 }

@@ -28,7 +28,7 @@ import {
   type Warehouse,
   warehouseNamespace,
 } from '../../model/index.ts';
-import type { KubectlSession } from './drill-executor.ts';
+import type { DrillShard, KubectlSession } from './drill-executor.ts';
 
 /** Where a warehouse's backups are. */
 export type DrillStore =
@@ -51,8 +51,16 @@ export function drillStore(model: CityModel, w: Warehouse): DrillStore {
   );
 }
 
-/** The label naming the shard a scratch namespace is the drill's copy of. */
+/** The labels naming the shard a scratch namespace is a copy of, and the drill that made it. */
 export const DRILL_OF = 'citycloud.hcmc.gov.vn/drill-of';
+export const DRILL_ID = 'citycloud.hcmc.gov.vn/drill';
+
+/**
+ * How long a drill may hold a scratch place: the scheduled drill's Job is stopped after a day
+ * (constructs/warehouse/restore-drill.ts, activeDeadlineSeconds). Another drill's place younger
+ * than this is that drill's, under way; older, it was left by a drill killed, and is removed.
+ */
+export const DRILL_LIFETIME_SECONDS = 24 * 3600;
 
 /**
  * A scratch namespace's frame: its labels, its objects' metadata, the namespace itself and a
@@ -60,8 +68,13 @@ export const DRILL_OF = 'citycloud.hcmc.gov.vn/drill-of';
  * `within`: the one port the namespace's own pods may reach each other on (the restore job to its
  * server), else none.
  */
-export function scratchFrame(ns: string, shard: string, store: DrillStore, within?: number) {
-  const labels = { 'app.kubernetes.io/part-of': ns, [DRILL_OF]: shard };
+export function scratchFrame(
+  ns: string,
+  shard: Pick<DrillShard, 'shard' | 'drill'>,
+  store: DrillStore,
+  within?: number,
+) {
+  const labels = { 'app.kubernetes.io/part-of': ns, [DRILL_OF]: shard.shard, [DRILL_ID]: shard.drill };
   const meta = (name: string) => ({ name, namespace: ns, labels });
   const inNamespace = { to: [{ podSelector: {} }], ports: [{ port: within, protocol: 'TCP' }] };
   const [toStore, dns] = storeEgress(store);
@@ -82,7 +95,7 @@ export function scratchFrame(ns: string, shard: string, store: DrillStore, withi
   return { labels, meta, items };
 }
 
-/** A NetworkPolicy's way out to the store (HTTPS), and to DNS. */
+/** A NetworkPolicy's way out to the store (HTTPS), and to the cluster's DNS. */
 export function storeEgress(store: DrillStore): object[] {
   return [
     store.kind === 'second-site'
@@ -93,6 +106,9 @@ export function storeEgress(store: DrillStore): object[] {
           ports: [{ port: 443, protocol: 'TCP' }],
         },
     {
+      // the cluster's DNS only, as every citycloud namespace (constructs/namespace-policies.ts
+      // allowDns): port 53 anywhere would be a way out of the country
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
       ports: [
         { port: 53, protocol: 'UDP' },
         { port: 53, protocol: 'TCP' },

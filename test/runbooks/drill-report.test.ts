@@ -26,6 +26,7 @@ const target: DrillTarget = {
     shard: 'population-s03',
     engine: 'postgresql',
     namespace: 'warehouse-population',
+    drill: '20261205T160000Z',
   },
   promise: {
     schedule: '0 1 * * *',

@@ -50,6 +50,7 @@ const shard: DrillShard = {
   shard: 'health-s03',
   engine: 'clickhouse',
   namespace: 'warehouse-health',
+  drill: '20261205T160000Z',
 };
 const IMAGE = 'clickhouse/clickhouse-server:24.8.14.39';
 const BACKUP = 'incremental-20261205T160500Z';
@@ -133,6 +134,10 @@ describe('the scratch namespace of a ClickHouse shard', () => {
     ]);
     expect(policy.egress[0]?.to?.[0]?.ipBlock?.cidr).toBe(model.secondSite?.cidr);
     expect(policy.egress[1]?.to).toEqual([{ podSelector: {} }]);
+    // DNS only to the cluster's own: port 53 anywhere would be a way out of the country
+    expect(policy.egress[2]?.to).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } },
+    ]);
     expect(policy.egress.flatMap((e) => e.ports.map((p) => p.port)).sort()).toEqual([443, 53, 53, 9000]);
 
     const job = m.items.find((i) => i.kind === 'Job')?.spec as {

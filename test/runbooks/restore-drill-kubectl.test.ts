@@ -26,6 +26,7 @@ const shard: DrillShard = {
   shard: 'population-s03',
   engine: 'postgresql',
   namespace: 'warehouse-population',
+  drill: '20261205T160000Z',
 };
 
 describe('the kubectl drill executor’s command lines', () => {

@@ -100,6 +100,7 @@ describe('the scratch namespace of an off-site warehouse', () => {
       shard: 'construction-s02',
       engine: 'postgresql',
       namespace: 'warehouse-construction',
+      drill: '20261205T160000Z',
     };
     const m = x.scratchManifests(s, { kind: 'latest' }, { 'libsodium-key': 'a2V5' }, offsite);
     expect(kindsReadOffline(bin, m)).toEqual([
@@ -118,7 +119,17 @@ describe('the scratch namespace of an off-site warehouse', () => {
     const policy = items(m).find((i) => i.kind === 'NetworkPolicy')?.spec as Spec;
     expect(policy.egress[0]?.to?.[0]?.ipBlock).toEqual({
       cidr: '0.0.0.0/0',
-      except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+      except: [
+        '10.0.0.0/8',
+        '172.16.0.0/12',
+        '192.168.0.0/16',
+        '100.64.0.0/10',
+        '169.254.0.0/16',
+        '127.0.0.0/8',
+        '0.0.0.0/8',
+        '198.18.0.0/15',
+        '224.0.0.0/3',
+      ],
     });
     const pod = podOf(m);
     const env = Object.fromEntries(pod.containers[0]?.env?.map((e) => [e.name, e.value]) ?? []);
@@ -148,6 +159,7 @@ describe('the scratch namespace of an off-site warehouse', () => {
       shard: 'enterprise-s04',
       engine: 'clickhouse',
       namespace: 'warehouse-enterprise',
+      drill: '20261205T160000Z',
     };
     const agent: OffsiteAgent = { arns: arnsOf(enterprise), tls };
     const m = ch.scratchManifests(
@@ -187,6 +199,7 @@ describe('the scratch namespace of an off-site warehouse', () => {
       shard: 'construction-s02',
       engine: 'postgresql',
       namespace: 'warehouse-construction',
+      drill: '20261205T160000Z',
     };
     expect(() => x.scratchManifests(s, { kind: 'latest' }, {})).toThrow(
       /needs the shard's backup agent beside it/,

@@ -22,6 +22,7 @@ const shard: DrillShard = {
   shard: 'population-s03',
   engine: 'postgresql',
   namespace: 'warehouse-population',
+  drill: '20261205T160000Z',
 };
 
 /** A kubectl drill executor whose kubectl answers from `answer`, recording every argv. */
@@ -56,7 +57,7 @@ describe('the kubectl drill’s scratch place', () => {
   it('a namespace of the scratch name the drill did not make: the restore fails, nothing is written into it or deleted', async () => {
     const x = new Scripted((line) =>
       verbOf(line) === 'namespace'
-        ? 'warehouse-population-drill-s03|population-drill-s03-shard|2026-01-01T00:00:00Z'
+        ? 'warehouse-population-drill-s03|population-drill-s03-shard||2026-01-01T00:00:00Z|'
         : '',
     );
     const state = await x.restoreState(shard);
@@ -71,28 +72,69 @@ describe('the kubectl drill’s scratch place', () => {
     expect(x.calls.map(verbOf).filter((v) => v === 'delete' || v === 'apply')).toEqual([]);
   });
 
-  it('a scratch place left by an earlier drill is deleted, and made again, before this restore', async () => {
+  it('a scratch place left by an earlier drill (a day old, or being deleted) is deleted, and made again, before this restore', async () => {
+    for (const answer of [
+      'warehouse-population-drill-s03|population-s03|20261101T200000Z|2026-11-01T20:00:00Z|',
+      `warehouse-population-drill-s03|population-s03|20261205T150000Z|${new Date().toISOString()}|${new Date().toISOString()}`,
+    ]) {
+      const x = new Scripted((line) =>
+        verbOf(line) === 'namespace' ? answer : verbOf(line) === 'secret' ? '{"data":{}}' : '',
+      );
+      expect((await x.restoreState(shard)).state).toBe('partial');
+      x.calls.length = 0;
+      await x.restore(shard, { kind: 'latest' });
+      expect(
+        x.calls.map(verbOf).filter((v) => ['namespace', 'delete', 'secret', 'apply'].includes(v)),
+      ).toEqual(['namespace', 'delete', 'secret', 'apply']);
+    }
+  });
+
+  it('another drill of the shard under way: this one restores nothing, deletes nothing, and says whose it is', async () => {
+    const made = new Date(Date.now() - 600_000).toISOString();
     const x = new Scripted((line) =>
-      verbOf(line) === 'namespace'
-        ? 'warehouse-population-drill-s03|population-s03|2026-11-01T20:00:00Z'
-        : verbOf(line) === 'secret'
-          ? '{"data":{}}'
-          : '',
+      verbOf(line) === 'namespace' && line.includes('drill-s03')
+        ? `warehouse-population-drill-s03|population-s03|20261205T155000Z|${made}|`
+        : '',
     );
-    await x.restore(shard, { kind: 'latest' });
-    expect(x.calls.map(verbOf).filter((v) => ['namespace', 'delete', 'secret', 'apply'].includes(v))).toEqual(
-      ['namespace', 'delete', 'secret', 'apply'],
+    await expect(x.restore(shard, { kind: 'latest' })).rejects.toThrow(
+      /^drill 20261205T155000Z of population-s03 holds its scratch place warehouse-population-drill-s03 \(made .*\): one drill of a shard at a time; this one restores nothing$/,
     );
+    expect(await x.restoreState(shard)).toEqual({
+      state: 'failed',
+      problem:
+        'drill 20261205T155000Z of population-s03 holds its scratch place: one drill of a shard at a time',
+    });
+    expect(await x.scratchLeft(shard)).toBe(false);
+    await x.teardown(shard);
+    expect(x.calls.map(verbOf).filter((v) => v === 'delete' || v === 'apply')).toEqual([]);
+  });
+
+  it('teardown removes this drill’s place, and the warehouse’s other shards’ places left by drills killed over a day ago', async () => {
+    const x = new Scripted((line) => {
+      if (verbOf(line) !== 'namespace') return '';
+      if (line.includes('drill-s03 '))
+        return 'warehouse-population-drill-s03|population-s03|20261205T160000Z|2026-12-05T16:00:00Z|';
+      if (line.includes('drill-s07 '))
+        return 'warehouse-population-drill-s07|population-s07|20260701T200000Z|2026-07-01T20:00:00Z|';
+      if (line.includes('drill-s08 '))
+        return `warehouse-population-drill-s08|population-s08|20261205T150000Z|${new Date().toISOString()}|`;
+      return '';
+    });
+    await x.teardown(shard);
+    expect(x.calls.filter((l) => verbOf(l) === 'delete').map((l) => l.split(' ')[2])).toEqual([
+      'warehouse-population-drill-s03',
+      'warehouse-population-drill-s07',
+    ]);
   });
 
   it('nothing there: teardown deletes nothing; a copy ready says when its place was made', async () => {
     const none = new Scripted(() => '');
     await none.teardown(shard);
-    expect(none.calls.map(verbOf)).toEqual(['namespace']);
+    expect(none.calls.map(verbOf).filter((v) => v === 'delete')).toEqual([]);
     const ready = new Scripted(
       (line) =>
         ({
-          namespace: 'warehouse-population-drill-s03|population-s03|2026-12-05T16:00:00Z',
+          namespace: 'warehouse-population-drill-s03|population-s03|20261205T160000Z|2026-12-05T16:00:00Z|',
           pod: 'Running 0 0',
           recovery: 'f',
         })[verbOf(line)] ?? '',

@@ -101,12 +101,19 @@ describe('the restore drill', () => {
           shard: 'population-s01',
           engine: 'postgresql',
           namespace: 'warehouse-population',
+          drill: '20261205T160000Z',
         },
         { kind: 'latest' },
         {},
       ),
       new ClickHouseKubectlDrill(city, x).scratchManifests(
-        { warehouse: 'health', shard: 'health-s01', engine: 'clickhouse', namespace: 'warehouse-health' },
+        {
+          warehouse: 'health',
+          shard: 'health-s01',
+          engine: 'clickhouse',
+          namespace: 'warehouse-health',
+          drill: '20261205T160000Z',
+        },
         'full-20261205T010000Z',
         'clickhouse/clickhouse-server:24.8.14.39',
         { 'access-key-id': '', 'secret-access-key': '', password: '' },
@@ -135,7 +142,13 @@ describe('the restore drill', () => {
       const role: RawCity[] = json[RoleV1.tfResourceType]?.[`${w.id}-restore-drill`]?.rule;
       const cluster: RawCity[] =
         json[ClusterRoleV1.tfResourceType]?.[`citycloud-${w.id}-restore-drill`]?.rule;
-      const s = { warehouse: w.id, shard: `${w.id}-s01`, engine: w.engine, namespace: `warehouse-${w.id}` };
+      const s = {
+        warehouse: w.id,
+        shard: `${w.id}-s01`,
+        engine: w.engine,
+        namespace: `warehouse-${w.id}`,
+        drill: '20261205T160000Z',
+      };
       const argvs =
         w.engine === 'postgresql'
           ? (
@@ -230,8 +243,9 @@ describe('the restore drill', () => {
       'CONNECT',
     ]);
     const rule: string = policy.spec.validations[0].expression;
-    expect(rule).toContain("request.namespace.startsWith('warehouse-population-drill-')");
-    expect(rule).toContain(".startsWith('warehouse-population-drill-'))");
+    expect(rule).toContain("request.namespace.matches('^warehouse-population-drill-s[0-9]+$')");
+    expect(rule).toContain(".matches('^warehouse-population-drill-s[0-9]+$'))");
+    expect(rule).not.toContain('startsWith');
     expect(rule).toContain("request.name.matches('^population-s[0-9]+-[0-9]+$')");
     expect(manifests.find((m) => m.kind === 'ValidatingAdmissionPolicyBinding')?.spec).toEqual({
       policyName: 'citycloud-population-restore-drill',

@@ -123,7 +123,22 @@ describe('off-site backups through the backup agent’s role (IAM Roles Anywhere
       egress: [
         {
           to: [
-            { ip_block: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } },
+            {
+              ip_block: {
+                cidr: '0.0.0.0/0',
+                except: [
+                  '10.0.0.0/8',
+                  '172.16.0.0/12',
+                  '192.168.0.0/16',
+                  '100.64.0.0/10',
+                  '169.254.0.0/16',
+                  '127.0.0.0/8',
+                  '0.0.0.0/8',
+                  '198.18.0.0/15',
+                  '224.0.0.0/3',
+                ],
+              },
+            },
           ],
           ports: [{ port: '443', protocol: 'TCP' }],
         },
