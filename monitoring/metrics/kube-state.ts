@@ -118,6 +118,8 @@ export const KSM = {
   cronJobLastSuccess: 'kube_cronjob_status_last_successful_time',
   jobFailed: 'kube_job_status_failed',
   jobStartTime: 'kube_job_status_start_time',
+  // a restore drill's scratch namespace, by its age (docs/metrics/cluster/namespace-metrics.md)
+  namespaceCreated: 'kube_namespace_created',
 } as const;
 
 /** Registers the families; each scrape takes one snapshot and sets every series from it. */

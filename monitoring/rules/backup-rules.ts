@@ -284,6 +284,7 @@ export function backupRules(model: CityModel): RuleSet {
         what: 'backup',
         schedule: w.backup.schedule,
       });
+    if (t.drillAgeSeconds !== null && w.backup.drill !== null) drillScratchAlert(add, w);
     if (t.drillAgeSeconds !== null && w.backup.drill !== null)
       cronJobAlerts(add, {
         warehouse: w,
@@ -298,6 +299,38 @@ export function backupRules(model: CityModel): RuleSet {
       });
   }
   return { name: 'citycloud-backups', recording, alerts };
+}
+
+/** How long a drill may hold a scratch namespace (runbooks/drill/scratch-store.ts: a day). */
+export const DRILL_SCRATCH_SECONDS = DAY;
+
+/**
+ * A restore drill's scratch namespace (`warehouse-<id>-drill-sNN`) older than a drill may run: a
+ * drill killed left a copy of the shard's data there, and off-site its backup agent's key. The next
+ * drill of the warehouse removes it; until then, it is said.
+ */
+function drillScratchAlert(add: (input: AlertInput) => void, w: Warehouse) {
+  const scratch = `${warehouseNamespace(w.id)}-drill-s01`;
+  add({
+    alert: 'WarehouseDrillScratchLeft',
+    expr: `time() - max by (namespace) (${KSM.namespaceCreated}{${KSM_JOB},namespace=~"${warehouseNamespace(w.id)}-drill-s[0-9]+"}) > ${DRILL_SCRATCH_SECONDS}`,
+    for: '1h',
+    severity: 'warning',
+    labels: { warehouse: w.id },
+    summary: 'A restore drill left its scratch namespace, with a copy of a warehouse shard, behind.',
+    description: `Namespace {{ $labels.namespace }} of warehouse ${w.id}'s restore drill is over ${spoken(DRILL_SCRATCH_SECONDS)} old: a drill was stopped before its teardown. It holds a copy of the shard's data (off-site, the backup agent's key too).`,
+    perTarget: true,
+    scenario: {
+      series: [
+        {
+          series: `${KSM.namespaceCreated}{${KSM_JOB},namespace="${scratch}"}`,
+          values: `${ageFromMinute2(DRILL_SCRATCH_SECONDS)}x90`,
+        },
+      ],
+      activeFromMinute: 2,
+      firingLabels: { namespace: scratch, warehouse: w.id },
+    },
+  });
 }
 
 interface CronJobWatch {

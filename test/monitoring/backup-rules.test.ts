@@ -77,6 +77,16 @@ describe('backup alerts, from each warehouse’s promise', () => {
     // a warehouse without a drill has no drill alerts
     const none = alertsOf(withPromise('iot', { drill: null }), 'WarehouseRestoreDrillFailed');
     expect(none.map((a) => a.rule.labels.warehouse)).not.toContain('iot');
+    // a drill's scratch namespace left a day: by its name, each warehouse its own
+    const left = alertsOf(model, 'WarehouseDrillScratchLeft').find((a) => a.rule.labels.warehouse === 'iot');
+    expect(left?.rule.expr).toBe(
+      'time() - max by (namespace) (kube_namespace_created{job="kube-state-metrics",namespace=~"warehouse-iot-drill-s[0-9]+"}) > 86400',
+    );
+    expect(
+      alertsOf(withPromise('iot', { drill: null }), 'WarehouseDrillScratchLeft').map(
+        (a) => a.rule.labels.warehouse,
+      ),
+    ).not.toContain('iot');
   });
 });
 

@@ -125,9 +125,11 @@ describe('monitoring.shards: 3', () => {
           'ConnectionPointDown',
           'ServerDown',
           'WarehouseReplicaDown',
-          // the backups' and drills' CronJobs, on kube-state-metrics' series alone
+          // the backups' and drills' CronJobs, and a drill's scratch namespace left, on
+          // kube-state-metrics' series alone
           'WarehouseBackupJobFailed',
           'WarehouseBackupJobLate',
+          'WarehouseDrillScratchLeft',
           'WarehouseRestoreDrillFailed',
           'WarehouseRestoreDrillLate',
           ...nodeHealth,
