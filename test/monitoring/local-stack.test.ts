@@ -237,6 +237,7 @@ describeWith([LOCAL_STACK], 'citycloud monitor up / down with the real Prometheu
         'WarehouseBackupJobFailed',
         'WarehouseRestoreDrillLate',
         'WarehouseRestoreDrillFailed',
+        'WarehouseDrillScratchLeft',
       ]),
     );
     expect(group.rules.filter((r) => r.health !== 'ok').map((r) => r.name)).toEqual([]);
