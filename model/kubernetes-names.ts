@@ -17,6 +17,9 @@ export const warehouseNamespace = (warehouse: string) => `warehouse-${warehouse}
  * A warehouse shard's name, `<warehouse>-s01` … `-s99`, then `-s100` on: its StatefulSet's, its
  * Patroni scope's (constructs/warehouse/warehouse-shards.ts names them so).
  */
+/** A warehouse's restore drill: its CronJob and ServiceAccount, `<warehouse>-restore-drill`. */
+export const restoreDrillName = (warehouse: string) => `${warehouse}-restore-drill`;
+
 export const warehouseShardName = (warehouse: string, n: number) =>
   `${warehouse}-s${String(n).padStart(2, '0')}`;
 

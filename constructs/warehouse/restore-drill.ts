@@ -11,20 +11,19 @@
  *   off-site its backup agent's certificate (`<warehouse>-backup-agent`), which the copy's agent
  *   signs with;
  * - find a shard's leader and run psql in it, or clickhouse-client in a ClickHouse replica
- *   (pods get/list; pods/exec — which the admission
- *   policy below confines to the shards' pods, `<shard>-<ordinal>`);
- * - apply, server-side, a scratch namespace `warehouse-<id>-drill-<shard>` holding a deny-all
+ *   (pods get/list and pods/exec in the warehouse's namespace, a Role; the admission policy below
+ *   confines exec there to the shards' pods, `<shard>-<ordinal>`);
+ * - apply, server-side, a scratch namespace `warehouse-<id>-drill-sNN` holding a deny-all
  *   NetworkPolicy, a copy of the Secret, a ServiceAccount, the Role and RoleBinding Patroni needs
  *   there and a one-pod StatefulSet (ClickHouse: the server's ConfigMap and headless Service, and
- *   the restore Job); read its pod, its Job and their logs, exec into it; delete the
- *   namespace. RBAC cannot name what does not exist yet, so these rights are a ClusterRole bound
- *   cluster-wide, and a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes ≥
- *   1.30) refuses every write and exec of this account outside those namespaces: namespaces
- *   only by that prefix, pods/exec only in the scratch namespaces and the shards' pods. The
- *   scratch Role's own rules (ConfigMaps and Endpoints, pods, Services) are in the ClusterRole
- *   because Kubernetes lets an account grant only what it holds. Reads the policy cannot see
- *   stay cluster-wide for pods (not Secrets: the account reads one, by name, and creates the
- *   others).
+ *   the restore Job), and the Role and RoleBinding `drill-operator` by which this account reads
+ *   there (its pod, its Job and their logs, exec into it); delete the namespace. RBAC cannot name
+ *   what does not exist yet, so the writes are a ClusterRole bound cluster-wide, and a
+ *   ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, Kubernetes ≥ 1.30) refuses every
+ *   write and exec of this account outside exactly those namespace names and the shards' pods.
+ *   The Roles it makes there grant what it does not hold (`escalate` and `bind` on Roles): so the
+ *   ClusterRole reads nothing but namespaces' names — no pod, ConfigMap, Job, log or Secret of any
+ *   other namespace.
  */
 import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1/index.js';
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1/index.js';
@@ -36,7 +35,7 @@ import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1/index.js';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1/index.js';
 import { Construct } from 'constructs';
 import { backupAgentSecret } from '../../model/backup-target.ts';
-import { utcSchedule, warehouseNamespace } from '../../model/index.ts';
+import { restoreDrillName, utcSchedule, warehouseNamespace } from '../../model/index.ts';
 import { sidecarResources } from './backup-pod.ts';
 import { backupCredentialsSecret } from './backup-target.ts';
 import type { WarehouseScope } from './warehouse-scope.ts';
@@ -49,8 +48,8 @@ import type { WarehouseScope } from './warehouse-scope.ts';
  */
 export const CITYCLOUD_IMAGE = `registry.hcmc.gov.vn/platform/citycloud:0.1.0@sha256:${'0'.repeat(64)}`;
 
-/** The drill's CronJob and ServiceAccount: `<warehouse>-restore-drill`. */
-export const restoreDrillName = (warehouse: string) => `${warehouse}-restore-drill`;
+/** The drill's CronJob and ServiceAccount: `<warehouse>-restore-drill` (the model's name, which the drill's scratch places bind). */
+export { restoreDrillName };
 
 /** The prefix of a drill's scratch namespaces (runbooks/drill/kubectl-drill.ts scratchNamespace). */
 export const drillNamespacePrefix = (warehouse: string) => `${warehouseNamespace(warehouse)}-drill-`;
@@ -87,10 +86,14 @@ export class RestoreDrill extends Construct {
     const scratch = `^${prefix}s[0-9]+$`;
 
     new ServiceAccountV1(this, 'account', { metadata: meta }).overrideLogicalId(name);
-    // in the warehouse's namespace: its backup Secret, by name
+    // in the warehouse's namespace: its backup Secret, by name, and its shards' pods, to find a
+    // leader or a replica and read or mark the source through it
     new RoleV1(this, 'role', {
       metadata: meta,
       rule: [
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+        // kubectl's exec is a create, or a get over WebSocket
+        { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
         {
           apiGroups: [''],
           resources: ['secrets'],
@@ -109,29 +112,31 @@ export class RestoreDrill extends Construct {
       subject: [{ kind: 'ServiceAccount', name, namespace: ws.namespace }],
     }).overrideLogicalId(name);
 
+    // Cluster-wide, because the scratch namespaces do not exist yet: only writes (which the
+    // admission policy below confines to those namespaces) and namespaces' own names and labels.
+    // No read of another namespace's pods, ConfigMaps, Jobs or logs: what the drill reads in its
+    // scratch place, it grants itself there (runbooks/drill/scratch-store.ts: the Role and
+    // RoleBinding `drill-operator`), as it grants Patroni what it needs — `escalate` and `bind` on
+    // Roles, so it need not hold those rights everywhere to grant them in its own namespaces.
     const apply = ['create', 'patch'];
     new ClusterRoleV1(this, 'cluster-role', {
       metadata: { name: clusterName, labels: meta.labels },
       rule: [
         { apiGroups: [''], resources: ['namespaces'], verbs: ['get', ...apply, 'delete'] },
-        { apiGroups: [''], resources: ['secrets', 'serviceaccounts'], verbs: apply },
-        { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: apply },
-        { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: apply },
-        { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', ...apply] },
-        // a ClickHouse shard's drill: the scratch server's Service and configuration, the
-        // restore Job, read back with its logs
-        { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', ...apply] },
-        // the scratch Role's rules: an account may grant only what it holds
         {
           apiGroups: [''],
-          resources: ['configmaps', 'endpoints'],
-          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+          resources: ['secrets', 'serviceaccounts', 'configmaps', 'services'],
+          verbs: apply,
         },
-        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'patch', 'update'] },
-        { apiGroups: [''], resources: ['services'], verbs: apply },
-        { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-        // kubectl's exec is a create, or a get over WebSocket
-        { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
+        { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: apply },
+        {
+          apiGroups: ['rbac.authorization.k8s.io'],
+          resources: ['roles'],
+          verbs: [...apply, 'escalate', 'bind'],
+        },
+        { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: apply },
+        { apiGroups: ['apps'], resources: ['statefulsets'], verbs: apply },
+        { apiGroups: ['batch'], resources: ['jobs'], verbs: apply },
       ],
     }).overrideLogicalId(clusterName);
     new ClusterRoleBindingV1(this, 'cluster-binding', {

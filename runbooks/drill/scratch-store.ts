@@ -25,6 +25,7 @@ import {
   type BackupAgentArns,
   backupAgentArns,
   type CityModel,
+  restoreDrillName,
   type Warehouse,
   warehouseNamespace,
 } from '../../model/index.ts';
@@ -51,6 +52,9 @@ export function drillStore(model: CityModel, w: Warehouse): DrillStore {
   );
 }
 
+/** The Role and RoleBinding by which the scheduled drill's account reads its own scratch place. */
+export const DRILL_OPERATOR = 'drill-operator';
+
 /** The labels naming the shard a scratch namespace is a copy of, and the drill that made it. */
 export const DRILL_OF = 'citycloud.hcmc.gov.vn/drill-of';
 export const DRILL_ID = 'citycloud.hcmc.gov.vn/drill';
@@ -70,7 +74,7 @@ export const DRILL_LIFETIME_SECONDS = 24 * 3600;
  */
 export function scratchFrame(
   ns: string,
-  shard: Pick<DrillShard, 'shard' | 'drill'>,
+  shard: Pick<DrillShard, 'warehouse' | 'shard' | 'drill'>,
   store: DrillStore,
   within?: number,
 ) {
@@ -80,6 +84,32 @@ export function scratchFrame(
   const [toStore, dns] = storeEgress(store);
   const items: object[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } },
+    // what the drill reads here, granted here to its account (which holds no such read
+    // cluster-wide: constructs/warehouse/restore-drill.ts)
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(DRILL_OPERATOR),
+      rules: [
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
+        { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(DRILL_OPERATOR),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: DRILL_OPERATOR },
+      subjects: [
+        {
+          kind: 'ServiceAccount',
+          name: restoreDrillName(shard.warehouse),
+          namespace: warehouseNamespace(shard.warehouse),
+        },
+      ],
+    },
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',

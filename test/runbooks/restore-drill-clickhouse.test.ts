@@ -110,6 +110,8 @@ describe('the scratch namespace of a ClickHouse shard', () => {
     const m = manifests();
     expect(kindsReadOffline(bin, m)).toEqual([
       'Namespace',
+      'Role',
+      'RoleBinding',
       'NetworkPolicy',
       'Secret',
       'ConfigMap',

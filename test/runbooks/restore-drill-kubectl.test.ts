@@ -78,6 +78,8 @@ describe('the kubectl drill executor’s command lines', () => {
     ) as { items: { kind: string; metadata: { name: string; namespace?: string }; spec?: unknown }[] };
     expect(kindsReadOffline(bin, manifests)).toEqual([
       'Namespace',
+      'Role',
+      'RoleBinding',
       'NetworkPolicy',
       'Secret',
       'ServiceAccount',

@@ -105,6 +105,8 @@ describe('the scratch namespace of an off-site warehouse', () => {
     const m = x.scratchManifests(s, { kind: 'latest' }, { 'libsodium-key': 'a2V5' }, offsite);
     expect(kindsReadOffline(bin, m)).toEqual([
       'Namespace',
+      'Role',
+      'RoleBinding',
       'NetworkPolicy',
       'Secret',
       'Secret',
@@ -171,6 +173,8 @@ describe('the scratch namespace of an off-site warehouse', () => {
     );
     expect(kindsReadOffline(bin, m)).toEqual([
       'Namespace',
+      'Role',
+      'RoleBinding',
       'NetworkPolicy',
       'Secret',
       'Secret',

@@ -6,10 +6,17 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CITYCLOUD_IMAGE } from '../../../constructs/warehouse/restore-drill.ts';
-import { type CityModel, loadCity, type Warehouse } from '../../../model/index.ts';
+import { backupAgentArns, type CityModel, loadCity, type Warehouse } from '../../../model/index.ts';
 import { ClickHouseKubectlDrill } from '../../../runbooks/drill/clickhouse-drill.ts';
 import { KubectlDrillExecutor } from '../../../runbooks/drill/kubectl-drill.ts';
 import { agentSecretArgv, sourcePodArgv } from '../../../runbooks/drill/scratch-store.ts';
+
+/** An off-site warehouse's agent, as the drill copies it. */
+const agentOf = (w: Warehouse) => ({
+  arns: backupAgentArns(city.offsite, w.id) ?? { trustAnchorArn: '', profileArn: '', roleArn: '' },
+  tls: { 'tls.crt': '', 'tls.key': '' },
+});
+
 import { command } from '../../../scripts/commands/runbook/restore-drill.ts';
 import { BUILTIN_CITY, type RawCity } from '../../helpers/city.ts';
 import { synthWarehouse } from '../../helpers/constructs.ts';
@@ -55,11 +62,13 @@ describe('the restore drill', () => {
     expect(drill.parseOptions(['--yes']).unknown).toEqual(['--yes']);
   });
 
-  it('may read the warehouse’s backup Secret by name and nothing else of its namespace', () => {
+  it('may read in its warehouse’s namespace the backup Secret by name and the shards’ pods; cluster-wide only namespaces’ names', () => {
     expect(json[ServiceAccountV1.tfResourceType]?.['population-restore-drill']?.metadata.namespace).toBe(
       'warehouse-population',
     );
     expect(json[RoleV1.tfResourceType]?.['population-restore-drill']?.rule).toEqual([
+      { api_groups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+      { api_groups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
       {
         api_groups: [''],
         resources: ['secrets'],
@@ -68,24 +77,30 @@ describe('the restore drill', () => {
       },
     ]);
     const rules: RawCity[] = json[ClusterRoleV1.tfResourceType]?.['citycloud-population-restore-drill']?.rule;
-    // no Secret is read cluster-wide: copies are written into the scratch namespace, not read
-    const secrets = rules.filter((r) => r.resources.includes('secrets'));
-    expect(secrets.flatMap((r) => r.verbs).sort()).toEqual(['create', 'patch']);
+    // no Secret, pod, ConfigMap, Job or log of another namespace is read cluster-wide: copies are
+    // written into the scratch namespace, and what the drill reads there it grants itself there
+    const reads = rules.filter((r) => r.verbs.some((v: string) => ['get', 'list', 'watch'].includes(v)));
+    expect(reads.flatMap((r) => r.resources)).toEqual(['namespaces']);
     expect(rules.flatMap((r) => r.verbs)).not.toContain('*');
+    expect(rules.find((r) => r.resources.includes('roles'))?.verbs).toEqual([
+      'create',
+      'patch',
+      'escalate',
+      'bind',
+    ]);
     expect(rules.find((r) => r.resources.includes('namespaces'))?.verbs).toEqual([
       'get',
       'create',
       'patch',
       'delete',
     ]);
-    expect(rules.find((r) => r.resources.includes('pods/exec'))?.verbs).toEqual(['create', 'get']);
   });
 
   it('off-site, may read its backup agent’s certificate too (the copy runs the shard’s agent), by name', () => {
     const construction = city.warehouses.find((w) => w.id === 'construction') as Warehouse;
     expect(construction.backupTo).toBe('offsite');
     expect(
-      synth(construction)[RoleV1.tfResourceType]?.['construction-restore-drill']?.rule[0].resource_names,
+      synth(construction)[RoleV1.tfResourceType]?.['construction-restore-drill']?.rule[2].resource_names,
     ).toEqual(['construction-backup-credentials', 'construction-backup-agent']);
   });
 
@@ -174,7 +189,43 @@ describe('the restore drill', () => {
               x.queryArgv('pod', s),
               x.queryArgv('logs', s),
             ];
+      // what the drill grants its account in its scratch place (the manifests it applies)
+      const scratchNs = x.scratchNamespace(s);
+      const applied = (
+        (w.engine === 'postgresql'
+          ? x.scratchManifests(s, { kind: 'latest' }, {}, w.backupTo === 'offsite' ? agentOf(w) : undefined)
+          : ch.scratchManifests(
+              s,
+              'full-20261205T010000Z',
+              'clickhouse/clickhouse-server:24.8.14.39',
+              { 'access-key-id': '', 'secret-access-key': '', password: '' },
+              w.backupTo === 'offsite' ? agentOf(w) : undefined,
+            )) as {
+          items: {
+            kind: string;
+            metadata: { name: string };
+            rules?: RawCity[];
+            roleRef?: { name: string };
+            subjects?: RawCity[];
+          }[];
+        }
+      ).items;
+      const granted = applied
+        .filter(
+          (b) =>
+            b.kind === 'RoleBinding' &&
+            b.subjects?.some(
+              (u) => u.name === `${w.id}-restore-drill` && u.namespace === `warehouse-${w.id}`,
+            ),
+        )
+        .flatMap(
+          (b) => applied.find((r) => r.kind === 'Role' && r.metadata.name === b.roleRef?.name)?.rules ?? [],
+        );
       const may = (group: string, resource: string, verb: string, ns: string | null, name?: string) =>
+        (ns === scratchNs &&
+          granted.some(
+            (r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb),
+          )) ||
         cluster.some(
           (r) =>
             r.api_groups.includes(group) &&
