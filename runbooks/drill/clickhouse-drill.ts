@@ -80,6 +80,12 @@ const RESTORE_ID = 'citycloud-drill';
 /** A query run in a ClickHouse server, its JSON rows. */
 type Query = (sql: string, what: string) => Promise<Record<string, unknown>[]>;
 
+/** A source replica that answers, and its query as the backup jobs' user. */
+interface Replica {
+  readonly pod: string;
+  readonly query: Query;
+}
+
 /** A string as a ClickHouse string literal. */
 export const sqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 /** A name as a ClickHouse identifier. */
@@ -376,10 +382,14 @@ export class ClickHouseKubectlDrill {
   }
 
   /**
-   * The shard's replicas that answer, the first first (as the backup jobs pick theirs), each with
-   * its query as the backup jobs' user; none answering is an error naming the last refusal.
+   * The warehouse's backup Secret, read once, and the shard's replicas that answer (every one, or
+   * the first), the first first (as the backup jobs pick theirs), each with its query as the backup
+   * jobs' user; none answering is an error naming the last refusal.
    */
-  private async replicas(s: DrillShard, all: boolean): Promise<{ pod: string; query: Query }[]> {
+  private async replicas(
+    s: DrillShard,
+    all: boolean,
+  ): Promise<{ data: Record<string, string>; found: [Replica, ...Replica[]] }> {
     const data = await this.secretData(s);
     const password = Buffer.from(data[BACKUP_CREDENTIAL_KEYS.clickhousePassword] ?? '', 'base64').toString();
     if (password === '' || /[\r\n]/.test(password))
@@ -390,7 +400,7 @@ export class ClickHouseKubectlDrill {
       (pod: string): Query =>
       async (sql, what) =>
         jsonRows(await this.k.run(this.sourceArgv(s, pod), `${password}\n${sql}`), what);
-    const found: { pod: string; query: Query }[] = [];
+    const found: Replica[] = [];
     const refused: string[] = [];
     for (let i = 0; i < this.warehouse(s).replicas && (all || found.length === 0); i += 1) {
       const pod = `${s.shard}-${i}`;
@@ -401,17 +411,18 @@ export class ClickHouseKubectlDrill {
         refused.push((err as Error).message.split(' failed: ').at(-1) ?? '');
       }
     }
-    if (found.length === 0)
+    const [first, ...rest] = found;
+    if (!first)
       throw new Error(
         `no replica of ${s.shard} answers in ${warehouseNamespace(s.warehouse)} (${refused.at(-1)?.slice(0, 200) ?? 'none tried'})`,
       );
-    return found;
+    return { data, found: [first, ...rest] };
   }
 
-  private async source(s: DrillShard): Promise<{ pod: string; query: Query }> {
-    const [first] = await this.replicas(s, false);
-    if (!first) throw new Error(`no replica of ${s.shard} answers`);
-    return first;
+  /** The first replica that answers, and the backup Secret. */
+  private async source(s: DrillShard): Promise<Replica & { data: Record<string, string> }> {
+    const { data, found } = await this.replicas(s, false);
+    return { ...found[0], data };
   }
 
   async backups(s: DrillShard, query: Query) {
@@ -452,8 +463,9 @@ export class ClickHouseKubectlDrill {
   }
 
   async mark(s: DrillShard): Promise<SourceMark> {
-    const { query } = await this.source(s);
-    const { newest, problem } = await this.newestBackup(s, query);
+    // every replica that answers: a backup taken on one behind the others holds less than they do
+    const { found: replicas } = await this.replicas(s, true);
+    const { newest, problem } = await this.newestBackup(s, replicas[0].query);
     if (!newest || problem !== null)
       return {
         restorePoint: newest?.name ?? '',
@@ -464,8 +476,6 @@ export class ClickHouseKubectlDrill {
         archiveProblem: problem,
         databases: [],
       };
-    // every replica that answers: a backup taken on one behind the others holds less than they do
-    const replicas = await this.replicas(s, true);
     const rows = await Promise.all(
       replicas.map((r) => r.query(partitionsSql(newest.at), `the partitions of ${s.shard} on ${r.pod}`)),
     );
@@ -504,7 +514,7 @@ export class ClickHouseKubectlDrill {
   }
 
   async restore(s: DrillShard, target: RestoreTarget): Promise<{ base: string }> {
-    const { pod, query } = await this.source(s);
+    const { pod, query, data } = await this.source(s);
     const backup = await this.chosen(s, target, query);
     const w = this.warehouse(s);
     // the scratch server runs the shard's own image (and, off-site, its backup agent)
@@ -522,7 +532,6 @@ export class ClickHouseKubectlDrill {
       drillStore(this.model, w).kind === 'offsite'
         ? await readOffsiteAgent(this.k, this.model, w)
         : undefined;
-    const data = await this.secretData(s);
     // the scratch place is made from nothing each time (kubectl-drill.ts restore): a password of its own
     const password = Buffer.from(randomBytes(24).toString('hex')).toString('base64');
     const manifests = this.scratchManifests(
