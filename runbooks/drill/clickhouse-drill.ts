@@ -77,6 +77,9 @@ const DRILL_USER = 'drill';
 /** The restore's id in `system.backups`. */
 const RESTORE_ID = 'citycloud-drill';
 
+/** Every reading of the API server the ClickHouse drill makes through readingArgv. */
+export const CLICKHOUSE_READINGS = ['secret', 'job', 'job-logs'] as const;
+
 /** A query run in a ClickHouse server, its JSON rows. */
 type Query = (sql: string, what: string) => Promise<Record<string, unknown>[]>;
 
@@ -342,7 +345,7 @@ export class ClickHouseKubectlDrill {
   }
 
   /** The argv of each reading of the API server the ClickHouse drill makes. */
-  readingArgv(q: 'secret' | 'job' | 'job-logs', s: DrillShard) {
+  readingArgv(q: (typeof CLICKHOUSE_READINGS)[number], s: DrillShard) {
     const ns = warehouseNamespace(s.warehouse);
     const scratch = this.k.scratchNamespace(s);
     switch (q) {

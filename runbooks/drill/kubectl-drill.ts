@@ -127,16 +127,19 @@ export interface KubectlDrillOptions {
   readonly kubectlArgs?: readonly string[];
 }
 
-type Query =
-  | 'leader'
-  | 'insert'
-  | 'archiver'
-  | 'switch'
-  | 'recovery'
-  | 'pod'
-  | 'namespace'
-  | 'secret'
-  | 'logs';
+/** Every reading the drill makes through queryArgv (each checked against the real kubectl). */
+export const DRILL_QUERIES = [
+  'leader',
+  'insert',
+  'archiver',
+  'switch',
+  'recovery',
+  'pod',
+  'namespace',
+  'secret',
+  'logs',
+] as const;
+type Query = (typeof DRILL_QUERIES)[number];
 
 export class KubectlDrillExecutor implements DrillExecutor {
   readonly name = 'kubectl';

@@ -16,6 +16,7 @@ import {
   backupsListed,
   backupsSql,
   backupTimestampSql,
+  CLICKHOUSE_READINGS,
   ClickHouseKubectlDrill,
   checkTableSql,
   failedParts,
@@ -69,9 +70,8 @@ const manifests = () =>
   }) as { items: Item[] };
 
 describe('the kubectl drill of a ClickHouse shard: its command lines', () => {
-  it.each(['secret', 'job', 'job-logs'] as const)(
-    'reading %s: kubectl takes every flag, and only the server is missing',
-    (q) => expectOnlyServerMissing(ch.readingArgv(q, shard)),
+  it.each(CLICKHOUSE_READINGS)('reading %s: kubectl takes every flag, and only the server is missing', (q) =>
+    expectOnlyServerMissing(ch.readingArgv(q, shard)),
   );
 
   it('reading a source pod and the backup agent’s certificate: only the server is missing', () => {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CityModel, loadCity } from '../../model/index.ts';
 import type { DrillShard } from '../../runbooks/drill/drill-executor.ts';
-import { FIGURES_PY, KubectlDrillExecutor } from '../../runbooks/drill/kubectl-drill.ts';
+import { DRILL_QUERIES, FIGURES_PY, KubectlDrillExecutor } from '../../runbooks/drill/kubectl-drill.ts';
 import { BUILTIN_CITY, runCli, tempDir } from '../helpers/city.ts';
 import { expectOnlyServerMissing, kindsReadOffline } from '../helpers/kubectl-checks.ts';
 import { realKubectl, unreachableKubeconfig } from '../helpers/tools.ts';
@@ -30,17 +30,7 @@ const shard: DrillShard = {
 };
 
 describe('the kubectl drill executor’s command lines', () => {
-  it.each([
-    'leader',
-    'insert',
-    'archiver',
-    'switch',
-    'recovery',
-    'pod',
-    'namespace',
-    'secret',
-    'logs',
-  ] as const)('reading %s: kubectl takes every flag, and only the server is missing', (q) =>
+  it.each(DRILL_QUERIES)('reading %s: kubectl takes every flag, and only the server is missing', (q) =>
     expectOnlyServerMissing(x.queryArgv(q, shard, 'population-s03-1')),
   );
 

@@ -7,8 +7,8 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CITYCLOUD_IMAGE } from '../../../constructs/warehouse/restore-drill.ts';
 import { backupAgentArns, type CityModel, loadCity, type Warehouse } from '../../../model/index.ts';
-import { ClickHouseKubectlDrill } from '../../../runbooks/drill/clickhouse-drill.ts';
-import { KubectlDrillExecutor } from '../../../runbooks/drill/kubectl-drill.ts';
+import { CLICKHOUSE_READINGS, ClickHouseKubectlDrill } from '../../../runbooks/drill/clickhouse-drill.ts';
+import { DRILL_QUERIES, KubectlDrillExecutor } from '../../../runbooks/drill/kubectl-drill.ts';
 import { agentSecretArgv, sourcePodArgv } from '../../../runbooks/drill/scratch-store.ts';
 
 /** An off-site warehouse's agent, as the drill copies it. */
@@ -166,21 +166,9 @@ describe('the restore drill', () => {
       };
       const argvs =
         w.engine === 'postgresql'
-          ? (
-              [
-                'leader',
-                'insert',
-                'archiver',
-                'switch',
-                'recovery',
-                'pod',
-                'namespace',
-                'secret',
-                'logs',
-              ] as const
-            ).map((q) => x.queryArgv(q, s, `${w.id}-s01-0`))
+          ? DRILL_QUERIES.map((q) => x.queryArgv(q, s, `${w.id}-s01-0`))
           : [
-              ...(['secret', 'job', 'job-logs'] as const).map((q) => ch.readingArgv(q, s)),
+              ...CLICKHOUSE_READINGS.map((q) => ch.readingArgv(q, s)),
               ch.sourceArgv(s, `${w.id}-s01-0`),
               ch.scratchArgv(s, 'SELECT 1'),
               sourcePodArgv(x, w, `${w.id}-s01-0`),
