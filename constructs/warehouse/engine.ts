@@ -9,26 +9,14 @@ import type {
   StatefulSetV1SpecTemplateSpecContainerEnv,
 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1/index.js';
 import type { Warehouse } from '../../model/index.ts';
+import { DEFAULT_WAREHOUSE_IMAGES, type WarehouseImages } from '../../model/warehouse-images.ts';
 import type { PodParts } from './backup-pod.ts';
 import type { BackupTarget } from './backup-target.ts';
 import { clickhouseBackupParts } from './clickhouse-credentials.ts';
 import { spiloBackupParts } from './spilo-backup.ts';
 
-/** Container images, pinned; override per city. */
-export interface WarehouseImages {
-  readonly clickhouse: string;
-  readonly keeper: string;
-  readonly postgresql: string;
-  readonly connector: string;
-}
-
-/** The images WarehouseCluster and WarehouseShards run unless told otherwise. */
-export const DEFAULT_WAREHOUSE_IMAGES: WarehouseImages = {
-  clickhouse: 'clickhouse/clickhouse-server:24.8.14.39',
-  keeper: 'clickhouse/clickhouse-keeper:24.8.14.39',
-  postgresql: 'ghcr.io/zalando/spilo-16:3.3-p3',
-  connector: 'registry.hcmc.gov.vn/platform/warehouse-connector:2.3.0',
-};
+/** The pinned images (model/warehouse-images.ts, which the restore drill reads too). */
+export { DEFAULT_WAREHOUSE_IMAGES, type WarehouseImages };
 
 export interface Port {
   readonly name: string;

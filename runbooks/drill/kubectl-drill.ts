@@ -22,6 +22,7 @@ import {
   backupCredentialsSecret,
 } from '../../model/backup-target.ts';
 import { type CityModel, warehouseNamespace, warehouseShardName } from '../../model/index.ts';
+import { DEFAULT_WAREHOUSE_IMAGES } from '../../model/warehouse-images.ts';
 import { AMCHECK_ARGS, amcheckFindings } from './amcheck.ts';
 import { awaitArchived } from './archiving.ts';
 import { CLICKHOUSE_CONTAINER, ClickHouseKubectlDrill } from './clickhouse-drill.ts';
@@ -66,8 +67,8 @@ interface ScratchPlace {
 /** A label key as a kubectl JSONPath names it (its dots escaped). */
 const jsonpathKey = (key: string) => key.replace(/\./g, '\\.');
 
-/** The pinned Spilo image the shards run (constructs/warehouse/engine.ts): the clone runs the same. */
-export const SPILO_IMAGE = 'ghcr.io/zalando/spilo-16:3.3-p3';
+/** The pinned Spilo image the shards run (model/warehouse-images.ts): the clone runs the same. */
+export const SPILO_IMAGE = DEFAULT_WAREHOUSE_IMAGES.postgresql;
 /** The shards' container, and the scratch pod's. */
 const CONTAINER = 'postgresql';
 /** The scratch StatefulSet's name and its one pod. */
